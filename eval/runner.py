@@ -1,0 +1,322 @@
+"""`dossier eval`: every gold question through Dossier and the baselines, scored in one run.
+
+Dossier answers with `ask` and ranks with `search(k=10)`; the baselines on the same
+questions are BM25 alone and dense alone (`search(mode=...)`) and an unmodified llama-index
+pipeline over the same report files. Retrieval baselines are read as their top 3 passages.
+Parse accuracy compares `Dossier.report_notes` with the gold footnote maps, and the
+plumbing checks cite every footnoted sentence of the sample reports.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+import tomllib
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any, TextIO
+
+from eval import metrics as m
+from eval.dataset import DEFAULT_QUESTIONS, load_gold_maps, load_questions
+from eval.plumbing import PlumbingResult, run_plumbing
+from index.errors import UserInputError
+
+THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
+REPO_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
+K = 10
+BASELINE_TOP = 3
+
+SYSTEMS = ("dossier", "bm25", "dense", "llamaindex")
+SYSTEM_LABELS = {"dossier": "Dossier", "bm25": "BM25", "dense": "dense", "llamaindex": "llama-index default"}
+EXTRA_LABELS = {"parse_accuracy": "parse accuracy (markers)", "plumbing_failures": "plumbing failures (checks)"}
+
+
+def run_eval(
+    settings: Any,
+    *,
+    questions: Path | None = None,
+    json_out: Path | None = None,
+    report: Path | None = None,
+    check: bool = False,
+    baselines: bool = True,
+    thresholds: Path | None = None,
+    reports_dir: Path | None = None,
+    engine: Any | None = None,
+    stdout: TextIO | None = None,
+) -> int:
+    """Run the eval, print the table, write the JSON and HTML asked for; the exit code is 1
+    when `check` is set and a threshold is missed, else 0. `reports_dir` holds the report
+    files for the llama-index baseline and the plumbing checks (default: the files the
+    index was built from, else data/reports); `engine` is an open Dossier to reuse."""
+    out = stdout or sys.stdout
+    limits = load_thresholds(thresholds or THRESHOLDS)
+    questions_path = Path(questions) if questions else DEFAULT_QUESTIONS
+    gold_questions = load_questions(questions_path)
+    gold_maps = load_gold_maps()
+    if engine is None:
+        from index.engine import Dossier
+
+        engine = Dossier.open(settings)
+
+    result = evaluate(engine, gold_questions, gold_maps, baselines=baselines, reports_dir=reports_dir,
+                      progress=sys.stderr)
+    result["questions_file"] = str(questions_path)
+    result["thresholds"] = check_thresholds(result, limits)
+
+    print(format_table(result), file=out)
+    if json_out:
+        _write(Path(json_out), json.dumps(result, indent=2, ensure_ascii=False, default=str))
+        print(f"wrote {json_out}", file=out)
+    if report:
+        from eval.report_html import render
+
+        _write(Path(report), render(result))
+        print(f"wrote {report}", file=out)
+    if check:
+        failed = [t for t in result["thresholds"] if not t["ok"]]
+        if failed:
+            print(f"eval check failed: {len(failed)} threshold(s) missed", file=out)
+            for t in failed:
+                print(f"  {t['label']}: {_fmt_value(t['key'], t['value'])} (n={t['n']}), "
+                      f"needs {t['op']} {t['threshold']:g}", file=out)
+            return 1
+        print(f"eval check passed: {len(result['thresholds'])} thresholds met", file=out)
+    return 0
+
+
+def _write(path: Path, text: str) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+# ---------------------------------------------------------------------------- thresholds
+
+
+def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
+    """{metric key: {"min": x} or {"max": x}} from a TOML file."""
+    try:
+        data = tomllib.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, tomllib.TOMLDecodeError) as e:
+        raise UserInputError(f"{path}: unreadable thresholds ({e})") from e
+    known = set(m.SPECS) | set(EXTRA_LABELS)
+    for key, limit in data.items():
+        if key not in known:
+            raise UserInputError(f"{path}: unknown metric {key!r} (known: {', '.join(sorted(known))})")
+        if not isinstance(limit, dict) or not limit or set(limit) - {"min", "max"}:
+            raise UserInputError(f"{path}: [{key}] needs min = … or max = …")
+    return data
+
+
+def check_thresholds(result: Mapping[str, Any], limits: Mapping[str, Mapping[str, float]]) -> list[dict[str, Any]]:
+    """One row per threshold: the figure, the limit and whether it is met (n = 0 never is)."""
+    figures = dossier_figures(result)
+    rows = []
+    for key, limit in limits.items():
+        fig = figures.get(key, {"value": None, "n": 0})
+        for op, bound in limit.items():
+            value = fig.get("value")
+            ok = value is not None and fig.get("n", 0) > 0 and (value >= bound if op == "min" else value <= bound)
+            rows.append({"key": key, "label": _label(key), "op": ">=" if op == "min" else "<=",
+                         "threshold": bound, "value": value, "n": fig.get("n", 0), "ok": ok})
+    return rows
+
+
+def dossier_figures(result: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    figures = dict(result["metrics"]["dossier"])
+    figures["parse_accuracy"] = {k: result["parse_accuracy"][k] for k in ("value", "n")}
+    plumbing = result["plumbing"]
+    figures["plumbing_failures"] = {"value": plumbing.get("failed"), "n": plumbing.get("checks", 0)}
+    return figures
+
+
+def _label(key: str) -> str:
+    return m.SPECS[key].label if key in m.SPECS else EXTRA_LABELS.get(key, key)
+
+
+# ---------------------------------------------------------------------------- the run
+
+
+def evaluate(
+    engine: Any,
+    questions: Sequence[Mapping[str, Any]],
+    gold_maps: Mapping[str, Mapping[str, Any]],
+    *,
+    baselines: bool = True,
+    reports_dir: Path | None = None,
+    progress: TextIO | None = None,
+) -> dict[str, Any]:
+    """Every figure of one run, with per-question results (the --json document)."""
+    started = time.perf_counter()
+    files = report_files(engine, gold_maps, reports_dir)
+    llama = None
+    if baselines and files:
+        from eval.baseline_llamaindex import LlamaIndexBaseline
+
+        _say(progress, f"eval: building the llama-index baseline over {len(files)} files")
+        llama = LlamaIndexBaseline(files)
+
+    per_system: dict[str, list[dict[str, m.Outcome | None]]] = {s: [] for s in SYSTEMS}
+    records = []
+    for i, q in enumerate(questions, 1):
+        _say(progress, f"eval: {i}/{len(questions)} {q['id']}")
+        t0 = time.perf_counter()
+        answer = engine.ask(q["question"])
+        t1 = time.perf_counter()
+        ranked = {"dossier": engine.search(q["question"], k=K)["results"]}
+        t2 = time.perf_counter()
+        if baselines:
+            ranked["bm25"] = engine.search(q["question"], k=K, mode="bm25")["results"]
+            ranked["dense"] = engine.search(q["question"], k=K, mode="dense")["results"]
+            if llama is not None:
+                ranked["llamaindex"] = llama.search(q["question"], k=K)
+        scores = {"dossier": m.score_question(q, answer, ranked["dossier"], gold_maps)}
+        for system in SYSTEMS[1:]:
+            if system in ranked:
+                scores[system] = m.score_baseline(q, ranked[system], BASELINE_TOP)
+        for system, s in scores.items():
+            per_system[system].append(s)
+        records.append({
+            "id": q["id"], "question": q["question"], "answerable": q["answerable"], "kinds": q.get("kinds", []),
+            "evidence": q.get("evidence", []), "key_facts": q.get("key_facts", []),
+            "answer": answer,
+            "retrieved": {s: [_brief(rank, p, q) for rank, p in enumerate(r, 1)] for s, r in ranked.items()},
+            "metrics": {s: {k: (o.to_dict() if o else None) for k, o in sc.items()} for s, sc in scores.items()},
+            "seconds": {"ask": round(t1 - t0, 3), "search": round(t2 - t1, 3)},
+        })
+
+    metrics_out = {s: {k: sc.to_dict() for k, sc in m.summarize(rows).items()} for s, rows in per_system.items() if rows}
+    parse = parse_accuracy(engine, gold_maps)
+    plumbing_dir = _plumbing_dir(files, gold_maps)
+    if plumbing_dir is not None:
+        _say(progress, "eval: plumbing checks")
+        plumbing = run_plumbing(lambda text, k: engine.search(text, k=k)["results"], plumbing_dir, gold_maps, K)
+    else:
+        plumbing = PlumbingResult()
+        plumbing.skipped.append({"report": "*", "marker": "*", "reason": "gold report files not found"})
+    return {
+        "n_questions": len(questions),
+        "n_answerable": sum(1 for q in questions if q["answerable"]),
+        "systems": [s for s in SYSTEMS if s in metrics_out],
+        "system_labels": SYSTEM_LABELS,
+        "metric_labels": {s.key: s.label for s in m.METRICS} | EXTRA_LABELS,
+        "metrics": metrics_out,
+        "parse_accuracy": parse,
+        "plumbing": plumbing.to_dict(),
+        "baseline": {"k": K, "reading_top": BASELINE_TOP, "report_files": [str(f) for f in files],
+                     "llamaindex_chunks": llama.chunks if llama else None},
+        "questions": records,
+        "seconds": round(time.perf_counter() - started, 1),
+    }
+
+
+def _say(stream: TextIO | None, text: str) -> None:
+    if stream is not None:
+        print(text, file=stream, flush=True)
+
+
+def _brief(rank: int, passage: Mapping[str, Any], question: Mapping[str, Any]) -> dict[str, Any]:
+    report = passage.get("report") or {}
+    text = passage.get("text") or ""
+    return {
+        "rank": rank, "passage_id": passage.get("passage_id"),
+        "report": report.get("title") or ", ".join(str(s) for s in report.get("sources") or []),
+        "date": report.get("date"),
+        "gold": any(m.evidence_in(passage, ev) for ev in question.get("evidence") or []),
+        "chars": len(text), "text": text if len(text) <= 400 else text[:399] + "…",
+        "footnotes": [fn.get("marker") for fn in passage.get("footnotes") or []],
+    }
+
+
+def report_files(engine: Any, gold_maps: Mapping[str, Mapping[str, Any]], reports_dir: Path | None) -> list[Path]:
+    """The report files the index was built from: `reports_dir` if given, else the sources
+    Dossier lists (when they exist on disk), else data/reports of this checkout."""
+    if reports_dir is not None:
+        return sorted(p for p in Path(reports_dir).iterdir() if p.is_file() and not p.name.startswith("."))
+    listed = set()
+    for r in engine.reports():
+        for s in r.get("sources") or []:
+            p = Path(str(s.get("path") if isinstance(s, Mapping) else s))
+            if p.is_file():
+                listed.add(p.resolve())
+    if listed:
+        return sorted(listed)
+    if REPO_REPORTS.is_dir():
+        return sorted(p for p in REPO_REPORTS.iterdir() if p.is_file())
+    return []
+
+
+def _plumbing_dir(files: Sequence[Path], gold_maps: Mapping[str, Mapping[str, Any]]) -> Path | None:
+    wanted = {f for gm in gold_maps.values() for f in gm.get("files") or []}
+    dirs = {}
+    for f in files:
+        if f.name in wanted:
+            dirs.setdefault(f.parent, set()).add(f.name)
+    best = max(dirs.items(), key=lambda kv: len(kv[1]), default=None)
+    if best is None and REPO_REPORTS.is_dir():
+        return REPO_REPORTS
+    return best[0] if best else None
+
+
+def parse_accuracy(engine: Any, gold_maps: Mapping[str, Mapping[str, Any]]) -> dict[str, Any]:
+    """Parsed marker → note map of each gold report (via `Dossier.report_notes`) vs gold."""
+    reports = engine.reports()
+    by_key: dict[str, Any] = {}
+    for r in reports:
+        key = m.report_key(r, gold_maps)
+        if key and key not in by_key:
+            by_key[key] = r["id"]
+    per_report, outcomes = {}, []
+    for key, gm in gold_maps.items():
+        if key not in by_key:
+            o = m.Outcome(0, max(len(gm.get("markers") or {}), 1), False, ("report not found in the index",))
+        else:
+            o = m.parse_accuracy(engine.report_notes(by_key[key]), gm)
+        outcomes.append(o)
+        per_report[key] = {"report_id": by_key.get(key), **o.to_dict()}
+    score = m.aggregate(outcomes, "ratio")
+    return {**score.to_dict(), "reports": per_report}
+
+
+# ---------------------------------------------------------------------------- the table
+
+
+def _fmt_value(key: str, value: Any) -> str:
+    if value is None:
+        return "—"
+    if key in ("reading_cost",):
+        return f"{value:.0f}"
+    if key in ("invented_sources", "plumbing_failures"):
+        return f"{value:.0f}"
+    return f"{value:.3f}"
+
+
+def table_rows(result: Mapping[str, Any]) -> list[list[str]]:
+    """[metric, Dossier, BM25, dense, llama-index default, n] rows of the summary."""
+    rows = []
+    for spec in m.METRICS:
+        cells = [spec.label]
+        for system in SYSTEMS:
+            fig = result["metrics"].get(system, {}).get(spec.key)
+            cells.append(_fmt_value(spec.key, fig["value"]) if fig else "—")
+        fig = result["metrics"]["dossier"].get(spec.key)
+        cells.append(str(fig["n"]) if fig else "0")
+        rows.append(cells)
+    pa = result["parse_accuracy"]
+    rows.append([EXTRA_LABELS["parse_accuracy"], _fmt_value("parse_accuracy", pa["value"]), "—", "—", "—",
+                 f"{pa['n']} reports, {pa.get('items', 0)} markers"])
+    pl = result["plumbing"]
+    rows.append([EXTRA_LABELS["plumbing_failures"], str(pl["failed"]), "—", "—", "—",
+                 f"{pl['checks']} checks" + (f", {pl['skipped']} skipped" if pl["skipped"] else "")])
+    return rows
+
+
+def format_table(result: Mapping[str, Any]) -> str:
+    header = ["metric", *(SYSTEM_LABELS[s] for s in SYSTEMS), "n"]
+    rows = [header, *table_rows(result)]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
+    lines = [" | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    note = (f"{result['n_questions']} questions ({result['n_answerable']} answerable); baselines scored on their "
+            f"top {K}, reading cost of their top {BASELINE_TOP}; {result['seconds']} s")
+    return "\n".join([*lines, note])

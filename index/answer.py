@@ -1,0 +1,142 @@
+"""Extractive answers: sentences quoted verbatim from retrieved passages, each with its
+citation, or an honest abstention with the closest material.
+
+A sentence's score is the share of the question's informative words (IDF-weighted, as
+BM25 weighs them) that it contains, plus a little for its passage's rank. The answer is the
+best sentence and up to two more that add words of the question the first lacks or come
+from another report. The reports "don't say" when the best sentence covers too little of
+the question, or the question names a thing (a capitalised name, a number, a year) that no
+report contains.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from index import lexical
+from ingest.sentences import split_sentences
+
+MAX_SENTENCES = 3
+MAX_PASSAGES = 6
+MIN_COVERAGE = 0.40           # calibrated on eval/gold/questions.jsonl, see README (Quality)
+MIN_DENSE = 0.25
+CLOSEST = 3
+_GENERIC = set(lexical.terms("what which who whom when where why how did does do happen happened "
+                             "report reports reported say said says tell mention mentioned describe "
+                             "according document question know isw"))
+
+
+@dataclass
+class Candidate:
+    text: str
+    passage_id: str
+    report_id: str
+    markers: list[str]
+    coverage: float
+    score: float
+    terms: set[str]
+    order: tuple[int, int]
+
+
+def question_terms(question: str) -> list[str]:
+    seen: dict[str, None] = {}
+    for t in lexical.terms(question):
+        if t not in _GENERIC:
+            seen.setdefault(t, None)
+    return list(seen)
+
+
+def _named_things(question: str) -> list[str]:
+    """Capitalised words (not the first) and numbers: things a report must mention to answer."""
+    words = re.findall(r"[\w’'-]+", question)
+    out = []
+    for i, w in enumerate(words):
+        if re.fullmatch(r"\d{2,}(?:st|nd|rd|th|s)?", w) or (i > 0 and w[:1].isupper() and len(w) > 2):
+            out.append(w)
+    return out
+
+
+def unknown_things(question: str, lex: lexical.Lexical | None) -> list[str]:
+    if lex is None:
+        return []
+    missing = []
+    for w in _named_things(question):
+        toks = lexical.terms(w)
+        if toks and all(t not in lex.vocab for t in toks):
+            missing.append(w)
+    return missing
+
+
+def sentences_of(passage: dict, report_text: str, sentences: list[tuple[int, int, list[str]]]) -> list[tuple[str, list[str]]]:
+    """(verbatim text, markers) of each sentence of a passage."""
+    if passage["kind"] == "note":
+        text = passage["text"]
+        return [(text[a:b], list(passage["markers"])) for a, b in split_sentences(text)]
+    out = []
+    for a, b, markers in sentences:
+        if a >= passage["start"] and b <= passage["end"]:
+            out.append((report_text[a:b], list(markers)))
+    return out or [(passage["text"], list(passage["markers"]))]
+
+
+def candidates(question: str, hits: list, snapshot, lex, context: str = "") -> tuple[list[Candidate], list[str]]:
+    q = question_terms(question)
+    ctx = [t for t in question_terms(context) if t not in q] if context else []
+    weights = {t: (lex.idf(t) if lex else 1.0) for t in q}
+    weights.update({t: 0.5 * (lex.idf(t) if lex else 1.0) for t in ctx})
+    total = sum(weights.values()) or 1.0
+    top = hits[:MAX_PASSAGES]
+    passages = snapshot.passages([h.id for h in top])
+    out: list[Candidate] = []
+    texts: dict[str, tuple[str, list]] = {}
+    for rank, h in enumerate(top):
+        p = passages.get(h.id)
+        if p is None:
+            continue
+        rid = p["report_id"]
+        if rid not in texts:
+            texts[rid] = snapshot.report_text(rid)
+        rtext, sents = texts[rid]
+        for j, (text, markers) in enumerate(sentences_of(p, rtext, sents)):
+            terms = set(lexical.terms(text))
+            cov = sum(w for t, w in weights.items() if t in terms) / total
+            out.append(Candidate(text, h.id, rid, markers, cov, cov + 0.12 / (rank + 1), terms & set(weights),
+                                 (rank, j)))
+    return out, q
+
+
+def choose(cands: list[Candidate]) -> list[Candidate]:
+    ranked = sorted(cands, key=lambda c: -c.score)
+    chosen: list[Candidate] = []
+    seen_text: set[str] = set()
+    covered: set[str] = set()
+    for c in ranked:
+        key = re.sub(r"\W+", " ", c.text.lower()).strip()
+        if key in seen_text or len(key) < 15:
+            continue
+        if not chosen:
+            chosen.append(c)
+        else:
+            best = chosen[0]
+            adds = c.terms - covered
+            other_report = all(c.report_id != x.report_id for x in chosen)
+            if c.coverage < max(MIN_COVERAGE, 0.6 * best.coverage):
+                continue
+            if not adds and not other_report:
+                continue
+            chosen.append(c)
+        seen_text.add(key)
+        covered |= c.terms
+        if len(chosen) >= MAX_SENTENCES:
+            break
+    return chosen
+
+
+def should_abstain(cands: list[Candidate], hits: list, unknown: list[str]) -> bool:
+    if not cands or unknown:
+        return True
+    best = max(c.coverage for c in cands)
+    dense = max((h.dense for h in hits[:MAX_PASSAGES] if h.dense is not None), default=None)
+    if best < MIN_COVERAGE:
+        return True
+    return dense is not None and dense < MIN_DENSE

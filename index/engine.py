@@ -1,0 +1,140 @@
+"""Dossier: the one answer path that the command line, Slack, the eval and the bench call."""
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any, Sequence
+
+from index import answer as ans
+from index import store as st
+from index.config import Settings
+from index.errors import UserInputError
+from index.retrieve import Hit, Retriever
+
+MAX_QUESTION = 2000
+
+
+def check_question(question: str) -> str:
+    q = " ".join((question or "").split())
+    if not q:
+        raise UserInputError("the question is empty: ask something, e.g. dossier ask \"Which Russian units exercised in Belarus?\"")
+    if len(q) > MAX_QUESTION:
+        raise UserInputError(f"the question is {len(q):,} characters long; ask in at most {MAX_QUESTION:,}")
+    if not any(ch.isalnum() for ch in q):
+        raise UserInputError("the question has no words, only punctuation")
+    return q
+
+
+class Dossier:
+    """An opened index. Follows `CURRENT`: after an ingest, the next question sees the new state."""
+
+    def __init__(self, settings: Settings, *, encoder: Any = None):
+        self.settings = settings
+        self._encoder = encoder
+        self._lock = threading.RLock()
+        self._gen: Path | None = None
+        self._open()
+
+    @classmethod
+    def open(cls, settings: Settings, *, encoder: Any = None) -> "Dossier":
+        return cls(settings, encoder=encoder)
+
+    def _open(self) -> None:
+        from index.lexical import Lexical
+
+        snap = st.Snapshot.open(self.settings)
+        if self._encoder is None:
+            from index.embed import QueryEncoder
+
+            self._encoder = QueryEncoder(self.settings)
+        client = st.chroma_client(self.settings, snap.gen)
+        try:
+            collection = client.get_collection(st.collection_name(self.settings))
+        except Exception:  # noqa: BLE001 - chroma raises various errors for a missing collection
+            from index.errors import IndexEmpty
+
+            raise IndexEmpty(f"the index at {self.settings.home} has no passages; run `dossier ingest PATH`") from None
+        bm25_dir = snap.gen / "bm25"
+        lex = Lexical(bm25_dir) if (bm25_dir / "ids.json").exists() else None
+        old = getattr(self, "snapshot", None)
+        self.snapshot, self.collection, self.lex = snap, collection, lex
+        self.retriever = Retriever(collection, self._encoder, lex, snap)
+        self._gen = snap.gen
+        if old is not None:
+            old.close()
+
+    def _refresh(self) -> None:
+        gen = st.current_generation(self.settings.home)
+        if gen is not None and gen != self._gen:
+            self._open()
+
+    # ------------------------------------------------------------------ public API
+    def ask(self, question: str, *, context: Sequence[str] = ()) -> dict:
+        q = check_question(question)
+        ctx = " ".join(c for c in context if c)[-MAX_QUESTION:]
+        with self._lock:
+            self._refresh()
+            hits = self.retriever.retrieve(q, k=10, context=ctx)
+            cands, _ = ans.candidates(q, hits, self.snapshot, self.lex, context=ctx)
+            unknown = ans.unknown_things(q, self.lex)
+            if ans.should_abstain(cands, hits, unknown):
+                return {"question": q, "abstained": True, "answer": [],
+                        "citations": [dict(self._passage(h), n=i + 1) for i, h in enumerate(hits[:ans.CLOSEST])]}
+            chosen = ans.choose(cands)
+            numbers: dict[str, int] = {}
+            answer = []
+            for c in chosen:
+                n = numbers.setdefault(c.passage_id, len(numbers) + 1)
+                answer.append({"text": c.text, "citations": [n], "markers": c.markers})
+            by_id = {h.id: h for h in hits}
+            citations = [dict(self._passage(by_id[pid]), n=n) for pid, n in numbers.items()]
+            return {"question": q, "abstained": False, "answer": answer, "citations": citations}
+
+    def search(self, question: str, *, k: int = 5, mode: str = "hybrid") -> dict:
+        if mode not in ("hybrid", "dense", "bm25"):
+            raise UserInputError(f"unknown search mode {mode!r}: use hybrid, dense or bm25")
+        if k < 1 or k > 100:
+            raise UserInputError("-k must be between 1 and 100")
+        q = check_question(question)
+        with self._lock:
+            self._refresh()
+            hits = self.retriever.retrieve(q, k=k, mode=mode)
+            return {"question": q, "results": [self._passage(h) for h in hits]}
+
+    def reports(self) -> list[dict]:
+        with self._lock:
+            self._refresh()
+            rows = self.snapshot.reports()
+        return sorted(rows.values(), key=lambda r: (r["date"] or "0000", r["title"]), reverse=True)
+
+    def report_notes(self, report_id: str) -> dict[str, dict]:
+        with self._lock:
+            return self.snapshot.notes(report_id)
+
+    def stats(self) -> dict:
+        reports = self.reports()
+        dates = sorted(r["date"] for r in reports if r["date"])
+        return {"reports": len(reports), "passages": sum(r["passages"] for r in reports),
+                "first_date": dates[0] if dates else "", "last_date": dates[-1] if dates else "",
+                "last_ingest": self.snapshot.meta_value("last_ingest"), "model": self.snapshot.meta_value("model")}
+
+    def close(self) -> None:
+        self.snapshot.close()
+
+    # ------------------------------------------------------------------ shapes
+    def _passage(self, hit: Hit) -> dict:
+        snap = self.snapshot
+        p = snap.passages([hit.id]).get(hit.id)
+        if p is None:
+            return {"passage_id": hit.id, "report": {}, "text": "", "score": round(hit.score, 4), "footnotes": []}
+        r = snap.reports([p["report_id"]]).get(p["report_id"], {})
+        notes = snap.notes(p["report_id"], p["markers"])
+        return {
+            "passage_id": p["id"],
+            "report": {"id": r.get("id", p["report_id"]), "title": r.get("title", ""), "date": r.get("date", ""),
+                       "authors": r.get("authors", []), "sources": r.get("sources", [])},
+            "text": p["text"],
+            "kind": p["kind"],
+            "score": round(hit.score, 4),
+            "footnotes": [notes[m] for m in p["markers"]],
+        }

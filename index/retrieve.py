@@ -1,0 +1,130 @@
+"""Finding passages: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank,
+with a nudge toward the reports a question's dates or "latest" point at.
+
+Measured on the gold questions (see README, Quality): fused beats either alone; names and
+unit numbers (Greenkiewicz, Veyshnoriya, 234th) are found by BM25, paraphrases by dense.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from ingest.metadata import MONTHS
+from index import lexical
+
+RRF_K = 60
+CANDIDATES = 40
+_MONTH_RE = "|".join(m.capitalize() for m in MONTHS) + "|" + "|".join(m[:3].capitalize() + r"\.?" for m in MONTHS)
+_DATE_MD = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b")
+_DATE_DM = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\b")
+_LATEST = re.compile(r"\b(latest|most recent|newest|last report|recent(?:ly)?|current(?:ly)?)\b", re.I)
+
+
+@dataclass
+class Hit:
+    id: str
+    score: float = 0.0
+    dense: float | None = None          # cosine similarity
+    bm25: float | None = None
+    ranks: dict[str, int] = field(default_factory=dict)
+
+
+def _month_num(name: str) -> int:
+    key = name.lower().rstrip(".")[:3]
+    return [m[:3] for m in MONTHS].index(key) + 1
+
+
+def question_dates(question: str) -> list[tuple[int, int]]:
+    """(month, day) pairs a question names: 'September 17', 'Sept. 17th', '17 September'."""
+    out = [(_month_num(m.group(1)), int(m.group(2))) for m in _DATE_MD.finditer(question)]
+    out += [(_month_num(m.group(2)), int(m.group(1))) for m in _DATE_DM.finditer(question)]
+    return [(mo, d) for mo, d in out if 1 <= d <= 31]
+
+
+def wants_latest(question: str) -> bool:
+    return bool(_LATEST.search(question))
+
+
+def date_strings(month: int, day: int) -> list[str]:
+    name = MONTHS[month - 1].capitalize()
+    return [f"{name} {day}", f"{day} {name}", f"{name[:3]} {day}", f"{day:02d} {name[:3].upper()}"]
+
+
+def fuse(rankings: dict[str, list[tuple[str, float]]], weights: dict[str, float] | None = None) -> list[Hit]:
+    """Reciprocal-rank fusion (as llama-index's QueryFusionRetriever 'reciprocal_rerank')."""
+    hits: dict[str, Hit] = {}
+    for name, ranking in rankings.items():
+        w = (weights or {}).get(name, 1.0)
+        for rank, (pid, score) in enumerate(ranking):
+            h = hits.setdefault(pid, Hit(pid))
+            h.score += w / (RRF_K + rank + 1)
+            h.ranks[name] = rank
+            if name == "dense":
+                h.dense = score
+            elif name == "bm25":
+                h.bm25 = score
+    return sorted(hits.values(), key=lambda h: -h.score)
+
+
+class Retriever:
+    """Dense + BM25 + fusion over one generation. Clients are injected: a Chroma
+    collection, a query encoder, the lexical index, and the snapshot for report dates."""
+
+    def __init__(self, collection: Any, encoder: Any, lex: lexical.Lexical | None, snapshot: Any):
+        self.collection = collection
+        self.encoder = encoder
+        self.lex = lex
+        self.snapshot = snapshot
+        self._dates: dict[str, str] | None = None
+
+    def report_dates(self) -> dict[str, str]:
+        if self._dates is None:
+            self._dates = {rid: r["date"] for rid, r in self.snapshot.reports().items()}
+        return self._dates
+
+    def dense(self, text: str, k: int) -> list[tuple[str, float]]:
+        n = self.collection.count()
+        if not n:
+            return []
+        res = self.collection.query(query_embeddings=[self.encoder.encode(text)], n_results=min(k, n),
+                                    include=["distances"])
+        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])]
+
+    def bm25(self, text: str, k: int) -> list[tuple[str, float]]:
+        if self.lex is None:
+            return []
+        return self.lex.search(lexical.terms(text), k)
+
+    def retrieve(self, question: str, *, k: int = 10, mode: str = "hybrid", context: str = "") -> list[Hit]:
+        query = f"{context} {question}".strip() if context else question
+        if mode == "dense":
+            return [Hit(pid, s, dense=s, ranks={"dense": i}) for i, (pid, s) in enumerate(self.dense(query, k))]
+        if mode == "bm25":
+            return [Hit(pid, s, bm25=s, ranks={"bm25": i}) for i, (pid, s) in enumerate(self.bm25(query, k))]
+        hits = fuse({"dense": self.dense(query, CANDIDATES), "bm25": self.bm25(query, CANDIDATES)})
+        self._date_nudge(question, hits)
+        hits.sort(key=lambda h: -h.score)
+        return hits[:k]
+
+    def _date_nudge(self, question: str, hits: list[Hit]) -> None:
+        dates = question_dates(question)
+        latest = wants_latest(question)
+        if not (dates or latest) or not hits:
+            return
+        report_dates = self.report_dates()
+        passages = self.snapshot.passages([h.id for h in hits])
+        newest = max((d for d in report_dates.values() if d), default="")
+        bonus = 1.0 / RRF_K                  # as much as a first place in one more ranking
+        for h in hits:
+            p = passages.get(h.id)
+            if p is None:
+                continue
+            rdate = report_dates.get(p["report_id"], "")
+            for month, day in dates:
+                if any(s in p["text"] for s in date_strings(month, day)):
+                    h.score += bonus
+                elif rdate and rdate[5:] == f"{month:02d}-{day:02d}":
+                    h.score += bonus / 2
+            if latest and rdate and rdate == newest:
+                h.score += bonus / 2

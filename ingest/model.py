@@ -1,0 +1,102 @@
+"""The records ingest produces: notes, sentences, reports and passages."""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+
+RESOLVED = "resolved"
+MISSING = "missing"
+UNPLACED = "unplaced"
+
+
+@dataclass
+class Note:
+    """One footnote of a report, as the report wrote it."""
+
+    marker: str                       # the footnote number, as a string ("1", "35")
+    text: str = ""                    # the note's full text, one line
+    urls: list[str] = field(default_factory=list)
+    dngts_urls: list[str] = field(default_factory=list)
+    status: str = RESOLVED            # resolved | missing | unplaced
+
+    @property
+    def dngts(self) -> bool:
+        return bool(self.dngts_urls) or "DNGTS" in self.text
+
+    @property
+    def completeness(self) -> tuple[int, int]:
+        return (len(self.urls), len(self.text))
+
+    def to_dict(self) -> dict:
+        return {"marker": self.marker, "status": self.status, "text": self.text,
+                "urls": list(self.urls), "dngts": self.dngts, "dngts_urls": list(self.dngts_urls)}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Note":
+        return cls(marker=d["marker"], text=d.get("text", ""), urls=list(d.get("urls", [])),
+                   dngts_urls=list(d.get("dngts_urls", [])), status=d.get("status", RESOLVED))
+
+
+@dataclass
+class Sentence:
+    start: int                        # offsets into Report.text
+    end: int
+    markers: list[str] = field(default_factory=list)
+    paragraph: int = 0
+
+
+@dataclass
+class Report:
+    """One report, clean: `text` is the body followed by a notes section."""
+
+    id: str
+    title: str
+    date: str                         # ISO date or ""
+    time: str                         # e.g. "7:00 pm EDT" or ""
+    authors: list[str]
+    publisher: str
+    sources: list[str]                # the file(s) it came from
+    text: str                         # clean body text, then the notes section
+    body_end: int                     # text[:body_end] is the body
+    sentences: list[Sentence]
+    notes: dict[str, Note]            # every marker of the body has an entry
+    unplaced_notes: list[Note] = field(default_factory=list)
+
+    @property
+    def markers(self) -> list[str]:
+        seen: dict[str, None] = {}
+        for s in self.sentences:
+            for m in s.markers:
+                seen.setdefault(m, None)
+        return list(seen)
+
+    def footnote_counts(self) -> dict[str, int]:
+        counts = {"markers": 0, "resolved": 0, "missing": 0, "unplaced": 0}
+        for m in self.markers:
+            counts["markers"] += 1
+            counts[self.notes[m].status] += 1
+        return counts
+
+    def to_dict(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Report":
+        d = dict(d)
+        d["sentences"] = [Sentence(**s) for s in d["sentences"]]
+        d["notes"] = {k: Note(**v) for k, v in d["notes"].items()}
+        d["unplaced_notes"] = [Note(**v) for v in d.get("unplaced_notes", [])]
+        return cls(**d)
+
+
+@dataclass
+class Passage:
+    """A quotable piece of a report: a few sentences, or the prose of one note."""
+
+    id: str
+    report_id: str
+    kind: str                         # "body" | "note"
+    start: int                        # offsets into Report.text
+    end: int
+    text: str
+    markers: list[str]                # markers of its sentences (for a note passage: its own number)
+    ordinal: int

@@ -1,0 +1,88 @@
+"""The bot's local state: dedupe claims, bot threads, feedback. Real SQLite files in a tmp home."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from types import SimpleNamespace
+
+from bot.feedback import FeedbackStore, export
+from bot.local_db import slack_db
+from bot.slack_dedupe import SeenMessages
+from bot.slack_errors import RedactSecrets
+from bot.slack_text import mentions_user, plain
+from bot.slack_threads import BotThreads
+
+
+def test_claim_is_true_once_per_channel_and_ts(tmp_path):
+    seen = SeenMessages(slack_db(tmp_path))
+    assert seen.claim("C1", "100.1") is True
+    assert seen.claim("C1", "100.1") is False
+    assert seen.claim("C2", "100.1") is True
+    assert seen.claim("C1", "100.2") is True
+
+
+def test_claims_survive_a_restart(tmp_path):
+    assert SeenMessages(slack_db(tmp_path)).claim("C1", "1.0") is True
+    assert SeenMessages(slack_db(tmp_path)).claim("C1", "1.0") is False
+
+
+def test_concurrent_claims_have_exactly_one_winner(tmp_path):
+    seen = SeenMessages(slack_db(tmp_path))
+    results: list[bool] = []
+    barrier = threading.Barrier(8)
+
+    def claim() -> None:
+        barrier.wait()
+        results.append(seen.claim("C1", "5.5"))
+
+    threads = [threading.Thread(target=claim) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert sorted(results) == [False] * 7 + [True]
+
+
+def test_bot_threads(tmp_path):
+    threads = BotThreads(slack_db(tmp_path))
+    assert ("C1", "1.0") not in threads
+    threads.add("C1", "1.0")
+    assert ("C1", "1.0") in BotThreads(slack_db(tmp_path))
+    assert ("C2", "1.0") not in threads
+
+
+def test_feedback_export_holds_question_answer_and_citations(tmp_path):
+    store = FeedbackStore.at_home(tmp_path)
+    answer = {"question": "Where?", "abstained": False,
+              "answer": [{"text": "In Brest.", "citations": [1]}],
+              "citations": [{"n": 1, "passage_id": "p1", "text": "In Brest.", "report": {"title": "T"}}]}
+    answer_id = store.save_answer(answer, surface="channel", channel="C1", user="U1")
+    assert store.answer(answer_id) == answer
+    store.record(answer_id, helpful=True, user="U2", channel="C1")
+    store.record(answer_id, helpful=False, user="U3", channel="C1")
+    rows = export(SimpleNamespace(home=tmp_path))
+    assert [r["helpful"] for r in rows] == [True, False]
+    assert rows[0]["question"] == "Where?"
+    assert rows[0]["answer"] == answer["answer"] and rows[0]["citations"] == answer["citations"]
+    assert rows[1]["user"] == "U3" and rows[1]["surface"] == "channel" and rows[1]["at"]
+
+
+def test_export_of_an_empty_home_is_empty_and_creates_nothing(tmp_path):
+    assert export(SimpleNamespace(home=tmp_path / "nothing")) == []
+    assert not (tmp_path / "nothing").exists()
+
+
+def test_plain_reads_what_the_person_typed():
+    text = "<@U0BOT> what did <@U0ALICE|alice> say in <#C01|general> about <https://x.io|x.io> &amp; &lt;b&gt;?"
+    assert plain(text, drop_user="U0BOT") == "what did @alice say in #general about x.io & <b>?"
+    assert mentions_user(text, "U0BOT") and not mentions_user(text, "U0OTHER")
+    assert plain("<@U0BOT>", drop_user="U0BOT") == ""
+
+
+def test_redaction_filter_scrubs_tokens_and_secrets():
+    redactor = RedactSecrets(["s3cr3t-signing-value"])
+    record = logging.LogRecord("x", logging.ERROR, __file__, 1, "token %s secret %s",
+                               ("xoxb-123-456-abcdef", "s3cr3t-signing-value"), None)
+    redactor.filter(record)
+    assert record.getMessage() == "token [redacted-token] secret [redacted]"
