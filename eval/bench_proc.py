@@ -22,6 +22,7 @@ class Measured:
     returncode: int
     wall: float             # seconds, start to exit
     peak_rss: int           # bytes: max(ru_maxrss of the child, polled RSS of its process tree)
+    cpu: float              # seconds of CPU (user + system) the child used
     stdout: str
     stderr: str
 
@@ -90,7 +91,7 @@ def run_measured(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path
         out.seek(0)
         err.seek(0)
         return Measured(cmd, proc.returncode, wall, max(peak, usage.ru_maxrss * 1024),
-                        out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
+                        usage.ru_utime + usage.ru_stime, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
 
 
 def python_cmd(module: str, *args: str) -> list[str]:

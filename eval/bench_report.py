@@ -73,6 +73,9 @@ def chart(result: dict, path: Path) -> Path:
     left.plot(lim_x, lim_y, "s-", label="limit: encode() of the same passages", color="C2")
     left.plot(ns, peer_y, "^-", label="peer: llama-index defaults (job s)", color="C3")
     left.plot(ns, peer_wall, "^--", label="peer (wall)", color="C3", alpha=0.5)
+    for ax in (left, right):
+        ax.set_xticks(ns)
+    left.set_ylim(bottom=0)
     left.set_xlabel("reports")
     left.set_ylabel("seconds")
     left.set_title("Full ingest")

@@ -511,7 +511,8 @@ def parse_accuracy(parsed: Mapping[str, Mapping[str, Any]], gold_map: Mapping[st
             reasons.append(f"[{m}] parsed as {p.get('status')}, gold {g.get('status')}")
         elif g.get("status") == "resolved" and list(p.get("urls") or []) != list(g.get("urls") or []):
             reasons.append(f"[{m}] urls {list(p.get('urls') or [])} != gold {g.get('urls')}")
-        elif g.get("status") == "resolved" and "dngts_urls" in p and sorted(p["dngts_urls"] or []) != sorted(g.get("dngts_urls") or []):
+        elif (g.get("status") == "resolved" and "dngts_urls" in p
+              and sorted(p["dngts_urls"] or []) != sorted(g.get("dngts_urls") or [])):
             reasons.append(f"[{m}] DNGTS urls {p['dngts_urls']} != gold {g.get('dngts_urls')}")
         elif g.get("text_contains") and "text" in p and not contains(p.get("text") or "", g["text_contains"]):
             reasons.append(f"[{m}] note text lacks {_clip(g['text_contains'], 50)!r}")
@@ -584,7 +585,9 @@ def score_question(
     }
 
 
-def score_baseline(question: Mapping[str, Any], passages: Sequence[Mapping[str, Any]], top: int = 3) -> dict[str, Outcome | None]:
+def score_baseline(
+    question: Mapping[str, Any], passages: Sequence[Mapping[str, Any]], top: int = 3
+) -> dict[str, Outcome | None]:
     """A retrieval-only system: its retrieval metrics and the cost of reading its top passages."""
     return {**score_retrieval(question, passages), "reading_cost": passages_reading_cost(passages, top)}
 

@@ -30,13 +30,17 @@ ul.reasons{margin:.2em 0 .2em 1.2em;padding:0}
 
 
 def _bar_chart(result: Mapping[str, Any]) -> str:
-    """Grouped horizontal bars, one group per 0..1 metric, one bar per system."""
-    specs = [s for s in m.METRICS if s.chart]
+    """Horizontal bars, one group per 0..1 metric, one bar per system that has the figure
+    (the baselines have retrieval figures only)."""
     systems = [s for s in SYSTEMS if s in result["metrics"]]
-    bar, gap, label_w, plot_w = 11, 10, 190, 560
-    group_h = bar * len(systems) + gap
-    legend_h = 28
-    height = legend_h + group_h * len(specs) + 24
+    groups = []
+    for spec in (s for s in m.METRICS if s.chart):
+        bars = [(s, result["metrics"][s][spec.key]) for s in systems
+                if (result["metrics"][s].get(spec.key) or {}).get("value") is not None]
+        if bars:
+            groups.append((spec, bars))
+    bar, gap, label_w, plot_w, legend_h = 11, 12, 190, 560, 28
+    height = legend_h + sum(bar * len(bars) + gap for _, bars in groups) + 24
     parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + plot_w + 70}" height="{height}" '
              f'role="img" aria-label="Metrics of Dossier and the baselines" font-size="11" font-family="sans-serif">']
     x = label_w
@@ -48,22 +52,38 @@ def _bar_chart(result: Mapping[str, Any]) -> str:
         tx = label_w + t * plot_w
         parts.append(f'<line x1="{tx:.1f}" y1="{legend_h}" x2="{tx:.1f}" y2="{height - 20}" stroke="#d0d7de"/>'
                      f'<text x="{tx:.1f}" y="{height - 6}" text-anchor="middle" fill="#656d76">{t:g}</text>')
-    for gi, spec in enumerate(specs):
-        y0 = legend_h + gi * group_h
+    y0 = legend_h
+    for spec, bars in groups:
         label = spec.label + (" (lower is better)" if spec.better == "lower" else "")
-        parts.append(f'<text x="{label_w - 6}" y="{y0 + group_h / 2}" text-anchor="end" '
-                     f'dominant-baseline="middle">{escape(label)}</text>')
-        for si, s in enumerate(systems):
-            fig = result["metrics"][s].get(spec.key)
-            y = y0 + si * bar
-            if not fig or fig["value"] is None:
-                parts.append(f'<text x="{label_w + 3}" y="{y + bar - 2}" fill="#8c959f">—</text>')
-                continue
+        parts.append(f'<text x="{label_w - 6}" y="{y0 + bar * len(bars) / 2 + 4}" text-anchor="end">'
+                     f'{escape(label)}</text>')
+        for i, (s, fig) in enumerate(bars):
+            y = y0 + i * bar
             w = max(0.0, min(1.0, fig["value"])) * plot_w
             parts.append(f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar - 2}" fill="{COLORS[s]}">'
                          f'<title>{escape(SYSTEM_LABELS[s])} {escape(spec.label)}: {fig["value"]:.3f} '
                          f'(n={fig["n"]})</title></rect>'
                          f'<text x="{label_w + w + 4:.1f}" y="{y + bar - 3}" fill="#1f2328">{fig["value"]:.2f}</text>')
+        y0 += bar * len(bars) + gap
+    parts.append("</svg>")
+    return "".join(parts)
+
+
+def _cost_chart(result: Mapping[str, Any]) -> str:
+    """Mean reading cost (characters) of each system, on its own scale."""
+    bars = [(s, result["metrics"][s]["reading_cost"]) for s in SYSTEMS
+            if (result["metrics"].get(s, {}).get("reading_cost") or {}).get("value") is not None]
+    if not bars:
+        return ""
+    bar, label_w, plot_w = 16, 190, 560
+    top = max(fig["value"] for _, fig in bars) or 1.0
+    parts = [f'<svg xmlns="http://www.w3.org/2000/svg" width="{label_w + plot_w + 70}" height="{bar * len(bars) + 8}" '
+             f'role="img" aria-label="Mean reading cost" font-size="11" font-family="sans-serif">']
+    for i, (s, fig) in enumerate(bars):
+        y, w = 4 + i * bar, fig["value"] / top * plot_w
+        parts.append(f'<text x="{label_w - 6}" y="{y + bar - 5}" text-anchor="end">{escape(SYSTEM_LABELS[s])}</text>'
+                     f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar - 3}" fill="{COLORS[s]}"/>'
+                     f'<text x="{label_w + w + 4:.1f}" y="{y + bar - 5}">{fig["value"]:.0f}</text>')
     parts.append("</svg>")
     return "".join(parts)
 
@@ -104,8 +124,12 @@ def _footnote(fn: Mapping[str, Any]) -> str:
         return f"<div class='fn'>{head} note not available in the ingested copy</div>"
     dngts = set(fn.get("dngts_urls") or [])
     urls = "".join(f"<div class='url'>{'DNGTS: ' if u in dngts else ''}{escape(u)}</div>" for u in fn.get("urls") or [])
+    # prose notes (not just a list of links) are shown as written, links as text below
     text = fn.get("text") or ""
-    prose = f"<div>{escape(text)}</div>" if text and not urls else ""
+    bare = text
+    for u in fn.get("urls") or []:
+        bare = bare.replace(u, "")
+    prose = f"<div>{escape(text)}</div>" if sum(ch.isalpha() for ch in bare) > 20 else ""
     return f"<div class='fn'>{head}{prose}{urls}</div>"
 
 
@@ -139,7 +163,8 @@ def _question(q: Mapping[str, Any]) -> str:
         value = "—" if o is None else f"{o['value']:.3g}"
         reasons = "" if not o or not o["reasons"] else \
             "<ul class='reasons'>" + "".join(f"<li>{escape(r)}</li>" for r in o["reasons"]) + "</ul>"
-        rows.append(f"<tr><td>{escape(spec.label)}</td><td class='num'>{value}</td><td>{_tag(o)}{reasons}</td></tr>")
+        tag = '<span class="tag na">info</span>' if spec.key == "reading_cost" else _tag(o)
+        rows.append(f"<tr><td>{escape(spec.label)}</td><td class='num'>{value}</td><td>{tag}{reasons}</td></tr>")
     parts.append("<table><tr><th>metric</th><th>value</th><th>result</th></tr>" + "".join(rows) + "</table>")
     if q.get("evidence"):
         evs = "".join(f"<li>{escape(e['report'])}: “{escape(e['text'])}” "
@@ -190,6 +215,8 @@ def render(result: Mapping[str, Any]) -> str:
         f"<style>{CSS}</style></head><body>"
         f"<h1>Dossier eval</h1><p class='muted'>{meta}</p>"
         f"<h2>Dossier vs baselines</h2>{_bar_chart(result)}"
+        f"<p>Mean reading cost, characters (Dossier: answer and quoted passages; baselines: top "
+        f"{result['baseline']['reading_top']} passages; lower is better)</p>{_cost_chart(result)}"
         f"<h2>Summary</h2>{_summary_table(result)}"
         f"<h2>Thresholds</h2>{_thresholds(result)}"
         f"{_parse_and_plumbing(result)}"

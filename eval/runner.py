@@ -40,13 +40,16 @@ def run_eval(
     report: Path | None = None,
     check: bool = False,
     baselines: bool = True,
+    plumbing: bool = True,
     thresholds: Path | None = None,
     reports_dir: Path | None = None,
     engine: Any | None = None,
     stdout: TextIO | None = None,
 ) -> int:
     """Run the eval, print the table, write the JSON and HTML asked for; the exit code is 1
-    when `check` is set and a threshold is missed, else 0. `reports_dir` holds the report
+    when `check` is set and a threshold is missed, else 0. `baselines=False` skips the three
+    baselines, `plumbing=False` the plumbing checks (then their threshold fails: n = 0).
+    `reports_dir` holds the report
     files for the llama-index baseline and the plumbing checks (default: the files the
     index was built from, else data/reports); `engine` is an open Dossier to reuse."""
     out = stdout or sys.stdout
@@ -59,8 +62,8 @@ def run_eval(
 
         engine = Dossier.open(settings)
 
-    result = evaluate(engine, gold_questions, gold_maps, baselines=baselines, reports_dir=reports_dir,
-                      progress=sys.stderr)
+    result = evaluate(engine, gold_questions, gold_maps, baselines=baselines, plumbing=plumbing,
+                      reports_dir=reports_dir, progress=sys.stderr)
     result["questions_file"] = str(questions_path)
     result["thresholds"] = check_thresholds(result, limits)
 
@@ -143,6 +146,7 @@ def evaluate(
     gold_maps: Mapping[str, Mapping[str, Any]],
     *,
     baselines: bool = True,
+    plumbing: bool = True,
     reports_dir: Path | None = None,
     progress: TextIO | None = None,
 ) -> dict[str, Any]:
@@ -159,7 +163,8 @@ def evaluate(
     per_system: dict[str, list[dict[str, m.Outcome | None]]] = {s: [] for s in SYSTEMS}
     records = []
     for i, q in enumerate(questions, 1):
-        _say(progress, f"eval: {i}/{len(questions)} {q['id']}")
+        if i == 1 or i % 10 == 0 or i == len(questions):
+            _say(progress, f"eval: question {i}/{len(questions)}")
         t0 = time.perf_counter()
         answer = engine.ask(q["question"])
         t1 = time.perf_counter()
@@ -188,12 +193,14 @@ def evaluate(
     metrics_out = {s: {k: sc.to_dict() for k, sc in m.summarize(rows).items()} for s, rows in per_system.items() if rows}
     parse = parse_accuracy(engine, gold_maps)
     plumbing_dir = _plumbing_dir(files, gold_maps)
-    if plumbing_dir is not None:
-        _say(progress, "eval: plumbing checks")
-        plumbing = run_plumbing(lambda text, k: engine.search(text, k=k)["results"], plumbing_dir, gold_maps, K)
+    checks = PlumbingResult()
+    if not plumbing:
+        checks.skipped.append({"report": "*", "marker": "*", "reason": "plumbing checks not run"})
+    elif plumbing_dir is None:
+        checks.skipped.append({"report": "*", "marker": "*", "reason": "gold report files not found"})
     else:
-        plumbing = PlumbingResult()
-        plumbing.skipped.append({"report": "*", "marker": "*", "reason": "gold report files not found"})
+        _say(progress, "eval: plumbing checks")
+        checks = run_plumbing(lambda text, k: engine.search(text, k=k)["results"], plumbing_dir, gold_maps, K)
     return {
         "n_questions": len(questions),
         "n_answerable": sum(1 for q in questions if q["answerable"]),
@@ -202,7 +209,7 @@ def evaluate(
         "metric_labels": {s.key: s.label for s in m.METRICS} | EXTRA_LABELS,
         "metrics": metrics_out,
         "parse_accuracy": parse,
-        "plumbing": plumbing.to_dict(),
+        "plumbing": checks.to_dict(),
         "baseline": {"k": K, "reading_top": BASELINE_TOP, "report_files": [str(f) for f in files],
                      "llamaindex_chunks": llama.chunks if llama else None},
         "questions": records,

@@ -18,8 +18,9 @@ from ingest.sentences import split_sentences
 
 MAX_SENTENCES = 3
 MAX_PASSAGES = 6
-MIN_COVERAGE = 0.40           # calibrated on eval/gold/questions.jsonl, see README (Quality)
-MIN_DENSE = 0.25
+MIN_COVERAGE = 0.15           # calibrated on eval/gold/questions.jsonl, see README (Quality)
+MAX_UNKNOWN = 0.40            # share of the question's words that no report uses
+FOLLOW = 0.5                  # a further sentence needs this share of the best one's coverage
 CLOSEST = 3
 _GENERIC = set(lexical.terms("what which who whom when where why how did does do happen happened "
                              "report reports reported say said says tell mention mentioned describe "
@@ -57,14 +58,22 @@ def _named_things(question: str) -> list[str]:
 
 
 def unknown_things(question: str, lex: lexical.Lexical | None) -> list[str]:
+    """Names and numbers of the question that no report mentions (prefix-tolerant:
+    'Moldovan' is known when the reports say 'Moldova')."""
     if lex is None:
         return []
     missing = []
     for w in _named_things(question):
         toks = lexical.terms(w)
-        if toks and all(t not in lex.vocab for t in toks):
+        if toks and all(not lex.knows(t) for t in toks):
             missing.append(w)
     return missing
+
+
+def unknown_share(terms: list[str], lex: lexical.Lexical | None) -> float:
+    if lex is None or not terms:
+        return 0.0
+    return sum(1 for t in terms if t not in lex.vocab) / len(terms)
 
 
 def sentences_of(passage: dict, report_text: str, sentences: list[tuple[int, int, list[str]]]) -> list[tuple[str, list[str]]]:
@@ -120,9 +129,10 @@ def choose(cands: list[Candidate]) -> list[Candidate]:
             best = chosen[0]
             adds = c.terms - covered
             other_report = all(c.report_id != x.report_id for x in chosen)
-            if c.coverage < max(MIN_COVERAGE, 0.6 * best.coverage):
+            if c.coverage < max(MIN_COVERAGE, FOLLOW * best.coverage):
                 continue
-            if not adds and not other_report:
+            same_passage = c.passage_id == best.passage_id
+            if not adds and not other_report and not same_passage:
                 continue
             chosen.append(c)
         seen_text.add(key)
@@ -132,11 +142,7 @@ def choose(cands: list[Candidate]) -> list[Candidate]:
     return chosen
 
 
-def should_abstain(cands: list[Candidate], hits: list, unknown: list[str]) -> bool:
-    if not cands or unknown:
+def should_abstain(cands: list[Candidate], unknown: list[str], unknown_frac: float) -> bool:
+    if not cands or unknown or unknown_frac > MAX_UNKNOWN:
         return True
-    best = max(c.coverage for c in cands)
-    dense = max((h.dense for h in hits[:MAX_PASSAGES] if h.dense is not None), default=None)
-    if best < MIN_COVERAGE:
-        return True
-    return dense is not None and dense < MIN_DENSE
+    return max(c.coverage for c in cands) < MIN_COVERAGE

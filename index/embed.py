@@ -168,30 +168,42 @@ class NumpyBert:
         return x @ self.w[name + ".weight.T"] + self.w[name + ".bias"]
 
     def encode(self, text: str) -> np.ndarray:
-        enc = self.tok.encode(text)
-        ids = np.array(enc.ids, dtype=np.int64)
-        types = np.array(enc.type_ids, dtype=np.int64)
-        n = len(ids)
+        return self.encode_batch([text])[0]
+
+    def encode_batch(self, texts: list[str]) -> np.ndarray:
+        """Embeddings of several texts at once (padded, masked), one row each, L2-normalised."""
+        encs = self.tok.encode_batch(list(texts))
+        b, n = len(encs), max(len(e.ids) for e in encs)
+        ids = np.zeros((b, n), dtype=np.int64)
+        types = np.zeros((b, n), dtype=np.int64)
+        mask = np.zeros((b, n), dtype=np.float32)
+        for i, e in enumerate(encs):
+            ids[i, :len(e.ids)] = e.ids
+            types[i, :len(e.ids)] = e.type_ids
+            mask[i, :len(e.ids)] = 1.0
         w = self.w
-        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n]
+        x = (w["embeddings.word_embeddings.weight"][ids] + w["embeddings.position_embeddings.weight"][:n][None]
              + w["embeddings.token_type_embeddings.weight"][types])
         x = self._ln(x, "embeddings.LayerNorm")
-        d = x.shape[1] // self.heads
+        d = x.shape[-1] // self.heads
+        bias = ((1.0 - mask) * -1e9)[:, None, None, :]
         for i in range(self.layers):
             p = f"encoder.layer.{i}."
-            q = self._lin(x, p + "attention.self.query").reshape(n, self.heads, d).transpose(1, 0, 2)
-            k = self._lin(x, p + "attention.self.key").reshape(n, self.heads, d).transpose(1, 0, 2)
-            v = self._lin(x, p + "attention.self.value").reshape(n, self.heads, d).transpose(1, 0, 2)
-            att = q @ k.transpose(0, 2, 1) / math.sqrt(d)
+            split = lambda t: t.reshape(b, n, self.heads, d).transpose(0, 2, 1, 3)  # noqa: E731
+            q = split(self._lin(x, p + "attention.self.query"))
+            k = split(self._lin(x, p + "attention.self.key"))
+            v = split(self._lin(x, p + "attention.self.value"))
+            att = q @ k.transpose(0, 1, 3, 2) / math.sqrt(d) + bias
             att = np.exp(att - att.max(-1, keepdims=True))
             att /= att.sum(-1, keepdims=True)
-            ctx = (att @ v).transpose(1, 0, 2).reshape(n, -1)
+            ctx = (att @ v).transpose(0, 2, 1, 3).reshape(b, n, -1)
             x = self._ln(self._lin(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
             h = self._lin(x, p + "intermediate.dense")
             h = 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0)))
             x = self._ln(self._lin(h, p + "output.dense") + x, p + "output.LayerNorm")
-        v = x.mean(0)
-        return (v / max(float(np.linalg.norm(v)), 1e-12)).astype(np.float32)
+        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return (pooled / norms).astype(np.float32)
 
 
 class QueryEncoder:
@@ -207,6 +219,9 @@ class QueryEncoder:
             self._st = load_sentence_transformer(settings)
 
     def encode(self, text: str) -> list[float]:
+        return self.encode_many([text])[0].tolist()
+
+    def encode_many(self, texts: list[str]) -> np.ndarray:
         if self._np is not None:
-            return self._np.encode(text).tolist()
-        return self._st.encode([text], normalize_embeddings=True, convert_to_numpy=True)[0].tolist()
+            return self._np.encode_batch(texts)
+        return self._st.encode(list(texts), normalize_embeddings=True, convert_to_numpy=True, show_progress_bar=False)

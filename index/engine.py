@@ -75,9 +75,9 @@ class Dossier:
         with self._lock:
             self._refresh()
             hits = self.retriever.retrieve(q, k=10, context=ctx)
-            cands, _ = ans.candidates(q, hits, self.snapshot, self.lex, context=ctx)
+            cands, terms = ans.candidates(q, hits, self.snapshot, self.lex, context=ctx)
             unknown = ans.unknown_things(q, self.lex)
-            if ans.should_abstain(cands, hits, unknown):
+            if ans.should_abstain(cands, unknown, ans.unknown_share(terms, self.lex)):
                 return {"question": q, "abstained": True, "answer": [],
                         "citations": [dict(self._passage(h), n=i + 1) for i, h in enumerate(hits[:ans.CLOSEST])]}
             chosen = ans.choose(cands)

@@ -40,6 +40,20 @@ class Lexical:
         indptr = np.asarray(self.model.scores["indptr"])
         self.df = np.diff(indptr)
         self.n = len(self.ids)
+        self._sorted: list[str] | None = None
+
+    def knows(self, term: str) -> bool:
+        """The term, or a word sharing its first five letters, occurs in some passage."""
+        if term in self.vocab:
+            return True
+        if len(term) < 5:
+            return False
+        if self._sorted is None:
+            self._sorted = sorted(self.vocab)
+        import bisect
+
+        i = bisect.bisect_left(self._sorted, term[:5])
+        return i < len(self._sorted) and self._sorted[i].startswith(term[:5])
 
     def idf(self, term: str) -> float:
         i = self.vocab.get(term)

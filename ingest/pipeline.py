@@ -170,7 +170,7 @@ def _commit(settings: Settings, base: Path | None, old_meta: dict[str, str], fil
     if changed:
         from index.embed import load_sentence_transformer, make_embedding, model_dimension
 
-        model = embedder if embedder is not None else load_sentence_transformer(settings)
+        model = getattr(embedder, "st_model", embedder) if embedder is not None else load_sentence_transformer(settings)
         dim = model_dimension(model)
         st.check_compatible(old_meta, settings.model_name, dim, home)
 

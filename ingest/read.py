@@ -1,6 +1,9 @@
 """Bytes on disk to text: encodings, BOM, line endings, and the files that are not text."""
 from __future__ import annotations
 
+import os
+import re
+import stat
 from pathlib import Path
 
 from index.errors import ReportReadError
@@ -15,16 +18,40 @@ _MAGIC = {
     b"GIF8": "a GIF image",
     b"PK\x03\x04": "a ZIP archive (docx/xlsx?)",
     b"\x7fELF": "an executable",
+    b"\x1f\x8b": "a gzip archive",
+    b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1": "an old Office document (doc/xls?)",
+    b"7z\xbc\xaf\x27\x1c": "a 7-Zip archive",
 }
+
+_KINDS = ((stat.S_ISFIFO, "a named pipe (FIFO)"), (stat.S_ISSOCK, "a socket"),
+          (stat.S_ISCHR, "a character device"), (stat.S_ISBLK, "a block device"))
+
+
+def not_regular(mode: int) -> str | None:
+    """What a non-regular file is ('a named pipe (FIFO)', …), or None for a regular file."""
+    if stat.S_ISREG(mode):
+        return None
+    if stat.S_ISDIR(mode):
+        return "a directory"
+    for test, what in _KINDS:
+        if test(mode):
+            return what
+    return "not a regular file"
 
 
 def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     """Return the file's text with '\\n' line endings, or raise ReportReadError naming the file."""
     try:
-        size = path.stat().st_size
-        if size > max_bytes:
-            raise ReportReadError(path, f"file is {size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one report file")
-        data = path.read_bytes()
+        st = os.stat(path)
+        kind = not_regular(st.st_mode)
+        if kind is not None:        # reading a FIFO would block forever, a device never ends
+            raise ReportReadError(path, f"not a report file: {kind}")
+        if st.st_size > max_bytes:
+            raise ReportReadError(path, f"file is {st.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one report file")
+        with open(path, "rb") as f:
+            data = f.read(max_bytes + 1)        # a file that grew since stat is still bounded
+        if len(data) > max_bytes:
+            raise ReportReadError(path, f"file is over the {max_bytes / 1e6:.0f} MB limit for one report file")
     except PermissionError:
         raise ReportReadError(path, "permission denied") from None
     except FileNotFoundError:
@@ -51,27 +78,68 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> str:
     if data.startswith(b"\xef\xbb\xbf"):
         text = data[3:].decode("utf-8", errors="replace")
     elif data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        text = data.decode("utf-16")
-    else:
-        if b"\x00" in data[:8192]:
+        text = data.decode("utf-16", errors="replace")
+    elif b"\x00" in data[:8192]:
+        utf16 = _utf16_without_bom(data)
+        if utf16 is None:
             raise ReportReadError(path, "binary file (contains NUL bytes), not a text report")
+        text = utf16
+    else:
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError:
-            text = _decode_legacy(data)
+            text = _decode_broken_utf8(data)
+            if text is None:
+                text = _decode_legacy(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    controls = sum(1 for ch in text[:8192] if ord(ch) < 32 and ch not in "\n\t\f\v")
-    if controls > 0.05 * min(len(text), 8192):
+    sample = text[:8192]
+    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\t\f\v") or ch == "\ufffd")
+    if controls > 0.05 * len(sample):
         raise ReportReadError(path, "binary file (control characters), not a text report")
     return text
 
 
+def _utf16_without_bom(data: bytes) -> str | None:
+    """UTF-16 text saved without a BOM: every other byte of ASCII text is NUL."""
+    head = data[:8192]
+    even, odd = head[0::2], head[1::2]
+    for zeros, codec in ((odd, "utf-16-le"), (even, "utf-16-be")):
+        if len(zeros) >= 8 and zeros.count(0) > 0.9 * len(zeros):
+            return data.decode(codec, errors="replace")
+    return None
+
+
+def _decode_broken_utf8(data: bytes) -> str | None:
+    """UTF-8 with a few stray bytes (a scrape that pasted one Latin-1 character) stays UTF-8.
+    Legacy 8-bit text almost never forms a valid multi-byte sequence (`é` is one byte followed
+    by ASCII), so as many valid sequences as broken bytes means UTF-8."""
+    text = data.decode("utf-8", errors="replace")
+    bad = text.count("\ufffd")
+    good = sum(1 for ch in text if ord(ch) > 127) - bad
+    return text if good >= bad else None
+
+
+_WORD = re.compile(rb"[A-Za-z\xc0-\xff\xa8\xb8]+")
+
+
 def _decode_legacy(data: bytes) -> str:
-    """Windows-1251 (Cyrillic) or Latin-1/Windows-1252: pick the one that reads as letters."""
-    cyr = data.decode("cp1251", errors="replace")
-    high = [ch for ch in cyr if ord(ch) > 127]
-    if high and sum("\u0400" <= ch <= "\u04ff" for ch in high) / len(high) > 0.6:
-        return cyr
+    """Windows-1251 (Cyrillic) or Latin-1/Windows-1252.
+
+    Both put letters at 0xC0-0xFF, so the characters alone cannot tell them apart; the
+    words can. Russian words are made only of high bytes (`Кремль`); Western European words
+    mix high bytes into ASCII letters (`arrivées`, `über`)."""
+    cyrillic = latin = 0
+    for m in _WORD.finditer(data):
+        word = m.group(0)
+        high = sum(1 for b in word if b >= 0x80)
+        if not high:
+            continue
+        if high == len(word):
+            cyrillic += len(word) >= 2
+        else:
+            latin += 1
+    if cyrillic > latin:
+        return data.decode("cp1251", errors="replace")
     try:
         return data.decode("cp1252")
     except UnicodeDecodeError:

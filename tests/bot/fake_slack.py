@@ -68,7 +68,8 @@ class FakeSlack:
         self._server.daemon_threads = True
         self.port = self._server.server_address[1]
         self.api_url = f"http://127.0.0.1:{self.port}/api/"
-        self._thread = threading.Thread(target=self._server.serve_forever, name="fake-slack", daemon=True)
+        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="fake-slack", daemon=True)
 
     # -- lifecycle --
 

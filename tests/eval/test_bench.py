@@ -16,9 +16,7 @@ QUESTIONS = bench.load_questions()[:6]
 
 
 @pytest.fixture(scope="module")
-def result(tmp_path_factory):
-    for module in ("ingest.pipeline", "index.engine", "bot.cli"):
-        pytest.importorskip(module)
+def result(tmp_path_factory, st_model):
     from index.config import Settings
 
     out = tmp_path_factory.mktemp("bench")
@@ -29,7 +27,8 @@ def result(tmp_path_factory):
     messages: list[str] = []
     buf = io.StringIO()
     res = bench.run_bench(factory, [N], out, json_out=False, chart=out / "bench.png", progress=messages.append,
-                          chroma_server=True, rounds=1, cold_runs=1, questions=QUESTIONS, out=buf)
+                          chroma_server=True, rounds=1, cold_runs=1, questions=QUESTIONS, encoder=st_model,
+                          out=buf)
     return res, buf.getvalue(), messages, out
 
 
@@ -80,7 +79,7 @@ def test_correctness_checks_hold(result):
 def test_outputs_table_json_and_chart(result):
     res, table, messages, out = result
     assert table.splitlines()[0].split()[:2] == ["N", "figure"]
-    assert "ingest ÷ limit" in table and ("all targets met" in table or "not met" in table)
+    assert "ingest ÷ limit" in table and "cold `dossier ask`" in table and ("all targets met" in table or "not met" in table)
     saved = json.loads((out / "bench.json").read_text())
     assert saved["runs"][0]["n"] == N and saved["params"]["reports"] == [N]
     png = (out / "bench.png").read_bytes()

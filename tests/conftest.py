@@ -1,0 +1,84 @@
+"""Session fixtures: the embedding model is loaded once, the sample reports ingested once."""
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+os.environ.pop("DOSSIER_HOME", None)
+os.environ.pop("DOSSIER_CHROMA_URL", None)
+os.environ.pop("DOSSIER_MODEL", None)
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLES = ROOT / "data" / "reports"
+GOLD = ROOT / "eval" / "gold"
+
+
+@pytest.fixture(scope="session")
+def st_model():
+    """The bundled SentenceTransformer, loaded once per test session."""
+    from index.config import Settings
+    from index.embed import load_sentence_transformer
+
+    return load_sentence_transformer(Settings())
+
+
+@pytest.fixture(scope="session")
+def embedder(st_model):
+    """The same model as a llama-index embedding (what IngestionPipeline uses)."""
+    from index.embed import make_embedding
+
+    return make_embedding(st_model)
+
+
+@pytest.fixture(scope="session")
+def sample_settings(tmp_path_factory, st_model):
+    """Settings whose home holds the five sample files, ingested once per session."""
+    from index.config import Settings
+    from ingest.pipeline import ingest
+
+    home = tmp_path_factory.mktemp("sample-home")
+    settings = Settings(home=home)
+    summary = ingest([SAMPLES], settings, embedder=st_model)
+    assert summary.reports == 7 and not summary.failed
+    return settings
+
+
+@pytest.fixture(scope="session")
+def dossier(sample_settings):
+    from index.engine import Dossier
+
+    d = Dossier.open(sample_settings)
+    yield d
+    d.close()
+
+
+@pytest.fixture()
+def samples_copy(tmp_path) -> Path:
+    """A private copy of the sample files, for tests that edit or delete them."""
+    dst = tmp_path / "reports"
+    shutil.copytree(SAMPLES, dst)
+    return dst
+
+
+def run_cli(*args: str, home: Path | None = None, env: dict | None = None, input: str | None = None,
+            timeout: float = 300) -> subprocess.CompletedProcess:
+    """The real `dossier` command in a subprocess."""
+    e = dict(os.environ)
+    if home is not None:
+        e["DOSSIER_HOME"] = str(home)
+    e.update(env or {})
+    return subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=e, input=input,
+                          capture_output=True, text=True, timeout=timeout)
+
+
+@pytest.fixture()
+def cli():
+    return run_cli

@@ -1,0 +1,60 @@
+"""Re-running ingest when updates land, through the real CLI on a copy of the samples."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+pytestmark = pytest.mark.slow
+
+
+def _json(proc):
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_unchanged_edit_and_delete(tmp_path, samples_copy, cli):
+    home = tmp_path / "home"
+    first = _json(cli("ingest", "--json", str(samples_copy), home=home))
+    assert (first["added"], first["updated"], first["removed"], first["failed"]) == (7, 0, 0, [])
+    assert first["passages_embedded"] > 100
+    assert set(first) >= {"added", "updated", "removed", "unchanged", "passages_embedded", "failed", "seconds"}
+
+    again = _json(cli("ingest", "--json", str(samples_copy), home=home))
+    assert (again["passages_embedded"], again["unchanged"], again["added"], again["updated"]) == (0, 7, 0, 0)
+
+    reports = {r["date"]: r for r in _json(cli("reports", "--json", home=home))}
+    sept2 = reports["2020-09-02"]
+    f = samples_copy / "003_dcd5aac377835ac8.txt"
+    f.write_text(f.read_text().replace("There were no significant protests in Belarus on September 4.",
+                                       "There were large protests in Belarus on September 4."))
+    edited = _json(cli("ingest", "--json", str(samples_copy), home=home))
+    assert (edited["updated"], edited["unchanged"], edited["added"], edited["removed"]) == (1, 6, 0, 0)
+    assert edited["passages_embedded"] == sept2["passages"]          # exactly that report's passages
+    hit = _json(cli("search", "--json", "-k", "3", "large protests in Belarus on September 4", home=home))
+    assert "There were large protests" in hit["results"][0]["text"]
+    assert all("no significant protests" not in r["text"] for r in hit["results"])   # no stale passage
+
+    (samples_copy / "002_8a4a9fea978dff02.txt").unlink()                       # its only report goes
+    (samples_copy / "001_2615153153a8a9b8.txt").unlink()                       # Sept 16 stays (also in 000)
+    removed = _json(cli("ingest", "--json", str(samples_copy), home=home))
+    assert removed["removed"] == 1 and removed["failed"] == []
+    now = {r["date"]: r for r in _json(cli("reports", "--json", home=home))}
+    assert "2020-08-15" not in now and len(now) == 6
+    assert [s.rsplit("/", 1)[-1] for s in now["2020-09-16"]["sources"]] == ["000_08cac09e5d9ef787.txt"]
+    gone = _json(cli("search", "--json", "-k", "10", "Stepan Putilo NEXTA arrest warrant", home=home))
+    assert all(r["report"]["date"] != "2020-08-15" for r in gone["results"])
+
+
+def test_failed_file_is_named_and_the_rest_ingested(tmp_path, cli):
+    folder = tmp_path / "in"
+    folder.mkdir()
+    (folder / "good.txt").write_text("A Good Title Line\n\nSeptember 1, 2020, 1:00 pm EDT\n\nBy A B\n\n"
+                                     "First sentence is here.[1] Second sentence. Third one.\n\n[1] https://a.org\n")
+    (folder / "bad.txt").write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")
+    proc = cli("ingest", "--json", str(folder), home=tmp_path / "h")
+    assert proc.returncode == 1
+    out = json.loads(proc.stdout)
+    assert out["added"] == 1
+    assert out["failed"] == [{"path": str(folder / "bad.txt"), "error": "binary file (a PNG image), not a text report"}]
+    assert "bad.txt" in proc.stderr and "Traceback" not in proc.stderr
