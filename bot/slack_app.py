@@ -175,30 +175,28 @@ class SlackBot:
         if not is_dm:
             self.threads.add(channel, reply_ts)  # before posting: a quick follow-up must find it
         with self._hourglass(channel, ts):
-            context = self._thread_questions(channel, thread_ts, before=ts, bot_user=bot_user) if in_thread else []
-            answer_id, answer_or_error = self._ask(
-                question, context, surface="dm" if is_dm else "channel", channel=channel,
-                user=event.get("user"),
-            )
-            if answer_id is None:
-                self._post_notice(channel, reply_ts, answer_or_error)
+            try:
+                context = (self._thread_questions(channel, thread_ts, before=ts, bot_user=bot_user)
+                           if in_thread else [])
+                messages = self._answer(question, context, surface="dm" if is_dm else "channel",
+                                        channel=channel, user=event.get("user"))
+            except Exception as error:  # whatever one question does, the bot keeps serving
+                self._post_notice(channel, reply_ts, _error_reply(error, channel=channel))
                 return
-            messages = answer_messages(answer_or_error, answer_id=answer_id)
             try:
                 self._post_messages(channel, reply_ts, messages)
             except _PostFailed as failed:
                 if failed.code in ("msg_too_long", "invalid_blocks"):
                     self._post_notice(channel, reply_ts, APOLOGY)
 
-    def _ask(
-        self, question: str, context: list[str], *, surface: str, channel: str | None, user: str | None
-    ) -> tuple[str | None, Any]:
-        """(answer_id, answer) on success, (None, the reply to show) on failure."""
-        try:
-            answer = self.dossier.ask(question, context=context)  # thread-safe: Dossier locks
-            return self.feedback.save_answer(answer, surface=surface, channel=channel, user=user), answer
-        except Exception as error:  # the bot keeps serving whatever one question does
-            return None, _error_reply(error, channel=channel)
+    def _answer(
+        self, question: str, context: list[str], *, surface: str, channel: str | None,
+        user: str | None, **render: Any,
+    ) -> list[Message]:
+        """Ask Dossier, keep the answer for its buttons, render it as messages."""
+        answer = self.dossier.ask(question, context=context)  # thread-safe: Dossier locks
+        answer_id = self.feedback.save_answer(answer, surface=surface, channel=channel, user=user)
+        return answer_messages(answer, answer_id=answer_id, **render)
 
     def _thread_questions(
         self, channel: str, thread_ts: str, *, before: str, bot_user: str | None
@@ -207,7 +205,12 @@ class SlackBot:
         try:
             response = self.client.conversations_replies(channel=channel, ts=thread_ts, limit=200)
         except SlackApiError as error:
-            log.warning("%s; answering without the thread's context", describe("conversations.replies", error, channel=channel))
+            log.warning("%s; answering without the thread's context",
+                        describe("conversations.replies", error, channel=channel))
+            return []
+        except Exception as error:
+            log.warning("Slack conversations.replies in channel %s failed (%s: %s); answering without "
+                        "the thread's context", channel, type(error).__name__, error)
             return []
         questions = []
         for message in response.get("messages") or []:
@@ -231,13 +234,13 @@ class SlackBot:
         question = plain(command.get("text") or "")
         if not question:
             return
-        answer_id, answer_or_error = self._ask(
-            question, [], surface="slash", channel=command.get("channel_id"), user=command.get("user_id")
-        )
-        if answer_id is None:
-            self._respond(respond, error_message(answer_or_error))
+        try:
+            messages = self._answer(question, [], surface="slash", channel=command.get("channel_id"),
+                                    user=command.get("user_id"), shareable=True, show_question=True)
+        except Exception as error:
+            self._respond(respond, error_message(_error_reply(error, channel=command.get("channel_id"))))
             return
-        for message in answer_messages(answer_or_error, answer_id=answer_id, shareable=True, show_question=True):
+        for message in messages:
             self._respond(respond, message)
 
     # -- buttons --
@@ -273,7 +276,8 @@ class SlackBot:
             log.exception("could not record feedback (answer %s)", action.get("value"))
             self._respond(respond, error_message("Sorry, I couldn't record that. Please try again later."))
             return
-        thanks = "Thanks! Noted as helpful." if helpful else "Thanks! Noted as not helpful; the maintainers will look at it."
+        thanks = ("Thanks! Noted as helpful." if helpful
+                  else "Thanks! Noted as not helpful; the maintainers will look at it.")
         self._respond(respond, error_message(thanks))
 
     # -- App Home --
@@ -319,7 +323,8 @@ class SlackBot:
             raise _PostFailed(api_error_code(error)) from None
         except Exception as error:
             # It may have gone through: never post it again, and never apologise for it twice.
-            log.error("Slack chat.postMessage in channel %s failed: %s: %s", channel, type(error).__name__, error)
+            log.error("Slack chat.postMessage in channel %s failed: %s: %s",
+                      channel, type(error).__name__, error)
             raise _PostFailed("connection_error") from None
         return response.get("ts")
 
@@ -391,7 +396,8 @@ class SlackBot:
                 return False
             if code == "missing_scope" or code in FATAL:
                 self._reactions_enabled = False  # once is enough: answers go on without it
-                log.error("%s; the hourglass reaction is off until restart", describe(method.replace("_", "."), error, channel=channel))
+                log.error("%s; the hourglass reaction is off until restart",
+                          describe(method.replace("_", "."), error, channel=channel))
             else:
                 log.warning(describe(method.replace("_", "."), error, channel=channel))
             return False
@@ -501,13 +507,16 @@ def serve(settings: Any, *, http: bool, port: int) -> int:
     install_redaction([bot_token, app_token, signing_secret])
 
     if not bot_token:
-        log.error("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from the app's OAuth & Permissions page (docs/slack.md)")
+        log.error("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from the app's "
+                  "OAuth & Permissions page (docs/slack.md)")
         return 2
     if http and not signing_secret:
-        log.error("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request; copy it from the app's Basic Information page")
+        log.error("SLACK_SIGNING_SECRET is not set: HTTP mode verifies every request; copy it from "
+                  "the app's Basic Information page")
         return 2
     if not http and not app_token:
-        log.error("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…, scope connections:write); or run `dossier slack --http --port N`")
+        log.error("SLACK_APP_TOKEN is not set: Socket Mode needs an app-level token (xapp-…, scope "
+                  "connections:write); or run `dossier slack --http --port N`")
         return 2
 
     client = build_client(bot_token, base_url=api_url)
@@ -537,7 +546,8 @@ def serve(settings: Any, *, http: bool, port: int) -> int:
 def _run(client: WebClient, dossier: Any, settings: Any, identity: Any, *, http: bool, port: int,
          app_token: str, signing_secret: str) -> int:
     try:
-        app = build_app(client=client, dossier=dossier, home=Path(settings.home), signing_secret=signing_secret)
+        app = build_app(client=client, dossier=dossier, home=Path(settings.home),
+                        signing_secret=signing_secret)
     except BoltError as error:
         log.error("cannot start the Slack app: %s", error)
         return 2
@@ -565,7 +575,8 @@ def _run(client: WebClient, dossier: Any, settings: Any, identity: Any, *, http:
     try:
         handler.connect()
     except SlackApiError as error:
-        log.error(describe("apps.connections.open", error) + " (check SLACK_APP_TOKEN: an xapp-… token with connections:write)")
+        log.error("%s (check SLACK_APP_TOKEN: an xapp-… token with connections:write)",
+                  describe("apps.connections.open", error))
         return 2
     log.info("connected to Slack over Socket Mode")
     try:

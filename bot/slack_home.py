@@ -62,7 +62,8 @@ def _knows(stats: Mapping[str, Any]) -> str:
     first, last = stats.get("first_date"), stats.get("last_date")
     span = ""
     if first and last:
-        span = f", dated *{date_label(first)}* to *{date_label(last)}*" if first != last else f", dated *{date_label(first)}*"
+        span = (f", dated *{date_label(first)}* to *{date_label(last)}*" if first != last
+                else f", dated *{date_label(first)}*")
     noun = "report" if n == 1 else "reports"
     return (
         f"I answer questions about *{n} analytical {noun}*{span} "

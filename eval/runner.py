@@ -57,13 +57,17 @@ def run_eval(
     questions_path = Path(questions) if questions else DEFAULT_QUESTIONS
     gold_questions = load_questions(questions_path)
     gold_maps = load_gold_maps()
-    if engine is None:
+    opened = engine is None
+    if opened:
         from index.engine import Dossier
 
         engine = Dossier.open(settings)
-
-    result = evaluate(engine, gold_questions, gold_maps, baselines=baselines, plumbing=plumbing,
-                      reports_dir=reports_dir, progress=sys.stderr)
+    try:
+        result = evaluate(engine, gold_questions, gold_maps, baselines=baselines, plumbing=plumbing,
+                          reports_dir=reports_dir, progress=sys.stderr)
+    finally:
+        if opened:
+            engine.close()
     result["questions_file"] = str(questions_path)
     result["thresholds"] = check_thresholds(result, limits)
 
