@@ -132,10 +132,10 @@ def cmd_ingest(args, settings) -> int:
     return 1 if d["failed"] else 0
 
 
-def _open(settings):
+def _open(settings, exact: bool = True):
     from index.engine import Dossier
 
-    return Dossier.open(settings)
+    return Dossier.open(settings, exact=exact)
 
 
 def cmd_ask(args, settings) -> int:

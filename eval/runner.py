@@ -80,15 +80,22 @@ def run_eval(
 
         _write(Path(report), render(result))
         print(f"wrote {report}", file=out)
+    targets = [t for t in result["thresholds"] if not t.get("gate", True)]
+    if targets:
+        print("product targets (the answers issue; reported, not gating):", file=out)
+        for t in targets:
+            print(f"  {'met    ' if t['ok'] else 'NOT MET'}  {t['label']}: {_fmt_value(t['key'], t['value'])} "
+                  f"(n={t['n']}), target {t['op']} {t['threshold']:g}", file=out)
     if check:
-        failed = [t for t in result["thresholds"] if not t["ok"]]
+        failed = [t for t in result["thresholds"] if not t["ok"] and t.get("gate", True)]
         if failed:
             print(f"eval check failed: {len(failed)} threshold(s) missed", file=out)
             for t in failed:
                 print(f"  {t['label']}: {_fmt_value(t['key'], t['value'])} (n={t['n']}), "
                       f"needs {t['op']} {t['threshold']:g}", file=out)
             return 1
-        print(f"eval check passed: {len(result['thresholds'])} thresholds met", file=out)
+        print(f"eval check passed: {sum(1 for t in result['thresholds'] if t.get('gate', True))} thresholds met",
+              file=out)
     return 0
 
 
@@ -110,8 +117,8 @@ def load_thresholds(path: Path) -> dict[str, dict[str, float]]:
     for key, limit in data.items():
         if key not in known:
             raise UserInputError(f"{path}: unknown metric {key!r} (known: {', '.join(sorted(known))})")
-        if not isinstance(limit, dict) or not limit or set(limit) - {"min", "max"}:
-            raise UserInputError(f"{path}: [{key}] needs min = … or max = …")
+        if not isinstance(limit, dict) or not set(limit) & {"min", "max"} or set(limit) - {"min", "max", "target"}:
+            raise UserInputError(f"{path}: [{key}] needs min = … or max = … (and optionally target = …)")
     return data
 
 
@@ -121,11 +128,14 @@ def check_thresholds(result: Mapping[str, Any], limits: Mapping[str, Mapping[str
     rows = []
     for key, limit in limits.items():
         fig = figures.get(key, {"value": None, "n": 0})
+        lower_is_better = "max" in limit
         for op, bound in limit.items():
             value = fig.get("value")
-            ok = value is not None and fig.get("n", 0) > 0 and (value >= bound if op == "min" else value <= bound)
-            rows.append({"key": key, "label": _label(key), "op": ">=" if op == "min" else "<=",
-                         "threshold": bound, "value": value, "n": fig.get("n", 0), "ok": ok})
+            ge = op == "min" or (op == "target" and not lower_is_better)
+            ok = value is not None and fig.get("n", 0) > 0 and (value >= bound if ge else value <= bound)
+            rows.append({"key": key, "label": _label(key), "op": ">=" if ge else "<=",
+                         "threshold": bound, "value": value, "n": fig.get("n", 0), "ok": ok,
+                         "gate": op != "target"})
     return rows
 
 

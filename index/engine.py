@@ -28,16 +28,19 @@ def check_question(question: str) -> str:
 class Dossier:
     """An opened index. Follows `CURRENT`: after an ingest, the next question sees the new state."""
 
-    def __init__(self, settings: Settings, *, encoder: Any = None):
+    def __init__(self, settings: Settings, *, encoder: Any = None, exact: bool = False):
         self.settings = settings
         self._encoder = encoder
+        self._exact = exact
         self._lock = threading.RLock()
         self._gen: Path | None = None
         self._open()
 
     @classmethod
-    def open(cls, settings: Settings, *, encoder: Any = None) -> "Dossier":
-        return cls(settings, encoder=encoder)
+    def open(cls, settings: Settings, *, encoder: Any = None, exact: bool = False) -> "Dossier":
+        """exact=True searches the ingest's vector matrix instead of Chroma (embedded store
+        only): same ranking, no `import chromadb`; what the one-shot command line uses."""
+        return cls(settings, encoder=encoder, exact=exact)
 
     def _open(self) -> None:
         from index.lexical import Lexical
@@ -47,13 +50,20 @@ class Dossier:
             from index.embed import QueryEncoder
 
             self._encoder = QueryEncoder(self.settings)
-        client = st.chroma_client(self.settings, snap.gen)
-        try:
-            collection = client.get_collection(st.collection_name(self.settings))
-        except Exception:  # noqa: BLE001 - chroma raises various errors for a missing collection
-            from index.errors import IndexEmpty
+        collection = None
+        if self._exact and not self.settings.chroma_url:
+            from index.vectors import ExactIndex, load_mirror
 
-            raise IndexEmpty(f"the index at {self.settings.home} has no passages; run `dossier ingest PATH`") from None
+            mirror = load_mirror(snap.gen)
+            collection = ExactIndex(*mirror) if mirror is not None else None
+        if collection is None:
+            client = st.chroma_client(self.settings, snap.gen)
+            try:
+                collection = client.get_collection(st.collection_name(self.settings))
+            except Exception:  # noqa: BLE001 - chroma raises various errors for a missing collection
+                from index.errors import IndexEmpty
+
+                raise IndexEmpty(f"the index at {self.settings.home} has no passages; run `dossier ingest PATH`") from None
         bm25_dir = snap.gen / "bm25"
         lex = Lexical(bm25_dir) if (bm25_dir / "ids.json").exists() else None
         old = getattr(self, "snapshot", None)

@@ -113,6 +113,5 @@ def html_to_text(html: str) -> str:
     builder.close()
     text = "".join(builder.out)
     text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n[ \t]+", "\n", text)
     text = re.sub(r"\n{3,}", "\n\n", text)
     return text.strip() + "\n"

@@ -192,11 +192,14 @@ def _commit(settings: Settings, base: Path | None, old_meta: dict[str, str], fil
             docstore.delete_document(rid, raise_error=False)
             vector_store.delete(rid)
             con.execute("DELETE FROM passages WHERE report_id = ?", (rid,))
+        pending: list = []
         if changed:
             summary.passages_embedded = _embed_changed(changed, reports, docstore, vector_store, con,
-                                                       make_embedding(model), progress)
+                                                       make_embedding(model), progress, pending)
         _write_records(con, reports, files, settings, dim)
         con.commit()
+        if not settings.chroma_url:
+            _write_mirror(con, gen, pending[0] if pending else ([], []))
         _build_bm25(con, gen)
         docstore.persist(str(gen / "docstore.json"))
         con.close()
@@ -224,7 +227,7 @@ def _old_shas(base: Path | None) -> dict[str, str]:
 
 
 def _embed_changed(changed: list, reports: list[Report], docstore: Any, vector_store: Any, con: Any,
-                   embedding: Any, progress: Progress) -> int:
+                   embedding: Any, progress: Progress, mirror_pending: list) -> int:
     from llama_index.core.ingestion import DocstoreStrategy, IngestionPipeline
 
     from ingest.passage_splitter import PassageSplitter
@@ -235,6 +238,8 @@ def _embed_changed(changed: list, reports: list[Report], docstore: Any, vector_s
                                  vector_store=vector_store, docstore_strategy=DocstoreStrategy.UPSERTS)
     total_passages = sum(len(chunk_report(by_id[d.id_])) for d in changed)
     done = 0
+    new_vectors: list[Any] = []
+    new_ids: list[str] = []
     embedding.set_progress(lambda n: None)
     progress("embed", 0, total_passages)
     for i in range(0, len(changed), BATCH_REPORTS):
@@ -247,8 +252,13 @@ def _embed_changed(changed: list, reports: list[Report], docstore: Any, vector_s
             [(n.node_id, n.metadata["report_id"], n.metadata["kind"], n.metadata["start"], n.metadata["end"],
               n.text, json.dumps(n.metadata["markers"].split(",") if n.metadata["markers"] else []),
               n.metadata["ordinal"]) for n in nodes])
+        import numpy as np
+
+        new_ids.extend(n.node_id for n in nodes)
+        new_vectors.append(np.asarray([n.embedding for n in nodes], dtype=np.float32))
         done += len(nodes)
         progress("embed", done, total_passages)
+    mirror_pending.append((new_ids, new_vectors))
     return done
 
 
@@ -271,6 +281,33 @@ def _write_records(con: Any, reports: list[Report], files: dict, settings: Setti
     if dim:
         meta["dim"] = str(dim)
     con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
+
+
+def _write_mirror(con: Any, gen: Path, new: tuple[list[str], list[Any]]) -> None:
+    """Every passage vector, also as one float32 matrix (vectors.npy + vector_ids.json), for
+    the exact, import-light dense search of the cold query path (see index/vectors.py).
+    Old rows are kept for passages that still exist and were not re-embedded."""
+    import numpy as np
+
+    from index.vectors import load_mirror, save_mirror
+
+    live = {r[0] for r in con.execute("SELECT id FROM passages")}
+    new_ids, new_blocks = new
+    fresh = set(new_ids)
+    ids: list[str] = []
+    blocks: list[Any] = []
+    old = load_mirror(gen)
+    if old is not None:
+        old_ids, old_vecs = old
+        keep = [i for i, pid in enumerate(old_ids) if pid in live and pid not in fresh]
+        ids += [old_ids[i] for i in keep]
+        blocks.append(np.asarray(old_vecs[keep], dtype=np.float32))
+        del old_vecs
+    ids += new_ids
+    blocks += new_blocks
+    dim = next((b.shape[1] for b in blocks if b.ndim == 2 and b.shape[0]), 0)
+    matrix = np.concatenate([b for b in blocks if b.ndim == 2 and b.shape[0]]) if dim else np.zeros((0, 0), np.float32)
+    save_mirror(gen, ids, matrix)
 
 
 def _build_bm25(con: Any, gen: Path) -> None:

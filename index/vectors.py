@@ -1,0 +1,53 @@
+"""Exact dense search over a float32 matrix of every passage vector.
+
+Why it exists: `import chromadb` takes 1.1-2.4 s on these machines, more than half the 3 s
+budget of a cold `dossier ask`. Ingest writes the same vectors it gives Chroma to
+`vectors.npy` (memory-mapped on load); a brute-force dot product over 25,000 x 384 floats
+takes a few milliseconds and is exact, so it ranks as Chroma's HNSW does at this scale
+(tests/index/test_vectors.py checks the top 10 agree). The command line uses it; the
+long-running bot and the server mode (`--chroma-url`) query Chroma.
+"""
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+import numpy as np
+
+
+def save_mirror(gen: Path, ids: list[str], matrix: np.ndarray) -> None:
+    tmp = gen / "vectors.tmp.npy"
+    np.save(tmp, matrix.astype(np.float32, copy=False))
+    os.replace(tmp, gen / "vectors.npy")
+    (gen / "vector_ids.json").write_text(json.dumps(ids))
+
+
+def load_mirror(gen: Path) -> tuple[list[str], np.ndarray] | None:
+    try:
+        ids = json.loads((gen / "vector_ids.json").read_text())
+        matrix = np.load(gen / "vectors.npy", mmap_mode="r")
+    except (OSError, ValueError):
+        return None
+    if matrix.ndim != 2 or len(ids) != matrix.shape[0]:
+        return None
+    return ids, matrix
+
+
+class ExactIndex:
+    """What the Retriever needs of a Chroma collection: count() and query()."""
+
+    def __init__(self, ids: list[str], matrix: np.ndarray):
+        self.ids = ids
+        self.matrix = matrix
+
+    def count(self) -> int:
+        return len(self.ids)
+
+    def query(self, query_embeddings: list[list[float]], n_results: int, include: list[str] | None = None) -> dict:
+        q = np.asarray(query_embeddings[0], dtype=np.float32)
+        scores = self.matrix @ q
+        n = min(n_results, len(self.ids))
+        top = np.argpartition(-scores, n - 1)[:n] if n < len(self.ids) else np.arange(len(self.ids))
+        top = top[np.argsort(-scores[top])]
+        return {"ids": [[self.ids[i] for i in top]], "distances": [[float(1.0 - scores[i]) for i in top]]}
