@@ -14,7 +14,9 @@ For each corpus size N, in one run and on one machine:
 6. index size on disk; optionally the query figures against a ``chroma run`` server.
 
 Timings are compared as ratios within the run (ingest/limit, dossier/peer, re-ingest/full),
-so that the verdicts hold on a slower or faster machine.
+so that the verdicts hold on a slower or faster machine. The 1-minute load average is
+recorded around every measurement: when it exceeds the CPU count, other work shared the
+machine and absolute times are inflated (CPU-second ratios are given beside wall ratios).
 """
 from __future__ import annotations
 
@@ -57,7 +59,7 @@ FALLBACK_QUESTIONS = (
     "What is the Zapad exercise and why does it matter for Belarus?",
 )
 
-# name -> (target text, test on the value); None: a figure reported without a target.
+# The issue's targets. A figure without a target is reported for reading, not judged.
 RAW_RATIO_MIN = 0.85
 UNCHANGED_RATIO_MAX = 0.02
 EDITED_RATIO_MAX = 0.03
@@ -66,7 +68,7 @@ P95_GROWTH_MAX = 1.5
 COLD_ASK_MAX_S = 3.0
 PEAK_RSS_MAX = 1.5 * 2**30
 
-SettingsFactory = Callable[..., object]   # (home=Path, chroma_url=str|None) -> index.config.Settings
+SettingsFactory = Callable[..., object]   # (home=, chroma_url=, model=) -> index.config.Settings
 Progress = Callable[[str], None]
 
 
@@ -308,9 +310,6 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     ratio = (passages / job) / lim["passages_per_s"]
     run.add("ingest_vs_raw", "ingest ÷ limit (passages/s)", ratio, "×", f"≥ {RAW_RATIO_MIN}",
             ratio >= RAW_RATIO_MIN, note=f"{len(texts)} texts")
-    cpu_ratio = (lim["cpu"] / len(texts)) / (m_full.cpu / max(passages, 1))
-    run.add("ingest_vs_raw_cpu", "ingest ÷ limit (CPU s per passage, child incl. startup)", cpu_ratio, "×",
-            note="less sensitive to other load on the machine")
 
     # 3. The peer: llama-index defaults on the same files.
     progress(f"[{n}] peer: llama-index defaults on the same {len(files)} files")
@@ -341,6 +340,11 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     run.add("unchanged_wall_ratio", "re-ingest unchanged ÷ full (wall incl. startup)", m_same.wall / m_full.wall, "×")
     run.add("unchanged_embedded", "re-ingest unchanged: passages embedded", same["passages_embedded"],
             "", "= 0", same["passages_embedded"] == 0)
+    # CPU seconds are much less sensitive than wall time to other work on the machine; the
+    # no-op re-ingest's CPU (interpreter, imports, walk) stands for the full ingest's startup.
+    ingest_cpu = max(m_full.cpu - m_same.cpu, 1e-9)
+    run.add("ingest_vs_raw_cpu", "ingest ÷ limit (CPU per passage, startup excluded)",
+            (lim["cpu"] / len(texts)) / (ingest_cpu / max(passages, 1)), "×")
 
     edited = edit_reports(corpus, 0.01, seed=seed)
     keys = [e.key for e in edited]

@@ -142,12 +142,21 @@ def test_edit_is_deterministic(tmp_path):
     assert [r.key for r in edit_reports(generate(200, tmp_path / "c", seed=4), 0.01, seed=10)] != ka
 
 
-def test_files_split_into_the_expected_reports(corpus):
-    split = pytest.importorskip("ingest.split")
+def test_files_parse_into_the_expected_reports(corpus):
+    """Through the product's parser: every file gives its reports (title, date, marker count),
+    and the duplicate copies merge, so the corpus is exactly N reports."""
+    report = pytest.importorskip("ingest.report")
+    merge = pytest.importorskip("ingest.merge")
+    read = pytest.importorskip("ingest.read")
+    parsed = []
     for f in corpus.files:
-        segments = split.split_segments((corpus.root / f.name).read_text("utf-8"))
-        assert len(segments) == len(f.reports), f.name
-        for seg, key in zip(segments, f.reports):
-            r = corpus.by_key[key]
-            assert seg.title == r.title
-            assert seg.date == (r.date.isoformat() if r.date else "")
+        path = corpus.root / f.name
+        reports, skipped = report.parse_text(read.read_report_file(path), str(path))
+        assert not skipped, f.name
+        assert len(reports) == len(f.reports), f.name
+        for got, key in zip(reports, f.reports):
+            want = corpus.by_key[key]
+            assert got.title == want.title
+            assert got.date == (want.date.isoformat() if want.date else "")
+        parsed += reports
+    assert len(merge.merge_reports(parsed)) == N
