@@ -341,10 +341,9 @@ class SlackBot:
         delete_original: bool = False,
     ) -> None:
         try:
-            if delete_original:
+            if delete_original or message is None:
                 response = respond(delete_original=True)
             else:
-                assert message is not None
                 response = respond(
                     text=message["text"],
                     blocks=message["blocks"],
@@ -445,6 +444,10 @@ def _ack(ack: Ack) -> None:
     ack()
 
 
+def _event_ack() -> None:
+    """Events are acknowledged by bolt itself, before any listener code runs."""
+
+
 def build_app(
     *,
     client: WebClient,
@@ -462,9 +465,9 @@ def build_app(
         logger=logging.getLogger("dossier.slack.bolt"),
     )
     bot = SlackBot(client=client, dossier=dossier, home=Path(home), hourglass_after=hourglass_after)
-    app.event("app_mention")(ack=_ack, lazy=[bot.on_app_mention])
-    app.event("message")(ack=_ack, lazy=[bot.on_message])
-    app.event("app_home_opened")(ack=_ack, lazy=[bot.on_home_opened])
+    app.event("app_mention")(ack=_event_ack, lazy=[bot.on_app_mention])
+    app.event("message")(ack=_event_ack, lazy=[bot.on_message])
+    app.event("app_home_opened")(ack=_event_ack, lazy=[bot.on_home_opened])
     app.command("/dossier")(ack=bot.ack_command, lazy=[bot.answer_command])
     app.action(ACTION_SHARE)(ack=_ack, lazy=[bot.share])
     app.action(re.compile(r"^feedback_"))(ack=_ack, lazy=[bot.feedback_click])

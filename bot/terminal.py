@@ -45,7 +45,7 @@ def footnote_line(f: dict) -> str:
         prose = prose.replace(url, "")
     prose = " ".join(prose.replace(" ;", ";").split()).strip(" ;,")
     if prose and (not parts or len(prose) > 25):
-        parts.insert(0, prose)
+        parts.insert(0, prose.rstrip(";"))
     if f.get("dngts") and not dngts:
         parts.append("(the note says DNGTS: do not go to site)")
     return f"{marker} " + "; ".join(parts) if parts else f"{marker} (no sources)"
@@ -60,6 +60,8 @@ def format_citation(c: dict, width: int, label: str) -> list[str]:
     if c.get("footnotes"):
         lines.append("    Sources:")
         for f in c["footnotes"]:
+            if c.get("kind") == "note" and f.get("urls"):       # the prose is the quote above
+                f = dict(f, text="")
             for line in footnote_lines(f):
                 lines.append(("      " + line) if line.startswith("    ") else _wrap(line, "      ", width))
     return lines

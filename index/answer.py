@@ -80,7 +80,14 @@ def sentences_of(passage: dict, report_text: str, sentences: list[tuple[int, int
     """(verbatim text, markers) of each sentence of a passage."""
     if passage["kind"] == "note":
         text = passage["text"]
-        return [(text[a:b], list(passage["markers"])) for a, b in split_sentences(text)]
+        out = []
+        for a, b in split_sentences(text):
+            seg = text[a:b]
+            link = re.search(r"[\s;,]*(?:<?https?://|www\.)", seg)       # the note's links are its sources,
+            seg = seg[:link.start()] if link else seg                     # shown under the citation
+            if len(seg) > 15:
+                out.append((seg, list(passage["markers"])))
+        return out
     out = []
     for a, b, markers in sentences:
         if a >= passage["start"] and b <= passage["end"]:
