@@ -234,7 +234,8 @@ def cmd_feedback(args, settings) -> int:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
     else:
         for r in rows:
-            print(f"{r.get('ts', '')}  {r.get('rating', r.get('value', '')):12}  {r.get('question', '')}")
+            rating = "helpful" if r.get("helpful") else "not helpful"
+            print(f"{r.get('at', '')}  {rating:12}  {r.get('question', '')}")
         print(f"{len(rows)} feedback record(s). Use --json for everything.")
     return 0
 

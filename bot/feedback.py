@@ -16,6 +16,9 @@ from typing import Any, Mapping
 
 from bot.local_db import connect, feedback_db
 
+KEEP_UNRATED_DAYS = 90  # answers nobody rated are dropped after this; rated ones are kept
+_PRUNE_EVERY = 500
+
 _SCHEMA = (
     "CREATE TABLE IF NOT EXISTS answers ("
     " id TEXT PRIMARY KEY, created_at TEXT NOT NULL, surface TEXT NOT NULL,"
@@ -29,6 +32,7 @@ _SCHEMA = (
 class FeedbackStore:
     def __init__(self, path: Path) -> None:
         self.path = path
+        self._saved = 0
         with connect(path) as db:
             for statement in _SCHEMA:
                 db.execute(statement)
@@ -54,6 +58,13 @@ class FeedbackStore:
                 (answer_id, _now(), surface, channel, user, str(answer.get("question") or ""),
                  json.dumps(answer, ensure_ascii=False)),
             )
+            self._saved += 1
+            if self._saved % _PRUNE_EVERY == 0:
+                cutoff = (dt.datetime.now(dt.timezone.utc) - dt.timedelta(days=KEEP_UNRATED_DAYS))
+                db.execute(
+                    "DELETE FROM answers WHERE created_at < ? AND id NOT IN (SELECT answer_id FROM feedback)",
+                    (cutoff.isoformat(timespec="seconds"),),
+                )
         return answer_id
 
     def answer(self, answer_id: str) -> dict[str, Any] | None:

@@ -83,7 +83,7 @@ def test_bad_or_stale_signature_gets_401_and_runs_nothing(slack, slack_bot):
     assert slack_bot.event(event, timestamp=int(time.time()) - 6 * 60).status == 401
     slack_bot.settle()
     assert slack.calls_to("chat.postMessage", channel="C0SIG") == []
-    assert slack.calls_to("reactions.add") == []
+    assert slack.calls_to("reactions.add", channel="C0SIG") == []
 
 
 def test_url_verification_challenge(slack_bot):

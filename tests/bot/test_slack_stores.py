@@ -86,3 +86,18 @@ def test_redaction_filter_scrubs_tokens_and_secrets():
                                ("xoxb-123-456-abcdef", "s3cr3t-signing-value"), None)
     redactor.filter(record)
     assert record.getMessage() == "token [redacted-token] secret [redacted]"
+
+
+def test_old_unrated_answers_are_pruned_and_rated_ones_kept(tmp_path, monkeypatch):
+    import bot.feedback as feedback
+
+    store = FeedbackStore.at_home(tmp_path)
+    old_rated = store.save_answer({"question": "rated"}, surface="channel")
+    old_unrated = store.save_answer({"question": "unrated"}, surface="channel")
+    store.record(old_rated, helpful=True, user="U1", channel="C1")
+    with feedback.connect(store.path) as db:
+        db.execute("UPDATE answers SET created_at = '2000-01-01T00:00:00+00:00'")
+    monkeypatch.setattr(feedback, "_PRUNE_EVERY", 1)
+    fresh = store.save_answer({"question": "fresh"}, surface="channel")
+    assert store.answer(old_unrated) is None
+    assert store.answer(old_rated) == {"question": "rated"} and store.answer(fresh) == {"question": "fresh"}

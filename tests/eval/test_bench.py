@@ -115,3 +115,11 @@ def test_chroma_server_starts_and_stops(tmp_path):
         assert heartbeat(server.url)
         url = server.url
     assert not heartbeat(url)
+
+
+def test_sample_is_deterministic_and_keeps_order():
+    items = list(range(1000))
+    a = bench._sample(items, 100, seed=3)
+    assert a == bench._sample(items, 100, seed=3) and len(a) == 100 and a == sorted(a)
+    assert a != bench._sample(items, 100, seed=4)
+    assert bench._sample(items, 0, seed=3) == items and bench._sample(items[:5], 100, seed=3) == items[:5]
