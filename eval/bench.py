@@ -351,6 +351,10 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     run.add("wall_per_file", "dossier wall per file", per_file * 1000, "ms", "< peer", per_file < peer_per_file)
     run.add("peer_wall_per_file", "peer wall per file", peer_per_file * 1000, "ms", note=note)
     run.add("job_vs_peer", "dossier ÷ peer job seconds (all files)", job / peer_job_all, "×")
+    if peer.get("tokens"):
+        run.add("peer_text_embedded", "peer: share of its tokens the model saw (256 cap)",
+                peer["tokens_embedded"] / peer["tokens"], "×",
+                note=f"{peer['truncated_share']:.0%} of its chunks cut")
     run.add("peer_peak_rss", "peer peak RSS", m_peer.peak_rss / 2**20, "MiB")
     run.add("peer_mib_per_1k", "peer index on disk per 1000 passages",
             run.raw["peer"]["bytes"] / 2**20 / max(peer["passages"], 1) * 1000, "MiB")

@@ -41,7 +41,7 @@ def run_peer(files: list[Path], persist: Path, model_path: str | None = None) ->
     pipeline = IngestionPipeline(transformations=[SentenceSplitter(), embed], vector_store=store)
     nodes = pipeline.run(documents=documents)
     done = time.perf_counter()
-    return {
+    return {**_coverage(embed, nodes),
         "files": len(files),
         "documents": len(documents),
         "passages": len(nodes),
@@ -49,6 +49,23 @@ def run_peer(files: list[Path], persist: Path, model_path: str | None = None) ->
         "load_seconds": round(loaded - T0, 3),
         "job_seconds": round(done - loaded, 3),
     }
+
+
+def _coverage(embed, nodes) -> dict:
+    """How much of the peer's text the model actually saw: it cuts every input past its
+    max_seq_length (256 tokens), and default chunks are 1024 tokens. Measured after the job."""
+    try:
+        from llama_index.core.schema import MetadataMode
+
+        model = embed._model                      # the SentenceTransformer inside
+        limit = int(model.max_seq_length)
+        texts = [n.get_content(metadata_mode=MetadataMode.EMBED) for n in nodes]
+        lengths = [len(ids) for ids in model.tokenizer(texts, add_special_tokens=True, verbose=False)["input_ids"]]
+    except Exception:  # noqa: BLE001 - a figure for reading only; never fail the peer on it
+        return {}
+    total = sum(lengths)
+    return {"tokens": total, "tokens_embedded": sum(min(n, limit) for n in lengths),
+            "truncated_share": sum(n > limit for n in lengths) / max(len(lengths), 1)}
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -21,7 +21,7 @@ class Measured:
     cmd: list[str]
     returncode: int
     wall: float             # seconds, start to exit
-    peak_rss: int           # bytes: max(ru_maxrss of the child, polled RSS of its process tree)
+    peak_rss: int           # bytes: high-water RSS of the child's process tree (polled VmHWM)
     cpu: float              # seconds of CPU (user + system) the child used
     stdout: str
     stderr: str
@@ -32,34 +32,45 @@ class Measured:
         return self
 
 
-def _tree_rss(root: int) -> int:
-    """Resident bytes of a process and all its descendants, from /proc (0 where unreadable)."""
+def _status_kib(pid: int, field: str) -> int:
+    try:
+        with open(f"/proc/{pid}/status", "rb") as fh:
+            for line in fh:
+                if line.startswith(field.encode() + b":"):
+                    return int(line.split()[1])
+    except (OSError, ValueError, IndexError):
+        pass
+    return 0
+
+
+def _tree_peak(root: int) -> int:
+    """Sum of the high-water RSS (VmHWM) of a process and all its descendants, in bytes."""
     children: dict[int, list[int]] = {}
-    rss: dict[int, int] = {}
-    page = os.sysconf("SC_PAGE_SIZE")
     for entry in os.listdir("/proc"):
         if not entry.isdigit():
             continue
         try:
             with open(f"/proc/{entry}/stat", "rb") as fh:
-                stat = fh.read().rsplit(b")", 1)[1].split()
-            pid, ppid = int(entry), int(stat[1])
-            rss[pid] = int(stat[21]) * page
-            children.setdefault(ppid, []).append(pid)
+                ppid = int(fh.read().rsplit(b")", 1)[1].split()[1])
         except (OSError, IndexError, ValueError):
             continue
+        children.setdefault(ppid, []).append(int(entry))
     total, todo = 0, [root]
     while todo:
         pid = todo.pop()
-        total += rss.get(pid, 0)
+        total += _status_kib(pid, "VmHWM") * 1024
         todo.extend(children.get(pid, []))
     return total
 
 
 def run_measured(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path = REPO,
                  poll: float = 0.05, timeout: float | None = None) -> Measured:
-    """Run cmd to completion; its own rusage (os.wait4) gives the peak RSS of the largest
-    process, /proc polling the peak of the whole tree; the larger is reported."""
+    """Run cmd to completion, polling the high-water RSS of its process tree from /proc.
+
+    Not ru_maxrss: Linux carries the parent's high-water mark into a child across
+    fork/vfork + exec, so a child of a bench process that holds a model would report the
+    bench's own size. VmHWM belongs to the child's own address space and only grows, so
+    polling it misses at most the growth of the last interval. CPU time comes from wait4."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(cmd, stdout=out, stderr=err, env=env, cwd=cwd, stdin=subprocess.DEVNULL)
@@ -69,7 +80,7 @@ def run_measured(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path
         def watch() -> None:
             nonlocal peak
             while not stop.is_set():
-                peak = max(peak, _tree_rss(proc.pid))
+                peak = max(peak, _tree_peak(proc.pid))
                 stop.wait(poll)
 
         watcher = threading.Thread(target=watch, daemon=True)
@@ -90,7 +101,7 @@ def run_measured(cmd: list[str], *, env: dict[str, str] | None = None, cwd: Path
         proc.returncode = os.waitstatus_to_exitcode(status)
         out.seek(0)
         err.seek(0)
-        return Measured(cmd, proc.returncode, wall, max(peak, usage.ru_maxrss * 1024),
+        return Measured(cmd, proc.returncode, wall, peak,
                         usage.ru_utime + usage.ru_stime, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"))
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 from index.errors import ReportReadError
 
 EXTENSIONS = (".txt", ".md", ".html", ".htm")
-MAX_BYTES = 20 * 1024 * 1024      # one report file; a larger one is refused, not read
+_MB = 1024 * 1024
+MAX_BYTES = 20 * _MB              # one report file; a larger one is refused, not read
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -47,11 +48,12 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         if kind is not None:        # reading a FIFO would block forever, a device never ends
             raise ReportReadError(path, f"not a report file: {kind}")
         if st.st_size > max_bytes:
-            raise ReportReadError(path, f"file is {st.st_size / 1e6:.1f} MB, over the {max_bytes / 1e6:.0f} MB limit for one report file")
+            raise ReportReadError(path, f"file is {st.st_size / _MB:.1f} MB, over the {max_bytes / _MB:.0f} MB limit "
+                                        "for one report file")
         with open(path, "rb") as f:
             data = f.read(max_bytes + 1)        # a file that grew since stat is still bounded
         if len(data) > max_bytes:
-            raise ReportReadError(path, f"file is over the {max_bytes / 1e6:.0f} MB limit for one report file")
+            raise ReportReadError(path, f"file is over the {max_bytes / _MB:.0f} MB limit for one report file")
     except PermissionError:
         raise ReportReadError(path, "permission denied") from None
     except FileNotFoundError:

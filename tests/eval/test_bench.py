@@ -123,3 +123,13 @@ def test_sample_is_deterministic_and_keeps_order():
     assert a == bench._sample(items, 100, seed=3) and len(a) == 100 and a == sorted(a)
     assert a != bench._sample(items, 100, seed=4)
     assert bench._sample(items, 0, seed=3) == items and bench._sample(items[:5], 100, seed=3) == items[:5]
+
+
+def test_peak_rss_is_the_childs_own_not_the_parents():
+    """Linux carries a parent's ru_maxrss into its child across exec; the bench must not."""
+    import sys
+    ballast = bytearray(400 * 2**20)
+    ballast[::4096] = b"x" * len(ballast[::4096])        # touch every page: resident
+    m = run_measured([sys.executable, "-c", "import time; time.sleep(0.2)"]).check()
+    assert m.peak_rss < 100 * 2**20
+    del ballast

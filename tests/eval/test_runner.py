@@ -97,11 +97,24 @@ def test_check_exits_1_listing_each_missed_threshold(sample_settings, run, tmp_p
 
 def test_thresholds_file_matches_the_product_targets():
     limits = load_thresholds(THRESHOLDS)
-    assert limits["hit_at_1"] == {"min": 0.90} and limits["hit_at_5"] == {"min": 0.97}
-    assert limits["key_fact_recall"] == {"min": 0.90} and limits["abstention_recall"] == {"min": 0.75}
-    assert limits["false_abstention"] == {"max": 0.05} and limits["invented_sources"] == {"max": 0}
-    assert limits["marker_validity"] == {"min": 1.0} and limits["reading_cost"] == {"max": 1500}
-    assert limits["attachment_accuracy"]["min"] >= 0.95
+    # the product targets of the answers issue, printed as met / NOT MET on every run
+    assert limits["hit_at_1"]["target"] == 0.90 and limits["hit_at_5"]["target"] == 0.97
+    assert limits["key_fact_recall"]["target"] == 0.90 and limits["abstention_recall"]["target"] == 0.75
+    assert limits["false_abstention"] == {"max": 0.05, "target": 0.05}
+    # the footnote guarantees gate CI at the product targets themselves
+    assert limits["invented_sources"] == {"max": 0} and limits["marker_validity"] == {"min": 1.0}
+    assert limits["reading_cost"] == {"max": 1500} and limits["attachment_accuracy"]["min"] >= 0.95
+    # gate floors never sit above their targets
+    for key, limit in limits.items():
+        if "target" in limit and "min" in limit:
+            assert limit["min"] <= limit["target"], key
+
+
+def test_targets_are_reported_but_do_not_gate():
+    result = {"metrics": {"dossier": {"hit_at_1": {"value": 0.8, "n": 10}}},
+              "parse_accuracy": {"value": 1.0, "n": 7}, "plumbing": {"checks": 1, "failed": 0}}
+    rows = check_thresholds(result, {"hit_at_1": {"min": 0.7, "target": 0.9}})
+    assert [(r["gate"], r["ok"]) for r in rows] == [(True, True), (False, False)]
 
 
 def test_a_threshold_with_no_question_behind_it_fails():
