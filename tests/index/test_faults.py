@@ -217,6 +217,9 @@ def assert_last_complete_state(scenario, home: Path, s0_name: str) -> None:
     """CURRENT still names S0, S0 is untouched, and questions are answered from it."""
     from index.config import Settings
     from index.engine import Dossier
+    from index.embed import QueryEncoder
+
+    encoder = scenario.setdefault("encoder", QueryEncoder(Settings()))
 
     assert current_name(home) == s0_name
     gen = home / "generations" / s0_name
@@ -225,7 +228,7 @@ def assert_last_complete_state(scenario, home: Path, s0_name: str) -> None:
     rid = scenario["edited"]                                  # all of its passages old, none new
     assert now["passages"][rid] == scenario["s0"]["passages"][rid]
     for exact in (True, False):                               # the CLI's path and the bot's path
-        d = Dossier.open(Settings(home=home), exact=exact)
+        d = Dossier.open(Settings(home=home), exact=exact, encoder=encoder)
         try:
             result = d.ask(QUESTION)
         finally:
@@ -290,7 +293,7 @@ def _new_partial(home: Path, since: float) -> bool:
     return False
 
 
-def test_kill_9_after_random_delays_then_converge(scenario):
+def test_kill_9_after_random_delays_then_converge(scenario, st_model):
     """A bounded loop of real CLI ingests killed after a random 0.5-6 s, counted from the
     moment the ingest holds its lock (parse, imports, model load) or, in later rounds, from
     the moment its new generation directory appears (embedding and writing)."""
@@ -333,7 +336,7 @@ def test_kill_9_after_random_delays_then_converge(scenario):
         if now == states["s0"]:
             assert current_name(home) == s0_name, where
     print("; ".join(log))
-    summary = ingest([scenario["folder"]], Settings(home=home), embedder=None)
+    summary = ingest([scenario["folder"]], Settings(home=home), embedder=st_model)
     assert not summary.failed
     assert_converged(scenario, home)
 
@@ -388,13 +391,14 @@ def disk_full(tmp_path_factory, sample_settings):
                                env=env_for(home), capture_output=True, text=True, timeout=300, preexec_fn=preexec)
             runs[when] = {"proc": r, "current": current_name(home),
                           "state": state(home / "generations" / current_name(home))}
-            shutil.rmtree(home / "generations" / f"g{int(name[1:]) + 1:06d}.partial", ignore_errors=True)
         if mounted:
             subprocess.run(["mount", "-o", "remount,size=64m", str(mnt)], check=True)
         again = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--json", str(dup)], cwd=ROOT,
                                env=env_for(home), capture_output=True, text=True, timeout=300)
         after = state(home / "generations" / current_name(home))
-        yield {"runs": runs, "before": before, "name": name, "again": again, "after": after, "mounted": mounted}
+        partials = sorted(p.name for p in (home / "generations").glob("*.partial"))
+        yield {"runs": runs, "before": before, "name": name, "again": again, "after": after, "mounted": mounted,
+               "partials": partials}
     finally:
         if mounted:
             subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
@@ -416,6 +420,7 @@ def test_disk_full_then_space_freed_converges(disk_full):
     assert r.returncode == 0, r.stderr
     summary = json.loads(r.stdout)
     assert summary["failed"] == [] and summary["passages_embedded"] == 0
+    assert disk_full["partials"] == []                     # what the failed runs left is cleaned up
     after, before = disk_full["after"], disk_full["before"]
     assert after["passages"] == before["passages"]
     assert DUP in after["files"]

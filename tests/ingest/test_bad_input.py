@@ -191,8 +191,7 @@ MISSING_PATH = "no/such/report.txt"
 @pytest.fixture(scope="module")
 def bad_run(tmp_path_factory):
     """One `dossier ingest --json` over a folder of every case, and a path that does not exist."""
-    if not _can_drop_dac():
-        pytest.skip("cannot make file modes apply to root here (no CAP_SETPCAP)")
+    modes_apply = _can_drop_dac()
     tmp = tmp_path_factory.mktemp("bad-input")
     src, home = tmp / "in", tmp / "home"
     src.mkdir()
@@ -219,7 +218,8 @@ def bad_run(tmp_path_factory):
     os.symlink(".", src / "loopdir")                                   # a folder that contains itself
     (src / "page.html").write_text(_html(server.server_port))
     t0 = time.monotonic()
-    proc = cli("ingest", "--json", str(src), str(tmp / MISSING_PATH), home=home, preexec=_drop_dac)
+    proc = cli("ingest", "--json", str(src), str(tmp / MISSING_PATH), home=home,
+               preexec=_drop_dac if modes_apply and os.geteuid() == 0 else None)
     seconds = time.monotonic() - t0
     hits = list(_Recorder.hits)
     server.shutdown()
@@ -228,7 +228,7 @@ def bad_run(tmp_path_factory):
     summary = json.loads(proc.stdout)
     failed = {Path(f["path"]).name: f["error"] for f in summary["failed"]}
     return {"proc": proc, "summary": summary, "failed": failed, "home": home, "src": src, "tmp": tmp,
-            "seconds": seconds, "hits": hits}
+            "seconds": seconds, "hits": hits, "modes_apply": modes_apply}
 
 
 def _fails(run, filename: str, *words: str) -> str:
@@ -279,6 +279,8 @@ def test_unreadable_input_is_one_clear_line(bad_run, filename, words):
 
 
 def test_chmod_000_file_and_folder(bad_run):
+    if not bad_run["modes_apply"]:
+        pytest.skip("root here cannot drop CAP_DAC_OVERRIDE (no CAP_SETPCAP): chmod 000 does not stop it")
     _fails(bad_run, "locked.txt", "permission denied")
     _fails(bad_run, "locked_dir", "permission denied")
 
@@ -314,6 +316,36 @@ def test_bom_crlf_and_unicode_variants(bad_run, filename):
         assert "Analysts’ colleagues" in rec["body"]
     if filename == "stray.txt":                      # one bad byte does not turn UTF-8 into mojibake
         assert "near Brést on Monday" in rec["body"]
+
+
+@pytest.mark.parametrize("data,expect", [
+    (b"\xff\xfe" + "Officials denied it.".encode("utf-16-le") + b"\x00", "Officials denied it."),  # odd length
+    ("Officials denied it. Analysts expect drills.".encode("utf-16-le"), "Analysts expect drills."),  # no BOM
+    ("Officials denied it. Analysts expect drills.".encode("utf-16-be"), "Analysts expect drills."),
+    ("Кремль отрицает. Минск молчит.".encode("cp1251"), "Кремль отрицает. Минск молчит."),
+    ("Café crème à Brest, déjà vu.".encode("latin-1"), "Café crème à Brest, déjà vu."),
+    ("Grüße aus Köln, über Straßen.".encode("cp1252"), "Grüße aus Köln, über Straßen."),
+    ("“Quoted” – and ’tis fine…".encode("cp1252"), "“Quoted” – and ’tis fine…"),
+    (b"line one\rline two\r\nline three", "line one\nline two\nline three"),
+])
+def test_decode_variants(data, expect):
+    from ingest.read import decode
+
+    assert expect in decode(data, "x.txt")
+
+
+@pytest.mark.parametrize("data,words", [
+    (b"\x00" * 4096, "binary"),
+    (b"\x1f\x8b\x08\x00" + bytes(range(256)), "gzip"),
+    (bytes(range(1, 32)) * 200, "binary"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(512), "Office"),
+])
+def test_decode_refuses_binaries(data, words):
+    from index.errors import ReportReadError
+    from ingest.read import decode
+
+    with pytest.raises(ReportReadError, match=words):
+        decode(data, "x.txt")
 
 
 def test_huge_file_is_refused_before_reading(bad_run):
