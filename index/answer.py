@@ -40,6 +40,51 @@ class Candidate:
     order: tuple[int, int]
 
 
+_NUMBER_Q = re.compile(r"\bhow (many|much|large|big|long|far|often)\b|\bwhat (share|percentage|proportion|number|size)\b"
+                       r"|\bhow many\b", re.I)
+_DATE_Q = re.compile(r"\b(on )?what (date|day|year)\b|\bwhich (date|day|year)\b|^\s*when\b", re.I)
+_COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+                          r"fifty|dozens?|hundreds?|thousands?|millions?|billions?|several)\b", re.I)
+_CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
+_MONTHS = (r"(January|February|March|April|May|June|July|August|September|October|November|December|"
+           r"Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC)")
+_DATE = re.compile(r"\b(1[89]|20)\d\d\b|\b(January|February|March|April|May|June|July|August|September|October|"
+                   r"November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|JAN|FEB|MAR|APR|MAY|JUN|JUL|"
+                   r"AUG|SEP|OCT|NOV|DEC)\b|\b(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday|yesterday|"
+                   r"today|week|month|year)\b")
+
+
+def expected_kind(question: str) -> str | None:
+    """'number' for how-many questions, 'date' for when questions: an answer must hold one."""
+    if _NUMBER_Q.search(question):
+        return "number"
+    if _DATE_Q.search(question):
+        return "date"
+    return None
+
+
+def has_count(text: str, question: str = "") -> bool:
+    """A quantity: a cardinal that is not a year, not a day of a date, not part of a name
+    (M4, S-400, 76th) and not already in the question; or a number word."""
+    for m in _CARDINAL.finditer(text):
+        num = m.group(1).rstrip(".,")
+        if not num or re.fullmatch(r"(19|20)\d\d", num) or num in question:
+            continue
+        if re.search(_MONTHS + r"\.?\s*$", text[max(0, m.start() - 12):m.start()]) or re.match(
+                r"\s*" + _MONTHS, text[m.end():m.end() + 12]):
+            continue
+        return True
+    return bool(_COUNT_WORDS.search(text))
+
+
+def has_kind(text: str, kind: str | None, question: str = "") -> bool:
+    if kind == "number":
+        return has_count(text, question)
+    if kind == "date":
+        return bool(_DATE.search(text))
+    return True
+
+
 def question_terms(question: str) -> list[str]:
     seen: dict[str, None] = {}
     for t in lexical.terms(question):
@@ -160,7 +205,14 @@ def choose(cands: list[Candidate]) -> list[Candidate]:
     return chosen
 
 
-def should_abstain(cands: list[Candidate], unknown: list[str], unknown_frac: float) -> bool:
+def should_abstain(cands: list[Candidate], unknown: list[str], unknown_frac: float, kind: str | None = None,
+                   question: str = "") -> bool:
     if not cands or unknown or unknown_frac > MAX_UNKNOWN:
         return True
-    return max(c.coverage for c in cands) < MIN_COVERAGE
+    best = max(c.coverage for c in cands)
+    if best < MIN_COVERAGE:
+        return True
+    # a how-many question answered by no sentence with a number (or a when-question by
+    # none with a date) among the close candidates is not answered by the reports
+    close = [c for c in cands if c.coverage >= max(MIN_COVERAGE, FOLLOW * best)]
+    return not any(has_kind(c.text, kind, question) for c in close)

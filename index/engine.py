@@ -87,9 +87,13 @@ class Dossier:
             hits = self.retriever.retrieve(q, k=10, context=ctx)
             cands, terms = ans.candidates(q, hits, self.snapshot, self.lex, context=ctx)
             unknown = ans.unknown_things(q, self.lex)
-            if ans.should_abstain(cands, unknown, ans.unknown_share(terms, self.lex)):
+            kind = ans.expected_kind(q)
+            if ans.should_abstain(cands, unknown, ans.unknown_share(terms, self.lex), kind, q):
                 return {"question": q, "abstained": True, "answer": [],
                         "citations": [dict(self._passage(h), n=i + 1) for i, h in enumerate(hits[:ans.CLOSEST])]}
+            for c in cands:                      # prefer sentences holding what was asked for
+                if kind and ans.has_kind(c.text, kind, q):
+                    c.score += 0.1
             chosen = ans.choose(cands)
             numbers: dict[str, int] = {}
             answer = []
