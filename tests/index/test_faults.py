@@ -16,6 +16,7 @@ sends itself SIGKILL at one point, which is what `kill -9` at that instant does:
   vectors  - right after llama-index wrote the batch to Chroma, before the SQL commit
   records  - after the SQL commit, before the BM25 index
   rename   - after the generation was renamed into place, before CURRENT switches
+  none     - no kill: an ingest that embeds with the fake (used by test_concurrency)
 For the last three the child embeds with a deterministic fake (hashed unit vectors, 384
 dims) instead of loading torch: what is on disk at the kill is the same, the vectors never
 become current, and it saves ~15 s per child. Then a bounded loop kills real CLI ingests
@@ -108,7 +109,7 @@ elif point == "records":
 elif point == "rename":
     assert hasattr(S, "switch_current")
     S.switch_current = lambda *a, **k: die()
-else:
+elif point != "none":
     raise SystemExit("unknown kill point " + point)
 
 from bot.cli import main
