@@ -60,8 +60,9 @@ def score_matrix(contexts: list[str], notes: list[str], background: list[str] = 
     return [[sum(idf[t] for t in tm & tn) for tn in toks_n] for tm in toks_m]
 
 
-def _best(S: list[list[float]], forbid: tuple[int, int] | None = None, force: int | None = None) -> float:
-    """Best total score of an order-keeping assignment of every note to a distinct marker.
+def _table(S: list[list[float]], forbid: tuple[int, int] | None = None,
+           force: int | None = None) -> list[list[float]]:
+    """f[i][j]: best score placing the first j notes on distinct markers among the first i.
 
     forbid=(i, j): marker i may not take note j. force=i: marker i must take some note."""
     nm, nn = len(S), len(S[0]) if S else 0
@@ -72,25 +73,24 @@ def _best(S: list[list[float]], forbid: tuple[int, int] | None = None, force: in
         for j in range(0, nn + 1):
             skip = f[i - 1][j] if force != i - 1 else NEG
             take = NEG
-            if j and (forbid is None or forbid != (i - 1, j - 1)) and f[i - 1][j - 1] > NEG:
+            if j and forbid != (i - 1, j - 1) and f[i - 1][j - 1] > NEG:
                 take = f[i - 1][j - 1] + S[i - 1][j - 1]
             f[i][j] = max(skip, take)
-    return f[nm][nn]
+    return f
+
+
+def _best(S: list[list[float]], forbid: tuple[int, int] | None = None, force: int | None = None) -> float:
+    """Best total score of an order-keeping assignment of every note to a distinct marker."""
+    return _table(S, forbid, force)[-1][-1]
 
 
 def _path(S: list[list[float]]) -> dict[int, int]:
-    nm, nn = len(S), len(S[0]) if S else 0
-    NEG = float("-inf")
-    f = [[NEG] * (nn + 1) for _ in range(nm + 1)]
-    f[0][0] = 0.0
-    for i in range(1, nm + 1):
-        for j in range(0, nn + 1):
-            take = f[i - 1][j - 1] + S[i - 1][j - 1] if j and f[i - 1][j - 1] > NEG else NEG
-            f[i][j] = max(f[i - 1][j], take)
+    """The best assignment itself: {marker index: note index}."""
+    f = _table(S)
     pairs: dict[int, int] = {}
-    i, j = nm, nn
+    i, j = len(S), len(S[0]) if S else 0
     while i and j:
-        if f[i][j] == f[i - 1][j - 1] + S[i - 1][j - 1] and f[i - 1][j - 1] > NEG:
+        if f[i - 1][j - 1] > float("-inf") and f[i][j] == f[i - 1][j - 1] + S[i - 1][j - 1]:
             pairs[i - 1] = j - 1
             i, j = i - 1, j - 1
         else:
