@@ -374,7 +374,7 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     # no-op re-ingest's CPU (interpreter, imports, walk) stands for the full ingest's startup.
     ingest_cpu = max(m_full.cpu - m_same.cpu, 1e-9)
     run.add("ingest_vs_raw_cpu", "ingest ÷ limit (CPU per passage, incl. model load)",
-            (lim["cpu"] / len(texts)) / (ingest_cpu / max(passages, 1)), "×")
+            (lim["cpu"] / lim["passages"]) / (ingest_cpu / max(passages, 1)), "×")
 
     edited = edit_reports(corpus, 0.01, seed=seed)
     keys = [e.key for e in edited]
@@ -413,7 +413,7 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     if chroma_url or chroma_server:
         _server_figures(run, corpus, settings_factory, root, model, questions, rounds, chroma_url, progress)
     run.raw["max_load"] = max(v for d in run.raw.values() if isinstance(d, dict)
-                              for k, v in d.items() if k.startswith("load_"))
+                              for k, v in d.items() if k in ("load_before", "load_after"))
     return run
 
 

@@ -85,6 +85,17 @@ def has_kind(text: str, kind: str | None, question: str = "") -> bool:
     return True
 
 
+_ADDRESSED = re.compile(
+    r"\b(ignore|disregard|forget|override)\b[^.]{0,60}\b(instructions?|prompts?|rules|reports?|context|above)\b"
+    r"|^\s*(system|assistant|user)\s*:|\byou are (now|an? )\b|\bas an ai\b|\btell the (user|reader)\b", re.I)
+
+
+def addressed_to_a_machine(text: str) -> bool:
+    """Text that talks to an assistant rather than about the world (a prompt injection in a
+    report) is never quoted as an answer; it can still be found and shown as a passage."""
+    return bool(_ADDRESSED.search(text))
+
+
 def question_terms(question: str) -> list[str]:
     seen: dict[str, None] = {}
     for t in lexical.terms(question):
@@ -147,11 +158,13 @@ def candidates(question: str, hits: list, snapshot, lex, context: str = "") -> t
     weights = {t: (lex.idf(t) if lex else 1.0) for t in q}
     weights.update({t: 0.5 * (lex.idf(t) if lex else 1.0) for t in ctx})
     total = sum(weights.values()) or 1.0
-    top = hits[:MAX_PASSAGES]
-    passages = snapshot.passages([h.id for h in top])
+    passages = snapshot.passages([h.id for h in hits])
     out: list[Candidate] = []
     texts: dict[str, tuple[str, list]] = {}
-    for rank, h in enumerate(top):
+    rank = 0
+    for h in hits:
+        if rank >= MAX_PASSAGES:
+            break
         p = passages.get(h.id)
         if p is None:
             continue
@@ -159,11 +172,15 @@ def candidates(question: str, hits: list, snapshot, lex, context: str = "") -> t
         if rid not in texts:
             texts[rid] = snapshot.report_text(rid)
         rtext, sents = texts[rid]
-        for j, (text, markers) in enumerate(sentences_of(p, rtext, sents)):
+        sentences = sentences_of(p, rtext, sents)
+        if any(addressed_to_a_machine(text) for text, _ in sentences):
+            continue                 # a passage that talks to the assistant is not evidence at all
+        for j, (text, markers) in enumerate(sentences):
             terms = set(lexical.terms(text))
             cov = sum(w for t, w in weights.items() if t in terms) / total
             out.append(Candidate(text, h.id, rid, markers, cov, cov + 0.12 / (rank + 1), terms & set(weights),
                                  (rank, j)))
+        rank += 1
     return out, q
 
 

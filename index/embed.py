@@ -227,6 +227,12 @@ class QueryEncoder:
         elif st_model is None:
             self._st = load_sentence_transformer(settings)
 
+    @property
+    def dim(self) -> int:
+        if self._np is not None:
+            return self._np.dim
+        return model_dimension(self._st)
+
     def encode(self, text: str) -> list[float]:
         return self.encode_many([text])[0].tolist()
 

@@ -50,7 +50,17 @@ class Dossier:
             from index.embed import QueryEncoder
 
             self._encoder = QueryEncoder(self.settings)
+        built_dim = int(snap.meta.get("dim") or 0)
+        enc_dim = getattr(self._encoder, "dim", None)
+        if built_dim and enc_dim and built_dim != enc_dim:
+            from index.errors import StoreMismatch
+
+            snap.close()
+            raise StoreMismatch(f"the index at {self.settings.home} holds {built_dim}-dim vectors but model "
+                                f"{self.settings.model_name!r} gives {enc_dim}; rebuild with: dossier ingest "
+                                f"--rebuild --home {self.settings.home} PATH...")
         collection = None
+        client = None
         if self._exact and not self.settings.chroma_url:
             from index.vectors import ExactIndex, load_mirror
 
@@ -66,12 +76,14 @@ class Dossier:
                 raise IndexEmpty(f"the index at {self.settings.home} has no passages; run `dossier ingest PATH`") from None
         bm25_dir = snap.gen / "bm25"
         lex = Lexical(bm25_dir) if (bm25_dir / "ids.json").exists() else None
-        old = getattr(self, "snapshot", None)
-        self.snapshot, self.collection, self.lex = snap, collection, lex
+        old, old_client = getattr(self, "snapshot", None), getattr(self, "_client", None)
+        self.snapshot, self.collection, self.lex, self._client = snap, collection, lex, client
         self.retriever = Retriever(collection, self._encoder, lex, snap)
         self._gen = snap.gen
         if old is not None:
             old.close()
+        if old_client is not None and old_client is not client:
+            st.close_client(old_client)     # else each ingest leaks its files, and deleted generations their disk
 
     def _refresh(self) -> None:
         gen = st.current_generation(self.settings.home)
@@ -134,6 +146,9 @@ class Dossier:
 
     def close(self) -> None:
         self.snapshot.close()
+        if getattr(self, "_client", None) is not None:
+            st.close_client(self._client)
+            self._client = None
 
     # ------------------------------------------------------------------ shapes
     def _passage(self, hit: Hit) -> dict:

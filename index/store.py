@@ -96,8 +96,26 @@ def new_generation(home: Path, base: Path | None) -> Path:
             partial.mkdir()
     except OSError as e:
         shutil.rmtree(partial, ignore_errors=True)
-        raise StoreWriteError(f"cannot write the index under {gens}: {e.strerror or e}") from None
+        raise StoreWriteError(f"cannot write the index under {gens}: {os_reason(e)}; "
+                              "the previous index is unchanged") from None
     return partial
+
+
+def os_reason(e: BaseException) -> str:
+    """One short reason for an OSError, a shutil.Error (a list of them) or a SQLite error."""
+    import errno
+
+    if isinstance(e, shutil.Error) and e.args and isinstance(e.args[0], list) and e.args[0]:
+        why = e.args[0][0][-1]
+        return ("disk full (No space left on device)" if "No space left" in str(why) else str(why))[:200]
+    if isinstance(e, OSError):
+        if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
+            return f"disk full ({e.strerror})"
+        return e.strerror or str(e)
+    text = str(e)
+    if "disk is full" in text or "No space left" in text:
+        return "disk full (database or disk is full)"
+    return text.splitlines()[0][:200] if text else type(e).__name__
 
 
 def finish_generation(home: Path, partial: Path) -> Path:
@@ -155,7 +173,7 @@ def check_compatible(meta: dict[str, str], model: str, dim: int | None, where: P
     schema = int(meta.get("schema_version", SCHEMA_VERSION))
     if schema != SCHEMA_VERSION:
         newer = "newer" if schema > SCHEMA_VERSION else "older"
-        raise StoreMismatch(f"the index at {where} has a {newer} schema (v{schema}; this Dossier reads "
+        raise StoreMismatch(f"the index at {where} has {'a' if newer == 'newer' else 'an'} {newer} schema (v{schema}; this Dossier reads "
                             f"v{SCHEMA_VERSION}); {rebuild}")
     built = meta.get("model")
     if built and built != model:
@@ -167,6 +185,26 @@ def check_compatible(meta: dict[str, str], model: str, dim: int | None, where: P
                             f"gives {dim}; {rebuild}")
 
 
+def redact_url(url: str) -> str:
+    """A URL fit for a message: user and password removed."""
+    u = urlparse(url if "://" in url else "http://" + url)
+    if u.username or u.password:
+        host = u.hostname or ""
+        netloc = host + (f":{u.port}" if u.port else "")
+        return u._replace(netloc=netloc).geturl()
+    return url
+
+
+def close_client(client: Any) -> None:
+    """Stop a Chroma client's system (file handles, threads); the next open makes a new one."""
+    close = getattr(client, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
+
+
 def chroma_client(settings: Settings, gen: Path) -> Any:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
@@ -175,12 +213,16 @@ def chroma_client(settings: Settings, gen: Path) -> Any:
     if settings.chroma_url:
         u = urlparse(settings.chroma_url if "://" in settings.chroma_url else "http://" + settings.chroma_url)
         if not u.hostname:
-            raise UserInputError(f"--chroma-url {settings.chroma_url!r} is not a URL like http://127.0.0.1:8000")
+            raise UserInputError(f"--chroma-url {redact_url(settings.chroma_url)!r} is not a URL like http://127.0.0.1:8000")
         try:
             return chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https",
                                        settings=chroma_settings)
         except Exception as e:  # noqa: BLE001 - connection failures surface as one line
-            raise UserInputError(f"cannot reach the Chroma server at {settings.chroma_url}: {e}") from None
+            reason = str(e).replace(settings.chroma_url, redact_url(settings.chroma_url))
+            if u.password:
+                reason = reason.replace(u.password, "***")
+            raise UserInputError(f"cannot reach the Chroma server at {redact_url(settings.chroma_url)}: "
+                                 f"{reason.splitlines()[0] if reason else type(e).__name__}") from None
     return chromadb.PersistentClient(path=str(gen / "chroma"), settings=chroma_settings)
 
 
@@ -202,8 +244,13 @@ class Snapshot:
         if gen is None:
             raise IndexEmpty(f"no index at {settings.home}: run `dossier ingest PATH` first "
                              "(or `make run`, which ingests the bundled sample reports)")
-        con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True, check_same_thread=False)
-        meta = read_meta(con)
+        try:
+            con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True, check_same_thread=False)
+            meta = read_meta(con)
+            con.execute("SELECT 1 FROM reports LIMIT 1").fetchall()
+        except sqlite3.Error as e:
+            raise StoreMismatch(f"the index at {settings.home} is damaged or not a Dossier index ({e}); "
+                                f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
         check_compatible(meta, settings.model_name, None, settings.home)
         return cls(gen, con, meta)
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import sqlite3
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -160,6 +161,9 @@ def _commit(settings: Settings, base: Path | None, old_meta: dict[str, str], fil
     removed = old_ids - {d.id_ for d in docs}
     summary.removed = len(removed)
     files_changed = {k: v[1] for k, v in files.items()} != _old_shas(base)
+    if base is None and not reports:          # nothing readable on a fresh home: write nothing
+        summary.seconds = time.monotonic() - t0
+        return summary
     if base is not None and not changed and not removed and not files_changed and not rebuild:
         summary.generation = base.name
         summary.seconds = time.monotonic() - t0
@@ -203,17 +207,29 @@ def _commit(settings: Settings, base: Path | None, old_meta: dict[str, str], fil
         _build_bm25(con, gen)
         docstore.persist(str(gen / "docstore.json"))
         con.close()
+        st.close_client(client)
         del client, collection, vector_store
         final = st.finish_generation(home, gen)
-    except OSError as e:
-        import shutil
-
-        shutil.rmtree(gen, ignore_errors=True)
-        raise StoreWriteError(f"writing the index under {home} failed: {e.strerror or e}; "
+    except (OSError, sqlite3.Error) as e:
+        _discard(gen)
+        raise StoreWriteError(f"writing the index under {home} failed: {st.os_reason(e)}; "
+                              "the previous index is unchanged") from None
+    except Exception as e:  # noqa: BLE001 - Chroma's own errors (e.g. a full disk inside its Rust core)
+        if isinstance(e, (StoreMismatch, StoreWriteError)) or type(e).__module__.split(".")[0] not in ("chromadb",):
+            _discard(gen)
+            raise
+        _discard(gen)
+        raise StoreWriteError(f"writing the index under {home} failed: {st.os_reason(e)}; "
                               "the previous index is unchanged") from None
     summary.generation = final.name
     summary.seconds = time.monotonic() - t0
     return summary
+
+
+def _discard(gen: Path) -> None:
+    import shutil
+
+    shutil.rmtree(gen, ignore_errors=True)
 
 
 def _old_shas(base: Path | None) -> dict[str, str]:

@@ -1,6 +1,7 @@
 """A segment of a file to a clean Report: body text, sentences with their markers, notes."""
 from __future__ import annotations
 
+import bisect
 import hashlib
 import re
 
@@ -60,12 +61,13 @@ def build_report(seg: Segment, source: str) -> Report | None:
     sentences = [Sentence(a, b, [], 0) for a, b in spans]
     para_starts = [m.start() for m in re.finditer(r"[^\n]+", body)]
     for s in sentences:
-        s.paragraph = sum(1 for p in para_starts if p <= s.start) - 1
+        s.paragraph = bisect.bisect_right(para_starts, s.start) - 1
+    starts = [a for a, _ in spans]
     contexts: list[str] = []
     order: list[str] = []
     prev_pos = 0
     for pos, number in marked.markers:
-        i = sentence_of(spans, pos, body)
+        i = sentence_of(spans, pos, body, starts)
         if i < 0:
             continue
         if number not in sentences[i].markers:

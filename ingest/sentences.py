@@ -49,15 +49,13 @@ def _trim(text: str, a: int, b: int) -> tuple[int, int]:
     return a, b
 
 
-def sentence_of(spans: list[tuple[int, int]], pos: int, text: str) -> int:
-    """Index of the sentence a marker at `pos` ends: the last sentence that starts before it."""
+def sentence_of(spans: list[tuple[int, int]], pos: int, text: str, starts: list[int] | None = None) -> int:
+    """Index of the sentence a marker at `pos` ends: the last sentence that starts before it.
+    Pass `starts` ([a for a, _ in spans], computed once) when calling it for many markers."""
+    import bisect
+
     q = pos
     while q > 0 and text[q - 1].isspace():
         q -= 1
-    best = -1
-    for i, (a, b) in enumerate(spans):
-        if a < q:
-            best = i
-        else:
-            break
-    return best
+    starts = starts if starts is not None else [a for a, _ in spans]
+    return bisect.bisect_left(starts, q) - 1

@@ -97,12 +97,16 @@ def _parse_chunk(date: str, lines: list[str]) -> list[Segment]:
 
 
 _BRACKET = re.compile(r"\[\d{1,3}\]")
+_CITATION = re.compile(r"\b(1[89]|20)\d\d\b|https?://|[“\"”]")
 
 
 def _split_endnotes(lines: list[str]) -> tuple[list[str], list[str]]:
     """A body with [N] markers and no numbered notes may end in a block of unnumbered
-    endnotes: the last run of consecutive non-blank lines, none holding a marker."""
-    if not any(_BRACKET.search(x) for x in lines):
+    endnotes: the last run of consecutive non-blank lines, none holding a marker, most of
+    at least half of them looking like citations (a year, a link or a quoted title)."""
+    from ingest.footnotes import take_markers
+
+    if not any(n for _, n in take_markers("\n".join(lines)).markers):
         return lines, []
     end = len(lines)
     while end and not lines[end - 1].strip():
@@ -111,7 +115,8 @@ def _split_endnotes(lines: list[str]) -> tuple[list[str], list[str]]:
     while start and lines[start - 1].strip():
         start -= 1
     block = lines[start:end]
-    if len(block) >= 2 and not any(_BRACKET.search(x) for x in block):
+    citations = sum(1 for x in block if _CITATION.search(x))
+    if len(block) >= 2 and not any(_BRACKET.search(x) for x in block) and 2 * citations >= len(block):
         return lines[:start], [x.strip() for x in block]
     return lines, []
 
@@ -119,6 +124,8 @@ def _split_endnotes(lines: list[str]) -> tuple[list[str], list[str]]:
 def is_teaser(seg: Segment, body_sentences: int) -> bool:
     """No body of its own: a title and a download link, or too little text to be a report."""
     body = " ".join(seg.body_lines)
+    if body_sentences == 0:
+        return True                      # a note block (or a header) with no body before it
     if re.search(r"click here to download", body, re.I) and not seg.date:
         return True
     return body_sentences < 3 and not seg.notes

@@ -196,12 +196,6 @@ def _open_files(under: Path) -> tuple[list[str], list[str]]:
     return held, [t for t in held if t.endswith("(deleted)")]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "defect for the lead: index/engine.py Dossier._open opens a new chromadb.PersistentClient for every "
-    "generation it follows and never stops the old one (chromadb caches each System by path), so a "
-    "long-running bot keeps ~20 file descriptors per ingest, including files of generations that "
-    "store.finish_generation already deleted: disk space is never freed and the process runs out of "
-    "descriptors after a few dozen ingests"))
 def test_a_long_running_dossier_lets_old_generations_go(tmp_path, sample_settings):
     """The bot follows CURRENT through more ingests than generations are kept."""
     from index.config import Settings

@@ -20,6 +20,8 @@ import pytest
 
 from tests.conftest import ROOT
 
+pytestmark = pytest.mark.slow
+
 QUESTION = "Which Russian unit trained with Belarusian forces in September 2020?"
 
 REWRITE_768 = r'''
@@ -93,19 +95,6 @@ CASES = {
     "no-meta": (_no_meta_table, []),
     "not-a-db": (_not_a_database, []),
 }
-DEFECTS = {
-    "dimension": ("defect for the lead: the query path never compares the index's dimension with the model's "
-                  "(index/store.py Snapshot.open calls check_compatible(meta, model, None, ...)); 768-dim "
-                  "vectors under the same model name crash in numpy (exact path: matmul shape error) or Chroma "
-                  "(InvalidDimension) instead of StoreMismatch. Fix: pass the encoder's dimension"),
-    "no-meta": ("defect for the lead: index/store.py Snapshot.open/read_meta let sqlite3.OperationalError "
-                "('no such table: meta') escape: a Traceback instead of 'not a Dossier index / damaged; "
-                "rebuild with …'"),
-    "not-a-db": ("defect for the lead: index/store.py Snapshot.open lets sqlite3.DatabaseError ('file is not a "
-                 "database') escape: a Traceback instead of one line with the rebuild command"),
-}
-
-
 @pytest.fixture(scope="module")
 def runs(tmp_path_factory, sample_settings):
     """For every case: `dossier ask`, `dossier reports` and `dossier search`, run side by side."""
@@ -141,9 +130,7 @@ def _clear(code: int, stderr: str, home: Path, words: list[str]) -> None:
 
 
 def _params(commands):
-    return [pytest.param(name, cmd, marks=[pytest.mark.xfail(strict=True, reason=DEFECTS[name])]
-                         if name in DEFECTS and (name, cmd) != ("dimension", "reports") else [], id=f"{name}-{cmd}")
-            for name in CASES for cmd in commands]
+    return [pytest.param(name, cmd, id=f"{name}-{cmd}") for name in CASES for cmd in commands]
 
 
 @pytest.mark.parametrize("name,cmd", _params(["ask", "reports", "search"]))
@@ -156,8 +143,7 @@ def test_every_command_says_rebuild(runs, name, cmd):
     _clear(code, stderr, runs["homes"][name], CASES[name][1])
 
 
-@pytest.mark.parametrize("name", [pytest.param(n, marks=[pytest.mark.xfail(strict=True, reason=DEFECTS[n])]
-                                               if n in DEFECTS else [], id=n) for n in CASES])
+@pytest.mark.parametrize("name", [pytest.param(n, id=n) for n in CASES])
 def test_the_bot_path_raises_store_mismatch(runs, name):
     """The long-running bot opens the store with Chroma (not the CLI's vector mirror)."""
     from index.config import Settings

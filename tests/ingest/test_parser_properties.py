@@ -151,11 +151,6 @@ def test_generated_reports_parse_to_their_own_notes(case):
     check_report(case)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "defect for the lead: ingest/split.py _split_endnotes takes the last run of >=2 non-blank "
-    "lines as unnumbered endnotes whenever any `[N]` occurs in the body (even inside a URL), so "
-    "body paragraphs written without blank lines between them leave the body (or the whole "
-    "report is dropped as a teaser)"))
 @SETTINGS
 @example(("The army moved north.[1]\n\nOfficials denied the statement.\n"
           "Analysts reported large columns.\nTroops observed the railway.",
