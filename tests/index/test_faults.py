@@ -406,6 +406,29 @@ def disk_full(tmp_path_factory, sample_settings):
 
 
 @pytest.mark.parametrize("when", ["during-copy", "after-copy"])
+def test_disk_full_keeps_the_previous_state(disk_full, when):
+    run = disk_full["runs"][when]
+    if run is None:
+        pytest.skip("no tmpfs mount here: the disk cannot be filled after the copy")
+    r = run["proc"]
+    assert r.returncode != 0, r.stdout
+    assert run["current"] == disk_full["name"]
+    assert run["state"] == disk_full["before"]
+
+
+def test_disk_full_then_space_freed_converges(disk_full):
+    r = disk_full["again"]
+    assert r.returncode == 0, r.stderr
+    summary = json.loads(r.stdout)
+    assert summary["failed"] == [] and summary["passages_embedded"] == 0
+    assert disk_full["partials"] == []                     # what the failed runs left is cleaned up
+    after, before = disk_full["after"], disk_full["before"]
+    assert after["passages"] == before["passages"]
+    assert DUP in after["files"]
+    assert [sorted(r["sources"]) for r in after["reports"].values() if DUP in r["sources"]] == [[EDITED_FILE, DUP]]
+
+
+@pytest.mark.parametrize("when", ["during-copy", "after-copy"])
 def test_disk_full_is_one_clear_line(disk_full, when):
     run = disk_full["runs"][when]
     if run is None:
