@@ -26,7 +26,8 @@ EXAMPLES = {
     "feedback": "examples:\n  dossier feedback --json > feedback.json",
     "eval": "examples:\n  dossier eval\n  dossier eval --check --json eval-out/eval.json --report eval-out/report.html\n"
             "  dossier eval --questions my-questions.jsonl",
-    "bench": "examples:\n  dossier bench --reports 20\n  dossier bench --reports 250,500,1000 --json bench.json --chart bench.png",
+    "bench": "examples:\n  dossier bench --reports 20\n  dossier bench --reports 250,500,1000 --json bench.json --chart bench.png\n"
+             "  dossier bench --reports 250 --chroma-url auto    # also query a `chroma run` server it starts on 127.0.0.1",
 }
 
 
@@ -98,7 +99,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", type=Path, metavar="PATH", dest="json_out")
     p.add_argument("--chart", type=Path, metavar="PATH")
     p.add_argument("--seed", type=int, default=7)
-    p.add_argument("--workdir", type=Path)
+    p.add_argument("--workdir", type=Path, help="where the synthetic corpus and indexes go (default bench-out/)")
+    p.add_argument("--rounds", type=int, default=3, help="query rounds over the gold questions (default 3)")
+    p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
     return parser
 
 

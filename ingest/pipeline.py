@@ -251,7 +251,8 @@ def _embed_changed(changed: list, reports: list[Report], docstore: Any, vector_s
     by_id = {r.id: r for r in reports}
     splitter = PassageSplitter.for_reports(by_id)
     pipeline = IngestionPipeline(transformations=[splitter, embedding], docstore=docstore,
-                                 vector_store=vector_store, docstore_strategy=DocstoreStrategy.UPSERTS)
+                                 vector_store=vector_store, docstore_strategy=DocstoreStrategy.UPSERTS,
+                                 disable_cache=True)   # its node cache grows with the corpus (bench: memory)
     total_passages = sum(len(chunk_report(by_id[d.id_])) for d in changed)
     done = 0
     new_vectors: list[Any] = []
