@@ -481,6 +481,7 @@ def build_app(
 
 class _ThreadingWSGIServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
+    request_queue_size = 128     # socketserver's default backlog of 5 resets bursts of events
 
 
 class _LoggingRequestHandler(WSGIRequestHandler):
