@@ -118,6 +118,15 @@ def ingest(paths: list[Path], settings: Settings, *, embedder: Any = None, progr
             if key not in files and not _covered(key, roots):
                 files[key] = value
         summary.skipped = [s for v in files.values() for s in v[3]]
+        if base is not None and not rebuild and {k: v[1] for k, v in files.items()} == _old_shas(base):
+            # every file as it was: nothing to parse, merge or embed, and no llama-index import
+            # (2 s of the re-ingest: `dossier bench` measured the unchanged run at 0.030 of full)
+            con = st.connect(base)
+            summary.unchanged = summary.reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+            con.close()
+            summary.generation = base.name
+            summary.seconds = time.monotonic() - t0
+            return summary
 
         reports = merge_reports([Report.from_dict(d) for v in files.values() for d in v[2]])
         reports.sort(key=lambda r: (r.date or "9999", r.id))
