@@ -118,7 +118,8 @@ def ingest(paths: list[Path], settings: Settings, *, embedder: Any = None, progr
             if key not in files and not _covered(key, roots):
                 files[key] = value
         summary.skipped = [s for v in files.values() for s in v[3]]
-        if base is not None and not rebuild and {k: v[1] for k, v in files.items()} == _old_shas(base):
+        files_changed = {k: v[1] for k, v in files.items()} != {k: v[1] for k, v in old_files.items()}
+        if base is not None and not rebuild and not files_changed:
             # every file as it was: nothing to parse, merge or embed, and no llama-index import
             # (2 s of the re-ingest: `dossier bench` measured the unchanged run at 0.030 of full)
             con = st.connect(base)
@@ -131,7 +132,8 @@ def ingest(paths: list[Path], settings: Settings, *, embedder: Any = None, progr
         reports = merge_reports([Report.from_dict(d) for v in files.values() for d in v[2]])
         reports.sort(key=lambda r: (r.date or "9999", r.id))
         summary.reports = len(reports)
-        return _commit(settings, base, old_meta, files, reports, summary, embedder, progress, t0, rebuild)
+        return _commit(settings, base, old_meta, files, reports, summary, embedder, progress, t0, rebuild,
+                       files_changed)
 
 
 def _documents(reports: list[Report]) -> list[Any]:
@@ -147,7 +149,8 @@ def _documents(reports: list[Report]) -> list[Any]:
 
 
 def _commit(settings: Settings, base: Path | None, old_meta: dict[str, str], files: dict, reports: list[Report],
-            summary: IngestSummary, embedder: Any, progress: Progress, t0: float, rebuild: bool) -> IngestSummary:
+            summary: IngestSummary, embedder: Any, progress: Progress, t0: float, rebuild: bool,
+            files_changed: bool) -> IngestSummary:
     from llama_index.core.storage.docstore import SimpleDocumentStore
 
     home = settings.home
@@ -169,7 +172,6 @@ def _commit(settings: Settings, base: Path | None, old_meta: dict[str, str], fil
             summary.unchanged += 1
     removed = old_ids - {d.id_ for d in docs}
     summary.removed = len(removed)
-    files_changed = {k: v[1] for k, v in files.items()} != _old_shas(base)
     if base is None and not reports:          # nothing readable on a fresh home: write nothing
         summary.seconds = time.monotonic() - t0
         return summary
@@ -239,16 +241,6 @@ def _discard(gen: Path) -> None:
     import shutil
 
     shutil.rmtree(gen, ignore_errors=True)
-
-
-def _old_shas(base: Path | None) -> dict[str, str]:
-    if base is None:
-        return {}
-    con = st.connect(base)
-    try:
-        return dict(con.execute("SELECT path, sha256 FROM files").fetchall())
-    finally:
-        con.close()
 
 
 def _embed_changed(changed: list, reports: list[Report], docstore: Any, vector_store: Any, con: Any,

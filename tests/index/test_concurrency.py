@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import ROOT
+from tests.index.test_faults import vector_ids as chroma_ids
 
 pytestmark = pytest.mark.slow
 
@@ -46,15 +47,6 @@ def passage_ids(gen: Path) -> set[str]:
         return {r[0] for r in con.execute("SELECT id FROM passages")}
     finally:
         con.close()
-
-
-def chroma_ids(gen: Path) -> set[str]:
-    code = ("import chromadb, json, sys; from chromadb.config import Settings as S; "
-            "c = chromadb.PersistentClient(path=sys.argv[1], settings=S(anonymized_telemetry=False))"
-            ".get_collection('dossier_passages'); print(json.dumps(c.get(include=[])['ids']))")
-    r = subprocess.run([sys.executable, "-c", code, str(gen / "chroma")], capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
-    return set(json.loads(r.stdout))
 
 
 class Asker(threading.Thread):
