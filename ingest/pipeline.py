@@ -183,9 +183,13 @@ def _commit(settings: Settings, base: Path | None, old_meta: dict[str, str], fil
     model = None
     dim = int(old_meta["dim"]) if old_meta.get("dim") else None
     if changed:
-        from index.embed import load_sentence_transformer, make_embedding, model_dimension
+        from index.embed import ingest_encoder, make_embedding, model_dimension
 
-        model = getattr(embedder, "st_model", embedder) if embedder is not None else load_sentence_transformer(settings)
+        if embedder is not None:
+            model = getattr(embedder, "st_model", embedder)
+        else:
+            by_id = {r.id: r for r in reports}
+            model = ingest_encoder(settings, (len(chunk_report(by_id[d.id_])) for d in changed))
         dim = model_dimension(model)
         st.check_compatible(old_meta, settings.model_name, dim, home)
 

@@ -13,7 +13,15 @@ def _json(proc):
     return json.loads(proc.stdout)
 
 
-def test_unchanged_edit_and_delete(tmp_path, samples_copy, cli):
+def _vectors(home):
+    from index.store import current_generation
+    from index.vectors import load_mirror
+
+    ids, matrix = load_mirror(current_generation(home))
+    return dict(zip(ids, matrix))
+
+
+def test_unchanged_edit_and_delete(tmp_path, samples_copy, cli, st_model):
     home = tmp_path / "home"
     first = _json(cli("ingest", "--json", str(samples_copy), home=home))
     assert (first["added"], first["updated"], first["removed"], first["failed"]) == (7, 0, 0, [])
@@ -31,6 +39,18 @@ def test_unchanged_edit_and_delete(tmp_path, samples_copy, cli):
     edited = _json(cli("ingest", "--json", str(samples_copy), home=home))
     assert (edited["updated"], edited["unchanged"], edited["added"], edited["removed"]) == (1, 6, 0, 0)
     assert edited["passages_embedded"] == sept2["passages"]          # exactly that report's passages
+    # a small edit is embedded by the numpy pass (no torch import): the same vectors as the model's
+    from index.embed import SMALL_EDIT
+
+    assert edited["passages_embedded"] <= SMALL_EDIT
+    vecs = _vectors(home)
+    texts = {r["passage_id"]: r["text"] for r in _json(cli("search", "--json", "-k", "100", "Belarus protests",
+                                                            home=home))["results"]
+             if r["report"]["date"] == "2020-09-02" and r["kind"] == "body"}
+    assert len(texts) >= 5
+    expected = st_model.encode(list(texts.values()), normalize_embeddings=True)
+    for pid, want in zip(texts, expected):
+        assert float(vecs[pid] @ want) > 0.9999, pid
     hit = _json(cli("search", "--json", "-k", "3", "large protests in Belarus on September 4", home=home))
     assert "There were large protests" in hit["results"][0]["text"]
     assert all("no significant protests" not in r["text"] for r in hit["results"])   # no stale passage
