@@ -194,10 +194,10 @@ class RawLimit:
 
     def __init__(self, model: str | None, encoder=None) -> None:
         if encoder is None:
-            from sentence_transformers import SentenceTransformer
+            from index.config import Settings
+            from index.embed import load_sentence_transformer
 
-            from index.embed import bundled_model_path
-            encoder = SentenceTransformer(model or str(bundled_model_path()), device="cpu")
+            encoder = load_sentence_transformer(Settings(model=model))     # offline, no progress bars
         self.model = encoder
         self.model.encode(["warm up"], batch_size=64)
 
