@@ -219,7 +219,7 @@ class NumpyBert:
         return (pooled / norms).astype(np.float32)
 
 
-SMALL_EDIT = 200   # passages: below this the numpy pass (23/s, no import) beats loading torch (10 s, then 55/s)
+SMALL_EDIT = 200   # passages: below this the numpy pass (~18/s, no import) beats loading torch (10 s, then ~55/s)
 
 
 class NumpyTextEncoder:
@@ -235,19 +235,14 @@ class NumpyTextEncoder:
         return self._bert.dim
 
     def encode(self, texts: Sequence[str], **_: Any) -> np.ndarray:
-        import os
-
-        from threadpoolctl import threadpool_limits
-
         texts = list(texts)
         if not texts:
             return np.zeros((0, self._bert.dim), dtype=np.float32)
         order = sorted(range(len(texts)), key=lambda i: len(texts[i]))     # batches of like length pad less
         out = np.zeros((len(texts), self._bert.dim), dtype=np.float32)
-        with threadpool_limits(limits=min(2, os.cpu_count() or 1), user_api="blas"):
-            for a in range(0, len(order), self._batch):
-                idx = order[a:a + self._batch]
-                out[idx] = self._bert.encode_batch([texts[i] for i in idx])
+        for a in range(0, len(order), self._batch):      # one BLAS thread, as NumpyBert sets: two were
+            idx = order[a:a + self._batch]               # 4x slower when other work shares the cores
+            out[idx] = self._bert.encode_batch([texts[i] for i in idx])
         return out
 
 
