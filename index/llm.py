@@ -98,6 +98,9 @@ class LLM:
             max_retries=0,           # a retry would not fit the time budget; the fallback is the retry
             timeout=self.timeout, reuse_client=True,
         )
+        # The OpenAI client imports its resources on first use (0.7 s here): pay that now, not
+        # out of the first question's time budget. No network call.
+        self._llm._get_client().chat.completions  # noqa: B018
 
     def __repr__(self) -> str:       # pydantic's repr of the client would print the key
         return f"LLM(url={self.url!r}, model={self.model!r}, timeout={self.timeout})"
