@@ -63,9 +63,9 @@ def canned_reply(scenario: str, prompt: str) -> str:
 
 
 class FakeLLMServer:
-    def __init__(self, *, slow_seconds: float = 3.0, chunk_delay: float = 0.0) -> None:
+    def __init__(self, *, slow_seconds: float = 3.0, stream_seconds: float = 0.0) -> None:
         self.slow_seconds = slow_seconds
-        self.chunk_delay = chunk_delay
+        self.stream_seconds = stream_seconds      # spread the streamed reply over this long
         self.requests: list[Request] = []
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
@@ -86,7 +86,7 @@ class FakeLLMServer:
     def reset(self) -> None:
         with self._lock:
             self.requests.clear()
-        self.chunk_delay = 0.0
+        self.stream_seconds = 0.0
 
     def record(self, request: Request) -> None:
         with self._lock:
@@ -133,12 +133,13 @@ def _handler_for(fake: FakeLLMServer) -> type[BaseHTTPRequestHandler]:
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Cache-Control", "no-cache")
             self.end_headers()
+            pieces = re.findall(r"\S+\s*", reply) or [""]
             try:
-                for piece in re.findall(r"\S+\s*", reply) or [""]:
+                for piece in pieces:
                     self.wfile.write(_chunk(model, piece))
                     self.wfile.flush()
-                    if fake.chunk_delay:
-                        time.sleep(fake.chunk_delay)
+                    if fake.stream_seconds:
+                        time.sleep(fake.stream_seconds / len(pieces))
                 self.wfile.write(_chunk(model, None, "stop"))
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
