@@ -54,7 +54,8 @@ almost every several many both since during following meanwhile moreover additio
 still already yet thus therefore another
 """.split())
 
-_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][A-Za-z\u00c0-\u024f'\u2019\-]*|\d[\d,.]*\d|\d")
+# Words may hold digits after their first letter ("M4", "S-400", "COVID-19"); numbers stand alone.
+_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019\-]*|\d[\d,.]*\d|\d")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
 _CITATION = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
 

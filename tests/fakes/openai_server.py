@@ -25,7 +25,7 @@ from typing import Any
 
 SCENARIOS = ("faithful", "invented-number", "bad-citation", "slow", "empty", "refusal", "error")
 _PASSAGE = re.compile(r"^\[(\d+)\] (.*) \(([^()]*)\)\n(.+)$", re.MULTILINE)
-_FIRST_SENTENCE = re.compile(r"^(.+?[.!?])(?:\s|$)")
+_FIRST_SENTENCE = re.compile(r"^(.+?[.!?][\"'\u201d\u2019)]*)(?:\s+[A-Z\"\u201c]|$)")
 _MARKERS = re.compile(r"\[\d{1,3}\]|[\u00b9\u00b2\u00b3\u2070-\u2079]+")
 
 
@@ -43,7 +43,7 @@ def passages_in(prompt: str) -> dict[int, str]:
 def first_sentence(text: str) -> str:
     text = _MARKERS.sub("", text).strip()
     m = _FIRST_SENTENCE.match(text)
-    sentence = (m.group(1) if m else text).strip()
+    sentence = (m.group(1) if m else text).strip().rstrip("\"'\u201d\u2019)")
     return sentence if sentence.endswith((".", "!", "?")) else sentence + "."
 
 

@@ -53,6 +53,11 @@ def test_replies_are_cut_into_cited_sentences():
         {"text": "An uncited claim.", "citations": []},
         {"text": "Both.", "citations": [1, 2]},
     ]
+    # Abbreviations and closing quotes do not end a sentence early.
+    assert split_sentences("Lt. Gen. (Ret.) Ben Hodges of the U.S. Army warned of a “hot war.” [1] It grew [2].") == [
+        {"text": "Lt. Gen. (Ret.) Ben Hodges of the U.S. Army warned of a “hot war.”", "citations": [1]},
+        {"text": "It grew.", "citations": [2]},
+    ]
     # Mid-stream, a citation group at the very end may still grow: not yet complete.
     assert split_sentences("Belarus sent 350 personnel [1]", final=False) == []
     assert split_sentences("Belarus sent 350 personnel [1]. Tur", final=False) == [
