@@ -23,6 +23,9 @@ from urllib.parse import urlsplit
 from index.errors import UserInputError
 
 log = logging.getLogger("dossier.llm")
+# A library logs; the edge decides where to. Without a configured handler (the command line)
+# nothing reaches stderr: the answer's mode line already says what happened.
+log.addHandler(logging.NullHandler())
 
 MAX_TOKENS = 400
 TEMPERATURE = 0.0
