@@ -17,7 +17,8 @@ EXAMPLES = {
     "ingest": "examples:\n  dossier ingest data/reports\n  dossier ingest --json ~/reports/isw new.html\n"
               "  dossier ingest --rebuild --model /models/all-mpnet-base-v2 data/reports",
     "ask": "examples:\n  dossier ask \"Which Russian unit trained with Belarusian forces in September 2020?\"\n"
-           "  dossier ask --json \"What did Belarus sign with Almaz-Antey?\" | jq .citations",
+           "  dossier ask --json \"What did Belarus sign with Almaz-Antey?\" | jq .citations\n"
+           "  dossier ask --llm-url http://127.0.0.1:11434/v1 --llm-model llama3.1:8b \"What did Belarus sign?\"",
     "search": "examples:\n  dossier search \"Veyshnoriya\"\n  dossier search --json -k 10 --mode bm25 \"234th\"",
     "reports": "examples:\n  dossier reports\n  dossier reports --json | jq '.[].title'",
     "run": "examples:\n  dossier run            # Slack bot if SLACK_* tokens are set, else a question prompt",
@@ -25,10 +26,14 @@ EXAMPLES = {
              "  SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… dossier slack --http --port 3000",
     "feedback": "examples:\n  dossier feedback --json > feedback.json",
     "eval": "examples:\n  dossier eval\n  dossier eval --check --json eval-out/eval.json --report eval-out/report.html\n"
-            "  dossier eval --questions my-questions.jsonl",
+            "  dossier eval --questions my-questions.jsonl\n"
+            "  dossier eval --no-baselines --llm-url http://127.0.0.1:8000/v1 --llm-model qwen2.5-7b-instruct",
     "bench": "examples:\n  dossier bench --reports 20\n  dossier bench --reports 250,500,1000 --json bench.json --chart bench.png\n"
              "  dossier bench --reports 250 --chroma-url auto    # also query a `chroma run` server it starts on 127.0.0.1",
 }
+
+
+LLM_COMMANDS = ("ask", "run", "slack", "eval")
 
 
 def _common() -> argparse.ArgumentParser:
@@ -41,8 +46,20 @@ def _common() -> argparse.ArgumentParser:
     return p
 
 
+def _llm_options() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("generated answers (optional; without --llm-url answers are extractive)")
+    g.add_argument("--llm-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama "
+                                     "(env DOSSIER_LLM_URL; the key comes from DOSSIER_LLM_KEY or OPENAI_API_KEY)")
+    g.add_argument("--llm-model", help="the model the server should use (env DOSSIER_LLM_MODEL)")
+    g.add_argument("--llm-timeout", type=float, metavar="SECONDS",
+                   help="after this, answer extractively (env DOSSIER_LLM_TIMEOUT; default 8)")
+    return p
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
+    llm_options = _llm_options()
     parser = argparse.ArgumentParser(
         prog="dossier", description="Answers about analytical reports, with cited passages and the reports' own "
                                     "footnote sources.",
@@ -52,7 +69,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     def add(name: str, help_: str) -> argparse.ArgumentParser:
-        return sub.add_parser(name, help=help_, description=help_, parents=[common], epilog=EXAMPLES[name],
+        parents = [common, llm_options] if name in LLM_COMMANDS else [common]
+        return sub.add_parser(name, help=help_, description=help_, parents=parents, epilog=EXAMPLES[name],
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
     p = add("ingest", "Parse report files (.txt, .md, .html; folders recursively) and bring the index in step.")
@@ -108,7 +126,32 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from(args: argparse.Namespace):
     from index.config import Settings
 
-    return Settings.from_env(home=args.home, chroma_url=args.chroma_url, model=args.model)
+    timeout = getattr(args, "llm_timeout", None)
+    if timeout is not None and not 0 < timeout <= 600:
+        from index.errors import UserInputError
+
+        raise UserInputError("--llm-timeout must be between 0 and 600 seconds")
+    return Settings.from_env(home=args.home, chroma_url=args.chroma_url, model=args.model,
+                             llm_url=getattr(args, "llm_url", None), llm_model=getattr(args, "llm_model", None),
+                             llm_timeout=timeout)
+
+
+def _llm(settings):
+    """The language model, when a server is configured (its client is imported only then)."""
+    if not settings.llm_url:
+        return None
+    from index.llm import LLM
+
+    return LLM.from_settings(settings)
+
+
+def _asker(d, llm):
+    """d.ask, or the generated answer with its extractive fallback when an LLM is configured."""
+    if llm is None:
+        return d.ask
+    from index.generate import Generation
+
+    return Generation(d, llm).answer
 
 
 def _err(msg: str) -> None:
@@ -144,8 +187,9 @@ def _open(settings, exact: bool = True):
 def cmd_ask(args, settings) -> int:
     from bot.terminal import format_answer
 
+    llm = _llm(settings)         # a bad --llm-url or a missing model is reported before anything else
     d = _open(settings)
-    result = d.ask(" ".join(args.question), context=args.context)
+    result = _asker(d, llm)(" ".join(args.question), context=args.context)
     print(json.dumps(result, ensure_ascii=False) if args.json else format_answer(result), end="\n" if args.json else "")
     return 0
 
@@ -206,7 +250,9 @@ def prompt(settings) -> int:
     print("Slack is not connected: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode), or SLACK_BOT_TOKEN and\n"
           "SLACK_SIGNING_SECRET (HTTP), then `make run` again. Setup: docs/slack.md.\n"
           "Meanwhile, ask here. Empty line or Ctrl-D to quit.\n")
+    llm = _llm(settings)
     d = _open(settings)
+    ask = _asker(d, llm)
     history: list[str] = []
     while True:
         try:
@@ -217,7 +263,7 @@ def prompt(settings) -> int:
         if not q or q.lower() in ("quit", "exit"):
             return 0
         try:
-            print(format_answer(d.ask(q, context=history[-2:])))
+            print(format_answer(ask(q, context=history[-2:])))
             history.append(q)
         except UserInputError as e:
             print(f"  {e}")
@@ -254,8 +300,9 @@ def cmd_eval(args, settings) -> int:
 
             print(f"ingesting {args.ingest} into {settings.home} first…", file=sys.stderr)
             ingest([args.ingest], settings)
+    llm = _llm(settings)
     return run_eval(settings, questions=args.questions, json_out=args.json_out, report=args.report,
-                    check=args.check, baselines=not args.no_baselines)
+                    check=args.check, baselines=not args.no_baselines, llm=llm)
 
 
 def cmd_bench(args, settings) -> int:

@@ -19,6 +19,7 @@ import os
 import re
 import signal
 import threading
+import time
 from pathlib import Path
 from socketserver import ThreadingMixIn
 from typing import Any, Callable, Iterator, Mapping
@@ -43,6 +44,7 @@ from bot.slack_blocks import (
     Message,
     answer_messages,
     error_message,
+    progress_message,
 )
 from bot.slack_dedupe import SeenMessages
 from bot.slack_errors import FATAL, api_error_code, describe, install_redaction
@@ -58,6 +60,7 @@ HOURGLASS = "hourglass_flowing_sand"
 HOURGLASS_AFTER = 1.0  # seconds of work before the question gets the "working on it" reaction
 CONTEXT_QUESTIONS = 5  # earlier questions of a thread passed to Dossier.ask as context
 RATE_LIMIT_RETRIES = 3
+UPDATE_EVERY = 1.0  # seconds between chat.update calls while a generated answer streams (Tier 3: ~50/min)
 ANSWERABLE_SUBTYPES = {None, "thread_broadcast"}
 
 APOLOGY = (
@@ -131,9 +134,17 @@ class SlackBot:
         dossier: Any,
         home: Path,
         hourglass_after: float = HOURGLASS_AFTER,
+        llm: Any = None,
+        update_every: float = UPDATE_EVERY,
     ) -> None:
         self.client = client
         self.dossier = dossier
+        self.generation = None
+        if llm is not None:
+            from index.generate import Generation
+
+            self.generation = Generation(dossier, llm)
+        self.update_every = update_every
         self.seen = SeenMessages(slack_db(home))
         self.threads = BotThreads(slack_db(home))
         self.feedback = FeedbackStore.at_home(home)
@@ -175,6 +186,11 @@ class SlackBot:
         if not is_dm:
             self.threads.add(channel, reply_ts)  # before posting: a quick follow-up must find it
         with self._hourglass(channel, ts):
+            if self.generation is not None:
+                self._stream_answer(question, channel=channel, ts=ts, thread_ts=thread_ts, reply_ts=reply_ts,
+                                    in_thread=in_thread, bot_user=bot_user, surface="dm" if is_dm else "channel",
+                                    user=event.get("user"))
+                return
             try:
                 context = (self._thread_questions(channel, thread_ts, before=ts, bot_user=bot_user)
                            if in_thread else [])
@@ -194,9 +210,47 @@ class SlackBot:
         user: str | None, **render: Any,
     ) -> list[Message]:
         """Ask Dossier, keep the answer for its buttons, render it as messages."""
-        answer = self.dossier.ask(question, context=context)  # thread-safe: Dossier locks
+        if self.generation is not None:
+            answer = self.generation.answer(question, context=context)
+        else:
+            answer = self.dossier.ask(question, context=context)  # thread-safe: Dossier locks
         answer_id = self.feedback.save_answer(answer, surface=surface, channel=channel, user=user)
         return answer_messages(answer, answer_id=answer_id, **render)
+
+    def _stream_answer(
+        self, question: str, *, channel: str, ts: str, thread_ts: str | None, reply_ts: str | None,
+        in_thread: bool, bot_user: str | None, surface: str, user: str | None,
+    ) -> None:
+        """A generated answer: post, update with each verified sentence (at most one update per
+        `update_every`), then replace everything with the verified answer or the extractive one."""
+        stream = _Stream(self, channel, reply_ts, model=self.generation.llm.model, every=self.update_every)
+        try:
+            context = (self._thread_questions(channel, thread_ts, before=ts, bot_user=bot_user)
+                       if in_thread else [])
+            answer = self.generation.answer(question, context=context, on_start=stream.start,
+                                            on_sentence=stream.show)
+            answer_id = self.feedback.save_answer(answer, surface=surface, channel=channel, user=user)
+            messages = answer_messages(answer, answer_id=answer_id)
+        except _PostFailed:
+            return                                  # could not even post the first message: logged
+        except Exception as error:  # whatever one question does, the bot keeps serving
+            stream.finish([error_message(_error_reply(error, channel=channel))])
+            return
+        try:
+            stream.finish(messages)
+        except _PostFailed as failed:
+            if failed.code in ("msg_too_long", "invalid_blocks"):
+                self._post_notice(channel, reply_ts, APOLOGY)
+
+    def _update(self, channel: str, ts: str, message: Message) -> bool:
+        try:
+            self.client.chat_update(channel=channel, ts=ts, text=message["text"], blocks=message["blocks"])
+            return True
+        except SlackApiError as error:
+            log.error(describe("chat.update", error, channel=channel))
+        except Exception as error:
+            log.error("Slack chat.update in channel %s failed: %s: %s", channel, type(error).__name__, error)
+        return False
 
     def _thread_questions(
         self, channel: str, thread_ts: str, *, before: str, bot_user: str | None
@@ -405,6 +459,35 @@ class SlackBot:
             return False
 
 
+class _Stream:
+    """One streamed answer: its first message's ts and when it was last updated."""
+
+    def __init__(self, bot: SlackBot, channel: str, thread_ts: str | None, *, model: str, every: float) -> None:
+        self.bot, self.channel, self.thread_ts = bot, channel, thread_ts
+        self.model, self.every = model, every
+        self.ts: str | None = None
+        self.last = 0.0
+
+    def start(self) -> None:
+        """Post the first message (raises _PostFailed, which ends the answer)."""
+        self.ts = self.bot._post(self.channel, self.thread_ts, progress_message(self.model, []))
+        self.last = time.monotonic()
+
+    def show(self, sentences: list[dict[str, Any]]) -> None:
+        if self.ts is None or time.monotonic() - self.last < self.every:
+            return                              # the final update shows it anyway
+        self.last = time.monotonic()
+        self.bot._update(self.channel, self.ts, progress_message(self.model, sentences))
+
+    def finish(self, messages: list[Message]) -> None:
+        """The first message becomes the answer; any further parts are posted after it."""
+        rest = messages
+        if self.ts is not None:
+            if self.bot._update(self.channel, self.ts, messages[0]):
+                rest = messages[1:]
+        self.bot._post_messages(self.channel, self.thread_ts, rest)
+
+
 def _from_a_person(message: Mapping[str, Any], bot_user: str | None) -> bool:
     """Not an edit, delete or join; not this bot or any other bot; not empty."""
     return (
@@ -455,6 +538,8 @@ def build_app(
     home: Path,
     signing_secret: str = "",
     hourglass_after: float = HOURGLASS_AFTER,
+    llm: Any = None,
+    update_every: float = UPDATE_EVERY,
 ) -> App:
     """The bolt App with every listener. Calls auth.test once (raises BoltError if it fails)."""
     app = App(
@@ -464,7 +549,8 @@ def build_app(
         raise_error_for_unhandled_request=False,
         logger=logging.getLogger("dossier.slack.bolt"),
     )
-    bot = SlackBot(client=client, dossier=dossier, home=Path(home), hourglass_after=hourglass_after)
+    bot = SlackBot(client=client, dossier=dossier, home=Path(home), hourglass_after=hourglass_after,
+                   llm=llm, update_every=update_every)
     app.event("app_mention")(ack=_event_ack, lazy=[bot.on_app_mention])
     app.event("message")(ack=_event_ack, lazy=[bot.on_message])
     app.event("app_home_opened")(ack=_event_ack, lazy=[bot.on_home_opened])
@@ -508,7 +594,7 @@ def serve(settings: Any, *, http: bool, port: int) -> int:
     signing_secret = env.get("SLACK_SIGNING_SECRET", "").strip()
     api_url = env.get("SLACK_API_URL", "").strip() or None
     _configure_logging()
-    install_redaction([bot_token, app_token, signing_secret])
+    install_redaction([bot_token, app_token, signing_secret, getattr(settings, "llm_key", None)])
 
     if not bot_token:
         log.error("SLACK_BOT_TOKEN is not set: copy the Bot User OAuth Token (xoxb-…) from the app's "
@@ -534,7 +620,18 @@ def serve(settings: Any, *, http: bool, port: int) -> int:
         return 2
 
     from index.engine import Dossier  # the library; imported here so `--help` stays fast
+    from index.errors import DossierError
 
+    llm = None
+    if getattr(settings, "llm_url", None):
+        from index.llm import LLM
+
+        try:
+            llm = LLM.from_settings(settings)
+        except DossierError as error:
+            log.error("%s", error)
+            return 2
+        log.info("generated answers from %s at %s (extractive after %.1f s)", llm.model, llm.url, llm.timeout)
     try:
         dossier = Dossier.open(settings)
     except Exception as error:
@@ -542,16 +639,16 @@ def serve(settings: Any, *, http: bool, port: int) -> int:
         return 2
     try:
         return _run(client, dossier, settings, identity, http=http, port=port,
-                    app_token=app_token, signing_secret=signing_secret)
+                    app_token=app_token, signing_secret=signing_secret, llm=llm)
     finally:
         dossier.close()
 
 
 def _run(client: WebClient, dossier: Any, settings: Any, identity: Any, *, http: bool, port: int,
-         app_token: str, signing_secret: str) -> int:
+         app_token: str, signing_secret: str, llm: Any = None) -> int:
     try:
         app = build_app(client=client, dossier=dossier, home=Path(settings.home),
-                        signing_secret=signing_secret)
+                        signing_secret=signing_secret, llm=llm)
     except BoltError as error:
         log.error("cannot start the Slack app: %s", error)
         return 2

@@ -15,6 +15,7 @@ import re
 from typing import Any, Iterable, Mapping, TypedDict
 from urllib.parse import urlsplit
 
+from bot.answer_mode import mode_line
 from bot.slack_text import clip, code, date_label, escape, mention, pack_lines
 
 MAX_BLOCKS = 50
@@ -65,11 +66,26 @@ def answer_messages(
     groups: list[list[dict[str, Any]]] = [
         _intro_blocks(answer, show_question=show_question, shared_by=shared_by)
         + _answer_blocks(answer)
+        + _mode_blocks(answer)
     ]
     for citation in answer.get("citations") or []:
         groups.append(_citation_blocks(citation, closest=bool(answer.get("abstained"))))
     tail = _action_blocks(answer_id, shareable=shareable)
     return _pack(groups, tail)
+
+
+def progress_message(model: str, sentences: Iterable[Mapping[str, Any]]) -> Message:
+    """A generated answer while it is written: only sentences already checked against the
+    reports are shown; the final update replaces all of it with the whole answer."""
+    head = f":writing_hand: Writing an answer with {escape(model)}; each sentence shows once it is checked against the reports…"
+    blocks = [_context(clip(head, SECTION_CHARS))]
+    body = " ".join(
+        f"{escape(str(s.get('text') or '').strip())} {''.join(f'[{n}]' for n in s.get('citations') or [])}".strip()
+        for s in sentences
+    )
+    if body:
+        blocks.insert(0, _section(clip(body, SECTION_CHARS)))
+    return {"text": clip(body or head, FALLBACK_CHARS), "blocks": blocks}
 
 
 def error_message(text: str) -> Message:
@@ -111,6 +127,11 @@ def _answer_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
         sentences.append(f"{text} {marks}".strip())
     # One paragraph reads best; pack_lines only cuts it when it passes the section limit.
     return [_section(chunk) for chunk in pack_lines([" ".join(sentences)], SECTION_CHARS)]
+
+
+def _mode_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    line = mode_line(answer)
+    return [_context(clip(escape(line), SECTION_CHARS))] if line else []
 
 
 def _citation_blocks(citation: Mapping[str, Any], *, closest: bool) -> list[dict[str, Any]]:

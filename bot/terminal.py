@@ -4,6 +4,8 @@ from __future__ import annotations
 import shutil
 import textwrap
 
+from bot.answer_mode import mode_line
+
 
 def _wrap(text: str, indent: str, width: int) -> str:
     return textwrap.fill(" ".join(text.split()), width=width, initial_indent=indent, subsequent_indent=indent)
@@ -70,8 +72,11 @@ def format_citation(c: dict, width: int, label: str) -> list[str]:
 def format_answer(result: dict, width: int | None = None) -> str:
     width = width or min(100, shutil.get_terminal_size((100, 20)).columns)
     out: list[str] = []
+    line = mode_line(result)
     if result.get("abstained"):
         out.append("The reports don't say. Closest material (not an answer):")
+        if line:
+            out.append(_wrap(f"({line})", "", width))
         out.append("")
         for c in result.get("citations", []):
             out.extend(format_citation(c, width, f"  ~ [{c['n']}]"))
@@ -80,6 +85,8 @@ def format_answer(result: dict, width: int | None = None) -> str:
     for s in result["answer"]:
         cites = "".join(f"[{n}]" for n in s["citations"])
         out.append(_wrap(f"{s['text']} {cites}", "", width))
+    if line:
+        out.append(_wrap(f"({line})", "", width))
     out.append("")
     for c in result.get("citations", []):
         out.extend(format_citation(c, width, f"[{c['n']}]"))

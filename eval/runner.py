@@ -28,7 +28,9 @@ K = 10
 BASELINE_TOP = 3
 
 SYSTEMS = ("dossier", "bm25", "dense", "llamaindex")
-SYSTEM_LABELS = {"dossier": "Dossier", "bm25": "BM25", "dense": "dense", "llamaindex": "llama-index default"}
+GENERATED = "generated"     # with --llm-url: the generated answers, an extra column beside Dossier's
+SYSTEM_LABELS = {"dossier": "Dossier", "bm25": "BM25", "dense": "dense", "llamaindex": "llama-index default",
+                 GENERATED: "Dossier + LLM"}
 EXTRA_LABELS = {"parse_accuracy": "parse accuracy (markers)", "plumbing_failures": "plumbing failures (checks)"}
 
 
@@ -45,13 +47,15 @@ def run_eval(
     reports_dir: Path | None = None,
     engine: Any | None = None,
     stdout: TextIO | None = None,
+    llm: Any | None = None,
 ) -> int:
     """Run the eval, print the table, write the JSON and HTML asked for; the exit code is 1
     when `check` is set and a threshold is missed, else 0. `baselines=False` skips the three
     baselines, `plumbing=False` the plumbing checks (then their threshold fails: n = 0).
     `reports_dir` holds the report
     files for the llama-index baseline and the plumbing checks (default: the files the
-    index was built from, else data/reports); `engine` is an open Dossier to reuse."""
+    index was built from, else data/reports); `engine` is an open Dossier to reuse; `llm` (an
+    `index.llm.LLM`) also scores generated answers, and the verifier against its hand labels."""
     out = stdout or sys.stdout
     limits = load_thresholds(thresholds or THRESHOLDS)
     questions_path = Path(questions) if questions else DEFAULT_QUESTIONS
@@ -64,7 +68,7 @@ def run_eval(
         engine = Dossier.open(settings)
     try:
         result = evaluate(engine, gold_questions, gold_maps, baselines=baselines, plumbing=plumbing,
-                          reports_dir=reports_dir, progress=sys.stderr)
+                          reports_dir=reports_dir, progress=sys.stderr, llm=llm)
     finally:
         if opened:
             engine.close()
@@ -72,6 +76,8 @@ def run_eval(
     result["thresholds"] = check_thresholds(result, limits)
 
     print(format_table(result), file=out)
+    if result.get("llm"):
+        print(format_llm(result["llm"]), file=out)
     if json_out:
         _write(Path(json_out), json.dumps(result, indent=2, ensure_ascii=False, default=str))
         print(f"wrote {json_out}", file=out)
@@ -163,9 +169,15 @@ def evaluate(
     plumbing: bool = True,
     reports_dir: Path | None = None,
     progress: TextIO | None = None,
+    llm: Any | None = None,
 ) -> dict[str, Any]:
     """Every figure of one run, with per-question results (the --json document)."""
     started = time.perf_counter()
+    generation = None
+    if llm is not None:
+        from index.generate import Generation
+
+        generation = Generation(engine, llm)
     files = report_files(engine, gold_maps, reports_dir)
     llama = None
     if baselines and files:
@@ -174,7 +186,8 @@ def evaluate(
         _say(progress, f"eval: building the llama-index baseline over {len(files)} files")
         llama = LlamaIndexBaseline(files)
 
-    per_system: dict[str, list[dict[str, m.Outcome | None]]] = {s: [] for s in SYSTEMS}
+    per_system: dict[str, list[dict[str, m.Outcome | None]]] = {s: [] for s in (*SYSTEMS, GENERATED)}
+    generated: list[dict[str, Any]] = []
     records = []
     for i, q in enumerate(questions, 1):
         if i == 1 or i % 10 == 0 or i == len(questions):
@@ -190,6 +203,12 @@ def evaluate(
             if llama is not None:
                 ranked["llamaindex"] = llama.search(q["question"], k=K)
         scores = {"dossier": m.score_question(q, answer, ranked["dossier"], gold_maps)}
+        if generation is not None:
+            t3 = time.perf_counter()
+            gen = generation.answer(q["question"])
+            gen["llm"]["total_seconds"] = round(time.perf_counter() - t3, 3)
+            generated.append(gen)
+            scores[GENERATED] = m.score_question(q, gen, ranked["dossier"], gold_maps)
         for system in SYSTEMS[1:]:
             if system in ranked:
                 scores[system] = m.score_baseline(q, ranked[system], BASELINE_TOP)
@@ -199,6 +218,7 @@ def evaluate(
             "id": q["id"], "question": q["question"], "answerable": q["answerable"], "kinds": q.get("kinds", []),
             "evidence": q.get("evidence", []), "key_facts": q.get("key_facts", []),
             "answer": answer,
+            **({"generated": generated[-1]} if generation is not None else {}),
             "retrieved": {s: [_brief(rank, p, q) for rank, p in enumerate(r, 1)] for s, r in ranked.items()},
             "metrics": {s: {k: (o.to_dict() if o else None) for k, o in sc.items()} for s, sc in scores.items()},
             "seconds": {"ask": round(t1 - t0, 3), "search": round(t2 - t1, 3)},
@@ -215,7 +235,9 @@ def evaluate(
     else:
         _say(progress, "eval: plumbing checks")
         checks = run_plumbing(lambda text, k: engine.search(text, k=k)["results"], plumbing_dir, gold_maps, K)
+    extra = {"llm": llm_figures(llm, generated)} if generation is not None else {}
     return {
+        **extra,
         "n_questions": len(questions),
         "n_answerable": sum(1 for q in questions if q["answerable"]),
         "systems": [s for s in SYSTEMS if s in metrics_out],
@@ -312,32 +334,88 @@ def _fmt_value(key: str, value: Any) -> str:
     return f"{value:.3f}"
 
 
-def table_rows(result: Mapping[str, Any]) -> list[list[str]]:
+def table_rows(result: Mapping[str, Any], systems: Sequence[str] = SYSTEMS) -> list[list[str]]:
     """[metric, Dossier, BM25, dense, llama-index default, n] rows of the summary."""
     rows = []
+    dashes = ["—"] * (len(systems) - 1)
     for spec in m.METRICS:
         cells = [spec.label]
-        for system in SYSTEMS:
+        for system in systems:
             fig = result["metrics"].get(system, {}).get(spec.key)
             cells.append(_fmt_value(spec.key, fig["value"]) if fig else "—")
         fig = result["metrics"]["dossier"].get(spec.key)
         cells.append(str(fig["n"]) if fig else "0")
         rows.append(cells)
     pa = result["parse_accuracy"]
-    rows.append([EXTRA_LABELS["parse_accuracy"], _fmt_value("parse_accuracy", pa["value"]), "—", "—", "—",
+    rows.append([EXTRA_LABELS["parse_accuracy"], _fmt_value("parse_accuracy", pa["value"]), *dashes,
                  f"{pa['n']} reports, {pa.get('items', 0)} markers"])
     pl = result["plumbing"]
-    rows.append([EXTRA_LABELS["plumbing_failures"], str(pl["failed"]), "—", "—", "—",
+    rows.append([EXTRA_LABELS["plumbing_failures"], str(pl["failed"]), *dashes,
                  f"{pl['checks']} checks" + (f", {pl['skipped']} skipped" if pl["skipped"] else "")])
     return rows
 
 
 def format_table(result: Mapping[str, Any]) -> str:
-    header = ["metric", *(SYSTEM_LABELS[s] for s in SYSTEMS), "n"]
-    rows = [header, *table_rows(result)]
+    systems = (*SYSTEMS, GENERATED) if GENERATED in result["metrics"] else SYSTEMS
+    header = ["metric", *(SYSTEM_LABELS[s] for s in systems), "n"]
+    rows = [header, *table_rows(result, systems)]
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [" | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
     note = (f"{result['n_questions']} questions ({result['n_answerable']} answerable); baselines scored on their "
             f"top {K}, reading cost of their top {BASELINE_TOP}; {result['seconds']} s")
     return "\n".join([*lines, note])
+
+
+# ---------------------------------------------------------------------------- generated answers
+
+
+def llm_figures(llm: Any, answers: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """What the language model and the verifier did over the run, and the verifier against
+    its hand labels (eval/gold/verifier_labels.jsonl)."""
+    from eval.verifier import agreement, load_labels
+
+    asked = [a["llm"] for a in answers if a["llm"]["fallback"] != "abstained"]
+    kept = sum(x["kept"] for x in asked)
+    removed = sum(x["removed"] for x in asked)
+    fallbacks: dict[str, int] = {}
+    for a in answers:
+        why = a["llm"]["fallback"]
+        if why:
+            fallbacks[why] = fallbacks.get(why, 0) + 1
+    seconds = sorted(x["total_seconds"] for x in asked if "total_seconds" in x)
+    labels = agreement(load_labels())
+    return {
+        "model": llm.model, "url": llm.url, "timeout": llm.timeout,
+        "questions": len(answers), "asked": len(asked),
+        "generated": sum(1 for a in answers if a.get("mode") == "generated"),
+        "fallbacks": fallbacks,
+        "sentences": {"kept": kept, "removed": removed},
+        "removal_rate": {"value": round(removed / (kept + removed), 4) if kept + removed else None,
+                         "n": kept + removed},
+        "verifier_agreement": labels.to_dict(),
+        "seconds": {"p50": _quantile(seconds, 0.5), "p95": _quantile(seconds, 0.95), "n": len(seconds)},
+    }
+
+
+def _quantile(values: Sequence[float], q: float) -> float | None:
+    if not values:
+        return None
+    return round(values[min(len(values) - 1, int(q * len(values)))], 3)
+
+
+def format_llm(fig: Mapping[str, Any]) -> str:
+    rate, agree = fig["removal_rate"], fig["verifier_agreement"]
+    fallbacks = ", ".join(f"{k} {v}" for k, v in sorted(fig["fallbacks"].items())) or "none"
+    rate_text = "—" if rate["value"] is None else f"{rate['value']:.3f}"
+    lines = [
+        f"generated answers ({fig['model']}): {fig['generated']} of {fig['questions']} questions; "
+        f"extractive fallbacks: {fallbacks}",
+        f"verifier removal rate: {rate_text} ({fig['sentences']['removed']} of {rate['n']} generated sentences)",
+        f"verifier agreement with hand labels: {agree['value']:.3f} (n={agree['n']}, threshold {agree['threshold']:.2f}; "
+        f"{agree['kept_unsupported']} unsupported kept, {agree['removed_supported']} supported removed)",
+    ]
+    if fig["seconds"]["n"]:
+        lines.append(f"generated answer time p50 / p95: {fig['seconds']['p50']:.2f} / {fig['seconds']['p95']:.2f} s "
+                     f"(retrieval included; extractive after {fig['timeout']:g} s)")
+    return "\n".join(lines)

@@ -82,3 +82,20 @@ def run_cli(*args: str, home: Path | None = None, env: dict | None = None, input
 @pytest.fixture()
 def cli():
     return run_cli
+
+
+@pytest.fixture(scope="session")
+def fake_llm_server():
+    """A fake OpenAI-compatible server on 127.0.0.1 (tests/fakes/openai_server.py); the model
+    name picks its canned reply."""
+    from tests.fakes.openai_server import FakeLLMServer
+
+    server = FakeLLMServer(slow_seconds=3.0).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture()
+def fake_llm(fake_llm_server):
+    fake_llm_server.reset()
+    return fake_llm_server

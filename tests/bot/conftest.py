@@ -31,14 +31,14 @@ def slack(fake_slack: FakeSlack) -> FakeSlack:
 
 @pytest.fixture(scope="session")
 def make_bot(fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
-    """Start a bot: make_bot(dossier, hourglass_after=…, home=…) -> RunningBot (closed at the end)."""
+    """Start a bot: make_bot(dossier, hourglass_after=…, home=…, llm=…) -> RunningBot (closed at the end)."""
     running: list[RunningBot] = []
 
-    def make(dossier: Any, *, hourglass_after: float = 1.0, home: Path | None = None) -> RunningBot:
+    def make(dossier: Any, *, hourglass_after: float = 1.0, home: Path | None = None, **options: Any) -> RunningBot:
         home = home or tmp_path_factory.mktemp("bot-home")
         client = build_client(BOT_TOKEN, base_url=fake_slack.api_url)
         app = build_app(client=client, dossier=dossier, home=home, signing_secret=SIGNING_SECRET,
-                        hourglass_after=hourglass_after)
+                        hourglass_after=hourglass_after, **options)
         bot = RunningBot(app, home, fake_slack)
         running.append(bot)
         return bot

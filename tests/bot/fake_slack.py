@@ -1,7 +1,7 @@
 """A local fake of the Slack Web API on 127.0.0.1 that records every call.
 
 It answers the methods the bot uses the way Slack does (auth.test with user_id/bot_id/team_id,
-chat.postMessage with a ts, conversations.replies from the messages it has seen, …), enforces
+chat.postMessage with a ts, chat.update of the bot's own message by ts, conversations.replies from the messages it has seen, …), enforces
 Slack's message limits (50 blocks, 3,000 characters per section text, 40,000 for `text`:
 `invalid_blocks` / `msg_too_long` when over), checks the bearer token, and can be told to
 fail a method (an error code, or HTTP 429 with Retry-After). It also serves response_url
@@ -217,6 +217,18 @@ class FakeSlack:
         with self._changed:
             self._messages.setdefault(channel, []).append(message)
         return {"ok": True, "channel": channel, "ts": ts, "message": message}
+
+    def _m_chat_update(self, args: dict[str, Any], token: str | None) -> dict[str, Any]:
+        error = message_error(args)
+        if error:
+            return {"ok": False, "error": error}
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        with self._changed:
+            for message in self._messages.get(channel, []):
+                if message["ts"] == ts and message.get("user") == BOT_USER:
+                    message.update(text=args.get("text", ""), blocks=args.get("blocks"))
+                    return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
+        return {"ok": False, "error": "message_not_found"}
 
     def _m_chat_postEphemeral(self, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         error = message_error(args)

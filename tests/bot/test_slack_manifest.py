@@ -14,6 +14,7 @@ BOT = Path(__file__).resolve().parents[2] / "bot"
 SCOPES = {
     "auth_test": None,
     "chat_postMessage": {"chat:write"},
+    "chat_update": {"chat:write"},
     "conversations_replies": {"channels:history", "groups:history", "im:history", "mpim:history"},
     "reactions_add": {"reactions:write"},
     "reactions_remove": {"reactions:write"},

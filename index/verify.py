@@ -1,0 +1,286 @@
+"""The deterministic check a generated sentence must pass before anyone sees it.
+
+A sentence is kept only if all of these hold, against the passages it cites (their text, the
+report's title and its date, exactly what the model was shown):
+
+1. it cites at least one passage, and every number it cites is a passage that was shown;
+2. every number in it (digits, or number words from two to twenty, ordinals, years) occurs
+   in the cited passages;
+3. every month and weekday name in it occurs there (or is the cited report's date);
+4. every named entity (a capitalised word that does not start the sentence, or an acronym)
+   occurs there, allowing only inflection ("Belarusian" for "Belarus");
+5. at least MIN_OVERLAP of its content words (stemmed, stopwords out) occur there.
+
+Pure functions, no model and no network: the same input always gets the same verdict.
+`eval/verifier.py` measures how often the verdict agrees with hand labels.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any, Iterable, Mapping, Sequence
+
+# Calibrated on eval/gold/verifier_labels.jsonl (`python -m eval.verifier`): 0.60 gives the
+# best agreement with the hand labels there (see README, "Generated answers"). It was chosen
+# on those same labels, so the agreement figure is optimistic for unseen sentences.
+MIN_OVERLAP = 0.60
+
+MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
+          "october", "november", "december")
+# "15 AUG", "Sept. 3": the reports' abbreviations stand for the month.
+MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+NUMBER_WORDS = {w: str(i) for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
+    "sixteen seventeen eighteen nineteen twenty".split())}
+NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
+                     "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12",
+                     "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"})
+# "one", "first" and "second" are far more often not a quantity ("one of", "at first").
+_NOT_QUANTITIES = {"zero", "one", "first", "second", "hundred"}
+
+STOPWORDS = frozenset("""
+a about above after again against all also although am an and any are as at be because been before
+being below between both but by can could did do does doing down during each either few for from
+further had has have having he her here hers herself him himself his how however i if in into is it
+its itself just may me might more most must my myself no nor not now of off on once only or other our
+ours ourselves out over own same she should so some such than that the their theirs them themselves
+then there these they this those through to too under until up upon very was we were what when where
+which while who whom why will with within without would you your yours yourself yourselves
+according said says say reported reportedly report reports stated states noted likely also while
+amid via per including include includes included its it's around approximately roughly nearly
+almost every several many both since during following meanwhile moreover additionally overall instead
+still already yet thus therefore another
+""".split())
+
+# Words may hold digits after their first letter ("M4", "S-400", "COVID-19"); numbers stand alone.
+_TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019\-]*|\d[\d,.]*\d|\d")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_CITATION = re.compile(r"\[\s*(\d+(?:\s*[,;]\s*\d+)*)\s*\]")
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Whether one sentence may be shown, and why not."""
+
+    supported: bool
+    reasons: tuple[str, ...] = ()
+    overlap: float = 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"supported": self.supported, "reasons": list(self.reasons), "overlap": round(self.overlap, 3)}
+
+
+@dataclass
+class _Evidence:
+    words: set[str] = field(default_factory=set)      # lower-cased tokens
+    stems: set[str] = field(default_factory=set)
+    numbers: set[str] = field(default_factory=set)
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer  # PyStemmer, already installed for BM25
+
+    return Stemmer.Stemmer("english")
+
+
+def stem(word: str) -> str:
+    return _stemmer().stemWord(word)
+
+
+def _tokens(text: str) -> list[str]:
+    return [t.strip("'\u2019-") for t in _TOKEN.findall(text or "") if t.strip("'\u2019-")]
+
+
+def _number_value(token: str) -> str:
+    """"1,500" -> "1500", "2.5" -> "2.5", "07" -> "7"."""
+    t = token.replace(",", "")
+    if re.fullmatch(r"\d+", t):
+        return str(int(t))
+    return t.rstrip(".")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Every quantity a text states: digit runs (ordinals and decades included) and number words."""
+    out = {_number_value(m.group(0)) for m in _NUMBER.finditer(text or "")}
+    for word in re.findall(r"[A-Za-z]+", text or ""):
+        value = NUMBER_WORDS.get(word.lower())
+        if value is not None and word.lower() not in _NOT_QUANTITIES:
+            out.add(value)
+    return out
+
+
+def _possessive(word: str) -> str:
+    return re.sub(r"['\u2019]s?$", "", word)
+
+
+def entities_in(sentence: str) -> list[str]:
+    """Capitalised words that are not the sentence's first word, and acronyms anywhere.
+    (A sentence's first word is checked by `first_word`.)"""
+    text = _CITATION.sub(" ", sentence)
+    out = []
+    first = True
+    for raw in re.findall(r"[\w'\u2019\-]+|[.!?:;\"\u201c(]", text):
+        if re.fullmatch(r"[.!?:;\"\u201c(]", raw):
+            first = raw in ".!?:\"\u201c("    # a new sentence or quotation starts
+            continue
+        word = _possessive(raw).strip("-")
+        if not word or word[0].isdigit():
+            first = False
+            continue
+        acronym = len(word) >= 2 and word.isupper()
+        if acronym or (not first and word[0].isupper() and word.lower() not in STOPWORDS
+                       and word.lower() not in MONTHS and word.lower() not in WEEKDAYS):
+            out.append(word)
+        first = False
+    return out
+
+
+def first_word(sentence: str) -> str | None:
+    """The sentence's first word when capitalised and not a common function word: it may be a
+    name ("Erdogan said…"), and then it must occur in the cited passages like any other."""
+    m = re.match(r"[\s\"\u201c(]*([A-Z][\w'\u2019\-]*)", _CITATION.sub(" ", sentence))
+    if not m:
+        return None
+    word = _possessive(m.group(1)).strip("-")
+    low = word.lower()
+    if len(word) < 3 or low in STOPWORDS or low in MONTHS or low in WEEKDAYS or low in NUMBER_WORDS:
+        return None
+    return word
+
+
+def content_words(sentence: str) -> list[str]:
+    words = []
+    for t in _tokens(_CITATION.sub(" ", sentence)):
+        low = _possessive(t.lower())
+        if len(low) < 3 or low in STOPWORDS or low[0].isdigit():
+            continue
+        words.append(low)
+    return words
+
+
+def _evidence(passages: Iterable[Mapping[str, Any]]) -> _Evidence:
+    ev = _Evidence()
+    for p in passages:
+        report = p.get("report") or {}
+        text = " ".join([str(p.get("text") or ""), str(report.get("title") or "")])
+        for t in _tokens(text):
+            low = _possessive(t.lower())
+            ev.words.add(low)
+            if low in MONTH_ABBREVIATIONS:
+                ev.words.add(MONTH_ABBREVIATIONS[low])
+            for part in low.split("-"):
+                ev.words.add(part)
+                ev.stems.add(stem(part))
+            ev.stems.add(stem(low))
+        ev.numbers |= numbers_in(text)
+        date = str(report.get("date") or "")
+        m = re.fullmatch(r"(\d{4})-(\d{2})-(\d{2})", date)
+        if m:
+            year, month, day = m.groups()
+            ev.numbers |= {str(int(year)), str(int(day))}
+            ev.words |= {MONTHS[int(month) - 1], year}
+            ev.stems.add(MONTHS[int(month) - 1])
+    return ev
+
+
+def _known_entity(word: str, ev: _Evidence) -> bool:
+    """Present as written, or as an inflection of a word present ("Belarusian" / "Belarus")."""
+    low = word.lower()
+    if low in ev.words:
+        return True
+    parts = [p for p in low.split("-") if p]
+    if len(parts) > 1 and all(p in ev.words for p in parts):
+        return True
+    for w in ev.words:
+        shorter = min(len(w), len(low))
+        if shorter < 4 or abs(len(w) - len(low)) > 3:
+            continue
+        common = len(_common_prefix(w, low))
+        if common >= max(4, shorter - 1):
+            return True
+    return False
+
+
+def _common_prefix(a: str, b: str) -> str:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return a[:n]
+
+
+def overlap(sentence: str, passages: Sequence[Mapping[str, Any]]) -> float:
+    """Share of the sentence's content words (stemmed) that the passages contain."""
+    return _overlap(content_words(sentence), _evidence(passages))
+
+
+def _overlap(words: list[str], ev: _Evidence) -> float:
+    if not words:
+        return 0.0
+    return sum(1 for w in words if _word_known(w, ev)) / len(words)
+
+
+def _word_known(word: str, ev: _Evidence) -> bool:
+    if word in ev.words or stem(word) in ev.stems or _known_entity(word, ev):
+        return True
+    parts = [p for p in word.split("-") if p]
+    return len(parts) > 1 and all(stem(p) in ev.stems for p in parts)
+
+
+def verify_sentence(
+    sentence: str,
+    cites: Sequence[int],
+    shown: Mapping[int, Mapping[str, Any]],
+    *,
+    min_overlap: float = MIN_OVERLAP,
+) -> Verdict:
+    """The verdict on one sentence that cites passage numbers `cites` out of `shown` ({n: passage})."""
+    reasons: list[str] = []
+    if not cites:
+        return Verdict(False, ("cites no passage",))
+    unknown = [n for n in cites if n not in shown]
+    if unknown:
+        return Verdict(False, (f"cites [{', '.join(str(n) for n in unknown)}], which was not shown "
+                               f"(passages 1-{len(shown)})",))
+    ev = _evidence(shown[n] for n in cites)
+    missing_numbers = sorted(numbers_in(_CITATION.sub(" ", sentence)) - ev.numbers)
+    if missing_numbers:
+        reasons.append(f"number {', '.join(missing_numbers)} not in the cited passages")
+    lows = [_possessive(t.lower()) for t in _tokens(_CITATION.sub(" ", sentence))]
+    dates = [w for w in lows if w in MONTHS or w in WEEKDAYS]
+    missing_dates = sorted({w for w in dates if w not in ev.words})
+    if missing_dates:
+        reasons.append(f"date word {', '.join(missing_dates)} not in the cited passages")
+    missing_names = []
+    first = first_word(sentence)
+    for name in ([first] if first else []) + entities_in(sentence):
+        if name.lower() in MONTHS or name.lower() in WEEKDAYS:
+            continue
+        if not _known_entity(name, ev) and name not in missing_names:
+            missing_names.append(name)
+    if missing_names:
+        reasons.append(f"name {', '.join(missing_names)} not in the cited passages")
+    share = _overlap(content_words(sentence), ev)
+    if share < min_overlap:
+        reasons.append(f"only {share:.0%} of its words are in the cited passages (needs {min_overlap:.0%})")
+    return Verdict(not reasons, tuple(reasons), share)
+
+
+def supports(sentence: str, passages: Sequence[Mapping[str, Any]], *, min_overlap: float = MIN_OVERLAP) -> bool:
+    """The verifier's verdict for a sentence against these passages (all of them cited)."""
+    shown = {i: p for i, p in enumerate(passages, 1)}
+    return verify_sentence(sentence, list(shown), shown, min_overlap=min_overlap).supported
+
+
+def citation_numbers(text: str) -> list[int]:
+    """[1], [1, 3], [2][4] -> the numbers, in order, without repeats."""
+    out: list[int] = []
+    for group in _CITATION.findall(text or ""):
+        for n in re.split(r"\s*[,;]\s*", group):
+            if n and int(n) not in out:
+                out.append(int(n))
+    return out
