@@ -99,7 +99,10 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("slack", "Start the Slack bot (Socket Mode with SLACK_APP_TOKEN, or --http).")
     p.add_argument("--http", action="store_true", help="serve the Events API over HTTP instead of Socket Mode")
-    p.add_argument("--port", type=int, default=3000)
+    p.add_argument("--port", type=int, default=3000, help="HTTP mode: port to listen on (default 3000)")
+    p.add_argument("--host", default="0.0.0.0",
+                   help="HTTP mode: address to listen on (default 0.0.0.0, every interface; "
+                        "127.0.0.1 behind a reverse proxy on the same machine)")
 
     p = add("feedback", "Export the helpful / not helpful clicks recorded by the Slack bot.")
     p.add_argument("--json", action="store_true")
@@ -272,7 +275,7 @@ def prompt(settings) -> int:
 def cmd_slack(args, settings) -> int:
     from bot.slack_app import serve
 
-    return serve(settings, http=args.http, port=args.port)
+    return serve(settings, http=args.http, port=args.port, host=args.host)
 
 
 def cmd_feedback(args, settings) -> int:

@@ -586,8 +586,8 @@ def http_server(app: App, *, host: str = "0.0.0.0", port: int = 3000) -> WSGISer
     )
 
 
-def serve(settings: Any, *, http: bool, port: int) -> int:
-    """`dossier slack [--http --port N]`. Returns the process exit code."""
+def serve(settings: Any, *, http: bool, port: int, host: str = "0.0.0.0") -> int:
+    """`dossier slack [--http --host H --port N]`. Returns the process exit code."""
     env = os.environ
     bot_token = env.get("SLACK_BOT_TOKEN", "").strip()
     app_token = env.get("SLACK_APP_TOKEN", "").strip()
@@ -638,14 +638,14 @@ def serve(settings: Any, *, http: bool, port: int) -> int:
         log.error("cannot open the index under %s: %s", getattr(settings, "home", "?"), error)
         return 2
     try:
-        return _run(client, dossier, settings, identity, http=http, port=port,
+        return _run(client, dossier, settings, identity, http=http, port=port, host=host,
                     app_token=app_token, signing_secret=signing_secret, llm=llm)
     finally:
         dossier.close()
 
 
 def _run(client: WebClient, dossier: Any, settings: Any, identity: Any, *, http: bool, port: int,
-         app_token: str, signing_secret: str, llm: Any = None) -> int:
+         app_token: str, signing_secret: str, llm: Any = None, host: str = "0.0.0.0") -> int:
     try:
         app = build_app(client=client, dossier=dossier, home=Path(settings.home),
                         signing_secret=signing_secret, llm=llm)
@@ -657,8 +657,13 @@ def _run(client: WebClient, dossier: Any, settings: Any, identity: Any, *, http:
     stop = threading.Event()
     _stop_on_sigterm(stop.set)
     if http:
-        server = http_server(app, port=port)
-        log.info("listening for Slack on http://0.0.0.0:%d%s", server.server_port, EVENTS_PATH)
+        try:
+            server = http_server(app, host=host, port=port)
+        except OSError as error:
+            log.error("cannot listen on %s:%d: %s (try another --port, or --host 127.0.0.1)", host, port,
+                      error.strerror or error)
+            return 2
+        log.info("listening for Slack on http://%s:%d%s", host, server.server_port, EVENTS_PATH)
         runner = threading.Thread(target=server.serve_forever, name="slack-http", daemon=True)
         runner.start()
         try:

@@ -59,6 +59,19 @@ def test_a_rejected_token_names_the_fix_and_never_prints_the_token(slack_env, sl
     assert slack.calls_to("auth.test")[0].token == BOT_TOKEN  # it did go to SLACK_API_URL
 
 
+def test_a_busy_port_is_one_clear_line_and_exit_2(slack_env, slack, sample_settings, caplog):
+    slack_env.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
+    slack_env.setenv("SLACK_SIGNING_SECRET", SIGNING_SECRET)
+    slack_env.setenv("SLACK_API_URL", slack.api_url)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert serve(sample_settings, http=True, port=port, host="127.0.0.1") == 2
+    errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
+    assert len(errors) == 1 and f"cannot listen on 127.0.0.1:{port}" in errors[0], errors
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -71,7 +84,7 @@ def test_serve_http_in_a_real_process_answers_a_signed_event_and_stops_on_sigter
                SLACK_API_URL=slack.api_url, DOSSIER_HOME=str(sample_settings.home), PYTHONUNBUFFERED="1")
     env.pop("SLACK_APP_TOKEN", None)
     code = ("import sys; from index.config import Settings; from bot.slack_app import serve; "
-            f"sys.exit(serve(Settings.from_env(), http=True, port={port}))")
+            f"sys.exit(serve(Settings.from_env(), http=True, port={port}, host='127.0.0.1'))")
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
@@ -84,7 +97,7 @@ def test_serve_http_in_a_real_process_answers_a_signed_event_and_stops_on_sigter
             lines.append(line)
             if "listening for Slack" in line:
                 break
-        assert any("listening for Slack" in line for line in lines), "".join(lines)
+        assert any(f"listening for Slack on http://127.0.0.1:{port}/" in line for line in lines), "".join(lines)
         sender = SlackSender(f"http://127.0.0.1:{port}{EVENTS_PATH}", slack)
         ts, reply = sender.mention("How many Belarusian tanks arrived in Kapustin Yar?", channel="C0SERVE")
         assert reply.status == 200

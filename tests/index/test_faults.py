@@ -80,6 +80,7 @@ if fake:
             return np.array(rows)
 
     E.load_sentence_transformer = lambda settings: Fake()
+    E.ingest_encoder = lambda settings, counts: Fake()
 
 if point == "parse":
     parse, n = P.parse_text, [0]
@@ -90,12 +91,12 @@ if point == "parse":
         return parse(*a, **k)
     P.parse_text = parse_then_die
 elif point == "embed":
-    load = E.load_sentence_transformer
-    def load_then_die(settings):
-        model = load(settings)
+    load = E.ingest_encoder            # what ingest embeds with (numpy pass or sentence-transformers)
+    def load_then_die(settings, counts):
+        model = load(settings, counts)
         model.encode = lambda *a, **k: die()
         return model
-    E.load_sentence_transformer = load_then_die
+    E.ingest_encoder = load_then_die
 elif point == "vectors":
     from llama_index.core.ingestion import IngestionPipeline
     run = IngestionPipeline.run
