@@ -309,7 +309,9 @@ class SlackBot:
         answer_id = self.feedback.save_answer(answer, surface="shared", channel=channel, user=user)
         messages = answer_messages(answer, answer_id=answer_id, shared_by=user)
         try:
-            self._post_messages(channel, None, messages, rest_in_thread=True)
+            posted = self._post_messages(channel, None, messages, rest_in_thread=True)
+            if posted:
+                self.threads.add(channel, posted)       # replies under a shared answer are follow-ups
         except _PostFailed as failed:
             if failed.code in ("not_in_channel", "channel_not_found"):
                 # The bot is not in this conversation, but the command's response_url may post.
@@ -355,11 +357,16 @@ class SlackBot:
 
     def _post_messages(
         self, channel: str, thread_ts: str | None, messages: list[Message], *, rest_in_thread: bool = False
-    ) -> None:
+    ) -> str | None:
+        """Post the messages; returns the first one's ts."""
+        first = None
         for i, message in enumerate(messages):
             ts = self._post(channel, thread_ts, message)
-            if i == 0 and rest_in_thread and thread_ts is None:
-                thread_ts = ts
+            if i == 0:
+                first = ts
+                if rest_in_thread and thread_ts is None:
+                    thread_ts = ts
+        return first
 
     def _post(self, channel: str, thread_ts: str | None, message: Message) -> str | None:
         kwargs: dict[str, Any] = {"thread_ts": thread_ts} if thread_ts else {}

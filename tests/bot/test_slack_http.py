@@ -156,6 +156,11 @@ def test_slash_command_answers_privately_and_the_button_shares_it(slack, slack_b
     assert button_value(shared.args, ACTION_HELPFUL)  # feedback buttons travel with it
     deleted = slack.wait_for("response_url", _key=click_key)[0]
     assert deleted.args.get("delete_original") is True
+    # a reply under the shared answer is a follow-up, answered in that thread without a mention
+    shared_ts = shared.result["ts"]
+    slack_bot.message("When did Kavkaz-2020 begin?", channel="C0SLASH", thread_ts=shared_ts)
+    follow = slack.wait_for("chat.postMessage", 2, channel="C0SLASH")[1]
+    assert follow.args["thread_ts"] == shared_ts and "Kavkaz" in shown_text(follow.args)
 
 
 def test_share_where_the_bot_is_not_a_member_falls_back_to_the_response_url(slack, slack_bot):
