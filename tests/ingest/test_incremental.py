@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 
 import pytest
 
@@ -36,10 +37,15 @@ def test_unchanged_edit_and_delete(tmp_path, samples_copy, cli, st_model):
     f = samples_copy / "003_dcd5aac377835ac8.txt"
     f.write_text(f.read_text().replace("There were no significant protests in Belarus on September 4.",
                                        "There were large protests in Belarus on September 4."))
-    edited = _json(cli("ingest", "--json", str(samples_copy), home=home))
+    # a small edit needs no torch: with sentence-transformers made unimportable it still ingests
+    shim = tmp_path / "shim" / "sentence_transformers"
+    shim.mkdir(parents=True)
+    (shim / "__init__.py").write_text("raise ImportError('sentence-transformers is not for small edits')\n")
+    pythonpath = os.pathsep.join(p for p in (str(shim.parent), os.environ.get("PYTHONPATH", "")) if p)
+    edited = _json(cli("ingest", "--json", str(samples_copy), home=home, env={"PYTHONPATH": pythonpath}))
     assert (edited["updated"], edited["unchanged"], edited["added"], edited["removed"]) == (1, 6, 0, 0)
     assert edited["passages_embedded"] == sept2["passages"]          # exactly that report's passages
-    # a small edit is embedded by the numpy pass (no torch import): the same vectors as the model's
+    # ... embedded by the numpy pass: the same vectors as the model's
     from index.embed import SMALL_EDIT
 
     assert edited["passages_embedded"] <= SMALL_EDIT
