@@ -253,6 +253,10 @@ def ensure_samples(settings) -> None:
 
 
 def cmd_run(args, settings) -> int:
+    if settings.llm_url:                    # a wrong --llm-url is said before minutes of ingest
+        from index.llm import LLM
+
+        LLM.check_settings(settings)
     ensure_samples(settings)
     if os.environ.get("SLACK_BOT_TOKEN") and (os.environ.get("SLACK_APP_TOKEN") or os.environ.get("SLACK_SIGNING_SECRET")):
         from bot.slack_app import serve

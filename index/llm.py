@@ -114,14 +114,21 @@ class LLM:
     def __repr__(self) -> str:       # pydantic's repr of the client would print the key
         return f"LLM(url={self.shown_url!r}, model={self.model!r}, timeout={self.timeout})"
 
-    @classmethod
-    def from_settings(cls, settings: Any) -> "LLM | None":
+    @staticmethod
+    def check_settings(settings: Any) -> None:
+        """Raise UserInputError for a configuration that cannot work (no client is built)."""
         if not getattr(settings, "llm_url", None):
-            return None
+            return
         check_url(settings.llm_url)
         if not settings.llm_model:
             raise UserInputError("--llm-url needs a model name: add --llm-model NAME (or set DOSSIER_LLM_MODEL), "
                                  "e.g. --llm-model llama3.1:8b")
+
+    @classmethod
+    def from_settings(cls, settings: Any) -> "LLM | None":
+        if not getattr(settings, "llm_url", None):
+            return None
+        cls.check_settings(settings)
         return cls(url=settings.llm_url, model=settings.llm_model, key=settings.llm_key,
                    timeout=settings.llm_timeout)
 

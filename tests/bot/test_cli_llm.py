@@ -37,11 +37,29 @@ def test_ask_falls_back_to_extractive_and_says_why(sample_settings, cli, fake_ll
     (["--llm-url", "localhost:11434"], "--llm-url 'localhost:11434' is not an http(s) URL"),
     (["--llm-url", "http://127.0.0.1:9/v1"], "--llm-url needs a model name: add --llm-model NAME"),
     (["--llm-url", "http://127.0.0.1:9/v1", "--llm-model", "m", "--llm-timeout", "0"], "--llm-timeout must be"),
+    (["--llm-url", "http://[::1", "--llm-model", "m"], "--llm-url 'http://[::1' is not a valid URL"),
+    (["--llm-model", "m"], "--llm-model and --llm-timeout need a server"),
 ])
 def test_llm_mistakes_are_one_line_naming_the_flag(sample_settings, capsys, args, message):
     assert main(["ask", "--home", str(sample_settings.home), *args, "a question?"]) == 2
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and message in err
+
+
+def test_run_checks_the_llm_flags_before_ingesting(tmp_path, capsys, monkeypatch):
+    monkeypatch.delenv("DOSSIER_LLM_MODEL", raising=False)
+    home = tmp_path / "fresh"
+    assert main(["run", "--home", str(home), "--llm-url", "http://127.0.0.1:9/v1"]) == 2
+    assert "--llm-url needs a model name" in capsys.readouterr().err
+    assert not home.exists()                      # nothing ingested first
+
+
+def test_openai_api_key_is_never_sent_to_the_configured_server(sample_settings, cli, fake_llm):
+    secret = "sk-proj-meant-for-openai-only"
+    proc = cli("ask", "--json", "--llm-url", fake_llm.url, "--llm-model", "faithful", QUESTION,
+               home=sample_settings.home, env={"OPENAI_API_KEY": secret, "DOSSIER_LLM_KEY": ""})
+    assert proc.returncode == 0, proc.stderr
+    assert secret not in fake_llm.requests[-1].headers.get("Authorization", "")
 
 
 def test_eval_scores_generated_answers_beside_the_extractive_ones(sample_settings, tmp_path, capsys, fake_llm):
