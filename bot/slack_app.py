@@ -525,6 +525,9 @@ class _Stream:
         if self.ts is not None:
             if self.bot._update(self.channel, self.ts, messages[0]):
                 rest = messages[1:]
+            else:                               # no half-written progress message left behind
+                with contextlib.suppress(Exception):
+                    self.bot.client.chat_delete(channel=self.channel, ts=self.ts)
         self.bot._post_messages(self.channel, self.thread_ts, rest)
 
 

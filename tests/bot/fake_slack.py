@@ -230,6 +230,16 @@ class FakeSlack:
                     return {"ok": True, "channel": channel, "ts": ts, "text": message["text"]}
         return {"ok": False, "error": "message_not_found"}
 
+    def _m_chat_delete(self, args: dict[str, Any], token: str | None) -> dict[str, Any]:
+        channel, ts = str(args.get("channel")), str(args.get("ts"))
+        with self._changed:
+            messages = self._messages.get(channel, [])
+            for i, message in enumerate(messages):
+                if message["ts"] == ts and message.get("user") == BOT_USER:
+                    del messages[i]
+                    return {"ok": True, "channel": channel, "ts": ts}
+        return {"ok": False, "error": "message_not_found"}
+
     def _m_chat_postEphemeral(self, args: dict[str, Any], token: str | None) -> dict[str, Any]:
         error = message_error(args)
         return {"ok": False, "error": error} if error else {"ok": True, "message_ts": self._next_ts()}
