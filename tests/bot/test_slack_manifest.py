@@ -15,6 +15,7 @@ SCOPES = {
     "auth_test": None,
     "chat_postMessage": {"chat:write"},
     "chat_update": {"chat:write"},
+    "chat_delete": {"chat:write"},
     "conversations_replies": {"channels:history", "groups:history", "im:history", "mpim:history"},
     "reactions_add": {"reactions:write"},
     "reactions_remove": {"reactions:write"},
