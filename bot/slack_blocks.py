@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping, TypedDict
 from urllib.parse import urlsplit
 
 from bot.answer_mode import mode_line
+from bot.report_title import report_title
 from bot.slack_text import clip, code, date_label, escape, mention, pack_lines
 
 MAX_BLOCKS = 50
@@ -138,7 +139,7 @@ def _citation_blocks(citation: Mapping[str, Any], *, closest: bool) -> list[dict
     report = citation.get("report") or {}
     n = citation.get("n", "?")
     label = f"Closest passage {n}" if closest else f"[{n}]"
-    title = escape(str(report.get("title") or "").strip()) or "Untitled report"
+    title = escape(report_title(report))
     byline = " · ".join(
         part for part in (date_label(report.get("date")), _authors(report.get("authors"))) if part
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, Mapping, Sequence
 
+from bot.report_title import report_title
 from bot.slack_text import clip, date_label, escape
 
 RECENT_REPORTS = 10
@@ -86,7 +87,7 @@ def _recent(reports: Sequence[Mapping[str, Any]]) -> str:
     dated = sorted(reports, key=lambda r: str(r.get("date") or ""), reverse=True)
     lines = []
     for report in dated[:RECENT_REPORTS]:
-        title = clip(escape(str(report.get("title") or "").strip()) or "Untitled report", 150)
+        title = clip(escape(report_title(report)), 150)
         lines.append(f"• {title} · {date_label(report.get('date'))}")
     if not lines:
         return ""

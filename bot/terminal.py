@@ -5,6 +5,7 @@ import shutil
 import textwrap
 
 from bot.answer_mode import mode_line
+from bot.report_title import report_title
 
 
 def _wrap(text: str, indent: str, width: int) -> str:
@@ -55,7 +56,7 @@ def footnote_line(f: dict) -> str:
 
 def format_citation(c: dict, width: int, label: str) -> list[str]:
     r = c.get("report", {})
-    title = r.get("title") or "(untitled report: " + ", ".join(s.rsplit("/", 1)[-1] for s in r.get("sources", [])) + ")"
+    title = report_title(r)
     lines = [f"{label} {title}" + (f" ({r['date']})" if r.get("date") else "")]
     kind = " (from a footnote)" if c.get("kind") == "note" else ""
     lines.append(_wrap(f"\u201c{c.get('text', '')}\u201d{kind}", "    ", width))
@@ -109,7 +110,7 @@ def format_reports(reports: list[dict]) -> str:
     out = []
     for r in reports:
         f = r["footnotes"]
-        title = r["title"] or "(untitled: " + ", ".join(s.rsplit("/", 1)[-1] for s in r["sources"]) + ")"
+        title = report_title(r)
         out.append(f"{r['date'] or '(undated)':10}  {title}")
         out.append(f"            {r['passages']} passages; footnotes: {f['markers']} markers, {f['resolved']} resolved, "
                    f"{f['missing']} missing, {f['unplaced']} unplaced; {', '.join(r['authors']) or 'no byline'}")

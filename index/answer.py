@@ -24,7 +24,10 @@ FOLLOW = 0.5                  # a further sentence needs this share of the best 
 CLOSEST = 3
 _GENERIC = set(lexical.terms("what which who whom when where why how did does do happen happened "
                              "report reports reported say said says tell mention mentioned describe "
-                             "according document question know isw"))
+                             "according document question know isw "
+                             # "say about X": bm25s's 33 stopwords keep these, and "about" is rare enough
+                             # in the reports to outweigh X (an off-topic question was answered from it)
+                             "about regarding concerning"))
 
 
 @dataclass

@@ -86,6 +86,13 @@ def test_answer_shows_sentence_with_citation_number_title_date_and_quoted_passag
     assert_slack_accepts(messages)
 
 
+def test_a_report_without_a_title_is_named_by_its_file():
+    untitled = {"id": "undated-1", "title": "", "date": "", "authors": [],
+                "sources": ["/data/reports/004_aedf980035b4fcf6.txt"]}
+    text = all_text(answer_messages(answer(citations=[citation(1, report=untitled)])))
+    assert "Untitled report (004_aedf980035b4fcf6.txt)" in text and "/data/reports" not in text
+
+
 def test_defanged_urls_stay_defanged_and_are_never_links():
     text = all_text(answer_messages(answer()))
     assert "`https://www.fontanka(.)ru/2014/08/26/030/`" in text
