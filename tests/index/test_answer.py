@@ -124,3 +124,18 @@ def test_reports_contract(dossier):
     assert r["authors"] == ["George Barros", "Mason Clark"] and r["passages"] > 5
     chapter = [x for x in dossier.reports() if not x["date"]][0]
     assert chapter["title"] == "" and chapter["footnotes"] == {"markers": 17, "resolved": 13, "missing": 2, "unplaced": 2}
+
+
+def test_another_reports_sentence_must_add_a_word_or_cover_nearly_as_much():
+    from index.answer import Candidate, choose
+
+    def cand(text, report, cov, terms, order):
+        return Candidate(text, f"{report}-p{order[0]}", report, [], cov, cov, set(terms), order)
+
+    best = cand("The 234th regiment has exercised with Belarusian forces since September 17.", "r1", 0.8,
+                {"regiment", "belarusian", "since"}, (0, 0))
+    weak = cand("The Serbian brigade has been in Belarus since 27 JUL for the games.", "r2", 0.5,
+                {"belarusian", "since"}, (1, 0))
+    close = cand("Russian regiments kept training with Belarusian units since mid-September.", "r3", 0.7,
+                 {"regiment", "belarusian", "since"}, (2, 0))
+    assert [c.report_id for c in choose([best, weak, close])] == ["r1", "r3"]
