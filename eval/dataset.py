@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from index.errors import UserInputError
 
@@ -15,23 +15,30 @@ FOOTNOTES_DIR = GOLD_DIR / "footnotes"
 _KINDS = {"date", "number", "note", "multi", "name"}
 
 
+def json_lines(path: Path, what: str) -> Iterator[tuple[int, Any]]:
+    """(line number, value) of each non-blank line of a JSON-lines file; UserInputError naming
+    the file and line when it cannot be read or a line is not JSON."""
+    path = Path(path)
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except OSError as e:
+        raise UserInputError(f"{path}: cannot read {what} ({e.strerror or e})") from None
+    for no, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            yield no, json.loads(line)
+        except json.JSONDecodeError as e:
+            raise UserInputError(f"{path}:{no}: not JSON ({e.msg})") from None
+
+
 def load_questions(path: Path) -> list[dict[str, Any]]:
     """The questions of a JSON-lines file, checked for the fields the metrics read.
 
     Raises UserInputError naming the file and line for anything unusable."""
     path = Path(path)
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except OSError as e:
-        raise UserInputError(f"{path}: cannot read questions ({e.strerror or e})") from e
     questions, seen = [], set()
-    for no, line in enumerate(lines, 1):
-        if not line.strip():
-            continue
-        try:
-            q = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise UserInputError(f"{path}:{no}: not JSON ({e.msg})") from e
+    for no, q in json_lines(path, "questions"):
         problem = _question_problem(q)
         if problem:
             raise UserInputError(f"{path}:{no}: {problem}")

@@ -12,12 +12,12 @@ agreement it reports is optimistic for sentences nobody has labelled yet.
 """
 from __future__ import annotations
 
-import json
 import sys
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
 
+from eval.dataset import json_lines
 from index import verify
 from index.errors import UserInputError
 
@@ -44,14 +44,8 @@ class Agreement:
 
 def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
     rows = []
-    for i, line in enumerate(Path(path).read_text(encoding="utf-8").splitlines(), 1):
-        if not line.strip():
-            continue
-        try:
-            row = json.loads(line)
-        except json.JSONDecodeError as e:
-            raise UserInputError(f"{path}:{i}: not JSON ({e.msg})") from None
-        if row.get("label") not in ("supported", "unsupported") or not row.get("sentence"):
+    for i, row in json_lines(path, "labels"):
+        if not isinstance(row, dict) or row.get("label") not in ("supported", "unsupported") or not row.get("sentence"):
             raise UserInputError(f"{path}:{i}: needs \"sentence\" and \"label\": supported or unsupported")
         rows.append(row)
     return rows

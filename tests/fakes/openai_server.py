@@ -20,8 +20,10 @@ import re
 import threading
 import time
 from dataclasses import dataclass
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import BaseHTTPRequestHandler
 from typing import Any
+
+from tests.fakes.local_server import LocalServer
 
 SCENARIOS = ("faithful", "invented-number", "bad-citation", "slow", "empty", "refusal", "error")
 _PASSAGE = re.compile(r"^\[(\d+)\] (.*) \(([^()]*)\)\n(.+)$", re.MULTILINE)
@@ -68,20 +70,16 @@ class FakeLLMServer:
         self.stream_seconds = stream_seconds      # spread the streamed reply over this long
         self.requests: list[Request] = []
         self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler_for(self))
-        self._server.daemon_threads = True
-        self.port = self._server.server_address[1]
+        self._http = LocalServer(_handler_for(self), "fake-llm")
+        self.port = self._http.port
         self.url = f"http://127.0.0.1:{self.port}/v1"
-        self._thread = threading.Thread(target=self._server.serve_forever, kwargs={"poll_interval": 0.05},
-                                        name="fake-llm", daemon=True)
 
     def start(self) -> "FakeLLMServer":
-        self._thread.start()
+        self._http.start()
         return self
 
     def stop(self) -> None:
-        self._server.shutdown()
-        self._server.server_close()
+        self._http.stop()
 
     def reset(self) -> None:
         with self._lock:

@@ -406,11 +406,16 @@ def disk_full(tmp_path_factory, sample_settings):
             subprocess.run(["umount", "-l", str(mnt)], capture_output=True)
 
 
-@pytest.mark.parametrize("when", ["during-copy", "after-copy"])
-def test_disk_full_keeps_the_previous_state(disk_full, when):
+def disk_full_run(disk_full, when: str) -> dict:
     run = disk_full["runs"][when]
     if run is None:
         pytest.skip("no tmpfs mount here: the disk cannot be filled after the copy")
+    return run
+
+
+@pytest.mark.parametrize("when", ["during-copy", "after-copy"])
+def test_disk_full_keeps_the_previous_state(disk_full, when):
+    run = disk_full_run(disk_full, when)
     r = run["proc"]
     assert r.returncode != 0, r.stdout
     assert run["current"] == disk_full["name"]
@@ -431,10 +436,7 @@ def test_disk_full_then_space_freed_converges(disk_full):
 
 @pytest.mark.parametrize("when", ["during-copy", "after-copy"])
 def test_disk_full_is_one_clear_line(disk_full, when):
-    run = disk_full["runs"][when]
-    if run is None:
-        pytest.skip("no tmpfs mount here: the disk cannot be filled after the copy")
-    r = run["proc"]
+    r = disk_full_run(disk_full, when)["proc"]
     assert "Traceback" not in r.stderr, r.stderr[-1500:]
     assert r.returncode == 2
     lines = [x for x in r.stderr.splitlines() if x.strip()]
