@@ -1,7 +1,8 @@
 """Generated plumbing checks: citing any footnoted sentence shows exactly its own notes.
 
 For every marker occurrence in the body of every gold report, the sentence it ends is cut
-from the report file (by a small reader here, independent of Dossier's parser), searched
+from the report file (markers found by a small reader here, independent of Dossier's parser;
+sentences cut by the project's one splitter, index/text/sentences.py), searched
 with `Dossier.search`, and the passage holding it must show, for that marker, exactly the
 note of the gold footnote map: same status, same URLs in order, same DNGTS URLs, the gold
 prose fragment, and nothing attached to a note the report does not have.
@@ -16,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from eval.metrics import _note_problems, normalize, report_key
+from index.text.sentences import sentence_texts
 
 Search = Callable[[str, int], Sequence[Mapping[str, Any]]]
 
@@ -24,7 +26,6 @@ _SUP = str.maketrans(_SUP_DIGITS, "0123456789")
 MARKER = re.compile(rf"\[(\d{{1,3}})\]|<sup>\s*(\d{{1,3}})\s*</sup>|([{_SUP_DIGITS}]+)")
 # a note definition: a line that starts with a marker, possibly as a Markdown list item
 NOTE_LINE = re.compile(rf"^\s*(?:[-*]\s*)?(?:\[\d{{1,3}}\]|<sup>\s*\d{{1,3}}\s*</sup>|[{_SUP_DIGITS}]+)")
-SENTENCE_END = re.compile(r"(?<=[.!?])[\"'\u201d\u2019)\]*]*\s+(?=[\"\u201c\u2018(*A-Z0-9])")
 MIN_SENTENCE = 12
 TAIL = 80
 
@@ -83,7 +84,7 @@ def _regions(text: str, file: str, gold_maps: Mapping[str, Mapping[str, Any]]) -
 def _sentence_before(line: str, end: int) -> str:
     """The sentence that the marker at `line[end]` closes (markers and emphasis dropped)."""
     prefix = MARKER.sub("", line[:end]).replace("**", "")
-    parts = [p.strip() for p in SENTENCE_END.split(prefix) if p.strip()]
+    parts = [p.strip() for p in sentence_texts(prefix) if p.strip()]
     if not parts:
         return ""
     sentence = parts.pop()

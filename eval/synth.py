@@ -31,6 +31,10 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from index.text import sentences as text_sentences
+from index.text.dates import MONTH_NAMES
+from index.text.dates import WEEKDAYS as WEEKDAY_NAMES
+
 SAMPLES_DIR = Path(__file__).resolve().parents[1] / "data" / "reports"
 
 LAYOUTS = ("blog", "bracketed", "superscript", "markdown", "chapter")
@@ -38,15 +42,13 @@ LAYOUTS = ("blog", "bracketed", "superscript", "markdown", "chapter")
 LAYOUT_WEIGHTS = (0.25, 0.2, 0.2, 0.2, 0.15)
 DUPLICATE_SHARE = 0.02
 
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August",
-          "September", "October", "November", "December")
-WEEKDAYS = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+MONTHS = MONTH_NAMES
+WEEKDAYS = tuple(d.capitalize() for d in WEEKDAY_NAMES)
 SUPERSCRIPT = str.maketrans("0123456789", "⁰¹²³⁴⁵⁶⁷⁸⁹")
 CLOSING = "ISW will continue monitoring the situation and providing updates."
 
 _MARKER = r"(?:\[\d+\]|<sup>\d+</sup>|[¹²³⁴⁵⁶⁷⁸⁹⁰]+)"
 _NOTE_START = re.compile(r"^(?:\[\d+\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]|- |<http|http|\[http)")
-_SENTENCE_END = re.compile(r"[.?!][”\"’]?(?=\s+[A-Z“\"‘(])")
 _MONTH_DAY = re.compile(r"\b(" + "|".join(MONTHS) + r") (\d{1,2})(?:st|nd|rd|th)?\b(?!,? \d{4})")
 
 AUTHORS = ("George Barros", "Mason Clark", "Isabel Ivanescu", "Andrew Greco", "Will Christou",
@@ -186,17 +188,9 @@ def strip_markers(text: str) -> str:
 
 
 def split_sentences(paragraph: str) -> list[Sentence]:
-    out: list[Sentence] = []
-    start = 0
-    for m in _SENTENCE_END.finditer(paragraph):
-        end = m.end()
-        gap = re.match(r"\s+", paragraph[end:])
-        sep = gap.group(0) if gap else ""
-        out.append(Sentence(paragraph[start:end], sep))
-        start = end + len(sep)
-    if start < len(paragraph):
-        out.append(Sentence(paragraph[start:], ""))
-    return out
+    spans = text_sentences.split_sentences(paragraph)
+    return [Sentence(paragraph[a:b], paragraph[b:spans[i + 1][0]] if i + 1 < len(spans) else "")
+            for i, (a, b) in enumerate(spans)]
 
 
 def load_pool(sources: Path = SAMPLES_DIR) -> Pool:

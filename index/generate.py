@@ -25,12 +25,9 @@ from typing import Any, Callable, Mapping, Sequence
 
 from index import verify
 from index.llm import LLM, Draft
+from index.text.sentences import sentence_texts
 
 PASSAGES = 5
-_SENTENCE_END = re.compile(r"(?:(?<=[.!?])|(?<=[.!?][\"'\u201d\u2019)]))\s+(?=[\"'\u201c(]?[A-Z0-9])")
-# "Lt. Gen.", "(Ret.)", "U.S.", "15 Aug.": a full stop that ends no sentence.
-_ABBREVIATION = re.compile(r"(?:^|[\s(])(?:[A-Z]|[A-Z]\.[A-Z]|Ret|Gen|Lt|Col|Maj|Capt|Sgt|Adm|Mr|Mrs|Ms|Dr|St|No|Jan|"
-                           r"Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec|e\.g|i\.e|etc|vs|approx)\.[\"'\u201d\u2019)]*$")
 _CITES = re.compile(r"\s*((?:\[\s*\d+(?:\s*[,;]\s*\d+)*\s*\]\s*)+)([.!?]?)")
 
 SentenceCallback = Callable[[list[dict[str, Any]]], None]
@@ -49,7 +46,7 @@ def split_sentences(text: str, *, final: bool = True) -> list[dict[str, Any]]:
             break                                  # "[1]" or "[1] [" may still become "[1][9]"
         segment = text[pos:m.start()].strip()
         cites = verify.citation_numbers(m.group(1))
-        parts = _sentences(segment) if segment else []
+        parts = sentence_texts(segment) if segment else []
         for p in parts[:-1]:
             out.append({"text": p, "citations": []})
         if parts:
@@ -62,23 +59,10 @@ def split_sentences(text: str, *, final: bool = True) -> list[dict[str, Any]]:
         pos = m.end()
     if final:
         rest = text[pos:].strip()
-        for p in _sentences(rest) if rest else []:
+        for p in sentence_texts(rest) if rest else []:
             if p.strip() and re.search(r"\w", p):
                 out.append({"text": p.strip(), "citations": []})
     return out
-
-
-def _sentences(text: str) -> list[str]:
-    parts: list[str] = []
-    for piece in _SENTENCE_END.split(text):
-        piece = piece.strip()
-        if not piece:
-            continue
-        if parts and _ABBREVIATION.search(parts[-1]):
-            parts[-1] += " " + piece
-        else:
-            parts.append(piece)
-    return parts
 
 
 class Generation:

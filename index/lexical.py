@@ -1,38 +1,14 @@
-"""Words as BM25 sees them: the same tokenizer and stemmer the llama-index BM25Retriever used
-at ingest (bm25s, English stopwords, Snowball stemmer), and document frequencies from its
-persisted index, so the query path can score words without importing llama-index."""
+"""The persisted BM25 index of a generation: search, and document frequencies for the answer
+path, read with bm25s directly so the query path needs no llama-index import. Terms are
+index.text.words.terms, the tokenisation the index was built with."""
 from __future__ import annotations
 
 import json
 import math
-from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
 
-TOKEN_PATTERN = r"(?u)\b\w\w+\b"
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer
-
-    return Stemmer.Stemmer("english")
-
-
-def terms(text: str) -> list[str]:
-    return list(_terms(text))
-
-
-@lru_cache(maxsize=16384)
-def _terms(text: str) -> tuple[str, ...]:
-    # the same passages' sentences are tokenised for most questions, and bm25s builds a
-    # progress bar even when hidden: cached, a warm ask spends ~8 ms less here (of ~68)
-    import bm25s
-
-    toks = bm25s.tokenize(text, lower=True, token_pattern=TOKEN_PATTERN, stopwords="en", stemmer=_stemmer(),
-                          return_ids=False, show_progress=False)
-    return tuple(toks[0]) if toks else ()
 
 
 class Lexical:

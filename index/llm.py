@@ -21,6 +21,7 @@ from typing import Any, Callable, Mapping, Sequence
 from urllib.parse import urlsplit
 
 from index.errors import UserInputError
+from index.text.urls import shown_url
 
 log = logging.getLogger("dossier.llm")
 # A library logs; the edge decides where to. Without a configured handler (the command line)
@@ -96,7 +97,7 @@ class LLM:
         from llama_index.llms.openai_like import OpenAILike  # 2-3 s of imports, only with a server
 
         self.url = check_url(url)
-        self.shown_url = _shown(self.url)          # for logs and reports: no user, password or query
+        self.shown_url = shown_url(self.url)          # for logs and reports: no user, password or query
         self.model = model
         self.timeout = float(timeout)
         self._llm = OpenAILike(
@@ -194,16 +195,6 @@ class LLM:
                 log.info("language model %s declined (%r); answering extractively", self.model, text[:80])
                 return Draft(text, "refusal", text.strip()[:200], seconds)
             return Draft(text, None, "", seconds)
-
-
-def _shown(url: str) -> str:
-    parts = urlsplit(url)
-    netloc = parts.hostname or ""
-    if ":" in netloc:
-        netloc = f"[{netloc}]"
-    if parts.port:
-        netloc += f":{parts.port}"
-    return parts._replace(netloc=netloc, query="", fragment="").geturl()
 
 
 def _classify(error: BaseException) -> tuple[str, str]:

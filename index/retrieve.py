@@ -10,16 +10,14 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
-from ingest.metadata import MONTHS
 from index import lexical
+from index.text.dates import date_strings, month_days
+from index.text import words
 
 RRF_K = 60
 CANDIDATES = 40
 RERANK = 12           # the top fused passages get a bonus for the share of the question's words
 COVER_WEIGHT = 0.02   # they contain (IDF-weighted): +2 hits at 1 on the gold questions
-_MONTH_RE = "|".join(m.capitalize() for m in MONTHS) + "|" + "|".join(m[:3].capitalize() + r"\.?" for m in MONTHS)
-_DATE_MD = re.compile(rf"\b({_MONTH_RE})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b")
-_DATE_DM = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_RE})\b")
 _LATEST = re.compile(r"\b(latest|most recent|newest|last report|recent(?:ly)?|current(?:ly)?)\b", re.I)
 
 
@@ -32,25 +30,8 @@ class Hit:
     ranks: dict[str, int] = field(default_factory=dict)
 
 
-def _month_num(name: str) -> int:
-    key = name.lower().rstrip(".")[:3]
-    return [m[:3] for m in MONTHS].index(key) + 1
-
-
-def question_dates(question: str) -> list[tuple[int, int]]:
-    """(month, day) pairs a question names: 'September 17', 'Sept. 17th', '17 September'."""
-    out = [(_month_num(m.group(1)), int(m.group(2))) for m in _DATE_MD.finditer(question)]
-    out += [(_month_num(m.group(2)), int(m.group(1))) for m in _DATE_DM.finditer(question)]
-    return [(mo, d) for mo, d in out if 1 <= d <= 31]
-
-
 def wants_latest(question: str) -> bool:
     return bool(_LATEST.search(question))
-
-
-def date_strings(month: int, day: int) -> list[str]:
-    name = MONTHS[month - 1].capitalize()
-    return [f"{name} {day}", f"{day} {name}", f"{name[:3]} {day}", f"{day:02d} {name[:3].upper()}"]
 
 
 def fuse(rankings: dict[str, list[tuple[str, float]]], weights: dict[str, float] | None = None) -> list[Hit]:
@@ -96,7 +77,7 @@ class Retriever:
     def bm25(self, text: str, k: int) -> list[tuple[str, float]]:
         if self.lex is None:
             return []
-        return self.lex.search(lexical.terms(text), k)
+        return self.lex.search(words.terms(text), k)
 
     def retrieve(self, question: str, *, k: int = 10, mode: str = "hybrid", context: str = "") -> list[Hit]:
         query = f"{context} {question}".strip() if context else question
@@ -124,11 +105,11 @@ class Retriever:
         for h in hits:
             p = passages.get(h.id)
             if p is not None:
-                terms = set(lexical.terms(p["text"]))
+                terms = set(words.terms(p["text"]))
                 h.score += COVER_WEIGHT * sum(w for t, w in weights.items() if t in terms) / total
 
     def _date_nudge(self, question: str, hits: list[Hit]) -> None:
-        dates = question_dates(question)
+        dates = month_days(question)
         latest = wants_latest(question)
         if not (dates or latest) or not hits:
             return

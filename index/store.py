@@ -29,6 +29,7 @@ from urllib.parse import urlparse
 
 from index.config import Settings
 from index.errors import IndexEmpty, StoreBusy, StoreMismatch, StoreWriteError, UserInputError
+from index.text.urls import shown_url
 
 SCHEMA_VERSION = 1
 COLLECTION = "dossier_passages"
@@ -185,16 +186,6 @@ def check_compatible(meta: dict[str, str], model: str, dim: int | None, where: P
                             f"gives {dim}; {rebuild}")
 
 
-def redact_url(url: str) -> str:
-    """A URL fit for a message: user and password removed."""
-    u = urlparse(url if "://" in url else "http://" + url)
-    if u.username or u.password:
-        host = u.hostname or ""
-        netloc = host + (f":{u.port}" if u.port else "")
-        return u._replace(netloc=netloc).geturl()
-    return url
-
-
 def close_client(client: Any) -> None:
     """Stop a Chroma client's system (file handles, threads); the next open makes a new one."""
     close = getattr(client, "close", None)
@@ -213,15 +204,15 @@ def chroma_client(settings: Settings, gen: Path) -> Any:
     if settings.chroma_url:
         u = urlparse(settings.chroma_url if "://" in settings.chroma_url else "http://" + settings.chroma_url)
         if not u.hostname:
-            raise UserInputError(f"--chroma-url {redact_url(settings.chroma_url)!r} is not a URL like http://127.0.0.1:8000")
+            raise UserInputError(f"--chroma-url {shown_url(settings.chroma_url)!r} is not a URL like http://127.0.0.1:8000")
         try:
             return chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https",
                                        settings=chroma_settings)
         except Exception as e:  # noqa: BLE001 - connection failures surface as one line
-            reason = str(e).replace(settings.chroma_url, redact_url(settings.chroma_url))
+            reason = str(e).replace(settings.chroma_url, shown_url(settings.chroma_url))
             if u.password:
                 reason = reason.replace(u.password, "***")
-            raise UserInputError(f"cannot reach the Chroma server at {redact_url(settings.chroma_url)}: "
+            raise UserInputError(f"cannot reach the Chroma server at {shown_url(settings.chroma_url)}: "
                                  f"{reason.splitlines()[0] if reason else type(e).__name__}") from None
     return chromadb.PersistentClient(path=str(gen / "chroma"), settings=chroma_settings)
 

@@ -18,19 +18,16 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
 from typing import Any, Iterable, Mapping, Sequence
+
+from index.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from index.text.words import STOPWORDS, stem
 
 # Calibrated on eval/gold/verifier_labels.jsonl (`python -m eval.verifier`): 0.60 gives the
 # best agreement with the hand labels there (see README, "Generated answers"). It was chosen
 # on those same labels, so the agreement figure is optimistic for unseen sentences.
 MIN_OVERLAP = 0.60
 
-MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september",
-          "october", "november", "december")
-# "15 AUG", "Sept. 3": the reports' abbreviations stand for the month.
-MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 NUMBER_WORDS = {w: str(i) for i, w in enumerate(
     "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen "
     "sixteen seventeen eighteen nineteen twenty".split())}
@@ -45,19 +42,6 @@ NUMBER_WORDS.update({"thirtieth": "30"})
 # "one", "first" and "second" are far more often not a quantity ("one of", "at first").
 _NOT_QUANTITIES = {"zero", "one", "first", "second"}
 
-STOPWORDS = frozenset("""
-a about above after again against all also although am an and any are as at be because been before
-being below between both but by can could did do does doing down during each either few for from
-further had has have having he her here hers herself him himself his how however i if in into is it
-its itself just may me might more most must my myself no nor not now of off on once only or other our
-ours ourselves out over own same she should so some such than that the their theirs them themselves
-then there these they this those through to too under until up upon very was we were what when where
-which while who whom why will with within without would you your yours yourself yourselves
-according said says say reported reportedly report reports stated states noted likely also while
-amid via per including include includes included its it's around approximately roughly nearly
-almost every several many both since during following meanwhile moreover additionally overall instead
-still already yet thus therefore another
-""".split())
 
 # Words may hold digits after their first letter ("M4", "S-400", "COVID-19"); numbers stand alone.
 _TOKEN = re.compile(r"[A-Za-z\u00c0-\u024f][\w'\u2019\-]*|\d[\d,.]*\d|\d")
@@ -82,17 +66,6 @@ class _Evidence:
     words: set[str] = field(default_factory=set)      # lower-cased tokens
     stems: set[str] = field(default_factory=set)
     numbers: set[str] = field(default_factory=set)
-
-
-@lru_cache(maxsize=1)
-def _stemmer():
-    import Stemmer  # PyStemmer, already installed for BM25
-
-    return Stemmer.Stemmer("english")
-
-
-def stem(word: str) -> str:
-    return _stemmer().stemWord(word)
 
 
 def _tokens(text: str) -> list[str]:

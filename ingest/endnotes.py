@@ -15,13 +15,8 @@ import math
 import re
 from collections import Counter
 
+from index.text.words import STOPWORDS
 from ingest.model import MISSING, RESOLVED, UNPLACED, Note
-
-_STOP = set("""the a an and or of to in on at by for with from as is are was were be been this that these
-those it its their his her they them which who whom whose what when where while also into over under
-after before since until than then there here such not no nor but if so very more most other some any
-all each both only own same can could may might will would should shall must about against between
-through during without within upon new""".split())
 
 MARGIN = 3.0       # score units: one word shared by at most ~3 of the report's ~60 texts
 
@@ -33,7 +28,7 @@ def tokens(text: str) -> set[str]:
         w = w.strip("'’-").replace("’", "'")
         if w.endswith("'s"):
             w = w[:-2]
-        if len(w) < 4 and not w.isdigit() or w in _STOP:
+        if len(w) < 4 and not w.isdigit() or w in STOPWORDS:
             continue
         if w.endswith("ian"):            # Russian/Russia, Belarusian/Belarus, Ukrainian/Ukraine
             w = w[:-3]

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from datetime import date
 
-MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august",
-          "september", "october", "november", "december"]
-_MONTH = r"(January|February|March|April|May|June|July|August|September|October|November|December)"
-_WEEKDAY = r"(Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+from index.text.dates import FULL_MONTH, MONTHS, WEEKDAY
+
+_MONTH = rf"({FULL_MONTH})"
+_WEEKDAY = rf"({WEEKDAY})"
 
 DATE_LINE = re.compile(rf"^\s*{_WEEKDAY},\s+{_MONTH}\s+(\d{{1,2}}),\s+(\d{{4}})\s*$")
 TIME_LINE = re.compile(

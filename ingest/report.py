@@ -9,7 +9,7 @@ from ingest.endnotes import align
 from ingest.footnotes import take_markers
 from ingest.metadata import publisher
 from ingest.model import MISSING, Note, Report, Sentence
-from ingest.sentences import sentence_of, split_sentences
+from index.text.sentences import sentence_of, split_sentences
 from ingest.split import Segment, is_teaser
 
 NOTES_HEADING = "Notes"

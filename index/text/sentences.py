@@ -59,3 +59,8 @@ def sentence_of(spans: list[tuple[int, int]], pos: int, text: str, starts: list[
         q -= 1
     starts = starts if starts is not None else [a for a, _ in spans]
     return bisect.bisect_left(starts, q) - 1
+
+
+def sentence_texts(text: str) -> list[str]:
+    """The sentences of a plain string (a generated reply, a paragraph), as text."""
+    return [text[a:b] for a, b in split_sentences(text)]

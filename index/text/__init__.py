@@ -1,0 +1,9 @@
+"""The text layer: plain-text facts every other layer shares, written once.
+
+    sentences.py   sentence boundaries with character offsets (reports and generated replies)
+    dates.py       month and weekday names, their abbreviations, dates a text names
+    words.py       words as BM25 sees them (tokenise, stem, stopwords) and content words
+    urls.py        a URL fit to show: no user, password or query
+
+No imports from the rest of the project: `index`, `ingest`, `bot` and `eval` build on it.
+"""
