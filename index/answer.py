@@ -14,9 +14,10 @@ import re
 from dataclasses import dataclass
 
 from index import lexical
+from index.question import Question, question_terms
+from index.text import words
 from index.text.dates import ANY_MONTH, WEEKDAY
 from index.text.sentences import split_sentences
-from index.text import words
 
 MAX_SENTENCES = 4
 MAX_PASSAGES = 6
@@ -27,12 +28,7 @@ OTHER_VIEW = 0.8              # ...and one from another report that adds no word
                               # (was FOLLOW: key facts 0.824 -> 0.835, reading 1,105 -> 1,043 chars on the gold
                               # questions; 0.7 and 0.9 measured too, see README)
 CLOSEST = 3
-_GENERIC = set(words.terms("what which who whom when where why how did does do happen happened "
-                             "report reports reported say said says tell mention mentioned describe "
-                             "according document question know isw "
-                             # "say about X": bm25s's 33 stopwords keep these, and "about" is rare enough
-                             # in the reports to outweigh X (an off-topic question was answered from it)
-                             "about regarding concerning"))
+KIND_BONUS = 0.1             # a sentence holding what was asked for (a number, a date) ranks first
 
 
 @dataclass
@@ -47,23 +43,11 @@ class Candidate:
     order: tuple[int, int]
 
 
-_NUMBER_Q = re.compile(r"\bhow (many|much|large|big|long|far|often)\b|\bwhat (share|percentage|proportion|number|size)\b"
-                       r"|\bhow many\b", re.I)
-_DATE_Q = re.compile(r"\b(on )?what (date|day|year)\b|\bwhich (date|day|year)\b|^\s*when\b", re.I)
 _COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                           r"fifty|dozens?|hundreds?|thousands?|millions?|billions?|several)\b", re.I)
 _CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
 _MONTHS = rf"({ANY_MONTH})"
 _DATE = re.compile(rf"\b(1[89]|20)\d\d\b|\b({ANY_MONTH})\b|\b({WEEKDAY}|yesterday|today|week|month|year)\b")
-
-
-def expected_kind(question: str) -> str | None:
-    """'number' for how-many questions, 'date' for when questions: an answer must hold one."""
-    if _NUMBER_Q.search(question):
-        return "number"
-    if _DATE_Q.search(question):
-        return "date"
-    return None
 
 
 def has_count(text: str, question: str = "") -> bool:
@@ -99,31 +83,13 @@ def addressed_to_a_machine(text: str) -> bool:
     return bool(_ADDRESSED.search(text))
 
 
-def question_terms(question: str) -> list[str]:
-    seen: dict[str, None] = {}
-    for t in words.terms(question):
-        if t not in _GENERIC:
-            seen.setdefault(t, None)
-    return list(seen)
-
-
-def _named_things(question: str) -> list[str]:
-    """Capitalised words (not the first) and numbers: things a report must mention to answer."""
-    tokens = re.findall(r"[\w’'-]+", question)
-    out = []
-    for i, w in enumerate(tokens):
-        if re.fullmatch(r"\d{2,}(?:st|nd|rd|th|s)?", w) or (i > 0 and w[:1].isupper() and len(w) > 2):
-            out.append(w)
-    return out
-
-
-def unknown_things(question: str, lex: lexical.Lexical | None) -> list[str]:
+def unknown_things(question: Question, lex: lexical.Lexical | None) -> list[str]:
     """Names and numbers of the question that no report mentions (prefix-tolerant:
     'Moldovan' is known when the reports say 'Moldova')."""
     if lex is None:
         return []
     missing = []
-    for w in _named_things(question):
+    for w in question.named:
         toks = words.terms(w)
         if toks and all(not lex.knows(t) for t in toks):
             missing.append(w)
@@ -155,8 +121,8 @@ def sentences_of(passage: dict, report_text: str, sentences: list[tuple[int, int
     return out or [(passage["text"], list(passage["markers"]))]
 
 
-def candidates(question: str, hits: list, snapshot, lex, context: str = "") -> tuple[list[Candidate], list[str]]:
-    q = question_terms(question)
+def candidates(question: Question, hits: list, snapshot, lex, context: str = "") -> tuple[list[Candidate], list[str]]:
+    q = list(question.terms)
     ctx = [t for t in question_terms(context) if t not in q] if context else []
     weights = {t: (lex.idf(t) if lex else 1.0) for t in q}
     weights.update({t: 0.5 * (lex.idf(t) if lex else 1.0) for t in ctx})
@@ -226,8 +192,7 @@ def choose(cands: list[Candidate]) -> list[Candidate]:
     return chosen
 
 
-def should_abstain(cands: list[Candidate], unknown: list[str], unknown_frac: float, kind: str | None = None,
-                   question: str = "") -> bool:
+def should_abstain(cands: list[Candidate], unknown: list[str], unknown_frac: float, question: Question) -> bool:
     if not cands or unknown or unknown_frac > MAX_UNKNOWN:
         return True
     best = max(c.coverage for c in cands)
@@ -236,4 +201,30 @@ def should_abstain(cands: list[Candidate], unknown: list[str], unknown_frac: flo
     # a how-many question answered by no sentence with a number (or a when-question by
     # none with a date) among the close candidates is not answered by the reports
     close = [c for c in cands if c.coverage >= max(MIN_COVERAGE, FOLLOW * best)]
-    return not any(has_kind(c.text, kind, question) for c in close)
+    return not any(has_kind(c.text, question.kind, question.text) for c in close)
+
+
+@dataclass
+class Decision:
+    """What to say: quoted sentences citing passages numbered 1..n in `cited` order, or an
+    abstention with the closest passages (`cited`, shown as such, never as an answer)."""
+
+    abstained: bool
+    sentences: list[dict]
+    cited: list[str]
+
+
+def decide(question: Question, hits: list, snapshot, lex, *, context: str = "") -> Decision:
+    """The extractive answer to a question from its retrieved passages (`hits`, best first)."""
+    cands, terms = candidates(question, hits, snapshot, lex, context=context)
+    if should_abstain(cands, unknown_things(question, lex), unknown_share(terms, lex), question):
+        return Decision(True, [], [h.id for h in hits[:CLOSEST]])
+    for c in cands:
+        if question.kind and has_kind(c.text, question.kind, question.text):
+            c.score += KIND_BONUS
+    numbers: dict[str, int] = {}
+    sentences = []
+    for c in choose(cands):
+        n = numbers.setdefault(c.passage_id, len(numbers) + 1)
+        sentences.append({"text": c.text, "citations": [n], "markers": c.markers})
+    return Decision(False, sentences, list(numbers))

@@ -9,9 +9,11 @@ from index import answer as ans
 from index import store as st
 from index.config import Settings
 from index.errors import UserInputError
+from index.question import read_question
 from index.retrieve import Hit, Retriever
 
 MAX_QUESTION = 2000
+ASK_K = 10            # passages retrieved for an answer
 
 
 def check_question(question: str) -> str:
@@ -92,29 +94,27 @@ class Dossier:
 
     # ------------------------------------------------------------------ public API
     def ask(self, question: str, *, context: Sequence[str] = ()) -> dict:
+        """The extractive answer: the `dossier ask --json` contract."""
+        return self._answer(question, context, ranked=False)[0]
+
+    def ask_ranked(self, question: str, *, context: Sequence[str] = ()) -> tuple[dict, list[dict]]:
+        """The extractive answer and the passages retrieved for it (best first, search-shaped),
+        from one retrieval: what a generated answer shows the model beyond the cited passages."""
+        return self._answer(question, context, ranked=True)
+
+    def _answer(self, question: str, context: Sequence[str], *, ranked: bool) -> tuple[dict, list[dict]]:
         q = check_question(question)
         ctx = " ".join(c for c in context if c)[-MAX_QUESTION:]
+        asked = read_question(q)
         with self._lock:
             self._refresh()
-            hits = self.retriever.retrieve(q, k=10, context=ctx)
-            cands, terms = ans.candidates(q, hits, self.snapshot, self.lex, context=ctx)
-            unknown = ans.unknown_things(q, self.lex)
-            kind = ans.expected_kind(q)
-            if ans.should_abstain(cands, unknown, ans.unknown_share(terms, self.lex), kind, q):
-                return {"question": q, "abstained": True, "answer": [],
-                        "citations": [dict(self._passage(h), n=i + 1) for i, h in enumerate(hits[:ans.CLOSEST])]}
-            for c in cands:                      # prefer sentences holding what was asked for
-                if kind and ans.has_kind(c.text, kind, q):
-                    c.score += 0.1
-            chosen = ans.choose(cands)
-            numbers: dict[str, int] = {}
-            answer = []
-            for c in chosen:
-                n = numbers.setdefault(c.passage_id, len(numbers) + 1)
-                answer.append({"text": c.text, "citations": [n], "markers": c.markers})
+            hits = self.retriever.retrieve(asked, k=ASK_K, context=ctx)
+            decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx)
             by_id = {h.id: h for h in hits}
-            citations = [dict(self._passage(by_id[pid]), n=n) for pid, n in numbers.items()]
-            return {"question": q, "abstained": False, "answer": answer, "citations": citations}
+            citations = [dict(self._passage(by_id[pid]), n=n) for n, pid in enumerate(decision.cited, 1)]
+            passages = [self._passage(h) for h in hits] if ranked else []
+        return ({"question": q, "abstained": decision.abstained, "answer": decision.sentences,
+                 "citations": citations}, passages)
 
     def search(self, question: str, *, k: int = 5, mode: str = "hybrid") -> dict:
         if mode not in ("hybrid", "dense", "bm25"):
@@ -124,7 +124,7 @@ class Dossier:
         q = check_question(question)
         with self._lock:
             self._refresh()
-            hits = self.retriever.retrieve(q, k=k, mode=mode)
+            hits = self.retriever.retrieve(read_question(q), k=k, mode=mode)
             return {"question": q, "results": [self._passage(h) for h in hits]}
 
     def reports(self) -> list[dict]:

@@ -79,33 +79,32 @@ class Generation:
         """The generated answer, or the extractive one saying why. `on_start` is called once the
         model is about to be asked (not when retrieval abstains); `on_sentence(kept so far)`
         each time a further verified sentence completes."""
-        extractive = self.dossier.ask(question, context=context)
+        extractive, ranked = self.dossier.ask_ranked(question, context=context)     # the one retrieval
         if extractive["abstained"]:
             return self._fallback(extractive, "abstained", Draft())
-        shown = self._passages(extractive)
+        shown = self._passages(extractive, ranked)
         if on_start:
             on_start()
-        progress = _Progress(shown, on_sentence) if on_sentence else None
+        verdicts = _Verdicts(shown)
+        progress = _Progress(verdicts, on_sentence) if on_sentence else None
         draft = self.llm.draft(extractive["question"], shown, on_text=progress)
         if draft.failure:
             return self._fallback(extractive, draft.failure, draft)
-        numbered = {i: p for i, p in enumerate(shown, 1)}
         kept, removed = [], []
         for s in split_sentences(draft.text):
-            verdict = verify.verify_sentence(s["text"], s["citations"], numbered)
+            verdict = verdicts.of(s)
             (kept if verdict.supported else removed).append((s, verdict))
         if not kept:
             return self._fallback(extractive, "unsupported", draft, removed=removed)
         return self._compose(extractive, shown, kept, removed, draft)
 
     # ------------------------------------------------------------------ parts
-    def _passages(self, extractive: Mapping[str, Any]) -> list[dict[str, Any]]:
+    def _passages(self, extractive: Mapping[str, Any], ranked: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
         """The extractive answer's passages, then the next best, none that talks to a machine."""
         from index.answer import addressed_to_a_machine
 
         seen: dict[str, dict[str, Any]] = {}
-        found = self.dossier.search(extractive["question"], k=self.passages + 3)["results"]
-        for p in [*extractive["citations"], *found]:
+        for p in [*extractive["citations"], *ranked]:
             pid = p.get("passage_id")
             if not pid or pid in seen or addressed_to_a_machine(str(p.get("text") or "")):
                 continue
@@ -147,11 +146,26 @@ def renumbered(sentences: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, A
     return out, renumber
 
 
+class _Verdicts:
+    """The verifier's verdict on each sentence of one reply, computed once: a sentence checked
+    while it streamed is not checked again for the final answer."""
+
+    def __init__(self, shown: list[dict[str, Any]]):
+        self.numbered = {i: p for i, p in enumerate(shown, 1)}
+        self._seen: dict[tuple[str, tuple[int, ...]], verify.Verdict] = {}
+
+    def of(self, sentence: Mapping[str, Any]) -> verify.Verdict:
+        key = (sentence["text"], tuple(sentence["citations"]))
+        if key not in self._seen:
+            self._seen[key] = verify.verify_sentence(sentence["text"], sentence["citations"], self.numbered)
+        return self._seen[key]
+
+
 class _Progress:
     """Turns the growing reply into verified sentences and reports each new one."""
 
-    def __init__(self, shown: list[dict[str, Any]], callback: SentenceCallback):
-        self.numbered = {i: p for i, p in enumerate(shown, 1)}
+    def __init__(self, verdicts: _Verdicts, callback: SentenceCallback):
+        self.verdicts = verdicts
         self.callback = callback
         self.checked = 0
         self.kept: list[dict[str, Any]] = []
@@ -160,7 +174,7 @@ class _Progress:
         complete = split_sentences(text, final=False)
         grew = False
         for s in complete[self.checked:]:
-            if verify.verify_sentence(s["text"], s["citations"], self.numbered).supported:
+            if self.verdicts.of(s).supported:
                 self.kept.append(s)
                 grew = True
         self.checked = len(complete)

@@ -6,19 +6,18 @@ unit numbers (Greenkiewicz, Veyshnoriya, 234th) are found by BM25, paraphrases b
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
 from index import lexical
-from index.text.dates import date_strings, month_days
+from index.question import Question
+from index.text.dates import date_strings
 from index.text import words
 
 RRF_K = 60
 CANDIDATES = 40
 RERANK = 12           # the top fused passages get a bonus for the share of the question's words
 COVER_WEIGHT = 0.02   # they contain (IDF-weighted): +2 hits at 1 on the gold questions
-_LATEST = re.compile(r"\b(latest|most recent|newest|last report|recent(?:ly)?|current(?:ly)?)\b", re.I)
 
 
 @dataclass
@@ -28,10 +27,6 @@ class Hit:
     dense: float | None = None          # cosine similarity
     bm25: float | None = None
     ranks: dict[str, int] = field(default_factory=dict)
-
-
-def wants_latest(question: str) -> bool:
-    return bool(_LATEST.search(question))
 
 
 def fuse(rankings: dict[str, list[tuple[str, float]]], weights: dict[str, float] | None = None) -> list[Hit]:
@@ -79,8 +74,8 @@ class Retriever:
             return []
         return self.lex.search(words.terms(text), k)
 
-    def retrieve(self, question: str, *, k: int = 10, mode: str = "hybrid", context: str = "") -> list[Hit]:
-        query = f"{context} {question}".strip() if context else question
+    def retrieve(self, question: Question, *, k: int = 10, mode: str = "hybrid", context: str = "") -> list[Hit]:
+        query = f"{context} {question.text}".strip() if context else question.text
         if mode == "dense":
             return [Hit(pid, s, dense=s, ranks={"dense": i}) for i, (pid, s) in enumerate(self.dense(query, k))]
         if mode == "bm25":
@@ -92,12 +87,10 @@ class Retriever:
         hits.sort(key=lambda h: -h.score)
         return hits[:k]
 
-    def _cover_bonus(self, question: str, hits: list[Hit]) -> None:
+    def _cover_bonus(self, question: Question, hits: list[Hit]) -> None:
         if self.lex is None or not hits:
             return
-        from index.answer import question_terms
-
-        weights = {t: self.lex.idf(t) for t in question_terms(question)}
+        weights = {t: self.lex.idf(t) for t in question.terms}
         total = sum(weights.values())
         if not total:
             return
@@ -108,9 +101,8 @@ class Retriever:
                 terms = set(words.terms(p["text"]))
                 h.score += COVER_WEIGHT * sum(w for t, w in weights.items() if t in terms) / total
 
-    def _date_nudge(self, question: str, hits: list[Hit]) -> None:
-        dates = month_days(question)
-        latest = wants_latest(question)
+    def _date_nudge(self, question: Question, hits: list[Hit]) -> None:
+        dates, latest = question.dates, question.latest
         if not (dates or latest) or not hits:
             return
         report_dates = self.report_dates()
