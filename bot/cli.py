@@ -154,22 +154,11 @@ def settings_from(args: argparse.Namespace):
                              llm_timeout=timeout)
 
 
-def _llm(settings):
-    """The language model, when a server is configured (its client is imported only then)."""
-    if not settings.llm_url:
-        return None
-    from index.llm import LLM
+def _answerer(settings):
+    """The one answer path for these settings (a bad --llm-url is reported before the index is opened)."""
+    from index.answerer import answerer_for
 
-    return LLM.from_settings(settings)
-
-
-def _asker(d, llm):
-    """d.ask, or the generated answer with its extractive fallback when an LLM is configured."""
-    if llm is None:
-        return d.ask
-    from index.generate import Generation
-
-    return Generation(d, llm).answer
+    return answerer_for(settings, lambda: _open(settings))
 
 
 def _err(msg: str) -> None:
@@ -205,9 +194,7 @@ def _open(settings, exact: bool = True):
 def cmd_ask(args, settings) -> int:
     from bot.terminal import format_answer
 
-    llm = _llm(settings)         # a bad --llm-url or a missing model is reported before anything else
-    d = _open(settings)
-    result = _asker(d, llm)(" ".join(args.question), context=args.context)
+    result = _answerer(settings).answer(" ".join(args.question), context=args.context)
     print(json.dumps(result, ensure_ascii=False) if args.json else format_answer(result), end="\n" if args.json else "")
     return 0
 
@@ -272,9 +259,7 @@ def prompt(settings) -> int:
     print("Slack is not connected: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode), or SLACK_BOT_TOKEN and\n"
           "SLACK_SIGNING_SECRET (HTTP), then `make run` again. Setup: docs/slack.md.\n"
           "Meanwhile, ask here. Empty line or Ctrl-D to quit.\n")
-    llm = _llm(settings)
-    d = _open(settings)
-    ask = _asker(d, llm)
+    ask = _answerer(settings).answer
     history: list[str] = []
     while True:
         try:
@@ -322,7 +307,11 @@ def cmd_eval(args, settings) -> int:
 
             print(f"ingesting {args.ingest} into {settings.home} first…", file=sys.stderr)
             ingest([args.ingest], settings)
-    llm = _llm(settings)
+    llm = None
+    if settings.llm_url:                    # the generated column beside the extractive one
+        from index.llm import LLM
+
+        llm = LLM.from_settings(settings)
     return run_eval(settings, questions=args.questions, json_out=args.json_out, report=args.report,
                     check=args.check, baselines=not args.no_baselines, llm=llm)
 

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from eval import metrics as m
-from eval.runner import SYSTEM_LABELS, SYSTEMS, table_rows
+from eval.table import SYSTEM_LABELS, SYSTEMS, table_rows
 
 COLORS = {"dossier": "#1f6feb", "bm25": "#8c959f", "dense": "#d29922", "llamaindex": "#8250df"}
 

@@ -20,19 +20,12 @@ from typing import Any, TextIO
 from eval import metrics as m
 from eval.dataset import DEFAULT_QUESTIONS, load_gold_maps, load_questions
 from eval.plumbing import PlumbingResult, run_plumbing
+from eval.report_html import render
+from eval.table import BASELINE_TOP, EXTRA_LABELS, GENERATED, K, SYSTEM_LABELS, SYSTEMS, fmt_value, format_table
 from index.errors import UserInputError
 
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
 REPO_REPORTS = Path(__file__).resolve().parent.parent / "data" / "reports"
-K = 10
-BASELINE_TOP = 3
-
-SYSTEMS = ("dossier", "bm25", "dense", "llamaindex")
-GENERATED = "generated"     # with --llm-url: the generated answers, an extra column beside Dossier's
-SYSTEM_LABELS = {"dossier": "Dossier", "bm25": "BM25", "dense": "dense", "llamaindex": "llama-index default",
-                 GENERATED: "Dossier + LLM"}
-EXTRA_LABELS = {"parse_accuracy": "parse accuracy (markers)", "plumbing_failures": "plumbing failures (checks)"}
-
 
 def run_eval(
     settings: Any,
@@ -82,22 +75,20 @@ def run_eval(
         _write(Path(json_out), json.dumps(result, indent=2, ensure_ascii=False, default=str))
         print(f"wrote {json_out}", file=out)
     if report:
-        from eval.report_html import render
-
         _write(Path(report), render(result))
         print(f"wrote {report}", file=out)
     targets = [t for t in result["thresholds"] if not t.get("gate", True)]
     if targets:
         print("product targets (the answers issue; reported, not gating):", file=out)
         for t in targets:
-            print(f"  {'met    ' if t['ok'] else 'NOT MET'}  {t['label']}: {_fmt_value(t['key'], t['value'])} "
+            print(f"  {'met    ' if t['ok'] else 'NOT MET'}  {t['label']}: {fmt_value(t['key'], t['value'])} "
                   f"(n={t['n']}), target {t['op']} {t['threshold']:g}", file=out)
     if check:
         failed = [t for t in result["thresholds"] if not t["ok"] and t.get("gate", True)]
         if failed:
             print(f"eval check failed: {len(failed)} threshold(s) missed", file=out)
             for t in failed:
-                print(f"  {t['label']}: {_fmt_value(t['key'], t['value'])} (n={t['n']}), "
+                print(f"  {t['label']}: {fmt_value(t['key'], t['value'])} (n={t['n']}), "
                       f"needs {t['op']} {t['threshold']:g}", file=out)
             return 1
         print(f"eval check passed: {sum(1 for t in result['thresholds'] if t.get('gate', True))} thresholds met",
@@ -173,11 +164,10 @@ def evaluate(
 ) -> dict[str, Any]:
     """Every figure of one run, with per-question results (the --json document)."""
     started = time.perf_counter()
-    generation = None
-    if llm is not None:
-        from index.generate import Generation
+    from index.answerer import Answerer
 
-        generation = Generation(engine, llm)
+    extractive = Answerer(engine)                  # the answer path every edge uses
+    generation = Answerer(engine, llm) if llm is not None else None
     files = report_files(engine, gold_maps, reports_dir)
     llama = None
     if baselines and files:
@@ -193,7 +183,7 @@ def evaluate(
         if i == 1 or i % 10 == 0 or i == len(questions):
             _say(progress, f"eval: question {i}/{len(questions)}")
         t0 = time.perf_counter()
-        answer = engine.ask(q["question"])
+        answer = extractive.answer(q["question"])
         t1 = time.perf_counter()
         ranked = {"dossier": engine.search(q["question"], k=K)["results"]}
         t2 = time.perf_counter()
@@ -319,52 +309,6 @@ def parse_accuracy(engine: Any, gold_maps: Mapping[str, Mapping[str, Any]]) -> d
         per_report[key] = {"report_id": by_key.get(key), **o.to_dict()}
     score = m.aggregate(outcomes, "ratio")
     return {**score.to_dict(), "reports": per_report}
-
-
-# ---------------------------------------------------------------------------- the table
-
-
-def _fmt_value(key: str, value: Any) -> str:
-    if value is None:
-        return "—"
-    if key in ("reading_cost",):
-        return f"{value:.0f}"
-    if key in ("invented_sources", "plumbing_failures"):
-        return f"{value:.0f}"
-    return f"{value:.3f}"
-
-
-def table_rows(result: Mapping[str, Any], systems: Sequence[str] = SYSTEMS) -> list[list[str]]:
-    """[metric, Dossier, BM25, dense, llama-index default, n] rows of the summary."""
-    rows = []
-    dashes = ["—"] * (len(systems) - 1)
-    for spec in m.METRICS:
-        cells = [spec.label]
-        for system in systems:
-            fig = result["metrics"].get(system, {}).get(spec.key)
-            cells.append(_fmt_value(spec.key, fig["value"]) if fig else "—")
-        fig = result["metrics"]["dossier"].get(spec.key)
-        cells.append(str(fig["n"]) if fig else "0")
-        rows.append(cells)
-    pa = result["parse_accuracy"]
-    rows.append([EXTRA_LABELS["parse_accuracy"], _fmt_value("parse_accuracy", pa["value"]), *dashes,
-                 f"{pa['n']} reports, {pa.get('items', 0)} markers"])
-    pl = result["plumbing"]
-    rows.append([EXTRA_LABELS["plumbing_failures"], str(pl["failed"]), *dashes,
-                 f"{pl['checks']} checks" + (f", {pl['skipped']} skipped" if pl["skipped"] else "")])
-    return rows
-
-
-def format_table(result: Mapping[str, Any]) -> str:
-    systems = (*SYSTEMS, GENERATED) if GENERATED in result["metrics"] else SYSTEMS
-    header = ["metric", *(SYSTEM_LABELS[s] for s in systems), "n"]
-    rows = [header, *table_rows(result, systems)]
-    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
-    lines = [" | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
-    lines.insert(1, "-+-".join("-" * w for w in widths))
-    note = (f"{result['n_questions']} questions ({result['n_answerable']} answerable); baselines scored on their "
-            f"top {K}, reading cost of their top {BASELINE_TOP}; {result['seconds']} s")
-    return "\n".join([*lines, note])
 
 
 # ---------------------------------------------------------------------------- generated answers
