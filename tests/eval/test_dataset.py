@@ -19,8 +19,9 @@ from index.errors import UserInputError
 
 REPORTS = Path(__file__).resolve().parents[2] / "data" / "reports"
 KINDS = ("date", "number", "note", "multi", "name")
-# the note lines of the chapter's unnumbered endnotes carry no marker of their own
+# a note line starts with its marker (the chapter's unnumbered endnotes have none)
 _NOTE_START = re.compile(r"^\s*(?:[-*]\s*)?(" + MARKER.pattern + ")")
+_SUP = str.maketrans("\u2070\u00b9\u00b2\u00b3\u2074\u2075\u2076\u2077\u2078\u2079", "0123456789")
 
 
 @pytest.fixture(scope="module")
@@ -60,7 +61,8 @@ def marked_sentences(gold_maps, tmp_path_factory):
 
 
 def test_every_line_states_its_category_and_split():
-    rows = [json.loads(line) for line in Path(DEFAULT_QUESTIONS).read_text(encoding="utf-8").splitlines() if line.strip()]
+    text = Path(DEFAULT_QUESTIONS).read_text(encoding="utf-8")
+    rows = [json.loads(line) for line in text.splitlines() if line.strip()]
     assert [r["id"] for r in rows] == [f"q{i:03d}" for i in range(1, len(rows) + 1)]
     for r in rows:
         assert r.get("split") in SPLITS, r["id"]
@@ -141,6 +143,15 @@ def _note_lines(texts: list[tuple[str, str]], frag: str) -> list[str]:
     return [line for _, text in texts for line in text.split("\n") if frag in normalize(line)]
 
 
+def _is_note_of(line: str, marker: str, gold_note: dict) -> bool:
+    """True when `line` is the note of `marker`: it starts with that marker, or (the chapter's
+    unnumbered endnotes) it holds the gold map's text for it."""
+    start = _NOTE_START.match(line)
+    if start:
+        return re.sub(r"\D", "", start.group(1).translate(_SUP)) == marker
+    return bool(gold_note.get("text_contains")) and gold_note["text_contains"] in line
+
+
 def test_every_evidence_marker_matches_the_gold_footnote_map(questions, gold_maps, report_texts, marked_sentences):
     wrong = []
     for q in questions:
@@ -153,11 +164,7 @@ def test_every_evidence_marker_matches_the_gold_footnote_map(questions, gold_map
             if ev["in_note"]:
                 # a note's prose: the note line holding it is that marker's note
                 (m,) = ev["markers"]
-                lines = _note_lines(report_texts[ev["report"]], frag)
-                start = [_NOTE_START.match(line) for line in lines]
-                own = [line for line, s in zip(lines, start)
-                       if (s and re.sub(r"\D", "", s.group(1).translate(str.maketrans("¹²³⁴⁵⁶⁷⁸⁹⁰", "1234567890"))) == m)
-                       or (not s and gm[m].get("text_contains") and gm[m]["text_contains"] in line)]
+                own = [line for line in _note_lines(report_texts[ev["report"]], frag) if _is_note_of(line, m, gm[m])]
                 if gm[m]["status"] != "resolved" or not own:
                     wrong.append((q["id"], ev["text"], f"not in the note of [{m}]"))
                 continue
