@@ -13,6 +13,16 @@ DEFAULT_QUESTIONS = GOLD_DIR / "questions.jsonl"
 FOOTNOTES_DIR = GOLD_DIR / "footnotes"
 
 _KINDS = {"date", "number", "note", "multi", "name"}
+SPLITS = ("tune", "test")
+# Why a question cannot be answered: the four near-miss kinds (it names something the reports
+# mention but asks what they do not hold) and the plain off-corpus question.
+UNANSWERABLE_CATEGORIES = ("attribute_absent", "relation_absent", "time_outside", "type_absent", "not_in_reports")
+NEAR_MISS_CATEGORIES = UNANSWERABLE_CATEGORIES[:4]
+# How an answerable question was written: the first 85, worded away from the evidence, or two-part
+# with one part answered.
+ANSWERABLE_CATEGORIES = ("original", "reworded", "partial")
+CATEGORIES = ANSWERABLE_CATEGORIES + UNANSWERABLE_CATEGORIES
+DEFAULT_SPLIT = "test"
 
 
 def json_lines(path: Path, what: str) -> Iterator[tuple[int, Any]]:
@@ -32,12 +42,17 @@ def json_lines(path: Path, what: str) -> Iterator[tuple[int, Any]]:
             raise UserInputError(f"{path}:{no}: not JSON ({e.msg})") from None
 
 
-def load_questions(path: Path) -> list[dict[str, Any]]:
-    """The questions of a JSON-lines file, checked for the fields the metrics read.
+def load_questions(path: Path, split: str | None = None) -> list[dict[str, Any]]:
+    """The questions of a JSON-lines file, checked for the fields the metrics read; with `split`
+    ("tune" or "test") only that split's questions, with None all of them.
 
-    Raises UserInputError naming the file and line for anything unusable."""
+    A question without `split` is a test question; one without `category` gets "original" if
+    answerable, else "not_in_reports" (eval/gold/README.md). Raises UserInputError naming the
+    file and line for anything unusable."""
+    if split is not None and split not in SPLITS:
+        raise UserInputError(f"unknown split {split!r}: use one of {', '.join(SPLITS)}")
     path = Path(path)
-    questions, seen = [], set()
+    questions, seen, lines = [], set(), {}
     for no, q in json_lines(path, "questions"):
         problem = _question_problem(q)
         if problem:
@@ -45,13 +60,25 @@ def load_questions(path: Path) -> list[dict[str, Any]]:
         if q["id"] in seen:
             raise UserInputError(f"{path}:{no}: duplicate id {q['id']!r}")
         seen.add(q["id"])
+        lines[q["id"]] = no
         q.setdefault("kinds", [])
         q.setdefault("evidence", [])
         q.setdefault("key_facts", [])
+        q.setdefault("split", DEFAULT_SPLIT)
+        q.setdefault("category", "original" if q["answerable"] else "not_in_reports")
         questions.append(q)
     if not questions:
         raise UserInputError(f"{path}: no questions")
-    return questions
+    for q in questions:
+        if "twin" in q and q["twin"] not in seen:
+            raise UserInputError(f"{path}:{lines[q['id']]}: {q['id']}: 'twin' {q['twin']!r} is not a question id")
+    return [q for q in questions if split is None or q["split"] == split]
+
+
+def categories(questions: list[dict[str, Any]]) -> list[str]:
+    """The categories the questions use, in the fixed order of CATEGORIES."""
+    used = {q.get("category") for q in questions}
+    return [c for c in CATEGORIES if c in used]
 
 
 def _question_problem(q: Any) -> str | None:
@@ -74,6 +101,18 @@ def _question_problem(q: Any) -> str | None:
     unknown = set(q.get("kinds") or []) - _KINDS
     if unknown:
         return f"{q['id']}: unknown kinds {sorted(unknown)}"
+    if "split" in q and q["split"] not in SPLITS:
+        return f"{q['id']}: 'split' must be one of {', '.join(SPLITS)}, not {q['split']!r}"
+    if "category" in q:
+        allowed = ANSWERABLE_CATEGORIES if q["answerable"] else UNANSWERABLE_CATEGORIES
+        if q["category"] not in allowed:
+            what = "an answerable" if q["answerable"] else "an unanswerable"
+            return f"{q['id']}: 'category' of {what} question must be one of {', '.join(allowed)}, not {q['category']!r}"
+    if "unanswered_part" in q and (not isinstance(q["unanswered_part"], str) or not q["unanswered_part"].strip()
+                                   or not q["answerable"]):
+        return f"{q['id']}: 'unanswered_part' must be a non-empty string on an answerable question"
+    if "twin" in q and (not isinstance(q["twin"], str) or q["twin"] == q["id"]):
+        return f"{q['id']}: 'twin' must be the id of another question"
     return None
 
 
