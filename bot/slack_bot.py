@@ -87,28 +87,13 @@ class SlackBot:
         if not turn.is_dm:
             self.threads.add(turn.channel, turn.reply_ts)  # before posting: a quick follow-up must find it
         with self.hourglass.over(turn.channel, turn.ts):
-            if self.answerer.mode == "generated":
-                self._stream_answer(turn, bot_user)
-            else:
-                self._post_answer(turn, bot_user)
+            self._answer(turn, bot_user)
 
-    def _post_answer(self, turn: Turn, bot_user: str | None) -> None:
-        """An answer that arrives whole: posted once it is ready."""
-        try:
-            answer = self.answerer.answer(turn.question, context=self._context(turn, bot_user))
-            messages = self._messages(answer, surface=turn.surface, channel=turn.channel, user=turn.user)
-        except Exception as error:  # whatever one question does, the bot keeps serving
-            self.sender.notice(turn.channel, turn.reply_ts, error_reply(error, channel=turn.channel))
-            return
-        try:
-            self.sender.post_messages(turn.channel, turn.reply_ts, messages)
-        except PostFailed as failed:
-            if failed.code in REJECTED:
-                self.sender.notice(turn.channel, turn.reply_ts, APOLOGY)
-
-    def _stream_answer(self, turn: Turn, bot_user: str | None) -> None:
-        """An answer written as we watch: posted when the language model is asked, updated with
-        each verified sentence, then replaced with the final answer (verified or extractive)."""
+    def _answer(self, turn: Turn, bot_user: str | None) -> None:
+        """Answer in the turn's thread. A generated answer streams: the answerer calls
+        stream.start when it asks the language model (a first message is posted) and
+        stream.show with each verified sentence; an extractive one arrives whole and
+        stream.finish posts it. Either way, finish leaves the final answer (or one notice)."""
         stream = Stream(self.sender, self.pace, turn.channel, turn.reply_ts, model=self.answerer.model or "")
         try:
             answer = self.answerer.answer(turn.question, context=self._context(turn, bot_user),

@@ -1,5 +1,6 @@
-"""A generated answer as it is written: post a first message, update it with each verified
-sentence at a pace Slack allows, then replace it with the final answer.
+"""An answer as it is written: post a first message when the language model is asked, update
+it with each verified sentence at a pace Slack allows, then replace it with the final answer.
+An answer that arrives whole (extractive) never starts the stream: finish just posts it.
 
     pace = Pace(client, every=1.0)                        # one per bot: chat.update is Tier 3 (~50/min)
     stream = Stream(sender, pace, channel, thread_ts, model="…")
@@ -87,8 +88,8 @@ class Stream:
         self._sending.start()
 
     def finish(self, messages: list[Message]) -> None:
-        """The first message becomes the answer; any further parts are posted after it.
-        Raises PostFailed when a further part cannot be posted."""
+        """The first message becomes the answer; any further parts are posted after it (all of
+        them, when the stream never started). Raises PostFailed when one cannot be posted."""
         if self._sending is not None:
             self._sending.join(timeout=FINAL_WAIT)  # a late progress update must not overwrite the answer
         rest = messages
