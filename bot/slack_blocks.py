@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping, TypedDict
 from urllib.parse import urlsplit
 
 from bot.answer_mode import mode_line
+from bot.page_label import page_label
 from bot.report_title import report_title
 from bot.slack_text import clip, code, date_label, escape, mention, pack_lines
 
@@ -141,7 +142,9 @@ def _citation_blocks(citation: Mapping[str, Any], *, closest: bool) -> list[dict
     label = f"Closest passage {n}" if closest else f"[{n}]"
     title = escape(report_title(report))
     byline = " · ".join(
-        part for part in (date_label(report.get("date")), _authors(report.get("authors"))) if part
+        part
+        for part in (date_label(report.get("date")), page_label(citation.get("pages")), _authors(report.get("authors")))
+        if part
     )
     heading = f"*{label}* {_bold(title)}\n{byline}" if byline else f"*{label}* {_bold(title)}"
     quote = [

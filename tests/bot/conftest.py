@@ -10,7 +10,9 @@ from typing import Any, Iterator
 
 import pytest
 
-from bot.slack_app import build_app, build_client
+from bot.slack_client import build_client
+from bot.slack_wiring import build_app
+from index.answerer import Answerer
 from tests.bot.fake_slack import BOT_TOKEN, FakeSlack
 from tests.bot.slack_harness import SIGNING_SECRET, RunningBot
 
@@ -34,10 +36,11 @@ def make_bot(fake_slack: FakeSlack, tmp_path_factory: pytest.TempPathFactory) ->
     """Start a bot: make_bot(dossier, hourglass_after=…, home=…, llm=…) -> RunningBot (closed at the end)."""
     running: list[RunningBot] = []
 
-    def make(dossier: Any, *, hourglass_after: float = 1.0, home: Path | None = None, **options: Any) -> RunningBot:
+    def make(dossier: Any, *, hourglass_after: float = 1.0, home: Path | None = None, llm: Any = None,
+             **options: Any) -> RunningBot:
         home = home or tmp_path_factory.mktemp("bot-home")
         client = build_client(BOT_TOKEN, base_url=fake_slack.api_url)
-        app = build_app(client=client, dossier=dossier, home=home, signing_secret=SIGNING_SECRET,
+        app = build_app(client=client, answerer=Answerer(dossier, llm), home=home, signing_secret=SIGNING_SECRET,
                         hourglass_after=hourglass_after, **options)
         bot = RunningBot(app, home, fake_slack)
         running.append(bot)

@@ -18,7 +18,7 @@ from urllib.parse import urlencode
 from slack_bolt import App
 from slack_sdk.signature import SignatureVerifier
 
-from bot.slack_app import EVENTS_PATH, http_server
+from bot.slack_server import EVENTS_PATH, http_server
 from tests.bot.fake_slack import BOT_USER, TEAM_ID, FakeSlack
 
 SIGNING_SECRET = "8f2e1c0d-fake-signing-secret-4b7a"

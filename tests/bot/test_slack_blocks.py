@@ -93,6 +93,23 @@ def test_a_report_without_a_title_is_named_by_its_file():
     assert "Untitled report (004_aedf980035b4fcf6.txt)" in text and "/data/reports" not in text
 
 
+def byline(cited: dict) -> str:
+    """The line under a citation's title: date, pages, authors."""
+    text = all_text(answer_messages(answer(citations=[cited])))
+    return next(line for line in text.splitlines() if line.startswith("19 Sep 2020"))
+
+
+@pytest.mark.parametrize("pages, shown", [([12], "p. 12"), ([13, 12], "pp. 12-13"), ([3, 4, 5, 9], "pp. 3-5, 9")])
+def test_a_pdf_citation_shows_its_pages_next_to_the_title_and_date(pages, shown):
+    assert byline(dict(citation(1), pages=pages)) == f"19 Sep 2020 · {shown} · By George Barros"
+
+
+@pytest.mark.parametrize("pages", ["absent", []])
+def test_a_text_report_citation_shows_no_pages(pages):
+    cited = citation(1) if pages == "absent" else dict(citation(1), pages=pages)
+    assert byline(cited) == "19 Sep 2020 · By George Barros"
+
+
 def test_defanged_urls_stay_defanged_and_are_never_links():
     text = all_text(answer_messages(answer()))
     assert "`https://www.fontanka(.)ru/2014/08/26/030/`" in text

@@ -28,8 +28,13 @@ def manifest() -> dict:
     return yaml.safe_load((BOT / "manifest.yaml").read_text())
 
 
+def slack_source() -> str:
+    """Every Slack module of the bot, where the Web API calls and the listeners are."""
+    return "\n".join(path.read_text() for path in sorted(BOT.glob("slack_*.py")))
+
+
 def methods_called() -> set[str]:
-    source = (BOT / "slack_app.py").read_text()
+    source = slack_source()
     return set(re.findall(r"client\.(\w+)\(", source)) | set(re.findall(r'_react\("(\w+)"', source))
 
 
@@ -48,7 +53,7 @@ def test_every_method_the_bot_calls_has_its_scope():
 
 
 def test_every_event_the_app_listens_to_is_subscribed():
-    source = (BOT / "slack_app.py").read_text()
+    source = slack_source()
     listened = set(re.findall(r'app\.event\("(\w+)"\)', source))
     assert listened == set(EVENTS)
     subscribed = set(manifest()["settings"]["event_subscriptions"]["bot_events"])

@@ -15,7 +15,9 @@ from types import SimpleNamespace
 
 import pytest
 
-from bot.slack_app import EVENTS_PATH, serve
+from bot.slack_server import EVENTS_PATH
+from bot.slack_settings import SlackSettings
+from bot.slack_start import serve
 from tests.bot.fake_slack import APP_TOKEN, BOT_TOKEN
 from tests.bot.slack_harness import SIGNING_SECRET, SlackSender
 
@@ -40,7 +42,7 @@ def slack_env(monkeypatch):
 def test_missing_configuration_is_one_clear_line_and_exit_2(slack_env, tmp_path, caplog, env, http, says):
     for name, value in env.items():
         slack_env.setenv(name, value)
-    assert serve(SimpleNamespace(home=tmp_path), http=http, port=0) == 2
+    assert serve(SimpleNamespace(home=tmp_path), SlackSettings.from_env(os.environ), http=http, port=0) == 2
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and says in errors[0]
 
@@ -51,7 +53,7 @@ def test_a_rejected_token_names_the_fix_and_never_prints_the_token(slack_env, sl
     slack_env.setenv("SLACK_BOT_TOKEN", BOT_TOKEN)
     slack_env.setenv("SLACK_APP_TOKEN", APP_TOKEN)
     slack_env.setenv("SLACK_API_URL", slack.api_url.rstrip("/"))  # with or without the slash
-    assert serve(SimpleNamespace(home=tmp_path), http=False, port=0) == 2
+    assert serve(SimpleNamespace(home=tmp_path), SlackSettings.from_env(os.environ), http=False, port=0) == 2
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1
     assert "invalid_auth" in errors[0] and "SLACK_BOT_TOKEN" in errors[0]
@@ -67,7 +69,7 @@ def test_a_busy_port_is_one_clear_line_and_exit_2(slack_env, slack, sample_setti
         busy.bind(("127.0.0.1", 0))
         busy.listen()
         port = busy.getsockname()[1]
-        assert serve(sample_settings, http=True, port=port, host="127.0.0.1") == 2
+        assert serve(sample_settings, SlackSettings.from_env(os.environ), http=True, port=port, host="127.0.0.1") == 2
     errors = [r.getMessage() for r in caplog.records if r.levelno >= logging.ERROR]
     assert len(errors) == 1 and f"cannot listen on 127.0.0.1:{port}" in errors[0], errors
 
@@ -83,8 +85,10 @@ def test_serve_http_in_a_real_process_answers_a_signed_event_and_stops_on_sigter
     env = dict(os.environ, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
                SLACK_API_URL=slack.api_url, DOSSIER_HOME=str(sample_settings.home), PYTHONUNBUFFERED="1")
     env.pop("SLACK_APP_TOKEN", None)
-    code = ("import sys; from index.config import Settings; from bot.slack_app import serve; "
-            f"sys.exit(serve(Settings.from_env(), http=True, port={port}, host='127.0.0.1'))")
+    code = ("import os, sys; from index.config import Settings; from bot.slack_settings import SlackSettings; "
+            "from bot.slack_start import serve; "
+            f"sys.exit(serve(Settings.from_env(), SlackSettings.from_env(os.environ), http=True, port={port}, "
+            "host='127.0.0.1'))")
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:

@@ -11,7 +11,9 @@ import time
 from slack_bolt.adapter.socket_mode import SocketModeHandler
 from websockets.sync.server import serve as ws_serve
 
-from bot.slack_app import build_app, build_client
+from bot.slack_client import build_client
+from bot.slack_wiring import build_app
+from index.answerer import Answerer
 from tests.bot.slack_harness import USER, new_ts, shown_text
 from tests.bot.fake_slack import APP_TOKEN, BOT_TOKEN, BOT_USER, TEAM_ID
 
@@ -52,7 +54,8 @@ def test_socket_mode_acks_the_envelope_and_posts_the_answer(slack, dossier, tmp_
         port = server.socket.getsockname()[1]
         threading.Thread(target=server.serve_forever, daemon=True).start()
         slack.ws_url = f"ws://127.0.0.1:{port}/link/?ticket=fake-ticket&app_id=A0FAKE"
-        app = build_app(client=build_client(BOT_TOKEN, base_url=slack.api_url), dossier=dossier, home=tmp_path)
+        app = build_app(client=build_client(BOT_TOKEN, base_url=slack.api_url), answerer=Answerer(dossier),
+                        home=tmp_path)
         handler = SocketModeHandler(app, app_token=APP_TOKEN)
         handler.connect()
         try:
