@@ -245,10 +245,13 @@ def cmd_run(args, settings) -> int:
 
         LLM.check_settings(settings)
     ensure_samples(settings)
-    if os.environ.get("SLACK_BOT_TOKEN") and (os.environ.get("SLACK_APP_TOKEN") or os.environ.get("SLACK_SIGNING_SECRET")):
-        from bot.slack_app import serve
+    from bot.slack_settings import SlackSettings
 
-        return serve(settings, http=not os.environ.get("SLACK_APP_TOKEN"), port=int(os.environ.get("PORT", "3000")))
+    slack = SlackSettings.from_env(os.environ)
+    if slack.connects:
+        from bot.slack_start import serve
+
+        return serve(settings, slack, http=not slack.socket_mode, port=int(os.environ.get("PORT", "3000")))
     return prompt(settings)
 
 
@@ -277,9 +280,10 @@ def prompt(settings) -> int:
 
 
 def cmd_slack(args, settings) -> int:
-    from bot.slack_app import serve
+    from bot.slack_settings import SlackSettings
+    from bot.slack_start import serve
 
-    return serve(settings, http=args.http, port=args.port, host=args.host)
+    return serve(settings, SlackSettings.from_env(os.environ), http=args.http, port=args.port, host=args.host)
 
 
 def cmd_feedback(args, settings) -> int:

@@ -5,6 +5,7 @@ import shutil
 import textwrap
 
 from bot.answer_mode import mode_line
+from bot.page_label import page_label
 from bot.report_title import report_title
 
 
@@ -57,7 +58,8 @@ def footnote_line(f: dict) -> str:
 def format_citation(c: dict, width: int, label: str) -> list[str]:
     r = c.get("report", {})
     title = report_title(r)
-    lines = [f"{label} {title}" + (f" ({r['date']})" if r.get("date") else "")]
+    pages = page_label(c.get("pages"))
+    lines = [f"{label} {title}" + (f" ({r['date']})" if r.get("date") else "") + (f", {pages}" if pages else "")]
     kind = " (from a footnote)" if c.get("kind") == "note" else ""
     lines.append(_wrap(f"\u201c{c.get('text', '')}\u201d{kind}", "    ", width))
     if c.get("footnotes"):

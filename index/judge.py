@@ -1,0 +1,217 @@
+"""Does a sentence answer the question? The checks behind an honest "the reports don't say".
+
+A sentence (read with its passage and its report's date) answers a question only if
+
+1. it holds something of the expected answer type (a count for "how many", a year for "in
+   what year", a sum of money, a percentage, a distance or size, a date, a reason, ...);
+2. it states the question's focus, the attribute or relation asked ("area", "founded",
+   "commands"): the word, an inflection, or a close paraphrase (word vectors of the embedding
+   model, see `Focus`);
+3. it names the question's entities, in the sentence or its passage, not merely somewhere in
+   the corpus;
+4. it matches the question's time scope ("in March 2021", "in 2016", "on September 17"): the
+   sentence's own dates, or its report's date.
+
+Sentence tags (`tags_of`: the types and dates a sentence holds) are pure functions of its text,
+cached per sentence. The thresholds are chosen on the tune split of the gold questions only
+(eval/gold/questions.jsonl, "split": "tune"); see README, Quality.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+from index.question import Question
+from index.text import words
+from index.text.dates import ANY_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
+
+FOCUS_SHARE = 0.5          # IDF-weighted share of the focus a sentence or its passage must state
+PARAPHRASE = 0.45          # word-vector cosine that counts as a close paraphrase of a focus word
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTH_WORD = re.compile(rf"\b({ANY_MONTH})\b\.?")
+_COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|twenty|"
+                          r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|several|"
+                          r"multiple|numerous|few)\b", re.I)
+_CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
+_MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:dollars|rubles|roubles|euros|"
+                    r"USD|RUB|EUR)\b|\b(?:budget|funding|loan|credit|cost|price|worth|paid|pay|spend|spent)\b[^.]{0,40}\d",
+                    re.I)
+_PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quarter|majority|minority) of\b", re.I)
+_MEASURE = re.compile(r"\d[\d,.]*\s?(?:-\s?)?(?:km|kilometers?|kilometres?|miles?|meters?|metres?|square|sq|hectares?|"
+                      r"km2|tons?|tonnes?|feet|foot|inches)\b", re.I)
+_REASON = re.compile(r"\b(?:because|due to|in order to|so that|aims? to|aimed at|intend(?:s|ed)? to|seeks? to|sought to|"
+                     r"in response to|as part of|to (?:deter|prevent|counter|prepare|support|signal|pressure|secure|"
+                     r"protect|defend|strengthen|deepen|increase|expand|integrate|justify|build)|likely (?:to|in order)|"
+                     r"reason|purpose|goal|objective|motivat\w*|driven by|result of|following|amid|after)\b", re.I)
+_TITLE = re.compile(r"\b(?:President|Prime Minister|Minister|General|Gen\.|Lt\.|Colonel|Col\.|Commander|Chief|"
+                    r"spokesman|spokeswoman|spokesperson|Secretary|Ambassador|leader|head|director|chairman|"
+                    r"Defense Minister|Admiral|Adm\.|Major|Maj\.)\b")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z’'-]+(?:\s+(?:[A-Z][a-zA-Z’'-]+|of|the|al-|bin))*")
+
+@dataclass(frozen=True)
+class Tags:
+    """What one sentence holds: answer types and the dates it names."""
+
+    types: frozenset[str]
+    years: frozenset[int]
+    months: frozenset[int]
+    days: frozenset[tuple[int, int]]
+
+
+@lru_cache(maxsize=65536)
+def tags_of(sentence: str) -> Tags:
+    types = set()
+    years = {int(y) for y in _YEAR.findall(sentence)}
+    months = {_month_of(m.group(1)) for m in _MONTH_WORD.finditer(sentence)}
+    from index.text.dates import month_days
+
+    days = set(month_days(sentence))
+    days |= {(_month_of(m), int(d)) for d, m in re.findall(r"\b(\d{1,2})\s+(" + ANY_MONTH + r")\b", sentence)
+             if 1 <= int(d) <= 31}
+    if years or months or days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence):
+        types.add("date")
+    if years:
+        types.add("year")
+    if _has_count(sentence):
+        types.add("count")
+    if _MONEY.search(sentence):
+        types.add("money")
+    if _PERCENT.search(sentence):
+        types.add("percent")
+    if _MEASURE.search(sentence):
+        types.add("measure")
+    if _REASON.search(sentence):
+        types.add("reason")
+    if _TITLE.search(sentence) or _NAME.search(sentence):
+        types.update(("person", "place"))
+    return Tags(frozenset(types), frozenset(years), frozenset(months), frozenset(days))
+
+
+def _month_of(name: str) -> int:
+    return MONTHS.index(MONTH_ABBREVIATIONS[name.lower().rstrip(".")[:3]]) + 1
+
+
+def _has_count(text: str) -> bool:
+    for m in _CARDINAL.finditer(text):
+        num = m.group(1).rstrip(".,")
+        if not num or re.fullmatch(r"(1[89]|20)\d\d", num):
+            continue
+        before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 12]
+        if re.search(rf"({ANY_MONTH})\.?\s*$", before) or re.match(rf"\s*({ANY_MONTH})\b", after):
+            continue
+        return True
+    return bool(_COUNT_WORDS.search(text))
+
+
+class WordVectors:
+    """Static word vectors: the mean of a word's word-piece input embeddings in the embedding
+    model (no forward pass, so free at query time). Close paraphrases score well above
+    unrelated words ("founded"/"established" 0.55, "killed"/"died" 0.58, "area"/"tanks" -0.03)."""
+
+    def __init__(self, tokenizer, matrix):
+        self._tok = tokenizer
+        self._matrix = matrix
+        self._cache: dict[str, object] = {}
+
+    def vector(self, word: str):
+        v = self._cache.get(word)
+        if v is None:
+            import numpy as np
+
+            ids = self._tok.encode(word, add_special_tokens=False).ids
+            v = self._matrix[ids].mean(0) if ids else np.zeros(self._matrix.shape[1], dtype=np.float32)
+            n = float(np.linalg.norm(v))
+            v = v / n if n else v
+            self._cache[word] = v
+        return v
+
+    def closest(self, word: str, candidates: Iterable[str]) -> float:
+        cands = [c for c in candidates if c]
+        if not cands:
+            return 0.0
+        import numpy as np
+
+        q = self.vector(word)
+        return float(max(np.dot(q, self.vector(c)) for c in cands))
+
+
+_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*|\d[\d,.]*\w*")
+
+
+def _words(text: str) -> list[str]:
+    return [w.strip("’'-").lower() for w in _WORD.findall(text)]
+
+
+def _mentions(words_: set[str], entity: str) -> bool:
+    """The text names the entity: the same word, or one sharing its first five letters
+    ("Belarusian" for "Belarus")."""
+    e = entity.strip("’'-").lower()
+    if e.endswith(("’s", "'s")):
+        e = e[:-2]
+    if e in words_:
+        return True
+    if len(e) < 5 or e[0].isdigit():
+        return False
+    return any(w.startswith(e[:5]) for w in words_)
+
+
+def in_time(question: Question, sentence: str, report_date: str) -> bool:
+    """The sentence's own dates, or its report's date, fall in the question's time scope."""
+    t = question.time
+    if not t:
+        return True
+    tags = tags_of(sentence)
+    ry = int(report_date[:4]) if report_date[:4].isdigit() else None
+    rm = int(report_date[5:7]) if report_date[5:7].isdigit() else None
+    rd = int(report_date[8:10]) if report_date[8:10].isdigit() else None
+    for y, m in t.year_months:
+        if not ((y in tags.years and m in tags.months) or (ry == y and rm == m)
+                or (m in tags.months and not tags.years and ry == y)):
+            return False
+    for y in t.years:
+        if y not in tags.years and ry != y:
+            return False
+    for m, d in t.days:
+        if (m, d) not in tags.days and (rm, rd) != (m, d):
+            return False
+    for m in t.months:
+        if m not in tags.months and rm != m:
+            return False
+    return True
+
+
+def focus_share(question: Question, sentence: str, passage: str, lex=None,
+                vectors: WordVectors | None = None) -> float:
+    """IDF-weighted share of the focus terms stated in the sentence or its passage (a term
+    counts when a word there has its stem, or, with `vectors`, is a close paraphrase of it)."""
+    if not question.focus:
+        return 1.0
+    present = set(words.terms(sentence)) | set(words.terms(passage))
+    plain = set(_words(sentence)) if vectors is not None else set()
+    total = got = 0.0
+    for term, word in zip(question.focus, question.focus_words):
+        w = lex.idf(term) if lex is not None else 1.0
+        total += w
+        if term in present or (vectors is not None and vectors.closest(word, plain) >= PARAPHRASE):
+            got += w
+    return got / total if total else 1.0
+
+
+def misfits(question: Question, sentence: str, passage: str, report_date: str, title: str = "", *,
+            lex=None, vectors: WordVectors | None = None) -> list[str]:
+    """Why the sentence does not answer the question ([] when it does): "type", "time",
+    "entity", "focus"."""
+    why = []
+    if question.answer_type and question.answer_type not in tags_of(sentence).types:
+        why.append("type")
+    if not in_time(question, sentence, report_date):
+        why.append("time")
+    context = set(_words(sentence)) | set(_words(passage)) | set(_words(title))
+    if any(not _mentions(context, e) for e in question.entities):
+        why.append("entity")
+    if focus_share(question, sentence, passage, lex, vectors) < FOCUS_SHARE:
+        why.append("focus")
+    return why
