@@ -19,6 +19,7 @@ from bot.answer_mode import mode_line
 from bot.page_label import page_label
 from bot.report_title import report_title
 from bot.slack_text import clip, code, date_label, escape, mention, pack_lines
+from bot.unanswered import unanswered_line
 
 MAX_BLOCKS = 50
 SECTION_CHARS = 3_000
@@ -128,7 +129,10 @@ def _answer_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
         text = escape(str(sentence.get("text") or "").strip())
         sentences.append(f"{text} {marks}".strip())
     # One paragraph reads best; pack_lines only cuts it when it passes the section limit.
-    return [_section(chunk) for chunk in pack_lines([" ".join(sentences)], SECTION_CHARS)]
+    blocks = [_section(chunk) for chunk in pack_lines([" ".join(sentences)], SECTION_CHARS)]
+    if answer.get("unanswered"):
+        blocks.append(_context(clip(escape(unanswered_line(answer["unanswered"])), SECTION_CHARS)))
+    return blocks
 
 
 def _mode_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:

@@ -6,6 +6,7 @@ import textwrap
 
 from bot.answer_mode import mode_line
 from bot.page_label import page_label
+from bot.unanswered import unanswered_line
 from bot.report_title import report_title
 
 
@@ -88,6 +89,8 @@ def format_answer(result: dict, width: int | None = None) -> str:
     for s in result["answer"]:
         cites = "".join(f"[{n}]" for n in s["citations"])
         out.append(_wrap(f"{s['text']} {cites}", "", width))
+    if result.get("unanswered"):
+        out.append(_wrap(unanswered_line(result["unanswered"]), "", width))
     if line:
         out.append(_wrap(f"({line})", "", width))
     out.append("")

@@ -18,10 +18,11 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from eval import metrics as m
-from eval.dataset import DEFAULT_QUESTIONS, load_gold_maps, load_questions
+from eval.dataset import DEFAULT_QUESTIONS, DEFAULT_SPLIT, SPLITS, load_gold_maps, load_questions
 from eval.plumbing import PlumbingResult, run_plumbing
 from eval.report_html import render
-from eval.table import BASELINE_TOP, EXTRA_LABELS, GENERATED, K, SYSTEM_LABELS, SYSTEMS, fmt_value, format_table
+from eval.table import (BASELINE_TOP, EXTRA_LABELS, GENERATED, K, SYSTEM_LABELS, SYSTEMS, fmt_value, format_splits,
+                        format_table)
 from index.errors import UserInputError
 
 THRESHOLDS = Path(__file__).resolve().parent / "thresholds.toml"
@@ -69,6 +70,7 @@ def run_eval(
     result["thresholds"] = check_thresholds(result, limits)
 
     print(format_table(result), file=out)
+    print(format_splits(result), file=out)
     if result.get("llm"):
         print(format_llm(result["llm"]), file=out)
     if json_out:
@@ -214,7 +216,15 @@ def evaluate(
             "seconds": {"ask": round(t1 - t0, 3), "search": round(t2 - t1, 3)},
         })
 
-    metrics_out = {s: {k: sc.to_dict() for k, sc in m.summarize(rows).items()} for s, rows in per_system.items() if rows}
+    # rules and thresholds are chosen on the tune split; the headline figures are the test split's
+    split_of = [q.get("split", DEFAULT_SPLIT) for q in questions]
+
+    def figures(split: str) -> dict[str, dict[str, Any]]:
+        return {s: {k: sc.to_dict() for k, sc in m.summarize([r for r, sp in zip(rows, split_of) if sp == split]).items()}
+                for s, rows in per_system.items() if rows}
+
+    metrics_out = figures("test")
+    metrics_tune = figures("tune") if "tune" in split_of else {}
     parse = parse_accuracy(engine, gold_maps)
     plumbing_dir = _plumbing_dir(files, gold_maps)
     checks = PlumbingResult()
@@ -228,12 +238,15 @@ def evaluate(
     extra = {"llm": llm_figures(llm, generated)} if generation is not None else {}
     return {
         **extra,
-        "n_questions": len(questions),
-        "n_answerable": sum(1 for q in questions if q["answerable"]),
+        "n_questions": sum(1 for sp in split_of if sp == "test"),
+        "n_answerable": sum(1 for q, sp in zip(questions, split_of) if q["answerable"] and sp == "test"),
         "systems": [s for s in SYSTEMS if s in metrics_out],
         "system_labels": SYSTEM_LABELS,
         "metric_labels": {s.key: s.label for s in m.METRICS} | EXTRA_LABELS,
         "metrics": metrics_out,
+        "metrics_tune": metrics_tune,
+        "splits": {sp: split_of.count(sp) for sp in SPLITS if sp in split_of},
+        "by_category": by_category(questions, records),
         "parse_accuracy": parse,
         "plumbing": checks.to_dict(),
         "baseline": {"k": K, "reading_top": BASELINE_TOP, "report_files": [str(f) for f in files],
@@ -241,6 +254,22 @@ def evaluate(
         "questions": records,
         "seconds": round(time.perf_counter() - started, 1),
     }
+
+
+def by_category(questions: Sequence[Mapping[str, Any]], records: Sequence[Mapping[str, Any]]) -> dict[str, Any]:
+    """Per split and question category, how many Dossier declined: abstention recall for the
+    unanswerable kinds, false abstentions for the answerable ones."""
+    out: dict[str, dict[str, dict[str, Any]]] = {}
+    for q, r in zip(questions, records):
+        cat = q.get("category") or ("original" if q["answerable"] else "not_in_reports")
+        row = out.setdefault(q.get("split", DEFAULT_SPLIT), {}).setdefault(
+            cat, {"n": 0, "declined": 0, "answerable": bool(q["answerable"])})
+        row["n"] += 1
+        row["declined"] += bool(r["answer"].get("abstained"))
+    for rows in out.values():
+        for row in rows.values():
+            row["rate"] = round(row["declined"] / row["n"], 3)
+    return out
 
 
 def _say(stream: TextIO | None, text: str) -> None:

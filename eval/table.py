@@ -55,6 +55,40 @@ def format_table(result: Mapping[str, Any]) -> str:
     widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     lines = [" | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in rows]
     lines.insert(1, "-+-".join("-" * w for w in widths))
-    note = (f"{result['n_questions']} questions ({result['n_answerable']} answerable); baselines scored on their "
-            f"top {K}, reading cost of their top {BASELINE_TOP}; {result['seconds']} s")
+    tune = f", {result['splits']['tune']} more in the tune split" if result.get("splits", {}).get("tune") else ""
+    note = (f"test split: {result['n_questions']} questions ({result['n_answerable']} answerable){tune}; baselines "
+            f"scored on their top {K}, reading cost of their top {BASELINE_TOP}; {result['seconds']} s")
     return "\n".join([*lines, note])
+
+
+SPLIT_KEYS = ("hit_at_1", "hit_at_5", "key_fact_recall", "abstention_recall", "false_abstention_rate", "reading_cost",
+              "invented_sources")
+
+
+def format_splits(result: Mapping[str, Any]) -> str:
+    """Dossier on the test split (the figures that count) beside the tune split (where rules and
+    thresholds were chosen), and how often it declined, per question category."""
+    test, tune = result["metrics"].get("dossier", {}), (result.get("metrics_tune") or {}).get("dossier", {})
+    lines = []
+    if tune:
+        lines.append("Dossier, test split (reported) vs tune split (rules and thresholds chosen here):")
+        for key in SPLIT_KEYS:
+            a, b = test.get(key), tune.get(key)
+            if a or b:
+                label = m.SPECS[key].label
+                lines.append(f"  {label:30} test {fmt_value(key, a and a['value']):>7} (n={a['n'] if a else 0:3})"
+                             f"   tune {fmt_value(key, b and b['value']):>7} (n={b['n'] if b else 0:3})")
+    cats = result.get("by_category") or {}
+    if cats:
+        lines.append("declined, per question category (unanswerable: abstention recall; answerable: false abstentions):")
+        names = [c for c in ("original", "reworded", "partial", "attribute_absent", "relation_absent", "time_outside",
+                             "type_absent", "not_in_reports") if any(c in rows for rows in cats.values())]
+        for c in names:
+            cells = []
+            for split in ("test", "tune"):
+                row = cats.get(split, {}).get(c)
+                if row:
+                    cells.append(f"{split} {row['declined']:2}/{row['n']:<3} = {row['rate']:.2f}")
+            kind = "answerable" if any(cats[s].get(c, {}).get("answerable") for s in cats) else "unanswerable"
+            lines.append(f"  {c:18} {kind:12} " + "   ".join(cells))
+    return "\n".join(lines)

@@ -27,6 +27,16 @@ def check_question(question: str) -> str:
     return q
 
 
+def word_vectors(encoder: Any) -> Any:
+    """Static word vectors of the query encoder's model, when it runs the numpy pass."""
+    from index.judge import WordVectors
+
+    bert = getattr(encoder, "_np", None)
+    if bert is None:
+        return None
+    return WordVectors(bert.tok, bert.w["embeddings.word_embeddings.weight"])
+
+
 class Dossier:
     """An opened index. Follows `CURRENT`: after an ingest, the next question sees the new state."""
 
@@ -81,6 +91,7 @@ class Dossier:
         old, old_client = getattr(self, "snapshot", None), getattr(self, "_client", None)
         self.snapshot, self.collection, self.lex, self._client = snap, collection, lex, client
         self.retriever = Retriever(collection, self._encoder, lex, snap)
+        self._vectors = word_vectors(self._encoder)
         self._gen = snap.gen
         if old is not None:
             old.close()
@@ -109,12 +120,15 @@ class Dossier:
         with self._lock:
             self._refresh()
             hits = self.retriever.retrieve(asked, k=ASK_K, context=ctx)
-            decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx)
+            decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx, vectors=self._vectors)
             by_id = {h.id: h for h in hits}
             citations = [dict(self._passage(by_id[pid]), n=n) for n, pid in enumerate(decision.cited, 1)]
             passages = [self._passage(h) for h in hits] if ranked else []
-        return ({"question": q, "abstained": decision.abstained, "answer": decision.sentences,
-                 "citations": citations}, passages)
+        result = {"question": q, "abstained": decision.abstained, "answer": decision.sentences,
+                  "citations": citations}
+        if decision.unanswered:
+            result["unanswered"] = decision.unanswered
+        return result, passages
 
     def search(self, question: str, *, k: int = 5, mode: str = "hybrid") -> dict:
         if mode not in ("hybrid", "dense", "bm25"):

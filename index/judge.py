@@ -26,9 +26,13 @@ from typing import Iterable
 from index.question import Question
 from index.text import words
 from index.text.dates import ANY_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
+from index.text.names import other_names
 
 FOCUS_SHARE = 0.5          # IDF-weighted share of the focus a sentence or its passage must state
-PARAPHRASE = 0.45          # word-vector cosine that counts as a close paraphrase of a focus word
+PARAPHRASE = 0.55          # word-vector cosine that counts as a close paraphrase of a focus word
+ENTITY_SLACK = 0           # entities of the question a sentence and its passage may leave unnamed
+CHECKED_TYPES = ("count", "money", "percent", "measure", "year", "date", "person", "place", "age")   # "reason": tune, -1 false abstention
+GENERAL_FOCUS = False      # without an attribute in the wording, check every content word (measured: off)
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTH_WORD = re.compile(rf"\b({ANY_MONTH})\b\.?")
@@ -40,6 +44,7 @@ _MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:million|billion|thousand)?\
                     r"USD|RUB|EUR)\b|\b(?:budget|funding|loan|credit|cost|price|worth|paid|pay|spend|spent)\b[^.]{0,40}\d",
                     re.I)
 _PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quarter|majority|minority) of\b", re.I)
+_AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged \d+|\bborn (?:in|on)\b|\bage of \d+", re.I)
 _MEASURE = re.compile(r"\d[\d,.]*\s?(?:-\s?)?(?:km|kilometers?|kilometres?|miles?|meters?|metres?|square|sq|hectares?|"
                       r"km2|tons?|tonnes?|feet|foot|inches)\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|in order to|so that|aims? to|aimed at|intend(?:s|ed)? to|seeks? to|sought to|"
@@ -49,6 +54,9 @@ _REASON = re.compile(r"\b(?:because|due to|in order to|so that|aims? to|aimed at
 _TITLE = re.compile(r"\b(?:President|Prime Minister|Minister|General|Gen\.|Lt\.|Colonel|Col\.|Commander|Chief|"
                     r"spokesman|spokeswoman|spokesperson|Secretary|Ambassador|leader|head|director|chairman|"
                     r"Defense Minister|Admiral|Adm\.|Major|Maj\.)\b")
+# a person's name: two or three capitalised words after the sentence's first word, or a title and a name
+_PERSON = re.compile(r"(?<=\S\s)(?:[A-Z][a-z]+\s){1,2}[A-Z][a-z]{2,}(?:’s|'s)?\b|\b(?:President|Minister|General|Gen\.|"
+                     r"Colonel|Col\.|Commander|Ambassador|Admiral|spokesman|spokeswoman|Chairman|Secretary)\s+[A-Z][a-z]+")
 _NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z’'-]+(?:\s+(?:[A-Z][a-zA-Z’'-]+|of|the|al-|bin))*")
 
 @dataclass(frozen=True)
@@ -81,12 +89,16 @@ def tags_of(sentence: str) -> Tags:
         types.add("money")
     if _PERCENT.search(sentence):
         types.add("percent")
+    if _AGE.search(sentence):
+        types.add("age")
     if _MEASURE.search(sentence):
         types.add("measure")
     if _REASON.search(sentence):
         types.add("reason")
     if _TITLE.search(sentence) or _NAME.search(sentence):
-        types.update(("person", "place"))
+        types.add("place")
+    if _PERSON.search(sentence):
+        types.add("person")
     return Tags(frozenset(types), frozenset(years), frozenset(months), frozenset(days))
 
 
@@ -138,11 +150,15 @@ class WordVectors:
         return float(max(np.dot(q, self.vector(c)) for c in cands))
 
 
-_WORD = re.compile(r"[A-Za-z][A-Za-z’'-]*|\d[\d,.]*\w*")
+_WORD = re.compile(r"[A-Za-z][\w’'-]*|\d[\d,.]*\w*")
 
 
 def _words(text: str) -> list[str]:
-    return [w.strip("’'-").lower() for w in _WORD.findall(text)]
+    out = []
+    for w in _WORD.findall(text):
+        w = w.strip("’'-").lower()
+        out.append(w[:-2] if w.endswith(("’s", "'s")) else w)
+    return out
 
 
 def _mentions(words_: set[str], entity: str) -> bool:
@@ -151,11 +167,12 @@ def _mentions(words_: set[str], entity: str) -> bool:
     e = entity.strip("’'-").lower()
     if e.endswith(("’s", "'s")):
         e = e[:-2]
-    if e in words_:
-        return True
-    if len(e) < 5 or e[0].isdigit():
-        return False
-    return any(w.startswith(e[:5]) for w in words_)
+    for name in other_names(e):
+        if name in words_:
+            return True
+        if len(name) >= 5 and not name[0].isdigit() and any(w.startswith(name[:5]) for w in words_):
+            return True
+    return False
 
 
 def in_time(question: Question, sentence: str, report_date: str) -> bool:
@@ -187,17 +204,25 @@ def focus_share(question: Question, sentence: str, passage: str, lex=None,
                 vectors: WordVectors | None = None) -> float:
     """IDF-weighted share of the focus terms stated in the sentence or its passage (a term
     counts when a word there has its stem, or, with `vectors`, is a close paraphrase of it)."""
-    if not question.focus:
+    focus = question.attribute if question.attribute else (
+        tuple(zip(question.focus, question.focus_words)) if GENERAL_FOCUS else ())
+    if not focus:
         return 1.0
     present = set(words.terms(sentence)) | set(words.terms(passage))
     plain = set(_words(sentence)) if vectors is not None else set()
     total = got = 0.0
-    for term, word in zip(question.focus, question.focus_words):
+    for term, word in focus:
         w = lex.idf(term) if lex is not None else 1.0
         total += w
-        if term in present or (vectors is not None and vectors.closest(word, plain) >= PARAPHRASE):
+        if term in present or _compound(term, present) or (
+                vectors is not None and vectors.closest(word, plain) >= PARAPHRASE):
             got += w
     return got / total if total else 1.0
+
+
+def _compound(term: str, present: set[str]) -> bool:
+    """"paratroopers" is stated by "troops", "airbase" by "base": one stem ends the other."""
+    return any(len(p) >= 4 and len(term) >= 4 and (term.endswith(p) or p.endswith(term)) for p in present)
 
 
 def misfits(question: Question, sentence: str, passage: str, report_date: str, title: str = "", *,
@@ -205,12 +230,12 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
     """Why the sentence does not answer the question ([] when it does): "type", "time",
     "entity", "focus"."""
     why = []
-    if question.answer_type and question.answer_type not in tags_of(sentence).types:
+    if question.answer_type and question.answer_type in CHECKED_TYPES and question.answer_type not in tags_of(sentence).types:
         why.append("type")
     if not in_time(question, sentence, report_date):
         why.append("time")
     context = set(_words(sentence)) | set(_words(passage)) | set(_words(title))
-    if any(not _mentions(context, e) for e in question.entities):
+    if sum(1 for e in question.entities if not _mentions(context, e)) > ENTITY_SLACK:
         why.append("entity")
     if focus_share(question, sentence, passage, lex, vectors) < FOCUS_SHARE:
         why.append("focus")

@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 
 from index.text import words
-from index.text.dates import month_days
+from index.text.dates import FULL_MONTH, MONTH_ABBREVIATIONS, MONTH_NAMES, MONTHS, WEEKDAYS, month_days, month_number
 
 # Words of the question's form, not its topic. "about", "regarding", "concerning": bm25s's
 # 33 stopwords keep them, and "about" is rare enough in the reports to outweigh the topic of
@@ -28,6 +28,69 @@ _DATE_Q = re.compile(r"\b(on )?what (date|day|year)\b|\bwhich (date|day|year)\b|
 _LATEST = re.compile(r"\b(latest|most recent|newest|last report|recent(?:ly)?|current(?:ly)?)\b", re.I)
 
 
+_TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
+    ("percent", re.compile(r"\b(what|which) (percentage|percent|share|proportion|fraction)\b|\bhow much of\b|"
+                           r"\bwhat (percentage|percent)\b", re.I)),
+    ("money", re.compile(r"\bhow much (money|funding|did [^?]* (cost|pay|spend|invest))\b|\bhow much (does|did|do) "
+                         r"[^?]* (cost|pay|spend|invest)\b|\b(what|which) (was|is) the (budget|cost|price|value)\b|"
+                         r"\bhow much is [^?]* worth\b|\bfor how much\b", re.I)),
+    ("age", re.compile(r"\bhow old\b|\b(what|which) (is|was) (his|her|the) age\b|\bwhat age\b", re.I)),
+    ("measure", re.compile(r"\bhow (far|long is|long was|large|big|high|wide|deep|heavy|tall)\b|"
+                           r"\b(what|which) (is|was|are|were) the (area|size|length|range|distance|height|width|"
+                           r"depth|weight|diameter|radius|elevation)\b", re.I)),
+    ("count", re.compile(r"\bhow many\b|\bhow much\b|\b(what|which) (is|was) the (number|population|strength|"
+                         r"total|tally|toll|count)\b|\bwhat number\b|\bthe number of\b", re.I)),
+    ("year", re.compile(r"\b(in )?(what|which) year\b|\bwhen was [^?]* (founded|established|created|formed|built|"
+                        r"born|set up)\b|\buntil when\b|\bby when\b", re.I)),
+    ("date", re.compile(r"\b(on |by |until |from )?(what|which) (date|day|month|week)\b|^\s*(?:and\s+)?when\b|"
+                        r"\bsince when\b|\bhow long ago\b", re.I)),
+    ("person", re.compile(r"^\s*(?:and\s+)?who\b|\bwhom\b|\b(which|what) (person|official|officer|commander|leader|"
+                          r"general|minister|spokesman|spokesperson|author|president|politician|individual)\b|"
+                          r"\bwhat (is|was) the name of the (person|official|officer|commander|leader|general|minister|"
+                          r"spokesman|journalist|author|president|head|chief)\b",
+                          re.I)),
+    ("place", re.compile(r"^\s*(?:and\s+)?where\b|\b(which|what) (city|town|village|country|region|oblast|district|"
+                         r"base|airfield|location|place|port|province|area|garrison)\b|\bin what (city|country|"
+                         r"region|place)\b", re.I)),
+    ("reason", re.compile(r"^\s*(?:and\s+)?why\b|\bwhat (is|was|were|are) the (reason|motive|purpose|rationale)\b|"
+                          r"\bfor what (purpose|reason)\b|\bwhat (drove|motivated|prompted|caused)\b", re.I)),
+)
+# attributes whose value is of a known type, when the wh-words don't say ("what is the area of X?")
+_FOCUS_TYPE = {"area": "measure", "size": "measure", "range": "measure", "distance": "measure", "length": "measure",
+               "population": "count", "budget": "money", "cost": "money", "price": "money", "salary": "money",
+               "founded": "year", "established": "year", "percentage": "percent"}
+# words that say what kind of answer is wanted, not what it is about
+_CUE_WORDS = ("how many much what which who whom whose when where why year date day month week "
+                             "number total percentage percent share proportion reason purpose place city "
+                             "country kind type sort long far large big is are was were been be does do did has have "
+                             "had can could would will should get got make made there any some name named also "
+                             "exactly precisely roughly approximately happen happened happens occur occurred "
+               # nouns that ask for a description, which a sentence gives without naming them
+               "position view views stance role goal goals aim aims reaction response plan plans strategy approach "
+               "policy attitude assessment significance intention intentions concern concerns argument explanation "
+               "justification outcome result results impact effect effects situation state status").split()
+
+
+# who wrote it, not what it is about: "according to ISW", "does ISW think"
+SOURCES = {"ISW", "CTP", "ISW-CTP"}
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTH_YEAR = re.compile(rf"\b({FULL_MONTH}|{'|'.join(m[:3] for m in MONTH_NAMES)})\.?,?\s+(1[89]\d\d|20\d\d)\b")
+_IN_MONTH = re.compile(rf"\b(?:in|during|since|by|until|of|through|throughout)\s+(?:early\s+|mid-?|late\s+)?({FULL_MONTH})\b(?!\s+\d)")
+
+
+@dataclass(frozen=True)
+class TimeScope:
+    """The time a question asks about: years, (year, month) pairs, months, (month, day) pairs."""
+
+    years: frozenset[int] = frozenset()
+    year_months: frozenset[tuple[int, int]] = frozenset()
+    months: frozenset[int] = frozenset()
+    days: frozenset[tuple[int, int]] = frozenset()
+
+    def __bool__(self) -> bool:
+        return bool(self.years or self.year_months or self.months or self.days)
+
+
 @dataclass(frozen=True)
 class Question:
     text: str
@@ -36,11 +99,118 @@ class Question:
     kind: str | None
     dates: tuple[tuple[int, int], ...]
     latest: bool
+    answer_type: str | None = None          # count, money, percent, measure, year, date, person, place, reason
+    focus: tuple[str, ...] = ()             # BM25 terms of the attribute or relation asked
+    focus_words: tuple[str, ...] = ()       # ...and the words they came from
+    attribute: tuple[tuple[str, str], ...] = ()   # (term, word) of the attribute or relation the
+                                            # wording points at ("area" in "what is the area of X")
+    entities: tuple[str, ...] = ()          # names and unit numbers a passage must mention
+    time: TimeScope = TimeScope()
 
 
 def read_question(text: str) -> Question:
-    return Question(text=text, terms=tuple(question_terms(text)), named=tuple(named_things(text)),
-                    kind=expected_kind(text), dates=tuple(month_days(text)), latest=bool(_LATEST.search(text)))
+    named = named_things(text)
+    time = time_scope(text)
+    focus = focus_terms(text, named)
+    entities = tuple(w for w in named if not _is_time_word(w, time) and w.rstrip("’'s").upper() not in SOURCES)
+    return Question(text=text, terms=tuple(question_terms(text)), named=tuple(named), kind=expected_kind(text),
+                    dates=tuple(month_days(text)), latest=bool(_LATEST.search(text)),
+                    answer_type=answer_type(text), focus=tuple(t for t, _ in focus),
+                    focus_words=tuple(w for _, w in focus), entities=entities, time=time,
+                    attribute=tuple(attribute_terms(text, named)))
+
+
+def answer_type(question: str) -> str | None:
+    """The kind of answer the wording asks for, or None (a description, a yes or no)."""
+    for kind, cue in _TYPE_CUES:
+        if cue.search(question):
+            return kind
+    for t in words.terms(question):
+        if t in _FOCUS_TYPE_TERMS:
+            return _FOCUS_TYPE_TERMS[t]
+    return None
+
+
+def focus_terms(question: str, named: list[str] | None = None) -> list[tuple[str, str]]:
+    """The attribute or relation asked, as (BM25 term, word) pairs: the question's informative
+    words less its names, its time words and the words that only say what kind of answer is wanted."""
+    named = named_things(question) if named is None else named
+    names = {t for w in named for t in words.terms(w)}
+    out: dict[str, str] = {}
+    for word in re.findall(r"[A-Za-z][A-Za-z’'-]*", question):
+        for t in words.terms(word):
+            if (t in names or t in _CUE_TERMS or t in _TIME_TERMS or t in _FILLER or t[:1].isdigit()
+                    or word.lower() in words.STOPWORDS):
+                continue
+            out.setdefault(t, word.lower())
+    return list(out.items())
+
+
+_ATTRIBUTE = (
+    # "who is X's ambassador", "what is Russia's main goal"
+    re.compile(r"\b(?:[Ww]ho|[Ww]hat|[Ww]hich)\s+(?:is|was|are|were)\s+[A-Z][\w’'-]*?(?:\s+[A-Z][\w’'-]*?)*[’']s\s+"
+               r"((?:[a-z-]+\s+)?[a-z-]+)"),
+    # "what is the area of X", "who is the leader of X", "what was the name of the unit that ..."
+    re.compile(r"\b(?:what|who|which)\s+(?:is|was|are|were)\s+(?:the\s+|its\s+|their\s+)?(?:name\s+of\s+the\s+)?"
+               r"((?:[a-z-]+\s+)?[a-z-]+?)\s+(?:of|for|between|behind|who|that|which|in|at)\b", re.I),
+    re.compile(r"\bhow (?:many|much)\s+((?:[a-z-]+\s+)?[a-z-]+(?:\s[^?]*\s(?:[a-z]+ed|[a-z]+en))?)\s*\??\s*$",
+               re.I),                                   # "how many aircraft", "how many X have they arrested"
+    re.compile(r"\bhow (?:many|much)\s+((?:[a-z-]+\s+)?[a-z-]+)", re.I),
+    re.compile(r"^\s*who\s+(?!is\b|was\b|are\b|were\b|does\b|did\b|do\b|has\b|have\b|had\b|"
+               r"will\b|would\b|can\b|could\b)([a-z-]+)\b", re.I),                        # "who commands X"
+    re.compile(r"^\s*(?:in\s+)?(?:when|where|what year|which year)\s+(?:is|was|are|were|did|does|do|had|has|have)\s+"
+               r"[^?]*?\b([a-z-]+(?:ed|en)|born|built|held|made|set up|located|based)\s*\??\s*$", re.I),  # "when was X founded"
+)
+
+
+def attribute_terms(question: str, named: list[str] | None = None) -> list[tuple[str, str]]:  # noqa: C901
+    """The attribute or relation the wording points at, as (term, word) pairs: "area" in "what is
+    the area of X?", "aircraft" in "how many aircraft", "commands" in "who commands X?",
+    "founded" in "when was X founded?". [] when the wording names none (a description)."""
+    named = named_things(question) if named is None else named
+    names = {t for w in named for t in words.terms(w)}
+    question = re.sub(r"[\"“”‘’']([A-Za-z-]+)[\"“”‘’']", r"\1", question)      # 'extremists' -> extremists
+    for pattern in _ATTRIBUTE:
+        m = pattern.search(question)
+        if not m:
+            continue
+        out = []
+        for word in m.group(1).split():
+            low = word.lower()
+            if low in words.STOPWORDS or low in _CUE_WORDS:
+                continue
+            for t in words.terms(word):
+                if t not in names and t not in _CUE_TERMS and t not in _TIME_TERMS and not t[:1].isdigit():
+                    out.append((t, low))
+        if out:
+            return out
+    return []
+
+
+def time_scope(question: str) -> TimeScope:
+    year_months = {(int(y), month_number(m)) for m, y in _MONTH_YEAR.findall(question)}
+    years = {int(m.group(1)) for m in _YEAR.finditer(question) if not _names_part(question, m.start())}
+    years -= {y for y, _ in year_months}
+    days = set(month_days(question))
+    months = {month_number(m) for m in _IN_MONTH.findall(question)} - {m for _, m in year_months}
+    return TimeScope(frozenset(years), frozenset(year_months), frozenset(months), frozenset(days))
+
+
+def _names_part(text: str, start: int) -> bool:
+    """A year that ends a name ("Zapad 2021", "Kavkaz-2020", "Slavic Brotherhood 2020") is not a time."""
+    before = re.search(r"([A-Za-z][\w’'-]*)([\s-])$", text[:start])
+    if not before:
+        return False
+    word = before.group(1)
+    return before.group(2) == "-" or (word[0].isupper() and word.lower() not in MONTHS
+                                      and word.lower()[:3] not in MONTH_ABBREVIATIONS and start > len(word) + 1)
+
+
+def _is_time_word(word: str, time: TimeScope) -> bool:
+    low = word.lower().rstrip(".")
+    return (low in MONTHS or low[:3] in MONTH_ABBREVIATIONS and len(low) <= 4 or low in WEEKDAYS
+            or (low.isdigit() and (int(low) in time.years or any(int(low) == y for y, _ in time.year_months)
+                                   or any(int(low) == d for _, d in time.days))))
 
 
 def question_terms(text: str) -> list[str]:
@@ -69,3 +239,27 @@ def expected_kind(question: str) -> str | None:
     if _DATE_Q.search(question):
         return "date"
     return None
+
+
+_FOCUS_TYPE_TERMS = {t: kind for w, kind in _FOCUS_TYPE.items() for t in words.terms(w)}
+_CUE_TERMS = set(words.terms(" ".join(_CUE_WORDS)))
+_TIME_TERMS = set(words.terms(" ".join(MONTHS) + " " + " ".join(WEEKDAYS) + " " + " ".join(MONTH_ABBREVIATIONS)))
+
+
+_PART = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+also\s+|;\s*|\?\s+(?:and\s+)?|,\s+and\s+)"
+                   r"(?=(?:what|which|who|whom|when|where|why|how|whether|in what|on what|since when|did|does|is|are|was|were)\b)",
+                   re.I)
+
+
+def question_parts(question: Question) -> list[Question]:
+    """A several-part question ("How many tanks arrived, and which brigade sent them?") as its
+    parts, each read on its own; a one-part question as itself."""
+    pieces = [p.strip(" ,;?") for p in _PART.split(question.text) if p and p.strip(" ,;?")]
+    if len(pieces) < 2:
+        return [question]
+    parts = []
+    for piece in pieces:
+        part = read_question(piece[0].upper() + piece[1:] + "?")
+        # names the whole question gave stay in scope for every part ("...in Brest, and when?")
+        parts.append(part if part.entities else Question(**{**part.__dict__, "entities": question.entities}))
+    return parts
