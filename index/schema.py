@@ -48,6 +48,7 @@ INSERT_FILE = "INSERT INTO files (path, root, sha256, reports, skipped) VALUES (
 SELECT_PASSAGES = f"SELECT {_cols(PASSAGE_COLUMNS)} FROM passages"
 SELECT_SUMMARIES = f"SELECT {_cols(SUMMARY_COLUMNS)} FROM reports"
 SELECT_REPORTS = f"SELECT {_cols(REPORT_COLUMNS)} FROM reports"
+SELECT_FILES = "SELECT path, root, sha256, reports, skipped FROM files"
 
 
 # ------------------------------------------------------------------------------ notes

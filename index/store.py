@@ -31,10 +31,13 @@ from urllib.parse import urlparse
 from index import lexical, schema, vectors
 from index.config import Settings
 from index.errors import IndexEmpty, StoreMismatch, StoreWriteError, UserInputError
-from index.generations import (KEEP_GENERATIONS, current_generation, discard, finish_generation,  # noqa: F401
-                               generations_dir, ingest_lock, new_generation, os_reason, switch_current)
-from index.schema import SCHEMA_VERSION, FileRecord  # noqa: F401 - part of the store's interface
+from index.generations import current_generation, discard, finish_generation, ingest_lock, new_generation, os_reason
+from index.schema import SCHEMA_VERSION, FileRecord
 from index.text.urls import shown_url
+
+__all__ = ["SCHEMA_VERSION", "Base", "FileRecord", "Snapshot", "Writer", "check_compatible", "chroma_client",
+           "close_client", "collection_name", "connect", "current_generation", "ingest_lock", "open_docstore",
+           "os_reason", "read_meta"]
 
 COLLECTION = "dossier_passages"
 
@@ -102,6 +105,24 @@ def collection_name(settings: Settings) -> str:
     return COLLECTION
 
 
+def _open_read_only(settings: Settings, gen: Path) -> tuple[sqlite3.Connection, dict[str, str]]:
+    """A read-only connection to a generation built like `settings` say, and its meta; else
+    StoreMismatch with the command to rebuild."""
+    try:
+        con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True, check_same_thread=False)
+        meta = read_meta(con)
+        con.execute("SELECT 1 FROM reports LIMIT 1").fetchall()
+    except sqlite3.Error as e:
+        raise StoreMismatch(f"the index at {settings.home} is damaged or not a Dossier index ({e}); "
+                            f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
+    try:
+        check_compatible(meta, settings.model_name, None, settings.home)
+    except StoreMismatch:
+        con.close()
+        raise
+    return con, meta
+
+
 # ------------------------------------------------------------------------------ ingest's view
 @dataclass
 class Base:
@@ -115,12 +136,9 @@ class Base:
     @classmethod
     def read(cls, settings: Settings, gen: Path) -> "Base":
         """Raises StoreMismatch (before any other read) when another model or schema built it."""
-        con = connect(gen)
+        con, meta = _open_read_only(settings, gen)
         try:
-            meta = read_meta(con)
-            check_compatible(meta, settings.model_name, None, settings.home)
-            files = dict(schema.file_record(row) for row in con.execute(
-                "SELECT path, root, sha256, reports, skipped FROM files"))
+            files = dict(schema.file_record(row) for row in con.execute(schema.SELECT_FILES))
             reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
         finally:
             con.close()
@@ -303,14 +321,7 @@ class Snapshot:
         if gen is None:
             raise IndexEmpty(f"no index at {settings.home}: run `dossier ingest PATH` first "
                              "(or `make run`, which ingests the bundled sample reports)")
-        try:
-            con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True, check_same_thread=False)
-            meta = read_meta(con)
-            con.execute("SELECT 1 FROM reports LIMIT 1").fetchall()
-        except sqlite3.Error as e:
-            raise StoreMismatch(f"the index at {settings.home} is damaged or not a Dossier index ({e}); "
-                                f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
-        check_compatible(meta, settings.model_name, None, settings.home)
+        con, meta = _open_read_only(settings, gen)
         return cls(gen, con, meta)
 
     def passages(self, ids: list[str]) -> dict[str, dict]:
@@ -322,6 +333,10 @@ class Snapshot:
     def passages_of_report(self, report_id: str) -> list[dict]:
         q = f"{schema.SELECT_PASSAGES} WHERE report_id = ? ORDER BY ordinal"
         return [schema.passage_dict(row) for row in self.con.execute(q, (report_id,))]
+
+    def passage_texts(self) -> list[str]:
+        """Every passage's text, report by report in reading order (what the bench measures)."""
+        return [t for (t,) in self.con.execute("SELECT text FROM passages ORDER BY report_id, ordinal")]
 
     def reports(self, ids: list[str] | None = None) -> dict[str, dict]:
         q, args = schema.SELECT_SUMMARIES, []
