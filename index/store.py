@@ -28,7 +28,7 @@ from types import TracebackType
 from typing import Any, Iterable, Sequence
 from urllib.parse import urlparse
 
-from index import lexical, schema, vectors
+from index import schema
 from index.config import Settings
 from index.errors import IndexEmpty, StoreMismatch, StoreWriteError, UserInputError
 from index.generations import current_generation, discard, finish_generation, ingest_lock, new_generation, os_reason
@@ -148,12 +148,10 @@ class Base:
     def dim(self) -> int | None:
         return int(self.meta["dim"]) if self.meta.get("dim") else None
 
-    def docstore(self) -> Any:
-        """The llama-index docstore ingest diffs against (empty for a generation without one)."""
-        return open_docstore(self.gen)
-
 
 def open_docstore(gen: Path | None) -> Any:
+    """The llama-index docstore ingest diffs against (report id -> content hash); empty for
+    no generation. `Writer.commit(docstore)` persists the updated one in the next."""
     from llama_index.core.storage.docstore import SimpleDocumentStore
 
     path = gen / "docstore.json" if gen is not None else None
@@ -227,6 +225,8 @@ class Writer:
             self._collection.delete(where={"report_id": {"$in": stored}} if len(stored) > 1
                                     else {"report_id": stored[0]})
         matrix = np.asarray(vecs, dtype=np.float32)   # what Chroma stores too: the same floats
+        if len(matrix) != len(passages):
+            raise ValueError(f"{len(passages)} passages but {len(matrix)} vectors")
         step = max(1, self._client.get_max_batch_size())
         for i in range(0, len(passages), step):
             chunk = passages[i:i + step]
@@ -265,6 +265,8 @@ class Writer:
     def commit(self, docstore: Any = None) -> Path:
         """Make the generation durable and current: SQL, the vector mirror (embedded store
         only), the lexical index, the docstore; then the switch. Returns its final path."""
+        from index import lexical, vectors     # not at import: the query path reads without them
+
         con = self.con
         con.commit()
         if not self.settings.chroma_url:

@@ -168,5 +168,11 @@ def test_a_failed_write_leaves_the_current_generation(tmp_path, reports):
         with Writer(settings, g1) as w:
             w.remove_reports([r.id])
             raise RuntimeError("boom")
+    from ingest.chunk import chunk_report
+
+    passages = chunk_report(r)
+    with pytest.raises(ValueError, match="passages but"):
+        with Writer(settings, g1) as w:                        # one vector short
+            w.put_passages([r.id], passages, [_vector(p.text) for p in passages[1:]])
     assert current_generation(settings.home) == g1
     assert sorted(p.name for p in (settings.home / "generations").iterdir()) == [g1.name]
