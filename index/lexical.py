@@ -1,14 +1,45 @@
-"""The persisted BM25 index of a generation: search, and document frequencies for the answer
-path, read with bm25s directly so the query path needs no llama-index import. Terms are
-index.text.words.terms, the tokenisation the index was built with."""
+"""The lexical (BM25) index of a generation, written and read here and nowhere else.
+
+Written at ingest by llama-index's BM25Retriever (its tokeniser and bm25s arrays), persisted
+under `<generation>/bm25/` with the passage ids in index order. Read with bm25s directly so
+the query path needs no llama-index import: search, and document frequencies for the answer
+path. Query terms are index.text.words.terms, the tokenisation the index was built with.
+"""
 from __future__ import annotations
 
 import json
 import math
+import shutil
 from pathlib import Path
 
 import numpy as np
 
+DIRNAME = "bm25"
+TOP_K = 50                # the retriever's persisted similarity_top_k (the reader passes its own k)
+
+
+def build(gen: Path, passages: list[tuple[str, str]]) -> None:
+    """(Re)write the generation's lexical index over (passage id, text), in the given order
+    (the writer passes them sorted by id). No passages: no index (readers then get None)."""
+    from llama_index.core.schema import TextNode
+    from llama_index.retrievers.bm25 import BM25Retriever
+
+    target = gen / DIRNAME
+    shutil.rmtree(target, ignore_errors=True)
+    if not passages:
+        return
+    nodes = [TextNode(id_=pid, text=text) for pid, text in passages]
+    retriever = BM25Retriever.from_defaults(nodes=nodes, similarity_top_k=min(TOP_K, len(nodes)))
+    target.mkdir()
+    retriever.bm25.save(str(target), corpus=None, show_progress=False)   # = retriever.persist, minus the
+    (target / "retriever.json").write_text(json.dumps(retriever.get_persist_args()))  # corpus copy and its progress bar
+    (target / "ids.json").write_text(json.dumps([pid for pid, _ in passages]))
+
+
+def open_lexical(gen: Path) -> "Lexical | None":
+    """The generation's lexical index, or None when it has none (no passages)."""
+    d = gen / DIRNAME
+    return Lexical(d) if (d / "ids.json").exists() else None
 
 
 class Lexical:

@@ -1,166 +1,50 @@
-"""Where the index lives: generations on disk, the Chroma collection, and report records.
+"""The store: what one generation holds, written through `Writer` and read through `Snapshot`.
 
-Every ingest that changes something writes a new generation (a copy of the current one,
-then the changes) and switches `CURRENT` to it with an atomic rename. Readers (the bot,
-`dossier ask`) only ever open the generation `CURRENT` names, so a crash or `kill -9`
-mid-ingest leaves them on the last complete state, and the next ingest starts over from
-it. Chroma's embedded client is not process-safe; with generations no process ever opens a
-directory that another process writes. With a Chroma server (`--chroma-url`) the vectors
-live in one server collection that ingest updates in place, report by report.
+Every ingest that changes something writes a new generation (index/generations.py) and
+switches `CURRENT` to it atomically. Readers (the bot, `dossier ask`) only ever open the
+generation `CURRENT` names, so a crash or `kill -9` mid-ingest leaves them on the last
+complete state. Chroma's embedded client is not process-safe; with generations no process
+ever opens a directory that another process writes. With a Chroma server (`--chroma-url`)
+the vectors live in one server collection that ingest updates in place, report by report.
 
 A generation directory holds:
-  dossier.db     SQLite: meta, files (with their parsed reports), reports, notes, passages
-  docstore.json  llama-index docstore: report id -> content hash (what changed)
-  bm25/          llama-index BM25Retriever, persisted (bm25s arrays) + ids.json
+  dossier.db     SQLite (index/schema.py): meta, files, reports, notes, passages
+  docstore.json  llama-index docstore: report id -> content hash (what ingest diffs against)
+  bm25/          the lexical index (index/lexical.py)
+  vectors.npy    every passage vector as one matrix + vector_ids.json (index/vectors.py)
   chroma/        the embedded Chroma store (not used with a server)
+
+The writer takes records with the shape of ingest/model.py's (Report, Passage) and never
+needs ingest itself; the schema and the row codecs are index/schema.py's.
 """
 from __future__ import annotations
 
 import json
-import os
-import shutil
 import sqlite3
 import time
-from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator
+from types import TracebackType
+from typing import Any, Iterable, Sequence
 from urllib.parse import urlparse
 
+from index import schema
 from index.config import Settings
-from index.errors import IndexEmpty, StoreBusy, StoreMismatch, StoreWriteError, UserInputError
+from index.errors import IndexEmpty, StoreMismatch, StoreWriteError, UserInputError
+from index.generations import current_generation, discard, finish_generation, ingest_lock, new_generation, os_reason
+from index.schema import SCHEMA_VERSION, FileRecord
 from index.text.urls import shown_url
 
-SCHEMA_VERSION = 1
+__all__ = ["SCHEMA_VERSION", "Base", "FileRecord", "Snapshot", "Writer", "check_compatible", "chroma_client",
+           "close_client", "collection_name", "connect", "current_generation", "ingest_lock", "open_docstore",
+           "os_reason", "read_meta"]
+
 COLLECTION = "dossier_passages"
-KEEP_GENERATIONS = 3
-
-_SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, root TEXT, sha256 TEXT, reports TEXT,
-                                  skipped TEXT);
-CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, title TEXT, date TEXT, time TEXT,
-                                    authors TEXT, publisher TEXT, sources TEXT, passages INTEGER,
-                                    footnotes TEXT, text TEXT, body_end INTEGER, sentences TEXT);
-CREATE TABLE IF NOT EXISTS notes (report_id TEXT, marker TEXT, note TEXT,
-                                  PRIMARY KEY (report_id, marker));
-CREATE TABLE IF NOT EXISTS passages (id TEXT PRIMARY KEY, report_id TEXT, kind TEXT, start INTEGER,
-                                     "end" INTEGER, text TEXT, markers TEXT, ordinal INTEGER);
-CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
-"""
-
-
-def generations_dir(home: Path) -> Path:
-    return home / "generations"
-
-
-def current_generation(home: Path) -> Path | None:
-    try:
-        name = (home / "CURRENT").read_text().strip()
-    except FileNotFoundError:
-        return None
-    path = generations_dir(home) / name
-    return path if path.is_dir() else None
-
-
-def switch_current(home: Path, gen: Path) -> None:
-    tmp = home / f".CURRENT.{os.getpid()}"
-    with open(tmp, "w") as f:
-        f.write(gen.name)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, home / "CURRENT")
-    _fsync_dir(home)
-
-
-def _fsync_dir(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
-def new_generation(home: Path, base: Path | None) -> Path:
-    """A fresh generation directory: a copy of `base` (or empty), not yet current."""
-    gens = generations_dir(home)
-    gens.mkdir(parents=True, exist_ok=True)
-    for stale in gens.glob("*.partial"):          # left by a crashed ingest
-        shutil.rmtree(stale, ignore_errors=True)
-    numbers = [int(p.name[1:].split(".")[0]) for p in gens.iterdir() if p.name[1:].split(".")[0].isdigit()]
-    name = f"g{(max(numbers) + 1 if numbers else 1):06d}"
-    partial = gens / (name + ".partial")
-    try:
-        if base is not None:
-            shutil.copytree(base, partial)
-        else:
-            partial.mkdir()
-    except OSError as e:
-        shutil.rmtree(partial, ignore_errors=True)
-        raise StoreWriteError(f"cannot write the index under {gens}: {os_reason(e)}; "
-                              "the previous index is unchanged") from None
-    return partial
-
-
-def os_reason(e: BaseException) -> str:
-    """One short reason for an OSError, a shutil.Error (a list of them) or a SQLite error."""
-    import errno
-
-    if isinstance(e, shutil.Error) and e.args and isinstance(e.args[0], list) and e.args[0]:
-        why = e.args[0][0][-1]
-        return ("disk full (No space left on device)" if "No space left" in str(why) else str(why))[:200]
-    if isinstance(e, OSError):
-        if e.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-            return f"disk full ({e.strerror})"
-        return e.strerror or str(e)
-    text = str(e)
-    if "disk is full" in text or "No space left" in text:
-        return "disk full (database or disk is full)"
-    return text.splitlines()[0][:200] if text else type(e).__name__
-
-
-def finish_generation(home: Path, partial: Path) -> Path:
-    final = partial.with_name(partial.name.removesuffix(".partial"))
-    os.replace(partial, final)
-    _fsync_dir(final.parent)
-    switch_current(home, final)
-    gens = sorted((p for p in generations_dir(home).iterdir() if not p.name.endswith(".partial")),
-                  key=lambda p: p.name)
-    for old in gens[:-KEEP_GENERATIONS]:
-        shutil.rmtree(old, ignore_errors=True)
-    return final
-
-
-@contextmanager
-def ingest_lock(home: Path, *, wait: float = 0.0) -> Iterator[None]:
-    """One ingest at a time per home; a second one waits up to `wait` seconds, then refuses."""
-    import fcntl
-
-    home.mkdir(parents=True, exist_ok=True)
-    path = home / "ingest.lock"
-    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
-    deadline = time.monotonic() + wait
-    try:
-        while True:
-            try:
-                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-                break
-            except BlockingIOError:
-                if time.monotonic() >= deadline:
-                    holder = os.pread(fd, 64, 0).decode(errors="replace").strip() or "?"
-                    raise StoreBusy(f"another ingest is running on {home} (pid {holder}); "
-                                    "wait for it to finish, or pass --wait SECONDS") from None
-                time.sleep(0.2)
-        os.ftruncate(fd, 0)
-        os.pwrite(fd, str(os.getpid()).encode(), 0)
-        yield
-    finally:
-        os.close(fd)
 
 
 def connect(gen: Path) -> sqlite3.Connection:
     con = sqlite3.connect(gen / "dossier.db", timeout=30)
-    con.executescript(_SCHEMA)
+    con.executescript(schema.DDL)
     return con
 
 
@@ -221,6 +105,210 @@ def collection_name(settings: Settings) -> str:
     return COLLECTION
 
 
+def _open_read_only(settings: Settings, gen: Path) -> tuple[sqlite3.Connection, dict[str, str]]:
+    """A read-only connection to a generation built like `settings` say, and its meta; else
+    StoreMismatch with the command to rebuild."""
+    try:
+        con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True, check_same_thread=False)
+        meta = read_meta(con)
+        con.execute("SELECT 1 FROM reports LIMIT 1").fetchall()
+    except sqlite3.Error as e:
+        raise StoreMismatch(f"the index at {settings.home} is damaged or not a Dossier index ({e}); "
+                            f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
+    try:
+        check_compatible(meta, settings.model_name, None, settings.home)
+    except StoreMismatch:
+        con.close()
+        raise
+    return con, meta
+
+
+# ------------------------------------------------------------------------------ ingest's view
+@dataclass
+class Base:
+    """What ingest needs of the current generation before it writes the next one."""
+
+    gen: Path
+    meta: dict[str, str]
+    files: dict[str, FileRecord]
+    reports: int
+
+    @classmethod
+    def read(cls, settings: Settings, gen: Path) -> "Base":
+        """Raises StoreMismatch (before any other read) when another model or schema built it."""
+        con, meta = _open_read_only(settings, gen)
+        try:
+            files = dict(schema.file_record(row) for row in con.execute(schema.SELECT_FILES))
+            reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+        finally:
+            con.close()
+        return cls(gen, meta, files, reports)
+
+    @property
+    def dim(self) -> int | None:
+        return int(self.meta["dim"]) if self.meta.get("dim") else None
+
+
+def open_docstore(gen: Path | None) -> Any:
+    """The llama-index docstore ingest diffs against (report id -> content hash); empty for
+    no generation. `Writer.commit(docstore)` persists the updated one in the next."""
+    from llama_index.core.storage.docstore import SimpleDocumentStore
+
+    path = gen / "docstore.json" if gen is not None else None
+    return SimpleDocumentStore.from_persist_path(str(path)) if path and path.exists() else SimpleDocumentStore()
+
+
+# ------------------------------------------------------------------------------ writer
+class Writer:
+    """A new generation being written: a copy of `base` (or empty), then the changes, then
+    `commit()` makes it current. Use as a context manager: on any error the partial
+    generation is removed and the current one is untouched; errors of the disk, SQLite or
+    Chroma become one StoreWriteError line.
+
+        with Writer(settings, base) as w:
+            w.remove_reports(["old-id"])
+            w.put_passages(["r1"], passages, vectors)   # per batch: rows, Chroma, the mirror
+            w.put_reports(reports, files, dim=384)      # reports, notes, sentences, files, meta
+            final = w.commit(docstore)                  # lexical index, mirror, switch CURRENT
+    """
+
+    def __init__(self, settings: Settings, base: Path | None, *, rebuild: bool = False):
+        self.settings = settings
+        self.home = settings.home
+        self.gen = new_generation(self.home, base)
+        self._con: sqlite3.Connection | None = None
+        self._client: Any = None
+        self._new_ids: list[str] = []
+        self._new_blocks: list[Any] = []
+        self.final: Path | None = None
+        try:
+            self._con = connect(self.gen)
+            self._client = chroma_client(settings, self.gen)
+            if rebuild and settings.chroma_url:
+                try:
+                    self._client.delete_collection(collection_name(settings))
+                except Exception:  # noqa: BLE001 - absent collection
+                    pass
+            self._collection = self._client.get_or_create_collection(
+                collection_name(settings), embedding_function=None, metadata={"hnsw:space": "cosine"})
+        except BaseException as e:
+            self._fail(e)
+            raise
+
+    def __enter__(self) -> "Writer":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        if e is not None:
+            self._fail(e)
+        elif self.final is None:
+            self._close()
+            discard(self.gen)                   # left without commit(): nothing changes
+
+    # -------------------------------------------------------------- writes
+    def remove_reports(self, report_ids: Iterable[str]) -> None:
+        """Forget these reports' passages (rows and vectors)."""
+        for rid in report_ids:
+            self._collection.delete(where={"report_id": rid})
+            self.con.execute("DELETE FROM passages WHERE report_id = ?", (rid,))
+
+    def put_passages(self, report_ids: Sequence[str], passages: Sequence[Any], vecs: Sequence[Sequence[float]]) -> None:
+        """These reports' passages are now exactly `passages`, with `vecs` (one unit vector
+        each, same order): old rows and vectors go, the new ones are written."""
+        import numpy as np
+
+        ids = list(report_ids)
+        placeholders = ",".join("?" * len(ids))
+        stored = [r[0] for r in self.con.execute(
+            f"SELECT DISTINCT report_id FROM passages WHERE report_id IN ({placeholders})", ids)] if ids else []
+        if stored:                               # re-embedded reports: their old vectors go first
+            self._collection.delete(where={"report_id": {"$in": stored}} if len(stored) > 1
+                                    else {"report_id": stored[0]})
+        matrix = np.asarray(vecs, dtype=np.float32)   # what Chroma stores too: the same floats
+        if len(matrix) != len(passages):
+            raise ValueError(f"{len(passages)} passages but {len(matrix)} vectors")
+        step = max(1, self._client.get_max_batch_size())
+        for i in range(0, len(passages), step):
+            chunk = passages[i:i + step]
+            self._collection.add(
+                ids=[p.id for p in chunk], embeddings=matrix[i:i + step],
+                documents=[p.text for p in chunk],
+                # markers and pages are lists, which Chroma metadata cannot hold in every
+                # version: the passages table is their truth. document_id is what a
+                # llama-index ChromaVectorStore over this collection deletes by.
+                metadatas=[{"report_id": p.report_id, "document_id": p.report_id, "kind": p.kind,
+                            "ordinal": p.ordinal} for p in chunk])
+        self.con.executemany("DELETE FROM passages WHERE report_id = ?", [(x,) for x in ids])
+        self.con.executemany(schema.INSERT_PASSAGE, [schema.passage_row(p) for p in passages])
+        self._new_ids.extend(p.id for p in passages)
+        self._new_blocks.append(matrix)
+
+    def put_reports(self, reports: Sequence[Any], files: dict[str, FileRecord], *, dim: int | None) -> None:
+        """Every report of the generation (with its notes and sentences), every file, and the
+        meta; the passage counts are those of the passages written so far."""
+        con = self.con
+        con.execute("DELETE FROM reports")
+        con.execute("DELETE FROM notes")
+        counts = dict(con.execute("SELECT report_id, COUNT(*) FROM passages GROUP BY report_id").fetchall())
+        for r in reports:
+            con.execute(schema.INSERT_REPORT, schema.report_row(r, counts.get(r.id, 0)))
+            con.executemany(schema.INSERT_NOTE, schema.note_rows(r))
+        con.execute("DELETE FROM files")
+        con.executemany(schema.INSERT_FILE, [schema.file_row(k, v) for k, v in files.items()])
+        meta = {"schema_version": str(SCHEMA_VERSION), "model": self.settings.model_name,
+                "chroma_url": self.settings.chroma_url or "",
+                "last_ingest": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        if dim:
+            meta["dim"] = str(dim)
+        con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
+
+    def commit(self, docstore: Any = None) -> Path:
+        """Make the generation durable and current: SQL, the vector mirror (embedded store
+        only), the lexical index, the docstore; then the switch. Returns its final path."""
+        from index import lexical, vectors     # not at import: the query path reads without them
+
+        con = self.con
+        con.commit()
+        if not self.settings.chroma_url:
+            # the exact, import-light dense search of the cold query path (index/vectors.py)
+            live = {r[0] for r in con.execute("SELECT id FROM passages")}
+            vectors.update_mirror(self.gen, live, self._new_ids, self._new_blocks)
+        lexical.build(self.gen, con.execute("SELECT id, text FROM passages ORDER BY id").fetchall())
+        if docstore is not None:
+            docstore.persist(str(self.gen / "docstore.json"))
+        self._close()
+        self.final = finish_generation(self.home, self.gen)
+        return self.final
+
+    # -------------------------------------------------------------- internals
+    @property
+    def con(self) -> sqlite3.Connection:
+        assert self._con is not None
+        return self._con
+
+    def _close(self) -> None:
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        if self._client is not None:
+            close_client(self._client)
+            self._client = self._collection = None
+
+    def _fail(self, e: BaseException) -> None:
+        """Remove the partial generation; disk, SQLite and Chroma errors become one line
+        (other errors are the caller's to re-raise)."""
+        try:
+            self._close()
+        except Exception:  # noqa: BLE001 - already failing; the partial generation goes anyway
+            pass
+        discard(self.gen)
+        chroma_error = type(e).__module__.split(".")[0] == "chromadb"   # e.g. a full disk in its Rust core
+        if isinstance(e, (OSError, sqlite3.Error)) or (chroma_error and not isinstance(e, (StoreMismatch, StoreWriteError))):
+            raise StoreWriteError(f"writing the index under {self.home} failed: {os_reason(e)}; "
+                                  "the previous index is unchanged") from None
+
+
+# ------------------------------------------------------------------------------ reader
 @dataclass
 class Snapshot:
     """A read-only view of one generation, as the answer path needs it."""
@@ -235,51 +323,44 @@ class Snapshot:
         if gen is None:
             raise IndexEmpty(f"no index at {settings.home}: run `dossier ingest PATH` first "
                              "(or `make run`, which ingests the bundled sample reports)")
-        try:
-            con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True, check_same_thread=False)
-            meta = read_meta(con)
-            con.execute("SELECT 1 FROM reports LIMIT 1").fetchall()
-        except sqlite3.Error as e:
-            raise StoreMismatch(f"the index at {settings.home} is damaged or not a Dossier index ({e}); "
-                                f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
-        check_compatible(meta, settings.model_name, None, settings.home)
+        con, meta = _open_read_only(settings, gen)
         return cls(gen, con, meta)
 
     def passages(self, ids: list[str]) -> dict[str, dict]:
         if not ids:
             return {}
-        q = f'SELECT id, report_id, kind, start, "end", text, markers, ordinal FROM passages WHERE id IN ({",".join("?" * len(ids))})'
-        out = {}
-        for pid, rid, kind, start, end, text, markers, ordinal in self.con.execute(q, ids):
-            out[pid] = {"id": pid, "report_id": rid, "kind": kind, "start": start, "end": end,
-                        "text": text, "markers": json.loads(markers), "ordinal": ordinal}
-        return out
+        q = f"{schema.SELECT_PASSAGES} WHERE id IN ({','.join('?' * len(ids))})"
+        return {row[0]: schema.passage_dict(row) for row in self.con.execute(q, ids)}
 
     def passages_of_report(self, report_id: str) -> list[dict]:
-        rows = self.con.execute('SELECT id FROM passages WHERE report_id = ? ORDER BY ordinal', (report_id,))
-        ids = [r[0] for r in rows]
-        got = self.passages(ids)
-        return [got[i] for i in ids]
+        q = f"{schema.SELECT_PASSAGES} WHERE report_id = ? ORDER BY ordinal"
+        return [schema.passage_dict(row) for row in self.con.execute(q, (report_id,))]
+
+    def passage_texts(self) -> list[str]:
+        """Every passage's text, report by report in reading order (what the bench measures)."""
+        return [t for (t,) in self.con.execute("SELECT text FROM passages ORDER BY report_id, ordinal")]
 
     def reports(self, ids: list[str] | None = None) -> dict[str, dict]:
-        q = "SELECT id, title, date, time, authors, publisher, sources, passages, footnotes FROM reports"
-        args: list[str] = []
+        q, args = schema.SELECT_SUMMARIES, []
         if ids is not None:
             q += f" WHERE id IN ({','.join('?' * len(ids))})"
             args = ids
-        out = {}
-        for rid, title, date, time_, authors, publisher, sources, n, foot in self.con.execute(q, args):
-            out[rid] = {"id": rid, "title": title, "date": date, "time": time_,
-                        "authors": json.loads(authors), "publisher": publisher,
-                        "sources": json.loads(sources), "passages": n, "footnotes": json.loads(foot)}
-        return out
+        return {row[0]: schema.report_summary(row) for row in self.con.execute(q, args)}
+
+    def report(self, report_id: str) -> dict | None:
+        """Everything stored of one report, in ingest.model.Report.to_dict()'s shape."""
+        row = self.con.execute(f"{schema.SELECT_REPORTS} WHERE id = ?", (report_id,)).fetchone()
+        if row is None:
+            return None
+        notes = self.con.execute("SELECT marker, note FROM notes WHERE report_id = ?", (report_id,)).fetchall()
+        return schema.report_record(row, notes)
 
     def report_text(self, report_id: str) -> tuple[str, list[tuple[int, int, list[str]]]]:
         """The clean text of a report and its sentences as (start, end, markers)."""
         row = self.con.execute("SELECT text, sentences FROM reports WHERE id = ?", (report_id,)).fetchone()
         if row is None:
             return "", []
-        return row[0], [tuple(x) for x in json.loads(row[1])]
+        return row[0], schema.sentence_spans(row[1])
 
     def meta_value(self, key: str) -> str:
         return self.meta.get(key, "")
@@ -289,8 +370,7 @@ class Snapshot:
         notes = {m: json.loads(n) for m, n in rows}
         if markers is None:
             return notes
-        return {m: notes.get(m, {"marker": m, "status": "missing", "text": "", "urls": [],
-                                 "dngts": False, "dngts_urls": []}) for m in markers}
+        return {m: notes.get(m, schema.missing_note(m)) for m in markers}
 
     def close(self) -> None:
         self.con.close()

@@ -23,6 +23,26 @@ def save_mirror(gen: Path, ids: list[str], matrix: np.ndarray) -> None:
     (gen / "vector_ids.json").write_text(json.dumps(ids))
 
 
+def update_mirror(gen: Path, live: set[str], new_ids: list[str], new_blocks: list[np.ndarray]) -> None:
+    """Rewrite the generation's mirror: the old rows of passages still `live` and not
+    re-embedded, then the new ones (`new_blocks` stacked are `new_ids`' vectors)."""
+    fresh = set(new_ids)
+    ids: list[str] = []
+    blocks: list[np.ndarray] = []
+    old = load_mirror(gen)
+    if old is not None:
+        old_ids, old_vecs = old
+        keep = [i for i, pid in enumerate(old_ids) if pid in live and pid not in fresh]
+        ids += [old_ids[i] for i in keep]
+        blocks.append(np.asarray(old_vecs[keep], dtype=np.float32))
+        del old_vecs
+    ids += new_ids
+    blocks += new_blocks
+    dim = next((b.shape[1] for b in blocks if b.ndim == 2 and b.shape[0]), 0)
+    matrix = np.concatenate([b for b in blocks if b.ndim == 2 and b.shape[0]]) if dim else np.zeros((0, 0), np.float32)
+    save_mirror(gen, ids, matrix)
+
+
 def load_mirror(gen: Path) -> tuple[list[str], np.ndarray] | None:
     try:
         ids = json.loads((gen / "vector_ids.json").read_text())

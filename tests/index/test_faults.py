@@ -13,7 +13,7 @@ Kill points. A child runs the real CLI (`bot.cli.main(["ingest", ...])`) with a 
 sends itself SIGKILL at one point, which is what `kill -9` at that instant does:
   parse    - at the second file parsed
   embed    - when the real model is first asked to embed (the partial generation exists)
-  vectors  - right after llama-index wrote the batch to Chroma, before the SQL commit
+  vectors  - right after the store's writer wrote the batch to Chroma, before the SQL commit
   records  - after the SQL commit, before the BM25 index
   rename   - after the generation was renamed into place, before CURRENT switches
   none     - no kill: an ingest that embeds with the fake (used by test_concurrency)
@@ -59,6 +59,8 @@ def die():
     os.kill(os.getpid(), signal.SIGKILL)
 
 import index.embed as E
+import index.generations as G
+import index.lexical as L
 import index.store as S
 import ingest.pipeline as P
 
@@ -98,18 +100,17 @@ elif point == "embed":
         return model
     E.ingest_encoder = load_then_die
 elif point == "vectors":
-    from llama_index.core.ingestion import IngestionPipeline
-    run = IngestionPipeline.run
-    def run_then_die(self, *a, **k):
-        run(self, *a, **k)
+    put = S.Writer.put_passages          # writes the batch's vectors to Chroma, then its rows
+    def put_then_die(self, *a, **k):
+        put(self, *a, **k)
         die()
-    IngestionPipeline.run = run_then_die
+    S.Writer.put_passages = put_then_die
 elif point == "records":
-    assert hasattr(P, "_build_bm25")
-    P._build_bm25 = lambda *a, **k: die()
+    assert hasattr(L, "build")           # the lexical index is built after the SQL commit
+    L.build = lambda *a, **k: die()
 elif point == "rename":
-    assert hasattr(S, "switch_current")
-    S.switch_current = lambda *a, **k: die()
+    assert hasattr(G, "switch_current")  # finish_generation renames, then switches CURRENT
+    G.switch_current = lambda *a, **k: die()
 elif point != "none":
     raise SystemExit("unknown kill point " + point)
 

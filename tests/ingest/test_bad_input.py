@@ -63,6 +63,8 @@ def current_db(home: Path) -> sqlite3.Connection:
 
 
 def report_records(home: Path, filename: str) -> list[dict]:
+    from index.schema import sentence_spans
+
     con = current_db(home)
     try:
         rows = con.execute("SELECT id, text, body_end, sentences, sources, footnotes FROM reports").fetchall()
@@ -72,7 +74,7 @@ def report_records(home: Path, filename: str) -> list[dict]:
                 continue
             notes = {m: json.loads(n) for m, n in con.execute(
                 "SELECT marker, note FROM notes WHERE report_id = ?", (rid,))}
-            sents = [(text[a:b], ms) for a, b, ms in json.loads(sentences)]
+            sents = [(text[a:b], ms) for a, b, ms in sentence_spans(sentences)]   # the store's codec
             out.append({"id": rid, "text": text, "body": text[:body_end], "sentences": sents,
                         "notes": notes, "footnotes": json.loads(foot)})
         return out

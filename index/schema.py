@@ -1,0 +1,141 @@
+"""The store's SQLite schema and its row codecs: reports, notes, sentences, passages and files
+to rows and back. Nothing else in the project writes or parses these rows.
+
+The codecs take objects with the shape of ingest's records (ingest/model.py: Report, Note,
+Sentence, Passage) by attribute, so `index/` needs no import of `ingest/`. Lists (markers,
+pages, authors, sources) are JSON in their column and lists again when read; never joined.
+
+Version history: v1 (first release); v2 adds passages.pages (the PDF pages a passage spans),
+reports.unplaced (notes with no marker in the body) and the paragraph of each sentence.
+"""
+from __future__ import annotations
+
+import json
+from typing import Any, NamedTuple
+
+SCHEMA_VERSION = 2
+
+DDL = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, root TEXT, sha256 TEXT, reports TEXT,
+                                  skipped TEXT);
+CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, title TEXT, date TEXT, time TEXT,
+                                    authors TEXT, publisher TEXT, sources TEXT, passages INTEGER,
+                                    footnotes TEXT, text TEXT, body_end INTEGER, sentences TEXT,
+                                    unplaced TEXT);
+CREATE TABLE IF NOT EXISTS notes (report_id TEXT, marker TEXT, note TEXT,
+                                  PRIMARY KEY (report_id, marker));
+CREATE TABLE IF NOT EXISTS passages (id TEXT PRIMARY KEY, report_id TEXT, kind TEXT, start INTEGER,
+                                     "end" INTEGER, text TEXT, markers TEXT, ordinal INTEGER,
+                                     pages TEXT);
+CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
+"""
+
+REPORT_COLUMNS = ("id", "title", "date", "time", "authors", "publisher", "sources", "passages", "footnotes",
+                  "text", "body_end", "sentences", "unplaced")
+PASSAGE_COLUMNS = ("id", "report_id", "kind", "start", "end", "text", "markers", "ordinal", "pages")
+SUMMARY_COLUMNS = REPORT_COLUMNS[:9]          # what listing reports needs: no text
+
+
+def _cols(names: tuple[str, ...]) -> str:
+    return ", ".join(f'"{n}"' for n in names)
+
+
+INSERT_REPORT = f"INSERT INTO reports ({_cols(REPORT_COLUMNS)}) VALUES ({','.join('?' * len(REPORT_COLUMNS))})"
+INSERT_NOTE = "INSERT INTO notes (report_id, marker, note) VALUES (?,?,?)"
+INSERT_PASSAGE = f"INSERT INTO passages ({_cols(PASSAGE_COLUMNS)}) VALUES ({','.join('?' * len(PASSAGE_COLUMNS))})"
+INSERT_FILE = "INSERT INTO files (path, root, sha256, reports, skipped) VALUES (?,?,?,?,?)"
+SELECT_PASSAGES = f"SELECT {_cols(PASSAGE_COLUMNS)} FROM passages"
+SELECT_SUMMARIES = f"SELECT {_cols(SUMMARY_COLUMNS)} FROM reports"
+SELECT_REPORTS = f"SELECT {_cols(REPORT_COLUMNS)} FROM reports"
+SELECT_FILES = "SELECT path, root, sha256, reports, skipped FROM files"
+
+
+# ------------------------------------------------------------------------------ notes
+def note_dict(note: Any) -> dict:
+    """A note as the answer contract shows it (ingest.model.Note.to_dict's shape)."""
+    return {"marker": note.marker, "status": note.status, "text": note.text, "urls": list(note.urls),
+            "dngts": bool(note.dngts), "dngts_urls": list(note.dngts_urls)}
+
+
+def missing_note(marker: str) -> dict:
+    """What a marker without a stored note shows."""
+    return {"marker": marker, "status": "missing", "text": "", "urls": [], "dngts": False, "dngts_urls": []}
+
+
+def _note_record(d: dict) -> dict:
+    """A stored note dict -> the fields of ingest.model.Note (dngts is derived there)."""
+    return {"marker": d["marker"], "text": d.get("text", ""), "urls": list(d.get("urls", [])),
+            "dngts_urls": list(d.get("dngts_urls", [])), "status": d.get("status", "resolved")}
+
+
+# ------------------------------------------------------------------------------ reports
+def report_row(report: Any, passages: int) -> tuple:
+    """One reports row. `passages` is how many passages the store holds for it."""
+    sentences = [[s.start, s.end, list(s.markers), s.paragraph] for s in report.sentences]
+    return (report.id, report.title, report.date, report.time, json.dumps(list(report.authors)), report.publisher,
+            json.dumps(list(report.sources)), passages, json.dumps(report.footnote_counts()), report.text,
+            report.body_end, json.dumps(sentences), json.dumps([note_dict(n) for n in report.unplaced_notes]))
+
+
+def note_rows(report: Any) -> list[tuple]:
+    return [(report.id, marker, json.dumps(note_dict(note))) for marker, note in report.notes.items()]
+
+
+def report_summary(row: tuple) -> dict:
+    """A SUMMARY_COLUMNS row -> the `dossier reports --json` record."""
+    rid, title, date, time_, authors, publisher, sources, n, foot = row
+    return {"id": rid, "title": title, "date": date, "time": time_, "authors": json.loads(authors),
+            "publisher": publisher, "sources": json.loads(sources), "passages": n, "footnotes": json.loads(foot)}
+
+
+def report_record(row: tuple, notes: list[tuple]) -> dict:
+    """A REPORT_COLUMNS row and its (marker, note) rows -> the report's fields, in the shape of
+    ingest.model.Report.to_dict() (so `Report.from_dict(report_record(...))` is the report)."""
+    (rid, title, date, time_, authors, publisher, sources, _n, _foot, text, body_end, sentences,
+     unplaced) = row
+    return {"id": rid, "title": title, "date": date, "time": time_, "authors": json.loads(authors),
+            "publisher": publisher, "sources": json.loads(sources), "text": text, "body_end": body_end,
+            "sentences": [{"start": s[0], "end": s[1], "markers": list(s[2]), "paragraph": s[3]}
+                          for s in json.loads(sentences)],
+            "notes": {m: _note_record(json.loads(n)) for m, n in notes},
+            "unplaced_notes": [_note_record(d) for d in json.loads(unplaced or "[]")]}
+
+
+def sentence_spans(sentences_json: str) -> list[tuple[int, int, list[str]]]:
+    """reports.sentences -> (start, end, markers) per sentence, what the answer path reads."""
+    return [(s[0], s[1], list(s[2])) for s in json.loads(sentences_json)]
+
+
+# ------------------------------------------------------------------------------ passages
+def passage_row(passage: Any) -> tuple:
+    """One passages row; `pages` is optional on the record (only PDF reports have pages)."""
+    return (passage.id, passage.report_id, passage.kind, passage.start, passage.end, passage.text,
+            json.dumps(list(passage.markers)), passage.ordinal, json.dumps(list(getattr(passage, "pages", None) or [])))
+
+
+def passage_dict(row: tuple) -> dict:
+    """A PASSAGE_COLUMNS row -> the passage as Snapshot.passages gives it (lists are lists)."""
+    pid, rid, kind, start, end, text, markers, ordinal, pages = row
+    return {"id": pid, "report_id": rid, "kind": kind, "start": start, "end": end, "text": text,
+            "markers": json.loads(markers), "ordinal": ordinal, "pages": json.loads(pages or "[]")}
+
+
+# ------------------------------------------------------------------------------ files
+class FileRecord(NamedTuple):
+    """What ingest remembers of one file: where it was found, its hash, the reports parsed
+    from it (as Report.to_dict() dicts, reused while the hash is unchanged) and its teasers."""
+
+    root: str
+    sha256: str
+    reports: list[dict]
+    skipped: list[dict]
+
+
+def file_row(path: str, f: FileRecord) -> tuple:
+    return (path, f.root, f.sha256, json.dumps(f.reports), json.dumps(f.skipped))
+
+
+def file_record(row: tuple) -> tuple[str, FileRecord]:
+    path, root, sha, reports, skipped = row
+    return path, FileRecord(root, sha, json.loads(reports), json.loads(skipped or "[]"))
