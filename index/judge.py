@@ -32,7 +32,7 @@ FOCUS_SHARE = 0.5          # IDF-weighted share of the focus a sentence or its p
 PARAPHRASE = 0.55          # word-vector cosine that counts as a close paraphrase of a focus word
 ENTITY_SLACK = 0           # entities of the question a sentence and its passage may leave unnamed
 CHECKED_TYPES = ("count", "money", "percent", "measure", "year", "date", "person", "place", "age")   # "reason": tune, -1 false abstention
-GENERAL_FOCUS = False      # without an attribute in the wording, check every content word (measured: off)
+TOPIC_SHARE = 0.0          # without an attribute in the wording: the share of the topic words needed
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
 _MONTH_WORD = re.compile(rf"\b({ANY_MONTH})\b\.?")
@@ -204,12 +204,11 @@ def focus_share(question: Question, sentence: str, passage: str, lex=None,
                 vectors: WordVectors | None = None) -> float:
     """IDF-weighted share of the focus terms stated in the sentence or its passage (a term
     counts when a word there has its stem, or, with `vectors`, is a close paraphrase of it)."""
-    focus = question.attribute if question.attribute else (
-        tuple(zip(question.focus, question.focus_words)) if GENERAL_FOCUS else ())
+    focus = question.attribute or tuple(zip(question.focus, question.focus_words))
     if not focus:
         return 1.0
     present = set(words.terms(sentence)) | set(words.terms(passage))
-    plain = set(_words(sentence)) if vectors is not None else set()
+    plain = (set(_words(sentence)) | set(_words(passage))) if vectors is not None else set()
     total = got = 0.0
     for term, word in focus:
         w = lex.idf(term) if lex is not None else 1.0
@@ -237,6 +236,6 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
     context = set(_words(sentence)) | set(_words(passage)) | set(_words(title))
     if sum(1 for e in question.entities if not _mentions(context, e)) > ENTITY_SLACK:
         why.append("entity")
-    if focus_share(question, sentence, passage, lex, vectors) < FOCUS_SHARE:
+    if focus_share(question, sentence, passage, lex, vectors) < (FOCUS_SHARE if question.attribute else TOPIC_SHARE):
         why.append("focus")
     return why
