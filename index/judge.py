@@ -127,6 +127,7 @@ class WordVectors:
         self._tok = tokenizer
         self._matrix = matrix
         self._cache: dict[str, object] = {}
+        self._matrices: dict[frozenset[str], object] = {}
 
     def vector(self, word: str):
         v = self._cache.get(word)
@@ -140,25 +141,36 @@ class WordVectors:
             self._cache[word] = v
         return v
 
-    def closest(self, word: str, candidates: Iterable[str]) -> float:
-        cands = [c for c in candidates if c]
-        if not cands:
-            return 0.0
-        import numpy as np
+    def closest(self, word: str, candidates: frozenset[str]) -> float:
+        """The highest cosine between `word` and any of `candidates`."""
+        matrix = self._matrices.get(candidates)
+        if matrix is None:
+            import numpy as np
 
-        q = self.vector(word)
-        return float(max(np.dot(q, self.vector(c)) for c in cands))
+            cands = [c for c in candidates if c]
+            matrix = np.stack([self.vector(c) for c in cands]) if cands else None
+            if len(self._matrices) > 4096:
+                self._matrices.clear()
+            self._matrices[candidates] = matrix
+        return 0.0 if matrix is None else float((matrix @ self.vector(word)).max())
 
 
 _WORD = re.compile(r"[A-Za-z][\w’'-]*|\d[\d,.]*\w*")
 
 
-def _words(text: str) -> list[str]:
-    out = []
+@lru_cache(maxsize=16384)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(words.terms(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    """The lower-cased words of a text, possessive 's dropped."""
+    out = set()
     for w in _WORD.findall(text):
         w = w.strip("’'-").lower()
-        out.append(w[:-2] if w.endswith(("’s", "'s")) else w)
-    return out
+        out.add(w[:-2] if w.endswith(("’s", "'s")) else w)
+    return frozenset(out)
 
 
 def _mentions(words_: set[str], entity: str) -> bool:
@@ -207,8 +219,8 @@ def focus_share(question: Question, sentence: str, passage: str, lex=None,
     focus = question.attribute or tuple(zip(question.focus, question.focus_words))
     if not focus:
         return 1.0
-    present = set(words.terms(sentence)) | set(words.terms(passage))
-    plain = (set(_words(sentence)) | set(_words(passage))) if vectors is not None else set()
+    present = _terms(sentence) | _terms(passage)
+    plain = (_words(sentence) | _words(passage)) if vectors is not None else frozenset()
     total = got = 0.0
     for term, word in focus:
         w = lex.idf(term) if lex is not None else 1.0
@@ -233,7 +245,7 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
         why.append("type")
     if not in_time(question, sentence, report_date):
         why.append("time")
-    context = set(_words(sentence)) | set(_words(passage)) | set(_words(title))
+    context = _words(sentence) | _words(passage) | _words(title)
     if sum(1 for e in question.entities if not _mentions(context, e)) > ENTITY_SLACK:
         why.append("entity")
     if focus_share(question, sentence, passage, lex, vectors) < (FOCUS_SHARE if question.attribute else TOPIC_SHARE):

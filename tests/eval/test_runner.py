@@ -25,7 +25,7 @@ def five_questions() -> list[dict]:
               next(q for q in qs if q["answerable"] and "number" in q["kinds"] and len(q["evidence"]) == 1)]
     chosen += [q for q in qs if not q["answerable"]][:2]
     assert len({q["id"] for q in chosen}) == PICK
-    return chosen
+    return [dict(q, split="test") for q in chosen]          # the split whose figures the eval reports
 
 
 @pytest.fixture(scope="module")
@@ -97,13 +97,14 @@ def test_check_exits_1_listing_each_missed_threshold(sample_settings, run, tmp_p
 
 def test_thresholds_file_matches_the_product_targets():
     limits = load_thresholds(THRESHOLDS)
-    # the product targets of the answers issue, printed as met / NOT MET on every run
-    assert limits["hit_at_1"]["target"] == 0.90 and limits["hit_at_5"]["target"] == 0.97
-    assert limits["key_fact_recall"]["target"] == 0.90 and limits["abstention_recall"]["target"] == 0.75
-    assert limits["false_abstention"] == {"max": 0.05, "target": 0.05}
+    # the product targets of the honest-answers issue (test split), printed as met / NOT MET on every run;
+    # hit@1 "not lower than today's": 0.707 on the test split before the issue's checks
+    assert limits["hit_at_1"]["target"] == 0.707 and limits["hit_at_5"]["target"] == 0.95
+    assert limits["key_fact_recall"]["target"] == 0.90 and limits["abstention_recall"]["target"] == 0.90
+    assert limits["false_abstention"]["target"] == 0.05
     # the footnote guarantees gate CI at the product targets themselves
     assert limits["invented_sources"] == {"max": 0} and limits["marker_validity"] == {"min": 1.0}
-    assert limits["reading_cost"] == {"max": 1500} and limits["attachment_accuracy"]["min"] >= 0.95
+    assert limits["reading_cost"] == {"max": 1500, "target": 1200} and limits["attachment_accuracy"]["min"] >= 0.95
     # gate floors never sit above their targets
     for key, limit in limits.items():
         if "target" in limit and "min" in limit:
@@ -157,3 +158,20 @@ def test_the_gold_questions_load():
     qs = load_questions(DEFAULT_QUESTIONS)
     assert any(q["answerable"] for q in qs) and any(not q["answerable"] for q in qs)
     assert Path(DEFAULT_QUESTIONS).is_file()
+
+
+def test_declines_are_counted_per_split_and_category():
+    from eval.runner import by_category
+    from eval.table import format_splits
+
+    questions = [{"answerable": False, "category": "time_outside", "split": "test"},
+                 {"answerable": False, "category": "time_outside", "split": "test"},
+                 {"answerable": True, "category": "reworded", "split": "tune"},
+                 {"answerable": True, "split": "test"}]                 # no category: "original", as documented
+    records = [{"answer": {"abstained": True}}, {"answer": {"abstained": False}},
+               {"answer": {"abstained": True}}, {"answer": {"abstained": False}}]
+    cats = by_category(questions, records)
+    assert cats["test"]["time_outside"] == {"n": 2, "declined": 1, "answerable": False, "rate": 0.5}
+    assert cats["tune"]["reworded"]["declined"] == 1 and cats["test"]["original"]["declined"] == 0
+    text = format_splits({"metrics": {}, "by_category": cats})
+    assert "time_outside" in text and "test  1/2" in text and "tune  1/1" in text
