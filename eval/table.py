@@ -61,7 +61,7 @@ def format_table(result: Mapping[str, Any]) -> str:
     return "\n".join([*lines, note])
 
 
-SPLIT_KEYS = ("hit_at_1", "hit_at_5", "key_fact_recall", "abstention_recall", "false_abstention_rate", "reading_cost",
+SPLIT_KEYS = ("hit_at_1", "hit_at_5", "key_fact_recall", "abstention_recall", "false_abstention", "reading_cost",
               "invented_sources")
 
 

@@ -98,8 +98,8 @@ def test_check_exits_1_listing_each_missed_threshold(sample_settings, run, tmp_p
 def test_thresholds_file_matches_the_product_targets():
     limits = load_thresholds(THRESHOLDS)
     # the product targets of the honest-answers issue (test split), printed as met / NOT MET on every run;
-    # hit@1 "not lower than today's": 0.707 on the test split before the issue's checks
-    assert limits["hit_at_1"]["target"] == 0.707 and limits["hit_at_5"]["target"] == 0.95
+    # hit@1 "not lower than today's": 53/75 = 0.7067 on the test split before the issue's checks
+    assert limits["hit_at_1"]["target"] == 0.706 and limits["hit_at_5"]["target"] == 0.95
     assert limits["key_fact_recall"]["target"] == 0.90 and limits["abstention_recall"]["target"] == 0.90
     assert limits["false_abstention"]["target"] == 0.05
     # the footnote guarantees gate CI at the product targets themselves
