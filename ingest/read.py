@@ -8,7 +8,8 @@ from pathlib import Path
 
 from index.errors import ReportReadError
 
-EXTENSIONS = (".txt", ".md", ".html", ".htm")
+EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+PAGED = (".pdf", ".docx")        # read by layout (ingest/pdf.py, ingest/docx.py), not decoded as text
 _MB = 1024 * 1024
 MAX_BYTES = 20 * _MB              # one report file; a larger one is refused, not read
 
@@ -40,8 +41,24 @@ def not_regular(mode: int) -> str | None:
     return "not a regular file"
 
 
+class ParsedFile(str):
+    """The text of a PDF or Word file whose reports are already parsed from its layout (notes
+    from the page bottom or Word's footnotes part, pages per sentence). `parse_text` returns
+    these reports as they are; as a string it is the reports' clean text."""
+
+    reports: list
+    skipped: list[str]
+
+    @classmethod
+    def of(cls, reports: list, skipped: list[str]) -> "ParsedFile":
+        out = cls("\n\n".join(r.text for r in reports))
+        out.reports, out.skipped = reports, skipped
+        return out
+
+
 def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """Return the file's text with '\\n' line endings, or raise ReportReadError naming the file."""
+    """Return the file's text with '\\n' line endings, or raise ReportReadError naming the file.
+    A .pdf or .docx gives a ParsedFile (its reports already parsed)."""
     try:
         st = os.stat(path)
         kind = not_regular(st.st_mode)
@@ -62,6 +79,9 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         raise ReportReadError(path, "is a directory") from None
     except OSError as e:
         raise ReportReadError(path, e.strerror or str(e)) from None
+    suffix = path.suffix.lower()
+    if suffix in PAGED:
+        return _read_paged(path, data, suffix)
     text = decode(data, path)
     if path.suffix.lower() in (".html", ".htm"):
         from ingest.html import html_to_text
@@ -69,6 +89,22 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     if not text.strip():
         raise ReportReadError(path, "no text (empty or whitespace only)" if data else "empty file")
     return text
+
+
+def _read_paged(path: Path, data: bytes, suffix: str) -> ParsedFile:
+    if not data:
+        raise ReportReadError(path, "empty file")
+    if suffix == ".pdf":
+        if b"%PDF" not in data[:1024]:
+            raise ReportReadError(path, "not a PDF (no %PDF header): damaged or misnamed")
+        from ingest.pdf import read_pdf
+        reports, skipped = read_pdf(path, str(path.resolve()))
+    else:
+        if not data.startswith(b"PK\x03\x04"):
+            raise ReportReadError(path, "not a Word document (not a ZIP container): damaged or misnamed")
+        from ingest.docx import read_docx
+        reports, skipped = read_docx(path, data, str(path.resolve()))
+    return ParsedFile.of(reports, skipped)
 
 
 def decode(data: bytes, path: Path | str = "<bytes>") -> str:

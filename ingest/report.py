@@ -109,9 +109,15 @@ def compose_text(body: str, notes: dict[str, Note], unplaced: list[Note]) -> tup
 
 
 def parse_text(text: str, source: str) -> tuple[list[Report], list[str]]:
-    """Reports of one file's text, and the titles of teasers skipped."""
+    """Reports of one file's text, and the titles of teasers skipped. A PDF or Word file's
+    text (ingest.read.ParsedFile) comes with its reports parsed from the layout already."""
+    from ingest.read import ParsedFile
     from ingest.split import split_segments
 
+    if isinstance(text, ParsedFile):
+        for r in text.reports:
+            r.sources = [source]
+        return list(text.reports), list(text.skipped)
     reports: list[Report] = []
     skipped: list[str] = []
     for seg in split_segments(text):

@@ -1,0 +1,230 @@
+"""A PDF file to reports: body text in reading order with its footnote markers, its notes, and
+the page every sentence and note came from.
+
+The library is pdfplumber (MIT, over pdfminer.six, MIT): it gives every character with its
+font, size and box, the page's rules and the link annotations, which is what markers
+(size and baseline), note areas (a rule, smaller type) and columns need. pypdfium2
+(Apache/BSD, faster) gives text and boxes but not font sizes per character as directly;
+PyMuPDF is AGPL and ruled out. Nothing is downloaded; no OCR.
+
+The reader writes the same kind of text the text parser reads (`[N]` markers in the body, one
+paragraph a line), so statuses, DNGTS, URLs as written and the endnote alignment are the text
+parser's own: notes found by layout are handed to it as parsed notes, unnumbered endnotes as
+endnote lines.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from index.errors import ReportReadError
+from ingest.footnotes import make_note, take_markers
+from ingest.model import Report
+from ingest.pdf_layout import Line, drop_running_lines, page_lines
+from ingest.pdf_notes import NOTES_HEADING, RawNote, footnote_area, numbered_notes, section_notes
+from ingest.pdf_pages import PageText, assign_pages
+from ingest.pdf_text import Edges, body_size, breaks_paragraph, join, line_text, vocabulary
+from ingest.report import build_report
+from ingest.split import Segment, split_segments
+
+MAX_PAGES = 2000                # one PDF; a longer one is refused (the byte limit applies too)
+_JUNK_INFO = re.compile(r"^(?:untitled|anonymous|unknown|user|admin|owner|unspecified|microsoft word\b.*"
+                        r"|.*\.(?:docx?|pdf|txt|indd|qxd))$", re.I)
+
+
+def _open(path: Path):
+    import pdfplumber
+    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
+
+    try:
+        pdf = pdfplumber.open(str(path))
+        n = len(pdf.pages)
+    except (PDFPasswordIncorrect, PDFEncryptionError):
+        raise ReportReadError(path, "encrypted PDF (a password is needed to read it)") from None
+    except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on a broken file
+        if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
+            raise ReportReadError(path, "encrypted PDF (a password is needed to read it)") from None
+        raise ReportReadError(path, f"damaged PDF, cannot be read ({type(e).__name__})") from None
+    if n == 0:
+        pdf.close()
+        raise ReportReadError(path, "PDF has no pages")
+    if n > MAX_PAGES:
+        pdf.close()
+        raise ReportReadError(path, f"PDF has {n} pages, over the {MAX_PAGES}-page limit for one report file")
+    return pdf
+
+
+def _rules(page) -> list[tuple[float, float, float]]:
+    """Horizontal rules (y, x0, x1): lines, and rectangles thinner than 2 points."""
+    out = []
+    for ln in page.lines:
+        if abs(ln["top"] - ln["bottom"]) < 1 and ln["x1"] - ln["x0"] > 20:
+            out.append((ln["top"], ln["x0"], ln["x1"]))
+    for r in page.rects:
+        if r["height"] < 2 and r["width"] > 20:
+            out.append((r["top"], r["x0"], r["x1"]))
+    return out
+
+
+def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
+    """Reports of one PDF and the titles of teasers skipped, or ReportReadError naming it."""
+    pdf = _open(path)
+    try:
+        pages: list[list[Line]] = []
+        heights: list[float] = []
+        rules: list[list[tuple[float, float, float]]] = []
+        for i, page in enumerate(pdf.pages):
+            links = [a for a in page.hyperlinks if a.get("uri")]
+            pages.append(page_lines(i + 1, page.chars, float(page.width), links))
+            heights.append(float(page.height))
+            rules.append(_rules(page))
+            page.close()                      # pdfplumber caches objects per page: memory stays flat
+        info = dict(pdf.metadata or {})
+    except ReportReadError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a page that pdfminer cannot decode
+        raise ReportReadError(path, f"damaged PDF, cannot be read ({type(e).__name__})") from None
+    finally:
+        pdf.close()
+    if not any(pages):
+        raise ReportReadError(path, "no text layer: scanned PDF? OCR is not supported")
+    return parse_lines(pages, heights, rules, info, source)
+
+
+def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
+                info: dict, source: str) -> tuple[list[Report], list[str]]:
+    pages = drop_running_lines(pages, heights)
+    every = [ln for p in pages for ln in p]
+    size = body_size(every)
+    edges = Edges.of(every, size)
+    vocab = vocabulary(every)
+    body: list[Line] = []
+    foot: list[Line] = []
+    for lines, h, rl in zip(pages, heights, rules):
+        k = footnote_area(lines, rl, size, h)
+        body += lines[:k]
+        foot += lines[k:]
+    # an endnotes section: a heading line in the last 60% of the body, everything after it
+    section: list[Line] = []
+    start = int(len(body) * 0.4)
+    for i in range(len(body) - 1, start - 1, -1):
+        if NOTES_HEADING.match(body[i].plain) and not any(p.marker for p in body[i].pieces):
+            section = body[i + 1:]
+            body = body[:i]
+            break
+    notes = numbered_notes(foot, edges, vocab) if foot else []
+    endnotes = section_notes(section, edges, vocab) if section else []
+    notes += [n for n in endnotes if n.number is not None]
+    unnumbered = [n for n in endnotes if n.number is None]
+
+    text = PageText()
+    paragraphs = _paragraphs(body, edges, vocab)
+    for k, (para, page_spans) in enumerate(paragraphs):
+        if k:
+            text.add("\n\n", page_spans[0][1])
+        for piece, page in page_spans:
+            text.add(piece, page)
+    segments = split_segments(text.text)
+    _metadata(segments, body, size, info)
+    _attach_notes(segments, notes, unnumbered)
+    reports: list[Report] = []
+    skipped: list[str] = []
+    for seg in segments:
+        r = build_report(seg, source)
+        if r is None:
+            skipped.append(seg.title or "(untitled segment)")
+        else:
+            reports.append(r)
+    assign_pages(reports, text)
+    _note_pages(reports, notes, unnumbered)
+    return reports, skipped
+
+
+def _paragraphs(lines: list[Line], edges: Edges, vocab) -> list[tuple[str, list[tuple[str, int]]]]:
+    """Body lines to paragraphs: (text, [(piece of text, page)])."""
+    out: list[tuple[str, list[tuple[str, int]]]] = []
+    prev: Line | None = None
+    for ln in lines:
+        t = line_text(ln)
+        if not t:
+            continue
+        if prev is None or breaks_paragraph(prev, ln, edges):
+            out.append((t, [(t, ln.page)]))
+        else:
+            cur, spans = out[-1]
+            joined = join(cur, t, prev, ln, edges, vocab)
+            spans.append((joined[len(cur):] if joined.startswith(cur) else " " + t, ln.page))
+            if not joined.startswith(cur):               # a hyphen dropped: the previous piece lost it
+                last, page = spans[-2]
+                spans[-2] = (last[:-1], page)
+                spans[-1] = (t, ln.page)
+            out[-1] = (joined, spans)
+        prev = ln
+    return out
+
+
+def _metadata(segments: list[Segment], body: list[Line], size: float, info: dict) -> None:
+    """Title and authors of a PDF whose text does not state them in the text parser's shape:
+    the large type at the top of page 1, or the document information when page 1 shows it."""
+    if not segments or segments[0].title:
+        return
+    seg = segments[0]
+    first = next((i for i, x in enumerate(seg.body_lines) if x.strip()), None)
+    if first is None:
+        return
+    head = seg.body_lines[first].strip()
+    page1 = [ln for ln in body if ln.page == 1]
+    big = [ln for ln in page1[:4] if ln.size >= 1.2 * size]
+    title_info = str(info.get("Title") or "").strip()
+    is_title = bool(big) and head.startswith(big[0].plain[:20]) and len(head) < 250 and not head.endswith(".")
+    if not is_title and title_info and not _JUNK_INFO.match(title_info):
+        is_title = _norm(head) == _norm(title_info)
+    if is_title:
+        seg.title = re.sub(r"\s+", " ", head)
+        seg.body_lines = seg.body_lines[first + 1:]
+    author = str(info.get("Author") or "").strip()
+    if not seg.authors and author and not _JUNK_INFO.match(author):
+        page_text = _norm(" ".join(ln.plain for ln in page1))
+        if _norm(author) in page_text:
+            seg.authors = [a.strip() for a in re.split(r"\s*(?:;|,|\band\b|&)\s*", author) if a.strip()]
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s.lower()).strip()
+
+
+def _attach_notes(segments: list[Segment], notes: list[RawNote], unnumbered: list[RawNote]) -> None:
+    """Notes found by layout go to the report whose body holds their marker (numbering may
+    restart per report: the k-th note N goes to the k-th report with a marker N)."""
+    if not segments:
+        return
+    if not notes and not unnumbered:
+        return
+    marks = [{n for _, n in take_markers("\n".join(s.body_lines)).markers} for s in segments]
+    taken: list[set[str]] = [set() for _ in segments]
+    for n in notes:
+        k = next((i for i, ms in enumerate(marks) if n.number in ms and n.number not in taken[i]), None)
+        if k is None:
+            k = next((i for i, ms in enumerate(marks) if n.number in ms), len(segments) - 1)
+        taken[k].add(n.number)
+        segments[k].notes.append(make_note(n.number, n.text))
+    if unnumbered:
+        target = segments[-1]
+        if not target.notes:
+            target.endnote_lines = [n.text for n in unnumbered]
+
+
+def _note_pages(reports: list[Report], notes: list[RawNote], unnumbered: list[RawNote]) -> None:
+    by_number: dict[str, list[list[int]]] = {}
+    for n in notes:
+        by_number.setdefault(n.number or "", []).append(sorted(n.pages))
+    by_text = {make_note("", n.text).text: sorted(n.pages) for n in unnumbered}
+    for r in reports:
+        for marker, note in r.notes.items():
+            if note.text and note.text in by_text:
+                note.pages = by_text[note.text]
+            elif by_number.get(marker) and note.text:
+                note.pages = by_number[marker].pop(0) if len(by_number[marker]) > 1 else by_number[marker][0]
+        for note in r.unplaced_notes:
+            if note.text in by_text:
+                note.pages = by_text[note.text]
