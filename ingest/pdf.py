@@ -101,9 +101,12 @@ def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[
     body: list[Line] = []
     foot: list[Line] = []
     for lines, h, rl in zip(pages, heights, rules):
-        k = footnote_area(lines, rl, size, h)
-        body += lines[:k]
-        foot += lines[k:]
+        for run in _column_runs(lines):         # two columns may each end in their own notes
+            x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
+            inside = [r for r in rl if r[1] >= x0 - 5 and r[2] <= x1 + 5]
+            k = footnote_area(run, inside, size, h)
+            body += run[:k]
+            foot += run[k:]
     # an endnotes section: a heading line in the last 60% of the body, everything after it
     section: list[Line] = []
     start = int(len(body) * 0.4)
@@ -138,6 +141,17 @@ def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[
     assign_pages(reports, text)
     _note_pages(reports, notes, unnumbered)
     return reports, skipped
+
+
+def _column_runs(lines: list[Line]) -> list[list[Line]]:
+    """A page's lines (reading order) cut where the column changes."""
+    runs: list[list[Line]] = []
+    for ln in lines:
+        if runs and runs[-1][-1].col == ln.col:
+            runs[-1].append(ln)
+        else:
+            runs.append([ln])
+    return runs
 
 
 def _paragraphs(lines: list[Line], edges: Edges, vocab) -> list[tuple[str, list[tuple[str, int]]]]:

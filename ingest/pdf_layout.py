@@ -73,33 +73,49 @@ def _main_size(cluster: list[dict]) -> float:
     return sizes.most_common(1)[0][0] if sizes else round(cluster[0]["size"], 1)
 
 
-def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], set[int]]]:
-    """Move the characters of small raised clusters into the line they belong to.
+def _runs(chars: list[dict]) -> list[list[dict]]:
+    """A baseline cluster cut into runs of touching characters."""
+    runs: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: c["x0"]):
+        if runs and c["x0"] - runs[-1][-1]["x1"] <= 0.3 * c["size"]:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
 
-    Returns (chars, ids of superscript chars) per line."""
-    info = [(_main_size(cl), statistics.median(c["bottom"] for c in cl), min(c["x0"] for c in cl),
-             max(c["x1"] for c in cl)) for cl in clusters]
+
+def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], set[int]]]:
+    """Move raised runs of smaller characters into the line they touch: a superscript run is
+    digits (a marker: `12`, `1,2`) or at most four characters (`th`, `*`), and it touches a
+    character of the line on its left or right. Returns (chars, ids of superscripts) per line."""
+    info = [(_main_size(cl), statistics.median(c["bottom"] for c in cl)) for cl in clusters]
     sup: list[set[int]] = [set() for _ in clusters]
-    moved: set[int] = set()
-    order = sorted(range(len(clusters)), key=lambda i: -len(clusters[i]))
-    for i in range(len(clusters)):
+    for i, cl in enumerate(clusters):
         size_i = info[i][0]
-        for j in order:
-            if j == i or j in moved:
+        keep: list[dict] = []
+        for run in _runs(cl):
+            text = "".join(c["text"] for c in run).strip()
+            if not text or not (re.fullmatch(r"[\d,]+", text) or len(text) <= 4):
+                keep += run
                 continue
-            size_j, bottom_j, x0_j, x1_j = info[j]
-            if size_i >= SUP_RATIO * size_j:
-                continue
-            rise = bottom_j - info[i][1]
-            if not (SUP_RISE * size_j <= rise <= 0.9 * size_j):
-                continue
-            if info[i][2] > x1_j + 2 * size_j or info[i][3] < x0_j - 2 * size_j:
-                continue
-            clusters[j].extend(clusters[i])
-            sup[j].update(id(c) for c in clusters[i])
-            clusters[i] = []
-            moved.add(i)
-            break
+            home = None
+            for j, other in enumerate(clusters):
+                if j == i or not other:
+                    continue
+                size_j, bottom_j = info[j]
+                if size_i >= SUP_RATIO * size_j or not (SUP_RISE * size_j <= bottom_j - info[i][1] <= 0.9 * size_j):
+                    continue
+                x0, x1 = run[0]["x0"], run[-1]["x1"]
+                if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j
+                       for d in other if d["text"].strip()):
+                    home = j
+                    break
+            if home is None:
+                keep += run
+            else:
+                clusters[home] = clusters[home] + run
+                sup[home].update(id(c) for c in run)
+        clusters[i] = keep if len(keep) != len(cl) else cl
     return [(sorted(cl, key=lambda c: c["x0"]), sup[k]) for k, cl in enumerate(clusters) if cl]
 
 
@@ -135,15 +151,6 @@ def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
         if best is None or crossing < best[0]:
             best = (crossing, x)
     return best[1] if best else None
-
-
-def _split_at(chars: list[dict], x: float) -> list[list[dict]]:
-    left = [c for c in chars if c["x1"] <= x + 0.5]
-    right = [c for c in chars if c["x0"] >= x - 0.5]
-    if left and right and len(left) + len(right) == len(chars) and \
-            min(c["x0"] for c in right) - max(c["x1"] for c in left if c["text"].strip() or True) > 0:
-        return [left, right]
-    return [chars]
 
 
 def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list[dict]) -> Line:
@@ -194,23 +201,29 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list[di
     chars = [c for c in chars if c.get("upright", True) and c["text"] and c["size"] > 0]
     if not chars:
         return []
-    clustered = _attach_superscripts(_baseline_clusters(chars))
-    gutter = find_gutter([cl for cl, _ in clustered], width)
-    lines: list[Line] = []
-    for cl, sup in clustered:
-        parts = _split_at(cl, gutter) if gutter is not None else [cl]
-        for part in parts:
-            if not any(c["text"].strip() for c in part):
-                continue
-            if gutter is None:
-                col = 0
-            elif max(c["x1"] for c in part) <= gutter + 0.5:
-                col = 1
-            elif min(c["x0"] for c in part) >= gutter - 0.5:
-                col = 2
+    rough = _baseline_clusters(chars)
+    gutter = find_gutter(rough, width)
+    groups: list[tuple[int, list[dict]]] = [(0, chars)]
+    if gutter is not None:
+        # a row with a run across the gutter is full width; every other row splits in two
+        full: list[dict] = []
+        left: list[dict] = []
+        right: list[dict] = []
+        for row in rough:
+            size = _main_size(row)
+            if any(a < gutter < b for a, b in _fragments(row, max(1.5 * size, 8.0))):
+                full += row
             else:
-                col = 0
-            lines.append(_make_line(page_number, part, sup, col, links))
+                for c in row:
+                    (left if (c["x0"] + c["x1"]) / 2 < gutter else right).append(c)
+        groups = [(0, full), (1, left), (2, right)]
+    lines: list[Line] = []
+    for col, group in groups:
+        if not group:
+            continue
+        for cl, sup in _attach_superscripts(_baseline_clusters(group)):
+            if any(c["text"].strip() for c in cl):
+                lines.append(_make_line(page_number, cl, sup, col, links))
     return reading_order(lines)
 
 
@@ -248,7 +261,8 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[li
         keep = []
         for ln in lines:
             in_band = ln.top < BAND * h or ln.bottom > (1 - BAND) * h
-            if in_band and (_PAGE_NUMBER.match(ln.plain) or counts[_key(ln)] >= repeat):
+            repeated = counts[_key(ln)] >= repeat and re.search(r"[^\W\d_]", ln.plain)
+            if in_band and (_PAGE_NUMBER.match(ln.plain) or repeated):
                 continue
             keep.append(ln)
         out.append(keep)

@@ -75,9 +75,14 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
     notes = notes if notes is not None else []
     prev: Line | None = None
     sup_only = any(ln.leading_marker is not None for ln in lines)
+    pending: str | None = None          # a note number alone on its line (its text on the next)
     for ln in lines:
         last = int(notes[-1].number) if notes and notes[-1].number else None
-        number = _opens_note(ln, last, sup_only)
+        if re.fullmatch(r"\d{1,3}", ln.plain) and (last is None or int(ln.plain) > last):
+            pending = str(int(ln.plain))
+            continue
+        number = pending or _opens_note(ln, last, sup_only)
+        pending = None
         text = line_text(ln, links=True)
         if number is not None:
             notes.append(RawNote(number, _strip_number(text), [ln.page]))

@@ -99,6 +99,8 @@ def ended_short(a: Line, b: Line, edges: Edges) -> bool:
 def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
     if abs(a.size - b.size) > 0.1 * max(a.size, b.size):
         return True
+    if _header_line(a.plain) or (_header_line(b.plain) and not b.plain[:1].islower()):
+        return True                              # a time line or a byline stands alone
     if ended_short(a, b, edges):
         return True
     left = edges.left.get(b.col, b.x0)
@@ -107,6 +109,13 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
     if a.page == b.page and a.col == b.col and b.top > a.top:
         return b.top - a.bottom > edges.gap + 0.4 * min(a.size, b.size)
     return False
+
+
+def _header_line(text: str) -> bool:
+    from ingest.metadata import BYLINE, DATE_LINE, TIME_LINE
+
+    return len(text) < 100 and bool(TIME_LINE.match(text) or DATE_LINE.match(text)
+                                    or (BYLINE.match(text) and not text.rstrip().endswith((".", ","))))
 
 
 def vocabulary(lines: list[Line]) -> tuple[set[str], set[str]]:
@@ -132,7 +141,7 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[s
             return prev + nxt                     # a URL cut at the margin
     m = re.search(r"([A-Za-z\u00c0-\u024f\u0400-\u04ff]+)-$", prev)
     n = re.match(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+", nxt)
-    if m and n and not ended_short_text(a, edges):
+    if m and n:
         left, right = m.group(1), n.group(0)
         whole, hyphened = vocab
         if f"{left}-{right}".lower() in hyphened:
