@@ -259,10 +259,14 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[li
     out: list[list[Line]] = []
     for lines, h in zip(pages, heights):
         keep = []
+        first = min((ln.top for ln in lines), default=0.0)
+        last = max((ln.bottom for ln in lines), default=0.0)
         for ln in lines:
+            # a bare number is a page number only as the page's first or last line
+            edge = ln.top <= first + 1 or ln.bottom >= last - 1
             in_band = ln.top < BAND * h or ln.bottom > (1 - BAND) * h
             repeated = counts[_key(ln)] >= repeat and re.search(r"[^\W\d_]", ln.plain)
-            if in_band and (_PAGE_NUMBER.match(ln.plain) or repeated):
+            if in_band and ((edge and _PAGE_NUMBER.match(ln.plain)) or repeated):
                 continue
             keep.append(ln)
         out.append(keep)

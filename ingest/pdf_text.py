@@ -103,9 +103,10 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
         return True                              # a time line or a byline stands alone
     if ended_short(a, b, edges):
         return True
-    left = edges.left.get(b.col, b.x0)
-    if b.x0 - left > 1.2 * b.size and a.x0 - edges.left.get(a.col, a.x0) < 0.5 * a.size:
-        return True                              # first-line indent
+    b_in = b.x0 - edges.left.get(b.col, b.x0)
+    a_in = a.x0 - edges.left.get(a.col, a.x0)
+    if b_in > 0.8 * b.size and (a_in < 0.4 * a.size or abs(a_in - b_in) < 0.5):
+        return True                              # a first-line indent (after a line that was none, or one)
     if a.page == b.page and a.col == b.col and b.top > a.top:
         return b.top - a.bottom > edges.gap + 0.4 * min(a.size, b.size)
     return False

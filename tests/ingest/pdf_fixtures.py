@@ -55,6 +55,7 @@ class Spec:
     page: tuple[float, float] = (420.0, 560.0)
     title_info: str = ""                     # the document information Title
     label_links: dict[str, tuple[str, str]] = field(default_factory=dict)   # note -> (label, uri)
+    indent: float = 0.0                      # first-line indent of body paragraphs
 
 
 def sample_spec(text: str, *, title: str, date: str, **options) -> Spec:
@@ -62,6 +63,12 @@ def sample_spec(text: str, *, title: str, date: str, **options) -> Spec:
     segs = [s for s in split_segments(text) if s.title == title and s.date == date]
     seg = segs[0]
     paras: list[Para] = []
+    if seg.date and not seg.time:            # the date came from a weekday date line: print it
+        y, m, d = seg.date.split("-")
+        import datetime
+        weekday = datetime.date(int(y), int(m), int(d)).strftime("%A")
+        paras.append(Para([(f"{weekday}, {MONTHS[int(m) - 1].capitalize()} {int(d)}, {y}", False)],
+                          space_before=0, span=True))
     if seg.title:
         paras.append(Para([(seg.title, False)], size=15, bold=True, space_before=0, span=True))
     if seg.time:
@@ -246,10 +253,11 @@ class Typesetter:
     def wword(self, word: Word, size: float, bold: bool) -> float:
         return sum(self.w.width(t, size * SUP_SIZE if sup else size, bold) for t, sup in word)
 
-    def break_lines(self, words: list[Word], width: float, size: float, bold: bool) -> list[list[Word]]:
+    def break_lines(self, words: list[Word], width: float, size: float, bold: bool,
+                    indent: float = 0.0) -> list[list[Word]]:
         lines: list[list[Word]] = []
         cur: list[Word] = []
-        used = 0.0
+        used = indent
         space = self.w.width(" ", size, bold)
         queue = list(words)
         while queue:
@@ -391,7 +399,8 @@ class Typesetter:
         def x_of(c: int) -> float:
             return self.margin + c * (self.col_w + self.gutter)
 
-        def place_block(lines: list[list[Word]], size: float, bold: bool, space_before: float) -> None:
+        def place_block(lines: list[list[Word]], size: float, bold: bool, space_before: float,
+                        indent: float = 0.0) -> None:
             nonlocal y, col, foot, carry
             first = True
             for ln in lines:
@@ -419,7 +428,7 @@ class Typesetter:
                     next_column()
                     gap = 0.0
                 y += gap + h
-                self.draw_line(x_of(col), y, ln, size, bold)
+                self.draw_line(x_of(col) + (indent if first else 0.0), y, ln, size, bold)
                 foot += note_ls
                 placed_notes.update(new_notes)
                 first = False
@@ -432,8 +441,9 @@ class Typesetter:
                     self.draw_line(self.margin, y, ln, p.size, p.bold)
                 col_top[0] = y
                 continue
-            lines = self.break_lines(_words(p.runs), self.col_w, p.size, p.bold)
-            place_block(lines, p.size, p.bold, p.space_before)
+            indent = 0.0 if p.bold else s.indent
+            lines = self.break_lines(_words(p.runs), self.col_w, p.size, p.bold, indent)
+            place_block(lines, p.size, p.bold, p.space_before, indent)
         if s.notes_mode.startswith("end"):
             place_block([[[("Notes" if s.notes_mode == "end-unnumbered" else "Endnotes", False)]]], 12, True, 16)
             for number, text in s.notes:
