@@ -42,9 +42,10 @@ def _open(path: Path):
     except (PDFPasswordIncorrect, PDFEncryptionError):
         raise ReportReadError(path, "encrypted PDF (a password is needed to read it)") from None
     except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on a broken file
-        if "password" in str(e).lower() or "encrypt" in type(e).__name__.lower():
+        inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e   # pdfplumber wraps them
+        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(inner).lower():
             raise ReportReadError(path, "encrypted PDF (a password is needed to read it)") from None
-        raise ReportReadError(path, f"damaged PDF, cannot be read ({type(e).__name__})") from None
+        raise ReportReadError(path, f"damaged PDF, cannot be read ({type(inner).__name__})") from None
     if n == 0:
         pdf.close()
         raise ReportReadError(path, "PDF has no pages")
@@ -194,7 +195,7 @@ def _metadata(segments: list[Segment], body: list[Line], size: float, info: dict
     if not is_title and title_info and not _JUNK_INFO.match(title_info):
         is_title = _norm(head) == _norm(title_info)
     if is_title:
-        seg.title = re.sub(r"\s+", " ", head)
+        seg.title = re.sub(r"\s+", " ", re.sub(r"\[\d{1,3}\]", "", head)).strip()
         seg.body_lines = seg.body_lines[first + 1:]
     author = str(info.get("Author") or "").strip()
     if not seg.authors and author and not _JUNK_INFO.match(author):

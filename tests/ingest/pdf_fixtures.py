@@ -246,7 +246,7 @@ class Typesetter:
         self.bottom = self.ph - self.margin
         self.gutter = 22.0
         self.col_w = (self.pw - 2 * self.margin - (self.gutter if spec.columns == 2 else 0)) / spec.columns
-        self.continued: list[str] = []       # note numbers carried onto a next page
+        self.continued: list[tuple[str, int, int]] = []   # (note, page, column) of notes carried on
         self.hyphenated = 0
 
     # measuring
@@ -422,7 +422,7 @@ class Typesetter:
                             fit -= 1
                         if fits(note_ls[:fit]):
                             carry = note_ls[fit:] + carry
-                            self.continued.append(new_notes[-1])
+                            self.continued.append((new_notes[-1], page, col))
                             note_ls = note_ls[:fit]
                             break
                     next_column()
