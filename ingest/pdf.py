@@ -18,13 +18,13 @@ import re
 from pathlib import Path
 
 from index.errors import ReportReadError
-from ingest.footnotes import make_note, take_markers
+from ingest.footnotes import make_note
 from ingest.model import Report
 from ingest.pdf_layout import Line, drop_running_lines, page_lines
 from ingest.pdf_notes import NOTES_HEADING, RawNote, footnote_area, numbered_notes, section_notes
 from ingest.pdf_pages import PageText, assign_pages
 from ingest.pdf_text import Edges, body_size, breaks_paragraph, join, line_text, vocabulary
-from ingest.report import build_report
+from ingest.report import attach_notes, build_report
 from ingest.split import Segment, split_segments
 
 MAX_PAGES = 2000                # one PDF; a longer one is refused (the byte limit applies too)
@@ -130,7 +130,7 @@ def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[
             text.add(piece, page)
     segments = split_segments(text.text)
     _metadata(segments, body, size, info)
-    _attach_notes(segments, notes, unnumbered)
+    attach_notes(segments, [(n.number or "", n.text) for n in notes], [n.text for n in unnumbered])
     reports: list[Report] = []
     skipped: list[str] = []
     for seg in segments:
@@ -206,27 +206,6 @@ def _metadata(segments: list[Segment], body: list[Line], size: float, info: dict
 
 def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s.lower()).strip()
-
-
-def _attach_notes(segments: list[Segment], notes: list[RawNote], unnumbered: list[RawNote]) -> None:
-    """Notes found by layout go to the report whose body holds their marker (numbering may
-    restart per report: the k-th note N goes to the k-th report with a marker N)."""
-    if not segments:
-        return
-    if not notes and not unnumbered:
-        return
-    marks = [{n for _, n in take_markers("\n".join(s.body_lines)).markers} for s in segments]
-    taken: list[set[str]] = [set() for _ in segments]
-    for n in notes:
-        k = next((i for i, ms in enumerate(marks) if n.number in ms and n.number not in taken[i]), None)
-        if k is None:
-            k = next((i for i, ms in enumerate(marks) if n.number in ms), len(segments) - 1)
-        taken[k].add(n.number)
-        segments[k].notes.append(make_note(n.number, n.text))
-    if unnumbered:
-        target = segments[-1]
-        if not target.notes:
-            target.endnote_lines = [n.text for n in unnumbered]
 
 
 def _note_pages(reports: list[Report], notes: list[RawNote], unnumbered: list[RawNote]) -> None:

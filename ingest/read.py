@@ -100,6 +100,8 @@ def _read_paged(path: Path, data: bytes, suffix: str) -> ParsedFile:
         from ingest.pdf import read_pdf
         reports, skipped = read_pdf(path, str(path.resolve()))
     else:
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ReportReadError(path, "Word file is encrypted or an old .doc renamed (not a ZIP container)")
         if not data.startswith(b"PK\x03\x04"):
             raise ReportReadError(path, "not a Word document (not a ZIP container): damaged or misnamed")
         from ingest.docx import read_docx

@@ -569,5 +569,7 @@ def docx_bytes(title: str, header: list[str], paras: list[tuple[list[tuple[str, 
         z.writestr("word/footnotes.xml", notes_part("footnote", notes))
         z.writestr("word/endnotes.xml", notes_part("endnote", endnotes))
         z.writestr("word/_rels/document.xml.rels", rels_doc)
+        for part in ("footnotes", "endnotes"):             # links inside notes resolve through their own rels
+            z.writestr(f"word/_rels/{part}.xml.rels", rels_doc)
         z.writestr("docProps/core.xml", core)
     return buf.getvalue()
