@@ -23,7 +23,7 @@ from ingest.model import Report
 from ingest.pdf_layout import Line, drop_running_lines, page_lines
 from ingest.pdf_notes import NOTES_HEADING, RawNote, footnote_area, numbered_notes, section_notes
 from ingest.pdf_pages import PageText, assign_pages
-from ingest.pdf_text import Edges, body_size, breaks_paragraph, join, line_text, vocabulary
+from ingest.pdf_text import Edges, body_size, breaks_paragraph, join, line_text, spaced, vocabulary
 from ingest.report import attach_notes, build_report
 from ingest.split import Segment, split_segments
 
@@ -123,9 +123,9 @@ def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[
 
     text = PageText()
     paragraphs = _paragraphs(body, edges, vocab)
-    for k, (para, page_spans) in enumerate(paragraphs):
-        if k:
-            text.add("\n\n", page_spans[0][1])
+    for k, (para, page_spans, gap) in enumerate(paragraphs):
+        if k:   # a blank line where the layout leaves one: a tight block (a list of endnotes) stays one
+            text.add("\n\n" if gap else "\n", page_spans[0][1])
         for piece, page in page_spans:
             text.add(piece, page)
     segments = split_segments(text.text)
@@ -155,25 +155,26 @@ def _column_runs(lines: list[Line]) -> list[list[Line]]:
     return runs
 
 
-def _paragraphs(lines: list[Line], edges: Edges, vocab) -> list[tuple[str, list[tuple[str, int]]]]:
-    """Body lines to paragraphs: (text, [(piece of text, page)])."""
-    out: list[tuple[str, list[tuple[str, int]]]] = []
+def _paragraphs(lines: list[Line], edges: Edges, vocab) -> list[tuple[str, list[tuple[str, int]], bool]]:
+    """Body lines to paragraphs: (text, [(piece of text, page)], white space above it)."""
+    out: list[tuple[str, list[tuple[str, int]], bool]] = []
     prev: Line | None = None
     for ln in lines:
         t = line_text(ln)
-        if not t:
+        if not t or re.fullmatch(r"[-*•·▪◦]", t):       # an empty list item's bullet is layout
             continue
         if prev is None or breaks_paragraph(prev, ln, edges):
-            out.append((t, [(t, ln.page)]))
+            out.append((t, [(t, ln.page)], prev is not None and spaced(prev, ln, edges)))
         else:
-            cur, spans = out[-1]
+            cur, spans, gap = out[-1]
             joined = join(cur, t, prev, ln, edges, vocab)
-            spans.append((joined[len(cur):] if joined.startswith(cur) else " " + t, ln.page))
-            if not joined.startswith(cur):               # a hyphen dropped: the previous piece lost it
-                last, page = spans[-2]
-                spans[-2] = (last[:-1], page)
-                spans[-1] = (t, ln.page)
-            out[-1] = (joined, spans)
+            if joined.startswith(cur):
+                spans.append((joined[len(cur):], ln.page))
+            else:                                         # a line-end hyphen dropped
+                last, page = spans[-1]
+                spans[-1] = (last[:-1], page)
+                spans.append((t, ln.page))
+            out[-1] = (joined, spans, gap)
         prev = ln
     return out
 

@@ -170,7 +170,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
                 pieces.append(Piece(" ", uri=None))
                 if first_word_end is None:
                     first_word_end = prev["x1"]
-        if ch.isspace() and first_word_end is None and prev is not None:
+        if ch.isspace() and ch not in "\u00a0\u202f\u2007" and first_word_end is None and prev is not None:
             first_word_end = prev["x1"]
         marker = is_sup and ch.isdigit()
         if is_sup and ch in ",;" and pieces and pieces[-1].marker:

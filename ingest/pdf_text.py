@@ -14,6 +14,7 @@ import statistics
 from collections import Counter
 from dataclasses import dataclass
 
+from ingest.footnotes import is_note_line
 from ingest.pdf_layout import Line
 
 _URL_TAIL = re.compile(r"(?:https?://|www\.)\S*$")
@@ -99,14 +100,22 @@ def ended_short(a: Line, b: Line, edges: Edges) -> bool:
 def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
     if abs(a.size - b.size) > 0.1 * max(a.size, b.size):
         return True
-    if _header_line(a.plain) or (_header_line(b.plain) and not b.plain[:1].islower()):
+    if _header_end(a.plain, b.plain) or (_header_line(b.plain) and not b.plain[:1].islower()):
         return True                              # a time line or a byline stands alone
+    if is_note_line(b.plain):
+        return True                              # a `[N] …` or `¹ …` note line (a marker never starts a line)
     if ended_short(a, b, edges):
         return True
     b_in = b.x0 - edges.left.get(b.col, b.x0)
     a_in = a.x0 - edges.left.get(a.col, a.x0)
     if b_in > 0.8 * b.size and (a_in < 0.4 * a.size or abs(a_in - b_in) < 0.5):
         return True                              # a first-line indent (after a line that was none, or one)
+    return spaced(a, b, edges)
+
+
+def spaced(a: Line, b: Line, edges: Edges) -> bool:
+    """More white space between the two lines than between the lines of a paragraph (the
+    layout's blank line). Unknown across a column or page break: False."""
     if a.page == b.page and a.col == b.col and b.top > a.top:
         return b.top - a.bottom > edges.gap + 0.4 * min(a.size, b.size)
     return False
@@ -117,6 +126,16 @@ def _header_line(text: str) -> bool:
 
     return len(text) < 100 and bool(TIME_LINE.match(text) or DATE_LINE.match(text)
                                     or (BYLINE.match(text) and not text.rstrip().endswith((".", ","))))
+
+
+def _header_end(a: str, b: str) -> bool:
+    """`a` is a whole time line, date line or byline: `b` does not continue it."""
+    from ingest.metadata import BYLINE, DATE_LINE, TIME_LINE
+
+    if TIME_LINE.match(a) or DATE_LINE.match(a):
+        joined = f"{a} {b}"
+        return not (TIME_LINE.match(joined) or DATE_LINE.match(joined))
+    return bool(BYLINE.match(a)) and len(a) < 100 and not re.search(r"(?:,|\band|\bwith|&)\s*$", a)
 
 
 def vocabulary(lines: list[Line]) -> tuple[set[str], set[str]]:

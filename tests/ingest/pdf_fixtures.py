@@ -100,6 +100,23 @@ def sample_spec(text: str, *, title: str, date: str, **options) -> Spec:
     return Spec(paras=paras, notes=notes, **options)
 
 
+def printed_text_spec(text: str, **options) -> Spec:
+    """A text file printed as it is (a web page saved as PDF): one paragraph a line, the
+    markers and note lines as the text writes them (`[1]`, `[1] https://…`).
+
+    Non-breaking spaces become spaces: reportlab writes U+00A0 as a plain space in the text
+    layer, so a line break the typesetter avoided there would look like a paragraph's end."""
+    paras: list[Para] = []
+    blank = False
+    for line in text.split("\n"):
+        if not line.strip():
+            blank = True
+            continue
+        paras.append(Para([(line.replace("\u00a0", " ").strip(), False)], space_before=6.0 if blank else 0.0))
+        blank = False
+    return Spec(paras=paras, notes=[], notes_mode="none", **options)
+
+
 # ------------------------------------------------------------------ the two writers
 class ReportlabWriter:
     name = "reportlab"

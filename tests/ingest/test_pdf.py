@@ -231,3 +231,55 @@ def test_text_layout_is_parsed_once_and_carried_as_reports(built):
     assert isinstance(text, ParsedFile) and "Key Takeaway: Turkey may have agreed" in text
     (r,), _ = parse_text(text, "renamed.pdf")
     assert r.sources == ["renamed.pdf"]
+
+
+# ------------------------------------------------------------- web pages saved as PDF
+PRINTED = {"000_08cac09e5d9ef787.txt": "reportlab", "001_2615153153a8a9b8.txt": "fpdf2",
+           "002_8a4a9fea978dff02.txt": "fpdf2", "003_dcd5aac377835ac8.txt": "reportlab"}
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory):
+    """{sample file: reports of that file printed as it is (bracketed, Unicode and HTML
+    markers as text, note lines after each report) by one of the writers}."""
+    d = tmp_path_factory.mktemp("printed")
+    out = {}
+    for fname, writer in PRINTED.items():
+        data, _ = fx.build_pdf(fx.printed_text_spec((SAMPLES / fname).read_text(), header="Saved from isw.org",
+                                                    footer="{n}/40"), writer)
+        path = d / (fname[:-4] + ".pdf")
+        path.write_bytes(data)
+        out[fname] = parse_text(read_report_file(path), fname)[0]
+    return out
+
+
+def _notes_view(r):
+    return {m: (n.status, n.urls, n.dngts_urls, re.sub(r"\s+", "", n.text)) for m, n in r.notes.items()}
+
+
+@pytest.mark.parametrize("fname", list(PRINTED))
+def test_printed_web_pages_parse_like_their_text(printed, fname):
+    pdf_reports = printed[fname]
+    text_reports, _ = parse_text(read_report_file(SAMPLES / fname), fname)
+    assert [(r.title, r.date, r.authors) for r in pdf_reports] == [(r.title, r.date, r.authors) for r in text_reports]
+    for a, b in zip(pdf_reports, text_reports):
+        assert _notes_view(a) == _notes_view(b)
+        assert _squash(chunk_report(a)) == _squash(chunk_report(b))
+
+
+def test_printed_blog_dump_and_its_duplicate_merge_to_the_gold_maps(printed):
+    from ingest.merge import merge_reports
+
+    reports = merge_reports(printed["000_08cac09e5d9ef787.txt"] + printed["001_2615153153a8a9b8.txt"])
+    golds = [json.loads(p.read_text()) for p in sorted((GOLD / "footnotes").glob("*.json"))]
+    golds = [g for g in golds if set(g["files"]) <= {"000_08cac09e5d9ef787.txt", "001_2615153153a8a9b8.txt"}]
+    assert len(golds) == len(reports) == 4
+    for gold in golds:
+        (r,) = [r for r in reports if (r.title, r.date) == (gold["title"], gold["date"])]
+        assert sorted(r.sources) == sorted(gold["files"])
+        assert set(r.markers) == set(gold["markers"])
+        for marker, want in gold["markers"].items():
+            note = r.notes[marker]
+            assert note.status == want["status"], marker
+            if want["status"] == "resolved":
+                assert (note.urls, note.dngts_urls) == (want.get("urls", []), want.get("dngts_urls", [])), marker
