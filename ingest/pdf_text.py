@@ -10,7 +10,6 @@ next part starts with a capital); a URL cut at the right edge is joined without 
 from __future__ import annotations
 
 import re
-import statistics
 from collections import Counter
 from dataclasses import dataclass
 
@@ -182,7 +181,3 @@ def body_size(lines: list[Line]) -> float:
     for ln in lines:
         sizes[ln.size] += len(ln.plain)
     return sizes.most_common(1)[0][0] if sizes else 10.0
-
-
-def median_size(lines: list[Line]) -> float:
-    return statistics.median(ln.size for ln in lines) if lines else 10.0

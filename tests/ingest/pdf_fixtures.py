@@ -418,7 +418,7 @@ class Typesetter:
 
         def place_block(lines: list[list[Word]], size: float, bold: bool, space_before: float,
                         indent: float = 0.0) -> None:
-            nonlocal y, col, foot, carry
+            nonlocal y, foot, carry
             first = True
             for ln in lines:
                 h = size * lead
