@@ -196,9 +196,29 @@ def _uri_at(c: dict, links: list[dict]) -> str | None:
     return None
 
 
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+              "\ufb06": "st"}
+
+
+def _dedupe(chars: list[dict]) -> list[dict]:
+    """Without characters drawn twice at the same place (fake bold, shadows); ligatures
+    spelled out."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for c in chars:
+        key = (c["text"], round(c["x0"]), round(c["top"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        if c["text"] in _LIGATURES:
+            c = dict(c, text=_LIGATURES[c["text"]])
+        out.append(c)
+    return out
+
+
 def page_lines(page_number: int, chars: list[dict], width: float, links: list[dict]) -> list[Line]:
     """A page's lines in reading order (columns read one after the other)."""
-    chars = [c for c in chars if c.get("upright", True) and c["text"] and c["size"] > 0]
+    chars = _dedupe([c for c in chars if c.get("upright", True) and c["text"] and c["size"] > 0])
     if not chars:
         return []
     rough = _baseline_clusters(chars)

@@ -47,6 +47,7 @@ def line_text(line: Line, *, links: bool = False) -> str:
         out.append(p.text)
         i += 1
     s = "".join(out)
+    s = re.sub("\u00ad(?!\\s*$)", "", s)                 # a soft hyphen shows only at a line end
     s = re.sub(r"(\[\d+\])(?=\()", r"\1 ", s)      # `[3](` would read as a Markdown link
     return re.sub(r"[ \t\u00a0]+", " ", s).strip()
 
@@ -103,6 +104,8 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
         return True                              # a time line or a byline stands alone
     if is_note_line(b.plain):
         return True                              # a `[N] …` or `¹ …` note line (a marker never starts a line)
+    if a.plain.endswith("\u00ad"):
+        return False                             # a soft hyphen is drawn only inside a broken word
     if ended_short(a, b, edges):
         return True
     b_in = b.x0 - edges.left.get(b.col, b.x0)
@@ -153,6 +156,8 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[s
         return nxt
     if not nxt:
         return prev
+    if prev.endswith("\u00ad"):
+        return prev[:-1] + nxt                    # a word the writer hyphenated softly
     tail = _URL_TAIL.search(prev)
     if tail and not prev.endswith((";", ",")) and not ended_short_text(a, edges):
         same_link = a.pieces and b.pieces and a.pieces[-1].uri and a.pieces[-1].uri == b.pieces[0].uri

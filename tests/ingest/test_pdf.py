@@ -282,3 +282,17 @@ def test_printed_blog_dump_and_its_duplicate_merge_to_the_gold_maps(printed):
             assert note.status == want["status"], marker
             if want["status"] == "resolved":
                 assert (note.urls, note.dngts_urls) == (want.get("urls", []), want.get("dngts_urls", [])), marker
+
+
+def test_text_layer_oddities(tmp_path):
+    """Text drawn twice (fake bold), a ligature glyph, a soft hyphen at a line end."""
+    w = fx.ReportlabWriter((420.0, 300.0))
+    for _ in range(2):
+        w.draw(45, 60, [("Belarus Warning Update", 15.0, 0.0, True)])
+    w.draw(45, 90, [("The Kremlin con\u00ad", 10.0, 0.0, False)])
+    w.draw(45, 102.5, [("ﬁrmed the meeting on August 30. Lukashenko agreed. Putin did too.", 10.0, 0.0, False)])
+    path = tmp_path / "odd.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = parse_text(read_report_file(path), path.name)
+    assert r.title == "Belarus Warning Update"
+    assert r.text.startswith("The Kremlin confirmed the meeting on August 30.")
