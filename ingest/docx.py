@@ -14,7 +14,6 @@ files have no fixed pages: passages from them have no page numbers.
 """
 from __future__ import annotations
 
-import io
 import re
 import zipfile
 import xml.etree.ElementTree as ET
@@ -35,12 +34,12 @@ _SKIP = {W + "delText", W + "instrText", W + "footnoteRef", W + "endnoteRef", W 
 
 
 class _Doc:
-    def __init__(self, path: Path, data: bytes) -> None:
+    def __init__(self, path: Path) -> None:
         self.path = path
         try:
-            self.zip = zipfile.ZipFile(io.BytesIO(data))
+            self.zip = zipfile.ZipFile(path)
             names = set(self.zip.namelist())
-        except (zipfile.BadZipFile, EOFError, ValueError):
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError):
             raise ReportReadError(path, "damaged Word file (not a readable ZIP container)") from None
         if "word/document.xml" not in names:
             raise ReportReadError(path, "not a Word document (no word/document.xml inside)")
@@ -156,9 +155,16 @@ def _notes(doc: _Doc, kind: str) -> dict[str, str]:
     return out
 
 
-def read_docx(path: Path, data: bytes, source: str) -> tuple[list[Report], list[str]]:
+def read_docx(path: Path, source: str) -> tuple[list[Report], list[str]]:
     """Reports of one .docx and the titles of teasers skipped, or ReportReadError naming it."""
-    doc = _Doc(path, data)
+    doc = _Doc(path)
+    try:
+        return _read(doc, path, source)
+    finally:
+        doc.zip.close()
+
+
+def _read(doc: "_Doc", path: Path, source: str) -> tuple[list[Report], list[str]]:
     root = doc.xml("word/document.xml")
     body = root.find(W + "body") if root is not None else None
     if body is None:

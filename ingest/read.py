@@ -12,6 +12,8 @@ EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 PAGED = (".pdf", ".docx")        # read by layout (ingest/pdf.py, ingest/docx.py), not decoded as text
 _MB = 1024 * 1024
 MAX_BYTES = 20 * _MB              # one report file; a larger one is refused, not read
+MAX_PAGED_BYTES = 200 * _MB       # one PDF or Word file: images make them big, and their text is read
+                                  # page by page (part by part), never the whole file at once
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -56,9 +58,13 @@ class ParsedFile(str):
         return out
 
 
-def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
+def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES, max_paged_bytes: int = MAX_PAGED_BYTES) -> str:
     """Return the file's text with '\\n' line endings, or raise ReportReadError naming the file.
     A .pdf or .docx gives a ParsedFile (its reports already parsed)."""
+    suffix = path.suffix.lower()
+    paged = suffix in PAGED
+    if paged:
+        max_bytes = max_paged_bytes
     try:
         st = os.stat(path)
         kind = not_regular(st.st_mode)
@@ -68,7 +74,8 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
             raise ReportReadError(path, f"file is {st.st_size / _MB:.1f} MB, over the {max_bytes / _MB:.0f} MB limit "
                                         "for one report file")
         with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)        # a file that grew since stat is still bounded
+            # a file that grew since stat is still bounded; a PDF or Word file is checked by its head
+            data = f.read(1024 if paged else max_bytes + 1)
         if len(data) > max_bytes:
             raise ReportReadError(path, f"file is over the {max_bytes / _MB:.0f} MB limit for one report file")
     except PermissionError:
@@ -79,8 +86,7 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         raise ReportReadError(path, "is a directory") from None
     except OSError as e:
         raise ReportReadError(path, e.strerror or str(e)) from None
-    suffix = path.suffix.lower()
-    if suffix in PAGED:
+    if paged:
         return _read_paged(path, data, suffix)
     text = decode(data, path)
     if path.suffix.lower() in (".html", ".htm"):
@@ -92,6 +98,7 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
 
 
 def _read_paged(path: Path, data: bytes, suffix: str) -> ParsedFile:
+    """`data` is the file's first KB: enough to tell a PDF, a ZIP or an OLE container."""
     if not data:
         raise ReportReadError(path, "empty file")
     if suffix == ".pdf":
@@ -105,7 +112,7 @@ def _read_paged(path: Path, data: bytes, suffix: str) -> ParsedFile:
         if not data.startswith(b"PK\x03\x04"):
             raise ReportReadError(path, "not a Word document (not a ZIP container): damaged or misnamed")
         from ingest.docx import read_docx
-        reports, skipped = read_docx(path, data, str(path.resolve()))
+        reports, skipped = read_docx(path, str(path.resolve()))
     return ParsedFile.of(reports, skipped)
 
 

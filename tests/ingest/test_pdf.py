@@ -222,6 +222,8 @@ def test_page_limit_is_explicit(tmp_path, monkeypatch):
     monkeypatch.setattr(ingest.pdf, "MAX_PAGES", ts.pages - 1)
     with pytest.raises(ReportReadError, match=r"over the \d+-page limit"):
         read_report_file(p)
+    with pytest.raises(ReportReadError, match=r"MB, over the 0 MB limit for one report file"):
+        read_report_file(p, max_paged_bytes=len(data) - 1)
 
 
 def test_text_layout_is_parsed_once_and_carried_as_reports(built):
