@@ -28,6 +28,13 @@ from ingest.report import attach_notes, build_report
 from ingest.split import Segment, split_segments
 
 MAX_PAGES = 2000                # one PDF; a longer one is refused (the byte limit applies too)
+_WHY = {"PSEOF": "it ends early", "PDFSyntaxError": "syntax error", "PDFNoValidXRef": "no cross-reference table",
+        "PSSyntaxError": "syntax error", "PDFTypeError": "malformed object", "KeyError": "malformed object"}
+
+
+def _damaged(path: Path, e: BaseException) -> ReportReadError:
+    name = type(e).__name__
+    return ReportReadError(path, f"damaged PDF, cannot be read ({_WHY.get(name, name)})")
 _JUNK_INFO = re.compile(r"^(?:untitled|anonymous|unknown|user|admin|owner|unspecified|microsoft word\b.*"
                         r"|.*\.(?:docx?|pdf|txt|indd|qxd))$", re.I)
 
@@ -45,7 +52,7 @@ def _open(path: Path):
         inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e   # pdfplumber wraps them
         if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(inner).lower():
             raise ReportReadError(path, "encrypted PDF (a password is needed to read it)") from None
-        raise ReportReadError(path, f"damaged PDF, cannot be read ({type(inner).__name__})") from None
+        raise _damaged(path, inner) from None
     if n == 0:
         pdf.close()
         raise ReportReadError(path, "PDF has no pages")
@@ -84,7 +91,7 @@ def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
     except ReportReadError:
         raise
     except Exception as e:  # noqa: BLE001 - a page that pdfminer cannot decode
-        raise ReportReadError(path, f"damaged PDF, cannot be read ({type(e).__name__})") from None
+        raise _damaged(path, e.args[0] if e.args and isinstance(e.args[0], Exception) else e) from None
     finally:
         pdf.close()
     if not any(pages):
