@@ -270,11 +270,15 @@ def _key(line: Line) -> str:
 
 
 def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
-    """Without running headers, footers and page numbers."""
-    counts: Counter[str] = Counter()
-    for lines, h in zip(pages, heights):
-        keys = {_key(ln) for ln in lines if ln.top < BAND * h or ln.bottom > (1 - BAND) * h}
-        counts.update(keys)
+    """Without running headers, footers and page numbers: lines in the top or bottom band
+    whose text (digits aside) recurs at the same height on at least half the pages (two at
+    least), and bare page numbers as a page's first or last line. A note that cites the same
+    sources twice is not a footer: it does not sit at the same height."""
+    where: dict[str, list[tuple[int, float]]] = {}
+    for k, (lines, h) in enumerate(zip(pages, heights)):
+        for ln in lines:
+            if ln.top < BAND * h or ln.bottom > (1 - BAND) * h:
+                where.setdefault(_key(ln), []).append((k, ln.top))
     repeat = max(2, (len(pages) + 1) // 2) if len(pages) > 1 else 10**9
     out: list[list[Line]] = []
     for lines, h in zip(pages, heights):
@@ -282,11 +286,15 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[li
         first = min((ln.top for ln in lines), default=0.0)
         last = max((ln.bottom for ln in lines), default=0.0)
         for ln in lines:
+            in_band = ln.top < BAND * h or ln.bottom > (1 - BAND) * h
+            if not in_band:
+                keep.append(ln)
+                continue
             # a bare number is a page number only as the page's first or last line
             edge = ln.top <= first + 1 or ln.bottom >= last - 1
-            in_band = ln.top < BAND * h or ln.bottom > (1 - BAND) * h
-            repeated = counts[_key(ln)] >= repeat and re.search(r"[^\W\d_]", ln.plain)
-            if in_band and ((edge and _PAGE_NUMBER.match(ln.plain)) or repeated):
+            same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= 3}
+            repeated = len(same_place) >= repeat and re.search(r"[^\W\d_]", ln.plain)
+            if (edge and _PAGE_NUMBER.match(ln.plain)) or repeated:
                 continue
             keep.append(ln)
         out.append(keep)

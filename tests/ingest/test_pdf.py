@@ -25,7 +25,7 @@ AUG15 = ("002_8a4a9fea978dff02.txt",
          "2020-08-15", "2020-08-15-belarus-agreement")
 CHAPTER = ("004_aedf980035b4fcf6.txt", "", "", "chapter-004")
 SEPT19 = ("000_08cac09e5d9ef787.txt", None, "2020-09-19", "2020-09-19-belarus-exercises")
-SEPT18 = ("000_08cac09e5d9ef787.txt", None, "2020-09-18", "2020-09-18-syria-idlib")
+SEPT17 = ("000_08cac09e5d9ef787.txt", None, "2020-09-17", "2020-09-17-belarus-deployment")
 
 # name: (report, writer, layout options)
 LAYOUTS = {
@@ -39,7 +39,7 @@ LAYOUTS = {
     "two-columns-small-type-reportlab": (SEPT19, "reportlab", dict(notes_mode="foot-norule", columns=2, indent=12,
                                                                    header="Institute for the Study of War",
                                                                    footer="- {n} -")),
-    "footnotes-links-fpdf2": (SEPT18, "fpdf2", dict(header="ISW Syria", link_urls=True)),
+    "footnotes-links-fpdf2": (SEPT17, "fpdf2", dict(header="ISW Belarus", link_urls=True)),
 }
 
 
@@ -229,7 +229,7 @@ def test_page_limit_is_explicit(tmp_path, monkeypatch):
 def test_text_layout_is_parsed_once_and_carried_as_reports(built):
     path, _, _ = built["footnotes-links-fpdf2"]
     text = read_report_file(path)
-    assert isinstance(text, ParsedFile) and "Key Takeaway: Turkey may have agreed" in text
+    assert isinstance(text, ParsedFile) and "The Kremlin will likely deploy Russian conventional" in text
     (r,), _ = parse_text(text, "renamed.pdf")
     assert r.sources == ["renamed.pdf"]
 
@@ -298,3 +298,16 @@ def test_text_layer_oddities(tmp_path):
     (r,), _ = parse_text(read_report_file(path), path.name)
     assert r.title == "Belarus Warning Update"
     assert r.text.startswith("The Kremlin confirmed the meeting on August 30.")
+
+
+@pytest.mark.parametrize("name", [n for n, (_, _, o) in LAYOUTS.items() if not o.get("notes_mode", "").startswith("end")])
+def test_a_footnote_is_on_the_page_of_its_marker(built, name):
+    _, _, (r,) = built[name]
+    checked = 0
+    for s in r.sentences:
+        for m in s.markers:
+            note = r.notes[m]
+            if note.text:
+                assert note.pages[0] in s.pages, (m, note.pages, s.pages)
+                checked += 1
+    assert checked >= 5
