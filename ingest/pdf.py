@@ -102,23 +102,28 @@ def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
 def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
                 info: dict, source: str) -> tuple[list[Report], list[str]]:
     pages = drop_running_lines(pages, heights)
+    _left_column_pages(pages)
     every = [ln for p in pages for ln in p]
     size = body_size(every)
     edges = Edges.of(every, size)
     vocab = vocabulary(every)
     body: list[Line] = []
     foot: list[Line] = []
+    continuing = False
     for lines, h, rl in zip(pages, heights, rules):
         for run in _column_runs(lines):         # two columns may each end in their own notes
             x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
             inside = [r for r in rl if r[1] >= x0 - 5 and r[2] <= x1 + 5]
-            k = footnote_area(run, inside, size, h)
+            k = footnote_area(run, inside, size, h, continuing)
             body += run[:k]
             foot += run[k:]
-    # an endnotes section: a heading line in the last 60% of the body, everything after it
+            continuing = k < len(run)
+    # an endnotes section: the last "Notes" heading line after some body text with markers
+    # (the notes themselves may be most of the document's lines), everything after it
     section: list[Line] = []
-    start = int(len(body) * 0.4)
-    for i in range(len(body) - 1, start - 1, -1):
+    first_marker = next((i for i, ln in enumerate(body) if any(p.marker for p in ln.pieces)
+                         or re.search(r"\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]", ln.plain)), len(body))
+    for i in range(len(body) - 1, first_marker, -1):
         if NOTES_HEADING.match(body[i].plain) and not any(p.marker for p in body[i].pieces):
             section = body[i + 1:]
             body = body[:i]
@@ -149,6 +154,20 @@ def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[
     assign_pages(reports, text)
     _note_pages(reports, notes, unnumbered)
     return reports, skipped
+
+
+def _left_column_pages(pages: list[list[Line]]) -> None:
+    """A page of a two-column text whose right column is empty (the last page) has no gutter
+    of its own: when all its lines sit inside the left column of the other pages, they are
+    left-column lines."""
+    left = [ln for p in pages for ln in p if ln.col == 1]
+    if not left:
+        return
+    x0, x1 = min(ln.x0 for ln in left), max(ln.x1 for ln in left)
+    for lines in pages:
+        if lines and all(ln.col == 0 and ln.x0 >= x0 - 2 and ln.x1 <= x1 + 2 for ln in lines):
+            for ln in lines:
+                ln.col = 1
 
 
 def _column_runs(lines: list[Line]) -> list[list[Line]]:

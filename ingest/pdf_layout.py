@@ -133,24 +133,28 @@ def _fragments(chars: list[dict], gap: float) -> list[tuple[float, float]]:
 
 
 def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
-    """The x of a two-column page's gutter, or None for a single column."""
+    """The x of a two-column page's gutter (the middle of the widest clear band), or None for
+    a single column. The last page of a two-column text may have a short right column."""
     frags: list[tuple[float, float]] = []
     for chars in lines_chars:
         size = _main_size(chars)
         frags += _fragments(chars, max(1.5 * size, 8.0))
-    if len(frags) < 8:
+    if len(frags) < 5:
         return None
-    best: tuple[int, float] | None = None
+    scores: list[tuple[int, float]] = []
     for k in range(35, 66):
         x = width * k / 100
         crossing = sum(1 for a, b in frags if a < x < b)
         left = sum(1 for a, b in frags if b <= x)
         right = sum(1 for a, b in frags if a >= x)
-        if left < 4 or right < 4 or crossing > 0.2 * (left + right):
+        if min(left, right) < 1 or max(left, right) < 4 or left + right < 6 or crossing > 0.2 * (left + right):
             continue
-        if best is None or crossing < best[0]:
-            best = (crossing, x)
-    return best[1] if best else None
+        scores.append((crossing, x))
+    if not scores:
+        return None
+    least = min(c for c, _ in scores)
+    xs = [x for c, x in scores if c == least]
+    return (xs[0] + xs[-1]) / 2
 
 
 def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list[dict]) -> Line:
@@ -270,32 +274,47 @@ def _key(line: Line) -> str:
 
 
 def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
-    """Without running headers, footers and page numbers: lines in the top or bottom band
-    whose text (digits aside) recurs at the same height on at least half the pages (two at
-    least), and bare page numbers as a page's first or last line. A note that cites the same
-    sources twice is not a footer: it does not sit at the same height."""
+    """Without running headers, footers and page numbers: lines at the top or bottom edge of
+    the page (nothing but other such lines between them and the edge) whose text, digits
+    aside, recurs at the same height on at least half the pages (two at least), or that are
+    a bare page number. A note that cites the same sources as another is not a footer: text
+    sits between it and the edge."""
     where: dict[str, list[tuple[int, float]]] = {}
     for k, (lines, h) in enumerate(zip(pages, heights)):
         for ln in lines:
             if ln.top < BAND * h or ln.bottom > (1 - BAND) * h:
                 where.setdefault(_key(ln), []).append((k, ln.top))
     repeat = max(2, (len(pages) + 1) // 2) if len(pages) > 1 else 10**9
+
+    def running(ln: Line, h: float) -> bool:
+        if not (ln.top < BAND * h or ln.bottom > (1 - BAND) * h):
+            return False
+        if _PAGE_NUMBER.match(ln.plain):
+            return True
+        same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= 3}
+        return len(same_place) >= repeat and bool(re.search(r"[^\W\d_]", ln.plain))
+
     out: list[list[Line]] = []
     for lines, h in zip(pages, heights):
-        keep = []
-        first = min((ln.top for ln in lines), default=0.0)
-        last = max((ln.bottom for ln in lines), default=0.0)
-        for ln in lines:
-            in_band = ln.top < BAND * h or ln.bottom > (1 - BAND) * h
-            if not in_band:
-                keep.append(ln)
-                continue
-            # a bare number is a page number only as the page's first or last line
-            edge = ln.top <= first + 1 or ln.bottom >= last - 1
-            same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= 3}
-            repeated = len(same_place) >= repeat and re.search(r"[^\W\d_]", ln.plain)
-            if (edge and _PAGE_NUMBER.match(ln.plain)) or repeated:
-                continue
-            keep.append(ln)
-        out.append(keep)
+        drop: set[int] = set()
+        for from_top in (True, False):
+            order = sorted(lines, key=lambda ln: ln.top if from_top else -ln.top)
+            groups: list[list[Line]] = []
+            i = 0
+            while i < len(order):
+                group = [x for x in order[i:] if abs(x.top - order[i].top) <= 1]
+                if not all(running(x, h) for x in group):
+                    break
+                groups.append(group)
+                i += len(group)
+            # the running block stands apart: white space between it and the text inside
+            while groups and i < len(order):
+                edge, inner = groups[-1][0], order[i]
+                gap = inner.top - edge.bottom if from_top else edge.top - inner.bottom
+                if gap >= 0.8 * min(edge.size, inner.size):
+                    break
+                i -= len(groups.pop())
+            for group in groups:
+                drop.update(id(x) for x in group)
+        out.append([ln for ln in lines if id(ln) not in drop])
     return out

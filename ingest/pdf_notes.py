@@ -31,8 +31,10 @@ class RawNote:
 
 
 def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], body_size: float,
-                  page_height: float) -> int:
-    """Index into the page's `lines` (reading order) where its footnotes begin; len(lines) if none."""
+                  page_height: float, continuing: bool = False) -> int:
+    """Index into a column's `lines` (reading order) where its footnotes begin; len(lines) if
+    none. `continuing`: the previous column or page ended in footnotes, so a bottom run of
+    small type that opens with no number continues its last note."""
     # a separator rule: the lowest short horizontal line in the lower 2/3 of the page with text below
     for y, x0, x1 in sorted(rules, key=lambda r: -r[0]):
         if y < page_height / 3:
@@ -46,6 +48,8 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
     i = len(lines)
     while i > 0 and lines[i - 1].size < 0.9 * body_size:
         i -= 1
+    if continuing and i < len(lines):
+        return i
     while i < len(lines) and not _opens_note(lines[i], None):
         i += 1
     return i if i < len(lines) and i > 0 else len(lines)
@@ -78,9 +82,13 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
     pending: str | None = None          # a note number alone on its line (its text on the next)
     for ln in lines:
         last = int(notes[-1].number) if notes and notes[-1].number else None
-        if re.fullmatch(r"\d{1,3}", ln.plain) and (last is None or int(ln.plain) > last):
-            pending = str(int(ln.plain))
-            continue
+        alone = re.fullmatch(r"\[?(\d{1,3})[.)\]]?", ln.plain) or (
+            ln.leading_marker is not None and not ln.plain)       # `15.` or a superscript alone
+        if alone:
+            n = int(alone.group(1)) if alone is not True else int(ln.leading_marker)
+            if last is None or n > last:
+                pending = str(n)
+                continue
         number = pending or _opens_note(ln, last, sup_only)
         pending = None
         text = line_text(ln, links=True)

@@ -161,7 +161,8 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[s
     tail = _URL_TAIL.search(prev)
     if tail and not prev.endswith((";", ",")) and not ended_short_text(a, edges):
         same_link = a.pieces and b.pieces and a.pieces[-1].uri and a.pieces[-1].uri == b.pieces[0].uri
-        if same_link or not re.match(r"(?:https?://|www\.|DNGTS|<)", nxt):
+        bare_scheme = re.fullmatch(r"(?:https?://)(?:www\.?)?", tail.group(0))
+        if same_link or bare_scheme or not re.match(r"(?:https?://|www\.|DNGTS|<)", nxt):
             return prev + nxt                     # a URL cut at the margin
     m = re.search(r"([A-Za-z\u00c0-\u024f\u0400-\u04ff]+)-$", prev)
     n = re.match(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+", nxt)
