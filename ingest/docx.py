@@ -29,8 +29,10 @@ R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
 DC = "{http://purl.org/dc/elements/1.1/}"
 MAX_XML = 200 * 1024 * 1024       # all parts read, uncompressed: a ZIP bomb is refused, not inflated
-_SKIP = {W + "delText", W + "instrText", W + "footnoteRef", W + "endnoteRef", W + "separator",
-         W + "continuationSeparator", W + "pPr", W + "rPr", W + "del", W + "moveFrom"}
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_SKIP = {W + "delText", W + "footnoteRef", W + "endnoteRef", W + "separator", W + "continuationSeparator",
+         W + "pPr", W + "rPr", W + "del", W + "moveFrom", MC + "Fallback"}   # Fallback repeats Choice
+_FIELD_LINK = re.compile(r'^\s*HYPERLINK\s+"([^"]+)"', re.I)
 
 
 class _Doc:
@@ -77,6 +79,7 @@ class _Text:
     def __init__(self, links: dict[str, str], number, in_note: bool) -> None:
         self.links, self.number, self.in_note = links, number, in_note
         self.out: list[str] = []
+        self.fields: list[dict] = []        # open complex fields: {"instr": str, "start": int | None}
 
     def walk(self, el: ET.Element) -> None:
         for child in el:
@@ -85,6 +88,15 @@ class _Text:
                 continue
             if tag == W + "t":
                 self.out.append(child.text or "")
+            elif tag == W + "instrText":
+                if self.fields:
+                    self.fields[-1]["instr"] += child.text or ""
+            elif tag == W + "fldChar":
+                self._field(child.get(W + "fldCharType", ""))
+            elif tag == W + "fldSimple":
+                start = len(self.out)
+                self.walk(child)
+                self._link_after(start, _field_target(child.get(W + "instr", "")))
             elif tag in (W + "tab", W + "br", W + "cr"):
                 self.out.append(" ")
             elif tag == W + "noBreakHyphen":
@@ -97,17 +109,37 @@ class _Text:
             elif tag == W + "hyperlink":
                 start = len(self.out)
                 self.walk(child)
-                target = self.links.get(child.get(R + "id", ""), "")
-                label = "".join(self.out[start:]).strip()
-                if self.in_note and target.startswith(("http://", "https://", "www.")) and not _shows(label, target):
-                    self.out.append(f" <{target}>")
+                self._link_after(start, self.links.get(child.get(R + "id", ""), ""))
             else:
                 self.walk(child)
+
+    def _field(self, kind: str) -> None:
+        """Word's complex fields: begin, instruction text, separate, shown text, end. A
+        HYPERLINK field is a link whose shown text is its label."""
+        if kind == "begin":
+            self.fields.append({"instr": "", "start": None})
+        elif kind == "separate" and self.fields:
+            self.fields[-1]["start"] = len(self.out)
+        elif kind == "end" and self.fields:
+            f = self.fields.pop()
+            if f["start"] is not None:
+                self._link_after(f["start"], _field_target(f["instr"]))
+
+    def _link_after(self, start: int, target: str) -> None:
+        """In a note, a link whose label does not show its target adds ` <target>`."""
+        label = "".join(self.out[start:]).strip()
+        if self.in_note and target.startswith(("http://", "https://", "www.")) and not _shows(label, target):
+            self.out.append(f" <{target}>")
 
     @property
     def text(self) -> str:
         s = re.sub(r"[ \t\u00a0]+", " ", "".join(self.out)).strip()
         return re.sub(r"(\[\d+\])(?=\()", r"\1 ", s)
+
+
+def _field_target(instr: str) -> str:
+    m = _FIELD_LINK.match(instr)
+    return m.group(1) if m else ""
 
 
 def _shows(label: str, target: str) -> bool:

@@ -536,6 +536,7 @@ def docx_bytes(title: str, header: list[str], paras: list[tuple[list[tuple[str, 
         return "".join(out)
 
     body = []
+    mc = 'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006"'
     if title:
         body.append(f'<w:p><w:pPr><w:pStyle w:val="Title"/></w:pPr>{run(title)}</w:p>')
     for line in header:
@@ -553,17 +554,18 @@ def docx_bytes(title: str, header: list[str], paras: list[tuple[list[tuple[str, 
         body.append(f"<w:p>{ppr}{''.join(parts)}</w:p>")
     sect = f'<w:sectPr><w:footnotePr><w:numStart w:val="{num_start}"/></w:footnotePr></w:sectPr>'
     document = (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                f'<w:document xmlns:w="{W}" xmlns:r="{R}"><w:body>{"".join(body)}{sect}</w:body></w:document>')
+                f'<w:document xmlns:w="{W}" xmlns:r="{R}" {mc}><w:body>{"".join(body)}{sect}</w:body></w:document>')
 
     def notes_part(kind: str, items) -> str:
         out = [f'<w:{kind} w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:{kind}>',
                f'<w:{kind} w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/></w:r></w:p></w:{kind}>']
         for nid, text in items:
             ref = "footnoteRef" if kind == "footnote" else "endnoteRef"
+            body_xml = text if text.startswith(("<w:", "<mc:")) else runs_with_links(text)    # raw runs, as given
             out.append(f'<w:{kind} w:id="{nid}"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
-                       f'<w:{ref}/></w:r>{run(" ")}{runs_with_links(text)}</w:p></w:{kind}>')
+                       f'<w:{ref}/></w:r>{run(" ")}{body_xml}</w:p></w:{kind}>')
         return (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
-                f'<w:{kind}s xmlns:w="{W}" xmlns:r="{R}">{"".join(out)}</w:{kind}s>')
+                f'<w:{kind}s xmlns:w="{W}" xmlns:r="{R}" {mc}>{"".join(out)}</w:{kind}s>')
 
     rel_xml = "".join(f'<Relationship Id="{rid}" Type="{R}/hyperlink" Target="{escape(hyperlinks[label])}" '
                       f'TargetMode="External"/>' for label, rid in rels.items())

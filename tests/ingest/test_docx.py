@@ -117,3 +117,25 @@ def test_bad_word_files_are_one_line_errors(tmp_path):
             _parse(tmp_path, data, name)
         msg = str(e.value)
         assert want in msg and name in msg and "\n" not in msg, (name, msg)
+
+
+def test_field_code_links_and_alternate_content_in_notes(tmp_path):
+    """Links Word stores as fields (HYPERLINK instructions), and mc:AlternateContent whose
+    Fallback repeats the Choice."""
+    complex_field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                     '<w:r><w:instrText xml:space="preserve"> HYPERLINK "https://tass(.)ru/politika/9475065" </w:instrText></w:r>'
+                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>TASS report</w:t></w:r>'
+                     '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+                     '<w:r><w:t xml:space="preserve">; </w:t></w:r>'
+                     '<w:fldSimple w:instr=" HYPERLINK &quot;http://kremlin.ru/events/63966&quot; ">'
+                     '<w:r><w:t>Kremlin readout</w:t></w:r></w:fldSimple>')
+    alternate = ('<mc:AlternateContent><mc:Choice Requires="wps"><w:r><w:t>See the ministry site.</w:t></w:r>'
+                 '</mc:Choice><mc:Fallback><w:r><w:t>See the ministry site.</w:t></w:r></mc:Fallback>'
+                 '</mc:AlternateContent>')
+    paras = [([("Belarus signed a contract for S-400 systems in 2020.", False), ("1", True),
+               (" The deal covers 4 battalions.", False), ("2", True), (" Nothing else is known.", False)], "")]
+    data = fx.docx_bytes("", [], paras, [("1", complex_field), ("2", alternate)])
+    (r,), _ = _parse(tmp_path, data)
+    assert r.notes["1"].urls == ["https://tass(.)ru/politika/9475065", "http://kremlin.ru/events/63966"]
+    assert "TASS report" in r.notes["1"].text and "HYPERLINK" not in r.notes["1"].text
+    assert r.notes["2"].text == "See the ministry site."
