@@ -81,9 +81,14 @@ def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
         pages: list[list[Line]] = []
         heights: list[float] = []
         rules: list[list[tuple[float, float, float]]] = []
+        unmapped = total = 0
         for i, page in enumerate(pdf.pages):
             links = [a for a in page.hyperlinks if a.get("uri")]
-            pages.append(page_lines(i + 1, page.chars, float(page.width), links))
+            chars = page.chars
+            total += len(chars)
+            unmapped += sum(1 for c in chars if c["text"].startswith("(cid:"))
+            pages.append(page_lines(i + 1, [c for c in chars if not c["text"].startswith("(cid:")],
+                                    float(page.width), links))
             heights.append(float(page.height))
             rules.append(_rules(page))
             page.close()                      # pdfplumber caches objects per page: memory stays flat
@@ -94,6 +99,9 @@ def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
         raise _damaged(path, e.args[0] if e.args and isinstance(e.args[0], Exception) else e) from None
     finally:
         pdf.close()
+    if total and unmapped > total / 10:
+        # fonts without a Unicode map: the text layer holds glyph numbers, not letters
+        raise ReportReadError(path, "text layer unreadable (fonts without Unicode maps); OCR is not supported")
     if not any(pages):
         raise ReportReadError(path, "no text layer: scanned PDF? OCR is not supported")
     return parse_lines(pages, heights, rules, info, source)

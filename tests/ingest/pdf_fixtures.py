@@ -132,9 +132,9 @@ class ReportlabWriter:
         self._metrics = pdfmetrics
         self.buf = io.BytesIO()
         kw = {}
-        if encrypt:
+        if encrypt is not None:
             from reportlab.lib.pdfencrypt import StandardEncryption
-            kw["encrypt"] = StandardEncryption(encrypt, ownerPassword="owner-" + encrypt)
+            kw["encrypt"] = StandardEncryption(encrypt, ownerPassword="owner-" + encrypt, canCopy=0)
         self.c = canvas.Canvas(self.buf, pagesize=size, **kw)
         if title:
             self.c.setTitle(title)
@@ -183,7 +183,7 @@ class FpdfWriter:
         self.pdf.add_page()
         if title:
             self.pdf.set_title(title)
-        if encrypt:
+        if encrypt is not None:
             self.pdf.set_encryption(owner_password="owner-" + encrypt, user_password=encrypt)
 
     def width(self, text: str, size: float, bold: bool) -> float:
@@ -492,9 +492,12 @@ def scanned_pdf(writer: str = "reportlab") -> bytes:
     return w.save()
 
 
-def encrypted_pdf(writer: str = "reportlab") -> bytes:
-    w = WRITERS[writer]((420.0, 560.0), encrypt="secret")
-    w.draw(50, 80, [("Lukashenko met Putin in Sochi on September 14, 2020.", 10.0, 0.0, False)])
+def encrypted_pdf(writer: str = "reportlab", password: str | None = "secret") -> bytes:
+    """Encrypted with a password to open; with password "" only copying and printing are
+    restricted (an owner password), and any reader opens it; None: not encrypted."""
+    w = WRITERS[writer]((420.0, 560.0), encrypt=password)
+    w.draw(50, 80, [("Lukashenko met Putin in Sochi on September 14, 2020. They agreed on a loan. "
+                     "Talks went on.", 10.0, 0.0, False)])
     return w.save()
 
 

@@ -213,6 +213,15 @@ def test_bad_pdfs_are_one_line_errors(tmp_path):
         assert want in msg and name in msg and "\n" not in msg, (name, msg)
 
 
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_pdf_restricted_only_by_an_owner_password_is_read(tmp_path, writer):
+    p = tmp_path / "restricted.pdf"
+    p.write_bytes(fx.encrypted_pdf(writer, password=""))
+    assert b"/Encrypt" in p.read_bytes()
+    (r,), _ = parse_text(read_report_file(p), p.name)
+    assert r.text.startswith("Lukashenko met Putin in Sochi on September 14, 2020.")
+
+
 def test_page_limit_is_explicit(tmp_path, monkeypatch):
     import ingest.pdf
 
