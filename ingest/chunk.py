@@ -52,9 +52,10 @@ def chunk_report(report: Report) -> list[Passage]:
         markers: list[str] = []
         for s in g:
             markers.extend(m for m in s.markers if m not in markers)
+        pages = sorted({p for s in g for p in s.pages})
         passages.append(Passage(id=f"{report.id}-{len(passages):04d}", report_id=report.id, kind="body",
                                 start=start, end=end, text=report.text[start:end], markers=markers,
-                                ordinal=len(passages)))
+                                ordinal=len(passages), pages=pages))
     passages.extend(note_passages(report, len(passages)))
     return passages
 
@@ -66,16 +67,22 @@ _URL = re.compile(r"(?:https?://|www\.)\S+")
 def note_passages(report: Report, first_ordinal: int) -> list[Passage]:
     out: list[Passage] = []
     unplaced = 0
+    unplaced_lines = [n for n in report.unplaced_notes if n.text]      # the `[?]` lines, in order
+    seen_unplaced = -1
     for m in _NOTE_LINE.finditer(report.text, report.body_end):
         marker, text = m.group(1), m.group(2)
+        seen_unplaced += marker == "?"
         prose = _URL.sub(" ", text)
         if len(re.findall(r"[A-Za-z\u0400-\u04ff]{2,}", prose)) < MIN_NOTE_WORDS:
             continue
         if marker == "?":
             pid, markers = f"{report.id}-u{unplaced}", []
+            note = unplaced_lines[seen_unplaced] if seen_unplaced < len(unplaced_lines) else None
             unplaced += 1
         else:
             pid, markers = f"{report.id}-n{marker}", [marker]
+            note = report.notes.get(marker)
         out.append(Passage(id=pid, report_id=report.id, kind="note", start=m.start(2), end=m.end(2),
-                           text=text, markers=markers, ordinal=first_ordinal + len(out)))
+                           text=text, markers=markers, ordinal=first_ordinal + len(out),
+                           pages=list(note.pages) if note else []))
     return out

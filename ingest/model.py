@@ -17,6 +17,7 @@ class Note:
     urls: list[str] = field(default_factory=list)
     dngts_urls: list[str] = field(default_factory=list)
     status: str = RESOLVED            # resolved | missing | unplaced
+    pages: list[int] = field(default_factory=list)   # 1-based pages it was printed on; [] for text
 
     @property
     def dngts(self) -> bool:
@@ -27,13 +28,17 @@ class Note:
         return (len(self.urls), len(self.text))
 
     def to_dict(self) -> dict:
-        return {"marker": self.marker, "status": self.status, "text": self.text,
-                "urls": list(self.urls), "dngts": self.dngts, "dngts_urls": list(self.dngts_urls)}
+        d = {"marker": self.marker, "status": self.status, "text": self.text,
+             "urls": list(self.urls), "dngts": self.dngts, "dngts_urls": list(self.dngts_urls)}
+        if self.pages:                  # only paged formats (PDF) have pages: text notes unchanged
+            d["pages"] = list(self.pages)
+        return d
 
     @classmethod
     def from_dict(cls, d: dict) -> "Note":
         return cls(marker=d["marker"], text=d.get("text", ""), urls=list(d.get("urls", [])),
-                   dngts_urls=list(d.get("dngts_urls", [])), status=d.get("status", RESOLVED))
+                   dngts_urls=list(d.get("dngts_urls", [])), status=d.get("status", RESOLVED),
+                   pages=list(d.get("pages", [])))
 
 
 @dataclass
@@ -42,6 +47,7 @@ class Sentence:
     end: int
     markers: list[str] = field(default_factory=list)
     paragraph: int = 0
+    pages: list[int] = field(default_factory=list)   # 1-based pages it was printed on; [] for text
 
 
 @dataclass
@@ -100,3 +106,4 @@ class Passage:
     text: str
     markers: list[str]                # markers of its sentences (for a note passage: its own number)
     ordinal: int
+    pages: list[int] = field(default_factory=list)   # 1-based pages its text came from; [] for text

@@ -8,9 +8,12 @@ from pathlib import Path
 
 from index.errors import ReportReadError
 
-EXTENSIONS = (".txt", ".md", ".html", ".htm")
+EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
+PAGED = (".pdf", ".docx")        # read by layout (ingest/pdf.py, ingest/docx.py), not decoded as text
 _MB = 1024 * 1024
 MAX_BYTES = 20 * _MB              # one report file; a larger one is refused, not read
+MAX_PAGED_BYTES = 200 * _MB       # one PDF or Word file: images make them big, and their text is read
+                                  # page by page (part by part), never the whole file at once
 
 _MAGIC = {
     b"\x89PNG": "a PNG image",
@@ -40,8 +43,28 @@ def not_regular(mode: int) -> str | None:
     return "not a regular file"
 
 
-def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """Return the file's text with '\\n' line endings, or raise ReportReadError naming the file."""
+class ParsedFile(str):
+    """The text of a PDF or Word file whose reports are already parsed from its layout (notes
+    from the page bottom or Word's footnotes part, pages per sentence). `parse_text` returns
+    these reports as they are; as a string it is the reports' clean text."""
+
+    reports: list
+    skipped: list[str]
+
+    @classmethod
+    def of(cls, reports: list, skipped: list[str]) -> "ParsedFile":
+        out = cls("\n\n".join(r.text for r in reports))
+        out.reports, out.skipped = reports, skipped
+        return out
+
+
+def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES, max_paged_bytes: int = MAX_PAGED_BYTES) -> str:
+    """Return the file's text with '\\n' line endings, or raise ReportReadError naming the file.
+    A .pdf or .docx gives a ParsedFile (its reports already parsed)."""
+    suffix = path.suffix.lower()
+    paged = suffix in PAGED
+    if paged:
+        max_bytes = max_paged_bytes
     try:
         st = os.stat(path)
         kind = not_regular(st.st_mode)
@@ -51,7 +74,8 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
             raise ReportReadError(path, f"file is {st.st_size / _MB:.1f} MB, over the {max_bytes / _MB:.0f} MB limit "
                                         "for one report file")
         with open(path, "rb") as f:
-            data = f.read(max_bytes + 1)        # a file that grew since stat is still bounded
+            # a file that grew since stat is still bounded; a PDF or Word file is checked by its head
+            data = f.read(1024 if paged else max_bytes + 1)
         if len(data) > max_bytes:
             raise ReportReadError(path, f"file is over the {max_bytes / _MB:.0f} MB limit for one report file")
     except PermissionError:
@@ -62,6 +86,8 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
         raise ReportReadError(path, "is a directory") from None
     except OSError as e:
         raise ReportReadError(path, e.strerror or str(e)) from None
+    if paged:
+        return _read_paged(path, data, suffix)
     text = decode(data, path)
     if path.suffix.lower() in (".html", ".htm"):
         from ingest.html import html_to_text
@@ -69,6 +95,25 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
     if not text.strip():
         raise ReportReadError(path, "no text (empty or whitespace only)" if data else "empty file")
     return text
+
+
+def _read_paged(path: Path, data: bytes, suffix: str) -> ParsedFile:
+    """`data` is the file's first KB: enough to tell a PDF, a ZIP or an OLE container."""
+    if not data:
+        raise ReportReadError(path, "empty file")
+    if suffix == ".pdf":
+        if b"%PDF" not in data[:1024]:
+            raise ReportReadError(path, "not a PDF (no %PDF header): damaged or misnamed")
+        from ingest.pdf import read_pdf
+        reports, skipped = read_pdf(path, str(path.resolve()))
+    else:
+        if data.startswith(b"\xd0\xcf\x11\xe0"):
+            raise ReportReadError(path, "Word file is encrypted or an old .doc renamed (not a ZIP container)")
+        if not data.startswith(b"PK\x03\x04"):
+            raise ReportReadError(path, "not a Word document (not a ZIP container): damaged or misnamed")
+        from ingest.docx import read_docx
+        reports, skipped = read_docx(path, str(path.resolve()))
+    return ParsedFile.of(reports, skipped)
 
 
 def decode(data: bytes, path: Path | str = "<bytes>") -> str:

@@ -6,7 +6,7 @@ import hashlib
 import re
 
 from ingest.endnotes import align
-from ingest.footnotes import take_markers
+from ingest.footnotes import make_note, take_markers
 from ingest.metadata import publisher
 from ingest.model import MISSING, Note, Report, Sentence
 from index.text.sentences import sentence_of, split_sentences
@@ -108,10 +108,34 @@ def compose_text(body: str, notes: dict[str, Note], unplaced: list[Note]) -> tup
     return body + f"\n\n{NOTES_HEADING}\n" + "\n".join(lines), len(body)
 
 
+def attach_notes(segments: list[Segment], numbered: list[tuple[str, str]], unnumbered: list[str]) -> None:
+    """Notes a PDF or Word file gives by its layout, (number, text as written), to the report
+    whose body holds their marker. Numbering may restart per report: the k-th note N goes to
+    the k-th report with a marker N. Unnumbered endnotes go to the last report, for alignment."""
+    if not segments or (not numbered and not unnumbered):
+        return
+    marks = [{n for _, n in take_markers("\n".join(s.body_lines)).markers} for s in segments]
+    taken: list[set[str]] = [set() for _ in segments]
+    for number, text in numbered:
+        k = next((i for i, ms in enumerate(marks) if number in ms and number not in taken[i]), None)
+        if k is None:
+            k = next((i for i, ms in enumerate(marks) if number in ms), len(segments) - 1)
+        taken[k].add(number)
+        segments[k].notes.append(make_note(number, text))
+    if unnumbered and not segments[-1].notes:
+        segments[-1].endnote_lines = list(unnumbered)
+
+
 def parse_text(text: str, source: str) -> tuple[list[Report], list[str]]:
-    """Reports of one file's text, and the titles of teasers skipped."""
+    """Reports of one file's text, and the titles of teasers skipped. A PDF or Word file's
+    text (ingest.read.ParsedFile) comes with its reports parsed from the layout already."""
+    from ingest.read import ParsedFile
     from ingest.split import split_segments
 
+    if isinstance(text, ParsedFile):
+        for r in text.reports:
+            r.sources = [source]
+        return list(text.reports), list(text.skipped)
     reports: list[Report] = []
     skipped: list[str] = []
     for seg in split_segments(text):

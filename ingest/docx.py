@@ -1,0 +1,267 @@
+"""A Word file (.docx) to reports, with its footnotes and endnotes exactly as Word stores them.
+
+python-docx reads paragraphs but not footnotes, so the package's XML parts are read with the
+standard library (zipfile + xml.etree): `word/document.xml` for the body (a
+`w:footnoteReference w:id` is a marker), `word/footnotes.xml` and `word/endnotes.xml` for the
+notes, `word/_rels/document.xml.rels` (and the notes' own rels) for hyperlink targets,
+`docProps/core.xml` for a stated title. No new dependency.
+
+Markers are numbered as Word displays them: in order of reference, from the section's or the
+settings' `numStart` (1 by default). Endnotes in a file that also has footnotes continue the
+footnotes' numbering (markers are numbers here; Word would show i, ii, ...). Hyperlinks show
+their text in the body; in a note, a link whose text is not its target adds `<target>`. Word
+files have no fixed pages: passages from them have no page numbers.
+"""
+from __future__ import annotations
+
+import re
+import zipfile
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+from index.errors import ReportReadError
+from ingest.model import Report
+from ingest.report import attach_notes, build_report
+from ingest.split import split_segments
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+PKG_REL = "{http://schemas.openxmlformats.org/package/2006/relationships}"
+DC = "{http://purl.org/dc/elements/1.1/}"
+MAX_XML = 200 * 1024 * 1024       # all parts read, uncompressed: a ZIP bomb is refused, not inflated
+MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
+_SKIP = {W + "delText", W + "footnoteRef", W + "endnoteRef", W + "separator", W + "continuationSeparator",
+         W + "pPr", W + "rPr", W + "del", W + "moveFrom", MC + "Fallback"}   # Fallback repeats Choice
+_FIELD_LINK = re.compile(r'^\s*HYPERLINK\s+"([^"]+)"', re.I)
+
+
+class _Doc:
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        try:
+            self.zip = zipfile.ZipFile(path)
+            names = set(self.zip.namelist())
+        except (zipfile.BadZipFile, EOFError, ValueError, OSError):
+            raise ReportReadError(path, "damaged Word file (not a readable ZIP container)") from None
+        if "word/document.xml" not in names:
+            raise ReportReadError(path, "not a Word document (no word/document.xml inside)")
+        if sum(i.file_size for i in self.zip.infolist() if i.filename.endswith((".xml", ".rels"))) > MAX_XML:
+            raise ReportReadError(path, f"Word file's XML is over {MAX_XML // (1024 * 1024)} MB uncompressed")
+        self.names = names
+
+    def xml(self, name: str) -> ET.Element | None:
+        if name not in self.names:
+            return None
+        try:
+            raw = self.zip.read(name)
+        except (zipfile.BadZipFile, OSError, RuntimeError, EOFError):   # CRC error, encrypted entry
+            raise ReportReadError(self.path, f"damaged Word file ({name} cannot be read)") from None
+        if b"<!DOCTYPE" in raw[:4096] or b"<!ENTITY" in raw[:4096]:
+            raise ReportReadError(self.path, f"Word file's {name} declares entities: refused")
+        try:
+            return ET.fromstring(raw)
+        except ET.ParseError as e:
+            raise ReportReadError(self.path, f"damaged Word file ({name}: {e})") from None
+
+    def links(self, part: str) -> dict[str, str]:
+        """Relationship id -> external target, for one part (e.g. word/document.xml)."""
+        folder, name = part.rsplit("/", 1)
+        root = self.xml(f"{folder}/_rels/{name}.rels")
+        if root is None:
+            return {}
+        return {r.get("Id", ""): r.get("Target", "") for r in root.iter(PKG_REL + "Relationship")
+                if r.get("Type", "").endswith("/hyperlink")}
+
+
+class _Text:
+    """One paragraph's text: runs, tabs and breaks, markers as `[N]`, links."""
+
+    def __init__(self, links: dict[str, str], number, in_note: bool) -> None:
+        self.links, self.number, self.in_note = links, number, in_note
+        self.out: list[str] = []
+        self.fields: list[dict] = []        # open complex fields: {"instr": str, "start": int | None}
+
+    def walk(self, el: ET.Element) -> None:
+        for child in el:
+            tag = child.tag
+            if tag in _SKIP or tag == W + "p":          # a nested paragraph (text box) is its own
+                continue
+            if tag == W + "t":
+                self.out.append(child.text or "")
+            elif tag == W + "instrText":
+                if self.fields:
+                    self.fields[-1]["instr"] += child.text or ""
+            elif tag == W + "fldChar":
+                self._field(child.get(W + "fldCharType", ""))
+            elif tag == W + "fldSimple":
+                start = len(self.out)
+                self.walk(child)
+                self._link_after(start, _field_target(child.get(W + "instr", "")))
+            elif tag in (W + "tab", W + "br", W + "cr"):
+                self.out.append(" ")
+            elif tag == W + "noBreakHyphen":
+                self.out.append("-")
+            elif tag in (W + "footnoteReference", W + "endnoteReference"):
+                kind = "foot" if tag == W + "footnoteReference" else "end"
+                n = self.number(kind, child.get(W + "id", ""))
+                if n:
+                    self.out.append(n)          # a placeholder, numbered once the body is read
+            elif tag == W + "hyperlink":
+                start = len(self.out)
+                self.walk(child)
+                self._link_after(start, self.links.get(child.get(R + "id", ""), ""))
+            else:
+                self.walk(child)
+
+    def _field(self, kind: str) -> None:
+        """Word's complex fields: begin, instruction text, separate, shown text, end. A
+        HYPERLINK field is a link whose shown text is its label."""
+        if kind == "begin":
+            self.fields.append({"instr": "", "start": None})
+        elif kind == "separate" and self.fields:
+            self.fields[-1]["start"] = len(self.out)
+        elif kind == "end" and self.fields:
+            f = self.fields.pop()
+            if f["start"] is not None:
+                self._link_after(f["start"], _field_target(f["instr"]))
+
+    def _link_after(self, start: int, target: str) -> None:
+        """In a note, a link whose label does not show its target adds ` <target>`."""
+        label = "".join(self.out[start:]).strip()
+        if self.in_note and target.startswith(("http://", "https://", "www.")) and not _shows(label, target):
+            self.out.append(f" <{target}>")
+
+    @property
+    def text(self) -> str:
+        s = re.sub(r"[ \t\u00a0]+", " ", "".join(self.out)).strip()
+        return re.sub(r"(\[\d+\])(?=\()", r"\1 ", s)
+
+
+def _field_target(instr: str) -> str:
+    m = _FIELD_LINK.match(instr)
+    return m.group(1) if m else ""
+
+
+def _shows(label: str, target: str) -> bool:
+    undefang = lambda s: re.sub(r"[\[(]\.[\])]", ".", s).lower().rstrip("/;,.")  # noqa: E731
+    lab = undefang(label)
+    return bool(lab) and (lab in undefang(target) or undefang(target) in lab)
+
+
+def _paragraphs(root: ET.Element):
+    """Top-level paragraphs in order (table cells' too), with their style id."""
+    for p in root.iter(W + "p"):
+        style = p.find(f"{W}pPr/{W}pStyle")
+        yield p, (style.get(W + "val", "") if style is not None else "")
+
+
+def _num_start(doc: _Doc, body: ET.Element, kind: str) -> int:
+    for root in (body, doc.xml("word/settings.xml")):
+        if root is None:
+            continue
+        for pr in root.iter(W + f"{kind}notePr"):
+            ns = pr.find(W + "numStart")
+            if ns is not None and (ns.get(W + "val") or "").isdigit():
+                return int(ns.get(W + "val"))
+    return 1
+
+
+def _notes(doc: _Doc, kind: str) -> dict[str, str]:
+    """Note id -> its text as written, from footnotes.xml or endnotes.xml."""
+    part = f"word/{kind}notes.xml"
+    root = doc.xml(part)
+    if root is None:
+        return {}
+    links = doc.links(part)
+    out: dict[str, str] = {}
+    for note in root.iter(W + f"{kind}note"):
+        if note.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
+            continue
+        texts = []
+        for p, _ in _paragraphs(note):
+            t = _Text(links, lambda *_: "", in_note=True)
+            t.walk(p)
+            if t.text:
+                texts.append(t.text)
+        out[note.get(W + "id", "")] = " ".join(texts)
+    return out
+
+
+def read_docx(path: Path, source: str) -> tuple[list[Report], list[str]]:
+    """Reports of one .docx and the titles of teasers skipped, or ReportReadError naming it."""
+    doc = _Doc(path)
+    try:
+        return _read(doc, path, source)
+    finally:
+        doc.zip.close()
+
+
+def _read(doc: "_Doc", path: Path, source: str) -> tuple[list[Report], list[str]]:
+    root = doc.xml("word/document.xml")
+    body = root.find(W + "body") if root is not None else None
+    if body is None:
+        raise ReportReadError(path, "damaged Word file (document.xml has no body)")
+    starts = {k: _num_start(doc, body, k) for k in ("foot", "end")}
+    numbers: dict[tuple[str, str], str] = {}
+    order: list[tuple[str, str]] = []
+
+    def number(kind: str, nid: str) -> str:
+        key = (kind, nid)
+        if key not in numbers:
+            order.append(key)
+            numbers[key] = ""                       # numbered after the whole body is read
+        return f"\x00{kind}:{nid}\x00"
+
+    links = doc.links("word/document.xml")
+    lines: list[str] = []
+    title = ""
+    for p, style in _paragraphs(body):
+        t = _Text(links, number, in_note=False)
+        t.walk(p)
+        if not t.text:
+            continue
+        if style.lower() == "title" and not title and not lines:
+            title = t.text
+            continue
+        lines.append(t.text)
+    # Word's display numbers: footnotes in reference order from numStart; endnotes likewise,
+    # after the footnotes when the file has both
+    foot = [k for k in order if k[0] == "foot"]
+    end = [k for k in order if k[0] == "end"]
+    for i, key in enumerate(foot):
+        numbers[key] = str(starts["foot"] + i)
+    first_end = starts["end"] if not foot else starts["foot"] + len(foot)
+    for i, key in enumerate(end):
+        numbers[key] = str(first_end + i)
+    text = "\n\n".join(lines)
+    text = re.sub(r"\x00(foot|end):([^\x00]*)\x00", lambda m: f"[{numbers[(m.group(1), m.group(2))]}]", text)
+    if not text.strip():
+        raise ReportReadError(path, "no text (the Word document is empty)")
+    written = {"foot": _notes(doc, "foot"), "end": _notes(doc, "end")}
+    notes = [(numbers[k], written[k[0]].get(k[1], "")) for k in foot + end]
+    if not title:
+        core = doc.xml("docProps/core.xml")
+        stated = (core.findtext(DC + "title") or "").strip() if core is not None else ""
+        first = lines[0] if lines else ""
+        if stated and re.sub(r"\W+", " ", stated).strip().lower() == re.sub(r"\W+", " ", first).strip().lower():
+            title = first
+            text = text[len(first):].lstrip("\n")
+    if title:
+        text = title + "\n\n" + text
+    segments = split_segments(text)
+    if title and segments and not segments[0].title:
+        seg = segments[0]                           # a Title paragraph without a date or byline under it
+        first = next((i for i, x in enumerate(seg.body_lines) if x.strip()), None)
+        if first is not None and seg.body_lines[first].strip() == title:
+            seg.title = re.sub(r"\[\d{1,3}\]", "", title).strip()
+            seg.body_lines = seg.body_lines[first + 1:]
+    attach_notes(segments, [(n, t) for n, t in notes], [])
+    reports: list[Report] = []
+    skipped: list[str] = []
+    for seg in segments:
+        r = build_report(seg, source)
+        if r is None:
+            skipped.append(seg.title or "(untitled segment)")
+        else:
+            reports.append(r)
+    return reports, skipped

@@ -1,0 +1,320 @@
+"""A PDF page's characters to lines in reading order.
+
+Lines: characters grouped by baseline; a smaller character raised above a line's baseline is a
+superscript of that line (a footnote marker when it is digits). Columns: a vertical gutter in
+the middle of the page that few line fragments cross makes a two-column page, read left column
+then right column between full-width lines. Running headers and footers: lines in the top or
+bottom band whose text (digits ignored) repeats on other pages, and bare page numbers.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+
+SUP_RATIO = 0.85        # a superscript is at most this size relative to its line
+SUP_RISE = 0.25         # ... and its box bottom at least this many line-sizes above the line's
+BAND = 0.12             # top and bottom share of the page where running headers/footers live
+
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+
+
+@dataclass
+class Piece:
+    """A run of a line's text: plain text, or a superscript number (a marker)."""
+
+    text: str
+    marker: bool = False
+    uri: str | None = None          # the target of a link annotation over this run
+
+
+@dataclass
+class Line:
+    page: int                       # 1-based
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    size: float                     # the line's main font size
+    bold: bool
+    pieces: list[Piece] = field(default_factory=list)
+    col: int = 0                    # 0 single/full width, 1 left column, 2 right column
+    first_word: float = 0.0         # width of the first word (would it have fit on the line above?)
+
+    @property
+    def plain(self) -> str:
+        return "".join(p.text for p in self.pieces if not p.marker).strip()
+
+    @property
+    def leading_marker(self) -> str | None:
+        """The number of a superscript that opens the line (a note's number), or None."""
+        for p in self.pieces:
+            if p.marker:
+                return p.text
+            if p.text.strip():
+                return None
+        return None
+
+
+def _baseline_clusters(chars: list[dict]) -> list[list[dict]]:
+    chars = sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"]))
+    clusters: list[list[dict]] = []
+    for c in chars:
+        if clusters and abs(clusters[-1][0]["bottom"] - c["bottom"]) <= 0.15 * max(c["size"], 1):
+            clusters[-1].append(c)
+        else:
+            clusters.append([c])
+    return clusters
+
+
+def _main_size(cluster: list[dict]) -> float:
+    sizes = Counter(round(c["size"], 1) for c in cluster if c["text"].strip())
+    return sizes.most_common(1)[0][0] if sizes else round(cluster[0]["size"], 1)
+
+
+def _runs(chars: list[dict]) -> list[list[dict]]:
+    """A baseline cluster cut into runs of touching characters."""
+    runs: list[list[dict]] = []
+    for c in sorted(chars, key=lambda c: c["x0"]):
+        if runs and c["x0"] - runs[-1][-1]["x1"] <= 0.3 * c["size"]:
+            runs[-1].append(c)
+        else:
+            runs.append([c])
+    return runs
+
+
+def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], set[int]]]:
+    """Move raised runs of smaller characters into the line they touch: a superscript run is
+    digits (a marker: `12`, `1,2`) or at most four characters (`th`, `*`), and it touches a
+    character of the line on its left or right. Returns (chars, ids of superscripts) per line."""
+    info = [(_main_size(cl), statistics.median(c["bottom"] for c in cl)) for cl in clusters]
+    sup: list[set[int]] = [set() for _ in clusters]
+    for i, cl in enumerate(clusters):
+        size_i = info[i][0]
+        keep: list[dict] = []
+        for run in _runs(cl):
+            text = "".join(c["text"] for c in run).strip()
+            if not text or not (re.fullmatch(r"[\d,]+", text) or len(text) <= 4):
+                keep += run
+                continue
+            home = None
+            for j, other in enumerate(clusters):
+                if j == i or not other:
+                    continue
+                size_j, bottom_j = info[j]
+                if size_i >= SUP_RATIO * size_j or not (SUP_RISE * size_j <= bottom_j - info[i][1] <= 0.9 * size_j):
+                    continue
+                x0, x1 = run[0]["x0"], run[-1]["x1"]
+                if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j
+                       for d in other if d["text"].strip()):
+                    home = j
+                    break
+            if home is None:
+                keep += run
+            else:
+                clusters[home] = clusters[home] + run
+                sup[home].update(id(c) for c in run)
+        clusters[i] = keep if len(keep) != len(cl) else cl
+    return [(sorted(cl, key=lambda c: c["x0"]), sup[k]) for k, cl in enumerate(clusters) if cl]
+
+
+def _fragments(chars: list[dict], gap: float) -> list[tuple[float, float]]:
+    """x extents of the runs of a line separated by more than `gap` points."""
+    out: list[list[float]] = []
+    for c in chars:
+        if not c["text"].strip():
+            continue
+        if out and c["x0"] - out[-1][1] <= gap:
+            out[-1][1] = max(out[-1][1], c["x1"])
+        else:
+            out.append([c["x0"], c["x1"]])
+    return [(a, b) for a, b in out]
+
+
+def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
+    """The x of a two-column page's gutter (the middle of the widest clear band), or None for
+    a single column. The last page of a two-column text may have a short right column."""
+    frags: list[tuple[float, float]] = []
+    for chars in lines_chars:
+        size = _main_size(chars)
+        frags += _fragments(chars, max(1.5 * size, 8.0))
+    if len(frags) < 5:
+        return None
+    scores: list[tuple[int, float]] = []
+    for k in range(35, 66):
+        x = width * k / 100
+        crossing = sum(1 for a, b in frags if a < x < b)
+        left = sum(1 for a, b in frags if b <= x)
+        right = sum(1 for a, b in frags if a >= x)
+        if min(left, right) < 1 or max(left, right) < 4 or left + right < 6 or crossing > 0.2 * (left + right):
+            continue
+        scores.append((crossing, x))
+    if not scores:
+        return None
+    least = min(c for c, _ in scores)
+    xs = [x for c, x in scores if c == least]
+    return (xs[0] + xs[-1]) / 2
+
+
+def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list[dict]) -> Line:
+    main = [c for c in chars if id(c) not in sup_ids and c["text"].strip()] or chars
+    size = _main_size(main)
+    bold = sum(1 for c in main if "bold" in c.get("fontname", "").lower()) > len(main) / 2
+    pieces: list[Piece] = []
+    prev: dict | None = None
+    first_word_end: float | None = None
+    for c in chars:
+        is_sup = id(c) in sup_ids
+        ch = c["text"]
+        uri = _uri_at(c, links)
+        if prev is not None and not ch.isspace() and not prev["text"].isspace():
+            gap = c["x0"] - prev["x1"]
+            if gap > 0.2 * min(size, 12):       # a word gap drawn as a move, not a space glyph
+                pieces.append(Piece(" ", uri=None))
+                if first_word_end is None:
+                    first_word_end = prev["x1"]
+        if ch.isspace() and ch not in "\u00a0\u202f\u2007" and first_word_end is None and prev is not None:
+            first_word_end = prev["x1"]
+        marker = is_sup and ch.isdigit()
+        if is_sup and ch in ",;" and pieces and pieces[-1].marker:
+            prev = c                        # `¹,²`: the comma between two markers is not text
+            continue
+        if pieces and pieces[-1].marker == marker and pieces[-1].uri == uri and not (marker and not ch.isdigit()):
+            pieces[-1].text += " " if ch.isspace() else ch
+        else:
+            pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri))
+        prev = c
+    x0 = min(c["x0"] for c in chars)
+    x1 = max(c["x1"] for c in chars if c["text"].strip()) if main else max(c["x1"] for c in chars)
+    first_word = (first_word_end if first_word_end is not None else x1) - x0
+    return Line(page=page, x0=x0, x1=x1, top=min(c["top"] for c in main), bottom=max(c["bottom"] for c in main),
+                size=size, bold=bold, pieces=pieces, col=col, first_word=first_word)
+
+
+def _uri_at(c: dict, links: list[dict]) -> str | None:
+    cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
+    for a in links:
+        if a["x0"] - 0.5 <= cx <= a["x1"] + 0.5 and a["top"] - 0.5 <= cy <= a["bottom"] + 0.5:
+            return a["uri"]
+    return None
+
+
+_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
+              "\ufb06": "st"}
+
+
+def _dedupe(chars: list[dict]) -> list[dict]:
+    """Without characters drawn twice at the same place (fake bold, shadows); ligatures
+    spelled out."""
+    seen: set[tuple[str, int, int]] = set()
+    out = []
+    for c in chars:
+        key = (c["text"], round(c["x0"]), round(c["top"]))
+        if key in seen:
+            continue
+        seen.add(key)
+        if c["text"] in _LIGATURES:
+            c = dict(c, text=_LIGATURES[c["text"]])
+        out.append(c)
+    return out
+
+
+def page_lines(page_number: int, chars: list[dict], width: float, links: list[dict]) -> list[Line]:
+    """A page's lines in reading order (columns read one after the other)."""
+    chars = _dedupe([c for c in chars if c.get("upright", True) and c["text"] and c["size"] > 0])
+    if not chars:
+        return []
+    rough = _baseline_clusters(chars)
+    gutter = find_gutter(rough, width)
+    groups: list[tuple[int, list[dict]]] = [(0, chars)]
+    if gutter is not None:
+        # a row with a run across the gutter is full width; every other row splits in two
+        full: list[dict] = []
+        left: list[dict] = []
+        right: list[dict] = []
+        for row in rough:
+            size = _main_size(row)
+            if any(a < gutter < b for a, b in _fragments(row, max(1.5 * size, 8.0))):
+                full += row
+            else:
+                for c in row:
+                    (left if (c["x0"] + c["x1"]) / 2 < gutter else right).append(c)
+        groups = [(0, full), (1, left), (2, right)]
+    lines: list[Line] = []
+    for col, group in groups:
+        if not group:
+            continue
+        for cl, sup in _attach_superscripts(_baseline_clusters(group)):
+            if any(c["text"].strip() for c in cl):
+                lines.append(_make_line(page_number, cl, sup, col, links))
+    return reading_order(lines)
+
+
+def reading_order(lines: list[Line]) -> list[Line]:
+    """Top to bottom; between full-width lines, the left column, then the right column."""
+    lines = sorted(lines, key=lambda ln: (ln.top, ln.x0))
+    out: list[Line] = []
+    band: list[Line] = []
+    for ln in lines:
+        if ln.col == 0:
+            out += sorted((x for x in band if x.col == 1), key=lambda x: x.top)
+            out += sorted((x for x in band if x.col == 2), key=lambda x: x.top)
+            band = []
+            out.append(ln)
+        else:
+            band.append(ln)
+    out += sorted((x for x in band if x.col == 1), key=lambda x: x.top)
+    out += sorted((x for x in band if x.col == 2), key=lambda x: x.top)
+    return out
+
+
+def _key(line: Line) -> str:
+    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.plain.lower())).strip()
+
+
+def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+    """Without running headers, footers and page numbers: lines at the top or bottom edge of
+    the page (nothing but other such lines between them and the edge) whose text, digits
+    aside, recurs at the same height on at least half the pages (two at least), or that are
+    a bare page number. A note that cites the same sources as another is not a footer: text
+    sits between it and the edge."""
+    where: dict[str, list[tuple[int, float]]] = {}
+    for k, (lines, h) in enumerate(zip(pages, heights)):
+        for ln in lines:
+            if ln.top < BAND * h or ln.bottom > (1 - BAND) * h:
+                where.setdefault(_key(ln), []).append((k, ln.top))
+    repeat = max(2, (len(pages) + 1) // 2) if len(pages) > 1 else 10**9
+
+    def running(ln: Line, h: float) -> bool:
+        if not (ln.top < BAND * h or ln.bottom > (1 - BAND) * h):
+            return False
+        if _PAGE_NUMBER.match(ln.plain):
+            return True
+        same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= 3}
+        return len(same_place) >= repeat and bool(re.search(r"[^\W\d_]", ln.plain))
+
+    out: list[list[Line]] = []
+    for lines, h in zip(pages, heights):
+        drop: set[int] = set()
+        for from_top in (True, False):
+            order = sorted(lines, key=lambda ln: ln.top if from_top else -ln.top)
+            groups: list[list[Line]] = []
+            i = 0
+            while i < len(order):
+                group = [x for x in order[i:] if abs(x.top - order[i].top) <= 1]
+                if not all(running(x, h) for x in group):
+                    break
+                groups.append(group)
+                i += len(group)
+            # the running block stands apart: white space between it and the text inside
+            while groups and i < len(order):
+                edge, inner = groups[-1][0], order[i]
+                gap = inner.top - edge.bottom if from_top else edge.top - inner.bottom
+                if gap >= 0.8 * min(edge.size, inner.size):
+                    break
+                i -= len(groups.pop())
+            for group in groups:
+                drop.update(id(x) for x in group)
+        out.append([ln for ln in lines if id(ln) not in drop])
+    return out

@@ -1,0 +1,141 @@
+"""Word reports: a .docx with real Word footnotes (parts written in the test) read back.
+
+The September 2 report is written as Word would store it: a Title paragraph, the header lines,
+body paragraphs whose footnote references carry arbitrary note ids, and footnotes.xml. The
+parsed marker -> note map equals the gold map; the passages equal the text version's.
+"""
+from __future__ import annotations
+
+import json
+import re
+import zipfile
+
+import pytest
+
+from index.errors import ReportReadError
+from ingest.chunk import chunk_report
+from ingest.read import read_report_file
+from ingest.report import parse_text
+from tests.conftest import GOLD, SAMPLES
+from tests.ingest import pdf_fixtures as fx
+
+TITLE, DATE = "The Kremlin Prepares to Further Integrate Belarus", "2020-09-02"
+FILE = "003_dcd5aac377835ac8.txt"
+
+
+def _text_report():
+    reports, _ = parse_text(read_report_file(SAMPLES / FILE), FILE)
+    return next(r for r in reports if r.date == DATE)
+
+
+def _docx_of_sample(*, as_endnotes: bool = False, num_start: int = 1) -> bytes:
+    spec = fx.sample_spec((SAMPLES / FILE).read_text(), title=TITLE, date=DATE)
+    header = [p.runs[0][0] for p in spec.paras[1:3]]                  # time line, byline
+    notes_by_number = dict(spec.notes)
+    paras, notes, seen = [], [], []
+    for p in spec.paras[3:]:
+        runs = []
+        for text, sup in p.runs:
+            if sup:
+                nid = str(100 + len(seen) * 7)                      # Word's ids are not the numbers
+                seen.append(text)
+                runs.append((("e" if as_endnotes else "") + nid, True))
+                notes.append((nid, notes_by_number.get(text, "")))
+            else:
+                runs.append((text, False))
+        paras.append((runs, "Heading1" if p.bold else ""))
+    assert seen == [str(i) for i in range(1, len(seen) + 1)]         # the sample numbers in order
+    if as_endnotes:
+        return fx.docx_bytes(TITLE, header, paras, [], endnotes=notes)
+    return fx.docx_bytes(TITLE, header, paras, notes, num_start=num_start)
+
+
+def _parse(tmp_path, data: bytes, name: str = "report.docx"):
+    p = tmp_path / name
+    p.write_bytes(data)
+    return parse_text(read_report_file(p), name)
+
+
+@pytest.mark.parametrize("as_endnotes", [False, True], ids=["footnotes", "endnotes"])
+def test_word_notes_equal_the_gold_map_and_text_passages(tmp_path, as_endnotes):
+    (r,), _ = _parse(tmp_path, _docx_of_sample(as_endnotes=as_endnotes))
+    gold = json.loads((GOLD / "footnotes" / "2020-09-02-belarus-integration.json").read_text())
+    assert (r.title, r.date, r.authors) == (gold["title"], gold["date"], ["George Barros"])
+    assert set(r.markers) == set(gold["markers"])
+    for marker, want in gold["markers"].items():
+        note = r.notes[marker]
+        assert note.status == want["status"], marker
+        if want["status"] == "resolved":
+            assert note.urls == want.get("urls", []), marker
+            assert note.dngts_urls == want.get("dngts_urls", []), marker
+    squash = lambda ps: [(p.kind, re.sub(r"\s+", "", p.text), p.markers, p.pages) for p in ps]  # noqa: E731
+    assert squash(chunk_report(r)) == squash(chunk_report(_text_report()))
+
+
+def test_numbering_starts_where_the_section_says(tmp_path):
+    (r,), _ = _parse(tmp_path, _docx_of_sample(num_start=35))
+    assert r.markers[0] == "35" and r.markers[-1] == str(35 + 22)
+    assert r.notes["35"].urls == ["http://kremlin.ru/events/president/news/63966"]
+
+
+def test_hyperlinks_in_notes_keep_their_targets(tmp_path):
+    paras = [([("Belarus signed a contract for S-400 systems in 2020 with Almaz-Antey.", False), ("7", True),
+               (" The deal covers 4 battalions. It was reported on September 16.", False)], ""),
+             ([("Air defense", False), ("9", True)], "Heading1"),
+             ([("Deliveries start in 2021. They were confirmed by the ministry. Nothing else is known.", False)], "")]
+    notes = [("7", "Kremlin readout; https://tass(.)ru/politika/9475065"), ("9", "DNGTS: https://sputnik.by/a")]
+    data = fx.docx_bytes("", ["September 16, 2020, 3:00 pm EDT", "By Jane Doe"], paras, notes,
+                         hyperlinks={"Kremlin readout": "http://kremlin.ru/events/63966"})
+    (r,), _ = _parse(tmp_path, data)
+    assert r.title == "" and r.date == "2020-09-16" and r.authors == ["Jane Doe"]
+    assert r.notes["1"].urls == ["http://kremlin.ru/events/63966", "https://tass(.)ru/politika/9475065"]
+    assert r.notes["2"].dngts_urls == ["https://sputnik.by/a"]
+    assert [s.markers for s in r.sentences][:2] == [["1"], []]
+    heading = next(s for s in r.sentences if r.text[s.start:s.end] == "Air defense")
+    assert heading.markers == ["2"]
+    assert "S-400" in r.text and "Kremlin readout" not in r.text[:r.body_end]
+
+
+def test_bad_word_files_are_one_line_errors(tmp_path):
+    good = _docx_of_sample()
+    no_document = zipfile.ZipFile(tmp_path / "x.zip", "w")
+    no_document.writestr("hello.txt", "hi")
+    no_document.close()
+    bad_xml = zipfile.ZipFile(tmp_path / "y.zip", "w")
+    bad_xml.writestr("word/document.xml", "<w:document><w:body>")
+    bad_xml.close()
+    cases = {
+        "cut.docx": (good[: len(good) // 2], "damaged Word file"),
+        "plain.docx": ((tmp_path / "x.zip").read_bytes(), "no word/document.xml"),
+        "badxml.docx": ((tmp_path / "y.zip").read_bytes(), "damaged Word file (word/document.xml"),
+        "old.docx": (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 600, "encrypted or an old .doc"),
+        "text.docx": (b"just text", "not a Word document"),
+        "docx-named.txt": (good, "binary file (a ZIP archive (docx/xlsx?)), not a text report"),
+    }
+    for name, (data, want) in cases.items():
+        with pytest.raises(ReportReadError) as e:
+            _parse(tmp_path, data, name)
+        msg = str(e.value)
+        assert want in msg and name in msg and "\n" not in msg, (name, msg)
+
+
+def test_field_code_links_and_alternate_content_in_notes(tmp_path):
+    """Links Word stores as fields (HYPERLINK instructions), and mc:AlternateContent whose
+    Fallback repeats the Choice."""
+    complex_field = ('<w:r><w:fldChar w:fldCharType="begin"/></w:r>'
+                     '<w:r><w:instrText xml:space="preserve"> HYPERLINK "https://tass(.)ru/politika/9475065" </w:instrText></w:r>'
+                     '<w:r><w:fldChar w:fldCharType="separate"/></w:r><w:r><w:t>TASS report</w:t></w:r>'
+                     '<w:r><w:fldChar w:fldCharType="end"/></w:r>'
+                     '<w:r><w:t xml:space="preserve">; </w:t></w:r>'
+                     '<w:fldSimple w:instr=" HYPERLINK &quot;http://kremlin.ru/events/63966&quot; ">'
+                     '<w:r><w:t>Kremlin readout</w:t></w:r></w:fldSimple>')
+    alternate = ('<mc:AlternateContent><mc:Choice Requires="wps"><w:r><w:t>See the ministry site.</w:t></w:r>'
+                 '</mc:Choice><mc:Fallback><w:r><w:t>See the ministry site.</w:t></w:r></mc:Fallback>'
+                 '</mc:AlternateContent>')
+    paras = [([("Belarus signed a contract for S-400 systems in 2020.", False), ("1", True),
+               (" The deal covers 4 battalions.", False), ("2", True), (" Nothing else is known.", False)], "")]
+    data = fx.docx_bytes("", [], paras, [("1", complex_field), ("2", alternate)])
+    (r,), _ = _parse(tmp_path, data)
+    assert r.notes["1"].urls == ["https://tass(.)ru/politika/9475065", "http://kremlin.ru/events/63966"]
+    assert "TASS report" in r.notes["1"].text and "HYPERLINK" not in r.notes["1"].text
+    assert r.notes["2"].text == "See the ministry site."
