@@ -83,7 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
         return sub.add_parser(name, help=help_, description=help_, parents=parents, epilog=EXAMPLES[name],
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
-    p = add("ingest", "Parse report files (.txt, .md, .html; folders recursively) and bring the index in step.")
+    p = add("ingest", "Parse report files (.txt, .md, .html, .pdf, .docx; folders recursively) and bring the index in step.")
     p.add_argument("paths", nargs="+", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
     p.add_argument("--rebuild", action="store_true", help="start from an empty index (e.g. after changing --model)")

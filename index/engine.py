@@ -172,7 +172,7 @@ class Dossier:
             return {"passage_id": hit.id, "report": {}, "text": "", "score": round(hit.score, 4), "footnotes": []}
         r = snap.reports([p["report_id"]]).get(p["report_id"], {})
         notes = snap.notes(p["report_id"], p["markers"])
-        return {
+        shaped = {
             "passage_id": p["id"],
             "report": {"id": r.get("id", p["report_id"]), "title": r.get("title", ""), "date": r.get("date", ""),
                        "authors": r.get("authors", []), "sources": r.get("sources", [])},
@@ -181,3 +181,6 @@ class Dossier:
             "score": round(hit.score, 4),
             "footnotes": [notes[m] for m in p["markers"]],
         }
+        if p.get("pages"):                       # a PDF report's passage: the pages it came from
+            shaped["pages"] = list(p["pages"])
+        return shaped
