@@ -360,10 +360,8 @@ class Writer:
         if docstore is not None:
             docstore.persist(str(self.gen / "docstore.json"))
         self._close()
-        fault_point("before_switch")
         self.final = finish_generation(self.home, self.gen)
         if self._server is not None:
-            fault_point("before_drop")
             self._server.drop_unused()
         return self.final
 
@@ -397,15 +395,6 @@ class Writer:
                                   "the previous index is unchanged") from None
 
 
-def fault_point(name: str) -> None:
-    """Where the crash tests (tests/index/test_server_faults.py) stop an ingest with kill -9:
-    DOSSIER_FAULT_POINT=name. Costs one environment lookup."""
-    import os
-
-    if os.environ.get("DOSSIER_FAULT_POINT") == name:
-        os.kill(os.getpid(), 9)
-
-
 def _add(client: Any, collection: Any, rows: Sequence[tuple[str, str, str, int, str]], matrix: Any) -> None:
     """Add (id, report_id, kind, ordinal, text) rows with their vectors, in the server's batch size."""
     step = max(1, client.get_max_batch_size())
@@ -417,7 +406,6 @@ def _add(client: Any, collection: Any, rows: Sequence[tuple[str, str, str, int, 
             # version: the passages table is their truth. document_id is what a
             # llama-index ChromaVectorStore over this collection deletes by.
             metadatas=[{"report_id": r[1], "document_id": r[1], "kind": r[2], "ordinal": r[3]} for r in chunk])
-        fault_point("mid_add")
 
 
 class _ServerGeneration:
