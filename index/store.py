@@ -208,8 +208,8 @@ def check_corpus_of(meta: dict[str, str], settings: Settings) -> None:
     built = meta.get("corpus")
     if settings.chroma_url and settings.corpus and built and built != settings.corpus:
         raise StoreMismatch(f"the index at {settings.home} is corpus {built!r} on the Chroma server, not "
-                            f"{settings.corpus!r} (--corpus / DOSSIER_CORPUS); drop the setting, or rebuild with: "
-                            f"dossier ingest --rebuild --home {settings.home} --corpus {settings.corpus} PATH...")
+                            f"{settings.corpus!r} (DOSSIER_CORPUS); drop the setting, or move it with: DOSSIER_CORPUS="
+                            f"{settings.corpus} dossier ingest --rebuild --home {settings.home} PATH...")
 
 
 # ------------------------------------------------------------------------------ ingest's view
@@ -431,8 +431,16 @@ class _ServerGeneration:
         """The new, empty database, and a client bound to it. The corpus is the home's (from
         its meta), else the setting, else derived from the home; a first ingest into a corpus
         that another home's databases live in is a StoreMismatch (unless --rebuild)."""
-        check_corpus_of(base_meta, self.settings)
-        self.corpus = check_corpus(base_meta.get("corpus") or self.settings.corpus_name)
+        current = current_generation(self.settings.home)
+        recorded = base_meta.get("corpus") or (_gen_meta(current).get("corpus") if current is not None else None)
+        if self.rebuild:                     # a rebuild may move the home to another corpus
+            self.corpus = check_corpus(self.settings.corpus or recorded or self.settings.corpus_name)
+        else:
+            check_corpus_of({"corpus": recorded or ""}, self.settings)
+            self.corpus = check_corpus(recorded or self.settings.corpus_name)
+        # every corpus this home's generations live in: drop_unused cleans them all, also after
+        # a rebuild moved the home (the generations naming the old corpus are gone by then)
+        self.corpora = {self.corpus} | {_gen_meta(g).get("corpus") or self.corpus for g in self._generations()}
         self.admin = admin_client(self.settings)
         try:
             self.admin.create_tenant(self.corpus)
@@ -442,8 +450,8 @@ class _ServerGeneration:
         others = [d for d in self._databases() if not d.startswith(self.token + "-")]
         if others and not self.rebuild:
             raise StoreMismatch(f"corpus {self.corpus!r} on the Chroma server at {shown_url(self.settings.chroma_url or '')} "
-                                f"belongs to another Dossier home; choose another --corpus, or replace it with: "
-                                f"dossier ingest --rebuild --home {self.settings.home} --corpus {self.corpus} PATH...")
+                                f"belongs to another Dossier home; choose another DOSSIER_CORPUS, or take it over with: "
+                                f"DOSSIER_CORPUS={self.corpus} dossier ingest --rebuild --home {self.settings.home} PATH...")
         if self.database in self._databases():      # left by a crash before this generation number
             self.admin.delete_database(self.database, tenant=self.corpus)
         self.admin.create_database(self.database, tenant=self.corpus)
@@ -473,14 +481,19 @@ class _ServerGeneration:
     def drop_unused(self) -> None:
         """Drop this home's databases that no kept generation names (best effort: the next
         ingest retries what fails here)."""
-        try:
-            kept = {_gen_meta(g).get("chroma_database") for g in generations_dir(self.settings.home).iterdir()
-                    if not g.name.endswith(".partial")}
-            for name in self._databases():
-                if name not in kept and (name.startswith(self.token + "-") or self.rebuild):
-                    self.admin.delete_database(name, tenant=self.corpus)
-        except Exception:  # noqa: BLE001 - unused databases cost disk on the server, not correctness
-            pass
+        kept = {_gen_meta(g).get("chroma_database") for g in self._generations()}
+        for corpus in sorted(self.corpora):
+            try:
+                for name in self._databases(corpus):
+                    ours = name.startswith(self.token + "-") or (self.rebuild and corpus == self.corpus)
+                    if name not in kept and ours:
+                        self.admin.delete_database(name, tenant=corpus)
+            except Exception:  # noqa: BLE001 - unused databases cost disk on the server, not correctness
+                pass
+
+    def _generations(self) -> list[Path]:
+        folder = generations_dir(self.settings.home)
+        return [g for g in folder.iterdir() if not g.name.endswith(".partial")] if folder.is_dir() else []
 
     def discard(self) -> None:
         if self.admin is None or not self.corpus:
@@ -490,10 +503,10 @@ class _ServerGeneration:
         except Exception:  # noqa: BLE001 - never created, or already gone
             pass
 
-    def _databases(self) -> list[str]:
+    def _databases(self, corpus: str | None = None) -> list[str]:
         names: list[str] = []
         while True:                          # listed in pages
-            page = self.admin.list_databases(limit=100, offset=len(names), tenant=self.corpus)
+            page = self.admin.list_databases(limit=100, offset=len(names), tenant=corpus or self.corpus)
             names += [d["name"] if isinstance(d, dict) else d.name for d in page]
             if len(page) < 100:
                 return names

@@ -122,6 +122,16 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
         _open(b)
     assert "has no database" in str(lost.value) and "\n" not in str(lost.value)
 
+    # the fix it names: a rebuild (here also moving B to another corpus); A still untouched
+    moved = b.with_(corpus="desk-b2")
+    assert ingest([folder_b], moved, embedder=st_model, rebuild=True).reports == 2
+    assert _meta(moved)["corpus"] == "desk-b2"
+    check(moved, reports_b)
+    with pytest.raises(StoreMismatch, match="is corpus 'desk-b2'"):
+        _open(b)
+    assert server_ids(server, meta_a["corpus"], _meta(a)["chroma_database"]) == before_a
+    check(a, reports_a)
+
 
 def _open_reports(settings):
     d = _open(settings)
