@@ -418,21 +418,24 @@ class _ServerGeneration:
 
     def __init__(self, settings: Settings, gen: Path, *, rebuild: bool):
         self.settings = settings
-        self.token = home_token(settings.home)
-        self.database = f"{self.token}-{gen.name.removesuffix('.partial')}"
+        self.gen_name = gen.name.removesuffix(".partial")
         self.rebuild = rebuild
-        self.corpus = ""
+        self.token = self.database = self.corpus = ""
         self.admin: Any = None
 
     def meta(self) -> dict[str, str]:
-        return {"corpus": self.corpus, "chroma_database": self.database}
+        return {"corpus": self.corpus, "chroma_database": self.database, "home_token": self.token}
 
     def create(self, base_meta: dict[str, str]) -> Any:
         """The new, empty database, and a client bound to it. The corpus is the home's (from
         its meta), else the setting, else derived from the home; a first ingest into a corpus
         that another home's databases live in is a StoreMismatch (unless --rebuild)."""
         current = current_generation(self.settings.home)
-        recorded = base_meta.get("corpus") or (_gen_meta(current).get("corpus") if current is not None else None)
+        known = base_meta if base_meta.get("corpus") else (_gen_meta(current) if current is not None else {})
+        recorded = known.get("corpus")
+        # recorded at the first ingest: the home keeps its databases when its folder moves
+        self.token = known.get("home_token") or home_token(self.settings.home)
+        self.database = f"{self.token}-{self.gen_name}"
         if self.rebuild:                     # a rebuild may move the home to another corpus
             self.corpus = check_corpus(self.settings.corpus or recorded or self.settings.corpus_name)
         else:
@@ -448,7 +451,7 @@ class _ServerGeneration:
             if "already exists" not in str(e):
                 raise
         others = [d for d in self._databases() if not d.startswith(self.token + "-")]
-        if others and not self.rebuild:
+        if others and not self.rebuild and recorded != self.corpus:     # a first ingest into this corpus
             raise StoreMismatch(f"corpus {self.corpus!r} on the Chroma server at {shown_url(self.settings.chroma_url or '')} "
                                 f"belongs to another Dossier home; choose another DOSSIER_CORPUS, or take it over with: "
                                 f"DOSSIER_CORPUS={self.corpus} dossier ingest --rebuild --home {self.settings.home} PATH...")

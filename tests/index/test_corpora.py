@@ -87,7 +87,9 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
     assert "234th" in check(a, reports_a)["answer"][0]["text"]
     assert check(b, reports_b)["abstained"]                       # B knows nothing of A's units
 
-    # edited in turn: an edit in A, then a new report in B; each keeps only its own
+    # edited in turn: an edit in A, then a new report in B; each keeps only its own. A bot's
+    # long-lived Dossier on A, opened before, follows A to its new generation's database.
+    serving_a = _open(a)
     f = next(folder_a.glob("002_*.txt"))
     f.write_text(f.read_text().replace("Lukashenko stated Russia is prepared to intervene in Belarus",
                                        "Lukashenko said that Russia stands ready to intervene in Belarus"))
@@ -96,6 +98,11 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
     assert ingest([folder_b], b, embedder=st_model).added == 1
     reports_b = {r["id"] for r in _open_reports(b)}
     assert len(reports_b) == 2
+    try:
+        assert "stands ready" in " ".join(r["text"] for r in serving_a.search(
+            "Russia stands ready to intervene in Belarus", k=3, mode="dense")["results"])
+    finally:
+        serving_a.close()
     check(a, reports_a)
     check(b, reports_b)
 
@@ -121,6 +128,18 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
     with pytest.raises(StoreMismatch) as lost:
         _open(b)
     assert "has no database" in str(lost.value) and "\n" not in str(lost.value)
+
+    # a home moved to another folder keeps its corpus and its databases
+    moved_a = a.with_(home=tmp_path / "moved-a")
+    a.home.rename(moved_a.home)
+    (folder_a / "extra.txt").write_text(EXTRA.replace("Grodno", "Vitebsk"))
+    assert ingest([folder_a], moved_a, embedder=st_model).added == 1
+    assert _meta(moved_a)["corpus"] == meta_a["corpus"]
+    reports_a = {r["id"] for r in _open_reports(moved_a)}
+    assert len(reports_a) == 8
+    check(moved_a, reports_a)
+    before_a = server_ids(server, meta_a["corpus"], _meta(moved_a)["chroma_database"])
+    a = moved_a
 
     # the fix it names: a rebuild (here also moving B to another corpus); A still untouched
     moved = b.with_(corpus="desk-b2")
