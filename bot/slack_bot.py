@@ -20,7 +20,6 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.feedback import FeedbackStore
-from bot.local_db import slack_db
 from bot.slack_blocks import ACTION_HELPFUL, Message, answer_messages, error_message
 from bot.slack_dedupe import SeenMessages
 from bot.slack_errors import describe
@@ -31,6 +30,7 @@ from bot.slack_send import REJECTED, PostFailed, Sender
 from bot.slack_stream import UPDATE_EVERY, Pace, Stream
 from bot.slack_text import escape, plain
 from bot.slack_threads import BotThreads
+from bot.state import BotState
 from index.answerer import Answerer
 from index.errors import IndexEmpty, UserInputError
 
@@ -59,15 +59,17 @@ class SlackBot:
         home: Path,
         hourglass_after: float = HOURGLASS_AFTER,
         update_every: float = UPDATE_EVERY,
+        state: BotState | None = None,
     ) -> None:
         self.client = client
         self.answerer = answerer
         self.sender = Sender(client)
         self.pace = Pace(client, every=update_every)
         self.hourglass = Hourglass(client, after=hourglass_after)
-        self.seen = SeenMessages(slack_db(home))
-        self.threads = BotThreads(slack_db(home))
-        self.feedback = FeedbackStore.at_home(home)
+        state = state or BotState.at_home(home)     # bot/state.py: SQLite under the home, or shared
+        self.seen: SeenMessages = state.seen
+        self.threads: BotThreads = state.threads
+        self.feedback: FeedbackStore = state.feedback
 
     # -- messages and mentions --
 

@@ -1,6 +1,7 @@
 """Start-up: `dossier slack` and `dossier run` with Slack connected. Checks the Slack settings,
-says who the bot is, opens the answerer (the index, and the language model if configured) and
-runs one of the two transports until SIGTERM or Ctrl-C.
+says who the bot is, opens the answerer (the index, and the language model if configured), the
+state stores (bot/state.py: SQLite under the home, or DOSSIER_STATE_URL's PostgreSQL) and runs
+one of the two transports until SIGTERM or Ctrl-C.
 
     slack = SlackSettings.from_env(os.environ)        # bot/slack_settings.py, read once at the edge
     code = serve(settings, slack, http=False, port=3000)
@@ -25,6 +26,7 @@ from bot.slack_errors import describe, install_redaction
 from bot.slack_server import EVENTS_PATH, http_server
 from bot.slack_settings import SlackSettings
 from bot.slack_wiring import build_app
+from bot.state import open_state
 from index.answerer import Answerer, answerer_for
 from index.errors import DossierError
 
@@ -99,11 +101,18 @@ def _open_answerer(settings: Any) -> Answerer | None:
 def _run(client: WebClient, answerer: Answerer, settings: Any, slack: SlackSettings, identity: Any, *,
          http: bool, port: int, host: str) -> int:
     try:
+        state = open_state(settings)
+    except DossierError as error:        # DOSSIER_STATE_URL unreachable or not a PostgreSQL URL
+        log.error("%s", error)
+        return 2
+    try:
         app = build_app(client=client, answerer=answerer, home=Path(settings.home),
-                        signing_secret=slack.signing_secret)
+                        signing_secret=slack.signing_secret, state=state)
     except BoltError as error:
         log.error("cannot start the Slack app: %s", error)
         return 2
+    if getattr(settings, "state_url", None):
+        log.info("bot state (dedupe, threads, feedback) in the shared database %r", state.seen.db)
     log.info("connected to Slack team %s as bot user %s", identity.get("team"), identity.get("user_id"))
 
     stop = threading.Event()

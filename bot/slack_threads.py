@@ -9,29 +9,28 @@ from __future__ import annotations
 import time
 from pathlib import Path
 
-from bot.local_db import connect
+from bot.state_db import SQLiteDB, StateDB
 
 
 class BotThreads:
-    def __init__(self, path: Path) -> None:
-        self.path = path
-        with connect(path) as db:
-            db.execute(
-                "CREATE TABLE IF NOT EXISTS bot_threads ("
-                " channel TEXT NOT NULL, thread_ts TEXT NOT NULL, answered_at REAL NOT NULL,"
-                " PRIMARY KEY (channel, thread_ts))"
-            )
+    """Kept where the dedupe claims are (SQLite under the home, or the shared PostgreSQL), so a
+    follow-up reaches whichever bot process Slack gives it to."""
+
+    def __init__(self, db: StateDB | Path) -> None:
+        self.db = db if hasattr(db, "dialect") else SQLiteDB(Path(db))
+        self.db.create([
+            "CREATE TABLE IF NOT EXISTS bot_threads ("
+            " channel TEXT NOT NULL, thread_ts TEXT NOT NULL, answered_at DOUBLE PRECISION NOT NULL,"
+            " PRIMARY KEY (channel, thread_ts))"
+        ])
 
     def add(self, channel: str, thread_ts: str) -> None:
-        with connect(self.path) as db:
-            db.execute(
-                "INSERT OR REPLACE INTO bot_threads (channel, thread_ts, answered_at) VALUES (?, ?, ?)",
-                (channel, thread_ts, time.time()),
-            )
+        self.db.run(
+            "INSERT INTO bot_threads (channel, thread_ts, answered_at) VALUES (?, ?, ?)"
+            " ON CONFLICT (channel, thread_ts) DO UPDATE SET answered_at = excluded.answered_at",
+            (channel, thread_ts, time.time()),
+        )
 
     def __contains__(self, key: tuple[str, str]) -> bool:
-        with connect(self.path) as db:
-            row = db.execute(
-                "SELECT 1 FROM bot_threads WHERE channel = ? AND thread_ts = ?", key
-            ).fetchone()
-        return row is not None
+        rows = self.db.run("SELECT 1 FROM bot_threads WHERE channel = ? AND thread_ts = ?", key).rows
+        return bool(rows)

@@ -21,6 +21,7 @@ from bot.slack_blocks import ACTION_SHARE
 from bot.slack_bot import SlackBot
 from bot.slack_hourglass import HOURGLASS_AFTER
 from bot.slack_stream import UPDATE_EVERY
+from bot.state import BotState
 from index.answerer import Answerer
 
 log = logging.getLogger("dossier.slack")
@@ -42,8 +43,10 @@ def build_app(
     signing_secret: str = "",
     hourglass_after: float = HOURGLASS_AFTER,
     update_every: float = UPDATE_EVERY,
+    state: BotState | None = None,
 ) -> App:
-    """The bolt App with every listener. Calls auth.test once (raises BoltError if it fails)."""
+    """The bolt App with every listener. Calls auth.test once (raises BoltError if it fails).
+    `state`: the bot's stores (bot/state.py); None keeps them in SQLite under `home`."""
     app = App(
         client=client,
         signing_secret=signing_secret,  # explicit, so bolt never reads it from the environment
@@ -52,7 +55,7 @@ def build_app(
         logger=logging.getLogger("dossier.slack.bolt"),
     )
     bot = SlackBot(client=client, answerer=answerer, home=Path(home), hourglass_after=hourglass_after,
-                   update_every=update_every)
+                   update_every=update_every, state=state)
     app.event("app_mention")(ack=_event_ack, lazy=[bot.on_app_mention])
     app.event("message")(ack=_event_ack, lazy=[bot.on_message])
     app.event("app_home_opened")(ack=_event_ack, lazy=[bot.on_home_opened])

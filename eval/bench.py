@@ -270,6 +270,64 @@ def cold_ask(settings, question: str, runs: int) -> list[float]:
     return walls
 
 
+_VECTOR_CHILD = r"""
+import json, os, sys, time
+from pathlib import Path
+gen = Path(sys.argv[1])
+def rss(field="VmRSS:"):
+    return int(open("/proc/self/status").read().split(field)[1].split()[0]) / 1024
+t0, base = time.perf_counter(), rss()
+import numpy as np
+from index.vectors import ExactIndex, load_mirror
+t1 = time.perf_counter()
+ids, matrix = load_mirror(gen)
+index = ExactIndex(ids, matrix)
+t2, loaded = time.perf_counter(), rss()
+q = np.random.default_rng(1).standard_normal(matrix.shape[1]).astype(np.float32)
+index.query([(q / np.linalg.norm(q)).tolist()], n_results=10)
+t3, queried = time.perf_counter(), rss()
+index.query([(q / np.linalg.norm(q)).tolist()], n_results=10)
+t4 = time.perf_counter()
+print(json.dumps({"passages": len(ids), "import_s": t1 - t0, "load_s": t2 - t1, "first_query_s": t3 - t2,
+                  "warm_query_s": t4 - t3, "rss_after_load_mb": loaded - base, "rss_after_query_mb": queried - base,
+                  "peak_rss_mb": rss("VmHWM:")}))
+"""
+
+
+def synthetic_vector_copy(gen: Path, passages: int, dim: int = 384, seed: int = 0) -> Path:
+    """A generation folder holding only the exact vector copy (index/vectors.py) of `passages`
+    random unit vectors: what `dossier ask` loads at a corpus size not ingested here (10,000
+    reports is about 170,000 passages: hours of embedding on 2 cores)."""
+    import numpy as np
+
+    from index.vectors import save_mirror
+
+    gen.mkdir(parents=True, exist_ok=True)
+    rng = np.random.default_rng(seed)
+    matrix = np.empty((passages, dim), np.float32)
+    for i in range(0, passages, 20_000):
+        block = rng.standard_normal((min(20_000, passages - i), dim)).astype(np.float32)
+        matrix[i:i + len(block)] = block / np.linalg.norm(block, axis=1, keepdims=True)
+    save_mirror(gen, [f"{i // 17:016x}-{i % 17:04d}" for i in range(passages)], matrix)
+    return gen
+
+
+def vector_copy_figures(gen: Path) -> dict:
+    """The cold path's exact vector copy read disk-cold: its files evicted from the page cache
+    (posix_fadvise DONTNEED, this file only), then loaded and queried in a fresh process.
+    Seconds for the load and the first query (which reads every vector), RSS growth in MB."""
+    for name in ("vectors.npy", "vector_ids.json"):
+        fd = os.open(gen / name, os.O_RDONLY)
+        try:
+            os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+        finally:
+            os.close(fd)
+    m = run_measured([sys.executable, "-c", _VECTOR_CHILD, str(gen)], env=dict(os.environ)).check()
+    out = _last_json(m.stdout)
+    out["bytes"] = (gen / "vectors.npy").stat().st_size + (gen / "vector_ids.json").stat().st_size
+    return {k: round(v, 3) if isinstance(v, float) else v for k, v in out.items()}
+
+
 # ---------------------------------------------------------------- one corpus size
 
 def _sample(items: list, k: int | None, seed: int) -> list:
@@ -410,6 +468,18 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     run.add("cold_ask", "cold `dossier ask`, median wall", med, "s", f"≤ {COLD_ASK_MAX_S:g} s",
             med <= COLD_ASK_MAX_S)
 
+    # what decides the cold path as the corpus grows: the exact vector copy, read disk-cold
+    from index.store import current_generation
+
+    gen = current_generation(settings.home)
+    if gen is not None and (gen / "vectors.npy").exists():
+        copy = vector_copy_figures(gen)
+        run.raw["vector_copy"] = copy
+        run.add("vector_copy_cold", "exact vector copy: disk-cold load + first query",
+                copy["load_s"] + copy["first_query_s"], "s")
+        run.add("vector_copy_rss", "exact vector copy: resident after the first query",
+                copy["rss_after_query_mb"], "MB")
+
     if chroma_url or chroma_server:
         _server_figures(run, corpus, settings_factory, root, model, questions, rounds, chroma_url, progress)
     run.raw["max_load"] = max(v for d in run.raw.values() if isinstance(d, dict)
@@ -428,41 +498,41 @@ def _query_figures(run: Run, q: dict, prefix: str) -> None:
                 p95 <= P95_MAX_MS)
 
 
-def _server_figures(run: Run, corpus: SynthCorpus, settings_factory, root: Path, model, questions,
+def _server_figures(run: Run, synth: SynthCorpus, settings_factory, root: Path, model, questions,
                     rounds: int, chroma_url: str | None, progress: Progress) -> None:
     """The same corpus ingested into a Chroma server, and the warm query figures against it.
 
-    A server given with --chroma-url must not hold Dossier's collection already (the bench
-    never touches data it did not write); the collection the bench creates is dropped after."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-    from urllib.parse import urlparse
+    A server given with --chroma-url must not hold the bench home's corpus already (the bench
+    never touches data it did not write); the databases the bench creates are dropped after."""
+    from index.store import admin_client
 
-    from index.store import collection_name
+    def databases(admin, corpus: str) -> list[str]:
+        try:
+            return [d["name"] if isinstance(d, dict) else d.name for d in admin.list_databases(tenant=corpus)]
+        except Exception:  # noqa: BLE001 - no such corpus (tenant) yet
+            return []
 
     def measure(url: str) -> None:
         s = settings_factory(home=root / "home-server", chroma_url=url, model=model)
-        u = urlparse(url if "://" in url else "http://" + url)
-        client = chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https",
-                                     settings=ChromaSettings(anonymized_telemetry=False))
-        name = collection_name(s)
-        if name in [getattr(c, "name", c) for c in client.list_collections()]:
-            raise RuntimeError(f"the Chroma server at {url} already holds a {name!r} collection; "
+        admin, corpus = admin_client(s), s.corpus_name
+        if databases(admin, corpus):
+            raise RuntimeError(f"the Chroma server at {url} already holds corpus {corpus!r}; "
                                "give the bench a scratch server, or --chroma-url auto to start one")
         shutil.rmtree(s.home, ignore_errors=True)
         try:
             progress(f"[{run.n}] ingest into the Chroma server at {url}")
             before = load()
-            summary, m = ingest_child(s, [corpus.root])
+            summary, m = ingest_child(s, [synth.root])
             run.raw["server_ingest"] = _proc(m, before, summary=summary)
             run.add("server_ingest_seconds", "server: full ingest, pipeline s", float(summary["seconds"]), "s")
             progress(f"[{run.n}] warm queries against the server")
             _query_figures(run, time_queries(s, questions, rounds), "server_")
         finally:
-            try:
-                client.delete_collection(name)
-            except Exception:  # noqa: BLE001 - already gone
-                pass
+            for name in databases(admin, corpus):
+                try:
+                    admin.delete_database(name, tenant=corpus)
+                except Exception:  # noqa: BLE001 - already gone
+                    pass
 
     if chroma_url:
         measure(chroma_url)

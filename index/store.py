@@ -4,21 +4,29 @@ Every ingest that changes something writes a new generation (index/generations.p
 switches `CURRENT` to it atomically. Readers (the bot, `dossier ask`) only ever open the
 generation `CURRENT` names, so a crash or `kill -9` mid-ingest leaves them on the last
 complete state. Chroma's embedded client is not process-safe; with generations no process
-ever opens a directory that another process writes. With a Chroma server (`--chroma-url`)
-the vectors live in one server collection that ingest updates in place, report by report.
+ever opens a directory that another process writes.
+
+With a Chroma server (`--chroma-url`) each home is one corpus: a Chroma tenant named by
+`--corpus` / DOSSIER_CORPUS (default derived from the home, recorded in its meta), so homes
+sharing a server never see each other's vectors. Inside it every generation has its own
+database (`<home token>-<generation>`, named in the generation's meta), written whole before
+`CURRENT` switches to the generation and dropped when the generation is: a reader never sees
+a passage without its vector, nor a vector without its passage, and a crash mid-ingest leaves
+the last complete state answering, as in embedded mode.
 
 A generation directory holds:
   dossier.db     SQLite (index/schema.py): meta, files, reports, notes, passages
   docstore.json  llama-index docstore: report id -> content hash (what ingest diffs against)
   bm25/          the lexical index (index/lexical.py)
   vectors.npy    every passage vector as one matrix + vector_ids.json (index/vectors.py)
-  chroma/        the embedded Chroma store (not used with a server)
+  chroma/        the embedded Chroma store (on a server: the database meta["chroma_database"])
 
 The writer takes records with the shape of ingest/model.py's (Report, Passage) and never
 needs ingest itself; the schema and the row codecs are index/schema.py's.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import sqlite3
 import time
@@ -29,9 +37,10 @@ from typing import Any, Iterable, Sequence
 from urllib.parse import urlparse
 
 from index import schema
-from index.config import Settings
+from index.config import Settings, check_corpus
 from index.errors import IndexEmpty, StoreMismatch, StoreWriteError, UserInputError
-from index.generations import current_generation, discard, finish_generation, ingest_lock, new_generation, os_reason
+from index.generations import (current_generation, discard, finish_generation, generations_dir, ingest_lock,
+                               new_generation, os_reason)
 from index.schema import SCHEMA_VERSION, FileRecord
 from index.text.urls import shown_url
 
@@ -81,27 +90,97 @@ def close_client(client: Any) -> None:
 
 
 def chroma_client(settings: Settings, gen: Path) -> Any:
+    """The Chroma client of generation `gen`: its embedded store, or on a server the client
+    bound to the generation's own database in the home's corpus (StoreMismatch when the
+    server has lost it)."""
+    if settings.chroma_url:
+        meta = _gen_meta(gen)
+        corpus, database = meta.get("corpus"), meta.get("chroma_database")
+        if not corpus or not database:
+            raise StoreMismatch(f"the index at {settings.home} was not built on a Chroma server; "
+                                f"rebuild with: dossier ingest --rebuild --home {settings.home} --chroma-url "
+                                f"{shown_url(settings.chroma_url)} PATH...")
+        return server_client(settings, corpus, database)
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    chroma_settings = ChromaSettings(anonymized_telemetry=False, allow_reset=False)
-    if settings.chroma_url:
-        u = urlparse(settings.chroma_url if "://" in settings.chroma_url else "http://" + settings.chroma_url)
-        if not u.hostname:
-            raise UserInputError(f"--chroma-url {shown_url(settings.chroma_url)!r} is not a URL like http://127.0.0.1:8000")
+    return chromadb.PersistentClient(path=str(gen / "chroma"),
+                                     settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+
+
+def _server_address(settings: Settings) -> tuple[str, int, bool]:
+    url = settings.chroma_url or ""
+    u = urlparse(url if "://" in url else "http://" + url)
+    if not u.hostname:
+        raise UserInputError(f"--chroma-url {shown_url(url)!r} is not a URL like http://127.0.0.1:8000")
+    return u.hostname, u.port or 8000, u.scheme == "https"
+
+
+def _unreachable(settings: Settings, e: BaseException) -> UserInputError:
+    url = settings.chroma_url or ""
+    reason = str(e).replace(url, shown_url(url))
+    password = urlparse(url if "://" in url else "http://" + url).password
+    if password:
+        reason = reason.replace(password, "***")
+    return UserInputError(f"cannot reach the Chroma server at {shown_url(url)}: "
+                          f"{reason.splitlines()[0] if reason else type(e).__name__}")
+
+
+def _not_found(e: BaseException) -> bool:
+    return type(e).__name__ == "NotFoundError" or "not found" in str(e).lower()
+
+
+def server_client(settings: Settings, corpus: str | None = None, database: str | None = None) -> Any:
+    """A client of the `chroma run` server: bound to `corpus`/`database` when given (a missing
+    one is StoreMismatch, with the command to rebuild), else to the default namespace."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    host, port, ssl = _server_address(settings)
+    where = {"tenant": corpus, "database": database} if corpus and database else {}
+    try:
+        return chromadb.HttpClient(host=host, port=port, ssl=ssl,
+                                   settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False), **where)
+    except Exception as e:  # noqa: BLE001 - connection failures surface as one line
+        if where and _not_found(e):
+            raise StoreMismatch(f"the Chroma server at {shown_url(settings.chroma_url or '')} has no database "
+                                f"{database!r} in corpus {corpus!r} (the index at {settings.home} names it); "
+                                f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
+        raise _unreachable(settings, e) from None
+
+
+def admin_client(settings: Settings) -> Any:
+    """Chroma's admin API on the server: corpora (tenants) and generations (databases)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    host, port, ssl = _server_address(settings)
+    try:
+        return chromadb.AdminClient(ChromaSettings(
+            anonymized_telemetry=False, chroma_api_impl="chromadb.api.fastapi.FastAPI",
+            chroma_server_host=host, chroma_server_http_port=port, chroma_server_ssl_enabled=ssl))
+    except Exception as e:  # noqa: BLE001 - connection failures surface as one line
+        raise _unreachable(settings, e) from None
+
+
+def home_token(home: Path) -> str:
+    """Which home a database on the server belongs to: a hash of the home's absolute path."""
+    return "h" + hashlib.sha1(str(Path(home).expanduser().resolve()).encode()).hexdigest()[:10]
+
+
+def _gen_meta(gen: Path) -> dict[str, str]:
+    try:
+        con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True)
         try:
-            return chromadb.HttpClient(host=u.hostname, port=u.port or 8000, ssl=u.scheme == "https",
-                                       settings=chroma_settings)
-        except Exception as e:  # noqa: BLE001 - connection failures surface as one line
-            reason = str(e).replace(settings.chroma_url, shown_url(settings.chroma_url))
-            if u.password:
-                reason = reason.replace(u.password, "***")
-            raise UserInputError(f"cannot reach the Chroma server at {shown_url(settings.chroma_url)}: "
-                                 f"{reason.splitlines()[0] if reason else type(e).__name__}") from None
-    return chromadb.PersistentClient(path=str(gen / "chroma"), settings=chroma_settings)
+            return read_meta(con)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return {}
 
 
 def collection_name(settings: Settings) -> str:
+    """The passages collection: in the generation's store (embedded) or database (server)."""
     return COLLECTION
 
 
@@ -117,10 +196,20 @@ def _open_read_only(settings: Settings, gen: Path) -> tuple[sqlite3.Connection, 
                             f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
     try:
         check_compatible(meta, settings.model_name, None, settings.home)
+        check_corpus_of(meta, settings)
     except StoreMismatch:
         con.close()
         raise
     return con, meta
+
+
+def check_corpus_of(meta: dict[str, str], settings: Settings) -> None:
+    """StoreMismatch when --corpus / DOSSIER_CORPUS names another corpus than the home's."""
+    built = meta.get("corpus")
+    if settings.chroma_url and settings.corpus and built and built != settings.corpus:
+        raise StoreMismatch(f"the index at {settings.home} is corpus {built!r} on the Chroma server, not "
+                            f"{settings.corpus!r} (DOSSIER_CORPUS); drop the setting, or move it with: DOSSIER_CORPUS="
+                            f"{settings.corpus} dossier ingest --rebuild --home {settings.home} PATH...")
 
 
 # ------------------------------------------------------------------------------ ingest's view
@@ -181,14 +270,13 @@ class Writer:
         self._new_ids: list[str] = []
         self._new_blocks: list[Any] = []
         self.final: Path | None = None
+        self._server = _ServerGeneration(settings, self.gen, rebuild=rebuild) if settings.chroma_url else None
         try:
             self._con = connect(self.gen)
-            self._client = chroma_client(settings, self.gen)
-            if rebuild and settings.chroma_url:
-                try:
-                    self._client.delete_collection(collection_name(settings))
-                except Exception:  # noqa: BLE001 - absent collection
-                    pass
+            if self._server is not None:
+                self._client = self._server.create(read_meta(self._con))
+            else:
+                self._client = chroma_client(settings, self.gen)
             self._collection = self._client.get_or_create_collection(
                 collection_name(settings), embedding_function=None, metadata={"hnsw:space": "cosine"})
         except BaseException as e:
@@ -209,7 +297,8 @@ class Writer:
     def remove_reports(self, report_ids: Iterable[str]) -> None:
         """Forget these reports' passages (rows and vectors)."""
         for rid in report_ids:
-            self._collection.delete(where={"report_id": rid})
+            if self._server is None:         # a server generation starts empty: nothing to delete
+                self._collection.delete(where={"report_id": rid})
             self.con.execute("DELETE FROM passages WHERE report_id = ?", (rid,))
 
     def put_passages(self, report_ids: Sequence[str], passages: Sequence[Any], vecs: Sequence[Sequence[float]]) -> None:
@@ -221,23 +310,14 @@ class Writer:
         placeholders = ",".join("?" * len(ids))
         stored = [r[0] for r in self.con.execute(
             f"SELECT DISTINCT report_id FROM passages WHERE report_id IN ({placeholders})", ids)] if ids else []
-        if stored:                               # re-embedded reports: their old vectors go first
+        if stored and self._server is None:      # re-embedded reports: their old vectors go first
             self._collection.delete(where={"report_id": {"$in": stored}} if len(stored) > 1
                                     else {"report_id": stored[0]})
         matrix = np.asarray(vecs, dtype=np.float32)   # what Chroma stores too: the same floats
         if len(matrix) != len(passages):
             raise ValueError(f"{len(passages)} passages but {len(matrix)} vectors")
-        step = max(1, self._client.get_max_batch_size())
-        for i in range(0, len(passages), step):
-            chunk = passages[i:i + step]
-            self._collection.add(
-                ids=[p.id for p in chunk], embeddings=matrix[i:i + step],
-                documents=[p.text for p in chunk],
-                # markers and pages are lists, which Chroma metadata cannot hold in every
-                # version: the passages table is their truth. document_id is what a
-                # llama-index ChromaVectorStore over this collection deletes by.
-                metadatas=[{"report_id": p.report_id, "document_id": p.report_id, "kind": p.kind,
-                            "ordinal": p.ordinal} for p in chunk])
+        _add(self._client, self._collection, [(p.id, p.report_id, p.kind, p.ordinal, p.text) for p in passages],
+             matrix)
         self.con.executemany("DELETE FROM passages WHERE report_id = ?", [(x,) for x in ids])
         self.con.executemany(schema.INSERT_PASSAGE, [schema.passage_row(p) for p in passages])
         self._new_ids.extend(p.id for p in passages)
@@ -257,6 +337,7 @@ class Writer:
         con.executemany(schema.INSERT_FILE, [schema.file_row(k, v) for k, v in files.items()])
         meta = {"schema_version": str(SCHEMA_VERSION), "model": self.settings.model_name,
                 "chroma_url": self.settings.chroma_url or "",
+                **(self._server.meta() if self._server is not None else {}),
                 "last_ingest": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         if dim:
             meta["dim"] = str(dim)
@@ -269,15 +350,19 @@ class Writer:
 
         con = self.con
         con.commit()
-        if not self.settings.chroma_url:
-            # the exact, import-light dense search of the cold query path (index/vectors.py)
-            live = {r[0] for r in con.execute("SELECT id FROM passages")}
-            vectors.update_mirror(self.gen, live, self._new_ids, self._new_blocks)
+        # the exact, import-light dense search of the cold query path (index/vectors.py); on a
+        # server also what the new generation's database is filled from
+        live = {r[0] for r in con.execute("SELECT id FROM passages")}
+        vectors.update_mirror(self.gen, live, self._new_ids, self._new_blocks)
+        if self._server is not None:
+            self._server.fill(self._client, self._collection, con, set(self._new_ids), self.gen)
         lexical.build(self.gen, con.execute("SELECT id, text FROM passages ORDER BY id").fetchall())
         if docstore is not None:
             docstore.persist(str(self.gen / "docstore.json"))
         self._close()
         self.final = finish_generation(self.home, self.gen)
+        if self._server is not None:
+            self._server.drop_unused()
         return self.final
 
     # -------------------------------------------------------------- internals
@@ -302,10 +387,132 @@ class Writer:
         except Exception:  # noqa: BLE001 - already failing; the partial generation goes anyway
             pass
         discard(self.gen)
+        if self._server is not None:
+            self._server.discard()
         chroma_error = type(e).__module__.split(".")[0] == "chromadb"   # e.g. a full disk in its Rust core
         if isinstance(e, (OSError, sqlite3.Error)) or (chroma_error and not isinstance(e, (StoreMismatch, StoreWriteError))):
             raise StoreWriteError(f"writing the index under {self.home} failed: {os_reason(e)}; "
                                   "the previous index is unchanged") from None
+
+
+def _add(client: Any, collection: Any, rows: Sequence[tuple[str, str, str, int, str]], matrix: Any) -> None:
+    """Add (id, report_id, kind, ordinal, text) rows with their vectors, in the server's batch size."""
+    step = max(1, client.get_max_batch_size())
+    for i in range(0, len(rows), step):
+        chunk = rows[i:i + step]
+        collection.add(
+            ids=[r[0] for r in chunk], embeddings=matrix[i:i + step], documents=[r[4] for r in chunk],
+            # markers and pages are lists, which Chroma metadata cannot hold in every
+            # version: the passages table is their truth. document_id is what a
+            # llama-index ChromaVectorStore over this collection deletes by.
+            metadatas=[{"report_id": r[1], "document_id": r[1], "kind": r[2], "ordinal": r[3]} for r in chunk])
+
+
+class _ServerGeneration:
+    """A generation's own database in the home's corpus (a Chroma tenant) on the server.
+
+    Created empty for the new generation; the re-embedded passages go in as they come and
+    `fill` adds the rest from the generation's vector copy at commit, so the database is
+    complete before `CURRENT` names it. `drop_unused` then drops every database of this home
+    that no kept generation names (the replaced one, and any left by a crash)."""
+
+    def __init__(self, settings: Settings, gen: Path, *, rebuild: bool):
+        self.settings = settings
+        self.gen_name = gen.name.removesuffix(".partial")
+        self.rebuild = rebuild
+        self.token = self.database = self.corpus = ""
+        self.admin: Any = None
+
+    def meta(self) -> dict[str, str]:
+        return {"corpus": self.corpus, "chroma_database": self.database, "home_token": self.token}
+
+    def create(self, base_meta: dict[str, str]) -> Any:
+        """The new, empty database, and a client bound to it. The corpus is the home's (from
+        its meta), else the setting, else derived from the home; a first ingest into a corpus
+        that another home's databases live in is a StoreMismatch (unless --rebuild)."""
+        current = current_generation(self.settings.home)
+        known = base_meta if base_meta.get("corpus") else (_gen_meta(current) if current is not None else {})
+        recorded = known.get("corpus")
+        # recorded at the first ingest: the home keeps its databases when its folder moves
+        self.token = known.get("home_token") or home_token(self.settings.home)
+        self.database = f"{self.token}-{self.gen_name}"
+        if self.rebuild:                     # a rebuild may move the home to another corpus
+            self.corpus = check_corpus(self.settings.corpus or recorded or self.settings.corpus_name)
+        else:
+            check_corpus_of({"corpus": recorded or ""}, self.settings)
+            self.corpus = check_corpus(recorded or self.settings.corpus_name)
+        # every corpus this home's generations live in: drop_unused cleans them all, also after
+        # a rebuild moved the home (the generations naming the old corpus are gone by then)
+        self.corpora = {self.corpus} | {_gen_meta(g).get("corpus") or self.corpus for g in self._generations()}
+        self.admin = admin_client(self.settings)
+        try:
+            self.admin.create_tenant(self.corpus)
+        except Exception as e:  # noqa: BLE001 - it exists: the usual case
+            if "already exists" not in str(e):
+                raise
+        others = [d for d in self._databases() if not d.startswith(self.token + "-")]
+        if others and not self.rebuild and recorded != self.corpus:     # a first ingest into this corpus
+            raise StoreMismatch(f"corpus {self.corpus!r} on the Chroma server at {shown_url(self.settings.chroma_url or '')} "
+                                f"belongs to another Dossier home; choose another DOSSIER_CORPUS, or take it over with: "
+                                f"DOSSIER_CORPUS={self.corpus} dossier ingest --rebuild --home {self.settings.home} PATH...")
+        if self.database in self._databases():      # left by a crash before this generation number
+            self.admin.delete_database(self.database, tenant=self.corpus)
+        self.admin.create_database(self.database, tenant=self.corpus)
+        return server_client(self.settings, self.corpus, self.database)
+
+    def fill(self, client: Any, collection: Any, con: sqlite3.Connection, fresh: set[str], gen: Path) -> None:
+        """Add every passage not written in this ingest, with its vector from the generation's
+        copy; then check the database holds exactly the generation's passages."""
+        import numpy as np
+
+        from index.vectors import load_mirror
+
+        mirror = load_mirror(gen)
+        rows = {r[0]: r for r in con.execute("SELECT id, report_id, kind, ordinal, text FROM passages")}
+        if mirror is not None:
+            ids, matrix = mirror
+            keep = [i for i, pid in enumerate(ids) if pid not in fresh and pid in rows]
+            step = 5000                   # bounded memory: the copy is read from disk in blocks
+            for i in range(0, len(keep), step):
+                block = keep[i:i + step]
+                _add(client, collection, [rows[ids[j]] for j in block], np.asarray(matrix[block], dtype=np.float32))
+        stored = collection.count()
+        if stored != len(rows):
+            raise StoreWriteError(f"the Chroma server holds {stored} vectors for the new index under "
+                                  f"{self.settings.home} but it has {len(rows)} passages; the previous index is unchanged")
+
+    def drop_unused(self) -> None:
+        """Drop this home's databases that no kept generation names (best effort: the next
+        ingest retries what fails here)."""
+        kept = {_gen_meta(g).get("chroma_database") for g in self._generations()}
+        for corpus in sorted(self.corpora):
+            try:
+                for name in self._databases(corpus):
+                    ours = name.startswith(self.token + "-") or (self.rebuild and corpus == self.corpus)
+                    if name not in kept and ours:
+                        self.admin.delete_database(name, tenant=corpus)
+            except Exception:  # noqa: BLE001 - unused databases cost disk on the server, not correctness
+                pass
+
+    def _generations(self) -> list[Path]:
+        folder = generations_dir(self.settings.home)
+        return [g for g in folder.iterdir() if not g.name.endswith(".partial")] if folder.is_dir() else []
+
+    def discard(self) -> None:
+        if self.admin is None or not self.corpus:
+            return
+        try:
+            self.admin.delete_database(self.database, tenant=self.corpus)
+        except Exception:  # noqa: BLE001 - never created, or already gone
+            pass
+
+    def _databases(self, corpus: str | None = None) -> list[str]:
+        names: list[str] = []
+        while True:                          # listed in pages
+            page = self.admin.list_databases(limit=100, offset=len(names), tenant=corpus or self.corpus)
+            names += [d["name"] if isinstance(d, dict) else d.name for d in page]
+            if len(page) < 100:
+                return names
 
 
 # ------------------------------------------------------------------------------ reader
