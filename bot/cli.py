@@ -41,6 +41,8 @@ def _common() -> argparse.ArgumentParser:
     g = p.add_argument_group("index location")
     g.add_argument("--home", help="where Dossier keeps its index (env DOSSIER_HOME; default ./.dossier)")
     g.add_argument("--chroma-url", help="a `chroma run` server, e.g. http://127.0.0.1:8000 (env DOSSIER_CHROMA_URL)")
+    g.add_argument("--corpus", help="this home's namespace on the Chroma server (env DOSSIER_CORPUS; default "
+                                    "derived from the home and recorded at its first ingest)")
     g.add_argument("--model", help="sentence-transformers model name or path (env DOSSIER_MODEL; "
                                    "default: the bundled all-MiniLM-L6-v2)")
     return p
@@ -150,6 +152,7 @@ def settings_from(args: argparse.Namespace):
 
         raise UserInputError("--llm-model and --llm-timeout need a server: add --llm-url URL (or set DOSSIER_LLM_URL)")
     return Settings.from_env(home=args.home, chroma_url=args.chroma_url, model=args.model,
+                             corpus=getattr(args, "corpus", None),
                              llm_url=getattr(args, "llm_url", None), llm_model=getattr(args, "llm_model", None),
                              llm_timeout=timeout)
 

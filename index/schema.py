@@ -54,8 +54,11 @@ SELECT_FILES = "SELECT path, root, sha256, reports, skipped FROM files"
 # ------------------------------------------------------------------------------ notes
 def note_dict(note: Any) -> dict:
     """A note as the answer contract shows it (ingest.model.Note.to_dict's shape)."""
-    return {"marker": note.marker, "status": note.status, "text": note.text, "urls": list(note.urls),
-            "dngts": bool(note.dngts), "dngts_urls": list(note.dngts_urls)}
+    d = {"marker": note.marker, "status": note.status, "text": note.text, "urls": list(note.urls),
+         "dngts": bool(note.dngts), "dngts_urls": list(note.dngts_urls)}
+    if getattr(note, "pages", None):          # a PDF note's pages; text notes have none
+        d["pages"] = list(note.pages)
+    return d
 
 
 def missing_note(marker: str) -> dict:
@@ -66,13 +69,16 @@ def missing_note(marker: str) -> dict:
 def _note_record(d: dict) -> dict:
     """A stored note dict -> the fields of ingest.model.Note (dngts is derived there)."""
     return {"marker": d["marker"], "text": d.get("text", ""), "urls": list(d.get("urls", [])),
-            "dngts_urls": list(d.get("dngts_urls", [])), "status": d.get("status", "resolved")}
+            "dngts_urls": list(d.get("dngts_urls", [])), "status": d.get("status", "resolved"),
+            "pages": list(d.get("pages", []))}
 
 
 # ------------------------------------------------------------------------------ reports
 def report_row(report: Any, passages: int) -> tuple:
     """One reports row. `passages` is how many passages the store holds for it."""
-    sentences = [[s.start, s.end, list(s.markers), s.paragraph] for s in report.sentences]
+    # a fifth item, the PDF pages of the sentence, only when it has any (text reports: four items)
+    sentences = [[s.start, s.end, list(s.markers), s.paragraph, *([list(s.pages)] if getattr(s, "pages", None) else [])]
+                 for s in report.sentences]
     return (report.id, report.title, report.date, report.time, json.dumps(list(report.authors)), report.publisher,
             json.dumps(list(report.sources)), passages, json.dumps(report.footnote_counts()), report.text,
             report.body_end, json.dumps(sentences), json.dumps([note_dict(n) for n in report.unplaced_notes]))
@@ -96,7 +102,8 @@ def report_record(row: tuple, notes: list[tuple]) -> dict:
      unplaced) = row
     return {"id": rid, "title": title, "date": date, "time": time_, "authors": json.loads(authors),
             "publisher": publisher, "sources": json.loads(sources), "text": text, "body_end": body_end,
-            "sentences": [{"start": s[0], "end": s[1], "markers": list(s[2]), "paragraph": s[3]}
+            "sentences": [{"start": s[0], "end": s[1], "markers": list(s[2]), "paragraph": s[3],
+                           "pages": list(s[4]) if len(s) > 4 else []}
                           for s in json.loads(sentences)],
             "notes": {m: _note_record(json.loads(n)) for m, n in notes},
             "unplaced_notes": [_note_record(d) for d in json.loads(unplaced or "[]")]}
