@@ -165,44 +165,77 @@ class Dossier:
         report first, in the shape of an answer: each report's key judgments (index/summary.py,
         stored at ingest) quoted with their citations; "summary" lists the reports in order with
         how many sentences each has."""
-        from index.summary import summarize
-
         with self._lock:
             self._refresh()
             reports = self.snapshot.reports()
             scoped = resolve(scope or Scope(latest=True), reports)
-            stored = self.snapshot.summaries(list(scoped.ids))
-            sentences: list[dict] = []
-            numbers: dict[str, int] = {}
-            parts = []
-            for rid in scoped.ids:
-                picked = stored.get(rid)
-                if picked is None:                   # a generation written before summaries were stored
-                    picked = self._summarize_now(rid, summarize)
-                n_before = len(sentences)
-                for sent in picked:
-                    if not sent.get("passage_id"):
-                        continue
-                    n = numbers.setdefault(sent["passage_id"], len(numbers) + 1)
-                    sentences.append({"text": sent["text"], "citations": [n], "markers": list(sent["markers"])})
-                r = reports[rid]
-                parts.append({"report_id": rid, "title": r.get("title", ""), "date": r.get("date", ""),
-                              "sentences": len(sentences) - n_before})
-            citations = [dict(self._passage(Hit(pid, 0.0)), n=n) for pid, n in numbers.items()]
-        asked = question or "Summary: " + scoped.line.replace("Searched ", "", 1)
-        return {"question": asked, "abstained": not sentences, "answer": sentences, "citations": citations,
-                "summary": parts, "scope": scoped.to_dict()}
+            result = self._summaries(self.snapshot, list(scoped.ids), reports)
+        result["question"] = question or "Summary: " + scoped.line.replace("Searched ", "", 1)
+        result["scope"] = scoped.to_dict()
+        return result
 
-    def _summarize_now(self, report_id: str, summarize) -> list[dict]:
-        record = self.snapshot.report(report_id)
-        if record is None:
+    def _summaries(self, snap: st.Snapshot, ids: list[str], reports: dict[str, dict]) -> dict:
+        from index.summary import summarize
+
+        stored = snap.summaries(ids)
+        sentences: list[dict] = []
+        numbers: dict[str, int] = {}
+        parts = []
+        for rid in ids:
+            picked = stored.get(rid)
+            if picked is None:                   # a generation written before summaries were stored
+                picked = _summarize_now(snap, rid, summarize)
+            n_before = len(sentences)
+            for sent in picked:
+                if not sent.get("passage_id"):
+                    continue
+                n = numbers.setdefault(sent["passage_id"], len(numbers) + 1)
+                sentences.append({"text": sent["text"], "citations": [n], "markers": list(sent["markers"])})
+            r = reports.get(rid, {})
+            parts.append({"report_id": rid, "title": r.get("title", ""), "date": r.get("date", ""),
+                          "sentences": len(sentences) - n_before})
+        citations = [dict(self._passage(Hit(pid, 0.0), snap), n=n) for pid, n in numbers.items()]
+        return {"question": "", "abstained": not sentences, "answer": sentences, "citations": citations,
+                "summary": parts}
+
+    def generations(self) -> list[Path]:
+        """The complete generations under the home, oldest first (what the digest walks)."""
+        from index.generations import generations_dir
+
+        gens = generations_dir(self.settings.home)
+        if not gens.is_dir():
             return []
-        picked = summarize(record)
-        passages = self.snapshot.passages_of_report(report_id)
-        for sent in picked:
-            sent["passage_id"] = next((p["id"] for p in passages if p["kind"] == "body"
-                                       and p["start"] <= sent["start"] and sent["end"] <= p["end"]), "")
-        return picked
+        return sorted(p for p in gens.iterdir() if p.is_dir() and "." not in p.name)
+
+    def news(self, gen: Path) -> dict | None:
+        """What the ingest that wrote generation `gen` changed, for the digest: the reports it
+        added (each with its summary, answer-shaped), updated (passages added and removed, notes
+        now available) and removed. None when the generation is gone or predates this record;
+        a dict with nothing in it when the ingest changed no report."""
+        try:
+            snap = st.Snapshot.at(self.settings, gen)
+        except Exception:  # noqa: BLE001 - deleted (only the last few are kept) or damaged: nothing to say
+            return None
+        try:
+            change = snap.change()
+            if change is None or change.get("generation") != gen.name or change.get("baseline"):
+                return None
+            reports = snap.reports()
+            added = []
+            for rid in change.get("added", []):
+                if rid in reports:
+                    added.append({"report": reports[rid], "summary": self._summaries(snap, [rid], reports)})
+            updated = []
+            for u in change.get("updated", []):
+                if u["id"] not in reports:
+                    continue
+                notes = snap.notes(u["id"], list(u.get("notes_available", [])))
+                updated.append({"report": reports[u["id"]], "passages_added": u.get("passages_added", 0),
+                                "passages_removed": u.get("passages_removed", 0),
+                                "notes_available": [notes[m] for m in u.get("notes_available", [])]})
+            return {"generation": gen.name, "added": added, "updated": updated, "removed": change.get("removed", [])}
+        finally:
+            snap.close()
 
     def reports(self) -> list[dict]:
         with self._lock:
@@ -228,8 +261,8 @@ class Dossier:
             self._client = None
 
     # ------------------------------------------------------------------ shapes
-    def _passage(self, hit: Hit) -> dict:
-        snap = self.snapshot
+    def _passage(self, hit: Hit, snap: st.Snapshot | None = None) -> dict:
+        snap = snap or self.snapshot
         p = snap.passages([hit.id]).get(hit.id)
         if p is None:
             return {"passage_id": hit.id, "report": {}, "text": "", "score": round(hit.score, 4), "footnotes": []}
@@ -244,3 +277,16 @@ class Dossier:
             "score": round(hit.score, 4),
             "footnotes": [notes[m] for m in p["markers"]],
         }
+
+
+def _summarize_now(snap: st.Snapshot, report_id: str, summarize: Any) -> list[dict]:
+    """A report's summary computed from its stored text (generations from before summaries)."""
+    record = snap.report(report_id)
+    if record is None:
+        return []
+    picked = summarize(record)
+    passages = snap.passages_of_report(report_id)
+    for sent in picked:
+        sent["passage_id"] = next((p["id"] for p in passages if p["kind"] == "body"
+                                   and p["start"] <= sent["start"] and sent["end"] <= p["end"]), "")
+    return picked

@@ -107,11 +107,16 @@ _WHATS_NEW = re.compile(rf"^\s*(?:so\s+)?(?:what'?s|what is|what has been)\s+new
                         r"\s*[?.!]*\s*$", re.I)
 
 
+_BARE_SUMMARY = re.compile(r"^\s*(?:please\s+)?(?:summari[sz]e|sum up|summary|what'?s new|what is new)\s*[?.!]*\s*$", re.I)
+
+
 def summary_request(question: str) -> Scope | None:
     """The reports a request for a summary names, or None when the question is not one:
     "summarize the latest report", "what's in the September 19 update", "what's new since
     September 15", "summarize report 2020-09-17-b639f4b72d"."""
     q = " ".join((question or "").replace("’", "'").split())
+    if _BARE_SUMMARY.match(q):
+        return Scope()                          # of what a scope given beside it names; else the latest
     if _SUMMARY_LATEST.match(q):
         return Scope(latest=True)
     m = _SUMMARY_DAY.match(q)

@@ -374,6 +374,12 @@ class Snapshot:
         con, meta = _open_read_only(settings, gen)
         return cls(gen, con, meta)
 
+    @classmethod
+    def at(cls, settings: Settings, gen: Path) -> "Snapshot":
+        """A read-only view of one given generation (the digest reads each new one)."""
+        con, meta = _open_read_only(settings, gen)
+        return cls(gen, con, meta)
+
     def passages(self, ids: list[str]) -> dict[str, dict]:
         if not ids:
             return {}
