@@ -76,7 +76,7 @@ def footnote(citation: Mapping[str, Any], publishers: Mapping[str, str]) -> str:
         line += " (Quoted from the report's own footnote.)"
     notes = [note_source(f) for f in citation.get("footnotes") or []]
     if notes:
-        line += " Sources: " + " ".join(notes)
+        line += " Sources: " + "; ".join(notes)
     return line
 
 

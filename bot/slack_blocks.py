@@ -160,9 +160,9 @@ def _summary_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
 def copy_messages(markdown: str) -> list[Message]:
     """The paste-ready Markdown of an answer (bot/markdown.py) as code blocks, for an ephemeral
     reply: code keeps every character (no links, no mentions) and is copied in one click."""
-    chunks = pack_lines(markdown.splitlines() or [""], SECTION_CHARS - 10)
+    chunks = pack_lines([escape(line) for line in markdown.splitlines()] or [" "], SECTION_CHARS - 10)
     blocks = [_context("Copy with sources: the answer as Markdown with footnotes, to paste into your document.")]
-    blocks += [_section("```" + escape(chunk) + "```") for chunk in chunks]
+    blocks += [_section("```" + chunk + "```") for chunk in chunks]
     return [{"text": clip(escape(markdown), FALLBACK_CHARS), "blocks": blocks[i:i + MAX_BLOCKS]}
             for i in range(0, len(blocks), MAX_BLOCKS)]
 
