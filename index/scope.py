@@ -275,7 +275,7 @@ def resolve(scope: Scope, reports: Mapping[str, Mapping]) -> Resolved:
         head = f"Searched {len(ordered)} report{'s' if len(ordered) != 1 else ''}" + (f": {which}{more}" if which else "")
         line = head + (f" ({', '.join(said)})" if said else "")
     else:
-        line = "Searched reports " + " ".join(said)
+        line = "Searched reports " + ", ".join(said)
     if undated:
         line += f"; {undated} undated report{'s are' if undated > 1 else ' is'} outside a date scope and {'were' if undated > 1 else 'was'} not searched"
     if not ordered:
