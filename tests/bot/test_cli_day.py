@@ -1,7 +1,23 @@
-"""The command line's scope flags, `dossier summary` and `--format markdown`, end to end."""
+"""The command line's scope flags, `dossier summary` and `--format markdown`, end to end
+(in-process: `main` as the console script calls it)."""
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
+
+import pytest
+
+from bot.cli import main
+
+
+@pytest.fixture()
+def cli(capsys):
+    def run(*args: str, home) -> SimpleNamespace:
+        code = main([*args, "--home", str(home)])
+        out = capsys.readouterr()
+        return SimpleNamespace(returncode=code, stdout=out.out, stderr=out.err)
+
+    return run
 
 
 def test_ask_with_scope_flags_json(cli, sample_settings):

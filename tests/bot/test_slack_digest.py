@@ -44,6 +44,17 @@ def test_digest_once_per_change(slack, st_model, tmp_path):
         ingest([folder], settings, embedder=st_model)  # nothing changed: no generation, no post
         assert first.poll() == 0
 
+        edited = folder / "002_8a4a9fea978dff02.txt"   # an updated report: a paragraph more
+        text = edited.read_text(encoding="utf-8")
+        anchor = "**Russian forces may be massing on the border.**"
+        edited.write_text(text.replace(anchor, "**Belarusian railway workers reported new Russian trains near "
+                                               "Orsha on August 15.** The report could not be verified.\n\n" + anchor),
+                          encoding="utf-8")
+        ingest([folder], settings, embedder=st_model)
+        assert first.poll() + second.poll() == 1
+        updated = shown_text(slack.posts(channel=CHANNEL)[-1].args)
+        assert "Updated:" in updated and "Lukashenko" in updated and "added" in updated
+
         restarted = Digest(client, dossier, settings.home, CHANNEL)   # the bot restarts...
         (folder / "003_dcd5aac377835ac8.txt").unlink()                 # ...and meanwhile a report goes
         ingest([folder], settings, embedder=st_model)
