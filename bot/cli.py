@@ -278,7 +278,7 @@ def _print_answer(result: dict, fmt: str, answerer) -> None:
 def cmd_ask(args, settings) -> int:
     scope = scope_from(args)
     answerer = _answerer(settings)
-    result = answerer.answer(" ".join(args.question), context=args.context, **({"scope": scope} if scope else {}))
+    result = answerer.answer(" ".join(args.question), context=args.context, scope=scope)
     _print_answer(result, "json" if args.json else args.format or "text", answerer)
     return 0
 
@@ -299,7 +299,7 @@ def cmd_search(args, settings) -> int:
 
     d = _open(settings)
     scope = scope_from(args)
-    result = d.search(" ".join(args.question), k=args.k, mode=args.mode, **({"scope": scope} if scope else {}))
+    result = d.search(" ".join(args.question), k=args.k, mode=args.mode, scope=scope)
     print(json.dumps(result, ensure_ascii=False) if args.json else format_search(result), end="\n" if args.json else "")
     return 0
 
@@ -354,10 +354,12 @@ def cmd_run(args, settings) -> int:
 def prompt(settings) -> int:
     from bot.terminal import format_answer
     from index.errors import UserInputError
+    from index.scope import scope_from_text
 
     print("Slack is not connected: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode), or SLACK_BOT_TOKEN and\n"
           "SLACK_SIGNING_SECRET (HTTP), then `make run` again. Setup: docs/slack.md.\n"
-          "Meanwhile, ask here. Empty line or Ctrl-D to quit.\n")
+          "Meanwhile, ask here (scope words work as in Slack: since:2020-09-15, \"in the latest report\"; "
+          "\"summarize the latest report\"). Empty line or Ctrl-D to quit.\n")
     ask = _answerer(settings).answer
     history: list[str] = []
     while True:
@@ -369,7 +371,8 @@ def prompt(settings) -> int:
         if not q or q.lower() in ("quit", "exit"):
             return 0
         try:
-            print(format_answer(ask(q, context=history[-2:])))
+            scope, asked = scope_from_text(q)
+            print(format_answer(ask(asked or "summarize", context=history[-2:], scope=scope)))
             history.append(q)
         except UserInputError as e:
             print(f"  {e}")

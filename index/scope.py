@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 from typing import Mapping
 
 from index.errors import UserInputError
@@ -58,7 +58,6 @@ class Resolved:
     undated_left_out: int = 0
     since: str = ""
     until: str = ""
-    titles: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {"searched": self.line, "reports": list(self.ids), "since": self.since, "until": self.until,
@@ -268,7 +267,6 @@ def resolve(scope: Scope, reports: Mapping[str, Mapping]) -> Resolved:
     elif until:
         said.insert(0, f"up to {until}")
     ordered = tuple(sorted(ids, key=lambda rid: (str(reports[rid].get("date") or ""), rid), reverse=True))
-    titles = {rid: str(reports[rid].get("title") or "") for rid in ordered}
     if named or scope.latest or scope.days:
         which = "; ".join(_report_label(reports[rid], rid) for rid in ordered[:3])
         more = f" and {len(ordered) - 3} more" if len(ordered) > 3 else ""
@@ -286,7 +284,7 @@ def resolve(scope: Scope, reports: Mapping[str, Mapping]) -> Resolved:
             asked = ", ".join(f"{MONTH_NAMES[m - 1]} {d}" for m, d in scope.days)
             raise UserInputError(f"no report is dated {asked}{newest}")
         raise UserInputError(f"{what.split(';')[0]}{newest}")
-    return Resolved(ordered, line, undated, since, until, titles)
+    return Resolved(ordered, line, undated, since, until)
 
 
 def _report_label(report: Mapping, rid: str) -> str:

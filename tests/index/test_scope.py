@@ -122,3 +122,18 @@ def test_summary_requests():
     assert summary_request("what's in the September 19 update?") == Scope(days=((9, 19),))
     assert summary_request("What’s new since September 15?") == Scope(since_day=(9, 15))
     assert summary_request("What did the latest report say about Brest?") is None
+
+
+def test_generated_answers_take_the_scope_too(dossier, fake_llm):
+    from index.answerer import Answerer
+    from index.llm import LLM
+
+    answerer = Answerer(dossier, LLM(url=fake_llm.url, model="faithful", key="sk-test", timeout=2.0))
+    best = dossier.ask(QUESTION)["citations"][0]["report"]["id"]
+    others = tuple(rid for rid in _reports(dossier) if rid != best)
+    result = answerer.answer(QUESTION, scope=Scope(reports=others))
+    assert best not in _cited(result) and set(result["scope"]["reports"]) == set(others)
+    title = _reports(dossier)[best]["title"]
+    assert fake_llm.requests and title in str(dossier.ask(QUESTION)["citations"][0]["report"]["title"])
+    for request in fake_llm.requests:
+        assert title not in str(request)                     # the model never saw the out-of-scope report
