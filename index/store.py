@@ -264,14 +264,19 @@ class Writer:
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
         self.put_summaries(reports, prior)
 
-    def _prior_state(self) -> tuple[dict[str, dict], dict[str, tuple[str, str]]]:
-        """The base generation's report states and (title, date)s, read before they are replaced."""
+    def _prior_state(self) -> tuple[dict[str, dict], dict[str, tuple[str, str]], bool]:
+        """The base generation's report states and (title, date)s, read before they are replaced,
+        and whether there is nothing to compare with although the home had an index (a base
+        from before summaries, or a --rebuild, which starts empty): then no news is recorded."""
         con = self.con
         before = {rid: schema.report_state(v) for rid, v in con.execute(schema.SELECT_STATES)}
         titles = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, title, date FROM reports")}
-        return before, titles
+        copied = con.execute("SELECT COUNT(*) FROM meta").fetchone()[0] > 0
+        rebuilt = not copied and current_generation(self.home) is not None
+        return before, titles, (bool(titles) and not before) or rebuilt
 
-    def put_summaries(self, reports: Sequence[Any], prior: tuple[dict[str, dict], dict[str, tuple[str, str]]]) -> None:
+    def put_summaries(self, reports: Sequence[Any],
+                      prior: tuple[dict[str, dict], dict[str, tuple[str, str]], bool]) -> None:
         """Each report's extractive summary (index/summary.py), so asking for one is a read; and
         what changed since the base generation (reports added, updated with passages added or
         removed and notes now available, removed), for the new-reports digest. Called by
@@ -281,11 +286,10 @@ class Writer:
         from index.summary import summarize
 
         con = self.con
-        before, titles = prior
-        had_reports = bool(titles) and not before      # a base from before summaries: nothing to compare
+        before, titles, baseline = prior
         con.execute("DELETE FROM summaries")
         change: dict[str, Any] = {"generation": self.gen.name.split(".")[0], "added": [], "updated": [],
-                                  "removed": [], "baseline": had_reports}
+                                  "removed": [], "baseline": baseline}
         for r in reports:
             spans = con.execute('SELECT id, start, "end", text, kind FROM passages WHERE report_id = ? ORDER BY ordinal',
                                 (r.id,)).fetchall()

@@ -61,6 +61,9 @@ def test_digest_once_per_change(slack, st_model, tmp_path):
         assert restarted.poll() == 1 and first.poll() == 0
         removed = shown_text(slack.posts(channel=CHANNEL)[-1].args)
         assert "Removed:" in removed and "Kremlin Prepares" in removed
+
+        ingest([folder], settings, embedder=st_model, rebuild=True)    # a rebuild re-reads, it brings no news
+        assert restarted.poll() == 0
     finally:
         dossier.close()
 
