@@ -15,6 +15,7 @@ from index.scope import Resolved, Scope, resolve
 
 MAX_QUESTION = 2000
 ASK_K = 10            # passages retrieved for an answer
+SUMMARY_REPORTS = 10  # "what's new since" summarizes at most this many reports, newest first
 
 
 def check_question(question: str) -> str:
@@ -169,9 +170,14 @@ class Dossier:
             self._refresh()
             reports = self.snapshot.reports()
             scoped = resolve(scope or Scope(latest=True), reports)
-            result = self._summaries(self.snapshot, list(scoped.ids), reports)
-        result["question"] = question or "Summary: " + scoped.line.replace("Searched ", "", 1)
+            result = self._summaries(self.snapshot, list(scoped.ids[:SUMMARY_REPORTS]), reports)
+        named = [f"{reports[rid].get('title') or 'untitled report'}" + (f" ({reports[rid]['date']})" if reports[rid].get("date")
+                                                                        else "") for rid in scoped.ids[:3]]
+        more = f" and {len(scoped.ids) - 3} more" if len(scoped.ids) > 3 else ""
+        result["question"] = question or f"Summary of {'; '.join(named)}{more}"
         result["scope"] = scoped.to_dict()
+        if len(scoped.ids) > SUMMARY_REPORTS:
+            result["scope"]["searched"] += f"; the newest {SUMMARY_REPORTS} of {len(scoped.ids)} reports are summarized"
         return result
 
     def _summaries(self, snap: st.Snapshot, ids: list[str], reports: dict[str, dict]) -> dict:
