@@ -43,10 +43,28 @@ class Digest:
         self.every = every
         self.stopped = threading.Event()
         self._thread: threading.Thread | None = None
-        if not self.dir.is_dir():                # first watch of this home: what is there is not news
-            self.dir.mkdir(parents=True, exist_ok=True)
+        self._baseline()
+
+    def _baseline(self) -> None:
+        """The first watch of a home: what is there already is not news. The claims are made in a
+        private folder renamed into place under a lock, so another process starting at the same
+        moment sees either no digest folder or a complete one, never a partial baseline."""
+        import fcntl
+        import shutil
+
+        if self.dir.is_dir():
+            return
+        self.dir.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.dir.parent / f"{DIRNAME}.lock", "a") as lock:
+            fcntl.flock(lock, fcntl.LOCK_EX)
+            if self.dir.is_dir():
+                return
+            tmp = self.dir.with_name(f".{DIRNAME}.{os.getpid()}")
+            shutil.rmtree(tmp, ignore_errors=True)
+            tmp.mkdir()
             for gen in self.dossier.generations():
-                self._claim(gen.name)
+                (tmp / gen.name).write_text("baseline\n")
+            os.replace(tmp, self.dir)
 
     def _claim(self, name: str) -> bool:
         try:
