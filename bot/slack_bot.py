@@ -34,7 +34,7 @@ from bot.slack_text import escape, plain
 from bot.slack_threads import BotThreads
 from index.answerer import Answerer
 from index.errors import IndexEmpty, UserInputError
-from index.scope import scope_from_text
+from index.scope import Scope, scope_from_text
 
 log = logging.getLogger("dossier.slack")
 
@@ -100,7 +100,7 @@ class SlackBot:
         try:
             question, scope = scoped_question(turn.question)
             answer = self.answerer.answer(question, context=self._context(turn, bot_user),
-                                          on_start=stream.start, on_sentence=stream.show, **scope)
+                                          on_start=stream.start, on_sentence=stream.show, scope=scope)
             messages = self._messages(answer, surface=turn.surface, channel=turn.channel, user=turn.user)
         except PostFailed:
             return                                  # could not even post the first message: logged
@@ -141,7 +141,7 @@ class SlackBot:
             return
         try:
             asked, scope = scoped_question(question)
-            answer = self.answerer.answer(asked, context=[], **scope)
+            answer = self.answerer.answer(asked, context=[], scope=scope)
             messages = self._messages(answer, surface="slash", channel=command.get("channel_id"),
                                       user=command.get("user_id"), shareable=True, show_question=True)
         except Exception as error:
@@ -219,15 +219,15 @@ class SlackBot:
             log.error(describe("views.publish", error))
 
 
-def scoped_question(text: str) -> tuple[str, dict[str, Any]]:
-    """The question without its scope words, and the scope as keyword arguments for
-    Answerer.answer (none when the text carries no scope): `since:2020-09-15`, `until:`,
-    `report:`, `publisher:`, "in the latest report", "in the September 17 update", "since
-    September 15". A scope with no question left asks for a summary of what it names."""
+def scoped_question(text: str) -> tuple[str, Scope | None]:
+    """The question without its scope words, and the scope (None when the text carries none):
+    `since:2020-09-15`, `until:`, `report:`, `publisher:`, "in the latest report", "in the
+    September 17 update", "since September 15". A scope with no question left asks for a
+    summary of what it names."""
     scope, question = scope_from_text(text)
     if scope is None:
-        return text, {}
-    return question or "summarize", {"scope": scope}
+        return text, None
+    return question or "summarize", scope
 
 
 def error_reply(error: BaseException, *, channel: str | None) -> str:
