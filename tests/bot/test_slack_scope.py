@@ -22,6 +22,12 @@ QUESTION = "Which Russian unit has performed exercises with Belarusian forces si
     ("Which Russian units exercised with Belarusian forces in the latest report?", "(2020-09-19)", {"2020-09-19"}),
     ('report:"Vie for Control" Which Russian units exercised with Belarusian forces?', "Searched 1 report",
      {"2020-09-16"}),
+    ("since:2020-09-18 Which Russian units exercised with Belarusian forces?", "Searched reports from 2020-09-18 on",
+     {"2020-09-18", "2020-09-19"}),
+    ("Which Russian units exercised with Belarusian forces since September 18?", "Searched reports from 2020-09-18 on",
+     {"2020-09-18", "2020-09-19"}),
+    ("publisher:ISW Which Russian units exercised with Belarusian forces?", "by ISW",
+     {"2020-08-15", "2020-09-02", "2020-09-16", "2020-09-17", "2020-09-18", "2020-09-19"}),
 ])
 def test_scope_words_restrict_and_are_shown(slack, slack_bot, typed, shown, dates):
     channel = f"C0SCOPE{abs(hash(typed)) % 10_000}"
