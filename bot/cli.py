@@ -15,11 +15,17 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "reports"
 
 EXAMPLES = {
     "ingest": "examples:\n  dossier ingest data/reports\n  dossier ingest --json ~/reports/isw new.html\n"
-              "  dossier ingest --rebuild --model /models/all-mpnet-base-v2 data/reports",
+              "  dossier ingest --rebuild --model /models/all-mpnet-base-v2 data/reports\n"
+              "  dossier ingest --watch /mnt/shared/reports --every 30",
     "ask": "examples:\n  dossier ask \"Which Russian unit trained with Belarusian forces in September 2020?\"\n"
            "  dossier ask --json \"What did Belarus sign with Almaz-Antey?\" | jq .citations\n"
-           "  dossier ask --llm-url http://127.0.0.1:11434/v1 --llm-model llama3.1:8b \"What did Belarus sign?\"",
-    "search": "examples:\n  dossier search \"Veyshnoriya\"\n  dossier search --json -k 10 --mode bm25 \"234th\"",
+           "  dossier ask --llm-url http://127.0.0.1:11434/v1 --llm-model llama3.1:8b \"What did Belarus sign?\"\n"
+           "  dossier ask --since 2020-09-15 --until 2020-09-18 \"What did Lukashenko request?\"\n"
+           "  dossier ask --report 2020-09-17-b639f4b72d --format markdown \"What did Putin discuss?\"",
+    "search": "examples:\n  dossier search \"Veyshnoriya\"\n  dossier search --json -k 10 --mode bm25 \"234th\"\n"
+              "  dossier search --since 2020-09-15 --publisher ISW \"Slavic Brotherhood\"",
+    "summary": "examples:\n  dossier summary --latest\n  dossier summary 2020-09-17-b639f4b72d --json\n"
+               "  dossier summary \"Kremlin Prepares\" --format markdown\n  dossier summary --since 2020-09-15",
     "reports": "examples:\n  dossier reports\n  dossier reports --json | jq '.[].title'",
     "run": "examples:\n  dossier run            # Slack bot if SLACK_* tokens are set, else a question prompt",
     "slack": "examples:\n  SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… dossier slack\n"
@@ -69,9 +75,27 @@ def _llm_options() -> argparse.ArgumentParser:
     return p
 
 
+def _scope_options() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(add_help=False)
+    g = p.add_argument_group("scope (applied before ranking; undated reports are outside any date scope)")
+    g.add_argument("--since", metavar="DATE", help="only reports dated on or after DATE (YYYY-MM-DD)")
+    g.add_argument("--until", metavar="DATE", help="only reports dated on or before DATE (YYYY-MM-DD)")
+    g.add_argument("--report", action="append", default=[], metavar="ID",
+                   help="only this report: an id, or a fragment of exactly one title (repeatable)")
+    g.add_argument("--publisher", metavar="NAME", help="only reports whose publisher contains NAME")
+    return p
+
+
+def scope_from(args: argparse.Namespace):
+    from index.scope import from_flags
+
+    return from_flags(since=args.since, until=args.until, reports=args.report, publisher=args.publisher)
+
+
 def build_parser() -> argparse.ArgumentParser:
     common = _common()
     llm_options = _llm_options()
+    scope_options = _scope_options()
     parser = argparse.ArgumentParser(
         prog="dossier", description="Answers about analytical reports, with cited passages and the reports' own "
                                     "footnote sources.",
@@ -82,12 +106,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     def add(name: str, help_: str) -> argparse.ArgumentParser:
         parents = [common, llm_options] if name in LLM_COMMANDS else [common]
+        if name in ("ask", "search", "summary"):
+            parents.append(scope_options)
         return sub.add_parser(name, help=help_, description=help_, parents=parents, epilog=EXAMPLES[name],
                               formatter_class=argparse.RawDescriptionHelpFormatter)
 
     p = add("ingest", "Parse report files (.txt, .md, .html, .pdf, .docx; folders recursively) and bring the index in step.")
-    p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("paths", nargs="*", metavar="PATH")
     p.add_argument("--json", action="store_true", help="print the summary as one JSON object")
+    p.add_argument("--watch", type=Path, metavar="DIR",
+                   help="keep the index in step with DIR: ingest whenever files appear, change or vanish (Ctrl-C stops)")
+    p.add_argument("--every", type=float, default=10.0, metavar="SECONDS",
+                   help="with --watch: look at DIR this often (default 10); a file still being written waits")
     p.add_argument("--rebuild", action="store_true", help="start from an empty index (e.g. after changing --model)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="if another ingest is running, wait this long before giving up (default 0)")
@@ -95,8 +125,16 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("ask", "Answer a question with sentences quoted from the reports and their footnote sources.")
     p.add_argument("question", nargs="+")
     p.add_argument("--json", action="store_true", help="print the answer as one JSON object (stable contract)")
+    p.add_argument("--format", choices=["text", "json", "markdown"], default=None,
+                   help="text (default), json (= --json), or markdown: paste-ready, with footnotes")
     p.add_argument("--context", action="append", default=[], metavar="EARLIER_QUESTION",
                    help="an earlier question of the same conversation (repeatable)")
+
+    p = add("summary", "Summarize reports: each one's key judgments, quoted with their sources.")
+    p.add_argument("reports", nargs="*", metavar="REPORT", help="a report id or a fragment of one title (default: the latest)")
+    p.add_argument("--latest", action="store_true", help="the newest report (the default without REPORT or --since)")
+    p.add_argument("--json", action="store_true", help="print it as one JSON object, in the shape of an answer")
+    p.add_argument("--format", choices=["text", "json", "markdown"], default=None)
 
     p = add("search", "Rank passages for a question, without composing an answer.")
     p.add_argument("question", nargs="+")
@@ -172,6 +210,13 @@ def cmd_ingest(args, settings) -> int:
     from bot.terminal import ProgressBar, format_ingest
     from ingest.pipeline import ingest
 
+    if args.watch is not None:
+        return cmd_watch(args, settings)
+    if not args.paths:
+        from index.errors import UserInputError
+
+        raise UserInputError("name the files or folders to ingest (dossier ingest PATH...), or --watch DIR")
+
     bar = ProgressBar(sys.stderr)
     try:
         summary = ingest([Path(p) for p in args.paths], settings, progress=bar, rebuild=args.rebuild, wait=args.wait)
@@ -188,17 +233,67 @@ def cmd_ingest(args, settings) -> int:
     return 1 if d["failed"] else 0
 
 
+def cmd_watch(args, settings) -> int:
+    from bot.terminal import format_ingest
+    from ingest.watch import Watcher
+
+    if args.paths:
+        from index.errors import UserInputError
+
+        raise UserInputError("--watch takes one folder: dossier ingest --watch DIR [--every SECONDS]")
+
+    def report(summary: dict) -> None:
+        if args.json:
+            print(json.dumps(summary, ensure_ascii=False), flush=True)
+        else:
+            sys.stdout.write(format_ingest(summary))
+            sys.stdout.flush()
+
+    watcher = Watcher(args.watch, settings, every=args.every, on_ingest=report)
+    print(f"watching {args.watch} every {args.every:g} s (Ctrl-C stops)", file=sys.stderr)
+    try:
+        watcher.run()
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
 def _open(settings, exact: bool = True):
     from index.engine import Dossier
 
     return Dossier.open(settings, exact=exact)
 
 
-def cmd_ask(args, settings) -> int:
+def _print_answer(result: dict, fmt: str, answerer) -> None:
     from bot.terminal import format_answer
 
-    result = _answerer(settings).answer(" ".join(args.question), context=args.context)
-    print(json.dumps(result, ensure_ascii=False) if args.json else format_answer(result), end="\n" if args.json else "")
+    if fmt == "json":
+        print(json.dumps(result, ensure_ascii=False))
+    elif fmt == "markdown":
+        from bot.markdown import answer_markdown
+
+        publishers = {r["id"]: r.get("publisher", "") for r in answerer.dossier.reports()}
+        print(answer_markdown(result, publishers=publishers), end="")
+    else:
+        print(format_answer(result), end="")
+
+
+def cmd_ask(args, settings) -> int:
+    scope = scope_from(args)
+    answerer = _answerer(settings)
+    result = answerer.answer(" ".join(args.question), context=args.context, scope=scope)
+    _print_answer(result, "json" if args.json else args.format or "text", answerer)
+    return 0
+
+
+def cmd_summary(args, settings) -> int:
+    from index.scope import Scope, merge
+
+    wanted = Scope(reports=tuple(args.reports), latest=args.latest or not (args.reports or args.since or args.until))
+    scope = merge(wanted, scope_from(args))
+    answerer = _answerer(settings)
+    result = answerer.dossier.summary(scope)
+    _print_answer(result, "json" if args.json else args.format or "text", answerer)
     return 0
 
 
@@ -206,7 +301,8 @@ def cmd_search(args, settings) -> int:
     from bot.terminal import format_search
 
     d = _open(settings)
-    result = d.search(" ".join(args.question), k=args.k, mode=args.mode)
+    scope = scope_from(args)
+    result = d.search(" ".join(args.question), k=args.k, mode=args.mode, scope=scope)
     print(json.dumps(result, ensure_ascii=False) if args.json else format_search(result), end="\n" if args.json else "")
     return 0
 
@@ -261,10 +357,12 @@ def cmd_run(args, settings) -> int:
 def prompt(settings) -> int:
     from bot.terminal import format_answer
     from index.errors import UserInputError
+    from index.scope import scope_from_text
 
     print("Slack is not connected: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode), or SLACK_BOT_TOKEN and\n"
           "SLACK_SIGNING_SECRET (HTTP), then `make run` again. Setup: docs/slack.md.\n"
-          "Meanwhile, ask here. Empty line or Ctrl-D to quit.\n")
+          "Meanwhile, ask here (scope words work as in Slack: since:2020-09-15, \"in the latest report\"; "
+          "\"summarize the latest report\"). Empty line or Ctrl-D to quit.\n")
     ask = _answerer(settings).answer
     history: list[str] = []
     while True:
@@ -276,7 +374,8 @@ def prompt(settings) -> int:
         if not q or q.lower() in ("quit", "exit"):
             return 0
         try:
-            print(format_answer(ask(q, context=history[-2:])))
+            scope, asked = scope_from_text(q)
+            print(format_answer(ask(asked or "summarize", context=history[-2:], scope=scope)))
             history.append(q)
         except UserInputError as e:
             print(f"  {e}")
@@ -329,7 +428,7 @@ def cmd_bench(args, settings) -> int:
     return bench_main(args)
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "search": cmd_search, "reports": cmd_reports, "run": cmd_run,
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "summary": cmd_summary, "search": cmd_search, "reports": cmd_reports, "run": cmd_run,
             "slack": cmd_slack, "feedback": cmd_feedback, "eval": cmd_eval, "bench": cmd_bench}
 
 

@@ -33,6 +33,7 @@ URL_CHARS = 400
 ACTION_HELPFUL = "feedback_helpful"
 ACTION_NOT_HELPFUL = "feedback_not_helpful"
 ACTION_SHARE = "share_answer"
+ACTION_COPY = "copy_with_sources"
 
 NOTE_MISSING = "note not available in the ingested copy"
 NOTE_UNPLACED = (
@@ -68,7 +69,8 @@ def answer_messages(
     """
     groups: list[list[dict[str, Any]]] = [
         _intro_blocks(answer, show_question=show_question, shared_by=shared_by)
-        + _answer_blocks(answer)
+        + _scope_blocks(answer)
+        + (_summary_blocks(answer) if answer.get("summary") and answer.get("answer") else _answer_blocks(answer))
         + _mode_blocks(answer)
     ]
     for citation in answer.get("citations") or []:
@@ -133,6 +135,83 @@ def _answer_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
     if answer.get("unanswered"):
         blocks.append(_context(clip(escape(unanswered_line(answer["unanswered"])), SECTION_CHARS)))
     return blocks
+
+
+def _scope_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """What the scope searched ("Searched reports from 2020-09-15 on"), shown back on top."""
+    searched = (answer.get("scope") or {}).get("searched")
+    return [_context(clip(":mag: " + escape(str(searched)) + ".", SECTION_CHARS))] if searched else []
+
+
+def _summary_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
+    """A summary: each report's title, then its key judgments as bullets with their citations."""
+    lines: list[str] = []
+    sentences = list(answer.get("answer") or [])
+    for part in answer.get("summary") or []:
+        head = escape(str(part.get("title") or "Untitled report"))
+        lines.append(_bold(head) + (f" ({escape(date_label(part.get('date')))})" if part.get("date") else ""))
+        for sentence in sentences[: int(part.get("sentences") or 0)]:
+            marks = "".join(f"[{n}]" for n in sentence.get("citations") or [])
+            lines.append(f"• {escape(str(sentence.get('text') or '').strip())} {marks}".rstrip())
+        sentences = sentences[int(part.get("sentences") or 0):]
+    return [_section(chunk) for chunk in pack_lines(lines, SECTION_CHARS)]
+
+
+def copy_messages(markdown: str) -> list[Message]:
+    """The paste-ready Markdown of an answer (bot/markdown.py) as code blocks, for an ephemeral
+    reply: code keeps every character (no links, no mentions) and is copied in one click."""
+    chunks = pack_lines([escape(line) for line in markdown.splitlines()] or [" "], SECTION_CHARS - 10)
+    blocks = [_context("Copy with sources: the answer as Markdown with footnotes, to paste into your document.")]
+    blocks += [_section("```" + chunk + "```") for chunk in chunks]
+    return [{"text": clip(escape(markdown), FALLBACK_CHARS), "blocks": blocks[i:i + MAX_BLOCKS]}
+            for i in range(0, len(blocks), MAX_BLOCKS)]
+
+
+def digest_messages(news: Mapping[str, Any]) -> list[Message]:
+    """One ingest's news for the digest channel (index.engine.Dossier.news): each new report's
+    title, date, authors and summary with its sources; for each updated report what changed;
+    removed reports by title. [] when the ingest changed no report."""
+    added, updated, removed = news.get("added") or [], news.get("updated") or [], news.get("removed") or []
+    if not (added or updated or removed):
+        return []
+    counts = ", ".join(f"{n} {what}" for n, what in ((len(added), "new"), (len(updated), "updated"),
+                                                       (len(removed), "removed")) if n)
+    groups: list[list[dict[str, Any]]] = [[_section(f":newspaper: *New in Dossier:* {counts} report"
+                                                    f"{'s' if len(added) + len(updated) + len(removed) != 1 else ''}")]]
+    for item in added:
+        report, summary = item.get("report") or {}, item.get("summary") or {}
+        byline = " · ".join(p for p in (date_label(report.get("date")) or "undated", _authors(report.get("authors")),
+                                        escape(str(report.get("publisher") or ""))) if p)
+        head = [_section(f"*New:* {_bold(escape(report_title(report)))}\n{byline}")]
+        body = _summary_blocks(summary) if summary.get("answer") else [_context("No key judgments found to quote.")]
+        group = [{"type": "divider"}] + head + body
+        for citation in summary.get("citations") or []:
+            group += [_section(chunk) for chunk in pack_lines(
+                [f"*[{citation.get('n', '?')}]* sources:"] + _source_lines(citation)[1:], SECTION_CHARS)]
+        groups.append(group)
+    for item in updated:
+        report = item.get("report") or {}
+        lines = [f"*Updated:* {_bold(escape(report_title(report)))}" + (f" ({date_label(report.get('date'))})"
+                                                                          if report.get("date") else "")]
+        changes = []
+        if item.get("passages_added"):
+            changes.append(f"{item['passages_added']} passage{'s' if item['passages_added'] != 1 else ''} added")
+        if item.get("passages_removed"):
+            changes.append(f"{item['passages_removed']} passage{'s' if item['passages_removed'] != 1 else ''} removed")
+        notes = item.get("notes_available") or []
+        if notes:
+            changes.append(f"{len(notes)} note{'s' if len(notes) != 1 else ''} now available: "
+                           + ", ".join(escape(str(n.get("marker"))) for n in notes))
+        lines.append("; ".join(changes) or "re-read; no passage or note changed")
+        group = [{"type": "divider"}, _section("\n".join(lines))]
+        if notes:
+            group += [_section(chunk) for chunk in pack_lines(_source_lines({"footnotes": notes})[1:], SECTION_CHARS)]
+        groups.append(group)
+    if removed:
+        lines = ["*Removed:* " + "; ".join(escape(str(r.get("title") or r.get("id") or "untitled"))
+                                           + (f" ({r['date']})" if r.get("date") else "") for r in removed)]
+        groups.append([{"type": "divider"}, _section(clip(lines[0], SECTION_CHARS))])
+    return _pack(groups, [])
 
 
 def _mode_blocks(answer: Mapping[str, Any]) -> list[dict[str, Any]]:
@@ -238,6 +317,7 @@ def _action_blocks(answer_id: str | None, *, shareable: bool) -> list[dict[str, 
     elements = []
     if shareable:
         elements.append(_button("Post to channel", ACTION_SHARE, answer_id, style="primary"))
+    elements.append(_button("Copy with sources", ACTION_COPY, answer_id))
     elements.append(_button(":thumbsup: Helpful", ACTION_HELPFUL, answer_id))
     elements.append(_button(":thumbsdown: Not helpful", ACTION_NOT_HELPFUL, answer_id))
     return [{"type": "actions", "block_id": "dossier_actions", "elements": elements}]

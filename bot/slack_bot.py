@@ -20,7 +20,8 @@ from slack_sdk import WebClient
 from slack_sdk.errors import SlackApiError
 
 from bot.feedback import FeedbackStore
-from bot.slack_blocks import ACTION_HELPFUL, Message, answer_messages, error_message
+from bot.markdown import answer_markdown
+from bot.slack_blocks import ACTION_HELPFUL, Message, answer_messages, copy_messages, error_message
 from bot.slack_dedupe import SeenMessages
 from bot.slack_errors import describe
 from bot.slack_home import home_view
@@ -33,6 +34,7 @@ from bot.slack_threads import BotThreads
 from bot.state import BotState
 from index.answerer import Answerer
 from index.errors import IndexEmpty, UserInputError
+from index.scope import Scope, scope_from_text
 
 log = logging.getLogger("dossier.slack")
 
@@ -98,8 +100,9 @@ class SlackBot:
         stream.finish posts it. Either way, finish leaves the final answer (or one notice)."""
         stream = Stream(self.sender, self.pace, turn.channel, turn.reply_ts, model=self.answerer.model or "")
         try:
-            answer = self.answerer.answer(turn.question, context=self._context(turn, bot_user),
-                                          on_start=stream.start, on_sentence=stream.show)
+            question, scope = scoped_question(turn.question)
+            answer = self.answerer.answer(question, context=self._context(turn, bot_user),
+                                          on_start=stream.start, on_sentence=stream.show, scope=scope)
             messages = self._messages(answer, surface=turn.surface, channel=turn.channel, user=turn.user)
         except PostFailed:
             return                                  # could not even post the first message: logged
@@ -139,7 +142,8 @@ class SlackBot:
         if not question:
             return
         try:
-            answer = self.answerer.answer(question, context=[])
+            asked, scope = scoped_question(question)
+            answer = self.answerer.answer(asked, context=[], scope=scope)
             messages = self._messages(answer, surface="slash", channel=command.get("channel_id"),
                                       user=command.get("user_id"), shareable=True, show_question=True)
         except Exception as error:
@@ -171,6 +175,20 @@ class SlackBot:
                 return
         self.sender.respond(respond, None, delete_original=True)
 
+    def copy_with_sources(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
+        """The answer as paste-ready Markdown with footnotes, only for the person who clicked."""
+        answer = self.feedback.answer(str(action.get("value") or ""))
+        if answer is None:
+            self.sender.respond(respond, error_message(GONE))
+            return
+        try:
+            publishers = {r["id"]: r.get("publisher", "") for r in self.answerer.dossier.reports()}
+        except Exception:  # the index moved on or is unreadable: the footnotes go without publishers
+            log.warning("Copy with sources: could not read the publishers", exc_info=True)
+            publishers = {}
+        for message in copy_messages(answer_markdown(answer, publishers=publishers)):
+            self.sender.respond(respond, message, response_type="ephemeral")
+
     def feedback_click(self, body: dict[str, Any], action: dict[str, Any], respond: Respond) -> None:
         helpful = action.get("action_id") == ACTION_HELPFUL
         try:
@@ -201,6 +219,17 @@ class SlackBot:
             self.client.views_publish(user_id=event["user"], view=home_view(stats, reports))
         except SlackApiError as error:
             log.error(describe("views.publish", error))
+
+
+def scoped_question(text: str) -> tuple[str, Scope | None]:
+    """The question without its scope words, and the scope (None when the text carries none):
+    `since:2020-09-15`, `until:`, `report:`, `publisher:`, "in the latest report", "in the
+    September 17 update", "since September 15". A scope with no question left asks for a
+    summary of what it names."""
+    scope, question = scope_from_text(text)
+    if scope is None:
+        return text, None
+    return question or "summarize", scope
 
 
 def error_reply(error: BaseException, *, channel: str | None) -> str:

@@ -19,6 +19,7 @@ class SlackSettings:
     app_token: str = field(default="", repr=False)       # SLACK_APP_TOKEN, xapp-… (Socket Mode)
     signing_secret: str = field(default="", repr=False)  # SLACK_SIGNING_SECRET (HTTP mode)
     api_url: str | None = None                           # SLACK_API_URL: a proxy or a test fake
+    digest_channel: str = ""                             # DOSSIER_DIGEST_CHANNEL: where new reports are announced
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str]) -> SlackSettings:
@@ -26,7 +27,8 @@ class SlackSettings:
             return (environ.get(name) or "").strip()
 
         return cls(bot_token=get("SLACK_BOT_TOKEN"), app_token=get("SLACK_APP_TOKEN"),
-                   signing_secret=get("SLACK_SIGNING_SECRET"), api_url=get("SLACK_API_URL") or None)
+                   signing_secret=get("SLACK_SIGNING_SECRET"), api_url=get("SLACK_API_URL") or None,
+                   digest_channel=get("DOSSIER_DIGEST_CHANNEL"))
 
     @property
     def connects(self) -> bool:

@@ -114,7 +114,18 @@ def _run(client: WebClient, answerer: Answerer, settings: Any, slack: SlackSetti
     if getattr(settings, "state_url", None):
         log.info("bot state (dedupe, threads, feedback) in the shared database %r", state.seen.db)
     log.info("connected to Slack team %s as bot user %s", identity.get("team"), identity.get("user_id"))
+    from bot.slack_digest import start_digest
 
+    digest = start_digest(client, answerer, settings, slack.digest_channel)   # None without a channel
+    try:
+        return _serve(app, slack, http=http, port=port, host=host)
+    finally:
+        if digest is not None:
+            digest.stop()
+
+
+def _serve(app: Any, slack: SlackSettings, *, http: bool, port: int, host: str) -> int:
+    """Socket Mode or HTTP until SIGTERM or Ctrl-C."""
     stop = threading.Event()
     _stop_on_sigterm(stop.set)
     if http:

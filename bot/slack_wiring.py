@@ -17,7 +17,7 @@ from pathlib import Path
 from slack_bolt import Ack, App
 from slack_sdk import WebClient
 
-from bot.slack_blocks import ACTION_SHARE
+from bot.slack_blocks import ACTION_COPY, ACTION_SHARE
 from bot.slack_bot import SlackBot
 from bot.slack_hourglass import HOURGLASS_AFTER
 from bot.slack_stream import UPDATE_EVERY
@@ -61,6 +61,7 @@ def build_app(
     app.event("app_home_opened")(ack=_event_ack, lazy=[bot.on_home_opened])
     app.command("/dossier")(ack=bot.ack_command, lazy=[bot.answer_command])
     app.action(ACTION_SHARE)(ack=_ack, lazy=[bot.share])
+    app.action(ACTION_COPY)(ack=_ack, lazy=[bot.copy_with_sources])
     app.action(re.compile(r"^feedback_"))(ack=_ack, lazy=[bot.feedback_click])
 
     @app.error

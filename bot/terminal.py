@@ -77,6 +77,21 @@ def format_answer(result: dict, width: int | None = None) -> str:
     width = width or min(100, shutil.get_terminal_size((100, 20)).columns)
     out: list[str] = []
     line = mode_line(result)
+    searched = (result.get("scope") or {}).get("searched")
+    if searched:
+        out.append(_wrap(f"({searched}.)", "", width))
+    if result.get("summary") and not result.get("abstained"):
+        sentences = list(result["answer"])
+        for part in result["summary"]:
+            out.append(f"{part.get('title') or 'Untitled report'}" + (f" ({part['date']})" if part.get("date") else ""))
+            for s in sentences[:part["sentences"]]:
+                out.append(_wrap(f"- {s['text']} " + "".join(f"[{n}]" for n in s["citations"]), "  ", width))
+            sentences = sentences[part["sentences"]:]
+        out.append("")
+        for c in result.get("citations", []):
+            out.extend(format_citation(c, width, f"[{c['n']}]"))
+            out.append("")
+        return "\n".join(out).rstrip() + "\n"
     if result.get("abstained"):
         out.append("The reports don't say. Closest material (not an answer):")
         if line:
@@ -103,6 +118,9 @@ def format_answer(result: dict, width: int | None = None) -> str:
 def format_search(result: dict, width: int | None = None) -> str:
     width = width or min(100, shutil.get_terminal_size((100, 20)).columns)
     out: list[str] = []
+    searched = (result.get("scope") or {}).get("searched")
+    if searched:
+        out += [_wrap(f"({searched}.)", "", width), ""]
     for i, c in enumerate(result["results"], 1):
         out.extend(format_citation(c, width, f"{i}. (score {c.get('score', 0):.3f})"))
         out.append("")

@@ -15,6 +15,7 @@ from __future__ import annotations
 from typing import Any, Callable, Sequence
 
 from index.config import Settings
+from index.scope import Scope, merge, summary_request
 
 SentenceCallback = Callable[[list[dict[str, Any]]], None]
 
@@ -40,10 +41,22 @@ class Answerer:
         return None if self.llm is None else self.llm.model
 
     def answer(self, question: str, *, context: Sequence[str] = (), on_start: Callable[[], None] | None = None,
-               on_sentence: SentenceCallback | None = None) -> dict[str, Any]:
+               on_sentence: SentenceCallback | None = None, scope: Scope | None = None) -> dict[str, Any]:
+        """`scope` (index/scope.py): only the reports in it are searched, and the answer says so.
+        A request for a summary ("summarize the latest report", "what's new since September 15")
+        is answered with the stored extractive summaries, in either mode."""
+        wanted = summary_request(question)
+        if wanted is not None:
+            return self.dossier.summary(merge(wanted, scope), question=" ".join(question.split()))
         if self._generation is None:
-            return self.dossier.ask(question, context=context)
-        return self._generation.answer(question, context=context, on_start=on_start, on_sentence=on_sentence)
+            return self.dossier.ask(question, context=context, scope=scope)
+        result = self._generation.answer(question, context=context, on_start=on_start, on_sentence=on_sentence,
+                                         scope=scope)
+        if scope and "scope" not in result:
+            resolved = self.dossier.resolve_scope(scope)
+            if resolved is not None:
+                result["scope"] = resolved.to_dict()
+        return result
 
 
 def answerer_for(settings: Settings, open_dossier: Callable[[], Any]) -> Answerer:

@@ -11,9 +11,11 @@ from index.config import Settings
 from index.errors import UserInputError
 from index.question import read_question
 from index.retrieve import Hit, Retriever
+from index.scope import Resolved, Scope, resolve
 
 MAX_QUESTION = 2000
 ASK_K = 10            # passages retrieved for an answer
+SUMMARY_REPORTS = 10  # "what's new since" summarizes at most this many reports, newest first
 
 
 def check_question(question: str) -> str:
@@ -77,7 +79,7 @@ class Dossier:
             from index.vectors import ExactIndex, load_mirror
 
             mirror = load_mirror(snap.gen)
-            collection = ExactIndex(*mirror) if mirror is not None else None
+            collection = ExactIndex(*mirror, reports_of=snap.passage_reports) if mirror is not None else None
         if collection is None:
             client = st.chroma_client(self.settings, snap.gen)
             try:
@@ -104,22 +106,34 @@ class Dossier:
             self._open()
 
     # ------------------------------------------------------------------ public API
-    def ask(self, question: str, *, context: Sequence[str] = ()) -> dict:
-        """The extractive answer: the `dossier ask --json` contract."""
-        return self._answer(question, context, ranked=False)[0]
+    def ask(self, question: str, *, context: Sequence[str] = (), scope: Scope | None = None) -> dict:
+        """The extractive answer: the `dossier ask --json` contract. With a scope, only the
+        reports in it are searched and the answer's "scope" says what was searched."""
+        return self._answer(question, context, ranked=False, scope=scope)[0]
 
-    def ask_ranked(self, question: str, *, context: Sequence[str] = ()) -> tuple[dict, list[dict]]:
+    def ask_ranked(self, question: str, *, context: Sequence[str] = (),
+                   scope: Scope | None = None) -> tuple[dict, list[dict]]:
         """The extractive answer and the passages retrieved for it (best first, search-shaped),
         from one retrieval: what a generated answer shows the model beyond the cited passages."""
-        return self._answer(question, context, ranked=True)
+        return self._answer(question, context, ranked=True, scope=scope)
 
-    def _answer(self, question: str, context: Sequence[str], *, ranked: bool) -> tuple[dict, list[dict]]:
+    def resolve_scope(self, scope: Scope | None) -> Resolved | None:
+        """The scope applied to the current reports (UserInputError when it names no report)."""
+        if not scope:
+            return None
+        with self._lock:
+            self._refresh()
+            return resolve(scope, self.snapshot.reports())
+
+    def _answer(self, question: str, context: Sequence[str], *, ranked: bool,
+                scope: Scope | None = None) -> tuple[dict, list[dict]]:
         q = check_question(question)
         ctx = " ".join(c for c in context if c)[-MAX_QUESTION:]
         asked = read_question(q)
         with self._lock:
             self._refresh()
-            hits = self.retriever.retrieve(asked, k=ASK_K, context=ctx)
+            scoped = resolve(scope, self.snapshot.reports()) if scope else None
+            hits = self.retriever.retrieve(asked, k=ASK_K, context=ctx, scope=scoped.ids if scoped else None)
             decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx, vectors=self._vectors)
             by_id = {h.id: h for h in hits}
             citations = [dict(self._passage(by_id[pid]), n=n) for n, pid in enumerate(decision.cited, 1)]
@@ -128,9 +142,11 @@ class Dossier:
                   "citations": citations}
         if decision.unanswered:
             result["unanswered"] = decision.unanswered
+        if scoped is not None:
+            result["scope"] = scoped.to_dict()
         return result, passages
 
-    def search(self, question: str, *, k: int = 5, mode: str = "hybrid") -> dict:
+    def search(self, question: str, *, k: int = 5, mode: str = "hybrid", scope: Scope | None = None) -> dict:
         if mode not in ("hybrid", "dense", "bm25"):
             raise UserInputError(f"unknown search mode {mode!r}: use hybrid, dense or bm25")
         if k < 1 or k > 100:
@@ -138,8 +154,94 @@ class Dossier:
         q = check_question(question)
         with self._lock:
             self._refresh()
-            hits = self.retriever.retrieve(read_question(q), k=k, mode=mode)
-            return {"question": q, "results": [self._passage(h) for h in hits]}
+            scoped = resolve(scope, self.snapshot.reports()) if scope else None
+            hits = self.retriever.retrieve(read_question(q), k=k, mode=mode, scope=scoped.ids if scoped else None)
+            result = {"question": q, "results": [self._passage(h) for h in hits]}
+            if scoped is not None:
+                result["scope"] = scoped.to_dict()
+            return result
+
+    def summary(self, scope: Scope | None = None, *, question: str = "") -> dict:
+        """The extractive summaries of the reports in scope (default: the latest report), newest
+        report first, in the shape of an answer: each report's key judgments (index/summary.py,
+        stored at ingest) quoted with their citations; "summary" lists the reports in order with
+        how many sentences each has."""
+        with self._lock:
+            self._refresh()
+            reports = self.snapshot.reports()
+            scoped = resolve(scope or Scope(latest=True), reports)
+            result = self._summaries(self.snapshot, list(scoped.ids[:SUMMARY_REPORTS]), reports)
+        named = [f"{reports[rid].get('title') or 'untitled report'}" + (f" ({reports[rid]['date']})" if reports[rid].get("date")
+                                                                        else "") for rid in scoped.ids[:3]]
+        more = f" and {len(scoped.ids) - 3} more" if len(scoped.ids) > 3 else ""
+        result["question"] = question or f"Summary of {'; '.join(named)}{more}"
+        result["scope"] = scoped.to_dict()
+        if len(scoped.ids) > SUMMARY_REPORTS:
+            result["scope"]["searched"] += f"; the newest {SUMMARY_REPORTS} of {len(scoped.ids)} reports are summarized"
+        return result
+
+    def _summaries(self, snap: st.Snapshot, ids: list[str], reports: dict[str, dict]) -> dict:
+        from index.summary import summarize
+
+        stored = snap.summaries(ids)
+        sentences: list[dict] = []
+        numbers: dict[str, int] = {}
+        parts = []
+        for rid in ids:
+            picked = stored.get(rid)
+            if picked is None:                   # a generation written before summaries were stored
+                picked = _summarize_now(snap, rid, summarize)
+            n_before = len(sentences)
+            for sent in picked:
+                if not sent.get("passage_id"):
+                    continue
+                n = numbers.setdefault(sent["passage_id"], len(numbers) + 1)
+                sentences.append({"text": sent["text"], "citations": [n], "markers": list(sent["markers"])})
+            r = reports.get(rid, {})
+            parts.append({"report_id": rid, "title": r.get("title", ""), "date": r.get("date", ""),
+                          "sentences": len(sentences) - n_before})
+        citations = [dict(self._passage(Hit(pid, 0.0), snap), n=n) for pid, n in numbers.items()]
+        return {"question": "", "abstained": not sentences, "answer": sentences, "citations": citations,
+                "summary": parts}
+
+    def generations(self) -> list[Path]:
+        """The complete generations under the home, oldest first (what the digest walks)."""
+        from index.generations import generations_dir
+
+        gens = generations_dir(self.settings.home)
+        if not gens.is_dir():
+            return []
+        return sorted(p for p in gens.iterdir() if p.is_dir() and "." not in p.name)
+
+    def news(self, gen: Path) -> dict | None:
+        """What the ingest that wrote generation `gen` changed, for the digest: the reports it
+        added (each with its summary, answer-shaped), updated (passages added and removed, notes
+        now available) and removed. None when the generation is gone or predates this record;
+        a dict with nothing in it when the ingest changed no report."""
+        try:
+            snap = st.Snapshot.at(self.settings, gen)
+        except Exception:  # noqa: BLE001 - deleted (only the last few are kept) or damaged: nothing to say
+            return None
+        try:
+            change = snap.change()
+            if change is None or change.get("generation") != gen.name or change.get("baseline"):
+                return None
+            reports = snap.reports()
+            added = []
+            for rid in change.get("added", []):
+                if rid in reports:
+                    added.append({"report": reports[rid], "summary": self._summaries(snap, [rid], reports)})
+            updated = []
+            for u in change.get("updated", []):
+                if u["id"] not in reports:
+                    continue
+                notes = snap.notes(u["id"], list(u.get("notes_available", [])))
+                updated.append({"report": reports[u["id"]], "passages_added": u.get("passages_added", 0),
+                                "passages_removed": u.get("passages_removed", 0),
+                                "notes_available": [notes[m] for m in u.get("notes_available", [])]})
+            return {"generation": gen.name, "added": added, "updated": updated, "removed": change.get("removed", [])}
+        finally:
+            snap.close()
 
     def reports(self) -> list[dict]:
         with self._lock:
@@ -165,8 +267,8 @@ class Dossier:
             self._client = None
 
     # ------------------------------------------------------------------ shapes
-    def _passage(self, hit: Hit) -> dict:
-        snap = self.snapshot
+    def _passage(self, hit: Hit, snap: st.Snapshot | None = None) -> dict:
+        snap = snap or self.snapshot
         p = snap.passages([hit.id]).get(hit.id)
         if p is None:
             return {"passage_id": hit.id, "report": {}, "text": "", "score": round(hit.score, 4), "footnotes": []}
@@ -184,3 +286,16 @@ class Dossier:
         if p.get("pages"):                       # a PDF report's passage: the pages it came from
             shaped["pages"] = list(p["pages"])
         return shaped
+
+
+def _summarize_now(snap: st.Snapshot, report_id: str, summarize: Any) -> list[dict]:
+    """A report's summary computed from its stored text (generations from before summaries)."""
+    record = snap.report(report_id)
+    if record is None:
+        return []
+    picked = summarize(record)
+    passages = snap.passages_of_report(report_id)
+    for sent in picked:
+        sent["passage_id"] = next((p["id"] for p in passages if p["kind"] == "body"
+                                   and p["start"] <= sent["start"] and sent["end"] <= p["end"]), "")
+    return picked

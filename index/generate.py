@@ -75,11 +75,11 @@ class Generation:
 
     def answer(self, question: str, *, context: Sequence[str] = (),
                on_sentence: SentenceCallback | None = None,
-               on_start: Callable[[], None] | None = None) -> dict[str, Any]:
+               on_start: Callable[[], None] | None = None, scope: Any = None) -> dict[str, Any]:
         """The generated answer, or the extractive one saying why. `on_start` is called once the
         model is about to be asked (not when retrieval abstains); `on_sentence(kept so far)`
         each time a further verified sentence completes."""
-        extractive, ranked = self.dossier.ask_ranked(question, context=context)     # the one retrieval
+        extractive, ranked = self.dossier.ask_ranked(question, context=context, scope=scope)  # the one retrieval
         if extractive["abstained"]:
             return self._fallback(extractive, "abstained", Draft())
         shown = self._passages(extractive, ranked)

@@ -7,7 +7,7 @@ unit numbers (Greenkiewicz, Veyshnoriya, 234th) are found by BM25, paraphrases b
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Sequence
 
 from index import lexical
 from index.question import Question
@@ -45,6 +45,26 @@ def fuse(rankings: dict[str, list[tuple[str, float]]], weights: dict[str, float]
     return sorted(hits.values(), key=lambda h: -h.score)
 
 
+def report_filter(report_ids: Sequence[str]) -> dict:
+    """The Chroma `where` filter for passages of these reports (Chroma wants $in with two or more)."""
+    ids = list(report_ids)
+    return {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
+
+
+def scoped_bm25(lex: lexical.Lexical, terms: list[str], k: int, allowed: set[str]) -> list[tuple[str, float]]:
+    """BM25 over the allowed passages only: the others get weight 0 before the top k are taken
+    (bm25s's weight_mask), so the scope's best passages are found however low they rank overall."""
+    import numpy as np
+
+    known = [t for t in terms if t in lex.vocab]
+    if not known or not lex.n or not allowed:
+        return []
+    mask = np.fromiter((pid in allowed for pid in lex.ids), dtype=np.float32, count=lex.n)
+    k = min(k, lex.n)
+    idx, scores = lex.model.retrieve([known], k=k, show_progress=False, n_threads=1, weight_mask=mask)
+    return [(lex.ids[int(i)], float(s)) for i, s in zip(idx[0], scores[0]) if s > 0 and lex.ids[int(i)] in allowed]
+
+
 class Retriever:
     """Dense + BM25 + fusion over one generation. Clients are injected: a Chroma
     collection, a query encoder, the lexical index, and the snapshot for report dates."""
@@ -61,26 +81,34 @@ class Retriever:
             self._dates = {rid: r["date"] for rid, r in self.snapshot.reports().items()}
         return self._dates
 
-    def dense(self, text: str, k: int) -> list[tuple[str, float]]:
+    def dense(self, text: str, k: int, scope: Sequence[str] | None = None) -> list[tuple[str, float]]:
+        """`scope`: report ids; the collection filters on them before ranking (a Chroma `where`)."""
         n = self.collection.count()
         if not n:
             return []
+        kwargs = {"where": report_filter(scope)} if scope is not None else {}
         res = self.collection.query(query_embeddings=[self.encoder.encode(text)], n_results=min(k, n),
-                                    include=["distances"])
+                                    include=["distances"], **kwargs)
         return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])]
 
-    def bm25(self, text: str, k: int) -> list[tuple[str, float]]:
+    def bm25(self, text: str, k: int, scope: Sequence[str] | None = None) -> list[tuple[str, float]]:
         if self.lex is None:
             return []
-        return self.lex.search(words.terms(text), k)
+        if scope is None:
+            return self.lex.search(words.terms(text), k)
+        return scoped_bm25(self.lex, words.terms(text), k, set(self.snapshot.passage_ids_of(list(scope))))
 
-    def retrieve(self, question: Question, *, k: int = 10, mode: str = "hybrid", context: str = "") -> list[Hit]:
+    def retrieve(self, question: Question, *, k: int = 10, mode: str = "hybrid", context: str = "",
+                 scope: Sequence[str] | None = None) -> list[Hit]:
+        """The best `k` passages. `scope`: only these reports' passages are ranked at all."""
         query = f"{context} {question.text}".strip() if context else question.text
+        if scope is not None and not scope:
+            return []
         if mode == "dense":
-            return [Hit(pid, s, dense=s, ranks={"dense": i}) for i, (pid, s) in enumerate(self.dense(query, k))]
+            return [Hit(pid, s, dense=s, ranks={"dense": i}) for i, (pid, s) in enumerate(self.dense(query, k, scope))]
         if mode == "bm25":
-            return [Hit(pid, s, bm25=s, ranks={"bm25": i}) for i, (pid, s) in enumerate(self.bm25(query, k))]
-        hits = fuse({"dense": self.dense(query, CANDIDATES), "bm25": self.bm25(query, CANDIDATES)})
+            return [Hit(pid, s, bm25=s, ranks={"bm25": i}) for i, (pid, s) in enumerate(self.bm25(query, k, scope))]
+        hits = fuse({"dense": self.dense(query, CANDIDATES, scope), "bm25": self.bm25(query, CANDIDATES, scope)})
         self._date_nudge(question, hits)
         hits.sort(key=lambda h: -h.score)
         self._cover_bonus(question, hits[:RERANK])

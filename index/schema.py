@@ -29,6 +29,8 @@ CREATE TABLE IF NOT EXISTS passages (id TEXT PRIMARY KEY, report_id TEXT, kind T
                                      "end" INTEGER, text TEXT, markers TEXT, ordinal INTEGER,
                                      pages TEXT);
 CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
+CREATE TABLE IF NOT EXISTS summaries (report_id TEXT PRIMARY KEY, sentences TEXT, state TEXT);
+CREATE TABLE IF NOT EXISTS changes (one INTEGER PRIMARY KEY CHECK (one = 1), change TEXT);
 """
 
 REPORT_COLUMNS = ("id", "title", "date", "time", "authors", "publisher", "sources", "passages", "footnotes",
@@ -146,3 +148,29 @@ def file_row(path: str, f: FileRecord) -> tuple:
 def file_record(row: tuple) -> tuple[str, FileRecord]:
     path, root, sha, reports, skipped = row
     return path, FileRecord(root, sha, json.loads(reports), json.loads(skipped or "[]"))
+
+
+# ------------------------------------------------------------------------------ summaries
+# Added with the summaries (no schema version change: an older generation simply has no rows,
+# and readers then compute a summary from the report). `summaries.sentences` is the report's
+# extractive summary (index/summary.py); `summaries.state` what a later ingest compares against
+# to say what changed (passage text hashes, notes available); `changes` holds that comparison
+# for the generation it is in, read by the Slack digest.
+INSERT_SUMMARY = "INSERT OR REPLACE INTO summaries (report_id, sentences, state) VALUES (?,?,?)"
+SELECT_SUMMARY = "SELECT report_id, sentences FROM summaries"
+SELECT_STATES = "SELECT report_id, state FROM summaries"
+INSERT_CHANGE = "INSERT OR REPLACE INTO changes (one, change) VALUES (1, ?)"
+
+
+def summary_row(report_id: str, sentences: list[dict], state: dict) -> tuple:
+    return (report_id, json.dumps(sentences), json.dumps(state))
+
+
+def summary_sentences(value: str) -> list[dict]:
+    """summaries.sentences -> [{"start", "end", "markers", "text", "passage_id"}]."""
+    return [dict(s, markers=list(s.get("markers", []))) for s in json.loads(value or "[]")]
+
+
+def report_state(value: str) -> dict:
+    d = json.loads(value or "{}")
+    return {"passages": list(d.get("passages", [])), "notes": list(d.get("notes", []))}

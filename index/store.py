@@ -327,6 +327,7 @@ class Writer:
         """Every report of the generation (with its notes and sentences), every file, and the
         meta; the passage counts are those of the passages written so far."""
         con = self.con
+        prior = self._prior_state()
         con.execute("DELETE FROM reports")
         con.execute("DELETE FROM notes")
         counts = dict(con.execute("SELECT report_id, COUNT(*) FROM passages GROUP BY report_id").fetchall())
@@ -342,6 +343,57 @@ class Writer:
         if dim:
             meta["dim"] = str(dim)
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
+        self.put_summaries(reports, prior)
+
+    def _prior_state(self) -> tuple[dict[str, dict], dict[str, tuple[str, str]], bool]:
+        """The base generation's report states and (title, date)s, read before they are replaced,
+        and whether there is nothing to compare with although the home had an index (a base
+        from before summaries, or a --rebuild, which starts empty): then no news is recorded."""
+        con = self.con
+        before = {rid: schema.report_state(v) for rid, v in con.execute(schema.SELECT_STATES)}
+        titles = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, title, date FROM reports")}
+        copied = con.execute("SELECT COUNT(*) FROM meta").fetchone()[0] > 0
+        rebuilt = not copied and current_generation(self.home) is not None
+        return before, titles, (bool(titles) and not before) or rebuilt
+
+    def put_summaries(self, reports: Sequence[Any],
+                      prior: tuple[dict[str, dict], dict[str, tuple[str, str]], bool]) -> None:
+        """Each report's extractive summary (index/summary.py), so asking for one is a read; and
+        what changed since the base generation (reports added, updated with passages added or
+        removed and notes now available, removed), for the new-reports digest. Called by
+        put_reports once the passages are written."""
+        import hashlib
+
+        from index.summary import summarize
+
+        con = self.con
+        before, titles, baseline = prior
+        con.execute("DELETE FROM summaries")
+        change: dict[str, Any] = {"generation": self.gen.name.split(".")[0], "added": [], "updated": [],
+                                  "removed": [], "baseline": baseline}
+        for r in reports:
+            spans = con.execute('SELECT id, start, "end", text, kind FROM passages WHERE report_id = ? ORDER BY ordinal',
+                                (r.id,)).fetchall()
+            sentences = summarize(r)
+            for sent in sentences:
+                sent["passage_id"] = next((pid for pid, a, b, _t, kind in spans
+                                           if kind == "body" and a <= sent["start"] and sent["end"] <= b), "")
+            notes = sorted(m for m, n in r.notes.items() if n.status == "resolved")
+            state = {"passages": sorted(hashlib.sha1(t.encode()).hexdigest()[:16] for *_x, t, _k in spans),
+                     "notes": notes}
+            con.execute(schema.INSERT_SUMMARY, schema.summary_row(r.id, sentences, state))
+            old = before.get(r.id)
+            if old is None:
+                change["added"].append(r.id)
+            elif old != state:
+                added = set(state["passages"]) - set(old["passages"])
+                gone = set(old["passages"]) - set(state["passages"])
+                change["updated"].append({"id": r.id, "passages_added": len(added), "passages_removed": len(gone),
+                                          "notes_available": [m for m in notes if m not in old["notes"]]})
+        kept = {r.id for r in reports}
+        change["removed"] = [{"id": rid, "title": titles.get(rid, ("", ""))[0], "date": titles.get(rid, ("", ""))[1]}
+                             for rid in before if rid not in kept]
+        con.execute(schema.INSERT_CHANGE, (json.dumps(change),))
 
     def commit(self, docstore: Any = None) -> Path:
         """Make the generation durable and current: SQL, the vector mirror (embedded store
@@ -533,6 +585,12 @@ class Snapshot:
         con, meta = _open_read_only(settings, gen)
         return cls(gen, con, meta)
 
+    @classmethod
+    def at(cls, settings: Settings, gen: Path) -> "Snapshot":
+        """A read-only view of one given generation (the digest reads each new one)."""
+        con, meta = _open_read_only(settings, gen)
+        return cls(gen, con, meta)
+
     def passages(self, ids: list[str]) -> dict[str, dict]:
         if not ids:
             return {}
@@ -571,6 +629,37 @@ class Snapshot:
 
     def meta_value(self, key: str) -> str:
         return self.meta.get(key, "")
+
+    def passage_ids_of(self, report_ids: list[str]) -> list[str]:
+        """The passage ids of these reports (what a scoped lexical search may rank)."""
+        if not report_ids:
+            return []
+        q = f"SELECT id FROM passages WHERE report_id IN ({','.join('?' * len(report_ids))})"
+        return [pid for (pid,) in self.con.execute(q, report_ids)]
+
+    def passage_reports(self) -> dict[str, str]:
+        """passage id -> report id, for every passage (the exact vector index's scope filter)."""
+        return dict(self.con.execute("SELECT id, report_id FROM passages").fetchall())
+
+    def summaries(self, report_ids: list[str] | None = None) -> dict[str, list[dict]]:
+        """report id -> its stored summary sentences (index/summary.py, with "passage_id");
+        a generation written before summaries existed has none (the caller computes them)."""
+        q, args = schema.SELECT_SUMMARY, []
+        if report_ids is not None:
+            q += f" WHERE report_id IN ({','.join('?' * len(report_ids))})"
+            args = report_ids
+        try:
+            return {rid: schema.summary_sentences(v) for rid, v in self.con.execute(q, args)}
+        except sqlite3.OperationalError:
+            return {}
+
+    def change(self) -> dict | None:
+        """What the ingest that wrote this generation changed (Writer.put_summaries), or None."""
+        try:
+            row = self.con.execute("SELECT change FROM changes").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return json.loads(row[0]) if row else None
 
     def notes(self, report_id: str, markers: list[str] | None = None) -> dict[str, dict]:
         rows = self.con.execute("SELECT marker, note FROM notes WHERE report_id = ?", (report_id,))

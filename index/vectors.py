@@ -12,6 +12,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Callable
 
 import numpy as np
 
@@ -55,17 +56,38 @@ def load_mirror(gen: Path) -> tuple[list[str], np.ndarray] | None:
 
 
 class ExactIndex:
-    """What the Retriever needs of a Chroma collection: count() and query()."""
+    """What the Retriever needs of a Chroma collection: count() and query(), with Chroma's
+    `where` filter on report ids ({"report_id": id} or {"report_id": {"$in": [...]}}).
+    `reports_of()` gives each passage id's report id; read once, on the first filtered query."""
 
-    def __init__(self, ids: list[str], matrix: np.ndarray):
+    def __init__(self, ids: list[str], matrix: np.ndarray, reports_of: Callable[[], dict[str, str]] | None = None):
         self.ids = ids
         self.matrix = matrix
+        self._reports_of = reports_of
+        self._report_ids: np.ndarray | None = None
 
     def count(self) -> int:
         return len(self.ids)
 
-    def query(self, query_embeddings: list[list[float]], n_results: int, include: list[str] | None = None) -> dict:
+    def _rows_where(self, where: dict) -> np.ndarray:
+        cond = where.get("report_id") if set(where) == {"report_id"} else None
+        wanted = {cond} if isinstance(cond, str) else set(cond.get("$in", ())) if isinstance(cond, dict) else None
+        if wanted is None or self._reports_of is None:
+            raise ValueError(f"ExactIndex filters on report_id only, not {where!r}")
+        if self._report_ids is None:
+            of = self._reports_of()
+            self._report_ids = np.array([of.get(pid, "") for pid in self.ids], dtype=object)
+        return np.flatnonzero(np.isin(self._report_ids, list(wanted)))
+
+    def query(self, query_embeddings: list[list[float]], n_results: int, include: list[str] | None = None,
+              where: dict | None = None) -> dict:
         q = np.asarray(query_embeddings[0], dtype=np.float32)
+        if where:
+            rows = self._rows_where(where)
+            scores = self.matrix[rows] @ q if len(rows) else np.zeros(0, np.float32)
+            n = min(n_results, len(rows))
+            top = np.argsort(-scores)[:n]
+            return {"ids": [[self.ids[rows[i]] for i in top]], "distances": [[float(1.0 - scores[i]) for i in top]]}
         scores = self.matrix @ q
         n = min(n_results, len(self.ids))
         top = np.argpartition(-scores, n - 1)[:n] if n < len(self.ids) else np.arange(len(self.ids))

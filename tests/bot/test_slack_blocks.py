@@ -7,10 +7,13 @@ import json
 import pytest
 
 from bot.slack_blocks import (
+    ACTION_COPY,
     ACTION_HELPFUL,
     ACTION_NOT_HELPFUL,
     ACTION_SHARE,
     answer_messages,
+    copy_messages,
+    digest_messages,
     error_message,
 )
 from tests.bot.fake_slack import message_error
@@ -193,7 +196,7 @@ def test_feedback_buttons_on_the_last_message_carry_the_answer_id():
     actions = [b for b in messages[-1]["blocks"] if b["type"] == "actions"]
     assert len(actions) == 1
     ids = {e["action_id"]: e["value"] for e in actions[0]["elements"]}
-    assert ids == {ACTION_HELPFUL: "abc123", ACTION_NOT_HELPFUL: "abc123"}
+    assert ids == {ACTION_COPY: "abc123", ACTION_HELPFUL: "abc123", ACTION_NOT_HELPFUL: "abc123"}
 
 
 def test_shareable_answer_has_a_post_to_channel_button_and_the_question():
@@ -266,3 +269,37 @@ def test_error_message_is_escaped():
     m = error_message("bad <!channel> & co")
     assert m["text"] == "bad &lt;!channel&gt; &amp; co"
     assert message_error(m) is None
+
+
+def test_scope_line_is_shown_back():
+    scoped = dict(answer(), scope={"searched": "Searched reports from 2020-09-15 on", "reports": ["r1"]})
+    assert "Searched reports from 2020-09-15 on." in all_text(answer_messages(scoped))
+    assert "Searched" not in all_text(answer_messages(answer()))
+
+
+def test_copy_messages_are_code_blocks_that_ping_nobody():
+    messages = copy_messages("**Q:** <!channel> what?\n\nA sentence.[^ab12-1]\n\n[^ab12-1]: “T”, 2020-09-17.\n" * 40)
+    for m in messages:
+        assert message_error({"text": m["text"], "blocks": m["blocks"]}) is None
+    shown = all_text(messages)
+    assert "<!channel>" not in shown and "&lt;!channel&gt;" in shown and "```" in shown
+
+
+def test_digest_messages_fit_and_say_what_changed():
+    summary = dict(answer(), summary=[{"report_id": "r1", "title": "Belarus Warning Update", "date": "2020-09-19",
+                                       "sentences": 1}])
+    news = {"added": [{"report": {"id": "r1", "title": "Belarus Warning Update", "date": "2020-09-19",
+                                  "authors": ["George Barros"], "publisher": "ISW"}, "summary": summary}],
+            "updated": [{"report": {"id": "r0", "title": "Older <!here> update", "date": "2020-09-16"},
+                         "passages_added": 2, "passages_removed": 1,
+                         "notes_available": [{"marker": "7", "status": "resolved", "text": "https://x(.)ru/a",
+                                              "urls": ["https://x(.)ru/a"], "dngts": False, "dngts_urls": []}]}],
+            "removed": []}
+    messages = digest_messages(news)
+    for m in messages:
+        assert message_error({"text": m["text"], "blocks": m["blocks"]}) is None
+    shown = all_text(messages)
+    assert "New:" in shown and "George Barros" in shown and "19 Sep 2020" in shown
+    assert "2 passages added; 1 passage removed; 1 note now available: 7" in shown
+    assert "x(.)ru" in shown and "<!here>" not in shown
+    assert digest_messages({"added": [], "updated": [], "removed": []}) == []
