@@ -107,3 +107,18 @@ class Passage:
     markers: list[str]                # markers of its sentences (for a note passage: its own number)
     ordinal: int
     pages: list[int] = field(default_factory=list)   # 1-based pages its text came from; [] for text
+
+
+class ParsedFile(str):
+    """The text of a PDF or Word file whose reports are already parsed from its layout (notes
+    from the page bottom or Word's footnotes part, pages per sentence). `parse_text` returns
+    these reports as they are; as a string it is the reports' clean text."""
+
+    reports: list
+    skipped: list[str]
+
+    @classmethod
+    def of(cls, reports: list, skipped: list[str]) -> "ParsedFile":
+        out = cls("\n\n".join(r.text for r in reports))
+        out.reports, out.skipped = reports, skipped
+        return out

@@ -7,6 +7,7 @@ import stat
 from pathlib import Path
 
 from index.errors import ReportReadError
+from ingest.model import ParsedFile
 
 EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 PAGED = (".pdf", ".docx")        # read by layout (ingest/pdf.py, ingest/docx.py), not decoded as text
@@ -41,21 +42,6 @@ def not_regular(mode: int) -> str | None:
         if test(mode):
             return what
     return "not a regular file"
-
-
-class ParsedFile(str):
-    """The text of a PDF or Word file whose reports are already parsed from its layout (notes
-    from the page bottom or Word's footnotes part, pages per sentence). `parse_text` returns
-    these reports as they are; as a string it is the reports' clean text."""
-
-    reports: list
-    skipped: list[str]
-
-    @classmethod
-    def of(cls, reports: list, skipped: list[str]) -> "ParsedFile":
-        out = cls("\n\n".join(r.text for r in reports))
-        out.reports, out.skipped = reports, skipped
-        return out
 
 
 def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES, max_paged_bytes: int = MAX_PAGED_BYTES) -> str:

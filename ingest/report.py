@@ -8,7 +8,7 @@ import re
 from ingest.endnotes import align
 from ingest.footnotes import make_note, take_markers
 from ingest.metadata import publisher
-from ingest.model import MISSING, Note, Report, Sentence
+from ingest.model import MISSING, Note, ParsedFile, Report, Sentence
 from index.text.sentences import sentence_of, split_sentences
 from ingest.split import Segment, is_teaser
 
@@ -128,8 +128,7 @@ def attach_notes(segments: list[Segment], numbered: list[tuple[str, str]], unnum
 
 def parse_text(text: str, source: str) -> tuple[list[Report], list[str]]:
     """Reports of one file's text, and the titles of teasers skipped. A PDF or Word file's
-    text (ingest.read.ParsedFile) comes with its reports parsed from the layout already."""
-    from ingest.read import ParsedFile
+    text (ingest.model.ParsedFile) comes with its reports parsed from the layout already."""
     from ingest.split import split_segments
 
     if isinstance(text, ParsedFile):
