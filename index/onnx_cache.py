@@ -12,7 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
+import time
 from pathlib import Path
+
+STALE_TEMP_SECONDS = 600     # a temporary file this old was left by a killed build: removed
 
 # Part of the source hash: a change to the graph builder is a new export, not a stale one.
 BUILDER_VERSION = "1"
@@ -61,9 +64,21 @@ def _write_atomic(path: Path, data: bytes) -> None:
         raise
 
 
+def _remove_stale_temps(directory: Path) -> None:
+    now = time.time()
+    for tmp in directory.glob(".*.tmp"):
+        try:
+            if now - tmp.stat().st_mtime > STALE_TEMP_SECONDS:
+                tmp.unlink()
+        except OSError:
+            pass
+
+
 def write_checked(path: Path, data: bytes) -> None:
-    """Writes the file, then its hash, each atomically."""
+    """Writes the file, then its hash, each atomically (a build killed before the rename
+    leaves a temporary file, removed by a later build)."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    _remove_stale_temps(path.parent)
     _write_atomic(path, data)
     _write_atomic(path.with_name(path.name + ".sha256"), (hashlib.sha256(data).hexdigest() + "\n").encode())
 

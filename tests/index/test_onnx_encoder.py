@@ -86,6 +86,9 @@ def test_cache_is_reused_and_a_corrupt_one_rebuilt(onnx_home, tmp_path):
     raw[len(raw) // 2] ^= 0xFF                          # one flipped byte in the weights
     copy.write_bytes(bytes(raw))
     assert read_checked(copy) is None
+    stale = copy.with_name(f".{copy.name}.killed.tmp")  # what a build killed before its rename leaves
+    stale.write_bytes(b"half a model")
+    os.utime(stale, (1, 1))
     data, built = cached_export(home, model, ONNX_LAYOUT)
     assert built and data == good and read_checked(copy) == good
     assert sorted(p.name for p in copy.parent.iterdir()) == [copy.name, copy.name + ".sha256"]   # no temp files
