@@ -176,6 +176,7 @@ class NumpyBert:
                 and (model_dir / "tokenizer.json").exists()
                 and kinds in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"])
                 and pooling.get("pooling_mode_mean_tokens") and cfg.get("hidden_act") == "gelu"
+                and cfg.get("position_embedding_type", "absolute") == "absolute"
                 and not any(pooling.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens",
                                                      "pooling_mode_mean_sqrt_len_tokens")))
 
@@ -226,7 +227,11 @@ class NumpyBert:
         return (pooled / norms).astype(np.float32)
 
 
-SMALL_EDIT = 200   # passages: below this the numpy pass (~18/s, no import) beats loading torch (10 s, then ~55/s)
+# passages: without the ONNX export, below this the numpy pass (~18/s, no import) beats
+# loading torch (10 s, then ~55/s). With it, ONNX is used at every size: a fresh process
+# embedded 10 passages in 0.94 s against the numpy pass's 0.98 s, 30 in 1.13 s against
+# 1.66 s, 100 in 2.35 s against 4.77 s (eval/bench_encoders.py, load 5-6).
+SMALL_EDIT = 200
 
 # The ONNX graph ingest runs: standard ops ("plain"); onnxruntime's fused contrib ops
 # ("fused") measured no faster, and int8 quantisation of either fails the 0.999 cosine
@@ -295,7 +300,11 @@ def ingest_encoder(settings: Settings, counts: Iterable[int]) -> Any:
 
 
 class QueryEncoder:
-    """Embeds one question: NumpyBert when the model allows, sentence-transformers otherwise."""
+    """Embeds one question: NumpyBert when the model allows, sentence-transformers otherwise.
+    Not the ONNX export: it embeds a question faster (11 ms against 27 ms, median) but a
+    fresh process loads it slower (0.73-1.09 s against 0.38-0.50 s: the 90 MB file is read,
+    hash-checked and optimised), and a cold `dossier ask` pays the load once per question
+    (eval/bench_encoders.py)."""
 
     def __init__(self, settings: Settings, st_model: Any = None):
         self._st = st_model
