@@ -51,6 +51,7 @@ def read_checked(path: Path) -> bytes | None:
 def _write_atomic(path: Path, data: bytes) -> None:
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
+        os.fchmod(fd, 0o644)          # as the index's own files: another user of the home may read it
         with os.fdopen(fd, "wb") as f:
             f.write(data)
             f.flush()
