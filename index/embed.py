@@ -228,9 +228,10 @@ class NumpyBert:
 
 
 # passages: without the ONNX export, below this the numpy pass (~18/s, no import) beats
-# loading torch (10 s, then ~55/s). With it, ONNX is used at every size: a fresh process
-# embedded 10 passages in 0.94 s against the numpy pass's 0.98 s, 30 in 1.13 s against
-# 1.66 s, 100 in 2.35 s against 4.77 s (eval/bench_encoders.py, load 5-6).
+# loading torch (10 s, then ~55/s). With the export, ONNX is used at every size: a fresh
+# process embedded 30 passages in 1.06 s against the numpy pass's 1.49 s, 100 in 2.00 s
+# against 4.58 s; at 10 passages numpy was 0.07 s faster (0.68 s against 0.75 s), too little
+# for a second path (eval/bench_encoders.py, load 2.8-3.0).
 SMALL_EDIT = 200
 
 # The ONNX graph ingest runs: standard ops ("plain"); onnxruntime's fused contrib ops
@@ -301,10 +302,10 @@ def ingest_encoder(settings: Settings, counts: Iterable[int]) -> Any:
 
 class QueryEncoder:
     """Embeds one question: NumpyBert when the model allows, sentence-transformers otherwise.
-    Not the ONNX export: it embeds a question faster (11 ms against 27 ms, median) but a
-    fresh process loads it slower (0.73-1.09 s against 0.38-0.50 s: the 90 MB file is read,
+    Not the ONNX export: it embeds a question faster (7.3 ms against 18.9 ms, median) but a
+    fresh process loads it slower (0.57 s against 0.27 s: the 90 MB file is read,
     hash-checked and optimised), and a cold `dossier ask` pays the load once per question
-    (eval/bench_encoders.py)."""
+    (eval/bench_encoders.py, load 3)."""
 
     def __init__(self, settings: Settings, st_model: Any = None):
         self._st = st_model

@@ -16,8 +16,7 @@ import numpy as np
 # Texts per session run. Batches are cut from the texts sorted by token count, so a batch
 # pads only to its own longest text (sentence-transformers sorts by characters for the same
 # reason). Small batches keep the activations in cache: on the sample passages (58 tokens on
-# average) batch 8 embedded 83-87 passages per CPU-second, 16: 75, 32: 66, 64: 52
-# (eval/bench_encoders.py measures it).
+# average) batch 8 embedded 83-87 passages per CPU-second, 16: 75, 32: 66, 64: 52.
 BATCH = 8
 
 
