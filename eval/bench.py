@@ -4,8 +4,10 @@ For each corpus size N, in one run and on one machine:
 
 1. full ingest of a fresh synthetic corpus (``eval.synth``) through ``dossier ingest --json``
    in a child process (wall time, the pipeline's own ``seconds``, peak RSS);
-2. the limit: the same model's ``SentenceTransformer.encode`` on the same passage texts
-   (batch 64, in this process);
+2. the limits: the stock ``SentenceTransformer.encode`` of the same model on the same
+   passage texts (batch 64, in this process), and the encoder ingest itself uses (the ONNX
+   export of the bundled model, see index/embed.py) on the same texts, with its lowest
+   cosine to sentence-transformers over them;
 3. the peer: an unmodified llama-index ingestion of the same files (``eval.bench_peer``);
 4. re-ingest with nothing changed, then with 1% of the reports edited (which must embed
    exactly the edited reports' passages);
@@ -61,7 +63,9 @@ FALLBACK_QUESTIONS = (
 )
 
 # The issue's targets. A figure without a target is reported for reading, not judged.
-RAW_RATIO_MIN = 0.85
+RAW_RATIO_MIN = 1.2          # issue 17: ingest beats the stock sentence-transformers encode()
+ENCODER_RATIO_MIN = 0.95     # issue 17: ingest runs at the speed of its own encoder
+ENCODER_COSINE_MIN = 0.999
 UNCHANGED_RATIO_MAX = 0.02
 EDITED_RATIO_MAX = 0.03
 P95_MAX_MS = 150.0
@@ -201,12 +205,73 @@ class RawLimit:
         self.model = encoder
         self.model.encode(["warm up"], batch_size=64)
 
+    def _encode(self, texts: list[str]):
+        return self.model.encode(texts, batch_size=64, show_progress_bar=False, normalize_embeddings=True,
+                                 convert_to_numpy=True)
+
     def throughput(self, texts: list[str]) -> dict:
+        """Rate on `texts`; the vectors are kept under "vectors" (for the agreement check)."""
         start, cpu = time.perf_counter(), time.process_time()
-        self.model.encode(texts, batch_size=64, show_progress_bar=False)
+        vectors = self._encode(texts)
         seconds, cpu = time.perf_counter() - start, time.process_time() - cpu
-        return {"passages": len(texts), "seconds": seconds, "cpu": cpu,
+        return {"passages": len(texts), "seconds": seconds, "cpu": cpu, "vectors": vectors,
                 "passages_per_s": len(texts) / seconds if seconds else float("nan")}
+
+
+class EncoderLimit(RawLimit):
+    """The encoder ingest uses for a full ingest (index.embed.ingest_encoder), loaded here
+    with its export cached under `home`; `seed_home` gives an ingest's home the same cached
+    export, so the one-time build (reported apart) is not inside the timed ingest."""
+
+    def __init__(self, settings) -> None:
+        from index.embed import ingest_encoder
+
+        start = time.perf_counter()
+        self.model = ingest_encoder(settings, iter([10**9]))
+        self.load_seconds = time.perf_counter() - start
+        self.home = settings.home
+        self.name = describe_encoder(self.model)
+        self.model.encode(["warm up"], batch_size=64)
+
+    def seed_home(self, home: Path) -> None:
+        src = Path(self.home) / "encoders"
+        if not src.is_dir():
+            return
+        for f in src.rglob("*"):
+            if f.is_file():
+                dst = Path(home) / "encoders" / f.relative_to(src)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                if not dst.exists():
+                    try:
+                        os.link(f, dst)                      # no second 90 MB copy
+                    except OSError:
+                        shutil.copy2(f, dst)
+
+
+def describe_encoder(model) -> str:
+    kind = type(model).__name__
+    if kind == "OnnxEncoder":
+        import onnxruntime
+
+        from index.embed import ONNX_LAYOUT
+
+        return (f"ONNX fp32 ({ONNX_LAYOUT} graph) on onnxruntime {onnxruntime.__version__}, "
+                f"{model.threads} threads")
+    if kind == "NumpyTextEncoder":
+        return "numpy forward pass"
+    return "sentence-transformers " + kind
+
+
+def min_cosine(a, b) -> float:
+    import numpy as np
+
+    return float((np.asarray(a, dtype=np.float32) * np.asarray(b, dtype=np.float32)).sum(1).min())
+
+
+def index_bytes(home: Path) -> int:
+    """The index on disk: the home less the encoder cache (a per-model build, not the index)."""
+    enc = Path(home) / "encoders"
+    return dir_bytes(home) - (dir_bytes(enc) if enc.is_dir() else 0)
 
 
 def peer_child(files: list[Path], persist: Path, result: Path, model: str | None) -> tuple[dict, Measured]:
@@ -346,7 +411,7 @@ def _proc(m: Measured, before: float, **extra) -> dict:
 def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: int, model: str | None,
               raw: RawLimit, questions: list[str], chroma_url: str | None, chroma_server: bool,
               rounds: int, cold_runs: int, progress: Progress, limit_sample: int | None = LIMIT_SAMPLE,
-              peer_files: int | None = PEER_FILES) -> Run:
+              peer_files: int | None = PEER_FILES, enc: EncoderLimit | None = None) -> Run:
     run = Run(n)
     root = work / f"n{n}"
     shutil.rmtree(root, ignore_errors=True)
@@ -356,20 +421,23 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     (root / "manifest.json").write_text(json.dumps(corpus.manifest(), indent=1))
     settings = settings_factory(home=root / "home", chroma_url=None, model=model)
     run.raw["corpus"] = {"reports": n, "files": len(files), "bytes": dir_bytes(corpus.root)}
+    if enc is not None:
+        enc.seed_home(settings.home)
 
     # 1. Full ingest, in a child process (its peak RSS is the figure).
     progress(f"[{n}] full ingest of {n} reports in {len(files)} files")
     before = load()
     full, m_full = ingest_child(settings, [corpus.root])
     passages, job = int(full["passages_embedded"]), float(full["seconds"])
-    run.raw["ingest_full"] = _proc(m_full, before, summary=full)
+    run.raw["ingest_full"] = _proc(m_full, before, summary=full,
+                                   encoder_fallback="no ONNX export" in m_full.stderr)
     run.add("ingest_passages", "passages embedded (full ingest)", passages)
     run.add("ingest_seconds", "full ingest, pipeline seconds", job, "s")
     run.add("ingest_wall", "full ingest, wall incl. startup", m_full.wall, "s")
     run.add("ingest_pps", "ingest passages/s (pipeline)", passages / job, "/s")
     run.add("peak_rss", "ingest peak RSS", m_full.peak_rss / 2**20, "MiB", "≤ 1536 MiB",
             m_full.peak_rss <= PEAK_RSS_MAX)
-    size = dir_bytes(settings.home)
+    size = index_bytes(settings.home)
     run.add("index_mib_per_1k", "index on disk per 1000 passages", size / 2**20 / max(passages, 1) * 1000, "MiB")
 
     # 2. The limit: the same model on the same passage texts (a uniform sample of them past
@@ -379,13 +447,29 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     progress(f"[{n}] limit: encode() of {len(measured)} of the same {len(texts)} passage texts")
     before = load()
     lim = raw.throughput(measured)
+    vectors = lim.pop("vectors")
     run.raw["raw_limit"] = {**lim, "of": len(texts), "load_before": before, "load_after": load(),
                             "seconds_all": len(texts) / lim["passages_per_s"]}
-    run.add("raw_pps", "limit: encode() passages/s, batch 64", lim["passages_per_s"], "/s",
-            note=f"{len(measured)} of {len(texts)} texts")
+    run.add("raw_pps", "limit: stock sentence-transformers encode() passages/s, batch 64",
+            lim["passages_per_s"], "/s", note=f"{len(measured)} of {len(texts)} texts")
     ratio = (passages / job) / lim["passages_per_s"]
-    run.add("ingest_vs_raw", "ingest ÷ limit (passages/s)", ratio, "×", f"≥ {RAW_RATIO_MIN}",
-            ratio >= RAW_RATIO_MIN)
+    run.add("ingest_vs_raw", "ingest ÷ limit: stock sentence-transformers encode() (passages/s)", ratio, "×",
+            f"≥ {RAW_RATIO_MIN}", ratio >= RAW_RATIO_MIN)
+    if enc is not None:
+        progress(f"[{n}] limit: {enc.name} on the same {len(measured)} texts")
+        before = load()
+        own = enc.throughput(measured)
+        cos = min_cosine(own.pop("vectors"), vectors)
+        run.raw["encoder_limit"] = {**own, "encoder": enc.name, "min_cosine": cos, "load_before": before,
+                                    "load_after": load(), "seconds_all": len(texts) / own["passages_per_s"]}
+        run.add("encoder_cosine", f"encoder used: {enc.name}; lowest cosine to sentence-transformers",
+                cos, "", f"≥ {ENCODER_COSINE_MIN}", cos >= ENCODER_COSINE_MIN, note=f"{len(measured)} texts")
+        run.add("encoder_pps", "limit: the encoder used, encode() passages/s", own["passages_per_s"], "/s")
+        ratio = (passages / job) / own["passages_per_s"]
+        run.add("ingest_vs_encoder", "ingest ÷ limit: the encoder used (passages/s)", ratio, "×",
+                f"≥ {ENCODER_RATIO_MIN}", ratio >= ENCODER_RATIO_MIN)
+        run.add("encoder_vs_raw", "encoder used ÷ stock encode() (passages/s)",
+                own["passages_per_s"] / lim["passages_per_s"], "×")
 
     # 3. The peer: llama-index defaults on the same files (a sample of them past peer_files;
     # its whole-run time is then its startup plus the job time scaled to all files).
@@ -431,8 +515,12 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     # CPU seconds are much less sensitive than wall time to other work on the machine; the
     # no-op re-ingest's CPU (interpreter, imports, walk) stands for the full ingest's startup.
     ingest_cpu = max(m_full.cpu - m_same.cpu, 1e-9)
-    run.add("ingest_vs_raw_cpu", "ingest ÷ limit (CPU per passage, incl. model load)",
+    run.add("ingest_vs_raw_cpu", "ingest ÷ limit: stock encode() (CPU per passage, incl. model load)",
             (lim["cpu"] / lim["passages"]) / (ingest_cpu / max(passages, 1)), "×")
+    if enc is not None:
+        own = run.raw["encoder_limit"]
+        run.add("ingest_vs_encoder_cpu", "ingest ÷ limit: the encoder used (CPU per passage, incl. load)",
+                (own["cpu"] / own["passages"]) / (ingest_cpu / max(passages, 1)), "×")
 
     edited = edit_reports(corpus, 0.01, seed=seed)
     keys = [e.key for e in edited]
@@ -448,7 +536,7 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     run.add("edited_embedded", "re-ingest 1% edited: passages embedded", upd["passages_embedded"], "",
             f"= {want}", int(upd["passages_embedded"]) == want and upd.get("updated") == len(keys),
             note=f"{len(keys)} reports edited, {upd.get('updated')} updated")
-    run.add("index_growth", "index on disk after the edit ÷ after full", dir_bytes(settings.home) / size, "×")
+    run.add("index_growth", "index on disk after the edit ÷ after full", index_bytes(settings.home) / size, "×")
 
     # 5. Queries: warm in this process, cold from the shell.
     progress(f"[{n}] warm queries: {len(questions)} questions × {rounds}")
@@ -561,18 +649,22 @@ def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Pa
     started = time.perf_counter()
     progress("loading the model for the raw-throughput limit")
     raw = RawLimit(model, encoder)
+    progress("loading the encoder ingest uses (building its export once)")
+    enc = EncoderLimit(settings_factory(home=out_dir / "encoder-home", chroma_url=None, model=model))
+    progress(f"encoder used by ingest: {enc.name} (loaded in {enc.load_seconds:.1f} s)")
     runs = []
     for n in sorted(set(reports)):
         runs.append(bench_one(n, settings_factory=settings_factory, work=out_dir, seed=seed, model=model,
                               raw=raw, questions=questions, chroma_url=chroma_url,
                               chroma_server=chroma_server, rounds=rounds, cold_runs=cold_runs,
-                              progress=progress, limit_sample=limit_sample, peer_files=peer_files))
+                              progress=progress, limit_sample=limit_sample, peer_files=peer_files, enc=enc))
     growth = _growth(runs)
     result = {
         "params": {"reports": sorted(set(reports)), "seed": seed, "questions": len(questions),
                    "rounds": rounds, "cold_runs": cold_runs, "chroma_url": chroma_url,
                    "limit_sample": limit_sample, "peer_files": peer_files,
                    "chroma_server": chroma_server, "model": model or "bundled all-MiniLM-L6-v2",
+                   "encoder": enc.name, "encoder_load_seconds": round(enc.load_seconds, 2),
                    "cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "runs": [{"n": r.n, "figures": [f.to_dict() for f in r.figures], "measurements": r.raw} for r in runs],
         "growth": [f.to_dict() for f in growth],

@@ -37,6 +37,9 @@ def table(result: dict) -> str:
     lines.append("")
     lines.append(f"{len(missed)} target(s) not met" if missed else "all targets met")
     cpus = result["params"]["cpus"]
+    if result["params"].get("encoder"):
+        lines.append(f"ingest embeds with: {result['params']['encoder']} (first load, incl. building its "
+                     f"export once: {result['params'].get('encoder_load_seconds', 0):.1f} s)")
     lines.append(f"bench took {result['seconds']:.0f} s on {cpus} CPUs")
     loads = [r["measurements"].get("max_load", 0) for r in result["runs"]]
     if loads and max(loads) > cpus:
@@ -63,7 +66,7 @@ def chart(result: dict, path: Path) -> Path:
 
     fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.5))
     ns = [r["n"] for r in result["runs"]]
-    lim_x, lim_y, peer_y, peer_wall, wall = [], [], [], [], []
+    lim_x, lim_y, peer_y, peer_wall, wall, own_x, own_y = [], [], [], [], [], [], []
     for run in result["runs"]:
         m = run["measurements"]
         lim_x.append(run["n"])
@@ -72,10 +75,15 @@ def chart(result: dict, path: Path) -> Path:
         peer_y.append(m["peer"]["job_seconds_all"])
         peer_wall.append(m["peer"]["wall_all"])
         wall.append(m["ingest_full"]["wall"])
+        if "encoder_limit" in m:
+            own_x.append(run["n"])
+            own_y.append(m["encoder_limit"]["seconds_all"])
     x, y = _series(result, "ingest_seconds")
     left.plot(x, y, "o-", label="dossier ingest (pipeline s)", color="C0")
     left.plot(ns, wall, "o--", label="dossier ingest (wall)", color="C0", alpha=0.5)
-    left.plot(lim_x, lim_y, "s-", label="limit: encode() of the same passages", color="C2")
+    left.plot(lim_x, lim_y, "s-", label="limit: stock encode() of the same passages", color="C2")
+    if own_x:
+        left.plot(own_x, own_y, "s--", label="limit: the encoder ingest uses", color="C4")
     left.plot(ns, peer_y, "^-", label="peer: llama-index defaults (job s)", color="C3")
     left.plot(ns, peer_wall, "^--", label="peer (wall)", color="C3", alpha=0.5)
     for ax in (left, right):

@@ -1,17 +1,22 @@
 """The embedding model.
 
-Ingest embeds with sentence-transformers through a llama-index embedding (batched, with a
-progress hook). The query path must start fast, and `import sentence_transformers` alone
-takes 6-8 s here, so a question is embedded by `NumpyBert`: the same weights (safetensors)
-run through a plain numpy forward pass of the BERT encoder, mean pooling and
-normalisation, with the model's own fast tokenizer. tests/index/test_embed.py checks that
-it gives the same vectors (cosine > 0.9999) and the same ranking as sentence-transformers.
+Ingest embeds through a llama-index embedding (batched, with a progress hook) around an
+encoder with SentenceTransformer's `encode()`: for a BERT model with mean pooling (the
+bundled one) the ONNX export of its own weights on onnxruntime (index/onnx_encoder.py; no
+torch, so a small edit starts as fast as a big ingest), else sentence-transformers.
+The query path must start fast, and `import sentence_transformers` alone takes 6-8 s
+here, so a question is embedded by `NumpyBert`: the same weights (safetensors) run through
+a plain numpy forward pass of the BERT encoder, mean pooling and normalisation, with the
+model's own fast tokenizer. tests/index/test_embed.py and tests/index/test_onnx_encoder.py
+check that both give the same vectors and ranking as sentence-transformers.
 Models that are not BERT with mean pooling fall back to sentence-transformers.
 """
 from __future__ import annotations
 
 import json
+import logging
 import math
+import os
 from pathlib import Path
 from typing import Any, Callable, Iterable, Sequence
 
@@ -19,6 +24,8 @@ import numpy as np
 
 from index.config import BUNDLED_MODEL, Settings
 from index.errors import UserInputError
+
+log = logging.getLogger("dossier.embed")
 
 
 def bundled_model_path() -> Path:
@@ -169,6 +176,7 @@ class NumpyBert:
                 and (model_dir / "tokenizer.json").exists()
                 and kinds in (["Transformer", "Pooling", "Normalize"], ["Transformer", "Pooling"])
                 and pooling.get("pooling_mode_mean_tokens") and cfg.get("hidden_act") == "gelu"
+                and cfg.get("position_embedding_type", "absolute") == "absolute"
                 and not any(pooling.get(k) for k in ("pooling_mode_cls_token", "pooling_mode_max_tokens",
                                                      "pooling_mode_mean_sqrt_len_tokens")))
 
@@ -219,13 +227,23 @@ class NumpyBert:
         return (pooled / norms).astype(np.float32)
 
 
-SMALL_EDIT = 200   # passages: below this the numpy pass (~18/s, no import) beats loading torch (10 s, then ~55/s)
+# passages: without the ONNX export, below this the numpy pass (~18/s, no import) beats
+# loading torch (10 s, then ~55/s). With the export, ONNX is used at every size: a fresh
+# process embedded 30 passages in 1.06 s against the numpy pass's 1.49 s, 100 in 2.00 s
+# against 4.58 s; at 10 passages numpy was 0.07 s faster (0.68 s against 0.75 s), too little
+# for a second path (eval/bench_encoders.py, load 2.8-3.0).
+SMALL_EDIT = 200
+
+# The ONNX graph ingest runs: standard ops ("plain"); onnxruntime's fused contrib ops
+# ("fused") measured no faster, and int8 quantisation of either fails the 0.999 cosine
+# (eval/bench_encoders.py).
+ONNX_LAYOUT = "plain"
 
 
 class NumpyTextEncoder:
     """The numpy forward pass with the `encode()` of a SentenceTransformer, for ingests that
-    embed a few passages: an edited report re-ingests without the 10 s sentence-transformers
-    import and model load (measured: see README, Performance). Same weights, cosine > 0.9999."""
+    embed a few passages when the ONNX export is unavailable: no 10 s sentence-transformers
+    import and model load. Same weights, cosine > 0.9999."""
 
     def __init__(self, bert: "NumpyBert", batch: int = 8):
         self._bert = bert
@@ -246,25 +264,48 @@ class NumpyTextEncoder:
         return out
 
 
+def onnx_encoder(settings: Settings, where: Path, *, threads: int = 1) -> Any:
+    """The ONNX export of the model at `where` on onnxruntime, built from its weights at first
+    use and cached under the home (index/onnx_cache.py)."""
+    from index.onnx_cache import cached_export
+    from index.onnx_encoder import OnnxEncoder
+
+    data, _ = cached_export(settings.home, where, ONNX_LAYOUT)
+    return OnnxEncoder(data, where, threads=threads)
+
+
 def ingest_encoder(settings: Settings, counts: Iterable[int]) -> Any:
     """What embeds an ingest's passages (`counts`: passages per changed report, read lazily):
-    for a small edit, with a model the numpy pass supports, NumpyTextEncoder; otherwise the
+    for a BERT model with mean pooling (the bundled one), its ONNX export on onnxruntime;
+    if that cannot be had (one log line says why), NumpyTextEncoder for a small edit;
+    otherwise (another kind of model, or a big ingest without the export) the
     SentenceTransformer."""
     where = Path(model_location(settings))
-    small = True
+    if not (where.is_dir() and NumpyBert.supports(where)):
+        log.info("%s is not a local BERT model with mean pooling: embedding with sentence-transformers",
+                 settings.model_name)
+        return load_sentence_transformer(settings)
+    try:
+        return onnx_encoder(settings, where, threads=os.cpu_count() or 1)
+    except Exception as e:  # noqa: BLE001 - any failure means: embed another way, same vectors
+        failure = f"{type(e).__name__}: {str(e).splitlines()[0][:200]}" if str(e) else type(e).__name__
     total = 0
     for n in counts:
         total += n
         if total > SMALL_EDIT:
-            small = False
-            break
-    if small and where.is_dir() and NumpyBert.supports(where):
-        return NumpyTextEncoder(NumpyBert(where))
-    return load_sentence_transformer(settings)
+            log.warning("no ONNX export of %s (%s); embedding with sentence-transformers",
+                        settings.model_name, failure)
+            return load_sentence_transformer(settings)
+    log.warning("no ONNX export of %s (%s); embedding with the numpy pass", settings.model_name, failure)
+    return NumpyTextEncoder(NumpyBert(where))
 
 
 class QueryEncoder:
-    """Embeds one question: NumpyBert when the model allows, sentence-transformers otherwise."""
+    """Embeds one question: NumpyBert when the model allows, sentence-transformers otherwise.
+    Not the ONNX export: it embeds a question faster (7.3 ms against 18.9 ms, median) but a
+    fresh process loads it slower (0.57 s against 0.27 s: the 90 MB file is read,
+    hash-checked and optimised), and a cold `dossier ask` pays the load once per question
+    (eval/bench_encoders.py, load 3)."""
 
     def __init__(self, settings: Settings, st_model: Any = None):
         self._st = st_model

@@ -41,7 +41,8 @@ def test_every_figure_is_produced(result):
     res, _, _, _ = result
     names = set(_figures(res))
     expected = {"ingest_passages", "ingest_seconds", "ingest_wall", "ingest_pps", "peak_rss",
-                "index_mib_per_1k", "raw_pps", "ingest_vs_raw", "peer_passages", "peer_pps", "vs_peer_pps",
+                "index_mib_per_1k", "raw_pps", "ingest_vs_raw", "encoder_cosine", "encoder_pps",
+                "ingest_vs_encoder", "encoder_vs_raw", "ingest_vs_encoder_cpu", "peer_passages", "peer_pps", "vs_peer_pps",
                 "wall_per_file", "peer_wall_per_file", "job_vs_peer", "unchanged_ratio",
                 "unchanged_embedded", "edited_ratio", "edited_embedded", "ask_p50", "ask_p95",
                 "search_p50", "search_p95", "reports_indexed", "cold_ask",
@@ -74,12 +75,19 @@ def test_correctness_checks_hold(result):
     assert m["ingest_edited"]["expected_passages"] > 0
     assert figs["reports_indexed"]["met"] is True, m["stats"]
     assert m["raw_limit"]["passages"] == figs["ingest_passages"]["value"]
+    # the encoder ingest used is the one measured, and it gives sentence-transformers' vectors
+    assert m["encoder_limit"]["passages"] == m["raw_limit"]["passages"]
+    assert figs["encoder_cosine"]["met"] is True, m["encoder_limit"]["min_cosine"]
+    assert m["ingest_full"]["encoder_fallback"] is False
+    assert res["params"]["encoder"].startswith("ONNX fp32")
 
 
 def test_outputs_table_json_and_chart(result):
     res, table, messages, out = result
     assert table.splitlines()[0].split()[:2] == ["N", "figure"]
-    assert "ingest ÷ limit" in table and "cold `dossier ask`" in table and ("all targets met" in table or "not met" in table)
+    assert "ingest ÷ limit: stock" in table and "ingest ÷ limit: the encoder used" in table
+    assert "ingest embeds with: ONNX fp32" in table and "encoder used: ONNX fp32" in table
+    assert "cold `dossier ask`" in table and ("all targets met" in table or "not met" in table)
     saved = json.loads((out / "bench.json").read_text())
     assert saved["runs"][0]["n"] == N and saved["params"]["reports"] == [N]
     png = (out / "bench.png").read_bytes()
