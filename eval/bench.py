@@ -128,12 +128,15 @@ def percentile(values: list[float], q: float) -> float:
     return s[lo] + (s[hi] - s[lo]) * (k - lo)
 
 
+BENCH_QUESTIONS = 100    # the first 100 gold questions: the set every earlier latency figure used
+
+
 def load_questions(path: Path = GOLD_QUESTIONS) -> list[str]:
+    """The questions the warm-latency figures ask (read by eval.dataset, the one question loader)."""
     if path.exists():
-        out = []
-        for line in path.read_text("utf-8").splitlines():
-            if line.strip():
-                out.append(json.loads(line)["question"])
+        from eval.dataset import load_questions as load_gold
+
+        out = [q["question"] for q in load_gold(path)][:BENCH_QUESTIONS]
         if out:
             return out
     return list(FALLBACK_QUESTIONS)
