@@ -1,6 +1,18 @@
 """Generations on disk: every ingest that changes something writes a new generation
 directory (a copy of the current one, then the changes) and switches `CURRENT` to it with an
 atomic rename, so readers only ever open a complete state. One ingest at a time per home.
+
+Old generations go as soon as nobody reads them. A reader holds a shared lease on the
+generation it reads (`hold`: `flock(LOCK_SH)` on the generation's `lease` file) until it
+moves on; after switching `CURRENT`, the ingest removes every other generation it can lock
+exclusively without waiting, and the next ingest removes what was still held. Removal is
+rename-then-delete under the exclusive lock, so a reader either gets its lease before the
+rename (and the generation stays) or sees the generation gone and reads `CURRENT` again.
+
+The generation just replaced is the one exception: unless a reader holds it (then it stays
+whole), only its SQLite catalogue (`dossier.db`: what it held) is kept, until the next
+ingest; its vectors, Chroma store and lexical index go at once. SQLite and Chroma modify
+their files in place, so generations never share those files by hard links.
 """
 from __future__ import annotations
 
@@ -13,7 +25,9 @@ from typing import Iterator
 
 from index.errors import StoreBusy, StoreWriteError
 
-KEEP_GENERATIONS = 3
+LEASE = "lease"                 # readers flock() it shared; removal takes it exclusively
+REMOVING = ".removing"          # a generation being deleted (renamed first: no reader can open it)
+CATALOGUE = "dossier.db"        # what a replaced, unread generation keeps until the next ingest
 
 
 def generations_dir(home: Path) -> Path:
@@ -47,20 +61,28 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
+def _number(name: str) -> int | None:
+    head = name[1:].split(".")[0]
+    return int(head) if name.startswith("g") and head.isdigit() else None
+
+
 def new_generation(home: Path, base: Path | None) -> Path:
-    """A fresh generation directory: a copy of `base` (or empty), not yet current."""
+    """A fresh generation directory: a copy of `base` (or empty), not yet current. Call it
+    under the ingest lock: it first removes what crashed or finished ingests left."""
     gens = generations_dir(home)
     gens.mkdir(parents=True, exist_ok=True)
     for stale in gens.glob("*.partial"):          # left by a crashed ingest
         shutil.rmtree(stale, ignore_errors=True)
-    numbers = [int(p.name[1:].split(".")[0]) for p in gens.iterdir() if p.name[1:].split(".")[0].isdigit()]
+    sweep(home, keep={base} if base is not None else set())
+    numbers = [n for n in (_number(p.name) for p in gens.iterdir()) if n is not None]
     name = f"g{(max(numbers) + 1 if numbers else 1):06d}"
     partial = gens / (name + ".partial")
     try:
         if base is not None:
-            shutil.copytree(base, partial)
+            shutil.copytree(base, partial, ignore=shutil.ignore_patterns(LEASE))
         else:
             partial.mkdir()
+        (partial / LEASE).touch()
     except OSError as e:
         shutil.rmtree(partial, ignore_errors=True)
         raise StoreWriteError(f"cannot write the index under {gens}: {os_reason(e)}; "
@@ -86,15 +108,133 @@ def os_reason(e: BaseException) -> str:
 
 
 def finish_generation(home: Path, partial: Path) -> Path:
+    """Rename the partial generation, switch `CURRENT` to it, then let the others go."""
+    replaced = current_generation(home)
     final = partial.with_name(partial.name.removesuffix(".partial"))
     os.replace(partial, final)
     _fsync_dir(final.parent)
     switch_current(home, final)
-    gens = sorted((p for p in generations_dir(home).iterdir() if not p.name.endswith(".partial")),
-                  key=lambda p: p.name)
-    for old in gens[:-KEEP_GENERATIONS]:
-        shutil.rmtree(old, ignore_errors=True)
+    sweep(home, keep={final}, catalogue=replaced)
     return final
+
+
+# ------------------------------------------------------------------------------ leases
+class Lease:
+    """A reader's hold on one generation: no ingest removes it until `release()`."""
+
+    def __init__(self, gen: Path, fd: int | None):
+        self.gen = gen
+        self._fd = fd
+
+    def release(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)                # closing the descriptor drops the flock
+            self._fd = None
+
+    def __enter__(self) -> "Lease":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
+
+
+def hold(gen: Path) -> Lease | None:
+    """A shared lease on generation `gen` (blocks only while an ingest renames it away).
+    None when the generation is gone or going: read `CURRENT` again. A generation written
+    before leases existed gets its lease file now, if it is still current."""
+    import fcntl
+
+    path = gen / LEASE
+    try:
+        fd = os.open(path, os.O_RDONLY)
+    except FileNotFoundError:
+        if current_generation(gen.parent.parent) != gen:
+            return None
+        try:
+            fd = os.open(path, os.O_RDONLY | os.O_CREAT, 0o644)
+        except OSError:
+            return Lease(gen, None) if gen.is_dir() else None   # a read-only home: nothing removes it
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_SH)
+        if os.fstat(fd).st_ino != os.stat(path).st_ino:      # renamed or thinned meanwhile
+            raise FileNotFoundError(path)
+    except OSError:
+        os.close(fd)
+        return None
+    return Lease(gen, fd)
+
+
+def _take(gen: Path) -> int | None:
+    """The exclusive lock on `gen`'s lease when no reader holds it, else None."""
+    import fcntl
+
+    try:
+        fd = os.open(gen / LEASE, os.O_RDONLY | os.O_CREAT, 0o644)
+    except OSError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except OSError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def sweep(home: Path, *, keep: set[Path], catalogue: Path | None = None) -> list[Path]:
+    """Remove every generation but `CURRENT`'s and `keep` that no reader holds (call under
+    the ingest lock); `catalogue`, when unheld, keeps only its dossier.db. Returns what stays
+    whole because a reader holds it."""
+    gens = generations_dir(home)
+    current = current_generation(home)
+    held: list[Path] = []
+    try:
+        entries = sorted(gens.iterdir())
+    except FileNotFoundError:
+        return held
+    for gen in entries:
+        if gen.name.endswith(REMOVING):       # a removal cut short by a crash
+            shutil.rmtree(gen, ignore_errors=True)
+            continue
+        if gen.name.endswith(".partial") or gen == current or gen in keep or not gen.is_dir():
+            continue
+        fd = _take(gen)
+        if fd is None:
+            held.append(gen)
+            continue
+        try:
+            if gen == catalogue:
+                _thin(gen)
+                continue
+            doomed = gen.with_name(gen.name + REMOVING)
+            try:
+                os.replace(gen, doomed)
+            except OSError:
+                continue
+        finally:
+            os.close(fd)
+        shutil.rmtree(doomed, ignore_errors=True)
+    return held
+
+
+def _thin(gen: Path) -> None:
+    """Keep only the catalogue of a replaced generation (its lease goes first: no reader can
+    take it any more; the next sweep removes the rest)."""
+    try:
+        os.unlink(gen / LEASE)
+    except OSError:
+        return
+    for p in gen.iterdir():
+        if p.name == CATALOGUE:
+            continue
+        if p.is_dir() and not p.is_symlink():
+            shutil.rmtree(p, ignore_errors=True)
+        else:
+            try:
+                p.unlink()
+            except OSError:
+                pass
 
 
 @contextmanager
