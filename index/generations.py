@@ -10,9 +10,11 @@ rename-then-delete under the exclusive lock, so a reader either gets its lease b
 rename (and the generation stays) or sees the generation gone and reads `CURRENT` again.
 
 The generation just replaced is the one exception: unless a reader holds it (then it stays
-whole), only its SQLite catalogue (`dossier.db`: what it held) is kept, until the next
-ingest; its vectors, Chroma store and lexical index go at once. SQLite and Chroma modify
-their files in place, so generations never share those files by hard links.
+whole), its catalogue is kept until the next ingest: `dossier.db` with every id, hash, count
+and the meta, but without the texts (2 % of the generation at 250 reports; which reports,
+passages and files the last ingest replaced can still be read). Its vectors, Chroma store
+and lexical index go at once. SQLite and Chroma modify their files in place, so generations
+never share those files by hard links.
 """
 from __future__ import annotations
 
@@ -28,6 +30,10 @@ from index.errors import StoreBusy, StoreWriteError
 LEASE = "lease"                 # readers flock() it shared; removal takes it exclusively
 REMOVING = ".removing"          # a generation being deleted (renamed first: no reader can open it)
 CATALOGUE = "dossier.db"        # what a replaced, unread generation keeps until the next ingest
+STRIP = ("UPDATE passages SET text = '', markers = '[]'",       # the catalogue keeps ids, not texts
+         "UPDATE reports SET text = '', sentences = '[]', footnotes = '[]', unplaced = '[]'",
+         "UPDATE files SET reports = '[]', skipped = '[]'",
+         "DELETE FROM notes")
 
 
 def generations_dir(home: Path) -> Path:
@@ -235,6 +241,18 @@ def _thin(gen: Path) -> None:
                 p.unlink()
             except OSError:
                 pass
+    import sqlite3
+
+    try:
+        con = sqlite3.connect(gen / CATALOGUE, isolation_level=None)
+        try:
+            for sql in STRIP:
+                con.execute(sql)
+            con.execute("VACUUM")
+        finally:
+            con.close()
+    except sqlite3.Error:
+        pass                                  # best effort: the next ingest removes it anyway
 
 
 @contextmanager

@@ -64,8 +64,15 @@ def test_an_unread_generation_goes_when_replaced(tmp_path, reports):
     g1 = _write(settings, None, reports, range(len(reports)))
     g2 = _write(settings, g1, reports, [0])
     assert _names(settings.home) == [g1.name, g2.name]
-    assert sorted(p.name for p in g1.iterdir()) == ["dossier.db"]          # only its catalogue
-    assert _passages(g1) == _passages(g2)
+    assert sorted(p.name for p in g1.iterdir()) == ["dossier.db"]          # only its catalogue:
+    assert _passages(g1) == _passages(g2)                                   # every id, no text
+    con = sqlite3.connect(f"file:{g1 / 'dossier.db'}?mode=ro", uri=True)
+    try:
+        assert con.execute("SELECT COUNT(*) FROM passages WHERE text != ''").fetchone()[0] == 0
+        assert con.execute("SELECT value FROM meta WHERE key = 'model'").fetchone() is not None
+    finally:
+        con.close()
+    assert (g1 / "dossier.db").stat().st_size < (g2 / "dossier.db").stat().st_size / 2
     g3 = _write(settings, g2, reports, [1])
     assert _names(settings.home) == [g2.name, g3.name]
     assert sorted(p.name for p in g2.iterdir()) == ["dossier.db"]
