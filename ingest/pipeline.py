@@ -5,9 +5,10 @@ a persisted docstore, says whether it changed; an `IngestionPipeline` (`PassageS
 then the embedding) embeds only the passages of reports that changed, batch by batch so
 memory stays flat. Encoding is nearly all of an ingest's time, so the rest hides behind it:
 the encoder loads in a thread while the files are parsed, and a thread embeds the next
-batches while this one writes the previous ones. Everything is written through the store's `Writer` (index/store.py):
-passages with their vectors, reports, files; it builds the lexical index and makes the new
-generation current. Nothing here writes SQL or files of the index.
+batches while this one writes the previous ones. Everything is written through the
+store's `Writer` (index/store.py): passages with their vectors, reports, files; it builds
+the lexical index and makes the new generation current. Nothing here writes SQL or files
+of the index.
 """
 from __future__ import annotations
 
