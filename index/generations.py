@@ -29,6 +29,7 @@ from index.errors import StoreBusy, StoreWriteError
 
 LEASE = "lease"                 # readers flock() it shared; removal takes it exclusively
 REMOVING = ".removing"          # a generation being deleted (renamed first: no reader can open it)
+SHARED = {"vectors.npy"}        # never written in place (index/vectors.py replaces it): hard-linked
 CATALOGUE = "dossier.db"        # what a replaced, unread generation keeps until the next ingest
 STRIP = ("UPDATE passages SET text = '', markers = '[]'",       # the catalogue keeps ids, not texts
          "UPDATE reports SET text = '', sentences = '[]', footnotes = '[]', unplaced = '[]'",
@@ -85,7 +86,7 @@ def new_generation(home: Path, base: Path | None) -> Path:
     partial = gens / (name + ".partial")
     try:
         if base is not None:
-            shutil.copytree(base, partial, ignore=shutil.ignore_patterns(LEASE))
+            shutil.copytree(base, partial, ignore=shutil.ignore_patterns(LEASE), copy_function=_copy_or_link)
         else:
             partial.mkdir()
         (partial / LEASE).touch()
@@ -94,6 +95,18 @@ def new_generation(home: Path, base: Path | None) -> Path:
         raise StoreWriteError(f"cannot write the index under {gens}: {os_reason(e)}; "
                               "the previous index is unchanged") from None
     return partial
+
+
+def _copy_or_link(src: str, dst: str) -> None:
+    """Copy a file into the new generation; a file that is only ever replaced whole, never
+    modified in place, is hard-linked instead (the next generation shares it until then)."""
+    if Path(src).name in SHARED:
+        try:
+            os.link(src, dst)
+            return
+        except OSError:
+            pass
+    shutil.copy2(src, dst)
 
 
 def os_reason(e: BaseException) -> str:

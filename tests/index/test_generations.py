@@ -88,12 +88,14 @@ def test_a_held_generation_survives_until_released(tmp_path, reports):
     settings = Settings(home=tmp_path / "home")
     g1 = _write(settings, None, reports, range(len(reports)))
     files = sorted(str(p.relative_to(g1)) for p in g1.rglob("*"))
+    mirror = (g1 / "vectors.npy").read_bytes()          # the next generation starts with a hard link to it
     lease = hold(g1)
     assert lease is not None
     g2 = _write(settings, g1, reports, [0])
     g3 = _write(settings, g2, reports, [1])
     assert _names(settings.home) == [g1.name, g2.name, g3.name]           # g2: its catalogue
     assert sorted(str(p.relative_to(g1)) for p in g1.rglob("*")) == files   # g1: whole, and readable
+    assert (g1 / "vectors.npy").read_bytes() == mirror != (g3 / "vectors.npy").read_bytes()
     client = chroma_client(settings, g1)
     try:
         assert client.get_collection(collection_name(settings)).count() == _passages(g1) == len(load_mirror(g1)[0])
