@@ -9,17 +9,20 @@ exclusively without waiting, and the next ingest removes what was still held. Re
 rename-then-delete under the exclusive lock, so a reader either gets its lease before the
 rename (and the generation stays) or sees the generation gone and reads `CURRENT` again.
 
-The generation just replaced is the one exception: unless a reader holds it (then it stays
-whole), its catalogue is kept until the next ingest: `dossier.db` with every id, hash, count
-and the meta, but without the texts (2 % of the generation at 250 reports; which reports,
-passages and files the last ingest replaced can still be read). Its vectors, Chroma store
-and lexical index go at once. SQLite and Chroma modify their files in place, so generations
-never share those files by hard links.
+The generation just replaced is the one exception to removal: unless a reader holds it
+(then it stays whole), its catalogue is kept until the next ingest: `dossier.db` with every
+id, hash, count and the meta, but without the texts (2 % of a generation at 250 reports;
+what the last ingest replaced can still be read). Its vectors, Chroma store and lexical
+index go at once. A reader that releases a replaced generation (the bot at its first
+question after an ingest) thins it so itself, in a thread, if no other reader holds it.
+SQLite and Chroma modify their files in place, so generations never share those by hard
+links; only files that are replaced whole (vectors.npy) are linked, not copied.
 """
 from __future__ import annotations
 
 import os
 import shutil
+import threading
 import time
 from contextlib import contextmanager
 from pathlib import Path
@@ -80,7 +83,10 @@ def new_generation(home: Path, base: Path | None) -> Path:
     gens.mkdir(parents=True, exist_ok=True)
     for stale in gens.glob("*.partial"):          # left by a crashed ingest
         shutil.rmtree(stale, ignore_errors=True)
-    sweep(home, keep={base} if base is not None else set())
+    try:
+        sweep(home, keep={base} if base is not None else set())
+    except OSError:
+        pass                                  # disk space only; the ingest goes on
     numbers = [n for n in (_number(p.name) for p in gens.iterdir()) if n is not None]
     name = f"g{(max(numbers) + 1 if numbers else 1):06d}"
     partial = gens / (name + ".partial")
@@ -133,7 +139,10 @@ def finish_generation(home: Path, partial: Path) -> Path:
     os.replace(partial, final)
     _fsync_dir(final.parent)
     switch_current(home, final)
-    sweep(home, keep={final}, catalogue=replaced)
+    try:
+        sweep(home, keep={final}, catalogue=replaced)
+    except OSError:
+        pass                                  # the switch is done; the next ingest sweeps again
     return final
 
 
@@ -146,9 +155,14 @@ class Lease:
         self._fd = fd
 
     def release(self) -> None:
+        """Drop the lease. A reader that moves on from a replaced generation thins it (in a
+        thread, when no other reader holds it), so a long-running bot does not keep a whole
+        old generation on disk until the next ingest."""
         if self._fd is not None:
             os.close(self._fd)                # closing the descriptor drops the flock
             self._fd = None
+            if _replaced(self.gen):
+                threading.Thread(target=retire, args=(self.gen,), name="dossier-retire", daemon=True).start()
 
     def __enter__(self) -> "Lease":
         return self
@@ -185,20 +199,51 @@ def hold(gen: Path) -> Lease | None:
     return Lease(gen, fd)
 
 
-def _take(gen: Path) -> int | None:
-    """The exclusive lock on `gen`'s lease when no reader holds it, else None."""
+def _replaced(gen: Path) -> bool:
+    """Whether a newer generation than `gen` is current (so nothing will make `gen` current
+    again: only an ingest, under its lock, touches newer or unfinished ones)."""
+    current = current_generation(gen.parent.parent)
+    mine, now = _number(gen.name), _number(current.name) if current is not None else None
+    return mine is not None and now is not None and now > mine and "." not in gen.name
+
+
+def retire(gen: Path) -> bool:
+    """Thin a replaced generation to its catalogue if no reader holds it; True if done.
+    Best effort: an ingest removing the same generation meanwhile wins."""
+    import sqlite3
+
+    if not _replaced(gen):
+        return False
+    free, fd = _take(gen)
+    if not free or fd is None:            # held, or thinned already
+        return False
+    try:
+        _thin(gen)
+    except (OSError, sqlite3.Error):
+        return False
+    finally:
+        os.close(fd)
+    return True
+
+
+def _take(gen: Path) -> tuple[bool, int | None]:
+    """(True, the exclusive lock on `gen`'s lease) when no reader holds it; (True, None)
+    when it has no lease file (thinned, or written before leases): no reader can take it;
+    (False, None) when a reader holds it."""
     import fcntl
 
     try:
-        fd = os.open(gen / LEASE, os.O_RDONLY | os.O_CREAT, 0o644)
+        fd = os.open(gen / LEASE, os.O_RDONLY)
+    except FileNotFoundError:
+        return True, None
     except OSError:
-        return None
+        return False, None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
     except OSError:
         os.close(fd)
-        return None
-    return fd
+        return False, None
+    return True, fd
 
 
 def sweep(home: Path, *, keep: set[Path], catalogue: Path | None = None) -> list[Path]:
@@ -218,12 +263,12 @@ def sweep(home: Path, *, keep: set[Path], catalogue: Path | None = None) -> list
             continue
         if gen.name.endswith(".partial") or gen == current or gen in keep or not gen.is_dir():
             continue
-        fd = _take(gen)
-        if fd is None:
+        free, fd = _take(gen)
+        if not free:
             held.append(gen)
             continue
         try:
-            if gen == catalogue:
+            if gen == catalogue and fd is not None:
                 _thin(gen)
                 continue
             doomed = gen.with_name(gen.name + REMOVING)
@@ -232,7 +277,8 @@ def sweep(home: Path, *, keep: set[Path], catalogue: Path | None = None) -> list
             except OSError:
                 continue
         finally:
-            os.close(fd)
+            if fd is not None:
+                os.close(fd)
         shutil.rmtree(doomed, ignore_errors=True)
     return held
 

@@ -152,3 +152,31 @@ def test_a_crash_mid_removal_is_cleaned_up(tmp_path, reports):
     (doomed / "chroma").mkdir(parents=True)
     g2 = _write(settings, g1, reports, [0])
     assert not doomed.exists() and _names(settings.home) == [g1.name, g2.name]
+
+
+def test_a_reader_moving_on_thins_the_generation_it_released(tmp_path, reports):
+    """The bot's case: it holds g1 through an ingest, then moves to g2 and releases g1,
+    which it thins to the catalogue itself (no ingest needed); a second reader still on g1
+    keeps it whole until it releases too."""
+    import time
+
+    from index.config import Settings
+    from index.generations import hold
+
+    settings = Settings(home=tmp_path / "home")
+    g1 = _write(settings, None, reports, range(len(reports)))
+    first, second = hold(g1), hold(g1)
+    g2 = _write(settings, g1, reports, [0])
+    assert (g1 / "chroma").is_dir()
+    first.release()
+    time.sleep(1.0)
+    assert (g1 / "chroma").is_dir()                                       # the second reader holds it
+    second.release()
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline and sorted(p.name for p in g1.iterdir()) != ["dossier.db"]:
+        time.sleep(0.1)
+    assert sorted(p.name for p in g1.iterdir()) == ["dossier.db"] and _passages(g1) == _passages(g2)
+    current = hold(g2)
+    current.release()                                                     # the current one stays whole
+    time.sleep(0.5)
+    assert (g2 / "chroma").is_dir() and (g2 / "lease").exists()
