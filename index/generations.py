@@ -37,7 +37,8 @@ CATALOGUE = "dossier.db"        # what a replaced, unread generation keeps until
 STRIP = ("UPDATE passages SET text = '', markers = '[]'",       # the catalogue keeps ids, not texts
          "UPDATE reports SET text = '', sentences = '[]', footnotes = '[]', unplaced = '[]'",
          "UPDATE files SET reports = '[]', skipped = '[]'",
-         "DELETE FROM notes")
+         "DELETE FROM notes",
+         "DELETE FROM changes")   # the digest's record (main's schema): no news from a stripped catalogue
 
 
 def generations_dir(home: Path) -> Path:
@@ -306,7 +307,10 @@ def _thin(gen: Path) -> None:
         con = sqlite3.connect(gen / CATALOGUE, isolation_level=None)
         try:
             for sql in STRIP:
-                con.execute(sql)
+                try:
+                    con.execute(sql)
+                except sqlite3.OperationalError:     # a table this schema version lacks
+                    pass
             con.execute("VACUUM")
         finally:
             con.close()
