@@ -18,6 +18,8 @@ import numpy as np
 
 
 def save_mirror(gen: Path, ids: list[str], matrix: np.ndarray) -> None:
+    # always a new file renamed into place, never a write into the old one: a new generation
+    # starts with a hard link to the previous one's vectors.npy (index/generations.py)
     tmp = gen / "vectors.tmp.npy"
     np.save(tmp, matrix.astype(np.float32, copy=False))
     os.replace(tmp, gen / "vectors.npy")

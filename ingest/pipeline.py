@@ -3,13 +3,18 @@
 Built on llama-index: each report is a `Document` (id = report id) whose content hash, in
 a persisted docstore, says whether it changed; an `IngestionPipeline` (`PassageSplitter`,
 then the embedding) embeds only the passages of reports that changed, batch by batch so
-memory stays flat. Everything is written through the store's `Writer` (index/store.py):
-passages with their vectors, reports, files; it builds the lexical index and makes the new
-generation current. Nothing here writes SQL or files of the index.
+memory stays flat. Encoding is nearly all of an ingest's time, so the rest hides behind it:
+the encoder loads in a thread while the files are parsed, and a thread embeds the next
+batches while this one writes the previous ones. Everything is written through the
+store's `Writer` (index/store.py): passages with their vectors, reports, files; it builds
+the lexical index and makes the new generation current. Nothing here writes SQL or files
+of the index.
 """
 from __future__ import annotations
 
 import hashlib
+import queue
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,6 +32,8 @@ from ingest.report import parse_text
 from ingest.walk import walk
 
 BATCH_REPORTS = 32
+QUEUE_BATCHES = 2        # batches embedded ahead of the writer: memory stays flat
+OVERLAP = True           # encode in a thread while this one parses and writes (False: one after the other)
 Progress = Callable[[str, int, int], None]        # (stage, done, total)
 
 
@@ -84,7 +91,17 @@ def _update(paths: list[Path], settings: Settings, base: st.Base | None, embedde
             rebuild: bool) -> IngestSummary:
     summary = IngestSummary()
     old_files = base.files if base is not None else {}
-    files = _read_files(paths, old_files, summary, progress)
+    loader = _EncoderLoad(settings, embedder)
+    try:
+        files = _read_files(paths, old_files, summary, progress, on_change=loader.start)
+        return _finish(settings, base, files, summary, loader, progress, rebuild)
+    finally:
+        loader.close()
+
+
+def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecord], summary: IngestSummary,
+            loader: "_EncoderLoad", progress: Progress, rebuild: bool) -> IngestSummary:
+    old_files = base.files if base is not None else {}
     summary.skipped = [s for f in files.values() for s in f.skipped]
     files_changed = {k: f.sha256 for k, f in files.items()} != {k: f.sha256 for k, f in old_files.items()}
     if base is not None and not files_changed:
@@ -96,14 +113,15 @@ def _update(paths: list[Path], settings: Settings, base: st.Base | None, embedde
     reports = merge_reports([Report.from_dict(d) for f in files.values() for d in f.reports])
     reports.sort(key=lambda r: (r.date or "9999", r.id))
     summary.reports = len(reports)
-    _commit(settings, base, files, reports, summary, embedder, progress, rebuild=rebuild, files_changed=files_changed)
+    _commit(settings, base, files, reports, summary, loader, progress, rebuild=rebuild, files_changed=files_changed)
     return summary
 
 
 def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: IngestSummary,
-                progress: Progress) -> dict[str, FileRecord]:
+                progress: Progress, on_change: Callable[[], None] = lambda: None) -> dict[str, FileRecord]:
     """Every file under `paths`, parsed (or reused while its hash is unchanged); a file that
-    fails keeps what it had; files outside `paths` stay as they were."""
+    fails keeps what it had; files outside `paths` stay as they were. `on_change` is called
+    before the first file that must be parsed (the encoder then loads meanwhile)."""
     roots = [Path(p).resolve() if Path(p).exists() else Path(p).absolute() for p in paths]
     found, summary.failed = walk([Path(p) for p in paths])
     files: dict[str, FileRecord] = {}
@@ -116,6 +134,7 @@ def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: In
             if old and old.sha256 == sha:
                 files[key] = old._replace(root=str(root.resolve()))
             else:
+                on_change()
                 reports, skipped = parse_text(read_report_file(path), key)
                 if not reports:
                     raise ReportReadError(path, "no report found (no body text with sentences)")
@@ -168,7 +187,8 @@ def _diff(docs: list[Any], docstore: Any, summary: IngestSummary) -> tuple[list[
 
 
 def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecord], reports: list[Report],
-            summary: IngestSummary, embedder: Any, progress: Progress, *, rebuild: bool, files_changed: bool) -> None:
+            summary: IngestSummary, loader: "_EncoderLoad", progress: Progress, *, rebuild: bool,
+            files_changed: bool) -> None:
     """Embed what changed and write the next generation through the store's writer."""
     docstore = st.open_docstore(base.gen if base is not None else None)
     changed, removed = _diff(_documents(reports), docstore, summary)
@@ -181,7 +201,7 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
     passages = {d.id_: chunk_report(by_id[d.id_]) for d in changed}
     model, dim = None, base.dim if base is not None else None
     if changed:
-        model = _model(settings, embedder, (len(passages[d.id_]) for d in changed))
+        model = loader.get([len(passages[d.id_]) for d in changed])
         from index.embed import model_dimension
 
         dim = model_dimension(model)
@@ -194,7 +214,8 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
         if changed:
             from index.embed import make_embedding
 
-            summary.passages_embedded = _embed(changed, passages, docstore, writer, make_embedding(model), progress)
+            summary.passages_embedded = _embed_changed(changed, passages, docstore, writer, make_embedding(model),
+                                                       progress, overlap=OVERLAP)
         writer.put_reports(reports, files, dim=dim)
         summary.generation = writer.commit(docstore).name
 
@@ -209,10 +230,65 @@ def _model(settings: Settings, embedder: Any, counts: Any) -> Any:
     return ingest_encoder(settings, counts)
 
 
-def _embed(changed: list, passages: dict[str, list[Passage]], docstore: Any, writer: st.Writer,
-           embedding: Any, progress: Progress) -> int:
+class _EncoderLoad:
+    """The ingest encoder, loaded in a thread from the moment a file must be parsed, so the
+    model load (seconds: torch, the weights, the ONNX session) hides behind parsing. The
+    loader reads the passage counts lazily; they come when the changed reports are chunked."""
+
+    def __init__(self, settings: Settings, embedder: Any):
+        self.settings, self.embedder = settings, embedder
+        self._counts: list[int] | None = None
+        self._counts_ready = threading.Event()
+        self._thread: threading.Thread | None = None
+        self._result: Any = None
+        self._error: BaseException | None = None
+
+    def start(self) -> None:
+        if self._thread is None and self.embedder is None:
+            self._thread = threading.Thread(target=self._load, name="dossier-encoder-load", daemon=True)
+            self._thread.start()
+
+    def _counts_when_chunked(self) -> Any:
+        self._counts_ready.wait()
+        yield from self._counts or []
+
+    def _load(self) -> None:
+        try:
+            self._result = _model(self.settings, None, self._counts_when_chunked())
+        except BaseException as e:  # noqa: BLE001 - re-raised in the ingest's thread by get()
+            self._error = e
+
+    def get(self, counts: list[int]) -> Any:
+        """The loaded encoder (loading it now if no file started it); `counts`: passages per
+        changed report."""
+        if self.embedder is not None:
+            return _model(self.settings, self.embedder, counts)
+        self.start()
+        self._counts = counts
+        self._counts_ready.set()
+        assert self._thread is not None
+        self._thread.join()
+        if self._error is not None:
+            raise self._error
+        return self._result
+
+    def close(self) -> None:
+        """Wait for a load nobody needed (a changed file whose reports did not change): an
+        interpreter must not exit in the middle of importing torch."""
+        if self._thread is not None:
+            self._counts_ready.set()
+            self._thread.join()
+
+
+def _embed_changed(changed: list, passages: dict[str, list[Passage]], docstore: Any, writer: st.Writer,
+                   embedding: Any, progress: Progress, *, overlap: bool = True) -> int:
     """Embed the changed reports' passages, BATCH_REPORTS reports at a time, and hand each
-    batch to the writer; the docstore then records the reports' new content hashes."""
+    batch to the writer; the docstore then records the reports' new content hashes.
+
+    With `overlap`, a thread embeds the batches (torch and onnxruntime release the GIL while
+    they compute) at most QUEUE_BATCHES ahead, while this thread writes the previous ones to
+    Chroma and SQLite (whose connection belongs to this thread). Either way the batches, and
+    so the vectors, the rows and their order, are the same."""
     from llama_index.core.ingestion import IngestionPipeline
 
     from ingest.passage_splitter import PassageSplitter
@@ -220,19 +296,66 @@ def _embed(changed: list, passages: dict[str, list[Passage]], docstore: Any, wri
     pipeline = IngestionPipeline(transformations=[PassageSplitter.for_passages(passages), embedding],
                                  disable_cache=True)   # its node cache grows with the corpus (bench: memory)
     total = sum(len(passages[d.id_]) for d in changed)
-    done = 0
+    batches = [changed[i:i + BATCH_REPORTS] for i in range(0, len(changed), BATCH_REPORTS)]
     embedding.set_progress(lambda n: None)
     progress("embed", 0, total)
-    for i in range(0, len(changed), BATCH_REPORTS):
-        batch = changed[i:i + BATCH_REPORTS]
-        nodes = pipeline.run(documents=batch)
-        vectors = {n.node_id: n.embedding for n in nodes}
+
+    def embed(batch: list) -> dict[str, Any]:
+        return {n.node_id: n.embedding for n in pipeline.run(documents=batch)}
+
+    done = 0
+    for batch, vectors in (_embedded_ahead(batches, embed) if overlap else ((b, embed(b)) for b in batches)):
         batch_passages = [p for d in batch for p in passages[d.id_]]
         writer.put_passages([d.id_ for d in batch], batch_passages, [vectors[p.id] for p in batch_passages])
         _remember(docstore, batch)
         done += len(batch_passages)
         progress("embed", done, total)
     return done
+
+
+_END = object()
+
+
+def _embedded_ahead(batches: list[list], embed: Callable[[list], dict[str, Any]]) -> Any:
+    """(batch, its vectors) in order, embedded by a thread at most QUEUE_BATCHES ahead of the
+    consumer. An error in the thread is raised here; a consumer that stops early stops it."""
+    out: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            for batch in batches:
+                if stop.is_set():
+                    return
+                item = (batch, embed(batch))
+                while not stop.is_set():
+                    try:
+                        out.put(item, timeout=0.2)
+                        break
+                    except queue.Full:
+                        continue
+            out.put(_END)
+        except BaseException as e:  # noqa: BLE001 - handed to the consumer
+            out.put(e)
+
+    thread = threading.Thread(target=work, name="dossier-embed", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = out.get()
+            if item is _END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():              # unblock a put() and let the thread see `stop`
+            try:
+                out.get(timeout=0.1)
+            except queue.Empty:
+                pass
+        thread.join()
 
 
 def _remember(docstore: Any, docs: list[Any]) -> None:
