@@ -57,9 +57,15 @@ class Dossier:
         return cls(settings, encoder=encoder, exact=exact)
 
     def _open(self) -> None:
+        from index.generations import hold
         from index.lexical import Lexical
 
-        snap = st.Snapshot.open(self.settings)
+        while True:               # a lease keeps the generation on disk while this reads it
+            snap = st.Snapshot.open(self.settings)
+            lease = hold(snap.gen)
+            if lease is not None:
+                break
+            snap.close()          # removed between reading CURRENT and the lease: read it again
         if self._encoder is None:
             from index.embed import QueryEncoder
 
@@ -70,6 +76,7 @@ class Dossier:
             from index.errors import StoreMismatch
 
             snap.close()
+            lease.release()
             raise StoreMismatch(f"the index at {self.settings.home} holds {built_dim}-dim vectors but model "
                                 f"{self.settings.model_name!r} gives {enc_dim}; rebuild with: dossier ingest "
                                 f"--rebuild --home {self.settings.home} PATH...")
@@ -87,11 +94,14 @@ class Dossier:
             except Exception:  # noqa: BLE001 - chroma raises various errors for a missing collection
                 from index.errors import IndexEmpty
 
+                lease.release()
                 raise IndexEmpty(f"the index at {self.settings.home} has no passages; run `dossier ingest PATH`") from None
         bm25_dir = snap.gen / "bm25"
         lex = Lexical(bm25_dir) if (bm25_dir / "ids.json").exists() else None
         old, old_client = getattr(self, "snapshot", None), getattr(self, "_client", None)
+        old_lease = getattr(self, "_lease", None)
         self.snapshot, self.collection, self.lex, self._client = snap, collection, lex, client
+        self._lease = lease
         self.retriever = Retriever(collection, self._encoder, lex, snap)
         self._vectors = word_vectors(self._encoder)
         self._gen = snap.gen
@@ -99,6 +109,8 @@ class Dossier:
             old.close()
         if old_client is not None and old_client is not client:
             st.close_client(old_client)     # else each ingest leaks its files, and deleted generations their disk
+        if old_lease is not None:
+            old_lease.release()             # the next ingest may remove that generation now
 
     def _refresh(self) -> None:
         gen = st.current_generation(self.settings.home)
@@ -265,6 +277,9 @@ class Dossier:
         if getattr(self, "_client", None) is not None:
             st.close_client(self._client)
             self._client = None
+        if getattr(self, "_lease", None) is not None:
+            self._lease.release()
+            self._lease = None
 
     # ------------------------------------------------------------------ shapes
     def _passage(self, hit: Hit, snap: st.Snapshot | None = None) -> dict:

@@ -125,6 +125,7 @@ def test_replacing_and_removing_a_report(tmp_path, reports):
     """A second generation replaces one report's passages and removes another's: rows,
     vectors (Chroma and the mirror) and the lexical index all follow; the first is kept."""
     from index import lexical, vectors
+    from index.generations import hold
     from index.config import Settings
     from index.store import Writer, chroma_client, close_client, collection_name, current_generation
     from ingest.chunk import chunk_report
@@ -137,6 +138,7 @@ def test_replacing_and_removing_a_report(tmp_path, reports):
         w.put_reports([a, b], {}, dim=384)
         g1 = w.commit()
     shorter = pa[:2]
+    reader = hold(g1)                                          # a reader on g1 keeps it whole
     with Writer(settings, g1) as w:
         w.remove_reports([b.id])
         w.put_passages([a.id], shorter, [_vector("new " + p.text) for p in shorter])
@@ -153,6 +155,7 @@ def test_replacing_and_removing_a_report(tmp_path, reports):
     finally:
         close_client(client)
     assert vectors.load_mirror(g1)[0] == [p.id for p in pa + pb]        # the old generation is untouched
+    reader.release()
 
 
 def test_a_failed_write_leaves_the_current_generation(tmp_path, reports):
