@@ -34,11 +34,16 @@ LEASE = "lease"                 # readers flock() it shared; removal takes it ex
 REMOVING = ".removing"          # a generation being deleted (renamed first: no reader can open it)
 SHARED = {"vectors.npy"}        # never written in place (index/vectors.py replaces it): hard-linked
 CATALOGUE = "dossier.db"        # what a replaced, unread generation keeps until the next ingest
-STRIP = ("UPDATE passages SET text = '', markers = '[]'",       # the catalogue keeps ids, not texts
-         "UPDATE reports SET text = '', sentences = '[]', footnotes = '[]', unplaced = '[]'",
+# the catalogue keeps ids and hashes, not texts; it keeps what the digest says of its ingest (the
+# change record, the new reports' summaries, their notes), so two ingests finished within one digest
+# poll are both announced
+_NEWS = ("SELECT value FROM changes, json_each(changes.change, '$.added') "
+         "UNION SELECT json_extract(value, '$.id') FROM changes, json_each(changes.change, '$.updated')")
+STRIP = ("UPDATE passages SET text = '', markers = '[]'",
+         "UPDATE reports SET text = '', sentences = '[]', unplaced = '[]'",
          "UPDATE files SET reports = '[]', skipped = '[]'",
-         "DELETE FROM notes",
-         "DELETE FROM changes")   # the digest's record (main's schema): no news from a stripped catalogue
+         f"DELETE FROM notes WHERE report_id NOT IN ({_NEWS})",
+         f"DELETE FROM summaries WHERE report_id NOT IN ({_NEWS})")
 
 
 def generations_dir(home: Path) -> Path:

@@ -77,3 +77,28 @@ def test_digest_once_per_change(slack, st_model, tmp_path):
 
 def test_start_digest_needs_a_channel(tmp_path):
     assert start_digest(None, None, Settings(home=tmp_path), None) is None
+
+
+def test_two_ingests_between_two_polls_are_both_announced(slack, st_model, tmp_path):
+    """The replaced generation is thinned to a catalogue at once (nobody reads it), but it keeps
+    what the digest says of its ingest."""
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    shutil.copy(SAMPLES / "002_8a4a9fea978dff02.txt", folder)
+    settings = Settings(home=tmp_path / "home")
+    ingest([folder], settings, embedder=st_model)
+    dossier = Dossier.open(settings, encoder=None)
+    client = build_client(BOT_TOKEN, base_url=slack.api_url)
+    try:
+        digest = Digest(client, dossier, settings.home, CHANNEL)
+        assert digest.poll() == 0
+        shutil.copy(SAMPLES / "003_dcd5aac377835ac8.txt", folder)
+        ingest([folder], settings, embedder=st_model)
+        shutil.copy(SAMPLES / "004_aedf980035b4fcf6.txt", folder)
+        ingest([folder], settings, embedder=st_model)
+        assert digest.poll() == 2
+        texts = [shown_text(p.args) for p in slack.posts(channel=CHANNEL)[-2:]]
+        assert any("The Kremlin Prepares to Further Integrate Belarus" in t for t in texts)
+        assert all("New:" in t for t in texts)
+    finally:
+        dossier.close()

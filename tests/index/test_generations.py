@@ -72,7 +72,9 @@ def test_an_unread_generation_goes_when_replaced(tmp_path, reports):
         assert con.execute("SELECT value FROM meta WHERE key = 'model'").fetchone() is not None
     finally:
         con.close()
-    assert (g1 / "dossier.db").stat().st_size < (g2 / "dossier.db").stat().st_size / 2
+    # smaller than a whole record; it keeps the notes and summaries of the reports its ingest
+    # added or updated (here: all of them), for the digest
+    assert (g1 / "dossier.db").stat().st_size < (g2 / "dossier.db").stat().st_size
     g3 = _write(settings, g2, reports, [1])
     assert _names(settings.home) == [g2.name, g3.name]
     assert sorted(p.name for p in g2.iterdir()) == ["dossier.db"]
