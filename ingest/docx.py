@@ -21,7 +21,7 @@ from pathlib import Path
 
 from index.errors import ReportReadError
 from ingest.model import Report
-from ingest.report import attach_notes, build_report
+from ingest.report import attach_notes, reports_of
 from ingest.split import split_segments
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -256,12 +256,4 @@ def _read(doc: "_Doc", path: Path, source: str) -> tuple[list[Report], list[str]
             seg.title = re.sub(r"\[\d{1,3}\]", "", title).strip()
             seg.body_lines = seg.body_lines[first + 1:]
     attach_notes(segments, [(n, t) for n, t in notes], [])
-    reports: list[Report] = []
-    skipped: list[str] = []
-    for seg in segments:
-        r = build_report(seg, source)
-        if r is None:
-            skipped.append(seg.title or "(untitled segment)")
-        else:
-            reports.append(r)
-    return reports, skipped
+    return reports_of(segments, source)

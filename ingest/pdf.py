@@ -28,7 +28,7 @@ from ingest.pdf_layout import Line, drop_running_lines, page_lines
 from ingest.pdf_notes import NOTES_HEADING, RawNote, footnote_area, numbered_notes, section_notes
 from ingest.pdf_pages import PageText, assign_pages
 from ingest.pdf_text import Edges, body_size, breaks_paragraph, join, line_text, spaced, vocabulary
-from ingest.report import attach_notes, build_report
+from ingest.report import attach_notes, reports_of
 from ingest.split import Segment, split_segments
 
 MAX_PAGES = 2000                # one PDF; a longer one is refused (the byte limit applies too)
@@ -137,14 +137,7 @@ def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[
     segments = split_segments(text.text)
     _metadata(segments, body, size, info)
     attach_notes(segments, [(n.number or "", n.text) for n in notes], [n.text for n in unnumbered])
-    reports: list[Report] = []
-    skipped: list[str] = []
-    for seg in segments:
-        r = build_report(seg, source)
-        if r is None:
-            skipped.append(seg.title or "(untitled segment)")
-        else:
-            reports.append(r)
+    reports, skipped = reports_of(segments, source)
     assign_pages(reports, text)
     _note_pages(reports, notes, unnumbered)
     return reports, skipped

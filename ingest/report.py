@@ -135,9 +135,14 @@ def parse_text(text: str, source: str) -> tuple[list[Report], list[str]]:
         for r in text.reports:
             r.sources = [source]
         return list(text.reports), list(text.skipped)
+    return reports_of(split_segments(text), source)
+
+
+def reports_of(segments: list[Segment], source: str) -> tuple[list[Report], list[str]]:
+    """The reports of a file's segments, and the titles of teasers (segments with no body) skipped."""
     reports: list[Report] = []
     skipped: list[str] = []
-    for seg in split_segments(text):
+    for seg in segments:
         r = build_report(seg, source)
         if r is None:
             skipped.append(seg.title or "(untitled segment)")

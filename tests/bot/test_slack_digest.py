@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import shutil
 import threading
-from pathlib import Path
 
 from bot.slack_client import build_client
 from bot.slack_digest import Digest, start_digest
