@@ -99,3 +99,39 @@ def fake_llm_server():
 def fake_llm(fake_llm_server):
     fake_llm_server.reset()
     return fake_llm_server
+
+
+def parsed_samples() -> list:
+    """Every report of the sample files, parsed and merged as ingest does (sources: full paths)."""
+    from ingest.merge import merge_reports
+    from ingest.read import read_report_file
+    from ingest.report import parse_text
+
+    out = []
+    for path in sorted(SAMPLES.iterdir()):
+        out += parse_text(read_report_file(path), str(path))[0]
+    return merge_reports(out)
+
+
+def fake_vector(text: str) -> list[float]:
+    """A deterministic unit vector for a text: store tests that need vectors, not a model."""
+    import hashlib
+
+    import numpy as np
+
+    seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
+    v = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
+    return (v / np.linalg.norm(v)).tolist()
+
+
+def assert_notes_equal_gold(report, gold: dict, *, prose: bool = True) -> None:
+    """The report's marker -> note map is the hand-written gold map (eval/gold/footnotes/)."""
+    assert set(report.markers) == set(gold["markers"])
+    for marker, want in gold["markers"].items():
+        note = report.notes[marker]
+        assert note.status == want["status"], marker
+        if want["status"] == "resolved":
+            assert note.urls == want.get("urls", []), marker
+            assert note.dngts_urls == want.get("dngts_urls", []), marker
+            if prose:
+                assert want.get("text_contains", "") in note.text, marker

@@ -3,33 +3,18 @@ reads whole through any number of ingests; released, the next ingest removes it.
 generation just replaced keeps only its catalogue (dossier.db) until the next ingest."""
 from __future__ import annotations
 
-import hashlib
 import subprocess
 import sys
 import sqlite3
 
-import numpy as np
 import pytest
 
-from tests.conftest import ROOT, SAMPLES
+from tests.conftest import ROOT, fake_vector, parsed_samples
 
 
 @pytest.fixture(scope="module")
 def reports():
-    from ingest.merge import merge_reports
-    from ingest.read import read_report_file
-    from ingest.report import parse_text
-
-    out = []
-    for path in sorted(SAMPLES.iterdir()):
-        out += parse_text(read_report_file(path), str(path))[0]
-    return merge_reports(out)
-
-
-def _vector(text: str) -> list[float]:
-    seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
-    v = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
-    return (v / np.linalg.norm(v)).tolist()
+    return parsed_samples()
 
 
 def _write(settings, base, reports, which):
@@ -40,7 +25,7 @@ def _write(settings, base, reports, which):
     with Writer(settings, base) as w:
         for i in which:
             ps = chunk_report(reports[i])
-            w.put_passages([reports[i].id], ps, [_vector(p.text + str(base)) for p in ps])
+            w.put_passages([reports[i].id], ps, [fake_vector(p.text + str(base)) for p in ps])
         w.put_reports(reports, {}, dim=384)
         return w.commit()
 

@@ -2,32 +2,17 @@
 what the Writer writes is what the Snapshot reads back, lexical index and vectors included."""
 from __future__ import annotations
 
-import hashlib
 import json
 
 import numpy as np
 import pytest
 
-from tests.conftest import SAMPLES
+from tests.conftest import fake_vector, parsed_samples
 
 
 @pytest.fixture(scope="module")
 def reports():
-    """Every report of the sample files, parsed and merged as ingest does."""
-    from ingest.merge import merge_reports
-    from ingest.read import read_report_file
-    from ingest.report import parse_text
-
-    out = []
-    for path in sorted(SAMPLES.iterdir()):
-        out += parse_text(read_report_file(path), str(path))[0]
-    return merge_reports(out)
-
-
-def _vector(text: str) -> list[float]:
-    seed = int.from_bytes(hashlib.sha256(text.encode()).digest()[:8], "little")
-    v = np.random.default_rng(seed).standard_normal(384).astype(np.float32)
-    return (v / np.linalg.norm(v)).tolist()
+    return parsed_samples()
 
 
 def test_report_rows_round_trip(reports):
@@ -81,7 +66,7 @@ def test_writer_then_snapshot(tmp_path, reports):
     first.pages = [1, 2]
     with Writer(settings, None) as w:
         for r in chosen:
-            w.put_passages([r.id], passages[r.id], [_vector(p.text) for p in passages[r.id]])
+            w.put_passages([r.id], passages[r.id], [fake_vector(p.text) for p in passages[r.id]])
         w.put_reports(chosen, {}, dim=384)
         final = w.commit()
     assert current_generation(settings.home) == final and not list(final.parent.glob("*.partial"))
@@ -118,7 +103,7 @@ def test_writer_then_snapshot(tmp_path, reports):
     assert probe.id in [pid for pid, _ in top]
     ids, matrix = vectors.load_mirror(final)
     assert sorted(ids) == sorted(p.id for p in every)
-    assert np.allclose(matrix[ids.index(probe.id)], _vector(probe.text))
+    assert np.allclose(matrix[ids.index(probe.id)], fake_vector(probe.text))
 
 
 def test_replacing_and_removing_a_report(tmp_path, reports):
@@ -134,20 +119,20 @@ def test_replacing_and_removing_a_report(tmp_path, reports):
     a, b = reports[0], reports[1]
     pa, pb = chunk_report(a), chunk_report(b)
     with Writer(settings, None) as w:
-        w.put_passages([a.id, b.id], pa + pb, [_vector(p.text) for p in pa + pb])
+        w.put_passages([a.id, b.id], pa + pb, [fake_vector(p.text) for p in pa + pb])
         w.put_reports([a, b], {}, dim=384)
         g1 = w.commit()
     shorter = pa[:2]
     reader = hold(g1)                                          # a reader on g1 keeps it whole
     with Writer(settings, g1) as w:
         w.remove_reports([b.id])
-        w.put_passages([a.id], shorter, [_vector("new " + p.text) for p in shorter])
+        w.put_passages([a.id], shorter, [fake_vector("new " + p.text) for p in shorter])
         w.put_reports([a], {}, dim=384)
         g2 = w.commit()
     assert current_generation(settings.home) == g2 != g1
     ids, matrix = vectors.load_mirror(g2)
     assert ids == [p.id for p in shorter]
-    assert np.allclose(matrix[0], _vector("new " + shorter[0].text))
+    assert np.allclose(matrix[0], fake_vector("new " + shorter[0].text))
     assert lexical.open_lexical(g2).n == 2
     client = chroma_client(settings, g2)
     try:
@@ -176,6 +161,6 @@ def test_a_failed_write_leaves_the_current_generation(tmp_path, reports):
     passages = chunk_report(r)
     with pytest.raises(ValueError, match="passages but"):
         with Writer(settings, g1) as w:                        # one vector short
-            w.put_passages([r.id], passages, [_vector(p.text) for p in passages[1:]])
+            w.put_passages([r.id], passages, [fake_vector(p.text) for p in passages[1:]])
     assert current_generation(settings.home) == g1
     assert sorted(p.name for p in (settings.home / "generations").iterdir()) == [g1.name]

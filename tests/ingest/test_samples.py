@@ -9,7 +9,7 @@ from ingest.chunk import chunk_report
 from ingest.merge import merge_reports
 from ingest.read import read_report_file
 from ingest.report import parse_text
-from tests.conftest import GOLD, SAMPLES
+from tests.conftest import GOLD, SAMPLES, assert_notes_equal_gold
 
 
 @pytest.fixture(scope="module")
@@ -35,14 +35,7 @@ def test_parsed_marker_map_equals_gold(reports, gold_path):
     gold = json.loads(gold_path.read_text())
     (r,) = [r for r in reports if r.title == gold["title"] and r.date == gold["date"]]
     assert sorted(r.sources) == sorted(gold["files"])
-    assert set(r.markers) == set(gold["markers"])
-    for marker, want in gold["markers"].items():
-        note = r.notes[marker]
-        assert note.status == want["status"], marker
-        if want["status"] == "resolved":
-            assert note.urls == want.get("urls", []), marker
-            assert note.dngts_urls == want.get("dngts_urls", []), marker
-            assert want.get("text_contains", "") in note.text, marker
+    assert_notes_equal_gold(r, gold)
 
 
 def test_duplicate_merge_takes_notes_from_both_copies(reports):
