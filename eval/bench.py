@@ -259,7 +259,7 @@ def describe_encoder(model) -> str:
         from index.embed import ONNX_LAYOUT
 
         return (f"ONNX fp32 ({ONNX_LAYOUT} graph) on onnxruntime {onnxruntime.__version__}, "
-                f"{model.threads} threads")
+                f"{model.threads} batches at a time")
     if kind == "NumpyTextEncoder":
         return "numpy forward pass"
     return "sentence-transformers " + kind

@@ -9,7 +9,8 @@ fused, and their int8 dynamic quantisations):
 
 - agreement: the lowest cosine to sentence-transformers over the passages, and on how
   many gold questions the top-10 passages are the same (in order, and as a set);
-- throughput with 1 and 2 intra-op threads: passages per second on the same texts,
+- throughput with 1 and 2 threads (torch and numpy: intra-op threads; ONNX: batches run
+  side by side, one onnxruntime thread each): passages per second on the same texts,
   batches cut from the texts sorted by length, best of `rounds` interleaved runs (the
   machine is shared: the best run is the one least disturbed), with the 1-minute load
   average before each;

@@ -51,6 +51,8 @@ SELECT_PASSAGES = f"SELECT {_cols(PASSAGE_COLUMNS)} FROM passages"
 SELECT_SUMMARIES = f"SELECT {_cols(SUMMARY_COLUMNS)} FROM reports"
 SELECT_REPORTS = f"SELECT {_cols(REPORT_COLUMNS)} FROM reports"
 SELECT_FILES = "SELECT path, root, sha256, reports, skipped FROM files"
+# the order ingest sorts reports in: by date, undated last, then id
+REPORT_ORDER = " ORDER BY CASE WHEN date IS NULL OR date = '' THEN '9999' ELSE date END, id"
 
 
 # ------------------------------------------------------------------------------ notes

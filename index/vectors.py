@@ -26,24 +26,82 @@ def save_mirror(gen: Path, ids: list[str], matrix: np.ndarray) -> None:
     (gen / "vector_ids.json").write_text(json.dumps(ids))
 
 
-def update_mirror(gen: Path, live: set[str], new_ids: list[str], new_blocks: list[np.ndarray]) -> None:
+STEP = 8192               # rows copied at a time: the rewrite holds a few MB, not the matrix
+
+
+class NewVectors:
+    """The vectors an ingest embedded, appended to a file in the new generation as they come
+    (10,000 reports are 170,000 x 384 floats: 261 MB not held in memory until the commit)."""
+
+    FILENAME = "vectors.new.f32"
+
+    def __init__(self, gen: Path):
+        self.path = gen / self.FILENAME
+        self.ids: list[str] = []
+        self.dim = 0
+        self._file = None
+
+    def add(self, ids: list[str], matrix: np.ndarray) -> None:
+        if not ids:
+            return
+        m = np.ascontiguousarray(matrix, dtype=np.float32)
+        if m.ndim != 2 or m.shape[0] != len(ids) or (self.dim and m.shape[1] != self.dim):
+            raise ValueError(f"{len(ids)} ids but vectors of shape {m.shape}")
+        if self._file is None:
+            self._file = open(self.path, "ab", buffering=0)      # each block goes straight to the file
+            self.dim = m.shape[1]
+        self._file.write(m.tobytes())
+        self.ids.extend(ids)
+
+    def matrix(self) -> np.ndarray:
+        """Every vector added, in order (memory-mapped)."""
+        if self._file is None:
+            return np.zeros((0, self.dim), np.float32)
+        self._file.flush()
+        return np.memmap(self.path, dtype=np.float32, mode="r", shape=(len(self.ids), self.dim))
+
+    def close(self) -> None:
+        """Closes and removes the file (the mirror holds the vectors by now)."""
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+        self.path.unlink(missing_ok=True)
+
+
+def update_mirror(gen: Path, live: set[str], new: NewVectors) -> None:
     """Rewrite the generation's mirror: the old rows of passages still `live` and not
-    re-embedded, then the new ones (`new_blocks` stacked are `new_ids`' vectors)."""
-    fresh = set(new_ids)
-    ids: list[str] = []
-    blocks: list[np.ndarray] = []
+    re-embedded, then the new ones, copied block by block into a new file."""
+    fresh = set(new.ids)
     old = load_mirror(gen)
+    keep: list[int] = []
+    ids: list[str] = []
+    dim = new.dim
     if old is not None:
         old_ids, old_vecs = old
         keep = [i for i, pid in enumerate(old_ids) if pid in live and pid not in fresh]
-        ids += [old_ids[i] for i in keep]
-        blocks.append(np.asarray(old_vecs[keep], dtype=np.float32))
-        del old_vecs
-    ids += new_ids
-    blocks += new_blocks
-    dim = next((b.shape[1] for b in blocks if b.ndim == 2 and b.shape[0]), 0)
-    matrix = np.concatenate([b for b in blocks if b.ndim == 2 and b.shape[0]]) if dim else np.zeros((0, 0), np.float32)
-    save_mirror(gen, ids, matrix)
+        ids = [old_ids[i] for i in keep]
+        if keep:
+            dim = old_vecs.shape[1]
+    ids += new.ids
+    if not ids or not dim:
+        save_mirror(gen, [], np.zeros((0, 0), np.float32))
+        return
+    tmp = gen / "vectors.tmp.npy"       # renamed into place: the old name may be a hard link
+    out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(len(ids), dim))
+    row = 0
+    for a in range(0, len(keep), STEP):
+        block = old_vecs[keep[a:a + STEP]]
+        out[row:row + len(block)] = block
+        row += len(block)
+    added = new.matrix()
+    for a in range(0, len(added), STEP):
+        block = added[a:a + STEP]
+        out[row:row + len(block)] = block
+        row += len(block)
+    out.flush()
+    del out, added
+    os.replace(tmp, gen / "vectors.npy")
+    (gen / "vector_ids.json").write_text(json.dumps(ids))
 
 
 def load_mirror(gen: Path) -> tuple[list[str], np.ndarray] | None:

@@ -113,8 +113,19 @@ def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
     reports = merge_reports([Report.from_dict(d) for f in files.values() for d in f.reports])
     reports.sort(key=lambda r: (r.date or "9999", r.id))
     summary.reports = len(reports)
-    _commit(settings, base, files, reports, summary, loader, progress, rebuild=rebuild, files_changed=files_changed)
+    touched = None if base is None or rebuild else _touched(files, old_files)
+    _commit(settings, base, files, reports, summary, loader, progress, rebuild=rebuild, files_changed=files_changed,
+            touched=touched)
     return summary
+
+
+def _touched(files: dict[str, FileRecord], old_files: dict[str, FileRecord]) -> tuple[set[str], set[str]]:
+    """The files whose record is not the base's (new, changed, moved or gone) and every report
+    they held or hold: the only rows of the new generation that can differ from the base's (a
+    report's row is made from its files' copies alone)."""
+    paths = {k for k, f in files.items() if old_files.get(k) != f} | (old_files.keys() - files.keys())
+    ids = {d["id"] for k in paths for f in (files.get(k), old_files.get(k)) if f is not None for d in f.reports}
+    return paths, ids
 
 
 def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: IngestSummary,
@@ -188,7 +199,7 @@ def _diff(docs: list[Any], docstore: Any, summary: IngestSummary) -> tuple[list[
 
 def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecord], reports: list[Report],
             summary: IngestSummary, loader: "_EncoderLoad", progress: Progress, *, rebuild: bool,
-            files_changed: bool) -> None:
+            files_changed: bool, touched: tuple[set[str], set[str]] | None = None) -> None:
     """Embed what changed and write the next generation through the store's writer."""
     docstore = st.open_docstore(base.gen if base is not None else None)
     changed, removed = _diff(_documents(reports), docstore, summary)
@@ -216,7 +227,7 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
 
             summary.passages_embedded = _embed_changed(changed, passages, docstore, writer, make_embedding(model),
                                                        progress, overlap=OVERLAP)
-        writer.put_reports(reports, files, dim=dim)
+        writer.put_reports(reports, files, dim=dim, touched=touched)
         summary.generation = writer.commit(docstore).name
 
 

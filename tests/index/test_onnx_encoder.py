@@ -70,6 +70,17 @@ def test_same_vectors_and_top10_as_sentence_transformers(onnx_encoder, st_model,
     assert onnx_encoder.get_sentence_embedding_dimension() == 384
 
 
+def test_batches_run_side_by_side_give_the_same_rows_in_order(onnx_home, onnx_encoder, sample_settings):
+    """threads=2 runs two batches at once: each row is still its own text's, unchanged."""
+    texts = _passages(sample_settings)[:120] + TEXTS
+    data, _ = cached_export(onnx_home, bundled_model_path(), ONNX_LAYOUT)
+    two = OnnxEncoder(data, bundled_model_path(), threads=2)
+    assert two.threads == 2
+    alone = np.stack([onnx_encoder.encode([t])[0] for t in texts])     # one text per run
+    np.testing.assert_allclose(two.encode(texts), alone, atol=1e-5)
+    np.testing.assert_array_equal(two.encode(texts), onnx_encoder.encode(texts))
+
+
 def test_cache_is_reused_and_a_corrupt_one_rebuilt(onnx_home, tmp_path):
     model = bundled_model_path()
     path = cache_dir(onnx_home, model, ONNX_LAYOUT) / f"{ONNX_LAYOUT}.onnx"

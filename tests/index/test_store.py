@@ -136,7 +136,10 @@ def test_replacing_and_removing_a_report(tmp_path, reports):
     assert lexical.open_lexical(g2).n == 2
     client = chroma_client(settings, g2)
     try:
-        assert sorted(client.get_collection(collection_name(settings)).get(include=[])["ids"]) == sorted(ids)
+        got = client.get_collection(collection_name(settings)).get(include=["documents", "metadatas"])
+        assert sorted(got["ids"]) == sorted(ids)
+        assert got["documents"] == [None] * len(ids)         # the texts live in the passages table only
+        assert got["metadatas"] == [{"report_id": a.id}] * len(ids)     # what a scoped search filters on
     finally:
         close_client(client)
     assert vectors.load_mirror(g1)[0] == [p.id for p in pa + pb]        # the old generation is untouched
@@ -164,3 +167,28 @@ def test_a_failed_write_leaves_the_current_generation(tmp_path, reports):
             w.put_passages([r.id], passages, [fake_vector(p.text) for p in passages[1:]])
     assert current_generation(settings.home) == g1
     assert sorted(p.name for p in (settings.home / "generations").iterdir()) == [g1.name]
+
+
+def test_the_mirror_is_rewritten_block_by_block_from_the_old_rows_and_the_new_file(tmp_path, monkeypatch):
+    """An ingest's vectors wait in a file, not in memory; the rewrite copies a few rows at a
+    time (STEP 3 here) and gives exactly: the old rows still live and not re-embedded, then
+    the new ones in the order they came; the file is gone once the writer closes it."""
+    from index import vectors
+
+    monkeypatch.setattr(vectors, "STEP", 3)
+    rng = np.random.default_rng(1)
+    old = rng.standard_normal((7, 4)).astype(np.float32)
+    vectors.save_mirror(tmp_path, [f"o{i}" for i in range(7)], old)
+    new = vectors.NewVectors(tmp_path)
+    a, b = rng.standard_normal((2, 4)).astype(np.float32), rng.standard_normal((5, 4)).astype(np.float32)
+    new.add(["o3", "n1"], a)                         # o3 re-embedded
+    new.add([f"n{i}" for i in range(2, 7)], b)
+    with pytest.raises(ValueError):
+        new.add(["x"], np.zeros((1, 5), np.float32))     # another width
+    assert new.path.stat().st_size == 7 * 4 * 4
+    vectors.update_mirror(tmp_path, {"o0", "o2", "o3", "o4", "o5", "o6", "n1"}, new)     # o1 removed
+    ids, matrix = vectors.load_mirror(tmp_path)
+    assert ids == ["o0", "o2", "o4", "o5", "o6", "o3", "n1", "n2", "n3", "n4", "n5", "n6"]
+    np.testing.assert_array_equal(matrix, np.vstack([old[[0, 2, 4, 5, 6]], a, b]))
+    new.close()
+    assert not new.path.exists() and not (tmp_path / "vectors.tmp.npy").exists()

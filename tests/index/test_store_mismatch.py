@@ -32,13 +32,13 @@ from chromadb.config import Settings
 gen = sys.argv[1]
 client = chromadb.PersistentClient(path=gen + "/chroma", settings=Settings(anonymized_telemetry=False))
 old = client.get_collection("dossier_passages")
-got = old.get(include=["metadatas", "documents"])
+got = old.get(include=["metadatas"])
 client.delete_collection("dossier_passages")
 new = client.create_collection("dossier_passages", embedding_function=None, metadata={"hnsw:space": "cosine"})
 rng = np.random.default_rng(7)
 vecs = rng.standard_normal((len(got["ids"]), 768)).astype("float32")
 vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-new.add(ids=got["ids"], embeddings=vecs.tolist(), metadatas=got["metadatas"], documents=got["documents"])
+new.add(ids=got["ids"], embeddings=vecs.tolist(), metadatas=got["metadatas"])
 '''
 
 

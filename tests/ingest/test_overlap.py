@@ -28,9 +28,9 @@ def _chroma(settings, gen) -> dict[str, list]:
 
     client = chroma_client(settings, gen)
     try:
-        got = client.get_collection(collection_name(settings)).get(include=["embeddings", "documents"])
+        got = client.get_collection(collection_name(settings)).get(include=["embeddings", "metadatas"])
         order = np.argsort(got["ids"])
-        return {"ids": [got["ids"][i] for i in order], "documents": [got["documents"][i] for i in order],
+        return {"ids": [got["ids"][i] for i in order], "metadatas": [got["metadatas"][i] for i in order],
                 "embeddings": np.asarray(got["embeddings"])[order]}
     finally:
         close_client(client)
@@ -69,7 +69,7 @@ def test_overlap_builds_the_same_index_as_sequential(tmp_path, st_model, monkeyp
         assert (g_ovl / "bm25" / f).read_bytes() == (g_seq / "bm25" / f).read_bytes(), f
 
     c_seq, c_ovl = _chroma(s_seq, g_seq), _chroma(s_ovl, g_ovl)
-    assert c_ovl["ids"] == c_seq["ids"] and c_ovl["documents"] == c_seq["documents"]
+    assert c_ovl["ids"] == c_seq["ids"] and c_ovl["metadatas"] == c_seq["metadatas"]
     assert np.allclose(c_ovl["embeddings"], c_seq["embeddings"], atol=1e-5)
 
     d_seq = json.loads((g_seq / "docstore.json").read_text())
