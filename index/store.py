@@ -421,7 +421,9 @@ class Writer:
         vectors.update_mirror(self.gen, live, self._new)
         if self._server is not None:
             self._server.fill(self._client, self._collection, con, set(self._new.ids), self.gen)
-        lexical.build(self.gen, con.execute("SELECT id, text FROM passages ORDER BY id").fetchall())
+        self._close_chroma()        # Chroma is complete: its index leaves memory before the lexical build
+        lexical.build(self.gen, [pid for (pid,) in con.execute("SELECT id FROM passages ORDER BY id")],
+                      self._texts, fresh=set(self._new.ids))
         if docstore is not None:
             docstore.persist(str(self.gen / "docstore.json"))
         self._close()
@@ -431,6 +433,15 @@ class Writer:
         return self.final
 
     # -------------------------------------------------------------- internals
+    def _texts(self, ids: list[str]) -> list[str]:
+        """The texts of these passages, in the order given."""
+        text: dict[str, str] = {}
+        for a in range(0, len(ids), 900):                 # under SQLite's limit on parameters
+            part = ids[a:a + 900]
+            text.update(self.con.execute(f"SELECT id, text FROM passages WHERE id IN ({','.join('?' * len(part))})",
+                                         part).fetchall())
+        return [text[pid] for pid in ids]
+
     @property
     def con(self) -> sqlite3.Connection:
         assert self._con is not None
@@ -441,6 +452,9 @@ class Writer:
         if self._con is not None:
             self._con.close()
             self._con = None
+        self._close_chroma()
+
+    def _close_chroma(self) -> None:
         if self._client is not None:
             close_client(self._client)
             self._client = self._collection = None

@@ -53,12 +53,12 @@ class NewVectors:
         self._file.write(m.tobytes())
         self.ids.extend(ids)
 
-    def matrix(self) -> np.ndarray:
-        """Every vector added, in order (memory-mapped)."""
-        if self._file is None:
+    def rows(self, start: int, stop: int) -> np.ndarray:
+        """Vectors start..stop-1, read from the file (not mapped: mapped pages would count
+        toward the ingest's resident memory until the file is closed)."""
+        if self._file is None or start >= stop:
             return np.zeros((0, self.dim), np.float32)
-        self._file.flush()
-        return np.memmap(self.path, dtype=np.float32, mode="r", shape=(len(self.ids), self.dim))
+        return _read_rows(self.path, 0, self.dim, start, stop)
 
     def close(self) -> None:
         """Closes and removes the file (the mirror holds the vectors by now)."""
@@ -70,7 +70,8 @@ class NewVectors:
 
 def update_mirror(gen: Path, live: set[str], new: NewVectors) -> None:
     """Rewrite the generation's mirror: the old rows of passages still `live` and not
-    re-embedded, then the new ones, copied block by block into a new file."""
+    re-embedded, then the new ones, STEP rows at a time through plain reads and writes (at
+    10,000 reports, mapping the two files put 0.5 GB of their pages in the ingest's RSS)."""
     fresh = set(new.ids)
     old = load_mirror(gen)
     keep: list[int] = []
@@ -82,26 +83,33 @@ def update_mirror(gen: Path, live: set[str], new: NewVectors) -> None:
         ids = [old_ids[i] for i in keep]
         if keep:
             dim = old_vecs.shape[1]
+            old_path, old_offset = gen / "vectors.npy", old_vecs.offset
+        del old_vecs, old
     ids += new.ids
     if not ids or not dim:
         save_mirror(gen, [], np.zeros((0, 0), np.float32))
         return
     tmp = gen / "vectors.tmp.npy"       # renamed into place: the old name may be a hard link
-    out = np.lib.format.open_memmap(tmp, mode="w+", dtype=np.float32, shape=(len(ids), dim))
-    row = 0
-    for a in range(0, len(keep), STEP):
-        block = old_vecs[keep[a:a + STEP]]
-        out[row:row + len(block)] = block
-        row += len(block)
-    added = new.matrix()
-    for a in range(0, len(added), STEP):
-        block = added[a:a + STEP]
-        out[row:row + len(block)] = block
-        row += len(block)
-    out.flush()
-    del out, added
+    with open(tmp, "wb") as out:
+        np.lib.format.write_array_header_1_0(out, {"descr": np.lib.format.dtype_to_descr(np.dtype(np.float32)),
+                                                   "fortran_order": False, "shape": (len(ids), dim)})
+        if keep:
+            mask = np.zeros(len(old_ids), dtype=bool)
+            mask[keep] = True
+            for a in range(0, len(old_ids), STEP):            # the old file, a window at a time
+                b = min(a + STEP, len(old_ids))
+                if mask[a:b].any():
+                    out.write(np.ascontiguousarray(_read_rows(old_path, old_offset, dim, a, b)[mask[a:b]]).tobytes())
+        for a in range(0, len(new.ids), STEP):
+            out.write(new.rows(a, min(a + STEP, len(new.ids))).tobytes())
     os.replace(tmp, gen / "vectors.npy")
     (gen / "vector_ids.json").write_text(json.dumps(ids))
+
+
+def _read_rows(path: Path, offset: int, dim: int, start: int, stop: int) -> np.ndarray:
+    with open(path, "rb") as f:
+        f.seek(offset + start * dim * 4)
+        return np.fromfile(f, dtype=np.float32, count=(stop - start) * dim).reshape(-1, dim)
 
 
 def load_mirror(gen: Path) -> tuple[list[str], np.ndarray] | None:

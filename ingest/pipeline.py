@@ -13,6 +13,7 @@ of the index.
 from __future__ import annotations
 
 import hashlib
+import json
 import queue
 import threading
 import time
@@ -110,7 +111,7 @@ def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
         summary.unchanged = summary.reports = base.reports
         summary.generation = base.gen.name
         return summary
-    reports = merge_reports([Report.from_dict(d) for f in files.values() for d in f.reports])
+    reports = merge_reports([Report.from_dict(d) for f in files.values() for d in f.report_dicts()])
     reports.sort(key=lambda r: (r.date or "9999", r.id))
     summary.reports = len(reports)
     touched = None if base is None or rebuild else _touched(files, old_files)
@@ -124,7 +125,7 @@ def _touched(files: dict[str, FileRecord], old_files: dict[str, FileRecord]) -> 
     they held or hold: the only rows of the new generation that can differ from the base's (a
     report's row is made from its files' copies alone)."""
     paths = {k for k, f in files.items() if old_files.get(k) != f} | (old_files.keys() - files.keys())
-    ids = {d["id"] for k in paths for f in (files.get(k), old_files.get(k)) if f is not None for d in f.reports}
+    ids = {d["id"] for k in paths for f in (files.get(k), old_files.get(k)) if f is not None for d in f.report_dicts()}
     return paths, ids
 
 
@@ -149,7 +150,7 @@ def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: In
                 reports, skipped = parse_text(read_report_file(path), key)
                 if not reports:
                     raise ReportReadError(path, "no report found (no body text with sentences)")
-                files[key] = FileRecord(str(root.resolve()), sha, [r.to_dict() for r in reports],
+                files[key] = FileRecord(str(root.resolve()), sha, json.dumps([r.to_dict() for r in reports]),
                                         [{"path": key, "title": t, "reason": "teaser without a body"} for t in skipped])
         except ReportReadError as e:
             summary.failed.append({"path": str(path), "error": e.reason})
