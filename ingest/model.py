@@ -1,7 +1,7 @@
 """The records ingest produces: notes, sentences, reports and passages."""
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 
 RESOLVED = "resolved"
 MISSING = "missing"
@@ -39,6 +39,12 @@ class Note:
         return cls(marker=d["marker"], text=d.get("text", ""), urls=list(d.get("urls", [])),
                    dngts_urls=list(d.get("dngts_urls", [])), status=d.get("status", RESOLVED),
                    pages=list(d.get("pages", [])))
+
+
+def _note_fields(n: Note) -> dict:
+    """A note's fields as dataclasses.asdict gives them (Note.to_dict is the display shape)."""
+    return {"marker": n.marker, "text": n.text, "urls": list(n.urls), "dngts_urls": list(n.dngts_urls),
+            "status": n.status, "pages": list(n.pages)}
 
 
 @dataclass
@@ -83,7 +89,15 @@ class Report:
         return counts
 
     def to_dict(self) -> dict:
-        return asdict(self)
+        """What dataclasses.asdict gives, built directly: asdict's generic deep copy took 15 s
+        of parsing 10,000 reports."""
+        return {"id": self.id, "title": self.title, "date": self.date, "time": self.time,
+                "authors": list(self.authors), "publisher": self.publisher, "sources": list(self.sources),
+                "text": self.text, "body_end": self.body_end,
+                "sentences": [{"start": s.start, "end": s.end, "markers": list(s.markers), "paragraph": s.paragraph,
+                               "pages": list(s.pages)} for s in self.sentences],
+                "notes": {k: _note_fields(n) for k, n in self.notes.items()},
+                "unplaced_notes": [_note_fields(n) for n in self.unplaced_notes]}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Report":

@@ -21,6 +21,12 @@ def test_report_rows_round_trip(reports):
     from ingest.model import Report
 
     assert any(r.notes for r in reports) and any(len(s.markers) > 1 for r in reports for s in r.sentences)
+    from dataclasses import asdict, replace
+
+    paged = replace(reports[0], sentences=[replace(s, pages=[3, 4]) for s in reports[0].sentences],
+                    notes={k: replace(n, pages=[9]) for k, n in reports[0].notes.items()})
+    for r in [*reports, paged]:
+        assert r.to_dict() == asdict(r)                 # written directly, field for field
     for r in reports:
         row = schema.report_row(r, passages=3)
         notes = [(marker, note) for _rid, marker, note in schema.note_rows(r)]

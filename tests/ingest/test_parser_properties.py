@@ -13,6 +13,8 @@ spaces, **bold**, a `[N]` inside a URL, a "Notes" heading). Whatever is generate
 """
 from __future__ import annotations
 
+from dataclasses import asdict
+
 import re
 
 import pytest
@@ -227,4 +229,4 @@ def test_noise_never_crashes_and_every_marker_has_an_entry(text):
                 assert not note.urls
         counts = r.footnote_counts()
         assert counts["markers"] == counts["resolved"] + counts["missing"] + counts["unplaced"]
-        assert r.to_dict()                      # the record survives serialisation
+        assert r.to_dict() == asdict(r)         # the record survives serialisation, every field
