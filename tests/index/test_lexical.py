@@ -90,3 +90,23 @@ def test_an_edit_tokenises_only_what_it_wrote_and_gives_the_clean_index(tmp_path
         assert got[term] == pytest.approx(want[term], rel=1e-6), term
     gone_only = set(_postings(base / lexical.DIRNAME)) - set(want)        # terms of removed passages only
     assert gone_only and not gone_only & set(lexical.Lexical(gen / lexical.DIRNAME).vocab)
+
+
+def test_the_score_matrix_is_bm25s_own_bit_for_bit(tmp_path, passages):
+    """lexical._scores computes all (passage, term) scores at once; bm25s's index() computes
+    them passage by passage: the same float32 numbers, in the same CSC layout."""
+    import bm25s
+
+    gen = tmp_path / "gen"
+    gen.mkdir()
+    _build(gen, passages + [("zz-empty", "the of and")])          # a passage of stopwords only
+    ids, vocab, flat, offsets = lexical._read_terms(gen / lexical.DIRNAME)
+    lists = flat.tolist()
+    ref = bm25s.BM25()
+    ref.index(([lists[offsets[i]:offsets[i + 1]] for i in range(len(ids))],
+               {t: i for i, t in enumerate(vocab) if t != ""}), show_progress=False)
+    ours = lexical.Lexical(gen / lexical.DIRNAME).model.scores
+    for key in ("data", "indices", "indptr"):
+        a, b = np.asarray(ours[key]), np.asarray(ref.scores[key])
+        assert a.dtype == b.dtype and np.array_equal(a, b), key
+    assert int(ours["num_docs"]) == ref.scores["num_docs"] == len(passages) + 1
