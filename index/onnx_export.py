@@ -61,6 +61,15 @@ def build_graph(model_dir: Path, layout: str = "fused") -> bytes:
         y = node("MatMul", [x, wt], out + ("_mm" if bias else ""))
         return node("Add", [y, const(prefix + ".bias", w[prefix + ".bias"])], out) if bias else y
 
+    def skip_layernorm(y: str, x: str, prefix: str, out: str) -> str:
+        """LayerNorm(x + y + the dense layer's bias), one fused op: `prefix` names the block
+        whose dense output is y (its bias was left out of the MatMul)."""
+        return node("SkipLayerNormalization",
+                    [y, x, const(prefix + ".LayerNorm.weight", w[prefix + ".LayerNorm.weight"]),
+                     const(prefix + ".LayerNorm.bias", w[prefix + ".LayerNorm.bias"]),
+                     const(prefix + ".dense.bias", w[prefix + ".dense.bias"])],
+                    out, domain="com.microsoft", epsilon=eps)
+
     def layernorm(x: str, prefix: str, out: str) -> str:
         return node("LayerNormalization", [x, const(prefix + ".weight", w[prefix + ".weight"]),
                                            const(prefix + ".bias", w[prefix + ".bias"])], out,
@@ -120,20 +129,12 @@ def build_graph(model_dir: Path, layout: str = "fused") -> bytes:
             ctx = node("Attention", [x, const(f"l{i}_qkv_w", qkv_w), const(f"l{i}_qkv_b", qkv_b), mask_i],
                        f"l{i}_ctx", domain="com.microsoft", num_heads=heads)
             a = linear(ctx, p + "attention.output.dense", f"l{i}_ao", bias=False)
-            x = node("SkipLayerNormalization",
-                     [a, x, const(p + "aln.g", w[p + "attention.output.LayerNorm.weight"]),
-                      const(p + "aln.b", w[p + "attention.output.LayerNorm.bias"]),
-                      const(p + "ao.b", w[p + "attention.output.dense.bias"])],
-                     f"l{i}_aln", domain="com.microsoft", epsilon=eps)
+            x = skip_layernorm(a, x, p + "attention.output", f"l{i}_aln")
             h = linear(x, p + "intermediate.dense", f"l{i}_h", bias=False)
             g = node("BiasGelu", [h, const(p + "h.b", w[p + "intermediate.dense.bias"])], f"l{i}_gelu",
                      domain="com.microsoft")
             o = linear(g, p + "output.dense", f"l{i}_o", bias=False)
-            x = node("SkipLayerNormalization",
-                     [o, x, const(p + "oln.g", w[p + "output.LayerNorm.weight"]),
-                      const(p + "oln.b", w[p + "output.LayerNorm.bias"]),
-                      const(p + "o.b", w[p + "output.dense.bias"])],
-                     f"l{i}_out", domain="com.microsoft", epsilon=eps)
+            x = skip_layernorm(o, x, p + "output", f"l{i}_out")
 
     # mean pooling over the attended tokens, then L2 normalisation (sentence-transformers' modules 1, 2)
     m3 = node("Unsqueeze", [mask_f, const("axes2", np.array([2], np.int64))], "mask_3d")
