@@ -11,11 +11,17 @@ from __future__ import annotations
 
 import hashlib
 import os
+import shutil
 import tempfile
 import time
 from pathlib import Path
 
 STALE_TEMP_SECONDS = 600     # a temporary file this old was left by a killed build: removed
+# Not cached when fewer bytes than the export and this would be left free: the export is built
+# in the background while an ingest writes its generation, and must not take the space the
+# index needs (a 64 MB disk filled by a 90 MB export's temporary file failed an ingest that
+# embedded nothing).
+KEEP_FREE = 256 * 2**20
 
 # Part of the source hash: a change to the graph builder is a new export, not a stale one.
 BUILDER_VERSION = "1"
@@ -95,8 +101,20 @@ def cached_export(home: Path, model_dir: Path, layout: str) -> tuple[bytes, bool
     from index.onnx_export import build_graph
 
     data = build_graph(model_dir, layout)
+    if _room(path.parent) < len(data) + KEEP_FREE:
+        return data, True     # the disk is nearly full: the index needs that space more than the cache
     try:
         write_checked(path, data)
     except OSError:
         pass                  # used from memory this time; the next process tries again
     return data, True
+
+
+def _room(directory: Path) -> int:
+    """Free bytes on the file system that holds `directory` (or its nearest existing parent)."""
+    for d in (directory, *directory.parents):
+        try:
+            return shutil.disk_usage(d).free
+        except OSError:
+            continue
+    return 0

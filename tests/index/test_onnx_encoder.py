@@ -155,3 +155,13 @@ def test_a_user_model_the_export_cannot_serve_falls_back_to_sentence_transformer
     v = enc.encode(["Belarus air defence"], normalize_embeddings=True)
     assert v.shape == (1, 384) and float(v[0] @ st_model.encode(["Belarus air defence"],
                                                                 normalize_embeddings=True)[0]) < 0.999
+
+
+def test_a_nearly_full_disk_gets_the_export_but_not_the_cache(tmp_path, monkeypatch):
+    """Built in the background while an ingest writes: it must not take the index's last space."""
+    import index.onnx_cache as C
+
+    monkeypatch.setattr(C, "KEEP_FREE", 1 << 62)          # more than any disk has free
+    data, built = cached_export(tmp_path, bundled_model_path(), ONNX_LAYOUT)
+    assert built and len(data) > 50_000_000
+    assert not any(tmp_path.rglob("*.onnx"))
