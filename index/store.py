@@ -237,6 +237,19 @@ class Base:
     def dim(self) -> int | None:
         return int(self.meta["dim"]) if self.meta.get("dim") else None
 
+    def report_keys(self, ids: Sequence[str]) -> dict[str, tuple]:
+        """Report id -> (title, date, text) as this generation holds them (ids it lacks are absent)."""
+        con = sqlite3.connect(f"file:{self.gen / 'dossier.db'}?mode=ro", uri=True)
+        try:
+            out: dict[str, tuple] = {}
+            for a in range(0, len(ids), 900):                 # under SQLite's limit on parameters
+                part = list(ids[a:a + 900])
+                out.update((rid, (title, date, text)) for rid, title, date, text in con.execute(
+                    f"SELECT id, title, date, text FROM reports WHERE id IN ({','.join('?' * len(part))})", part))
+            return out
+        finally:
+            con.close()
+
 
 def open_docstore(gen: Path | None) -> Any:
     """The llama-index docstore ingest diffs against (report id -> content hash); empty for

@@ -1,7 +1,8 @@
-"""A llama-index node parser: a report Document becomes its passage TextNodes (to embed)."""
+"""A llama-index node parser: a report Document becomes its passage TextNodes, each with
+its embedding (encoded ahead of the pipeline: ingest/encode_ahead.py)."""
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from llama_index.core.schema import BaseNode, NodeRelationship, RelatedNodeInfo, TextNode, TransformComponent
 from pydantic import PrivateAttr
@@ -15,22 +16,28 @@ class PassageSplitter(TransformComponent):
     passages themselves (markers as lists) from ingest, not from these nodes."""
 
     _passages: dict[str, list[Passage]] = PrivateAttr(default_factory=dict)
+    _vectors: Callable[[str, list[str]], Any] = PrivateAttr()
 
     @classmethod
-    def for_passages(cls, passages: dict[str, list[Passage]]) -> "PassageSplitter":
-        """`passages`: report id -> its passages, in order."""
+    def for_passages(cls, passages: dict[str, list[Passage]],
+                     vectors: Callable[[str, list[str]], Any]) -> "PassageSplitter":
+        """`passages`: report id -> its passages, in order; `vectors(report_id, texts)`: their
+        embeddings, one row per text."""
         splitter = cls()
         splitter._passages = passages
+        splitter._vectors = vectors
         return splitter
 
     def __call__(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[BaseNode]:
         out: list[BaseNode] = []
         for doc in nodes:
-            for p in self._passages[doc.id_]:
+            passages = self._passages[doc.id_]
+            rows = self._vectors(doc.id_, [p.text for p in passages])
+            for p, row in zip(passages, rows):
                 metadata = {"report_id": p.report_id, "kind": p.kind, "start": p.start, "end": p.end,
                             "ordinal": p.ordinal}
                 out.append(TextNode(
-                    id_=p.id, text=p.text, metadata=metadata,
+                    id_=p.id, text=p.text, metadata=metadata, embedding=row.tolist(),
                     excluded_embed_metadata_keys=list(metadata), excluded_llm_metadata_keys=list(metadata),
                     relationships={NodeRelationship.SOURCE: RelatedNodeInfo(node_id=p.report_id)},
                 ))

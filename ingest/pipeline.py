@@ -1,11 +1,12 @@
 """The ingest job: walk, parse, merge, find what changed, embed it, hand it to the store.
 
 Built on llama-index: each report is a `Document` (id = report id) whose content hash, in
-a persisted docstore, says whether it changed; an `IngestionPipeline` (`PassageSplitter`,
-then the embedding) embeds only the passages of reports that changed, batch by batch so
-memory stays flat. Encoding is nearly all of an ingest's time, so the rest hides behind it:
-the encoder loads in a thread while the files are parsed, and a thread embeds the next
-batches while this one writes the previous ones. Everything is written through the
+a persisted docstore, says whether it changed; an `IngestionPipeline` (`PassageSplitter`)
+turns the passages of reports that changed into nodes with their vectors, batch by batch
+so memory stays flat. Encoding is nearly all of an ingest's time, so the rest hides behind
+it: the encoder loads in a thread while the files are parsed, and a thread encodes the
+reports likely to have changed (ingest/encode_ahead.py) from then on, while this one imports
+llama-index, diffs the docstore and writes. Everything is written through the
 store's `Writer` (index/store.py): passages with their vectors, reports, files; it builds
 the lexical index and makes the new generation current. Nothing here writes SQL or files
 of the index.
@@ -14,7 +15,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import queue
 import threading
 import time
 from dataclasses import dataclass, field
@@ -26,15 +26,15 @@ from index.config import Settings
 from index.errors import ReportReadError
 from index.store import FileRecord
 from ingest.chunk import chunk_report
+from ingest.encode_ahead import EncodeAhead
 from ingest.merge import merge_reports
 from ingest.model import Passage, Report
 from ingest.read import read_report_file
 from ingest.report import parse_text
 from ingest.walk import walk
 
-BATCH_REPORTS = 32
-QUEUE_BATCHES = 2        # batches embedded ahead of the writer: memory stays flat
-OVERLAP = True           # encode in a thread while this one parses and writes (False: one after the other)
+BATCH_REPORTS = 32       # reports written at a time
+OVERLAP = True           # encode ahead in a thread while this one writes (False: one after the other)
 Progress = Callable[[str, int, int], None]        # (stage, done, total)
 
 
@@ -201,35 +201,55 @@ def _diff(docs: list[Any], docstore: Any, summary: IngestSummary) -> tuple[list[
 def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecord], reports: list[Report],
             summary: IngestSummary, loader: "_EncoderLoad", progress: Progress, *, rebuild: bool,
             files_changed: bool, touched: tuple[set[str], set[str]] | None = None) -> None:
-    """Embed what changed and write the next generation through the store's writer."""
-    docstore = st.open_docstore(base.gen if base is not None else None)
-    changed, removed = _diff(_documents(reports), docstore, summary)
-    if base is None and not reports:          # nothing readable on a fresh home: write nothing
-        return
-    if base is not None and not changed and not removed and not files_changed and not rebuild:
-        summary.generation = base.gen.name
-        return
-    by_id = {r.id: r for r in reports}
-    passages = {d.id_: chunk_report(by_id[d.id_]) for d in changed}
-    model, dim = None, base.dim if base is not None else None
-    if changed:
-        model = loader.get([len(passages[d.id_]) for d in changed])
-        from index.embed import model_dimension
-
-        dim = model_dimension(model)
-        st.check_compatible(base.meta if base is not None else {}, settings.model_name, dim, settings.home)
-
-    with st.Writer(settings, base.gen if base is not None else None, rebuild=rebuild) as writer:
-        for rid in removed:
-            docstore.delete_document(rid, raise_error=False)
-        writer.remove_reports(removed)
+    """Embed what changed and write the next generation through the store's writer. The
+    reports likely to have changed start encoding before llama-index is even imported."""
+    likely = _likely_changed(base, reports, touched)
+    passages = {r.id: chunk_report(r) for r in likely}
+    counts = [len(passages[r.id]) for r in likely]
+    ahead = EncodeAhead(lambda: loader.get(counts), [(r.id, [p.text for p in passages[r.id]]) for r in likely],
+                        threaded=OVERLAP)
+    try:
+        docstore = st.open_docstore(base.gen if base is not None else None)
+        changed, removed = _diff(_documents(reports), docstore, summary)
+        if base is None and not reports:          # nothing readable on a fresh home: write nothing
+            return
+        if base is not None and not changed and not removed and not files_changed and not rebuild:
+            summary.generation = base.gen.name
+            return
+        by_id = {r.id: r for r in reports}
+        for d in changed:
+            if d.id_ not in passages:
+                passages[d.id_] = chunk_report(by_id[d.id_])
+        dim = base.dim if base is not None else None
         if changed:
-            from index.embed import make_embedding
+            from index.embed import model_dimension
 
-            summary.passages_embedded = _embed_changed(changed, passages, docstore, writer, make_embedding(model),
-                                                       progress, overlap=OVERLAP)
-        writer.put_reports(reports, files, dim=dim, touched=touched)
-        summary.generation = writer.commit(docstore).name
+            dim = model_dimension(loader.get(counts))
+            st.check_compatible(base.meta if base is not None else {}, settings.model_name, dim, settings.home)
+
+        with st.Writer(settings, base.gen if base is not None else None, rebuild=rebuild) as writer:
+            for rid in removed:
+                docstore.delete_document(rid, raise_error=False)
+            writer.remove_reports(removed)
+            if changed:
+                summary.passages_embedded = _embed_changed(changed, passages, docstore, writer, ahead, progress)
+            writer.put_reports(reports, files, dim=dim, touched=touched)
+            summary.generation = writer.commit(docstore).name
+    finally:
+        ahead.close()
+
+
+def _likely_changed(base: st.Base | None, reports: list[Report],
+                    touched: tuple[set[str], set[str]] | None) -> list[Report]:
+    """The reports to encode ahead, in order: all of them for a fresh ingest or a rebuild
+    (no `touched`); else those the touched files hold whose text, title or date (what the
+    docstore's content hash covers) is not the base's. The docstore decides later; a wrong
+    guess costs time only."""
+    if base is None or touched is None:
+        return list(reports)
+    ids = touched[1]
+    stored = base.report_keys([r.id for r in reports if r.id in ids])
+    return [r for r in reports if r.id in ids and stored.get(r.id) != (r.title, r.date, r.text)]
 
 
 def _model(settings: Settings, embedder: Any, counts: Any) -> Any:
@@ -245,10 +265,12 @@ def _model(settings: Settings, embedder: Any, counts: Any) -> Any:
 class _EncoderLoad:
     """The ingest encoder, loaded in a thread from the moment a file must be parsed, so the
     model load (seconds: torch, the weights, the ONNX session) hides behind parsing. The
-    loader reads the passage counts lazily; they come when the changed reports are chunked."""
+    loader reads the passage counts lazily; they come when the changed reports are chunked.
+    Both the encoding thread and the ingest's thread may ask for it."""
 
     def __init__(self, settings: Settings, embedder: Any):
         self.settings, self.embedder = settings, embedder
+        self._lock = threading.Lock()
         self._counts: list[int] | None = None
         self._counts_ready = threading.Event()
         self._thread: threading.Thread | None = None
@@ -256,9 +278,10 @@ class _EncoderLoad:
         self._error: BaseException | None = None
 
     def start(self) -> None:
-        if self._thread is None and self.embedder is None:
-            self._thread = threading.Thread(target=self._load, name="dossier-encoder-load", daemon=True)
-            self._thread.start()
+        with self._lock:
+            if self._thread is None and self.embedder is None:
+                self._thread = threading.Thread(target=self._load, name="dossier-encoder-load", daemon=True)
+                self._thread.start()
 
     def _counts_when_chunked(self) -> Any:
         self._counts_ready.wait()
@@ -276,8 +299,10 @@ class _EncoderLoad:
         if self.embedder is not None:
             return _model(self.settings, self.embedder, counts)
         self.start()
-        self._counts = counts
-        self._counts_ready.set()
+        with self._lock:
+            if not self._counts_ready.is_set():        # the first caller's counts choose the encoder
+                self._counts = counts
+                self._counts_ready.set()
         assert self._thread is not None
         self._thread.join()
         if self._error is not None:
@@ -293,81 +318,29 @@ class _EncoderLoad:
 
 
 def _embed_changed(changed: list, passages: dict[str, list[Passage]], docstore: Any, writer: st.Writer,
-                   embedding: Any, progress: Progress, *, overlap: bool = True) -> int:
-    """Embed the changed reports' passages, BATCH_REPORTS reports at a time, and hand each
-    batch to the writer; the docstore then records the reports' new content hashes.
-
-    With `overlap`, a thread embeds the batches (torch and onnxruntime release the GIL while
-    they compute) at most QUEUE_BATCHES ahead, while this thread writes the previous ones to
-    Chroma and SQLite (whose connection belongs to this thread). Either way the batches, and
-    so the vectors, the rows and their order, are the same."""
+                   ahead: EncodeAhead, progress: Progress) -> int:
+    """Hand the changed reports' passages and their vectors (from `ahead`) to the writer,
+    BATCH_REPORTS reports at a time, through a llama-index pipeline whose nodes carry them;
+    the docstore then records the reports' new content hashes. The encoder keeps working
+    ahead while this thread builds nodes and writes to Chroma and SQLite (whose connection
+    belongs to this thread)."""
     from llama_index.core.ingestion import IngestionPipeline
 
     from ingest.passage_splitter import PassageSplitter
 
-    pipeline = IngestionPipeline(transformations=[PassageSplitter.for_passages(passages), embedding],
+    pipeline = IngestionPipeline(transformations=[PassageSplitter.for_passages(passages, ahead.vectors)],
                                  disable_cache=True)   # its node cache grows with the corpus (bench: memory)
     total = sum(len(passages[d.id_]) for d in changed)
-    batches = [changed[i:i + BATCH_REPORTS] for i in range(0, len(changed), BATCH_REPORTS)]
-    embedding.set_progress(lambda n: None)
     progress("embed", 0, total)
-
-    def embed(batch: list) -> dict[str, Any]:
-        return {n.node_id: n.embedding for n in pipeline.run(documents=batch)}
-
     done = 0
-    for batch, vectors in (_embedded_ahead(batches, embed) if overlap else ((b, embed(b)) for b in batches)):
+    for batch in (changed[i:i + BATCH_REPORTS] for i in range(0, len(changed), BATCH_REPORTS)):
+        vectors = {n.node_id: n.embedding for n in pipeline.run(documents=batch)}
         batch_passages = [p for d in batch for p in passages[d.id_]]
         writer.put_passages([d.id_ for d in batch], batch_passages, [vectors[p.id] for p in batch_passages])
         _remember(docstore, batch)
         done += len(batch_passages)
         progress("embed", done, total)
     return done
-
-
-_END = object()
-
-
-def _embedded_ahead(batches: list[list], embed: Callable[[list], dict[str, Any]]) -> Any:
-    """(batch, its vectors) in order, embedded by a thread at most QUEUE_BATCHES ahead of the
-    consumer. An error in the thread is raised here; a consumer that stops early stops it."""
-    out: queue.Queue = queue.Queue(maxsize=QUEUE_BATCHES)
-    stop = threading.Event()
-
-    def work() -> None:
-        try:
-            for batch in batches:
-                if stop.is_set():
-                    return
-                item = (batch, embed(batch))
-                while not stop.is_set():
-                    try:
-                        out.put(item, timeout=0.2)
-                        break
-                    except queue.Full:
-                        continue
-            out.put(_END)
-        except BaseException as e:  # noqa: BLE001 - handed to the consumer
-            out.put(e)
-
-    thread = threading.Thread(target=work, name="dossier-embed", daemon=True)
-    thread.start()
-    try:
-        while True:
-            item = out.get()
-            if item is _END:
-                return
-            if isinstance(item, BaseException):
-                raise item
-            yield item
-    finally:
-        stop.set()
-        while thread.is_alive():              # unblock a put() and let the thread see `stop`
-            try:
-                out.get(timeout=0.1)
-            except queue.Empty:
-                pass
-        thread.join()
 
 
 def _remember(docstore: Any, docs: list[Any]) -> None:

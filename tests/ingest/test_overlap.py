@@ -96,15 +96,17 @@ class FailingModel:
 
 
 def test_an_encoder_failure_mid_way_changes_nothing(tmp_path, monkeypatch):
+    import ingest.encode_ahead as A
     import ingest.pipeline as P
     from index.config import Settings
     from index.store import current_generation
 
     monkeypatch.setattr(P, "BATCH_REPORTS", 2)
+    monkeypatch.setattr(A, "CHUNK", 50)                 # several encode() calls: the second fails
     settings = Settings(home=tmp_path / "home")
     threads = set(threading.enumerate())
     with pytest.raises(RuntimeError, match="the encoder failed"):
         P.ingest([SAMPLES], settings, embedder=FailingModel())
     assert current_generation(settings.home) is None
     assert not list((settings.home / "generations").glob("*.partial"))
-    assert set(threading.enumerate()) <= threads                         # the embedding thread ended
+    assert set(threading.enumerate()) <= threads                         # the encoding thread ended
