@@ -21,8 +21,15 @@ from typing import Any, Callable, Sequence
 
 import numpy as np
 
-CHUNK = 512      # passages per encode() call (whole reports): the encoder sorts by length within one
-AHEAD = 2        # chunks encoded ahead of the reader
+# Passages per encode() call (whole reports). The encoder sorts a call's texts by length and
+# pads each batch to its longest, and each call ends with one batch running alone, so bigger
+# calls encode faster: the ONNX encoder alone on 6,000 bench passages, 512 at a time 191-195/s,
+# 2,048 at a time 197-203/s, all at once 200-207/s (load 1.9). Calls shrink towards the end (at
+# most half of what is left, at least MIN_CHUNK), so little writing is left once the last
+# vectors are out.
+CHUNK = 2048
+MIN_CHUNK = 256
+AHEAD = 2        # calls encoded ahead of the reader
 
 _END = object()
 
@@ -90,12 +97,14 @@ class EncodeAhead:
     def _work(self, reports: list[tuple[str, Sequence[str]]], chunk: int) -> None:
         try:
             model = self._load()
+            left = sum(len(texts) for _, texts in reports)
             group: list[tuple[str, Sequence[str]]] = []
             size = 0
             for i, (rid, texts) in enumerate(reports):
                 group.append((rid, texts))
                 size += len(texts)
-                if size >= chunk or i == len(reports) - 1:
+                if size >= max(min(chunk, left // 2), min(MIN_CHUNK, chunk)) or i == len(reports) - 1:
+                    left -= size
                     rows = encode(model, [t for _, ts in group for t in ts])
                     out, a = [], 0
                     for gid, ts in group:
