@@ -126,7 +126,7 @@ def decode(data: bytes, path: Path | str = "<bytes>") -> str:
                 text = _decode_legacy(data)
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     sample = text[:8192]
-    controls = sum(1 for ch in sample if (ord(ch) < 32 and ch not in "\n\t\f\v") or ch == "\ufffd")
+    controls = len(_CONTROL.findall(sample))
     if controls > 0.05 * len(sample):
         raise ReportReadError(path, "binary file (control characters), not a text report")
     return text
@@ -153,6 +153,8 @@ def _decode_broken_utf8(data: bytes) -> str | None:
 
 
 _WORD = re.compile(rb"[A-Za-z\xc0-\xff\xa8\xb8]+")
+# control characters other than tab, newline, vertical tab and form feed; U+FFFD (undecodable)
+_CONTROL = re.compile("[\x00-\x08\r\x0e-\x1f\ufffd]")
 
 
 def _decode_legacy(data: bytes) -> str:
