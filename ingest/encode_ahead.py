@@ -24,10 +24,11 @@ import numpy as np
 # Passages per encode() call (whole reports). The encoder sorts a call's texts by length and
 # pads each batch to its longest, and each call ends with one batch running alone, so bigger
 # calls encode faster: the ONNX encoder alone on 6,000 bench passages, 512 at a time 191-195/s,
-# 2,048 at a time 197-203/s, all at once 200-207/s (load 1.9). Calls shrink towards the end (at
-# most half of what is left, at least MIN_CHUNK), so little writing is left once the last
+# 1,024: 193-202/s, 2,048: 197-203/s, all at once 200-207/s (load 1.9). But a call is not
+# interrupted: Ctrl-C waits for it to end (about 5 s at 1,024). Calls shrink towards the end
+# (at most half of what is left, at least MIN_CHUNK), so little writing is left once the last
 # vectors are out.
-CHUNK = 2048
+CHUNK = 1024
 MIN_CHUNK = 256
 AHEAD = 2        # calls encoded ahead of the reader
 

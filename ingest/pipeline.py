@@ -224,7 +224,7 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
         if changed:
             from index.embed import model_dimension
 
-            dim = model_dimension(loader.get(counts))
+            dim = model_dimension(loader.get(counts or [len(passages[d.id_]) for d in changed]))
             st.check_compatible(base.meta if base is not None else {}, settings.model_name, dim, settings.home)
 
         with st.Writer(settings, base.gen if base is not None else None, rebuild=rebuild) as writer:
