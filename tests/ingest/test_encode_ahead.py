@@ -135,3 +135,39 @@ def test_an_edit_encodes_the_edited_report_only_and_a_move_nothing(tmp_path, sam
     move = Recording(st_model)
     summary = ingest([samples_copy], settings, embedder=move)
     assert summary.passages_embedded == 0 and move.texts == []
+
+
+@pytest.mark.slow
+def test_ctrl_c_mid_ingest_stops_soon_and_leaves_no_generation(tmp_path):
+    """SIGINT while the new generation is being written (the encoder working ahead): the
+    command says "interrupted", exits 130 without waiting for the rest, and writes nothing."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from eval.synth import generate
+    from tests.conftest import ROOT
+
+    corpus = generate(80, tmp_path / "reports", seed=3)
+    home = tmp_path / "home"
+    proc = subprocess.Popen([sys.executable, "-m", "bot.cli", "ingest", "--home", str(home), str(corpus.root)],
+                            cwd=ROOT, env={**os.environ, "DOSSIER_HOME": str(home)}, text=True,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
+    try:
+        deadline = time.monotonic() + 120
+        while not list((home / "generations").glob("*.partial")) and proc.poll() is None:
+            assert time.monotonic() < deadline, "the ingest never started writing"
+            time.sleep(0.02)
+        assert proc.poll() is None, "the ingest ended before it could be interrupted"
+        proc.send_signal(signal.SIGINT)
+        out, err = proc.communicate(timeout=30)         # not the rest of the ingest
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.communicate()
+    assert proc.returncode == 130, err
+    assert err.strip().splitlines()[-1] == "dossier: error: interrupted"
+    assert not (home / "CURRENT").exists() and not list((home / "generations").glob("*"))
