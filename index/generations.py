@@ -102,8 +102,10 @@ def new_generation(home: Path, base: Path | None) -> Path:
         else:
             partial.mkdir()
         (partial / LEASE).touch()
-    except OSError as e:
+    except BaseException as e:                    # a full disk, or Ctrl-C during a long copy
         shutil.rmtree(partial, ignore_errors=True)
+        if not isinstance(e, OSError):
+            raise
         raise StoreWriteError(f"cannot write the index under {gens}: {os_reason(e)}; "
                               "the previous index is unchanged") from None
     return partial

@@ -275,17 +275,19 @@ class Writer:
     """
 
     def __init__(self, settings: Settings, base: Path | None, *, rebuild: bool = False):
-        self.settings = settings
-        self.home = settings.home
-        self.gen = new_generation(self.home, base)
-        self._con: sqlite3.Connection | None = None
-        self._client: Any = None
         from index.vectors import NewVectors
 
-        self._new = NewVectors(self.gen)          # this ingest's vectors, on disk until the commit
+        self.settings = settings
+        self.home = settings.home
+        self._con: sqlite3.Connection | None = None
+        self._client: Any = None
+        self._new: NewVectors | None = None
+        self._server: _ServerGeneration | None = None
         self.final: Path | None = None
-        self._server = _ServerGeneration(settings, self.gen, rebuild=rebuild) if settings.chroma_url else None
-        try:
+        self.gen = new_generation(self.home, base)
+        try:                                      # from here on any exit, Ctrl-C too, removes the partial generation
+            self._new = NewVectors(self.gen)      # this ingest's vectors, on disk until the commit
+            self._server = _ServerGeneration(settings, self.gen, rebuild=rebuild) if settings.chroma_url else None
             self._con = connect(self.gen)
             if self._server is not None:
                 self._client = self._server.create(read_meta(self._con))
@@ -461,7 +463,8 @@ class Writer:
         return self._con
 
     def _close(self) -> None:
-        self._new.close()
+        if self._new is not None:
+            self._new.close()
         if self._con is not None:
             self._con.close()
             self._con = None
