@@ -2,9 +2,9 @@
 that starts as soon as the files are parsed.
 
 The encoder is nearly all of an ingest's time and keeps both cores busy, so it should start
-early and never wait. It used to start only after llama-index and chromadb were imported and
-the docstore diffed (about 2.5 s after the files were parsed), and to stop while each
-batch's nodes were built. Now a thread encodes the reports *likely* to have changed (every
+early and never wait. It used to start only after llama-index and chromadb were imported
+and the docstore diffed (about 2 s after the files were parsed, at 250 reports), and to stop
+while each batch's nodes were built. Now a thread encodes the reports *likely* to have changed (every
 report of a fresh ingest; on an update, those the touched files hold whose text, title or
 date differ from the base's: what the docstore's content hash covers) while the ingest's
 thread imports, diffs and writes. The docstore still decides: the ingest asks for each
