@@ -1,7 +1,7 @@
 """The embedding model.
 
-Ingest embeds through a llama-index embedding (batched, with a progress hook) around an
-encoder with SentenceTransformer's `encode()`: for a BERT model with mean pooling (the
+Ingest embeds with an encoder that has SentenceTransformer's `encode()` (called ahead of
+the writer by ingest/encode_ahead.py): for a BERT model with mean pooling (the
 bundled one) the ONNX export of its own weights on onnxruntime (index/onnx_encoder.py; no
 torch, so a small edit starts as fast as a big ingest), else sentence-transformers.
 The query path must start fast, and `import sentence_transformers` alone takes 6-8 s
@@ -18,7 +18,7 @@ import logging
 import math
 import os
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Iterable, Sequence
 
 import numpy as np
 
@@ -65,54 +65,6 @@ def load_sentence_transformer(settings: Settings) -> Any:
         raise UserInputError(
             f"cannot load embedding model {settings.model_name!r} ({type(e).__name__}); "
             "give a local sentence-transformers model path, or a name already in the local cache") from None
-
-
-def make_embedding(model: Any, *, batch_size: int = 64, call_size: int = 2048) -> Any:
-    """A llama-index embedding around a loaded SentenceTransformer (so ingest can use
-    IngestionPipeline), with a `progress` hook called with the number of texts embedded."""
-    from llama_index.core.embeddings import BaseEmbedding
-    from pydantic import PrivateAttr
-
-    class SentenceTransformerEmbedding(BaseEmbedding):
-        _model: Any = PrivateAttr()
-        _progress: Callable[[int], None] | None = PrivateAttr(default=None)
-        _st_batch: int = PrivateAttr(default=64)
-
-        def __init__(self, st_model: Any, st_batch: int = 64, **kw: Any) -> None:
-            super().__init__(model_name="sentence-transformers", **kw)
-            self._model = st_model
-            self._st_batch = st_batch
-
-        def set_progress(self, fn: Callable[[int], None] | None) -> None:
-            self._progress = fn
-
-        @property
-        def st_model(self) -> Any:
-            return self._model
-
-        def _encode(self, texts: Sequence[str]) -> list[list[float]]:
-            # one encode() per pipeline batch: sentence-transformers sorts the texts by length
-            # and pads per 64-text batch (llama-index's own 64-text calls cost 16% more CPU)
-            vecs = self._model.encode(list(texts), batch_size=self._st_batch,
-                                      normalize_embeddings=True, convert_to_numpy=True,
-                                      show_progress_bar=False)
-            if self._progress:
-                self._progress(len(texts))
-            return vecs.tolist()
-
-        def _get_query_embedding(self, query: str) -> list[float]:
-            return self._encode([query])[0]
-
-        async def _aget_query_embedding(self, query: str) -> list[float]:
-            return self._get_query_embedding(query)
-
-        def _get_text_embedding(self, text: str) -> list[float]:
-            return self._encode([text])[0]
-
-        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-            return self._encode(texts)
-
-    return SentenceTransformerEmbedding(model, st_batch=batch_size, embed_batch_size=call_size)
 
 
 def model_dimension(model: Any) -> int:

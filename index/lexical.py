@@ -48,15 +48,10 @@ def build(gen: Path, ids: list[str], texts_of: Callable[[list[str]], list[str]],
         chunk = need[a:a + TEXTS_AT_ONCE]
         tok = bm25s.tokenize(texts_of(chunk), stopwords="en", stemmer=stemmer(), token_pattern=TOKEN_PATTERN,
                              show_progress=False)
-        local = [""] * len(tok.vocab)
-        for t, i in tok.vocab.items():
-            local[i] = t
-        to_global = np.array([term_id.setdefault(t, len(term_id)) for t in local], dtype=np.int64)
+        to_global = np.array([term_id.setdefault(t, len(term_id)) for t in _by_id(tok.vocab)], dtype=np.int64)
         for pid, doc in zip(chunk, tok.ids):
             tokenised[pid] = to_global[np.asarray(doc, dtype=np.int64)] if doc else np.zeros(0, np.int64)
-    vocab = [""] * len(term_id)
-    for t, i in term_id.items():
-        vocab[i] = t
+    vocab = _by_id(term_id)
     docs = []
     for pid in ids:
         if pid in tokenised:
@@ -114,6 +109,15 @@ def _scores(flat: np.ndarray, offsets: np.ndarray, n_vocab: int, *, k1: float, b
             "num_docs": n_docs}
 
 
+def _by_id(term_ids: dict[str, int]) -> list[str]:
+    """A vocabulary (term -> id) as the list of its terms by id; ids out of range are ignored."""
+    vocab = [""] * len(term_ids)
+    for t, i in term_ids.items():
+        if 0 <= i < len(vocab):
+            vocab[i] = t
+    return vocab
+
+
 def _read_terms(bm25_dir: Path) -> tuple[list[str], list[str], np.ndarray, np.ndarray] | None:
     """(passage ids, vocabulary by term id, every passage's term ids end to end, offsets) of a
     persisted index; None when it has no terms beside it (none yet, or written before them)."""
@@ -124,10 +128,7 @@ def _read_terms(bm25_dir: Path) -> tuple[list[str], list[str], np.ndarray, np.nd
         offsets = np.load(bm25_dir / "offsets.npy")
     except (OSError, ValueError):
         return None
-    vocab = [""] * len(vocab_dict)
-    for t, i in vocab_dict.items():
-        if 0 <= i < len(vocab):
-            vocab[i] = t
+    vocab = _by_id(vocab_dict)
     if len(offsets) != len(ids) + 1 or (len(flat) and int(flat.max()) >= len(vocab)):
         return None
     return ids, vocab, flat, offsets

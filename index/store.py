@@ -241,12 +241,8 @@ class Base:
         """Report id -> (title, date, text) as this generation holds them (ids it lacks are absent)."""
         con = sqlite3.connect(f"file:{self.gen / 'dossier.db'}?mode=ro", uri=True)
         try:
-            out: dict[str, tuple] = {}
-            for a in range(0, len(ids), 900):                 # under SQLite's limit on parameters
-                part = list(ids[a:a + 900])
-                out.update((rid, (title, date, text)) for rid, title, date, text in con.execute(
-                    f"SELECT id, title, date, text FROM reports WHERE id IN ({','.join('?' * len(part))})", part))
-            return out
+            return {rid: (title, date, text) for rid, title, date, text
+                    in _rows_with_ids(con, "SELECT id, title, date, text FROM reports", ids)}
         finally:
             con.close()
 
@@ -450,11 +446,7 @@ class Writer:
     # -------------------------------------------------------------- internals
     def _texts(self, ids: list[str]) -> list[str]:
         """The texts of these passages, in the order given."""
-        text: dict[str, str] = {}
-        for a in range(0, len(ids), 900):                 # under SQLite's limit on parameters
-            part = ids[a:a + 900]
-            text.update(self.con.execute(f"SELECT id, text FROM passages WHERE id IN ({','.join('?' * len(part))})",
-                                         part).fetchall())
+        text = dict(_rows_with_ids(self.con, "SELECT id, text FROM passages", ids))
         return [text[pid] for pid in ids]
 
     @property
@@ -489,6 +481,14 @@ class Writer:
         if isinstance(e, (OSError, sqlite3.Error)) or (chroma_error and not isinstance(e, (StoreMismatch, StoreWriteError))):
             raise StoreWriteError(f"writing the index under {self.home} failed: {os_reason(e)}; "
                                   "the previous index is unchanged") from None
+
+
+def _rows_with_ids(con: sqlite3.Connection, select: str, ids: Sequence[str]) -> Iterable[tuple]:
+    """`select` ("SELECT id, ... FROM table") for the rows whose id is one of `ids`, asked 900
+    ids at a time (under SQLite's limit on parameters)."""
+    for a in range(0, len(ids), 900):
+        part = list(ids[a:a + 900])
+        yield from con.execute(f"{select} WHERE id IN ({','.join('?' * len(part))})", part)
 
 
 def _add(client: Any, collection: Any, rows: Sequence[tuple[str, str]], matrix: Any) -> None:

@@ -256,7 +256,7 @@ def _model(settings: Settings, embedder: Any, counts: Any) -> Any:
     """The loaded embedding model: the caller's, or the configured one (index/embed.py picks
     the numpy pass or sentence-transformers from how many passages there are)."""
     if embedder is not None:
-        return getattr(embedder, "st_model", embedder)
+        return embedder
     from index.embed import ingest_encoder     # looked up now: the fault tests replace it
 
     return ingest_encoder(settings, counts)

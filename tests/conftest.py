@@ -30,13 +30,6 @@ def st_model():
     return load_sentence_transformer(Settings())
 
 
-@pytest.fixture(scope="session")
-def embedder(st_model):
-    """The same model as a llama-index embedding (what IngestionPipeline uses)."""
-    from index.embed import make_embedding
-
-    return make_embedding(st_model)
-
 
 @pytest.fixture(scope="session")
 def sample_settings(tmp_path_factory, st_model):
