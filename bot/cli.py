@@ -87,7 +87,7 @@ def _scope_options() -> argparse.ArgumentParser:
 
 
 def scope_from(args: argparse.Namespace):
-    from index.scope import from_flags
+    from index.answer.scope import from_flags
 
     return from_flags(since=args.since, until=args.until, reports=args.report, publisher=args.publisher)
 
@@ -197,7 +197,7 @@ def settings_from(args: argparse.Namespace):
 
 def _answerer(settings):
     """The one answer path for these settings (a bad --llm-url is reported before the index is opened)."""
-    from index.answerer import answerer_for
+    from index.answer.answerer import answerer_for
 
     return answerer_for(settings, lambda: _open(settings))
 
@@ -207,7 +207,7 @@ def _err(msg: str) -> None:
 
 
 def cmd_ingest(args, settings) -> int:
-    from bot.terminal import ProgressBar, format_ingest
+    from bot.render.terminal import ProgressBar, format_ingest
     from ingest.pipeline import ingest
 
     if args.watch is not None:
@@ -234,7 +234,7 @@ def cmd_ingest(args, settings) -> int:
 
 
 def cmd_watch(args, settings) -> int:
-    from bot.terminal import format_ingest
+    from bot.render.terminal import format_ingest
     from ingest.watch import Watcher
 
     if args.paths:
@@ -265,12 +265,12 @@ def _open(settings, exact: bool = True):
 
 
 def _print_answer(result: dict, fmt: str, answerer) -> None:
-    from bot.terminal import format_answer
+    from bot.render.terminal import format_answer
 
     if fmt == "json":
         print(json.dumps(result, ensure_ascii=False))
     elif fmt == "markdown":
-        from bot.markdown import answer_markdown
+        from bot.render.markdown import answer_markdown
 
         publishers = {r["id"]: r.get("publisher", "") for r in answerer.dossier.reports()}
         print(answer_markdown(result, publishers=publishers), end="")
@@ -287,7 +287,7 @@ def cmd_ask(args, settings) -> int:
 
 
 def cmd_summary(args, settings) -> int:
-    from index.scope import Scope, merge
+    from index.answer.scope import Scope, merge
 
     wanted = Scope(reports=tuple(args.reports), latest=args.latest or not (args.reports or args.since or args.until))
     scope = merge(wanted, scope_from(args))
@@ -298,7 +298,7 @@ def cmd_summary(args, settings) -> int:
 
 
 def cmd_search(args, settings) -> int:
-    from bot.terminal import format_search
+    from bot.render.terminal import format_search
 
     d = _open(settings)
     scope = scope_from(args)
@@ -308,7 +308,7 @@ def cmd_search(args, settings) -> int:
 
 
 def cmd_reports(args, settings) -> int:
-    from bot.terminal import format_reports
+    from bot.render.terminal import format_reports
     from index.errors import IndexEmpty
 
     try:
@@ -324,10 +324,10 @@ def cmd_reports(args, settings) -> int:
 
 
 def ensure_samples(settings) -> None:
-    from index import store
+    from index.store import store
 
     if store.current_generation(settings.home) is None:
-        from bot.terminal import ProgressBar, format_ingest
+        from bot.render.terminal import ProgressBar, format_ingest
         from ingest.pipeline import ingest
 
         print(f"The index at {settings.home} is empty: ingesting the bundled sample reports ({SAMPLES})…",
@@ -340,24 +340,24 @@ def ensure_samples(settings) -> None:
 
 def cmd_run(args, settings) -> int:
     if settings.llm_url:                    # a wrong --llm-url is said before minutes of ingest
-        from index.llm import LLM
+        from index.answer.llm import LLM
 
         LLM.check_settings(settings)
     ensure_samples(settings)
-    from bot.slack_settings import SlackSettings
+    from bot.slack.settings import SlackSettings
 
     slack = SlackSettings.from_env(os.environ)
     if slack.connects:
-        from bot.slack_start import serve
+        from bot.slack.start import serve
 
         return serve(settings, slack, http=not slack.socket_mode, port=int(os.environ.get("PORT", "3000")))
     return prompt(settings)
 
 
 def prompt(settings) -> int:
-    from bot.terminal import format_answer
+    from bot.render.terminal import format_answer
     from index.errors import UserInputError
-    from index.scope import scope_from_text
+    from index.answer.scope import scope_from_text
 
     print("Slack is not connected: set SLACK_BOT_TOKEN and SLACK_APP_TOKEN (Socket Mode), or SLACK_BOT_TOKEN and\n"
           "SLACK_SIGNING_SECRET (HTTP), then `make run` again. Setup: docs/slack.md.\n"
@@ -382,14 +382,14 @@ def prompt(settings) -> int:
 
 
 def cmd_slack(args, settings) -> int:
-    from bot.slack_settings import SlackSettings
-    from bot.slack_start import serve
+    from bot.slack.settings import SlackSettings
+    from bot.slack.start import serve
 
     return serve(settings, SlackSettings.from_env(os.environ), http=args.http, port=args.port, host=args.host)
 
 
 def cmd_feedback(args, settings) -> int:
-    from bot.feedback import export
+    from bot.state.feedback import export
 
     rows = export(settings)
     if args.json:
@@ -406,7 +406,7 @@ def cmd_eval(args, settings) -> int:
     from eval.runner import run_eval
 
     if args.ingest is not None:
-        from index import store
+        from index.store import store
 
         if store.current_generation(settings.home) is None:
             from ingest.pipeline import ingest
@@ -415,7 +415,7 @@ def cmd_eval(args, settings) -> int:
             ingest([args.ingest], settings)
     llm = None
     if settings.llm_url:                    # the generated column beside the extractive one
-        from index.llm import LLM
+        from index.answer.llm import LLM
 
         llm = LLM.from_settings(settings)
     return run_eval(settings, questions=args.questions, json_out=args.json_out, report=args.report,
@@ -423,7 +423,7 @@ def cmd_eval(args, settings) -> int:
 
 
 def cmd_bench(args, settings) -> int:
-    from eval.bench import main as bench_main
+    from eval.bench.runner import main as bench_main
 
     return bench_main(args)
 

@@ -248,10 +248,10 @@ def _cited(answer: Mapping[str, Any]) -> dict[int, Mapping[str, Any]]:
 def supports(sentence: str, passages: Iterable[Mapping[str, Any]], *, generated: bool = False) -> bool:
     """Extractive support: the sentence appears verbatim (after normalisation) in one of the
     passages' text or in the text of one of their footnotes. A generated sentence is no quote:
-    its support is the verifier's check (index/verify.py), whose agreement with hand labels
+    its support is the verifier's check (index/answer/verify.py), whose agreement with hand labels
     `dossier eval --llm-url` reports beside it."""
     if generated:
-        from index.verify import supports as verified
+        from index.answer.verify import supports as verified
 
         return verified(sentence, list(passages))
     return any(contains(t, sentence) for p in passages for t in _passage_texts(p, with_notes=True))

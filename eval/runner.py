@@ -49,7 +49,7 @@ def run_eval(
     `reports_dir` holds the report
     files for the llama-index baseline and the plumbing checks (default: the files the
     index was built from, else data/reports); `engine` is an open Dossier to reuse; `llm` (an
-    `index.llm.LLM`) also scores generated answers, and the verifier against its hand labels."""
+    `index.answer.llm.LLM`) also scores generated answers, and the verifier against its hand labels."""
     out = stdout or sys.stdout
     limits = load_thresholds(thresholds or THRESHOLDS)
     questions_path = Path(questions) if questions else DEFAULT_QUESTIONS
@@ -166,7 +166,7 @@ def evaluate(
 ) -> dict[str, Any]:
     """Every figure of one run, with per-question results (the --json document)."""
     started = time.perf_counter()
-    from index.answerer import Answerer
+    from index.answer.answerer import Answerer
 
     extractive = Answerer(engine)                  # the answer path every edge uses
     generation = Answerer(engine, llm) if llm is not None else None

@@ -1,4 +1,4 @@
-"""How often the verifier (`index/verify.py`) agrees with people: hand-labelled sentences.
+"""How often the verifier (`index/answer/verify.py`) agrees with people: hand-labelled sentences.
 
 `eval/gold/verifier_labels.jsonl` holds sentences written against real passages of the
 sample reports, each labelled supported or unsupported by a person, with the passages shown
@@ -7,7 +7,7 @@ wrong or missing citations, vague but true sentences, contradictions, outside kn
 
     python -m eval.verifier            # agreement at the current threshold, then a sweep
 
-The threshold in index/verify.py was chosen with this sweep on these same labels, so the
+The threshold in index/answer/verify.py was chosen with this sweep on these same labels, so the
 agreement it reports is optimistic for sentences nobody has labelled yet.
 """
 from __future__ import annotations
@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Sequence
 
 from eval.dataset import json_lines
-from index import verify
+from index.answer import verify
 from index.errors import UserInputError
 
 LABELS = Path(__file__).resolve().parent / "gold" / "verifier_labels.jsonl"

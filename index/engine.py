@@ -5,13 +5,13 @@ import threading
 from pathlib import Path
 from typing import Any, Sequence
 
-from index import answer as ans
-from index import store as st
+from index.answer import choose as ans
+from index.store import store as st
 from index.config import Settings
 from index.errors import UserInputError
-from index.question import read_question
-from index.retrieve import Hit, Retriever
-from index.scope import Resolved, Scope, resolve
+from index.answer.question import read_question
+from index.answer.retrieve import Hit, Retriever
+from index.answer.scope import Resolved, Scope, resolve
 
 MAX_QUESTION = 2000
 ASK_K = 10            # passages retrieved for an answer
@@ -31,7 +31,7 @@ def check_question(question: str) -> str:
 
 def word_vectors(encoder: Any) -> Any:
     """Static word vectors of the query encoder's model, when it runs the numpy pass."""
-    from index.judge import WordVectors
+    from index.answer.judge import WordVectors
 
     bert = getattr(encoder, "_np", None)
     if bert is None:
@@ -57,8 +57,8 @@ class Dossier:
         return cls(settings, encoder=encoder, exact=exact)
 
     def _open(self) -> None:
-        from index.generations import hold
-        from index.lexical import Lexical
+        from index.store.generations import hold
+        from index.store.lexical import Lexical
 
         while True:               # a lease keeps the generation on disk while this reads it
             snap = st.Snapshot.open(self.settings)
@@ -67,7 +67,7 @@ class Dossier:
                 break
             snap.close()          # removed between reading CURRENT and the lease: read it again
         if self._encoder is None:
-            from index.embed import QueryEncoder
+            from index.encode.embed import QueryEncoder
 
             self._encoder = QueryEncoder(self.settings)
         built_dim = int(snap.meta.get("dim") or 0)
@@ -83,7 +83,7 @@ class Dossier:
         collection = None
         client = None
         if self._exact and not self.settings.chroma_url:
-            from index.vectors import ExactIndex, load_mirror
+            from index.store.vectors import ExactIndex, load_mirror
 
             mirror = load_mirror(snap.gen)
             collection = ExactIndex(*mirror, reports_of=snap.passage_reports) if mirror is not None else None
@@ -218,7 +218,7 @@ class Dossier:
 
     def generations(self) -> list[Path]:
         """The complete generations under the home, oldest first (what the digest walks)."""
-        from index.generations import generations_dir
+        from index.store.generations import generations_dir
 
         gens = generations_dir(self.settings.home)
         if not gens.is_dir():

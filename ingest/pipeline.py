@@ -7,7 +7,7 @@ so memory stays flat. Encoding is nearly all of an ingest's time, so the rest hi
 it: the encoder loads in a thread while the files are parsed, and a thread encodes the
 reports likely to have changed (ingest/encode_ahead.py) from then on, while this one imports
 llama-index, diffs the docstore and writes. Everything is written through the
-store's `Writer` (index/store.py): passages with their vectors, reports, files; it builds
+store's `Writer` (index/store/store.py): passages with their vectors, reports, files; it builds
 the lexical index and makes the new generation current. Nothing here writes SQL or files
 of the index.
 """
@@ -21,10 +21,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable
 
-from index import store as st
+from index.store import store as st
 from index.config import Settings
 from index.errors import ReportReadError
-from index.store import FileRecord
+from index.store.store import FileRecord
 from ingest.chunk import chunk_report
 from ingest.encode_ahead import EncodeAhead
 from ingest.merge import merge_reports
@@ -222,7 +222,7 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
                 passages[d.id_] = chunk_report(by_id[d.id_])
         dim = base.dim if base is not None else None
         if changed:
-            from index.embed import model_dimension
+            from index.encode.embed import model_dimension
 
             dim = model_dimension(loader.get(counts or [len(passages[d.id_]) for d in changed]))
             st.check_compatible(base.meta if base is not None else {}, settings.model_name, dim, settings.home)
@@ -253,11 +253,11 @@ def _likely_changed(base: st.Base | None, reports: list[Report],
 
 
 def _model(settings: Settings, embedder: Any, counts: Any) -> Any:
-    """The loaded embedding model: the caller's, or the configured one (index/embed.py picks
+    """The loaded embedding model: the caller's, or the configured one (index/encode/embed.py picks
     the numpy pass or sentence-transformers from how many passages there are)."""
     if embedder is not None:
         return embedder
-    from index.embed import ingest_encoder     # looked up now: the fault tests replace it
+    from index.encode.embed import ingest_encoder     # looked up now: the fault tests replace it
 
     return ingest_encoder(settings, counts)
 

@@ -10,7 +10,7 @@ from index.errors import ReportReadError
 from ingest.model import ParsedFile
 
 EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
-PAGED = (".pdf", ".docx")        # read by layout (ingest/pdf.py, ingest/docx.py), not decoded as text
+PAGED = (".pdf", ".docx")        # read by layout (ingest/pdf/reader.py, ingest/docx.py), not decoded as text
 _MB = 1024 * 1024
 MAX_BYTES = 20 * _MB              # one report file; a larger one is refused, not read
 MAX_PAGED_BYTES = 200 * _MB       # one PDF or Word file: images make them big, and their text is read
@@ -90,7 +90,7 @@ def _read_paged(path: Path, data: bytes, suffix: str) -> ParsedFile:
     if suffix == ".pdf":
         if b"%PDF" not in data[:1024]:
             raise ReportReadError(path, "not a PDF (no %PDF header): damaged or misnamed")
-        from ingest.pdf import read_pdf
+        from ingest.pdf.reader import read_pdf
         reports, skipped = read_pdf(path, str(path.resolve()))
     else:
         if data.startswith(b"\xd0\xcf\x11\xe0"):

@@ -25,7 +25,7 @@ GOLD = ROOT / "eval" / "gold"
 def st_model():
     """The bundled SentenceTransformer, loaded once per test session."""
     from index.config import Settings
-    from index.embed import load_sentence_transformer
+    from index.encode.embed import load_sentence_transformer
 
     return load_sentence_transformer(Settings())
 

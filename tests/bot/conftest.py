@@ -10,11 +10,11 @@ from typing import Any, Iterator
 
 import pytest
 
-from bot.slack_client import build_client
-from bot.slack_wiring import build_app
-from index.answerer import Answerer
-from tests.bot.fake_slack import BOT_TOKEN, FakeSlack
-from tests.bot.slack_harness import SIGNING_SECRET, RunningBot
+from bot.slack.client import build_client
+from bot.slack.wiring import build_app
+from index.answer.answerer import Answerer
+from tests.bot.slack.fake_slack import BOT_TOKEN, FakeSlack
+from tests.bot.slack.harness import SIGNING_SECRET, RunningBot
 
 
 @pytest.fixture(scope="session")

@@ -2,9 +2,9 @@
 in report order, stored at ingest; 'what's new' is newest report first."""
 from __future__ import annotations
 
-from index import store as st
-from index.answerer import Answerer
-from index.scope import Scope
+from index.store import store as st
+from index.answer.answerer import Answerer
+from index.answer.scope import Scope
 from index.summary import MAX_SENTENCES
 
 

@@ -63,7 +63,7 @@ def current_db(home: Path) -> sqlite3.Connection:
 
 
 def report_records(home: Path, filename: str) -> list[dict]:
-    from index.schema import sentence_spans
+    from index.store.schema import sentence_spans
 
     con = current_db(home)
     try:

@@ -17,7 +17,7 @@ from ingest.chunk import chunk_report
 from ingest.read import read_report_file
 from ingest.report import parse_text
 from tests.conftest import GOLD, SAMPLES, assert_notes_equal_gold
-from tests.ingest import pdf_fixtures as fx
+from tests.ingest.pdf import fixtures as fx
 
 TITLE, DATE = "The Kremlin Prepares to Further Integrate Belarus", "2020-09-02"
 FILE = "003_dcd5aac377835ac8.txt"

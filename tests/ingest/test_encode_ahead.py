@@ -91,7 +91,7 @@ class Recording:
         self.model, self.texts = model, []
 
     def get_sentence_embedding_dimension(self):
-        from index.embed import model_dimension
+        from index.encode.embed import model_dimension
 
         return model_dimension(self.model)
 
@@ -103,7 +103,7 @@ class Recording:
 @pytest.mark.slow
 def test_an_edit_encodes_the_edited_report_only_and_a_move_nothing(tmp_path, samples_copy, st_model):
     from index.config import Settings
-    from index.store import Snapshot
+    from index.store.store import Snapshot
     from ingest.pipeline import ingest
 
     settings = Settings(home=tmp_path / "home")
@@ -147,7 +147,7 @@ def test_ctrl_c_mid_ingest_stops_soon_and_leaves_no_generation(tmp_path):
     import sys
     import time
 
-    from eval.synth import generate
+    from eval.bench.synth import generate
     from tests.conftest import ROOT
 
     corpus = generate(80, tmp_path / "reports", seed=3)

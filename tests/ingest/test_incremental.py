@@ -15,8 +15,8 @@ def _json(proc):
 
 
 def _vectors(home):
-    from index.store import current_generation
-    from index.vectors import load_mirror
+    from index.store.store import current_generation
+    from index.store.vectors import load_mirror
 
     ids, matrix = load_mirror(current_generation(home))
     return dict(zip(ids, matrix))
@@ -46,7 +46,7 @@ def test_unchanged_edit_and_delete(tmp_path, samples_copy, cli, st_model):
     assert (edited["updated"], edited["unchanged"], edited["added"], edited["removed"]) == (1, 6, 0, 0)
     assert edited["passages_embedded"] == sept2["passages"]          # exactly that report's passages
     # ... embedded by the numpy pass: the same vectors as the model's
-    from index.embed import SMALL_EDIT
+    from index.encode.embed import SMALL_EDIT
 
     assert edited["passages_embedded"] <= SMALL_EDIT
     vecs = _vectors(home)
@@ -82,7 +82,7 @@ def test_unchanged_edit_and_delete(tmp_path, samples_copy, cli, st_model):
 def _tables(home) -> dict[str, list]:
     import sqlite3
 
-    from index.store import current_generation
+    from index.store.store import current_generation
 
     con = sqlite3.connect(current_generation(home) / "dossier.db")
     try:

@@ -24,7 +24,7 @@ def _rows(gen, sql: str) -> list[tuple]:
 
 
 def _chroma(settings, gen) -> dict[str, list]:
-    from index.store import chroma_client, close_client, collection_name
+    from index.store.store import chroma_client, close_client, collection_name
 
     client = chroma_client(settings, gen)
     try:
@@ -39,7 +39,7 @@ def _chroma(settings, gen) -> dict[str, list]:
 def _ingest(tmp_path, name, st_model, monkeypatch, *, overlap: bool):
     import ingest.pipeline as P
     from index.config import Settings
-    from index.store import current_generation
+    from index.store.store import current_generation
 
     monkeypatch.setattr(P, "BATCH_REPORTS", 2)          # 4 batches of the 7 sample reports
     monkeypatch.setattr(P, "OVERLAP", overlap)
@@ -50,7 +50,7 @@ def _ingest(tmp_path, name, st_model, monkeypatch, *, overlap: bool):
 
 
 def test_overlap_builds_the_same_index_as_sequential(tmp_path, st_model, monkeypatch):
-    from index.vectors import load_mirror
+    from index.store.vectors import load_mirror
 
     s_seq, g_seq, sum_seq = _ingest(tmp_path, "sequential", st_model, monkeypatch, overlap=False)
     s_ovl, g_ovl, sum_ovl = _ingest(tmp_path, "overlap", st_model, monkeypatch, overlap=True)
@@ -99,7 +99,7 @@ def test_an_encoder_failure_mid_way_changes_nothing(tmp_path, monkeypatch):
     import ingest.encode_ahead as A
     import ingest.pipeline as P
     from index.config import Settings
-    from index.store import current_generation
+    from index.store.store import current_generation
 
     monkeypatch.setattr(P, "BATCH_REPORTS", 2)
     monkeypatch.setattr(A, "CHUNK", 50)                 # several encode() calls: the second fails

@@ -1,0 +1,253 @@
+"""Does a sentence answer the question? The checks behind an honest "the reports don't say".
+
+A sentence (read with its passage and its report's date) answers a question only if
+
+1. it holds something of the expected answer type (a count for "how many", a year for "in
+   what year", a sum of money, a percentage, a distance or size, a date, a reason, ...);
+2. it states the question's focus, the attribute or relation asked ("area", "founded",
+   "commands"): the word, an inflection, or a close paraphrase (word vectors of the embedding
+   model, see `Focus`);
+3. it names the question's entities, in the sentence or its passage, not merely somewhere in
+   the corpus;
+4. it matches the question's time scope ("in March 2021", "in 2016", "on September 17"): the
+   sentence's own dates, or its report's date.
+
+Sentence tags (`tags_of`: the types and dates a sentence holds) are pure functions of its text,
+cached per sentence. The thresholds are chosen on the tune split of the gold questions only
+(eval/gold/questions.jsonl, "split": "tune"); see README, Quality.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+
+
+from index.answer.question import Question
+from index.text import words
+from index.text.dates import ANY_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
+from index.text.names import other_names
+
+FOCUS_SHARE = 0.5          # IDF-weighted share of the focus a sentence or its passage must state
+PARAPHRASE = 0.55          # word-vector cosine that counts as a close paraphrase of a focus word
+ENTITY_SLACK = 0           # entities of the question a sentence and its passage may leave unnamed
+CHECKED_TYPES = ("count", "money", "percent", "measure", "year", "date", "person", "place", "age")   # "reason": tune, -1 false abstention
+TOPIC_SHARE = 0.0          # without an attribute in the wording: the share of the topic words needed
+
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+_MONTH_WORD = re.compile(rf"\b({ANY_MONTH})\b\.?")
+_COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|twenty|"
+                          r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|several|"
+                          r"multiple|numerous|few)\b", re.I)
+_CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
+_MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:dollars|rubles|roubles|euros|"
+                    r"USD|RUB|EUR)\b|\b(?:budget|funding|loan|credit|cost|price|worth|paid|pay|spend|spent)\b[^.]{0,40}\d",
+                    re.I)
+_PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quarter|majority|minority) of\b", re.I)
+_AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged \d+|\bborn (?:in|on)\b|\bage of \d+", re.I)
+_MEASURE = re.compile(r"\d[\d,.]*\s?(?:-\s?)?(?:km|kilometers?|kilometres?|miles?|meters?|metres?|square|sq|hectares?|"
+                      r"km2|tons?|tonnes?|feet|foot|inches)\b", re.I)
+_REASON = re.compile(r"\b(?:because|due to|in order to|so that|aims? to|aimed at|intend(?:s|ed)? to|seeks? to|sought to|"
+                     r"in response to|as part of|to (?:deter|prevent|counter|prepare|support|signal|pressure|secure|"
+                     r"protect|defend|strengthen|deepen|increase|expand|integrate|justify|build)|likely (?:to|in order)|"
+                     r"reason|purpose|goal|objective|motivat\w*|driven by|result of|following|amid|after)\b", re.I)
+_TITLE = re.compile(r"\b(?:President|Prime Minister|Minister|General|Gen\.|Lt\.|Colonel|Col\.|Commander|Chief|"
+                    r"spokesman|spokeswoman|spokesperson|Secretary|Ambassador|leader|head|director|chairman|"
+                    r"Defense Minister|Admiral|Adm\.|Major|Maj\.)\b")
+# a person's name: two or three capitalised words after the sentence's first word, or a title and a name
+_PERSON = re.compile(r"(?<=\S\s)(?:[A-Z][a-z]+\s){1,2}[A-Z][a-z]{2,}(?:’s|'s)?\b|\b(?:President|Minister|General|Gen\.|"
+                     r"Colonel|Col\.|Commander|Ambassador|Admiral|spokesman|spokeswoman|Chairman|Secretary)\s+[A-Z][a-z]+")
+_NAME = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z][a-zA-Z’'-]+(?:\s+(?:[A-Z][a-zA-Z’'-]+|of|the|al-|bin))*")
+
+@dataclass(frozen=True)
+class Tags:
+    """What one sentence holds: answer types and the dates it names."""
+
+    types: frozenset[str]
+    years: frozenset[int]
+    months: frozenset[int]
+    days: frozenset[tuple[int, int]]
+
+
+@lru_cache(maxsize=65536)
+def tags_of(sentence: str) -> Tags:
+    types = set()
+    years = {int(y) for y in _YEAR.findall(sentence)}
+    months = {_month_of(m.group(1)) for m in _MONTH_WORD.finditer(sentence)}
+    from index.text.dates import month_days
+
+    days = set(month_days(sentence))
+    days |= {(_month_of(m), int(d)) for d, m in re.findall(r"\b(\d{1,2})\s+(" + ANY_MONTH + r")\b", sentence)
+             if 1 <= int(d) <= 31}
+    if years or months or days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence):
+        types.add("date")
+    if years:
+        types.add("year")
+    if _has_count(sentence):
+        types.add("count")
+    if _MONEY.search(sentence):
+        types.add("money")
+    if _PERCENT.search(sentence):
+        types.add("percent")
+    if _AGE.search(sentence):
+        types.add("age")
+    if _MEASURE.search(sentence):
+        types.add("measure")
+    if _REASON.search(sentence):
+        types.add("reason")
+    if _TITLE.search(sentence) or _NAME.search(sentence):
+        types.add("place")
+    if _PERSON.search(sentence):
+        types.add("person")
+    return Tags(frozenset(types), frozenset(years), frozenset(months), frozenset(days))
+
+
+def _month_of(name: str) -> int:
+    return MONTHS.index(MONTH_ABBREVIATIONS[name.lower().rstrip(".")[:3]]) + 1
+
+
+def _has_count(text: str) -> bool:
+    for m in _CARDINAL.finditer(text):
+        num = m.group(1).rstrip(".,")
+        if not num or re.fullmatch(r"(1[89]|20)\d\d", num):
+            continue
+        before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 12]
+        if re.search(rf"({ANY_MONTH})\.?\s*$", before) or re.match(rf"\s*({ANY_MONTH})\b", after):
+            continue
+        return True
+    return bool(_COUNT_WORDS.search(text))
+
+
+class WordVectors:
+    """Static word vectors: the mean of a word's word-piece input embeddings in the embedding
+    model (no forward pass, so free at query time). Close paraphrases score well above
+    unrelated words ("founded"/"established" 0.55, "killed"/"died" 0.58, "area"/"tanks" -0.03)."""
+
+    def __init__(self, tokenizer, matrix):
+        self._tok = tokenizer
+        self._matrix = matrix
+        self._cache: dict[str, object] = {}
+        self._matrices: dict[frozenset[str], object] = {}
+
+    def vector(self, word: str):
+        v = self._cache.get(word)
+        if v is None:
+            import numpy as np
+
+            ids = self._tok.encode(word, add_special_tokens=False).ids
+            v = self._matrix[ids].mean(0) if ids else np.zeros(self._matrix.shape[1], dtype=np.float32)
+            n = float(np.linalg.norm(v))
+            v = v / n if n else v
+            self._cache[word] = v
+        return v
+
+    def closest(self, word: str, candidates: frozenset[str]) -> float:
+        """The highest cosine between `word` and any of `candidates`."""
+        matrix = self._matrices.get(candidates)
+        if matrix is None:
+            import numpy as np
+
+            cands = [c for c in candidates if c]
+            matrix = np.stack([self.vector(c) for c in cands]) if cands else None
+            if len(self._matrices) > 4096:
+                self._matrices.clear()
+            self._matrices[candidates] = matrix
+        return 0.0 if matrix is None else float((matrix @ self.vector(word)).max())
+
+
+_WORD = re.compile(r"[A-Za-z][\w’'-]*|\d[\d,.]*\w*")
+
+
+@lru_cache(maxsize=16384)
+def _terms(text: str) -> frozenset[str]:
+    return frozenset(words.terms(text))
+
+
+@lru_cache(maxsize=16384)
+def _words(text: str) -> frozenset[str]:
+    """The lower-cased words of a text, possessive 's dropped."""
+    out = set()
+    for w in _WORD.findall(text):
+        w = w.strip("’'-").lower()
+        out.add(w[:-2] if w.endswith(("’s", "'s")) else w)
+    return frozenset(out)
+
+
+def _mentions(words_: set[str], entity: str) -> bool:
+    """The text names the entity: the same word, or one sharing its first five letters
+    ("Belarusian" for "Belarus")."""
+    e = entity.strip("’'-").lower()
+    if e.endswith(("’s", "'s")):
+        e = e[:-2]
+    for name in other_names(e):
+        if name in words_:
+            return True
+        if len(name) >= 5 and not name[0].isdigit() and any(w.startswith(name[:5]) for w in words_):
+            return True
+    return False
+
+
+def in_time(question: Question, sentence: str, report_date: str) -> bool:
+    """The sentence's own dates, or its report's date, fall in the question's time scope."""
+    t = question.time
+    if not t:
+        return True
+    tags = tags_of(sentence)
+    ry = int(report_date[:4]) if report_date[:4].isdigit() else None
+    rm = int(report_date[5:7]) if report_date[5:7].isdigit() else None
+    rd = int(report_date[8:10]) if report_date[8:10].isdigit() else None
+    for y, m in t.year_months:
+        if not ((y in tags.years and m in tags.months) or (ry == y and rm == m)
+                or (m in tags.months and not tags.years and ry == y)):
+            return False
+    for y in t.years:
+        if y not in tags.years and ry != y:
+            return False
+    for m, d in t.days:
+        if (m, d) not in tags.days and (rm, rd) != (m, d):
+            return False
+    for m in t.months:
+        if m not in tags.months and rm != m:
+            return False
+    return True
+
+
+def focus_share(question: Question, sentence: str, passage: str, lex=None,
+                vectors: WordVectors | None = None) -> float:
+    """IDF-weighted share of the focus terms stated in the sentence or its passage (a term
+    counts when a word there has its stem, or, with `vectors`, is a close paraphrase of it)."""
+    focus = question.attribute or tuple(zip(question.focus, question.focus_words))
+    if not focus:
+        return 1.0
+    present = _terms(sentence) | _terms(passage)
+    plain = (_words(sentence) | _words(passage)) if vectors is not None else frozenset()
+    total = got = 0.0
+    for term, word in focus:
+        w = lex.idf(term) if lex is not None else 1.0
+        total += w
+        if term in present or _compound(term, present) or (
+                vectors is not None and vectors.closest(word, plain) >= PARAPHRASE):
+            got += w
+    return got / total if total else 1.0
+
+
+def _compound(term: str, present: set[str]) -> bool:
+    """"paratroopers" is stated by "troops", "airbase" by "base": one stem ends the other."""
+    return any(len(p) >= 4 and len(term) >= 4 and (term.endswith(p) or p.endswith(term)) for p in present)
+
+
+def misfits(question: Question, sentence: str, passage: str, report_date: str, title: str = "", *,
+            lex=None, vectors: WordVectors | None = None) -> list[str]:
+    """Why the sentence does not answer the question ([] when it does): "type", "time",
+    "entity", "focus"."""
+    why = []
+    if question.answer_type and question.answer_type in CHECKED_TYPES and question.answer_type not in tags_of(sentence).types:
+        why.append("type")
+    if not in_time(question, sentence, report_date):
+        why.append("time")
+    context = _words(sentence) | _words(passage) | _words(title)
+    if sum(1 for e in question.entities if not _mentions(context, e)) > ENTITY_SLACK:
+        why.append("entity")
+    if focus_share(question, sentence, passage, lex, vectors) < (FOCUS_SHARE if question.attribute else TOPIC_SHARE):
+        why.append("focus")
+    return why

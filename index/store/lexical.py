@@ -1,0 +1,181 @@
+"""The lexical (BM25) index of a generation, written and read here and nowhere else.
+
+Written at ingest with bm25s (the tokeniser, English stopwords and Snowball stemmer that
+llama-index's BM25Retriever uses, and bm25s's own scoring), persisted under
+`<generation>/bm25/` in bm25s's format with the passage ids in index order. Beside it, each
+passage's terms (`tokens.npy`, `offsets.npy`: term ids of `vocab.index.json`, passage by
+passage): the next ingest tokenises only the passages it re-embedded and reuses the rest, so
+a 1 % edit of 10,000 reports re-tokenises 1 % of the texts (tokenising them all, through
+llama-index's nodes, took 11 s of that edit's 54 s). Read with bm25s directly so the query
+path needs no llama-index import: search, and document frequencies for the answer path.
+Query terms are index.text.words.terms, the tokenisation the index was built with.
+"""
+from __future__ import annotations
+
+import json
+import math
+import shutil
+from pathlib import Path
+from typing import Callable
+
+import numpy as np
+
+from index.text.words import TOKEN_PATTERN, stemmer
+
+DIRNAME = "bm25"
+TOP_K = 50                # the retriever's persisted similarity_top_k (the reader passes its own k)
+TEXTS_AT_ONCE = 5000      # passage texts read and tokenised at a time: memory stays bounded
+
+
+def build(gen: Path, ids: list[str], texts_of: Callable[[list[str]], list[str]], fresh: set[str] = frozenset()) -> None:
+    """(Re)write the generation's lexical index over the passages `ids` (sorted). Terms come
+    from the index the generation was copied with, for every passage it holds and `fresh`
+    (passages written anew) does not; the others' texts are read with `texts_of(ids)`
+    (same order) and tokenised. No passages: no index (readers then get None)."""
+    import bm25s
+
+    target = gen / DIRNAME
+    old = _read_terms(target)
+    shutil.rmtree(target, ignore_errors=True)
+    if not ids:
+        return
+    vocab: list[str] = list(old[1]) if old else []       # term id -> term; the old ids stay valid
+    term_id = {t: i for i, t in enumerate(vocab)}
+    old_row = {pid: i for i, pid in enumerate(old[0])} if old else {}
+    need = [pid for pid in ids if pid in fresh or pid not in old_row]
+    tokenised: dict[str, np.ndarray] = {}
+    for a in range(0, len(need), TEXTS_AT_ONCE):
+        chunk = need[a:a + TEXTS_AT_ONCE]
+        tok = bm25s.tokenize(texts_of(chunk), stopwords="en", stemmer=stemmer(), token_pattern=TOKEN_PATTERN,
+                             show_progress=False)
+        to_global = np.array([term_id.setdefault(t, len(term_id)) for t in _by_id(tok.vocab)], dtype=np.int64)
+        for pid, doc in zip(chunk, tok.ids):
+            tokenised[pid] = to_global[np.asarray(doc, dtype=np.int64)] if doc else np.zeros(0, np.int64)
+    vocab = _by_id(term_id)
+    docs = []
+    for pid in ids:
+        if pid in tokenised:
+            docs.append(tokenised[pid])
+        else:
+            i = old_row[pid]
+            docs.append(old[2][old[3][i]:old[3][i + 1]])
+    flat = np.concatenate(docs) if docs else np.zeros(0, np.int64)
+    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
+    np.cumsum([len(d) for d in docs], out=offsets[1:])
+    del docs, tokenised
+    # only the terms some passage still has, numbered afresh (a clean build's vocabulary)
+    used = np.unique(flat)
+    remap = np.full(len(vocab), -1, dtype=np.int64)
+    remap[used] = np.arange(len(used))
+    flat = remap[flat].astype(np.int32)
+    vocab_dict = {vocab[int(i)]: n for n, i in enumerate(used)}
+    model = bm25s.BM25()
+    model.scores = _scores(flat, offsets, len(vocab_dict), k1=model.k1, b=model.b)
+    if "" not in vocab_dict:                  # what bm25s.BM25.index adds (create_empty_token)
+        vocab_dict[""] = len(vocab_dict)
+    model.vocab_dict = vocab_dict
+    model.nonoccurrence_array = None          # only BM25L and BM25+ have one
+    target.mkdir()
+    model.save(str(target), corpus=None, show_progress=False)
+    (target / "retriever.json").write_text(json.dumps({"similarity_top_k": min(TOP_K, len(ids)), "verbose": False,
+                                                       "corpus_weight_mask": None}))   # llama-index's persist args
+    (target / "ids.json").write_text(json.dumps(ids))
+    np.save(target / "tokens.npy", flat)
+    np.save(target / "offsets.npy", offsets)
+
+
+def _scores(flat: np.ndarray, offsets: np.ndarray, n_vocab: int, *, k1: float, b: float) -> dict:
+    """bm25s's "lucene" score matrix (BM25.build_index_from_ids, method and idf "lucene"), the
+    same numbers computed for every (passage, term) at once instead of passage by passage in
+    Python (4.8 s of 170,000 passages): the same float64 operations in the same order, cast
+    to float32, in the same CSC layout (tests/index/store/test_lexical.py compares them bit for bit)."""
+    n_docs = len(offsets) - 1
+    lengths = np.diff(offsets)
+    l_avg = lengths.mean()
+    doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    # one key per (term, passage), sorted: term by term, passages in order (CSC order)
+    pairs, tf = np.unique(flat.astype(np.int64) * n_docs + doc, return_counts=True)
+    cols, rows = pairs // n_docs, pairs % n_docs
+    df = np.bincount(cols, minlength=n_vocab)
+    idf = np.zeros(n_vocab, dtype=np.float32)
+    for t in np.flatnonzero(df):
+        n = int(df[t])
+        idf[t] = math.log(1 + (n_docs - n + 0.5) / (n + 0.5))
+    tf = tf.astype(np.float32)
+    tfc = tf / (k1 * ((1 - b) + b * lengths[rows] / l_avg) + tf)
+    indptr = np.zeros(n_vocab + 1, dtype=np.int64)
+    np.cumsum(df, out=indptr[1:])
+    return {"data": (idf[cols] * tfc).astype(np.float32), "indices": rows.astype(np.int32), "indptr": indptr,
+            "num_docs": n_docs}
+
+
+def _by_id(term_ids: dict[str, int]) -> list[str]:
+    """A vocabulary (term -> id) as the list of its terms by id; ids out of range are ignored."""
+    vocab = [""] * len(term_ids)
+    for t, i in term_ids.items():
+        if 0 <= i < len(vocab):
+            vocab[i] = t
+    return vocab
+
+
+def _read_terms(bm25_dir: Path) -> tuple[list[str], list[str], np.ndarray, np.ndarray] | None:
+    """(passage ids, vocabulary by term id, every passage's term ids end to end, offsets) of a
+    persisted index; None when it has no terms beside it (none yet, or written before them)."""
+    try:
+        ids = json.loads((bm25_dir / "ids.json").read_text())
+        vocab_dict = json.loads((bm25_dir / "vocab.index.json").read_text())
+        flat = np.load(bm25_dir / "tokens.npy")
+        offsets = np.load(bm25_dir / "offsets.npy")
+    except (OSError, ValueError):
+        return None
+    vocab = _by_id(vocab_dict)
+    if len(offsets) != len(ids) + 1 or (len(flat) and int(flat.max()) >= len(vocab)):
+        return None
+    return ids, vocab, flat, offsets
+
+
+def open_lexical(gen: Path) -> "Lexical | None":
+    """The generation's lexical index, or None when it has none (no passages)."""
+    d = gen / DIRNAME
+    return Lexical(d) if (d / "ids.json").exists() else None
+
+
+class Lexical:
+    """The persisted BM25 index of one generation."""
+
+    def __init__(self, bm25_dir: Path):
+        import bm25s
+
+        self.model = bm25s.BM25.load(str(bm25_dir), load_corpus=False, mmap=True, show_progress=False)
+        self.ids: list[str] = json.loads((bm25_dir / "ids.json").read_text())
+        self.vocab: dict[str, int] = self.model.vocab_dict
+        indptr = np.asarray(self.model.scores["indptr"])
+        self.df = np.diff(indptr)
+        self.n = len(self.ids)
+        self._sorted: list[str] | None = None
+
+    def knows(self, term: str) -> bool:
+        """The term, or a word sharing its first five letters, occurs in some passage."""
+        if term in self.vocab:
+            return True
+        if len(term) < 5:
+            return False
+        if self._sorted is None:
+            self._sorted = sorted(self.vocab)
+        import bisect
+
+        i = bisect.bisect_left(self._sorted, term[:5])
+        return i < len(self._sorted) and self._sorted[i].startswith(term[:5])
+
+    def idf(self, term: str) -> float:
+        i = self.vocab.get(term)
+        df = int(self.df[i]) if i is not None and i < len(self.df) else 0
+        return math.log(1 + (self.n - df + 0.5) / (df + 0.5))
+
+    def search(self, query_terms: list[str], k: int) -> list[tuple[str, float]]:
+        known = [t for t in query_terms if t in self.vocab]
+        if not known or not self.n:
+            return []
+        k = min(k, self.n)
+        idx, scores = self.model.retrieve([known], k=k, show_progress=False, n_threads=1)
+        return [(self.ids[int(i)], float(s)) for i, s in zip(idx[0], scores[0]) if s > 0]

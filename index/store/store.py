@@ -1,0 +1,719 @@
+"""The store: what one generation holds, written through `Writer` and read through `Snapshot`.
+
+Every ingest that changes something writes a new generation (index/store/generations.py) and
+switches `CURRENT` to it atomically. Readers (the bot, `dossier ask`) only ever open the
+generation `CURRENT` names, so a crash or `kill -9` mid-ingest leaves them on the last
+complete state. Chroma's embedded client is not process-safe; with generations no process
+ever opens a directory that another process writes.
+
+With a Chroma server (`--chroma-url`) each home is one corpus: a Chroma tenant named by
+`--corpus` / DOSSIER_CORPUS (default derived from the home, recorded in its meta), so homes
+sharing a server never see each other's vectors. Inside it every generation has its own
+database (`<home token>-<generation>`, named in the generation's meta), written whole before
+`CURRENT` switches to the generation and dropped when the generation is: a reader never sees
+a passage without its vector, nor a vector without its passage, and a crash mid-ingest leaves
+the last complete state answering, as in embedded mode.
+
+A generation directory holds:
+  dossier.db     SQLite (index/store/schema.py): meta, files, reports, notes, passages
+  docstore.json  llama-index docstore: report id -> content hash (what ingest diffs against)
+  bm25/          the lexical index (index/store/lexical.py)
+  vectors.npy    every passage vector as one matrix + vector_ids.json (index/store/vectors.py)
+  chroma/        the embedded Chroma store (on a server: the database meta["chroma_database"])
+
+The writer takes records with the shape of ingest/model.py's (Report, Passage) and never
+needs ingest itself; the schema and the row codecs are index/store/schema.py's.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import sqlite3
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from types import TracebackType
+from typing import Any, Iterable, Sequence
+from urllib.parse import urlparse
+
+from index.store import schema
+from index.config import Settings, check_corpus
+from index.errors import IndexEmpty, StoreMismatch, StoreWriteError, UserInputError
+from index.store.generations import (current_generation, discard, finish_generation, generations_dir, ingest_lock,
+                               new_generation, os_reason)
+from index.store.schema import SCHEMA_VERSION, FileRecord
+from index.text.urls import shown_url
+
+__all__ = ["SCHEMA_VERSION", "Base", "FileRecord", "Snapshot", "Writer", "check_compatible", "chroma_client",
+           "close_client", "collection_name", "connect", "current_generation", "ingest_lock", "open_docstore",
+           "os_reason", "read_meta"]
+
+COLLECTION = "dossier_passages"
+
+
+def connect(gen: Path) -> sqlite3.Connection:
+    con = sqlite3.connect(gen / "dossier.db", timeout=30)
+    con.executescript(schema.DDL)
+    return con
+
+
+def read_meta(con: sqlite3.Connection) -> dict[str, str]:
+    return dict(con.execute("SELECT key, value FROM meta").fetchall())
+
+
+def check_compatible(meta: dict[str, str], model: str, dim: int | None, where: Path) -> None:
+    """StoreMismatch, with the command to rebuild, when the index was built otherwise."""
+    rebuild = f"rebuild with: dossier ingest --rebuild --home {where} PATH..."
+    schema = int(meta.get("schema_version", SCHEMA_VERSION))
+    if schema != SCHEMA_VERSION:
+        newer = "newer" if schema > SCHEMA_VERSION else "older"
+        raise StoreMismatch(f"the index at {where} has {'a' if newer == 'newer' else 'an'} {newer} schema (v{schema}; this Dossier reads "
+                            f"v{SCHEMA_VERSION}); {rebuild}")
+    built = meta.get("model")
+    if built and built != model:
+        raise StoreMismatch(f"the index at {where} was built with model {built!r} "
+                            f"({meta.get('dim', '?')} dims), not {model!r}"
+                            f"{f' ({dim} dims)' if dim else ''}; {rebuild}")
+    if dim and meta.get("dim") and int(meta["dim"]) != dim:
+        raise StoreMismatch(f"the index at {where} holds {meta['dim']}-dim vectors but model {model!r} "
+                            f"gives {dim}; {rebuild}")
+
+
+def close_client(client: Any) -> None:
+    """Stop a Chroma client's system (file handles, threads); the next open makes a new one."""
+    close = getattr(client, "close", None)
+    if close is not None:
+        try:
+            close()
+        except Exception:  # noqa: BLE001 - closing is best effort
+            pass
+
+
+def chroma_client(settings: Settings, gen: Path) -> Any:
+    """The Chroma client of generation `gen`: its embedded store, or on a server the client
+    bound to the generation's own database in the home's corpus (StoreMismatch when the
+    server has lost it)."""
+    if settings.chroma_url:
+        meta = _gen_meta(gen)
+        corpus, database = meta.get("corpus"), meta.get("chroma_database")
+        if not corpus or not database:
+            raise StoreMismatch(f"the index at {settings.home} was not built on a Chroma server; "
+                                f"rebuild with: dossier ingest --rebuild --home {settings.home} --chroma-url "
+                                f"{shown_url(settings.chroma_url)} PATH...")
+        return server_client(settings, corpus, database)
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    return chromadb.PersistentClient(path=str(gen / "chroma"),
+                                     settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+
+
+def _server_address(settings: Settings) -> tuple[str, int, bool]:
+    url = settings.chroma_url or ""
+    u = urlparse(url if "://" in url else "http://" + url)
+    if not u.hostname:
+        raise UserInputError(f"--chroma-url {shown_url(url)!r} is not a URL like http://127.0.0.1:8000")
+    return u.hostname, u.port or 8000, u.scheme == "https"
+
+
+def _unreachable(settings: Settings, e: BaseException) -> UserInputError:
+    url = settings.chroma_url or ""
+    reason = str(e).replace(url, shown_url(url))
+    password = urlparse(url if "://" in url else "http://" + url).password
+    if password:
+        reason = reason.replace(password, "***")
+    return UserInputError(f"cannot reach the Chroma server at {shown_url(url)}: "
+                          f"{reason.splitlines()[0] if reason else type(e).__name__}")
+
+
+def _not_found(e: BaseException) -> bool:
+    return type(e).__name__ == "NotFoundError" or "not found" in str(e).lower()
+
+
+def server_client(settings: Settings, corpus: str | None = None, database: str | None = None) -> Any:
+    """A client of the `chroma run` server: bound to `corpus`/`database` when given (a missing
+    one is StoreMismatch, with the command to rebuild), else to the default namespace."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    host, port, ssl = _server_address(settings)
+    where = {"tenant": corpus, "database": database} if corpus and database else {}
+    try:
+        return chromadb.HttpClient(host=host, port=port, ssl=ssl,
+                                   settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False), **where)
+    except Exception as e:  # noqa: BLE001 - connection failures surface as one line
+        if where and _not_found(e):
+            raise StoreMismatch(f"the Chroma server at {shown_url(settings.chroma_url or '')} has no database "
+                                f"{database!r} in corpus {corpus!r} (the index at {settings.home} names it); "
+                                f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
+        raise _unreachable(settings, e) from None
+
+
+def admin_client(settings: Settings) -> Any:
+    """Chroma's admin API on the server: corpora (tenants) and generations (databases)."""
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+
+    host, port, ssl = _server_address(settings)
+    try:
+        return chromadb.AdminClient(ChromaSettings(
+            anonymized_telemetry=False, chroma_api_impl="chromadb.api.fastapi.FastAPI",
+            chroma_server_host=host, chroma_server_http_port=port, chroma_server_ssl_enabled=ssl))
+    except Exception as e:  # noqa: BLE001 - connection failures surface as one line
+        raise _unreachable(settings, e) from None
+
+
+def home_token(home: Path) -> str:
+    """Which home a database on the server belongs to: a hash of the home's absolute path."""
+    return "h" + hashlib.sha1(str(Path(home).expanduser().resolve()).encode()).hexdigest()[:10]
+
+
+def _gen_meta(gen: Path) -> dict[str, str]:
+    try:
+        con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True)
+        try:
+            return read_meta(con)
+        finally:
+            con.close()
+    except sqlite3.Error:
+        return {}
+
+
+def collection_name(settings: Settings) -> str:
+    """The passages collection: in the generation's store (embedded) or database (server)."""
+    return COLLECTION
+
+
+def _open_read_only(settings: Settings, gen: Path) -> tuple[sqlite3.Connection, dict[str, str]]:
+    """A read-only connection to a generation built like `settings` say, and its meta; else
+    StoreMismatch with the command to rebuild."""
+    try:
+        con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True, check_same_thread=False)
+        meta = read_meta(con)
+        con.execute("SELECT 1 FROM reports LIMIT 1").fetchall()
+    except sqlite3.Error as e:
+        raise StoreMismatch(f"the index at {settings.home} is damaged or not a Dossier index ({e}); "
+                            f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
+    try:
+        check_compatible(meta, settings.model_name, None, settings.home)
+        check_corpus_of(meta, settings)
+    except StoreMismatch:
+        con.close()
+        raise
+    return con, meta
+
+
+def check_corpus_of(meta: dict[str, str], settings: Settings) -> None:
+    """StoreMismatch when --corpus / DOSSIER_CORPUS names another corpus than the home's."""
+    built = meta.get("corpus")
+    if settings.chroma_url and settings.corpus and built and built != settings.corpus:
+        raise StoreMismatch(f"the index at {settings.home} is corpus {built!r} on the Chroma server, not "
+                            f"{settings.corpus!r} (DOSSIER_CORPUS); drop the setting, or move it with: DOSSIER_CORPUS="
+                            f"{settings.corpus} dossier ingest --rebuild --home {settings.home} PATH...")
+
+
+# ------------------------------------------------------------------------------ ingest's view
+@dataclass
+class Base:
+    """What ingest needs of the current generation before it writes the next one."""
+
+    gen: Path
+    meta: dict[str, str]
+    files: dict[str, FileRecord]
+    reports: int
+
+    @classmethod
+    def read(cls, settings: Settings, gen: Path) -> "Base":
+        """Raises StoreMismatch (before any other read) when another model or schema built it."""
+        con, meta = _open_read_only(settings, gen)
+        try:
+            files = dict(schema.file_record(row) for row in con.execute(schema.SELECT_FILES))
+            reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+        finally:
+            con.close()
+        return cls(gen, meta, files, reports)
+
+    @property
+    def dim(self) -> int | None:
+        return int(self.meta["dim"]) if self.meta.get("dim") else None
+
+    def report_keys(self, ids: Sequence[str]) -> dict[str, tuple]:
+        """Report id -> (title, date, text) as this generation holds them (ids it lacks are absent)."""
+        con = sqlite3.connect(f"file:{self.gen / 'dossier.db'}?mode=ro", uri=True)
+        try:
+            return {rid: (title, date, text) for rid, title, date, text
+                    in _rows_with_ids(con, "SELECT id, title, date, text FROM reports", ids)}
+        finally:
+            con.close()
+
+
+def open_docstore(gen: Path | None) -> Any:
+    """The llama-index docstore ingest diffs against (report id -> content hash); empty for
+    no generation. `Writer.commit(docstore)` persists the updated one in the next."""
+    from llama_index.core.storage.docstore import SimpleDocumentStore
+
+    path = gen / "docstore.json" if gen is not None else None
+    return SimpleDocumentStore.from_persist_path(str(path)) if path and path.exists() else SimpleDocumentStore()
+
+
+# ------------------------------------------------------------------------------ writer
+class Writer:
+    """A new generation being written: a copy of `base` (or empty), then the changes, then
+    `commit()` makes it current. Use as a context manager: on any error the partial
+    generation is removed and the current one is untouched; errors of the disk, SQLite or
+    Chroma become one StoreWriteError line.
+
+        with Writer(settings, base) as w:
+            w.remove_reports(["old-id"])
+            w.put_passages(["r1"], passages, vectors)   # per batch: rows, Chroma, the mirror
+            w.put_reports(reports, files, dim=384)      # reports, notes, sentences, files, meta
+            final = w.commit(docstore)                  # lexical index, mirror, switch CURRENT
+    """
+
+    def __init__(self, settings: Settings, base: Path | None, *, rebuild: bool = False):
+        from index.store.vectors import NewVectors
+
+        self.settings = settings
+        self.home = settings.home
+        self._con: sqlite3.Connection | None = None
+        self._client: Any = None
+        self._new: NewVectors | None = None
+        self._server: _ServerGeneration | None = None
+        self.final: Path | None = None
+        self.gen = new_generation(self.home, base)
+        try:                                      # from here on any exit, Ctrl-C too, removes the partial generation
+            self._new = NewVectors(self.gen)      # this ingest's vectors, on disk until the commit
+            self._server = _ServerGeneration(settings, self.gen, rebuild=rebuild) if settings.chroma_url else None
+            self._con = connect(self.gen)
+            if self._server is not None:
+                self._client = self._server.create(read_meta(self._con))
+            else:
+                self._client = chroma_client(settings, self.gen)
+            self._collection = self._client.get_or_create_collection(
+                collection_name(settings), embedding_function=None, metadata={"hnsw:space": "cosine"})
+        except BaseException as e:
+            self._fail(e)
+            raise
+
+    def __enter__(self) -> "Writer":
+        return self
+
+    def __exit__(self, kind: type[BaseException] | None, e: BaseException | None, tb: TracebackType | None) -> None:
+        if e is not None:
+            self._fail(e)
+        elif self.final is None:
+            self._close()
+            discard(self.gen)                   # left without commit(): nothing changes
+
+    # -------------------------------------------------------------- writes
+    def remove_reports(self, report_ids: Iterable[str]) -> None:
+        """Forget these reports' passages (rows and vectors)."""
+        for rid in report_ids:
+            if self._server is None:         # a server generation starts empty: nothing to delete
+                self._collection.delete(where={"report_id": rid})
+            self.con.execute("DELETE FROM passages WHERE report_id = ?", (rid,))
+
+    def put_passages(self, report_ids: Sequence[str], passages: Sequence[Any], vecs: Sequence[Sequence[float]]) -> None:
+        """These reports' passages are now exactly `passages`, with `vecs` (one unit vector
+        each, same order): old rows and vectors go, the new ones are written."""
+        import numpy as np
+
+        ids = list(report_ids)
+        placeholders = ",".join("?" * len(ids))
+        stored = [r[0] for r in self.con.execute(
+            f"SELECT DISTINCT report_id FROM passages WHERE report_id IN ({placeholders})", ids)] if ids else []
+        if stored and self._server is None:      # re-embedded reports: their old vectors go first
+            self._collection.delete(where={"report_id": {"$in": stored}} if len(stored) > 1
+                                    else {"report_id": stored[0]})
+        matrix = np.asarray(vecs, dtype=np.float32)   # what Chroma stores too: the same floats
+        if len(matrix) != len(passages):
+            raise ValueError(f"{len(passages)} passages but {len(matrix)} vectors")
+        _add(self._client, self._collection, [(p.id, p.report_id) for p in passages], matrix)
+        self.con.executemany("DELETE FROM passages WHERE report_id = ?", [(x,) for x in ids])
+        self.con.executemany(schema.INSERT_PASSAGE, [schema.passage_row(p) for p in passages])
+        self._new.add([p.id for p in passages], matrix)
+
+    def put_reports(self, reports: Sequence[Any], files: dict[str, FileRecord], *, dim: int | None,
+                    touched: tuple[set[str], set[str]] | None = None) -> None:
+        """Every report of the generation (with its notes and sentences), every file, and the
+        meta; the passage counts are those of the passages written so far.
+
+        `touched`: (file paths, report ids) that may differ from the base generation (files
+        new, changed or gone, and every report they held before or hold now); only those rows
+        are rewritten, the rest stay as copied. None: every row is written (a first ingest, a
+        rebuild). At 10,000 reports rewriting them all took 11 s of a 1 % edit's 54."""
+        con = self.con
+        prior = self._prior_state()
+        if touched is None or prior[2]:               # prior[2]: no summaries to keep (see _prior_state)
+            paths, ids = set(files), {r.id for r in reports}
+            for table in ("reports", "notes", "files"):
+                con.execute(f"DELETE FROM {table}")
+        else:
+            paths, ids = touched
+            con.executemany("DELETE FROM reports WHERE id = ?", [(x,) for x in ids])
+            con.executemany("DELETE FROM notes WHERE report_id = ?", [(x,) for x in ids])
+            con.executemany("DELETE FROM files WHERE path = ?", [(x,) for x in paths])
+        counts = dict(con.execute("SELECT report_id, COUNT(*) FROM passages GROUP BY report_id").fetchall())
+        written = [r for r in reports if r.id in ids]
+        for r in written:
+            con.execute(schema.INSERT_REPORT, schema.report_row(r, counts.get(r.id, 0)))
+            con.executemany(schema.INSERT_NOTE, schema.note_rows(r))
+        con.executemany(schema.INSERT_FILE, [schema.file_row(k, v) for k, v in files.items() if k in paths])
+        meta = {"schema_version": str(SCHEMA_VERSION), "model": self.settings.model_name,
+                "chroma_url": self.settings.chroma_url or "",
+                **(self._server.meta() if self._server is not None else {}),
+                "last_ingest": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
+        if dim:
+            meta["dim"] = str(dim)
+        con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
+        self.put_summaries(written, prior, kept={r.id for r in reports}, rewritten=ids)
+
+    def _prior_state(self) -> tuple[dict[str, dict], dict[str, tuple[str, str]], bool]:
+        """The base generation's report states and (title, date)s, read before they are replaced,
+        and whether there is nothing to compare with although the home had an index (a base
+        from before summaries, or a --rebuild, which starts empty): then no news is recorded."""
+        con = self.con
+        before = {rid: schema.report_state(v) for rid, v in con.execute(schema.SELECT_STATES)}
+        titles = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, title, date FROM reports")}
+        copied = con.execute("SELECT COUNT(*) FROM meta").fetchone()[0] > 0
+        rebuilt = not copied and current_generation(self.home) is not None
+        return before, titles, (bool(titles) and not before) or rebuilt
+
+    def put_summaries(self, reports: Sequence[Any], prior: tuple[dict[str, dict], dict[str, tuple[str, str]], bool],
+                      *, kept: set[str], rewritten: set[str]) -> None:
+        """Each of `reports`' extractive summary (index/summary.py), so asking for one is a read;
+        and what changed since the base generation (reports added, updated with passages added
+        or removed and notes now available, removed), for the new-reports digest. `kept`: every
+        report of the generation; `rewritten`: the ids whose summaries are replaced (`reports`
+        and the removed ones; the others keep theirs). Called by put_reports once the passages
+        are written."""
+        import hashlib
+
+        from index.summary import summarize
+
+        con = self.con
+        before, titles, baseline = prior
+        con.executemany("DELETE FROM summaries WHERE report_id = ?", [(x,) for x in rewritten])
+        change: dict[str, Any] = {"generation": self.gen.name.split(".")[0], "added": [], "updated": [],
+                                  "removed": [], "baseline": baseline}
+        for r in reports:
+            spans = con.execute('SELECT id, start, "end", text, kind FROM passages WHERE report_id = ? ORDER BY ordinal',
+                                (r.id,)).fetchall()
+            sentences = summarize(r)
+            for sent in sentences:
+                sent["passage_id"] = next((pid for pid, a, b, _t, kind in spans
+                                           if kind == "body" and a <= sent["start"] and sent["end"] <= b), "")
+            notes = sorted(m for m, n in r.notes.items() if n.status == "resolved")
+            state = {"passages": sorted(hashlib.sha1(t.encode()).hexdigest()[:16] for *_x, t, _k in spans),
+                     "notes": notes}
+            con.execute(schema.INSERT_SUMMARY, schema.summary_row(r.id, sentences, state))
+            old = before.get(r.id)
+            if old is None:
+                change["added"].append(r.id)
+            elif old != state:
+                added = set(state["passages"]) - set(old["passages"])
+                gone = set(old["passages"]) - set(state["passages"])
+                change["updated"].append({"id": r.id, "passages_added": len(added), "passages_removed": len(gone),
+                                          "notes_available": [m for m in notes if m not in old["notes"]]})
+        change["removed"] = [{"id": rid, "title": titles.get(rid, ("", ""))[0], "date": titles.get(rid, ("", ""))[1]}
+                             for rid in before if rid not in kept]
+        con.execute(schema.INSERT_CHANGE, (json.dumps(change),))
+
+    def commit(self, docstore: Any = None) -> Path:
+        """Make the generation durable and current: SQL, the vector mirror (embedded store
+        only), the lexical index, the docstore; then the switch. Returns its final path."""
+        from index.store import lexical, vectors     # not at import: the query path reads without them
+
+        con = self.con
+        con.commit()
+        # the exact, import-light dense search of the cold query path (index/store/vectors.py); on a
+        # server also what the new generation's database is filled from
+        live = {r[0] for r in con.execute("SELECT id FROM passages")}
+        vectors.update_mirror(self.gen, live, self._new)
+        if self._server is not None:
+            self._server.fill(self._client, self._collection, con, set(self._new.ids), self.gen)
+        self._close_chroma()        # Chroma is complete: its index leaves memory before the lexical build
+        lexical.build(self.gen, [pid for (pid,) in con.execute("SELECT id FROM passages ORDER BY id")],
+                      self._texts, fresh=set(self._new.ids))
+        if docstore is not None:
+            docstore.persist(str(self.gen / "docstore.json"))
+        self._close()
+        self.final = finish_generation(self.home, self.gen)
+        if self._server is not None:
+            self._server.drop_unused()
+        return self.final
+
+    # -------------------------------------------------------------- internals
+    def _texts(self, ids: list[str]) -> list[str]:
+        """The texts of these passages, in the order given."""
+        text = dict(_rows_with_ids(self.con, "SELECT id, text FROM passages", ids))
+        return [text[pid] for pid in ids]
+
+    @property
+    def con(self) -> sqlite3.Connection:
+        assert self._con is not None
+        return self._con
+
+    def _close(self) -> None:
+        if self._new is not None:
+            self._new.close()
+        if self._con is not None:
+            self._con.close()
+            self._con = None
+        self._close_chroma()
+
+    def _close_chroma(self) -> None:
+        if self._client is not None:
+            close_client(self._client)
+            self._client = self._collection = None
+
+    def _fail(self, e: BaseException) -> None:
+        """Remove the partial generation; disk, SQLite and Chroma errors become one line
+        (other errors are the caller's to re-raise)."""
+        try:
+            self._close()
+        except Exception:  # noqa: BLE001 - already failing; the partial generation goes anyway
+            pass
+        discard(self.gen)
+        if self._server is not None:
+            self._server.discard()
+        chroma_error = type(e).__module__.split(".")[0] == "chromadb"   # e.g. a full disk in its Rust core
+        if isinstance(e, (OSError, sqlite3.Error)) or (chroma_error and not isinstance(e, (StoreMismatch, StoreWriteError))):
+            raise StoreWriteError(f"writing the index under {self.home} failed: {os_reason(e)}; "
+                                  "the previous index is unchanged") from None
+
+
+def _rows_with_ids(con: sqlite3.Connection, select: str, ids: Sequence[str]) -> Iterable[tuple]:
+    """`select` ("SELECT id, ... FROM table") for the rows whose id is one of `ids`, asked 900
+    ids at a time (under SQLite's limit on parameters)."""
+    for a in range(0, len(ids), 900):
+        part = list(ids[a:a + 900])
+        yield from con.execute(f"{select} WHERE id IN ({','.join('?' * len(part))})", part)
+
+
+def _add(client: Any, collection: Any, rows: Sequence[tuple[str, str]], matrix: Any) -> None:
+    """Add (passage id, report id) rows with their vectors, in the server's batch size.
+
+    Chroma holds what a query needs and nothing else: the vector, and the report id that
+    scoped searches filter on. The passages table holds the texts, markers and pages.
+    Chroma indexes every document for full-text search and every metadata value; without
+    the texts an add took a third of the CPU (8,000 bench passages: 2.5 s against 6.3 s;
+    the collection 17 MB smaller), and one metadata key instead of four 20 % less again."""
+    step = max(1, client.get_max_batch_size())
+    for i in range(0, len(rows), step):
+        chunk = rows[i:i + step]
+        collection.add(ids=[r[0] for r in chunk], embeddings=matrix[i:i + step],
+                       metadatas=[{"report_id": r[1]} for r in chunk])
+
+
+class _ServerGeneration:
+    """A generation's own database in the home's corpus (a Chroma tenant) on the server.
+
+    Created empty for the new generation; the re-embedded passages go in as they come and
+    `fill` adds the rest from the generation's vector copy at commit, so the database is
+    complete before `CURRENT` names it. `drop_unused` then drops every database of this home
+    that no kept generation names (the replaced one, and any left by a crash)."""
+
+    def __init__(self, settings: Settings, gen: Path, *, rebuild: bool):
+        self.settings = settings
+        self.gen_name = gen.name.removesuffix(".partial")
+        self.rebuild = rebuild
+        self.token = self.database = self.corpus = ""
+        self.admin: Any = None
+
+    def meta(self) -> dict[str, str]:
+        return {"corpus": self.corpus, "chroma_database": self.database, "home_token": self.token}
+
+    def create(self, base_meta: dict[str, str]) -> Any:
+        """The new, empty database, and a client bound to it. The corpus is the home's (from
+        its meta), else the setting, else derived from the home; a first ingest into a corpus
+        that another home's databases live in is a StoreMismatch (unless --rebuild)."""
+        current = current_generation(self.settings.home)
+        known = base_meta if base_meta.get("corpus") else (_gen_meta(current) if current is not None else {})
+        recorded = known.get("corpus")
+        # recorded at the first ingest: the home keeps its databases when its folder moves
+        self.token = known.get("home_token") or home_token(self.settings.home)
+        self.database = f"{self.token}-{self.gen_name}"
+        if self.rebuild:                     # a rebuild may move the home to another corpus
+            self.corpus = check_corpus(self.settings.corpus or recorded or self.settings.corpus_name)
+        else:
+            check_corpus_of({"corpus": recorded or ""}, self.settings)
+            self.corpus = check_corpus(recorded or self.settings.corpus_name)
+        # every corpus this home's generations live in: drop_unused cleans them all, also after
+        # a rebuild moved the home (the generations naming the old corpus are gone by then)
+        self.corpora = {self.corpus} | {_gen_meta(g).get("corpus") or self.corpus for g in self._generations()}
+        self.admin = admin_client(self.settings)
+        try:
+            self.admin.create_tenant(self.corpus)
+        except Exception as e:  # noqa: BLE001 - it exists: the usual case
+            if "already exists" not in str(e):
+                raise
+        others = [d for d in self._databases() if not d.startswith(self.token + "-")]
+        if others and not self.rebuild and recorded != self.corpus:     # a first ingest into this corpus
+            raise StoreMismatch(f"corpus {self.corpus!r} on the Chroma server at {shown_url(self.settings.chroma_url or '')} "
+                                f"belongs to another Dossier home; choose another DOSSIER_CORPUS, or take it over with: "
+                                f"DOSSIER_CORPUS={self.corpus} dossier ingest --rebuild --home {self.settings.home} PATH...")
+        if self.database in self._databases():      # left by a crash before this generation number
+            self.admin.delete_database(self.database, tenant=self.corpus)
+        self.admin.create_database(self.database, tenant=self.corpus)
+        return server_client(self.settings, self.corpus, self.database)
+
+    def fill(self, client: Any, collection: Any, con: sqlite3.Connection, fresh: set[str], gen: Path) -> None:
+        """Add every passage not written in this ingest, with its vector from the generation's
+        copy; then check the database holds exactly the generation's passages."""
+        import numpy as np
+
+        from index.store.vectors import load_mirror
+
+        mirror = load_mirror(gen)
+        rows = {r[0]: r for r in con.execute("SELECT id, report_id FROM passages")}
+        if mirror is not None:
+            ids, matrix = mirror
+            keep = [i for i, pid in enumerate(ids) if pid not in fresh and pid in rows]
+            step = 5000                   # bounded memory: the copy is read from disk in blocks
+            for i in range(0, len(keep), step):
+                block = keep[i:i + step]
+                _add(client, collection, [rows[ids[j]] for j in block], np.asarray(matrix[block], dtype=np.float32))
+        stored = collection.count()
+        if stored != len(rows):
+            raise StoreWriteError(f"the Chroma server holds {stored} vectors for the new index under "
+                                  f"{self.settings.home} but it has {len(rows)} passages; the previous index is unchanged")
+
+    def drop_unused(self) -> None:
+        """Drop this home's databases that no kept generation names (best effort: the next
+        ingest retries what fails here)."""
+        kept = {_gen_meta(g).get("chroma_database") for g in self._generations()}
+        for corpus in sorted(self.corpora):
+            try:
+                for name in self._databases(corpus):
+                    ours = name.startswith(self.token + "-") or (self.rebuild and corpus == self.corpus)
+                    if name not in kept and ours:
+                        self.admin.delete_database(name, tenant=corpus)
+            except Exception:  # noqa: BLE001 - unused databases cost disk on the server, not correctness
+                pass
+
+    def _generations(self) -> list[Path]:
+        folder = generations_dir(self.settings.home)
+        return [g for g in folder.iterdir() if not g.name.endswith(".partial")] if folder.is_dir() else []
+
+    def discard(self) -> None:
+        if self.admin is None or not self.corpus:
+            return
+        try:
+            self.admin.delete_database(self.database, tenant=self.corpus)
+        except Exception:  # noqa: BLE001 - never created, or already gone
+            pass
+
+    def _databases(self, corpus: str | None = None) -> list[str]:
+        names: list[str] = []
+        while True:                          # listed in pages
+            page = self.admin.list_databases(limit=100, offset=len(names), tenant=corpus or self.corpus)
+            names += [d["name"] if isinstance(d, dict) else d.name for d in page]
+            if len(page) < 100:
+                return names
+
+
+# ------------------------------------------------------------------------------ reader
+@dataclass
+class Snapshot:
+    """A read-only view of one generation, as the answer path needs it."""
+
+    gen: Path
+    con: sqlite3.Connection
+    meta: dict[str, str]
+
+    @classmethod
+    def open(cls, settings: Settings) -> "Snapshot":
+        gen = current_generation(settings.home)
+        if gen is None:
+            raise IndexEmpty(f"no index at {settings.home}: run `dossier ingest PATH` first "
+                             "(or `make run`, which ingests the bundled sample reports)")
+        con, meta = _open_read_only(settings, gen)
+        return cls(gen, con, meta)
+
+    @classmethod
+    def at(cls, settings: Settings, gen: Path) -> "Snapshot":
+        """A read-only view of one given generation (the digest reads each new one)."""
+        con, meta = _open_read_only(settings, gen)
+        return cls(gen, con, meta)
+
+    def passages(self, ids: list[str]) -> dict[str, dict]:
+        if not ids:
+            return {}
+        q = f"{schema.SELECT_PASSAGES} WHERE id IN ({','.join('?' * len(ids))})"
+        return {row[0]: schema.passage_dict(row) for row in self.con.execute(q, ids)}
+
+    def passages_of_report(self, report_id: str) -> list[dict]:
+        q = f"{schema.SELECT_PASSAGES} WHERE report_id = ? ORDER BY ordinal"
+        return [schema.passage_dict(row) for row in self.con.execute(q, (report_id,))]
+
+    def passage_texts(self) -> list[str]:
+        """Every passage's text, report by report in reading order (what the bench measures)."""
+        return [t for (t,) in self.con.execute("SELECT text FROM passages ORDER BY report_id, ordinal")]
+
+    def reports(self, ids: list[str] | None = None) -> dict[str, dict]:
+        q, args = schema.SELECT_SUMMARIES, []
+        if ids is not None:
+            q += f" WHERE id IN ({','.join('?' * len(ids))})"
+            args = ids
+        q += schema.REPORT_ORDER                # rows are rewritten per report: order by what they say
+        return {row[0]: schema.report_summary(row) for row in self.con.execute(q, args)}
+
+    def report(self, report_id: str) -> dict | None:
+        """Everything stored of one report, in ingest.model.Report.to_dict()'s shape."""
+        row = self.con.execute(f"{schema.SELECT_REPORTS} WHERE id = ?", (report_id,)).fetchone()
+        if row is None:
+            return None
+        notes = self.con.execute("SELECT marker, note FROM notes WHERE report_id = ?", (report_id,)).fetchall()
+        return schema.report_record(row, notes)
+
+    def report_text(self, report_id: str) -> tuple[str, list[tuple[int, int, list[str]]]]:
+        """The clean text of a report and its sentences as (start, end, markers)."""
+        row = self.con.execute("SELECT text, sentences FROM reports WHERE id = ?", (report_id,)).fetchone()
+        if row is None:
+            return "", []
+        return row[0], schema.sentence_spans(row[1])
+
+    def meta_value(self, key: str) -> str:
+        return self.meta.get(key, "")
+
+    def passage_ids_of(self, report_ids: list[str]) -> list[str]:
+        """The passage ids of these reports (what a scoped lexical search may rank)."""
+        if not report_ids:
+            return []
+        q = f"SELECT id FROM passages WHERE report_id IN ({','.join('?' * len(report_ids))})"
+        return [pid for (pid,) in self.con.execute(q, report_ids)]
+
+    def passage_reports(self) -> dict[str, str]:
+        """passage id -> report id, for every passage (the exact vector index's scope filter)."""
+        return dict(self.con.execute("SELECT id, report_id FROM passages").fetchall())
+
+    def summaries(self, report_ids: list[str] | None = None) -> dict[str, list[dict]]:
+        """report id -> its stored summary sentences (index/summary.py, with "passage_id");
+        a generation written before summaries existed has none (the caller computes them)."""
+        q, args = schema.SELECT_SUMMARY, []
+        if report_ids is not None:
+            q += f" WHERE report_id IN ({','.join('?' * len(report_ids))})"
+            args = report_ids
+        try:
+            return {rid: schema.summary_sentences(v) for rid, v in self.con.execute(q, args)}
+        except sqlite3.OperationalError:
+            return {}
+
+    def change(self) -> dict | None:
+        """What the ingest that wrote this generation changed (Writer.put_summaries), or None."""
+        try:
+            row = self.con.execute("SELECT change FROM changes").fetchone()
+        except sqlite3.OperationalError:
+            return None
+        return json.loads(row[0]) if row else None
+
+    def notes(self, report_id: str, markers: list[str] | None = None) -> dict[str, dict]:
+        rows = self.con.execute("SELECT marker, note FROM notes WHERE report_id = ?", (report_id,))
+        notes = {m: json.loads(n) for m, n in rows}
+        if markers is None:
+            return notes
+        return {m: notes.get(m, schema.missing_note(m)) for m in markers}
+
+    def close(self) -> None:
+        self.con.close()

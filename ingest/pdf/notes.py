@@ -1,0 +1,129 @@
+"""Where a PDF's notes are, and the notes themselves.
+
+Page-bottom footnotes: the lines under a short horizontal rule in the lower part of the page,
+or, without a rule, the run of lines at the bottom of the page set smaller than the body whose
+first line opens with a number. An endnotes section: everything after a heading line "Notes",
+"Endnotes", "Footnotes" or "References" in the last part of the document.
+
+A note opens with its number: a superscript, or `1.`, `1`, `[1]` at the start of a line when
+the number follows the previous note's (numbers only rise, some may be absent). A line that
+does not open a note continues the previous one, also across a page (a note continued on the
+next page). Unnumbered endnotes are split into paragraphs, one note each.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ingest.pdf.layout import Line
+from ingest.pdf.text import Edges, breaks_paragraph, join, line_text
+
+NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes|endnotes|foot\s*notes|footnotes|notes|references)\s*:?\s*$", re.I)
+_NUMBERED = re.compile(r"^\s*\[?(\d{1,3})(?:[\].)]|(?=\s))\s*")
+MAX_GAP = 20            # a printed note number at most this far after the previous one
+
+
+@dataclass
+class RawNote:
+    number: str | None              # None for an unnumbered endnote
+    text: str
+    pages: list[int] = field(default_factory=list)
+
+
+def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], body_size: float,
+                  page_height: float, continuing: bool = False) -> int:
+    """Index into a column's `lines` (reading order) where its footnotes begin; len(lines) if
+    none. `continuing`: the previous column or page ended in footnotes, so a bottom run of
+    small type that opens with no number continues its last note."""
+    # a separator rule: the lowest short horizontal line in the lower 2/3 of the page with text below
+    for y, x0, x1 in sorted(rules, key=lambda r: -r[0]):
+        if y < page_height / 3:
+            continue
+        below = [i for i, ln in enumerate(lines) if ln.top >= y - 1 and ln.x0 >= x0 - 2 * ln.size]
+        if below and all(lines[i].top >= y - 1 for i in range(below[0], len(lines))):
+            first = lines[below[0]]
+            if first.size < 0.95 * body_size or _opens_note(first, None):
+                return below[0]
+    # no rule: a bottom run of smaller type whose first line opens with a number
+    i = len(lines)
+    while i > 0 and lines[i - 1].size < 0.9 * body_size:
+        i -= 1
+    if continuing and i < len(lines):
+        return i
+    while i < len(lines) and not _opens_note(lines[i], None):
+        i += 1
+    return i if i < len(lines) and i > 0 else len(lines)
+
+
+def _opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | None:
+    """The note number that opens this line, or None. With `sup_only` (the document numbers
+    its notes with superscripts) a plain number at a line start is text ("15 June 2021")."""
+    mk = line.leading_marker
+    if mk is not None:
+        return str(int(mk))
+    m = _NUMBERED.match(line.plain) if not sup_only else None
+    if m and line.plain[m.end():].strip():
+        n = int(m.group(1))
+        if last is None or last < n <= last + MAX_GAP:
+            return str(n)
+    return None
+
+
+def _strip_number(text: str) -> str:
+    return re.sub(r"^\s*(?:\[\d{1,3}\]|\[?\d{1,3}[\].)]?)\s*", "", text, count=1)
+
+
+def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] | None = None) -> list[RawNote]:
+    """Lines of note areas (in reading order, pages in turn) to numbered notes. `notes` holds
+    the notes so far: a first line that opens no note continues the last of them."""
+    notes = notes if notes is not None else []
+    prev: Line | None = None
+    sup_only = any(ln.leading_marker is not None for ln in lines)
+    pending: str | None = None          # a note number alone on its line (its text on the next)
+    for ln in lines:
+        last = int(notes[-1].number) if notes and notes[-1].number else None
+        alone = re.fullmatch(r"\[?(\d{1,3})[.)\]]?", ln.plain) or (
+            ln.leading_marker is not None and not ln.plain)       # `15.` or a superscript alone
+        if alone:
+            n = int(alone.group(1)) if alone is not True else int(ln.leading_marker)
+            if last is None or n > last:
+                pending = str(n)
+                continue
+        number = pending or _opens_note(ln, last, sup_only)
+        pending = None
+        text = line_text(ln, links=True)
+        if number is not None:
+            notes.append(RawNote(number, _strip_number(text), [ln.page]))
+        elif notes:
+            cur = notes[-1]
+            cur.text = join(cur.text, text, prev, ln, edges, vocab) if prev is not None else cur.text + " " + text
+            if ln.page not in cur.pages:
+                cur.pages.append(ln.page)
+        prev = ln
+    return notes
+
+
+def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
+    """An endnotes section without numbers: one note per paragraph."""
+    notes: list[RawNote] = []
+    prev: Line | None = None
+    for ln in lines:
+        text = line_text(ln, links=True)
+        if prev is None or breaks_paragraph(prev, ln, edges):
+            notes.append(RawNote(None, text, [ln.page]))
+        else:
+            cur = notes[-1]
+            cur.text = join(cur.text, text, prev, ln, edges, vocab)
+            if ln.page not in cur.pages:
+                cur.pages.append(ln.page)
+        prev = ln
+    return notes
+
+
+def section_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
+    """An endnotes section: numbered when most of its paragraphs open with a number."""
+    opening = sum(1 for ln in lines if _opens_note(ln, None) is not None)
+    paras = len(unnumbered_notes(lines, edges, vocab)) if lines else 0
+    if lines and opening >= max(1, paras // 2):
+        return numbered_notes(lines, edges, vocab)
+    return unnumbered_notes(lines, edges, vocab)

@@ -1,0 +1,189 @@
+"""Lines to text: one line's characters as text, and lines joined into paragraphs.
+
+A line ends its paragraph when the first word of the next line would have fitted after it
+(the line did not wrap), when the gap below it is wider than the document's usual line gap,
+when the type size changes, or when the next line is indented. A paragraph continues across
+a column or page break when its last line wrapped. A word hyphenated at a line end is joined
+(the hyphen kept when the document writes the word with a hyphen elsewhere, or when the
+next part starts with a capital); a URL cut at the right edge is joined without a space.
+"""
+from __future__ import annotations
+
+import re
+from collections import Counter
+from dataclasses import dataclass
+
+from ingest.footnotes import is_note_line
+from ingest.pdf.layout import Line
+
+_URL_TAIL = re.compile(r"(?:https?://|www\.)\S*$")
+_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+(?:-[A-Za-z\u00c0-\u024f\u0400-\u04ff]+)*")
+
+
+def line_text(line: Line, *, links: bool = False) -> str:
+    """The line's text, superscript numbers as `[N]` markers; with `links`, a link annotation
+    whose visible text is not its target adds the target after it (`label <url>`)."""
+    out: list[str] = []
+    i = 0
+    pieces = line.pieces
+    while i < len(pieces):
+        p = pieces[i]
+        if p.marker:
+            out.append(f"[{int(p.text)}]")
+            i += 1
+            continue
+        if links and p.uri:
+            j = i
+            label = []
+            while j < len(pieces) and pieces[j].uri == p.uri and not pieces[j].marker:
+                label.append(pieces[j].text)
+                j += 1
+            text = "".join(label)
+            out.append(text)
+            if not _same_link(text, p.uri):
+                out.append(f" <{p.uri}>")
+            i = j
+            continue
+        out.append(p.text)
+        i += 1
+    s = "".join(out)
+    s = re.sub("\u00ad(?!\\s*$)", "", s)                 # a soft hyphen shows only at a line end
+    s = re.sub(r"(\[\d+\])(?=\()", r"\1 ", s)      # `[3](` would read as a Markdown link
+    return re.sub(r"[ \t\u00a0]+", " ", s).strip()
+
+
+def _undefang(s: str) -> str:
+    return re.sub(r"[\[(]\.[\])]", ".", s.replace("\\", "")).lower().rstrip("/;,.")
+
+
+def _same_link(label: str, uri: str) -> bool:
+    """The label already shows the target (possibly defanged, or cut off by the line end)."""
+    lab = _undefang(label.strip())
+    target = _undefang(uri)
+    return bool(lab) and (lab in target or target in lab) and ("/" in lab or "." in lab)
+
+
+@dataclass
+class Edges:
+    """Left and right edges of the text per column kind, and the usual gap between lines."""
+
+    left: dict[int, float]
+    right: dict[int, float]
+    gap: float
+
+    @classmethod
+    def of(cls, lines: list[Line], body_size: float) -> "Edges":
+        body = [ln for ln in lines if abs(ln.size - body_size) <= 0.1 * body_size]
+        left: dict[int, float] = {}
+        right: dict[int, float] = {}
+        for col in (0, 1, 2):
+            xs = [ln for ln in body if ln.col == col]
+            if xs:
+                left[col] = min(ln.x0 for ln in xs)
+                right[col] = max(ln.x1 for ln in xs)
+        gaps: Counter[float] = Counter()
+        for a, b in zip(body, body[1:]):
+            if a.page == b.page and a.col == b.col and b.top > a.top:
+                g = b.top - a.bottom
+                if -body_size < g < 2 * body_size:
+                    gaps[round(g * 2) / 2] += 1
+        gap = gaps.most_common(1)[0][0] if gaps else 0.2 * body_size
+        return cls(left, right, gap)
+
+
+def ended_short(a: Line, b: Line, edges: Edges) -> bool:
+    """Line `a` stopped before the margin although `b`'s first word would have fitted."""
+    right = edges.right.get(a.col, a.x1)
+    return a.x1 + 0.3 * a.size + b.first_word < right - 0.5
+
+
+def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
+    if abs(a.size - b.size) > 0.1 * max(a.size, b.size):
+        return True
+    if _header_end(a.plain, b.plain) or (_header_line(b.plain) and not b.plain[:1].islower()):
+        return True                              # a time line or a byline stands alone
+    if is_note_line(b.plain):
+        return True                              # a `[N] …` or `¹ …` note line (a marker never starts a line)
+    if a.plain.endswith("\u00ad"):
+        return False                             # a soft hyphen is drawn only inside a broken word
+    if ended_short(a, b, edges):
+        return True
+    b_in = b.x0 - edges.left.get(b.col, b.x0)
+    a_in = a.x0 - edges.left.get(a.col, a.x0)
+    if b_in > 0.8 * b.size and (a_in < 0.4 * a.size or abs(a_in - b_in) < 0.5):
+        return True                              # a first-line indent (after a line that was none, or one)
+    return spaced(a, b, edges)
+
+
+def spaced(a: Line, b: Line, edges: Edges) -> bool:
+    """More white space between the two lines than between the lines of a paragraph (the
+    layout's blank line). Unknown across a column or page break: False."""
+    if a.page == b.page and a.col == b.col and b.top > a.top:
+        return b.top - a.bottom > edges.gap + 0.4 * min(a.size, b.size)
+    return False
+
+
+def _header_line(text: str) -> bool:
+    from ingest.metadata import BYLINE, DATE_LINE, TIME_LINE
+
+    return len(text) < 100 and bool(TIME_LINE.match(text) or DATE_LINE.match(text)
+                                    or (BYLINE.match(text) and not text.rstrip().endswith((".", ","))))
+
+
+def _header_end(a: str, b: str) -> bool:
+    """`a` is a whole time line, date line or byline: `b` does not continue it."""
+    from ingest.metadata import BYLINE, DATE_LINE, TIME_LINE
+
+    if TIME_LINE.match(a) or DATE_LINE.match(a):
+        joined = f"{a} {b}"
+        return not (TIME_LINE.match(joined) or DATE_LINE.match(joined))
+    return bool(BYLINE.match(a)) and len(a) < 100 and not re.search(r"(?:,|\band|\bwith|&)\s*$", a)
+
+
+def vocabulary(lines: list[Line]) -> tuple[set[str], set[str]]:
+    """Words (lower case) written whole, and words written with a hyphen, in the document."""
+    whole: set[str] = set()
+    hyphened: set[str] = set()
+    for ln in lines:
+        for w in _WORD.findall(ln.plain):
+            (hyphened if "-" in w else whole).add(w.lower())
+    return whole, hyphened
+
+
+def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[str], set[str]]) -> str:
+    """`prev` and `nxt` (the texts of lines a and b) as one paragraph's text."""
+    if not prev:
+        return nxt
+    if not nxt:
+        return prev
+    if prev.endswith("\u00ad"):
+        return prev[:-1] + nxt                    # a word the writer hyphenated softly
+    tail = _URL_TAIL.search(prev)
+    if tail and not prev.endswith((";", ",")) and not ended_short_text(a, edges):
+        same_link = a.pieces and b.pieces and a.pieces[-1].uri and a.pieces[-1].uri == b.pieces[0].uri
+        bare_scheme = re.fullmatch(r"(?:https?://)(?:www\.?)?", tail.group(0))
+        if same_link or bare_scheme or not re.match(r"(?:https?://|www\.|DNGTS|<)", nxt):
+            return prev + nxt                     # a URL cut at the margin
+    m = re.search(r"([A-Za-z\u00c0-\u024f\u0400-\u04ff]+)-$", prev)
+    n = re.match(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+", nxt)
+    if m and n:
+        left, right = m.group(1), n.group(0)
+        whole, hyphened = vocab
+        if f"{left}-{right}".lower() in hyphened:
+            return prev + nxt                     # a compound the document writes with its hyphen
+        if (left + right).lower() in whole or not right[0].isupper():
+            return prev[:-1] + nxt                # a word hyphenated at the line end
+        return prev + nxt
+    return prev + " " + nxt
+
+
+def ended_short_text(a: Line, edges: Edges) -> bool:
+    """The line stops well before the margin (more than three characters short)."""
+    return a.x1 < edges.right.get(a.col, a.x1) - 3 * 0.5 * a.size
+
+
+def body_size(lines: list[Line]) -> float:
+    sizes: Counter[float] = Counter()
+    for ln in lines:
+        sizes[ln.size] += len(ln.plain)
+    return sizes.most_common(1)[0][0] if sizes else 10.0

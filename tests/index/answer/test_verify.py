@@ -1,0 +1,92 @@
+"""The verifier: each rule removes what it should, faithful paraphrases stay, and it agrees with
+the hand labels in eval/gold/verifier_labels.jsonl."""
+from __future__ import annotations
+
+import pytest
+
+from eval.verifier import agreement, load_labels
+from index.answer.generate import split_sentences
+from index.answer.verify import MIN_OVERLAP, verify_sentence
+
+P1 = {"passage_id": "r-0019", "report": {"title": "Belarus Warning Update", "date": "2020-09-19"},
+      "text": "Approximately 350 unspecified Belarusian personnel and approximately 30 Belarusian tanks arrived in "
+              "Kapustin Yar, Astrakhan Oblast, in Russia’s SMD, on September 16 for preplanned Kavkaz 2020 exercises."}
+P2 = {"passage_id": "r-0004", "report": {"title": "Russia Issues Warrant", "date": "2020-08-15"},
+      "text": "Russia issued an arrest warrant for Stepan Putilo, founder of the NEXTA Telegram channel, on 15 AUG. "
+              "Turkey sent only three convoys in the past 13 days."}
+SHOWN = {1: P1, 2: P2}
+
+
+@pytest.mark.parametrize("sentence, cites", [
+    ("About 350 Belarusian personnel and 30 tanks reached Kapustin Yar on September 16 [1].", [1]),
+    ("Belarus sent roughly 350 personnel to Russia's Kavkaz 2020 exercises [1].", [1]),      # inflection
+    ("Russia issued a warrant for NEXTA founder Stepan Putilo on August 15 [2].", [2]),      # "15 AUG"
+    ("Turkey sent 3 convoys in 13 days [2].", [2]),                                          # three == 3
+    ("The report of September 19, 2020 says 30 Belarusian tanks arrived [1].", [1]),         # the report's date
+])
+def test_faithful_paraphrases_are_kept(sentence, cites):
+    v = verify_sentence(sentence, cites, SHOWN)
+    assert v.supported, v.reasons
+
+
+@pytest.mark.parametrize("sentence, cites, reason", [
+    ("About 500 Belarusian personnel arrived in Kapustin Yar on September 16 [1].", [1], "number 500"),
+    ("About 350 Belarusian personnel arrived in Kapustin Yar on October 16 [1].", [1], "date word october"),
+    ("About 350 Belarusian personnel arrived in Kaliningrad on September 16 [1].", [1], "name Kaliningrad"),
+    ("Shoigu said 350 Belarusian personnel arrived in Kapustin Yar [1].", [1], "name Shoigu"),
+    ("About 350 Belarusian personnel arrived in Kapustin Yar on September 16 [9].", [9], "cites [9]"),
+    ("About 350 Belarusian personnel arrived in Kapustin Yar on September 16 [2].", [2], "350 not in the cited"),
+    ("About 350 Belarusian personnel arrived in Kapustin Yar.", [], "cites no passage"),
+    ("The soldiers were welcomed warmly by cheering local crowds [1].", [1], "of its words"),
+    # forms that once slipped through (review of the LLM mode)
+    ("About 350 Belarusian personnel arrived in Kapustin Yar (Lukashenko ordered it) [1].", [1], "name Lukashenko"),
+    ("About 350 Belarusian personnel arrived in Kapustin Yar: Lukashenko ordered it [1].", [1], "name Lukashenko"),
+    ("Russia issued an arrest warrant for Stepan Putin on 15 AUG [2].", [2], "name Putin"),  # not an inflection
+    ("About a thousand Belarusian personnel arrived in Kapustin Yar on September 16 [1].", [1], "number 1000"),
+    ("Belarusian tanks arrived in Kapustin Yar on the seventeenth of September [1].", [1], "number 17"),
+    ("About 350 Belarusian personnel arrived in Kapustin Yar in mid-October [1].", [1], "date word october"),
+])
+def test_each_rule_removes_what_it_should(sentence, cites, reason):
+    v = verify_sentence(sentence, cites, SHOWN)
+    assert not v.supported
+    assert any(reason in r for r in v.reasons), v.reasons
+
+
+def test_replies_are_cut_into_cited_sentences():
+    text = "Belarus sent 350 personnel [1]. Turkey sent three convoys. [2] An uncited claim. Both [1][2]."
+    assert split_sentences(text) == [
+        {"text": "Belarus sent 350 personnel.", "citations": [1]},
+        {"text": "Turkey sent three convoys.", "citations": [2]},
+        {"text": "An uncited claim.", "citations": []},
+        {"text": "Both.", "citations": [1, 2]},
+    ]
+    # Mid-stream, a sentence is complete only once its citation group is: "[1] [" may become "[1] [9]".
+    assert split_sentences("Belarus sent 350 personnel [1] [", final=False) == []
+    assert split_sentences("Belarus sent 350 personnel [1] [9]. Then", final=False) == [
+        {"text": "Belarus sent 350 personnel.", "citations": [1, 9]}]
+    # Abbreviations and closing quotes do not end a sentence early.
+    assert split_sentences("Lt. Gen. (Ret.) Ben Hodges of the U.S. Army warned of a “hot war.” [1] It grew [2].") == [
+        {"text": "Lt. Gen. (Ret.) Ben Hodges of the U.S. Army warned of a “hot war.”", "citations": [1]},
+        {"text": "It grew.", "citations": [2]},
+    ]
+    # Mid-stream, a citation group at the very end may still grow: not yet complete.
+    assert split_sentences("Belarus sent 350 personnel [1]", final=False) == []
+    assert split_sentences("Belarus sent 350 personnel [1]. Tur", final=False) == [
+        {"text": "Belarus sent 350 personnel.", "citations": [1]}]
+
+
+def test_agreement_with_the_hand_labels():
+    rows = load_labels()
+    assert len(rows) >= 60 and {r["label"] for r in rows} == {"supported", "unsupported"}
+    a = agreement(rows, MIN_OVERLAP)
+    assert a.value >= 0.9, a          # measured 0.931 at 0.60 (README, "Generated answers")
+
+
+def test_the_labels_quote_the_index_passages_exactly(dossier):
+    """The labels carry their passages' text; it must be what the sample index holds."""
+    rows = load_labels()
+    ids = sorted({p["passage_id"] for r in rows for p in r["passages"]})
+    stored = dossier.snapshot.passages(ids)
+    for r in rows:
+        for p in r["passages"]:
+            assert stored[p["passage_id"]]["text"] == p["text"], (r["id"], p["passage_id"])

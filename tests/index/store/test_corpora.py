@@ -1,0 +1,185 @@
+"""One `chroma run` server, many corpora: two homes on one server never see each other.
+
+Home A holds the samples, home B one extra report; they are ingested and edited in turn on
+the same server. Each sees only its own reports in `reports`, `search` and `ask`; a
+`--rebuild` of B leaves A untouched; a home opened with another corpus name, a corpus that
+belongs to another home, and a namespace the server lost are each one StoreMismatch line.
+"""
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from tests.chroma_server import chroma_server, server_databases, server_ids
+from tests.conftest import ROOT, SAMPLES
+
+pytestmark = pytest.mark.slow
+
+EXTRA = ("Convoy near Grodno\n\nThe extra report describes a convoy of trucks near Grodno on Tuesday. Officials in "
+         "Minsk did not comment on the convoy. Residents filmed the trucks on the highway. Analysts expect more "
+         "movements.\n")
+QUESTION = "Which Russian unit has trained with Belarusian forces since September 17?"
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with chroma_server(tmp_path_factory.mktemp("chroma")) as url:
+        yield url
+
+
+def _meta(settings):
+    from index.store.store import Snapshot
+
+    snap = Snapshot.open(settings)
+    try:
+        return dict(snap.meta)
+    finally:
+        snap.close()
+
+
+def _open(settings):
+    from index.engine import Dossier
+
+    return Dossier.open(settings)
+
+
+def test_two_homes_on_one_server(tmp_path, server, st_model):
+    from index.config import Settings, default_corpus
+    from index.errors import StoreMismatch
+    from ingest.pipeline import ingest
+
+    folder_a, folder_b = tmp_path / "a-reports", tmp_path / "b-reports"
+    shutil.copytree(SAMPLES, folder_a)
+    folder_b.mkdir()
+    (folder_b / "convoy.txt").write_text(EXTRA)
+    a = Settings(home=tmp_path / "home-a", chroma_url=server)
+    b = Settings(home=tmp_path / "home-b", chroma_url=server, corpus="desk-b")
+
+    assert ingest([folder_a], a, embedder=st_model).reports == 7
+    assert ingest([folder_b], b, embedder=st_model).reports == 1
+    meta_a, meta_b = _meta(a), _meta(b)
+    assert meta_a["corpus"] == default_corpus(a.home) != meta_b["corpus"] == "desk-b"   # recorded in the home
+    ids_a, ids_b = server_ids(server, meta_a["corpus"], meta_a["chroma_database"]), \
+        server_ids(server, "desk-b", meta_b["chroma_database"])
+    assert ids_a and ids_b and not ids_a & ids_b
+
+    def check(settings, own_reports):
+        d = _open(settings)
+        try:
+            reports = {r["id"] for r in d.reports()}
+            assert reports == own_reports
+            for mode in ("dense", "hybrid"):
+                res = d.search("Almaz-Antey air defense deal", k=5, mode=mode)["results"]
+                assert res and all(r["report"]["id"] in own_reports and r["text"] for r in res), mode
+            answer = d.ask(QUESTION)
+            assert {c["report"]["id"] for c in answer["citations"]} <= own_reports
+            return answer
+        finally:
+            d.close()
+
+    reports_a = {r["id"] for r in json.loads(_cli(a, "reports", "--json"))}
+    reports_b = {r["id"] for r in json.loads(_cli(b, "reports", "--json"))}
+    assert len(reports_a) == 7 and len(reports_b) == 1 and not reports_a & reports_b
+    assert "234th" in check(a, reports_a)["answer"][0]["text"]
+    assert check(b, reports_b)["abstained"]                       # B knows nothing of A's units
+
+    # edited in turn: an edit in A, then a new report in B; each keeps only its own. A bot's
+    # long-lived Dossier on A, opened before, follows A to its new generation's database.
+    serving_a = _open(a)
+    f = next(folder_a.glob("002_*.txt"))
+    f.write_text(f.read_text().replace("Lukashenko stated Russia is prepared to intervene in Belarus",
+                                       "Lukashenko said that Russia stands ready to intervene in Belarus"))
+    assert ingest([folder_a], a, embedder=st_model).updated == 1
+    (folder_b / "second.txt").write_text(EXTRA.replace("Grodno", "Brest").replace("trucks", "tanks"))
+    assert ingest([folder_b], b, embedder=st_model).added == 1
+    reports_b = {r["id"] for r in _open_reports(b)}
+    assert len(reports_b) == 2
+    try:
+        assert "stands ready" in " ".join(r["text"] for r in serving_a.search(
+            "Russia stands ready to intervene in Belarus", k=3, mode="dense")["results"])
+    finally:
+        serving_a.close()
+    check(a, reports_a)
+    check(b, reports_b)
+
+    # the replaced generations' databases are dropped; each corpus holds only what its home names
+    kept_a = {_meta_of(g).get("chroma_database") for g in (a.home / "generations").iterdir()}
+    assert server_databases(server, meta_a["corpus"]) <= kept_a
+
+    # --rebuild of B leaves A untouched
+    before_a = server_ids(server, meta_a["corpus"], _meta(a)["chroma_database"])
+    assert ingest([folder_b], b, embedder=st_model, rebuild=True).reports == 2
+    assert server_ids(server, meta_a["corpus"], _meta(a)["chroma_database"]) == before_a
+    check(a, reports_a)
+    check(b, reports_b)
+
+    # one-line mismatches: another corpus name for a home, a corpus another home owns, a lost namespace
+    with pytest.raises(StoreMismatch, match="is corpus 'desk-b'.*not 'other'"):
+        _open(b.with_(corpus="other"))
+    taken = Settings(home=tmp_path / "home-c", chroma_url=server, corpus="desk-b")
+    with pytest.raises(StoreMismatch, match="belongs to another Dossier home"):
+        ingest([folder_b], taken, embedder=st_model)
+    assert not list((taken.home / "generations").glob("*")) and check(b, reports_b)
+    _drop(server, "desk-b", _meta(b)["chroma_database"])
+    with pytest.raises(StoreMismatch) as lost:
+        _open(b)
+    assert "has no database" in str(lost.value) and "\n" not in str(lost.value)
+
+    # a home moved to another folder keeps its corpus and its databases
+    moved_a = a.with_(home=tmp_path / "moved-a")
+    a.home.rename(moved_a.home)
+    (folder_a / "extra.txt").write_text(EXTRA.replace("Grodno", "Vitebsk"))
+    assert ingest([folder_a], moved_a, embedder=st_model).added == 1
+    assert _meta(moved_a)["corpus"] == meta_a["corpus"]
+    reports_a = {r["id"] for r in _open_reports(moved_a)}
+    assert len(reports_a) == 8
+    check(moved_a, reports_a)
+    before_a = server_ids(server, meta_a["corpus"], _meta(moved_a)["chroma_database"])
+    a = moved_a
+
+    # the fix it names: a rebuild (here also moving B to another corpus); A still untouched
+    moved = b.with_(corpus="desk-b2")
+    assert ingest([folder_b], moved, embedder=st_model, rebuild=True).reports == 2
+    assert _meta(moved)["corpus"] == "desk-b2"
+    check(moved, reports_b)
+    with pytest.raises(StoreMismatch, match="is corpus 'desk-b2'"):
+        _open(b)
+    assert server_ids(server, meta_a["corpus"], _meta(a)["chroma_database"]) == before_a
+    check(a, reports_a)
+
+
+def _open_reports(settings):
+    d = _open(settings)
+    try:
+        return d.reports()
+    finally:
+        d.close()
+
+
+def _meta_of(gen):
+    from index.store.store import _gen_meta
+
+    return _gen_meta(gen)
+
+
+def _drop(url, corpus, database):
+    from index.config import Settings
+    from index.store.store import admin_client
+
+    admin_client(Settings(chroma_url=url)).delete_database(database, tenant=corpus)
+
+
+def _cli(settings, *args) -> str:
+    import os
+
+    env = dict(os.environ, DOSSIER_HOME=str(settings.home), DOSSIER_CHROMA_URL=settings.chroma_url)
+    if settings.corpus:
+        env["DOSSIER_CORPUS"] = settings.corpus
+    r = subprocess.run([sys.executable, "-m", "bot.cli", *args], cwd=ROOT, env=env, capture_output=True, text=True,
+                       timeout=120)
+    assert r.returncode == 0, r.stderr
+    return r.stdout
