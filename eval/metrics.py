@@ -194,12 +194,28 @@ def answer_text(answer: Mapping[str, Any]) -> str:
     return " ".join(s.get("text") or "" for s in answer.get("answer") or [])
 
 
+def answer_notes(answer: Mapping[str, Any]) -> list[str]:
+    """The text of each note shown under an answer sentence: the notes of the markers that end
+    it, as its citations show them. A note is read where it backs its sentence (it is never
+    quoted as an answer sentence itself)."""
+    shown = _cited(answer)
+    out = []
+    for s in answer.get("answer") or []:
+        markers = {str(m) for m in s.get("markers") or []}
+        for n in s.get("citations") or []:
+            for fn in (shown.get(n) or {}).get("footnotes") or []:
+                if str(fn.get("marker")) in markers and fn.get("text"):
+                    out.append(fn["text"])
+    return out
+
+
 def key_fact_recall(question: Mapping[str, Any], answer: Mapping[str, Any]) -> Outcome | None:
-    """Share of the gold key facts (any alias) present in the answer text."""
+    """Share of the gold key facts (any alias) present in the answer: its sentences, or the
+    notes shown under them (`answer_notes`)."""
     facts = question.get("key_facts") or []
     if not question.get("answerable") or not facts:
         return None
-    text = answer_text(answer)
+    text = " ".join([answer_text(answer), *answer_notes(answer)])
     missing = [aliases for aliases in facts if not any(contains_phrase(text, a) for a in aliases)]
     reasons = [f"key fact missing: {' | '.join(aliases)}" for aliases in missing]
     return _outcome(len(facts) - len(missing), len(facts), reasons)

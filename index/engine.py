@@ -29,6 +29,15 @@ def check_question(question: str) -> str:
     return q
 
 
+def sentence_vectors(encoder: Any) -> Any:
+    """Sentence vectors pooled from passages (index/answer/semantic.py), computed with the
+    query encoder's model when it runs the numpy pass; None otherwise (no semantic signal)."""
+    from index.answer.semantic import SentenceVectors
+
+    model = getattr(encoder, "_np", None)
+    return SentenceVectors(model) if model is not None else None
+
+
 def word_vectors(encoder: Any) -> Any:
     """Static word vectors of the query encoder's model, when it runs the numpy pass."""
     from index.answer.judge import WordVectors
@@ -42,8 +51,10 @@ def word_vectors(encoder: Any) -> Any:
 class Dossier:
     """An opened index. Follows `CURRENT`: after an ingest, the next question sees the new state."""
 
-    def __init__(self, settings: Settings, *, encoder: Any = None, exact: bool = False):
+    def __init__(self, settings: Settings, *, encoder: Any = None, exact: bool = False,
+                 answers: ans.AnswerConfig = ans.DEFAULT):
         self.settings = settings
+        self.answers = answers              # which parts of the answer path are on (the eval's ablation)
         self._encoder = encoder
         self._exact = exact
         self._lock = threading.RLock()
@@ -51,10 +62,11 @@ class Dossier:
         self._open()
 
     @classmethod
-    def open(cls, settings: Settings, *, encoder: Any = None, exact: bool = False) -> "Dossier":
+    def open(cls, settings: Settings, *, encoder: Any = None, exact: bool = False,
+             answers: ans.AnswerConfig = ans.DEFAULT) -> "Dossier":
         """exact=True searches the ingest's vector matrix instead of Chroma (embedded store
         only): same ranking, no `import chromadb`; what the one-shot command line uses."""
-        return cls(settings, encoder=encoder, exact=exact)
+        return cls(settings, encoder=encoder, exact=exact, answers=answers)
 
     def _open(self) -> None:
         from index.store.generations import hold
@@ -104,6 +116,7 @@ class Dossier:
         self._lease = lease
         self.retriever = Retriever(collection, self._encoder, lex, snap)
         self._vectors = word_vectors(self._encoder)
+        self._semantic = sentence_vectors(self._encoder)
         self._gen = snap.gen
         if old is not None:
             old.close()
@@ -146,9 +159,13 @@ class Dossier:
             self._refresh()
             scoped = resolve(scope, self.snapshot.reports()) if scope else None
             hits = self.retriever.retrieve(asked, k=ASK_K, context=ctx, scope=scoped.ids if scoped else None)
-            decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx, vectors=self._vectors)
+            qvec = self.retriever.vector(q) if self._semantic is not None and self.answers.semantic else None
+            decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx, vectors=self._vectors,
+                                  semantic=self._semantic, qvec=qvec, config=self.answers)
+            self.last_decision = decision
             by_id = {h.id: h for h in hits}
-            citations = [dict(self._passage(by_id[pid]), n=n) for n, pid in enumerate(decision.cited, 1)]
+            citations = [dict(self._passage(by_id.get(pid) or _cited_hit(pid, decision, hits)), n=n)
+                         for n, pid in enumerate(decision.cited, 1)]
             passages = [self._passage(h) for h in hits] if ranked else []
         result = {"question": q, "abstained": decision.abstained, "answer": decision.sentences,
                   "citations": citations}
@@ -301,6 +318,13 @@ class Dossier:
         if p.get("pages"):                       # a PDF report's passage: the pages it came from
             shaped["pages"] = list(p["pages"])
         return shaped
+
+
+def _cited_hit(pid: str, decision: ans.Decision, hits: list[Hit]) -> Hit:
+    """A cited passage that retrieval did not return itself: the body passage holding the
+    sentence a retrieved note is attached to. It is shown with that note passage's score."""
+    notes = {f"{c.report_id}-n{c.via_note}" for c in decision.candidates if c.passage_id == pid and c.via_note}
+    return Hit(pid, max((h.score for h in hits if h.id in notes), default=0.0))
 
 
 def _summarize_now(snap: st.Snapshot, report_id: str, summarize: Any) -> list[dict]:

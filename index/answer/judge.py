@@ -31,7 +31,7 @@ from index.text.names import other_names
 FOCUS_SHARE = 0.5          # IDF-weighted share of the focus a sentence or its passage must state
 PARAPHRASE = 0.55          # word-vector cosine that counts as a close paraphrase of a focus word
 ENTITY_SLACK = 0           # entities of the question a sentence and its passage may leave unnamed
-CHECKED_TYPES = ("count", "money", "percent", "measure", "year", "date", "person", "place", "age")   # "reason": tune, -1 false abstention
+CHECKED_TYPES = ("count", "money", "percent", "measure", "year", "date", "person", "place", "name", "age")   # "reason": tune, -1 false abstention
 TOPIC_SHARE = 0.0          # without an attribute in the wording: the share of the topic words needed
 
 _YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
@@ -97,6 +97,8 @@ def tags_of(sentence: str) -> Tags:
         types.add("reason")
     if _TITLE.search(sentence) or _NAME.search(sentence):
         types.add("place")
+    if _NAME.search(sentence):
+        types.add("name")
     if _PERSON.search(sentence):
         types.add("person")
     return Tags(frozenset(types), frozenset(years), frozenset(months), frozenset(days))
@@ -251,3 +253,47 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
     if focus_share(question, sentence, passage, lex, vectors) < (FOCUS_SHARE if question.attribute else TOPIC_SHARE):
         why.append("focus")
     return why
+
+
+_SPAN_TYPES = {"money": _MONEY, "percent": _PERCENT, "measure": _MEASURE, "age": _AGE}
+
+
+def new_value(question: Question, sentence: str) -> bool:
+    """The sentence holds a value of the asked type that the question does not already say: a
+    name other than the question's for "who", a number it does not give for "how many", a date
+    or year other than its own for "when". A near-miss is often met by a sentence whose only
+    person, number or date is the one the question names ("the RT journalist who interviewed
+    Lukashenko" against "Lukashenko thanked RT journalists"). True when no type is asked."""
+    kind = question.answer_type
+    if not kind or kind == "reason":
+        return True
+    asked = _words(question.text)
+    if kind in ("person", "place", "name"):
+        names = _PERSON.findall(sentence) if kind == "person" else [m.group(0) for m in _NAME.finditer(sentence)]
+        if kind == "person":
+            names += [m.group(0) for m in _NAME.finditer(sentence)] if _TITLE.search(sentence) else []
+        return any(not (_words(n) - _TITLE_WORDS) <= asked for n in names if _words(n) - _TITLE_WORDS)
+    if kind == "count":
+        for m in _CARDINAL.finditer(sentence):
+            num = m.group(1).rstrip(".,")
+            if num and not re.fullmatch(r"(1[89]|20)\d\d", num) and num.lower() not in asked:
+                before, after = sentence[max(0, m.start() - 12):m.start()], sentence[m.end():m.end() + 12]
+                if not (re.search(rf"({ANY_MONTH})\.?\s*$", before) or re.match(rf"\s*({ANY_MONTH})\b", after)):
+                    return True
+        return any(w.lower() not in asked for w in _COUNT_WORDS.findall(sentence))
+    tags = tags_of(sentence)
+    if kind == "year":
+        return bool(tags.years - question.time.years - {y for y, _ in question.time.year_months})
+    if kind == "date":
+        return bool(tags.days - question.time.days or tags.years - question.time.years
+                    or tags.months - question.time.months - {m for m, _ in question.time.days})
+    pattern = _SPAN_TYPES.get(kind)
+    if pattern is None:
+        return True
+    return any(_words(m.group(0)) - asked for m in pattern.finditer(sentence))
+
+
+_TITLE_WORDS = frozenset(w.lower().rstrip(".") for w in ("President", "Prime", "Minister", "General", "Gen", "Lt",
+                                                         "Colonel", "Col", "Commander", "Chief", "Secretary",
+                                                         "Ambassador", "Defense", "Admiral", "Adm", "Major", "Maj",
+                                                         "the", "of", "Spokesman", "Chairman"))

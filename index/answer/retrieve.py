@@ -75,6 +75,13 @@ class Retriever:
         self.lex = lex
         self.snapshot = snapshot
         self._dates: dict[str, str] | None = None
+        self._last: tuple[str, list[float]] | None = None
+
+    def vector(self, text: str) -> list[float]:
+        """The query vector of a text; the last one is kept (the answer reuses the question's)."""
+        if self._last is None or self._last[0] != text:
+            self._last = (text, self.encoder.encode(text))
+        return self._last[1]
 
     def report_dates(self) -> dict[str, str]:
         if self._dates is None:
@@ -87,7 +94,7 @@ class Retriever:
         if not n:
             return []
         kwargs = {"where": report_filter(scope)} if scope is not None else {}
-        res = self.collection.query(query_embeddings=[self.encoder.encode(text)], n_results=min(k, n),
+        res = self.collection.query(query_embeddings=[self.vector(text)], n_results=min(k, n),
                                     include=["distances"], **kwargs)
         return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])]
 

@@ -145,6 +145,15 @@ class NumpyBert:
 
     def encode_batch(self, texts: list[str]) -> np.ndarray:
         """Embeddings of several texts at once (padded, masked), one row each, L2-normalised."""
+        x, mask, _ = self.token_states(texts)
+        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return (pooled / norms).astype(np.float32)
+
+    def token_states(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list]:
+        """The last layer's state of every token of several texts (padded: [batch, tokens,
+        hidden]), the mask of real tokens, and each text's tokenizer Encoding (its `offsets`
+        say which characters each token covers): what a span of a text is pooled from."""
         encs = self.tok.encode_batch(list(texts))
         b, n = len(encs), max(len(e.ids) for e in encs)
         ids = np.zeros((b, n), dtype=np.int64)
@@ -174,9 +183,7 @@ class NumpyBert:
             h = self._lin(x, p + "intermediate.dense")
             h = 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0)))
             x = self._ln(self._lin(h, p + "output.dense") + x, p + "output.LayerNorm")
-        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
-        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return (pooled / norms).astype(np.float32)
+        return x, mask, encs
 
 
 # passages: without the ONNX export, below this the numpy pass (~18/s, no import) beats
