@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -127,3 +128,102 @@ def load_gold_maps(directory: Path = FOOTNOTES_DIR) -> dict[str, dict[str, Any]]
         gm.setdefault("markers", {})
         maps[f.stem] = gm
     return maps
+
+
+# ---------------------------------------------------------------------------- corpora
+
+ROOT = GOLD_DIR.parent.parent
+SAMPLE_REPORTS = ROOT / "data" / "reports"
+REALWORLD_DATA = ROOT / "data" / "realworld"
+REALWORLD_QUESTIONS = GOLD_DIR / "realworld"
+# A real-world report kept in more than one format is read from one: the PDF (what the
+# report was published as) when the folder has it, else its HTML.
+REPORT_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".md")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Report files, the gold questions on them and the gold of their footnotes."""
+
+    name: str
+    reports: tuple[Path, ...]           # the files (or one folder) to ingest
+    questions: Path
+    gold_json: Path | None = None       # a real-world report's gold.json; None: eval/gold/footnotes
+
+    def gold_maps(self) -> dict[str, dict[str, Any]]:
+        if self.gold_json is None:
+            return load_gold_maps()
+        return realworld_gold_maps(self.name, self.gold_json, [p.name for p in self.reports])
+
+    def load_questions(self, split: str | None = None) -> list[dict[str, Any]]:
+        return load_questions(self.questions, split)
+
+
+SAMPLES = Corpus("samples", (SAMPLE_REPORTS,), DEFAULT_QUESTIONS)
+
+
+def corpus_home(home: Path, name: str) -> Path:
+    """Where a corpus beside the samples keeps its index: next to the samples' home."""
+    home = Path(home)
+    return home.with_name(f"{home.name}.{name}")
+
+
+def report_files(folder: Path, prefer: tuple[str, ...] = REPORT_SUFFIXES) -> tuple[Path, ...]:
+    """The report of a folder that may hold it in several formats: every file of the first
+    suffix of `prefer` that it has (a report over several HTML pages is all of them)."""
+    for suffix in prefer:
+        found = tuple(sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() == suffix))
+        if found:
+            return found
+    return ()
+
+
+def realworld_corpora(data: Path = REALWORLD_DATA, questions: Path = REALWORLD_QUESTIONS) -> list[Corpus]:
+    """Each real-world report in the repository with gold questions: data/realworld/<name>/
+    (the report, gold.json) and eval/gold/realworld/<name>.questions.jsonl."""
+    out = []
+    for qfile in sorted(Path(questions).glob("*.questions.jsonl")) if Path(questions).is_dir() else []:
+        name = qfile.name.removesuffix(".questions.jsonl")
+        folder = Path(data) / name
+        files = report_files(folder) if folder.is_dir() else ()
+        if files:
+            gold = folder / "gold.json"
+            out.append(Corpus(name, files, qfile, gold if gold.is_file() else None))
+    return out
+
+
+# Corpora outside the repository are read from their HTML when they have it (the format the
+# answer path was tuned on; their PDFs and Word files are the readers' material).
+EXTRA_PREFER = (".html", ".htm", ".pdf", ".docx", ".txt", ".md")
+
+
+def extra_corpora(root: Path) -> list[Corpus]:
+    """Corpora kept outside the repository: <root>/<name>/questions.jsonl beside the report
+    files (and a gold.json in the real-world shape, if any)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UserInputError(f"{root}: not a folder of corpora (<name>/questions.jsonl and report files)")
+    out = []
+    for folder in sorted(p for p in root.iterdir() if (p / "questions.jsonl").is_file()):
+        files = report_files(folder, EXTRA_PREFER)
+        if files:
+            gold = folder / "gold.json"
+            out.append(Corpus(folder.name, files, folder / "questions.jsonl", gold if gold.is_file() else None))
+    return out
+
+
+def realworld_gold_maps(name: str, gold_json: Path, files: list[str]) -> dict[str, dict[str, Any]]:
+    """A real-world report's gold.json as a footnote map (eval/gold/README.md's shape): every
+    note by its printed number, "redacted" when the file prints only its number, else
+    "resolved" with its visible `text` (no URL list: its URLs are the ones in its text)."""
+    try:
+        gold = json.loads(Path(gold_json).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise UserInputError(f"{gold_json}: unreadable gold ({e})") from e
+    markers = {}
+    for n in gold.get("notes") or []:
+        if n.get("redacted_fully") or not (n.get("note_visible") or "").strip():
+            markers[str(n["n"])] = {"status": "redacted"}
+        else:
+            markers[str(n["n"])] = {"status": "resolved", "text": n["note_visible"]}
+    return {name: {"title": "", "date": "", "files": list(files), "markers": markers}}

@@ -18,8 +18,10 @@ space, and case is folded. The same function is applied to both sides of every c
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -352,11 +354,52 @@ def report_key(report: Mapping[str, Any], gold_maps: Mapping[str, Mapping[str, A
     return None
 
 
+def squash(text: str) -> str:
+    """Letters and digits only, folded (NFKC): compares a note as one reader extracted it with
+    the same note from the report's sources (ligatures, quotes, hyphens and spacing aside)."""
+    return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKC", text or "").casefold())
+
+
+def same_note(shown: str, gold: str) -> bool:
+    """The shown note text is the gold note's text (a real-world gold: no URL list, the text)."""
+    a, b = squash(shown), squash(gold)
+    if not a or not b:
+        return a == b
+    if a == b or (min(len(a), len(b)) >= 20 and (a in b or b in a)):
+        return True
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.9
+
+
+def _text_gold(gold: Mapping[str, Any]) -> bool:
+    return "text" in gold and "urls" not in gold
+
+
+def _text_note_problems(marker: Any, shown: Mapping[str, Any], gold: Mapping[str, Any]) -> list[str]:
+    """A real-world gold note (its text, no URL list): the shown note must be that text, and
+    every URL shown must be one written in it; a redacted note shows nothing."""
+    status, want = shown.get("status"), gold.get("status")
+    if want == "redacted":
+        problems = [] if status in ("redacted", "missing") else [f"[{marker}] shown as {status}, the note is redacted"]
+        if shown.get("urls") or (shown.get("text") or "").strip():
+            problems.append(f"[{marker}] shows sources for a redacted note")
+        return problems
+    problems = []
+    if status != "resolved":
+        problems.append(f"[{marker}] shown as {status}, the report has the note")
+    if (shown.get("text") or "").strip() and not same_note(shown.get("text") or "", gold["text"]):
+        problems.append(f"[{marker}] note text is not the report's note {_clip(gold['text'], 40)!r}")
+    problems += [f"[{marker}] url {u} is not in the report's note" for u in shown.get("urls") or []
+                 if squash(u) not in squash(gold["text"])]
+    return problems
+
+
 def _note_problems(shown: Mapping[str, Any], gold: Mapping[str, Any] | None) -> list[str]:
     """Why a shown footnote is not the report's own note for its marker ([] when it is)."""
     marker = shown.get("marker")
     if gold is None:
         return [f"[{marker}] is not a marker of this report"]
+    if _text_gold(gold):
+        return _text_note_problems(marker, shown, gold)
     status, want = shown.get("status"), gold.get("status")
     if want == "resolved":
         problems = []
@@ -413,6 +456,13 @@ def marker_validity(answer: Mapping[str, Any], gold_maps: Mapping[str, Mapping[s
 def _bad_sources(fn: Mapping[str, Any], gold: Mapping[str, Any] | None) -> list[str]:
     """Each URL or note text shown for `fn` that is not one of the gold note's entries."""
     bad = []
+    if gold and _text_gold(gold):
+        text = gold.get("text", "") if gold.get("status") == "resolved" else ""
+        bad += [f"url {u}" for u in fn.get("urls") or [] if not text or squash(u) not in squash(text)]
+        shown = (fn.get("text") or "").strip()
+        if shown and (not text or not same_note(shown, text)):
+            bad.append(f"note text {_clip(shown, 50)!r}")
+        return bad
     urls = list(gold.get("urls") or []) if gold and gold.get("status") == "resolved" else []
     dngts = list(gold.get("dngts_urls") or []) if gold and gold.get("status") == "resolved" else []
     for u in fn.get("urls") or []:
@@ -532,6 +582,12 @@ def parse_accuracy(parsed: Mapping[str, Mapping[str, Any]], gold_map: Mapping[st
             reasons.append(f"[{m}] parsed but not a marker of the report")
         elif p is None:
             reasons.append(f"[{m}] not parsed (gold: {g.get('status')})")
+        elif _text_gold(g):
+            problems = _text_note_problems(m, {"marker": m, **p}, g)
+            if problems:
+                reasons += problems
+            else:
+                good += 1
         elif p.get("status") != g.get("status"):
             reasons.append(f"[{m}] parsed as {p.get('status')}, gold {g.get('status')}")
         elif g.get("status") == "resolved" and list(p.get("urls") or []) != list(g.get("urls") or []):

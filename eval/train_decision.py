@@ -34,20 +34,20 @@ from typing import Any, Iterable, Sequence
 
 import numpy as np
 
-from eval.dataset import DEFAULT_QUESTIONS, load_questions
+from eval.dataset import SAMPLES as SAMPLES_CORPUS
+from eval.dataset import corpus_home, extra_corpora
 from eval.metrics import contains
 
-ROOT = Path(__file__).resolve().parent.parent
-SAMPLES = ROOT / "data" / "reports"
 FEATURES = {
     "semantic": ("lexical", "lexical_gap", "semantic", "semantic_gap", "semantic_margin", "rank", "dense",
-                 "type_missing", "time_missing", "entity_missing", "focus_missing", "focus_share", "focus_sentence",
+                 "align", "align_focus", "type_missing", "time_missing", "entity_missing", "focus_missing", "focus_share", "focus_sentence",
                  "value_missing", "kind_missing", "unknown_name", "unknown_terms", "unknown_focus", "via_note",
-                 "length"),
+                 "lead_in", "length"),
 }
 FEATURES["context"] = FEATURES["semantic"]
 RANKER_L2 = 1.0
-ANSWER_FEATURES = ("top_logit", "margin", "top_semantic", "top_lexical", "fit_exists", "fit_new_value", "fit_logit",
+ANSWER_FEATURES = ("top_logit", "margin", "top_semantic", "top_lexical", "top_align", "top_align_focus", "best_align",
+                   "best_align_focus", "fit_exists", "fit_new_value", "fit_logit",
                    "fit_semantic", "fit_lexical", "fit_share", "top_type_missing", "top_time_missing",
                    "top_entity_missing", "top_focus_missing", "top_kind_missing", "top_value_missing",
                    "top_focus_sentence", "unknown_name", "unknown_terms", "unknown_focus", "best_dense")
@@ -88,7 +88,7 @@ def gold_sentence(cand: Any, question: dict) -> bool:
 def question_rows(dossier: Any, questions: Sequence[dict], *, context: bool) -> list[Row]:
     """One row per candidate sentence of each part of each question, as the answer path sees
     it (index/answer/choose.py `decide`)."""
-    from index.answer.choose import weigh
+    from index.answer.choose import semantic_scores, weigh
     from index.answer.evidence import Reports, gather
     from index.answer.question import question_parts, read_question
     from index.answer.semantic import SentenceVectors
@@ -102,11 +102,13 @@ def question_rows(dossier: Any, questions: Sequence[dict], *, context: bool) -> 
         hits = dossier.retriever.retrieve(asked, k=ASK_K)
         reports = Reports(dossier.snapshot)
         pool = gather(asked, hits, dossier.snapshot, dossier.lex, reports=reports)
-        sem = sv.cosines(dossier.retriever.vector(asked.text), pool, reports) if sv is not None and pool else None
+        sem = align = None
+        if sv is not None and pool:
+            sem, align = semantic_scores(asked, pool, sv, reports, dossier.lex)
         base = dict(qid=q["id"], group=q.get("group", q["id"]), answerable=bool(q["answerable"]),
                     synthetic=bool(q.get("synthetic")))
         for i, part in enumerate(question_parts(asked)):
-            cands = weigh(part, pool, hits, dossier.lex, vectors=dossier._vectors, sem=sem)
+            cands = weigh(part, pool, hits, dossier.lex, vectors=dossier._vectors, sem=sem, align=align)
             for c in cands:
                 rows.append(Row(**base, signals=dict(c.signals), gold=bool(q["answerable"]) and gold_sentence(c, q),
                                 part=i))
@@ -414,7 +416,7 @@ def _r(a: np.ndarray) -> list[float]:
 # ------------------------------------------------------------------------------ the command
 
 
-def open_index(reports: Path, home: Path) -> Any:
+def open_index(reports: Sequence[Path], home: Path) -> Any:
     """A Dossier over `reports`, ingested into `home` when it has no index yet."""
     from index.config import Settings
     from index.engine import Dossier
@@ -424,33 +426,30 @@ def open_index(reports: Path, home: Path) -> Any:
     if store.current_generation(home) is None:
         from ingest.pipeline import ingest
 
-        print(f"ingesting {reports} into {home}…", file=sys.stderr)
-        ingest([reports], settings)
+        print(f"ingesting {', '.join(map(str, reports))} into {home}…", file=sys.stderr)
+        ingest(list(reports), settings)
     return Dossier.open(settings)
 
 
 def corpus_texts(dossier: Any) -> list[str]:
-    return [t for t in dossier.snapshot.passage_texts()]
+    return list(dossier.snapshot.passage_texts())
 
 
 def training_sets(home: Path, extra: Sequence[Path] = ()) -> list[tuple[str, Any, list[dict]]]:
-    """(name, open Dossier, tune questions with their near-misses) per corpus."""
+    """(name, open Dossier, tune questions and their near-misses) per corpus: the samples in
+    `home`, each extra corpus beside it (eval.dataset.corpus_home, as `dossier eval` keeps them)."""
     sets = []
-    d = open_index(SAMPLES, home)
-    tune = load_questions(DEFAULT_QUESTIONS, split="tune")
-    sets.append(("samples", d, tune + near_misses(tune, corpus_texts(d))))
-    for root in extra:
-        for sub in sorted(p for p in Path(root).iterdir() if (p / "questions.jsonl").is_file()):
-            qs = load_questions(sub / "questions.jsonl", split="tune")
-            if not qs:
-                continue
-            files = [p for p in sub.iterdir() if p.is_file() and p.suffix.lower() in (".pdf", ".html", ".htm", ".txt",
-                                                                                      ".md", ".docx")]
-            cd = open_index(sub, Path(f"{home}.{sub.name}"))
+    for corpus in [SAMPLES_CORPUS, *(c for root in extra for c in extra_corpora(root))]:
+        qs = corpus.load_questions(split="tune")
+        if not qs:
+            continue
+        d = open_index(corpus.reports, home if corpus is SAMPLES_CORPUS else corpus_home(home, corpus.name))
+        if corpus is not SAMPLES_CORPUS:
             for q in qs:
-                q["id"] = f"{sub.name}:{q['id']}"
-            sets.append((sub.name, cd, qs + near_misses(qs, corpus_texts(cd))))
-            del files
+                q["id"] = f"{corpus.name}:{q['id']}"
+                if q.get("twin"):
+                    q["twin"] = f"{corpus.name}:{q['twin']}"
+        sets.append((corpus.name, d, qs + near_misses(qs, corpus_texts(d))))
     return sets
 
 

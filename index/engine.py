@@ -29,12 +29,22 @@ def check_question(question: str) -> str:
     return q
 
 
-def sentence_vectors(encoder: Any) -> Any:
-    """Sentence vectors pooled from passages (index/answer/semantic.py), computed with the
-    query encoder's model when it runs the numpy pass; None otherwise (no semantic signal)."""
+def sentence_vectors(settings: Settings, encoder: Any, exact: bool) -> Any:
+    """What scores sentences in meaning (index/answer/semantic.py): the ONNX export an ingest
+    cached, in a warm process; the query encoder's numpy pass on the one-shot command line
+    (no onnxruntime session to load) or without the export; None when the model runs neither
+    (another kind of model: no semantic signal)."""
     from index.answer.semantic import SentenceVectors
 
-    model = getattr(encoder, "_np", None)
+    model = None
+    if not exact:
+        from index.encode.embed import cached_onnx_encoder
+
+        try:
+            model = cached_onnx_encoder(settings)
+        except Exception:  # noqa: BLE001 - a damaged or unloadable export: the numpy pass does the same
+            model = None
+    model = model or getattr(encoder, "_np", None)
     return SentenceVectors(model) if model is not None else None
 
 
@@ -116,7 +126,14 @@ class Dossier:
         self._lease = lease
         self.retriever = Retriever(collection, self._encoder, lex, snap)
         self._vectors = word_vectors(self._encoder)
-        self._semantic = sentence_vectors(self._encoder)
+        if getattr(self, "_semantic", None) is None:
+            self._semantic = sentence_vectors(self.settings, self._encoder, self._exact)
+        else:
+            self._semantic.clear()          # a new generation: its passages may differ
+        if self._semantic is not None:      # one forward pass of the question serves retrieval and the answer
+            semantic, lex_of = self._semantic, lambda: self.lex
+            self.retriever.embed = lambda text: semantic.question(
+                text, weight=lex_of().idf if lex_of() is not None else None).vector
         self._gen = snap.gen
         if old is not None:
             old.close()
@@ -159,9 +176,8 @@ class Dossier:
             self._refresh()
             scoped = resolve(scope, self.snapshot.reports()) if scope else None
             hits = self.retriever.retrieve(asked, k=ASK_K, context=ctx, scope=scoped.ids if scoped else None)
-            qvec = self.retriever.vector(q) if self._semantic is not None and self.answers.semantic else None
             decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx, vectors=self._vectors,
-                                  semantic=self._semantic, qvec=qvec, config=self.answers)
+                                  semantic=self._semantic, config=self.answers)
             self.last_decision = decision
             by_id = {h.id: h for h in hits}
             citations = [dict(self._passage(by_id.get(pid) or _cited_hit(pid, decision, hits)), n=n)

@@ -22,10 +22,9 @@ from typing import Any
 
 from index.answer import decision as dm
 from index.answer import judge
-from index.answer.evidence import (Candidate, Reports, addressed_to_a_machine, answer_signals, gather, signals,
-                                   term_weights, unknown_share, unknown_things)
+from index.answer.evidence import (Candidate, Reports, addressed_to_a_machine, answer_signals, gather, has_count,
+                                   has_kind, signals, term_weights, unknown_share, unknown_things)
 from index.answer.question import Question, question_parts
-from index.text.dates import ANY_MONTH, WEEKDAY
 
 __all__ = ["AnswerConfig", "CONFIGS", "Decision", "addressed_to_a_machine", "choose", "decide", "has_count",
            "has_kind"]
@@ -69,35 +68,6 @@ CONFIGS = {
     "full": AnswerConfig("full", semantic=True, learned=True, context=True),
 }
 DEFAULT = CONFIGS["full"]
-
-
-_COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                          r"fifty|dozens?|hundreds?|thousands?|millions?|billions?|several)\b", re.I)
-_CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
-_MONTHS = rf"({ANY_MONTH})"
-_DATE = re.compile(rf"\b(1[89]|20)\d\d\b|\b({ANY_MONTH})\b|\b({WEEKDAY}|yesterday|today|week|month|year)\b")
-
-
-def has_count(text: str, question: str = "") -> bool:
-    """A quantity: a cardinal that is not a year, not a day of a date, not part of a name
-    (M4, S-400, 76th) and not already in the question; or a number word."""
-    for m in _CARDINAL.finditer(text):
-        num = m.group(1).rstrip(".,")
-        if not num or re.fullmatch(r"(19|20)\d\d", num) or num in question:
-            continue
-        if re.search(_MONTHS + r"\.?\s*$", text[max(0, m.start() - 12):m.start()]) or re.match(
-                r"\s*" + _MONTHS, text[m.end():m.end() + 12]):
-            continue
-        return True
-    return bool(_COUNT_WORDS.search(text))
-
-
-def has_kind(text: str, kind: str | None, question: str = "") -> bool:
-    if kind == "number":
-        return has_count(text, question)
-    if kind == "date":
-        return bool(_DATE.search(text))
-    return True
 
 
 @dataclass
@@ -192,25 +162,38 @@ def _cover(question: Question, cands: list[Candidate], lex: Any, context: str) -
 
 
 def weigh(question: Question, pool: list[Candidate], hits: list, lex: Any, *, context: str = "",
-          vectors: Any = None, sem: list[float] | None = None) -> list[Candidate]:
+          vectors: Any = None, sem: list[float] | None = None, align: Any = None) -> list[Candidate]:
     """Copies of the candidates with this question's coverage and every signal filled in."""
     cands = _cover(question, pool, lex, context)
-    signals(question, cands, hits, lex, vectors=vectors, semantic=sem)
+    signals(question, cands, hits, lex, vectors=vectors, semantic=sem, align=align)
     return cands
 
 
+def semantic_scores(question: Question, pool: list[Candidate], semantic: Any, reports: Reports, lex: Any
+                    ) -> tuple[list[float], Any]:
+    """Each candidate's cosine to the question, and `align(terms)`: its alignment with those
+    of the question's words (index.answer.semantic)."""
+    qs = semantic.question(question.text, weight=lex.idf if lex is not None else None)
+    sem = semantic.cosines(qs.vector, pool, reports)
+
+    def align(terms: set[str]) -> list[float]:
+        return semantic.alignment(qs, pool, reports, only=terms)
+
+    return sem, align
+
+
 def decide(question: Question, hits: list, snapshot: Any, lex: Any, *, context: str = "",
-           vectors: judge.WordVectors | None = None, semantic: Any = None, qvec: Any = None,
+           vectors: judge.WordVectors | None = None, semantic: Any = None,
            config: AnswerConfig = DEFAULT, weights: Any = None) -> Decision:
     """The extractive answer to a question from its retrieved passages (`hits`, best first).
-    `semantic`: an index.answer.semantic.SentenceVectors and `qvec` the question's vector
-    (without them the semantic signal is 0); `weights`: a decision weights file (tests)."""
+    `semantic`: an index.answer.semantic.SentenceVectors (without it the semantic signals are
+    0); `weights`: a decision weights file (tests)."""
     closest = Decision(True, [], [h.id for h in hits[:CLOSEST]])
     reports = Reports(snapshot)
     pool = gather(question, hits, snapshot, lex, context=context, reports=reports)
-    sem = None
-    if config.semantic and semantic is not None and qvec is not None and pool:
-        sem = semantic.cosines(qvec, pool, reports)
+    sem = align = None
+    if config.semantic and semantic is not None and pool:
+        sem, align = semantic_scores(question, pool, semantic, reports, lex)
     model = dm.decider(config.model, weights) if config.learned else None
     parts = question_parts(question)
     best: dict[tuple[str, int], float] = {}
@@ -218,7 +201,7 @@ def decide(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
     whole: list[Candidate] = []
     for part in parts:                    # each part of a several-part question on its own
         if model is not None:
-            cands = weigh(part, pool, hits, lex, context=context, vectors=vectors, sem=sem)
+            cands = weigh(part, pool, hits, lex, context=context, vectors=vectors, sem=sem, align=align)
             fits = learned_fits(model, cands)
         else:
             cands = _cover(part, pool, lex, context)

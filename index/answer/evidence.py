@@ -16,6 +16,7 @@ from typing import Any
 from index.answer import judge
 from index.answer.question import Question, question_terms
 from index.text import words
+from index.text.dates import ANY_MONTH, WEEKDAY
 from index.text.sentences import split_sentences
 
 MAX_PASSAGES = 6              # passages whose sentences are candidates (notes bring their anchors)
@@ -33,16 +34,20 @@ def addressed_to_a_machine(text: str) -> bool:
     return bool(_ADDRESSED.search(text))
 
 
-def quotable(text: str, title: str = "") -> bool:
-    """A sentence that can be quoted as an answer: not a heading (short, no closing
-    punctuation), not a table-of-contents line (dot leaders, a page number at its end), not
-    the report's title, not a fragment."""
+def quotable(text: str, title: str = "", *, structured: bool = False) -> bool:
+    """A sentence that can be quoted as an answer: not the report's title, not a question the
+    report asks, not a table-of-contents line (dot leaders, a page number at its end), not a
+    fragment; in a plain-text report, not a heading (short, no closing punctuation). A report
+    read from a structured format (HTML, Word, PDF) has its headings marked by its reader, and
+    there a short line without a full stop can be a value ("Date: 21/05/2024")."""
     t = " ".join(text.split())
-    if len(t) < 15:
+    if len(t) < (4 if structured else 15):
         return False
     if title and t.rstrip(".").casefold() == " ".join(title.split()).rstrip(".").casefold():
         return False
-    if len(t) < 90 and not _END.search(t):
+    if t.endswith("?"):
+        return False
+    if not structured and len(t) < 90 and not _END.search(t):
         return False
     return not (_LEADERS.search(t) and len(t) < 200)
 
@@ -143,7 +148,7 @@ def gather(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
         for j, (i, holder, marker, note) in enumerate(found):
             a, b, markers = sents[i]
             text = rtext[a:b]
-            if (rid, a) in seen or not quotable(text, title):
+            if (rid, a) in seen or not quotable(text, title, structured=bool(meta.get("structured"))):
                 continue
             seen.add((rid, a))
             terms = set(words.terms(text + (" " + note if note else "")))      # all its words, its note's too
@@ -188,16 +193,46 @@ def unknown_share(terms: list[str] | tuple[str, ...], lex: Any) -> float:
     return sum(1 for t in terms if t not in lex.vocab) / len(terms)
 
 
-def _has_kind(text: str, question: Question) -> bool:
-    from index.answer.choose import has_kind
+_COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
+                          r"fifty|dozens?|hundreds?|thousands?|millions?|billions?|several)\b", re.I)
+_CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
+_MONTHS = rf"({ANY_MONTH})"
+_DATE = re.compile(rf"\b(1[89]|20)\d\d\b|\b({ANY_MONTH})\b|\b({WEEKDAY}|yesterday|today|week|month|year)\b")
 
+
+def has_count(text: str, question: str = "") -> bool:
+    """A quantity: a cardinal that is not a year, not a day of a date, not part of a name
+    (M4, S-400, 76th) and not already in the question; or a number word."""
+    for m in _CARDINAL.finditer(text):
+        num = m.group(1).rstrip(".,")
+        if not num or re.fullmatch(r"(19|20)\d\d", num) or num in question:
+            continue
+        if re.search(_MONTHS + r"\.?\s*$", text[max(0, m.start() - 12):m.start()]) or re.match(
+                r"\s*" + _MONTHS, text[m.end():m.end() + 12]):
+            continue
+        return True
+    return bool(_COUNT_WORDS.search(text))
+
+
+def has_kind(text: str, kind: str | None, question: str = "") -> bool:
+    if kind == "number":
+        return has_count(text, question)
+    if kind == "date":
+        return bool(_DATE.search(text))
+    return True
+
+
+def _has_kind(text: str, question: Question) -> bool:
     return has_kind(text, question.kind, question.text)
 
 
 def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
-            vectors: judge.WordVectors | None = None, semantic: list[float] | None = None) -> None:
+            vectors: judge.WordVectors | None = None, semantic: list[float] | None = None,
+            align: Any = None) -> None:
     """Fill each candidate's `signals`: every figure the decision may weigh, named. `semantic`
-    holds each candidate's cosine to the question (None: not measured, the signal is 0)."""
+    holds each candidate's cosine to the question (None: not measured, the signal is 0);
+    `align(terms)`: each candidate's alignment with those of the question's words
+    (index.answer.semantic.SentenceVectors.alignment; None: not measured)."""
     unknown = 1.0 if unknown_things(question, lex) else 0.0
     unknown_terms = unknown_share(question.terms, lex)
     unknown_focus = unknown_share(question.focus, lex)
@@ -205,7 +240,11 @@ def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
     sems = semantic if semantic is not None else [0.0] * len(cands)
     best_sem = max(sems, default=0.0)
     dense = {h.id: (h.dense if h.dense is not None else 0.0) for h in hits}
-    for c, sem in zip(cands, sems):
+    focus_terms = {t for t, _ in question.attribute} or set(question.focus)
+    aligned = align(set(question.terms)) if align is not None else [0.0] * len(cands)
+    aligned_focus = (align(focus_terms) if focus_terms else [1.0] * len(cands)) if align is not None \
+        else [0.0] * len(cands)
+    for c, sem, al, af in zip(cands, sems, aligned, aligned_focus):
         why = judge.misfits(question, c.text + (" " + c.note if c.note else ""), c.passage, c.date, c.title,
                             lex=lex, vectors=vectors)
         typed = bool(question.answer_type and question.answer_type in judge.CHECKED_TYPES)
@@ -217,6 +256,8 @@ def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
             "semantic": sem,
             "semantic_gap": sem - best_sem,
             "semantic_margin": sem - max(others, default=0.0),
+            "align": al,
+            "align_focus": af,
             "rank": 1.0 / (1 + c.order[0]),
             "dense": dense.get(c.passage_id, 0.0) if not c.via_note else max(dense.get(c.passage_id, 0.0), 0.0),
             "type_missing": 1.0 if typed and "type" in why else 0.0,
@@ -231,6 +272,7 @@ def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
             "unknown_terms": unknown_terms,
             "unknown_focus": unknown_focus,
             "via_note": 1.0 if c.via_note else 0.0,
+            "lead_in": 1.0 if c.text.rstrip().endswith(":") else 0.0,
             "length": math.log(max(len(c.text), 20) / 150.0),
         }
 
@@ -258,6 +300,10 @@ def answer_signals(cands: list[Candidate], probs: list[float]) -> dict[str, floa
         "margin": p1 - p2,
         "top_semantic": top["semantic"],
         "top_lexical": top["lexical"],
+        "top_align": top["align"],
+        "top_align_focus": top["align_focus"],
+        "best_align": max(c.signals["align"] for c in cands),
+        "best_align_focus": max(c.signals["align_focus"] for c in cands),
         "fit_exists": 1.0 if fit else 0.0,
         "fit_new_value": 1.0 if fit_new else 0.0,
         "fit_logit": _logit(best_fit) if fit else -10.0,

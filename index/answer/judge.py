@@ -43,7 +43,9 @@ _CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
 _MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:dollars|rubles|roubles|euros|"
                     r"USD|RUB|EUR)\b|\b(?:budget|funding|loan|credit|cost|price|worth|paid|pay|spend|spent)\b[^.]{0,40}\d",
                     re.I)
-_PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quarter|majority|minority) of\b", re.I)
+_PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quarter|majority|minority) of\b|"
+                      r"\b(?:one|two|three|four|five)[- ](?:half|halves|thirds?|quarters?|fifths?|tenths?)\b|"
+                      r"\b(?:one|two|three|four|five|nine) (?:in|out of) (?:two|three|four|five|ten|\d+)\b", re.I)
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged \d+|\bborn (?:in|on)\b|\bage of \d+", re.I)
 _MEASURE = re.compile(r"\d[\d,.]*\s?(?:-\s?)?(?:km|kilometers?|kilometres?|miles?|meters?|metres?|square|sq|hectares?|"
                       r"km2|tons?|tonnes?|feet|foot|inches)\b", re.I)
@@ -79,6 +81,11 @@ def tags_of(sentence: str) -> Tags:
     days = set(month_days(sentence))
     days |= {(_month_of(m), int(d)) for d, m in re.findall(r"\b(\d{1,2})\s+(" + ANY_MONTH + r")\b", sentence)
              if 1 <= int(d) <= 31}
+    for y, m, d in _numeric_dates(sentence):
+        years.add(y)
+        months.add(m)
+        if d:
+            days.add((m, d))
     if years or months or days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence):
         types.add("date")
     if years:
@@ -102,6 +109,28 @@ def tags_of(sentence: str) -> Tags:
     if _PERSON.search(sentence):
         types.add("person")
     return Tags(frozenset(types), frozenset(years), frozenset(months), frozenset(days))
+
+
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
+                           r"|\b(\d{1,2})/((?:19|20)\d\d)\b")
+
+
+def _numeric_dates(text: str) -> list[tuple[int, int, int]]:
+    """(year, month, day) of dates written in figures: 04/03/2024 (day first, as in British
+    and most non-US reports; month first when the first number cannot be a month), 2024-03-04,
+    03/2024 (day 0)."""
+    out = []
+    for m in _NUMERIC_DATE.finditer(text):
+        if m.group(3):
+            a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            d, mo = (a, b) if b <= 12 else (b, a)
+        elif m.group(4):
+            y, mo, d = int(m.group(4)), int(m.group(5)), int(m.group(6))
+        else:
+            mo, y, d = int(m.group(7)), int(m.group(8)), 0
+        if 1 <= mo <= 12 and 0 <= d <= 31:
+            out.append((y, mo, d))
+    return out
 
 
 def _month_of(name: str) -> int:

@@ -250,7 +250,8 @@ _TIME_TERMS = set(words.terms(" ".join(MONTHS) + " " + " ".join(WEEKDAYS) + " " 
 
 
 _PART = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+also\s+|;\s*|\?\s+(?:and\s+)?|,\s+and\s+)"
-                   r"(?=(?:what|which|who|whom|when|where|why|how|whether|in what|on what|since when|did|does|is|are|was|were)\b)",
+                   r"(?=(?:(?:from|in|on|at|for|by|with|to|of|through|under)\s+)?"
+                   r"(?:what|which|who|whom|when|where|why|how|whether|since when|did|does|is|are|was|were)\b)",
                    re.I)
 
 

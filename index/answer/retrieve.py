@@ -76,11 +76,13 @@ class Retriever:
         self.snapshot = snapshot
         self._dates: dict[str, str] | None = None
         self._last: tuple[str, list[float]] | None = None
+        self.embed: Any = None          # text -> vector, when the answer path encodes questions itself
 
     def vector(self, text: str) -> list[float]:
         """The query vector of a text; the last one is kept (the answer reuses the question's)."""
         if self._last is None or self._last[0] != text:
-            self._last = (text, self.encoder.encode(text))
+            v = self.embed(text) if self.embed is not None else self.encoder.encode(text)
+            self._last = (text, [float(x) for x in v])
         return self._last[1]
 
     def report_dates(self) -> dict[str, str]:

@@ -80,11 +80,24 @@ class OnnxEncoder:
     def encode_batch(self, texts: list[str]) -> np.ndarray:
         return self.encode(texts)
 
-    def _run(self, rows: list[list[int]]) -> np.ndarray:
+    def token_states(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list]:
+        """As NumpyBert.token_states: every token's last-layer state ([batch, tokens, hidden],
+        padded), the mask of real tokens, each text's tokenizer Encoding (its offsets)."""
+        encs = self._tok.encode_batch(list(texts))
+        ids, mask = self._pad([e.ids for e in encs])
+        states = self._session.run(["tokens"], {"input_ids": ids, "attention_mask": mask})[0]
+        return states, mask.astype(np.float32), encs
+
+    @staticmethod
+    def _pad(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         n = max(len(r) for r in rows)
         ids = np.zeros((len(rows), n), dtype=np.int64)
         mask = np.zeros((len(rows), n), dtype=np.int64)
         for i, r in enumerate(rows):
             ids[i, :len(r)] = r
             mask[i, :len(r)] = 1
-        return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return ids, mask
+
+    def _run(self, rows: list[list[int]]) -> np.ndarray:
+        ids, mask = self._pad(rows)
+        return self._session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]
