@@ -135,14 +135,14 @@ def read_head(blocks: list[Block]) -> _Head:
     lead = [i for i in range(first_heading if first_heading is not None else 0) if blocks[i].kind == PARAGRAPH]
     if lead and len(lead) <= TITLE_PAGE_LINES and all(len(blocks[i].text) < TITLE_PAGE_CHARS and not blocks[i].marks
                                                       for i in lead):
-        dates = [parse_date_text(blocks[i].text) for i in lead]
+        dates = [_line_date(blocks[i].text) for i in lead]
         names = [parse_name_line(blocks[i].text) for i in lead]
         sentences = sum(_is_sentence(blocks[i].text) for i in lead)
-        if (any(dates) or any(names)) and 2 * sentences <= len(lead):
+        if (any(d for d, _ in dates) or any(names)) and 2 * sentences <= len(lead):
             head.front.update(lead)                          # a title page
             if not head.title:
                 head.title = _one_line(blocks[lead[0]].text)
-            head.date = next((d for d in dates if d), "")
+            head.date, head.time = next((d for d in dates if d[0]), ("", ""))
             head.authors = next((n for n in names if n), [])
             return head
     seen = 0
@@ -153,8 +153,7 @@ def read_head(blocks: list[Block]) -> _Head:
             break
         seen += 1
         line = _one_line(b.text)
-        d_time, t = parse_time_line(line)
-        date = parse_date_line(line) or d_time or parse_date_text(line)
+        date, t = _line_date(line)
         authors = parse_name_line(line)           # strict: "By 2020, Russia had ..." is body text
         if date and not head.date:
             head.date, head.time = date, t
@@ -164,6 +163,14 @@ def read_head(blocks: list[Block]) -> _Head:
             break
         head.front.add(i)
     return head
+
+
+def _line_date(line: str) -> tuple[str, str]:
+    """(ISO date, time) of a line that is only a date ("Saturday, September 19, 2020", "March
+    2019") or a date and time ("September 19, 2020, 7:00 pm EDT"); ("", "") otherwise."""
+    line = _one_line(line)
+    d, t = parse_time_line(line)
+    return (d, t) if d else (parse_date_line(line) or parse_date_text(line), "")
 
 
 class _Builder:

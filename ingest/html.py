@@ -1,117 +1,577 @@
-"""HTML to report text. <sup>N</sup> becomes a bracketed marker; scripts and styles are dropped.
+"""An HTML file to a Document (ingest/document.py): headings, paragraphs, and each footnote
+marker linked to its note by the page's own links.
 
-Nothing is fetched: links are kept as text (`label <href>`), images are ignored.
-White space inside text follows HTML rules (a line break in the source is a space), so a
-paragraph wrapped in the source stays one paragraph.
+Markers and notes, by linkage (every producer we know writes one):
+- a marker is a link `href="#id"` whose text is a marker (`1`, `[1]`, `1156`, `*`, `†`, `a`,
+  `note 3`) to an element of the same page; its note is that element's block: the element
+  itself when it is a block (`<li id="fn1">` of pandoc and markdown tools, `<li
+  id="cite_note-…">` of MediaWiki, `<aside>`, `<div id="ftn1">`), else its nearest block,
+  widened to the enclosing element that holds this note only (Word's "Save as HTML":
+  `<a name="_ftn1">` in a `<p class=MsoFootnoteText>` in `<div id=ftn1>`; tex4ht: `<a
+  id="fn1x0">` in a `<p>` of `<div class="footnotes">`). Targets are found by `id`, or by
+  `name` for the `<a name>` anchors Word writes.
+- notes link back to their markers: of two links that point at each other, the marker is the
+  one outside a notes container (an element whose class, id or role says footnotes, endnotes,
+  references, notes, `mso-element:footnote`, or an `<aside>`), else the earlier one. A link
+  to a heading is a cross-reference, not a marker.
+- a note's text is its block's text without the links back to the marker (tex4ht's and
+  Word's numbered back-links, pandoc's ↩, MediaWiki's ^ a b), with ` <url>` after a link whose
+  label does not show its target, and `[redacted]` for an element of class `redacted`. A
+  note with nothing else but redactions (or bars of `_`/`█`) is redacted.
+- without any such link (a page written by hand, a scrape): `<sup>N</sup>`, `[N]` and ¹²
+  markers matched by number to the numbered list or `[N]` lines after the last marker, as the
+  text parser does. The numbered list or lines then leave the body.
+
+Structure: `<h1>`-`<h6>` are headings (a level each), a table of contents (`class="toc"`,
+`tableofcontents`, `role="doc-toc"`, Word's `MsoToc`) is contents, `<nav>`, forms, scripts,
+styles and the page's banner and footer are left out. When the page has one `<main>` or one
+`<article>`, only that is read (plus the notes it links to); several `<article>`s are several
+reports. Metadata: the title from `citation_title`, `og:title`, `dc.title`, JSON-LD
+`headline`, `<title>` (without the site name) or the only `<h1>`; the date from
+`citation_publication_date`, `article:published_time`, `dc.date`, JSON-LD `datePublished`;
+authors from `citation_author`, `author`, `dc.creator`, JSON-LD `author`; the publisher from
+`citation_publisher`, `og:site_name`, `dc.publisher`, JSON-LD `publisher`. Bylines and title
+pages in the body are read by the builder (ingest/build.py). Nothing is fetched.
 """
 from __future__ import annotations
 
+import json
 import re
-from html.parser import HTMLParser
+from dataclasses import dataclass, field
 
-_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-          "article", "header", "footer", "blockquote", "ol", "ul", "table", "hr", "title", "pre"}
-_SKIP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"}
-_PRE = {"pre", "textarea"}
-_MARKERS = re.compile(r"\[?\d{1,3}\]?(?:\s*[,;]\s*\[?\d{1,3}\]?)*")
+from ingest.document import CONTENTS, HEADING, PARAGRAPH, TITLE, Block, DocNote, Document, Mark
+from ingest.footnotes import marker_label, parse_note_block, take_markers
+from ingest.html_tree import RAW, Node, parse_html
+from ingest.metadata import parse_date_text, split_names
+
+HEADINGS = {f"h{i}": i for i in range(1, 7)}
+# elements that start and end a block of text
+BLOCKS = {"p", "div", "li", "blockquote", "pre", "section", "article", "header", "footer", "aside", "table",
+          "tr", "td", "th", "ul", "ol", "dl", "figure", "figcaption", "main", "address", "hr", "caption", "body",
+          "details", "summary", "center", "dt", "dd", *HEADINGS}
+_NOTE_BLOCKS = {"li", "p", "div", "aside", "section", "dd", "td", "footer", "blockquote", "dt", "article"}
+SKIP = {"nav", "form", "button", "head", "title", "img", "picture", "video", "audio", "map", "input", "label", *RAW}
+_SKIP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu", "menubar"}
+_MARKER_TEXT = re.compile(r"^[\[(]?\s*(\d{1,5}|[*†‡§¶]{1,3}|[A-Za-z]|[ivxlc]{2,6}|(?:note|n\.?)\s*\d{1,5})\s*[\])]?$",
+                          re.I)
+_NOTES_NAME = re.compile(r"foot|endnote|\bnotes?\b|reflist|references|\bftn|\bedn|cite_note|fn-?list", re.I)
+_NOTES_ROLE = {"doc-endnotes", "doc-footnote", "doc-endnote", "doc-footnotes"}
+_BACKLINK = re.compile(r"backlink|footnote-back|footnote-return|fn-?back|reversefootnote", re.I)
+_CONTENTS_NAME = re.compile(r"\btoc\b|tableofcontents|table-of-contents|^contents$|msotoc", re.I)
+_FALLBACK_SUP = re.compile(r"\[?\s*(?:\d{1,5}|[*†‡]{1,3})\s*\]?(?:\s*[,;–-]\s*\[?\s*(?:\d{1,5}|[*†‡]{1,3})\s*\]?)*")
+_BARS = re.compile(r"\[redacted\]|[_█▇■\s.,;:]+")
+REDACTED_TEXT = "[redacted]"
 
 
-class _TextBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skip: list[str] = []           # open tags whose content is dropped
-        self.pre = 0
-        self.sup = 0
-        self.sup_buf: list[str] = []
-        self.href: list[str | None] = []
-        self.ol_counter: list[int] = []
+def read_html(html: str, source: str) -> Document:
+    """The Document of one HTML page (see the module docstring)."""
+    root, scripts = parse_html(html)
+    index = _Index(root)
+    meta = _metadata(root, scripts)
+    body = _content_root(root)
+    walker = _Walker(index, body)
+    walker.walk(body)
+    blocks, notes = walker.blocks, dict(index.notes)
+    if not index.markers:
+        blocks, notes = _fallback(walker.blocks)
+    doc = Document(source=source, title=meta["title"], date=meta["date"], authors=meta["authors"],
+                   publisher=meta["publisher"], parts=walker.parts,
+                   blocks=[Block(b.kind, b.text, level=b.level, marks=b.marks) for b in blocks], notes=notes)
+    _title_block(doc)
+    return doc
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body" and self.skip == ["head"]:
-            self.skip = []                  # an unclosed <head> ends where <body> starts
-        if tag in _SKIP:
-            self.skip.append(tag)
-            return
-        if self.skip:
-            return
-        if tag == "sup":
-            self.sup += 1
-            return
-        if tag == "a":
-            # a link inside <sup> is the footnote reference itself: its number is the marker
-            self.href.append(None if self.sup else dict(attrs).get("href"))
-        if tag in _PRE:
-            self.pre += 1
-        if tag == "ol":
-            start = dict(attrs).get("start") or "1"
-            self.ol_counter.append(int(start) - 1 if start.isdigit() else 0)
-        if tag in _BLOCK:
-            self.out.append("\n\n" if tag in ("p", "div", "h1", "h2", "h3", "h4", "section") else "\n")
-        if tag == "li":
-            if self.ol_counter:
-                self.ol_counter[-1] += 1
-                self.out.append(f"[{self.ol_counter[-1]}] ")
+
+# ------------------------------------------------------------------------------ linkage
+class _Index:
+    """Ids and names to elements; which links are markers; each marker's note block and note."""
+
+    def __init__(self, root: Node) -> None:
+        self.by_id: dict[str, Node] = {}
+        links: list[tuple[Node, Node]] = []
+        for node in root.iter():
+            for key in ("id", "name") if node.tag == "a" else ("id",):
+                value = node.get(key)
+                if value and value not in self.by_id:
+                    self.by_id[value] = node
+        dangling: list[Node] = []                    # a footnote reference whose note the page lacks
+        for node in root.iter():
+            if node.tag == "a" and node.get("href").startswith("#") and _MARKER_TEXT.match(_squash(node.text())):
+                target = self.by_id.get(node.get("href")[1:])
+                if target is not None and target is not node:
+                    links.append((node, target))
+                elif target is None and _looks_like_noteref(node):
+                    dangling.append(node)
+        self.markers: dict[int, str] = {}            # marker link's order -> note key ("?#…": the page has none)
+        self.labels: dict[int, str] = {}             # marker link's order -> its label as printed
+        self.note_nodes: dict[int, list[Node]] = {}  # note block's order -> the block and its continuation
+        self.skip: set[int] = set()                  # the orders of every note's elements
+        self.notes: dict[str, DocNote] = {}
+        chosen = [(a, t) for a, t in links if self._is_marker(a, t)]
+        counts = _subtree_counts(root, {a.order for a, _ in chosen}, {t.order for _, t in chosen})
+        block_key: dict[int, str] = {}
+        for a, t in chosen:
+            label = _squash(a.text())
+            self.labels[a.order] = label
+            block = _note_block(t, counts)
+            if block is None:                        # a link to something that is not one note: no note
+                self.markers[a.order] = "?" + a.get("href")
+                continue
+            key = block_key.get(block.order)
+            if key is None:
+                key = block.get("id") or t.get("id") or t.get("name")
+                key = key if key and key not in self.notes else f"n{block.order}"
+                block_key[block.order] = key
+                self.note_nodes[block.order] = [block, *_continuation(block, counts)]
+                self.skip.update(n.order for n in self.note_nodes[block.order])
+                self.notes[key] = DocNote(key=key, label=marker_label(label))
+            self.markers[a.order] = key
+        for a in dangling:
+            self.markers[a.order], self.labels[a.order] = "?" + a.get("href"), _squash(a.text())
+        for order, key in block_key.items():
+            note = self.notes[key]
+            text = " ".join(t for t in (_note_text(n, self) for n in self.note_nodes[order]) if t)
+            if not _BARS.sub("", text) and (REDACTED_TEXT in text or re.search(r"[_█▇■]", text)):
+                note.redacted, note.text = True, ""
             else:
-                self.out.append("- ")
+                note.text = text
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            if tag in self.skip:            # a stray end tag closes nothing
-                while self.skip and self.skip.pop() != tag:
-                    pass
-            return
-        if self.skip:
-            return
-        if tag == "sup":
-            if self.sup:
-                self.sup -= 1
-                if self.sup == 0:
-                    self._flush_sup()
-            return
-        if tag == "a" and self.href:
-            href = self.href.pop()
-            if href and href.startswith(("http://", "https://")):
-                label = self.out[-1] if self.out else ""
-                if href not in label:
-                    self.out.append(f" <{href}>")
-        if tag in _PRE and self.pre:
-            self.pre -= 1
-        if tag == "ol" and self.ol_counter:
-            self.ol_counter.pop()
-        if tag in _BLOCK:
-            self.out.append("\n")
+    def _is_marker(self, a: Node, target: Node) -> bool:
+        if target in a.ancestors() or a in target.ancestors() or _in_heading(target):
+            return False
+        ta, tt = _in_notes(a), _in_notes(target)
+        return (tt and not ta) or (tt == ta and target.order > a.order)
 
-    def _flush_sup(self) -> None:
-        inner = " ".join("".join(self.sup_buf).split())
-        self.sup_buf = []
-        if _MARKERS.fullmatch(inner):       # `1`, `[1]`, `1,2`: one marker per number
-            self.out.append("".join(f"[{n}]" for n in re.findall(r"\d+", inner)))
+    def is_backlink(self, a: Node) -> bool:
+        """A link inside a note back to its marker (or to the element around the marker)."""
+        if _BACKLINK.search(a.classes) or a.get("role") == "doc-backlink":
+            return True
+        href = a.get("href")
+        if not href.startswith("#"):
+            return False
+        target = self.by_id.get(href[1:])
+        if target is None:
+            return False
+        if target.order in self.markers:
+            return True
+        return target.tag in ("sup", "span", "a") and any(n.order in self.markers for n in target.iter())
+
+
+def _looks_like_noteref(a: Node) -> bool:
+    """A link that says it is a footnote reference: in or around a <sup>, or named so."""
+    named = re.compile(r"foot|noteref|fnref|ftnref|ednref|cite_ref|reference", re.I)
+    return (a.parent is not None and a.parent.tag == "sup") or any(n.tag == "sup" for n in a.iter()) \
+        or bool(named.search(a.classes) or named.search(a.get("id")) or named.search(a.get("name"))) \
+        or a.get("role") == "doc-noteref"
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _in_heading(node: Node) -> bool:
+    return node.tag in HEADINGS or any(n.tag in HEADINGS for n in node.ancestors())
+
+
+def _is_notes_container(node: Node) -> bool:
+    if node.tag == "aside":
+        return True
+    if node.tag not in BLOCKS:
+        return False
+    return bool(_NOTES_NAME.search(node.get("class")) or _NOTES_NAME.search(node.get("id"))
+                or node.get("role") in _NOTES_ROLE or re.search(r"mso-element:\s*(?:foot|end)note", node.get("style")))
+
+
+def _in_notes(node: Node) -> bool:
+    return _is_notes_container(node) or any(_is_notes_container(n) for n in node.ancestors())
+
+
+def _subtree_counts(root: Node, markers: set[int], targets: set[int]) -> dict[int, tuple[int, int]]:
+    """Element order -> (markers, note targets) in its subtree, in one pass."""
+    counts: dict[int, tuple[int, int]] = {}
+    order: list[Node] = list(root.iter())
+    for node in reversed(order):
+        m = int(node.order in markers)
+        t = int(node.order in targets)
+        for c in node.children:
+            if isinstance(c, Node):
+                cm, ct = counts[c.order]
+                m, t = m + cm, t + ct
+        counts[node.order] = (m, t)
+    return counts
+
+
+def _note_block(target: Node, counts: dict[int, tuple[int, int]]) -> Node | None:
+    """The block holding one note: the target if it is a block, else its nearest block, widened
+    while the enclosing element holds no other note or marker. None when it holds several."""
+    block = target if target.tag in _NOTE_BLOCKS else next(
+        (n for n in target.ancestors() if n.tag in _NOTE_BLOCKS), target)
+    if counts[block.order][1] > 1:
+        return None
+    while block.parent is not None and block.parent.tag not in ("body", "html", "#document", "main", "article") \
+            and counts[block.parent.order] == counts[block.order]:
+        block = block.parent
+    return block
+
+
+def _continuation(block: Node, counts: dict[int, tuple[int, int]]) -> list[Node]:
+    """A note of several paragraphs among the notes (tex4ht writes a note's quotation or second
+    paragraph as the elements after its first): the following elements up to the next note,
+    when the notes stand in a notes container."""
+    parent = block.parent
+    if parent is None or not _in_notes(block):
+        return []
+    siblings = [c for c in parent.children if isinstance(c, Node)]
+    out = []
+    for sib in siblings[siblings.index(block) + 1:]:
+        if counts[sib.order] != (0, 0) or sib.tag in HEADINGS:
+            break
+        out.append(sib)
+    return out
+
+
+def _note_text(block: Node, index: _Index) -> str:
+    out: list[str] = []
+    stack: list = [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):                      # the end of a link: its target if not shown
+            out.append(node[0])
+            continue
+        if isinstance(node, str):
+            out.append(node)
+            continue
+        if node.tag in SKIP and node.tag not in ("img",) or node.tag in RAW:
+            continue
+        if node.tag == "a" and index.is_backlink(node) or _BACKLINK.search(node.classes):
+            continue
+        if "redacted" in node.classes:
+            out.append(f" {REDACTED_TEXT} ")
+            continue
+        if node.tag in BLOCKS or node.tag == "br":
+            out.append(" ")
+        href = node.get("href") if node.tag == "a" else ""
+        if href.startswith(("http://", "https://")) and not _shows(node.text(), href):
+            stack.append((f" <{href}>",))
+        stack.extend(reversed(node.children))
+    text = _squash("".join(out))
+    return re.sub(r"^(?:[\^↑⤴]\s*)+|(?:\s*[↩⤴↑]\ufe0e?\ufe0f?)+$", "", text).strip()
+
+
+def _shows(label: str, url: str) -> bool:
+    """Whether a link's label prints its target (then the target is not added after it)."""
+    bare = lambda s: re.sub(r"^(?:https?://)?(?:www\.)?", "", _squash(s).lower()).rstrip("/.")  # noqa: E731
+    return bool(bare(label)) and (bare(label) == bare(url) or url.lower() in _squash(label).lower())
+
+
+# ------------------------------------------------------------------------------ body
+@dataclass
+class _Block:
+    kind: str
+    level: int = 0
+    text: str = ""
+    marks: list[Mark] = field(default_factory=list)
+    number: int | None = None                            # an item of a numbered list: its number
+    links: list[tuple[int, str]] = field(default_factory=list)   # (offset, URL) after a link not showing it
+
+
+def _content_root(root: Node) -> Node:
+    """The page's one <main>, else its one top-level <article>, else its <body>."""
+    mains = [n for n in root.iter() if n.tag == "main" or n.get("role") == "main"]
+    if len(mains) == 1:
+        return mains[0]
+    articles = [n for n in root.iter() if n.tag == "article" and not any(a.tag == "article" for a in n.ancestors())]
+    if len(articles) == 1:
+        return articles[0]
+    return next((n for n in root.iter() if n.tag == "body"), root)
+
+
+class _Walker:
+    """The body's elements in order to blocks of text with their markers."""
+
+    def __init__(self, index: _Index, root: Node) -> None:
+        self.index, self.root = index, root
+        self.blocks: list[_Block] = []
+        self.parts: list[int] = []
+        self.cur: _Block | None = None
+        self.buf: list[str] = []
+        self.length = 0
+        self.contents = 0
+        self.heading = 0                                 # the level of the heading being read, 0 outside one
+        self.number: int | None = None                   # the number of the list item being read
+        articles = [n for n in root.iter() if n.tag == "article" and n is not root
+                    and not any(a.tag == "article" for a in n.ancestors() if a is not root)]
+        self.articles = {a.order for a in articles} if len(articles) > 1 else set()
+        self.lists: list[list[int]] = []                 # open <ol>/<ul>: [next number], [] for a <ul>
+
+    # text accumulation
+    def _start(self) -> None:
+        kind, level = (HEADING, self.heading) if self.heading else (PARAGRAPH, 0)
+        self.cur = _Block(CONTENTS if self.contents else kind, level, number=self.number)
+        self.number = None                               # a list item's number goes to its first block
+
+    def _add(self, data: str) -> None:
+        data = re.sub(r"\s+", " ", data)
+        if not data or (self.cur is None and not data.strip()):
+            return
+        if self.cur is None:
+            self._start()
+        if data.startswith(" ") and (not self.buf or self.buf[-1].endswith(" ")):
+            data = data[1:]
+        if data:
+            self.buf.append(data)
+            self.length += len(data)
+
+    def _mark(self, label: str, key: str) -> None:
+        """A linked marker; a key the Document's notes lack makes it `missing`, never matched by label."""
+        if self.cur is None:
+            self._start()
+        self.cur.marks.append(Mark(pos=self.length, label=label, note=key))
+
+    def flush(self) -> None:
+        b = self.cur
+        if b is not None:
+            raw = "".join(self.buf)
+            lead = len(raw) - len(raw.lstrip())
+            b.text = raw.strip()
+            for m in b.marks:
+                m.pos = max(0, min(m.pos - lead, len(b.text)))
+            b.links = [(max(0, min(p - lead, len(b.text))), u) for p, u in b.links]
+            if b.text or b.marks:
+                self.blocks.append(b)
+        self.cur, self.buf, self.length = None, [], 0
+
+    def walk(self, top: Node) -> None:
+        stack: list = [top]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                self._add(item)
+                continue
+            if isinstance(item, tuple):
+                self._leave(*item)
+                continue
+            node = item
+            if not self._enter(node):
+                continue
+            stack.append((node.tag, node))
+            stack.extend(reversed(node.children))
+        self.flush()
+
+    def _skipped(self, node: Node) -> bool:
+        if node.tag in SKIP or node.get("role") in _SKIP_ROLES or node.get("aria-hidden") == "true":
+            return True
+        if node.order in self.index.skip:
+            return True
+        if node.tag in ("header", "footer") and node.parent is not None and node.parent.tag == "body":
+            return True                                   # the site's banner and footer
+        return node.tag == "aside" and node is not self.root
+
+    def _enter(self, node: Node) -> bool:
+        tag = node.tag
+        if self._skipped(node):
+            return False
+        if node.order in self.index.markers:
+            self._mark(self.index.labels[node.order], self.index.markers[node.order])
+            return False
+        if "redacted" in node.classes:
+            self._add(f" {REDACTED_TEXT} ")
+            return False
+        if tag == "br":
+            self._add(" ")
+            return False
+        if tag == "sup" and not self.index.markers:      # no linked markers: numbers in <sup> are
+            inner = _squash(node.text())                 # markers, written as the text parser reads them
+            if inner and _FALLBACK_SUP.fullmatch(inner):
+                self._add("".join(f"[{n}]" for n in re.findall(r"\d{1,5}|[*†‡]{1,3}", inner)))
+                return False
+        if tag == "sup" and self.index.markers and self._separators_only(node):
+            for child in node.iter():
+                if child.order in self.index.markers:
+                    self._mark(self.index.labels[child.order], self.index.markers[child.order])
+            return False
+        if node.order in self.articles:
+            self.flush()
+            self.parts.append(len(self.blocks))
+        if tag in HEADINGS:
+            self.flush()
+            self.heading = HEADINGS[tag]
+        elif tag in BLOCKS and tag != "dd":
+            self.flush()
+        if _CONTENTS_NAME.search(node.get("class")) or _CONTENTS_NAME.search(node.get("id")) \
+                or node.get("role") == "doc-toc":
+            self.contents += 1
+        if tag in ("ol", "ul"):
+            start = node.get("start")
+            self.lists.append([int(start) if start.isdigit() else 1] if tag == "ol" else [])
+        if tag == "li" and self.lists and self.lists[-1]:
+            self.number = self.lists[-1][0]
+            self.lists[-1][0] += 1
+        return True
+
+    def _leave(self, tag: str, node: Node) -> None:
+        href = node.get("href") if tag == "a" else ""
+        if href.startswith(("http://", "https://")) and self.cur is not None and not _shows(node.text(), href):
+            self.cur.links.append((self.length, href))
+        if tag in HEADINGS:
+            self.flush()
+            self.heading = 0
+        elif tag in BLOCKS and tag != "dt":
+            self.flush()
+        if _CONTENTS_NAME.search(node.get("class")) or _CONTENTS_NAME.search(node.get("id")) \
+                or node.get("role") == "doc-toc":
+            self.contents -= 1
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+        if tag == "li":
+            self.number = None
+
+    def _separators_only(self, sup: Node) -> bool:
+        """`<sup><a href="#fn1">1</a>,<a href="#fn2">2</a></sup>`: the comma is no text."""
+        text: list[str] = []
+        stack: list = [sup]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, str):
+                text.append(n)
+            elif n.order not in self.index.markers:
+                stack.extend(n.children)
+        return any(n.order in self.index.markers for n in sup.iter()) and not re.sub(r"[\s,;–-]", "", "".join(text))
+
+
+def _fallback(blocks: list[_Block]) -> tuple[list[_Block], dict[str, DocNote]]:
+    """A page without linked markers: markers in the text (`[N]`, ¹, `<sup>N</sup>` written as
+    `[N]`), notes from the numbered list or `[N]` lines after the last marker."""
+    for b in blocks:
+        if b.kind in (PARAGRAPH, HEADING):
+            marked = take_markers(b.text)
+            if marked.markers:
+                b.text = marked.text
+                b.marks = [Mark(pos=p, label=n) for p, n in marked.markers]
+    last = max((i for i, b in enumerate(blocks) if b.marks), default=None)
+    if last is None:
+        return blocks, {}
+    lines, owners = [], []
+    for i in range(last + 1, len(blocks)):
+        b = blocks[i]
+        text = b.text
+        for pos, url in sorted(b.links, reverse=True):
+            text = text[:pos] + f" <{url}>" + text[pos:]
+        lines.append(f"[{b.number}] {text}" if b.number is not None else text)
+        owners.append(i)
+    first = next((k for k, line in enumerate(lines) if parse_note_block([line])[0]), None)
+    if first is None:
+        return blocks, {}
+    parsed, rest = parse_note_block(lines[first:])
+    used = owners[first:len(lines) - len(rest)]
+    notes = {f"n{k}": DocNote(key=f"n{k}", label=n.marker, text=n.text) for k, n in enumerate(parsed)}
+    return [b for i, b in enumerate(blocks) if i not in set(used)], notes
+
+
+# ------------------------------------------------------------------------------ metadata
+def _metadata(root: Node, scripts: list[str]) -> dict:
+    metas: dict[str, list[str]] = {}
+    title_tag = ""
+    for node in root.iter():
+        if node.tag == "meta":
+            name = (node.get("name") or node.get("property") or node.get("itemprop")).strip().lower()
+            content = _squash(node.get("content"))
+            if name and content:
+                metas.setdefault(name, []).append(content)
+        elif node.tag == "title" and not title_tag:
+            title_tag = _squash(node.text())
+    ld = _json_ld(scripts)
+    first = lambda *names: next((metas[n][0] for n in names if metas.get(n)), "")  # noqa: E731
+    site = first("og:site_name", "citation_publisher", "dc.publisher", "dcterms.publisher") or ld.get("publisher", "")
+    title = first("citation_title", "og:title", "dc.title", "dcterms.title") or ld.get("headline", "")
+    if not title and title_tag:
+        h1 = [_squash(n.text()) for n in root.iter() if n.tag == "h1"]
+        if len(h1) == 1 and h1[0] and title_tag.startswith(h1[0]):
+            title = h1[0]                                  # "Red fox - Wikipedia" and <h1>Red fox</h1>
         else:
-            self.out.append(inner)
+            title = _without_site(title_tag, site)
+    date = ""
+    for value in (first("citation_publication_date", "citation_date", "article:published_time", "dc.date",
+                        "dcterms.date", "dc.date.issued", "dcterms.issued", "date", "pubdate"),
+                  ld.get("datePublished", "")):
+        date = parse_date_text(re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-"
+                                      f"{int(m.group(3)):02d}", value)) if value else ""
+        if date:
+            break
+    authors: list[str] = []
+    for name in ("citation_author", "dc.creator", "dcterms.creator", "author", "article:author"):
+        for value in metas.get(name, []):
+            if "://" not in value:
+                authors += [a for a in split_names(value) if a not in authors]
+        if authors:
+            break
+    if not authors:
+        authors = list(ld.get("authors", []))
+    return {"title": title, "date": date, "authors": authors, "publisher": site}
 
-    def handle_data(self, data: str) -> None:
-        if self.skip:
-            return
-        if not self.pre:
-            data = re.sub(r"[ \t\r\n\f]+", " ", data)
-        if self.sup:
-            self.sup_buf.append(data)
-        else:
-            self.out.append(data)
 
-    def close(self) -> None:
-        super().close()
-        if self.sup:                        # an unclosed <sup> must not swallow the rest
-            self.sup = 0
-            self._flush_sup()
+def _without_site(title: str, site: str) -> str:
+    """"Russia Update | ISW" -> "Russia Update" when the part after the bar is the site's name
+    (or, without a stated name, a short last part after ' | ')."""
+    parts = re.split(r"\s+[|–—-]\s+", title)
+    if len(parts) > 1 and ((site and parts[-1].lower() == site.lower()) or (not site and " | " in title
+                                                                             and len(parts[-1]) < 40)):
+        return " - ".join(parts[:-1]) if " | " not in title else " | ".join(parts[:-1])
+    return title
 
 
-def html_to_text(html: str) -> str:
-    builder = _TextBuilder()
-    builder.feed(html)
-    builder.close()
-    text = "".join(builder.out)
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip() + "\n"
+_ARTICLE_TYPES = {"article", "newsarticle", "report", "blogposting", "scholarlyarticle", "webpage", "creativework",
+                  "analysisnewsarticle", "reportagenewsarticle"}
+
+
+def _json_ld(scripts: list[str]) -> dict:
+    """headline, datePublished, authors and publisher of the first article-like JSON-LD object."""
+    for raw in scripts:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else [data]
+        items = [x for it in items if isinstance(it, dict) for x in ([it] + list(it.get("@graph", [])))]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            kind = item.get("@type")
+            kinds = {str(k).lower() for k in (kind if isinstance(kind, list) else [kind])}
+            if not kinds & _ARTICLE_TYPES:
+                continue
+            out: dict = {}
+            if isinstance(item.get("headline") or item.get("name"), str):
+                out["headline"] = _squash(item.get("headline") or item.get("name"))
+            if isinstance(item.get("datePublished"), str):
+                out["datePublished"] = item["datePublished"]
+            people = item.get("author")
+            people = people if isinstance(people, list) else [people] if people else []
+            out["authors"] = [_squash(p["name"] if isinstance(p, dict) else p) for p in people
+                              if isinstance(p, (dict, str)) and isinstance(p["name"] if isinstance(p, dict) else p, str)]
+            pub = item.get("publisher")
+            if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+                out["publisher"] = pub["name"]
+            return out
+    return {}
+
+
+def _title_block(doc: Document) -> None:
+    """The heading that prints the report's title is its TITLE, not a section; a page without
+    a stated title takes its only <h1>."""
+    h1 = [b for b in doc.blocks if b.kind == HEADING and b.level == 1]
+    if not doc.title and len(h1) == 1 and not doc.parts:
+        doc.title = h1[0].text
+    want = re.sub(r"\W+", " ", doc.title).strip().lower()
+    for i, b in enumerate(doc.blocks):                   # a heading, or one of the first lines, that prints it
+        if b.kind in (HEADING, PARAGRAPH) and (b.kind == HEADING or i < 3) and want \
+                and re.sub(r"\W+", " ", b.text).strip().lower() == want:
+            b.kind = TITLE
+            break
+    if doc.parts:                                        # each article's first heading is its title
+        for start in [0, *doc.parts]:
+            for b in doc.blocks[start:]:
+                if b.kind in (HEADING, TITLE):
+                    b.kind = TITLE
+                    break
+                if b.kind == PARAGRAPH and len(b.text) > 200:
+                    break

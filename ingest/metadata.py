@@ -81,7 +81,9 @@ def parse_name_line(line: str) -> list[str]:
     """The authors a title page prints on a line of its own, after "By" or a role: "Special
     Counsel Robert S. Mueller, III", "By Jane Doe and John Roe"; [] for any other line. A line
     of capitalised words alone ("Open Source Edition") is not taken for a name."""
-    text = " ".join(line.replace("\u00a0", " ").split()).rstrip(".,;")
+    text = " ".join(line.replace("\u00a0", " ").split()).rstrip(",;")
+    if text.endswith(".") and not re.search(rf"(?:\b{_SUFFIX}|\b[A-Z]\.)$", text):
+        text = text[:-1]
     if not text or len(text) > 150 or re.search(r"\d", text):
         return []
     m = _NAME_LINE.match(text)
