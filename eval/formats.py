@@ -16,12 +16,15 @@ file:
   dropped ("testi ed"), symbols misread;
 - sentence: markers attached to the sentence that holds the gold's text just before the marker;
 - reports per file, and whether the first report's title, date and authors are those of the
-  title page (META: {"title", "date", "authors"}; default: meta.json beside the gold);
+  title page (META: {"title", "date", "authors"}; default: meta.json beside the gold, else the
+  gold's own top-level keys);
 - seconds to read the file, and pages/s for a PDF.
 
 The gold's shape (data/realworld/*/gold.json): {"notes": [{"n", "note_visible",
-"redacted_fully", "context_before"}, ...]}. Nothing here fits a reader to a file: it only reads
-and counts.
+"redacted_fully", "context_before"}, ...]}, one entry per marker (a note cited twice is there
+twice), optionally "title", "date", "authors", "reports_in_file". FILE may be a folder: its
+report files are read as one site. Nothing here fits a reader to a file: it only reads and
+counts.
 """
 from __future__ import annotations
 
@@ -56,97 +59,156 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text).lower())
 
 
+READABLE = (".html", ".htm", ".pdf", ".docx")        # a folder's pages (its README is no page)
+
+
 def read_file(path: Path) -> tuple[list, float, int]:
-    """(reports, seconds, pages) of one file, read as `dossier ingest` reads it."""
+    """(reports, seconds, pages) of one file, or of every report file of a folder (one report
+    over several pages of a site), read and merged as `dossier ingest` does."""
+    from ingest.merge import merge_reports
     from ingest.read import read_report_file
     from ingest.report import parse_text
 
+    files = sorted(p for p in path.iterdir() if p.suffix.lower() in READABLE) if path.is_dir() else [path]
     t0 = time.perf_counter()
-    reports, _ = parse_text(read_report_file(path), str(path))
+    reports: list = []
+    for f in files:
+        reports += parse_text(read_report_file(f), str(f))[0]
+    reports = merge_reports(reports)
     seconds = time.perf_counter() - t0
     pages = 0
-    if path.suffix.lower() == ".pdf":
-        import pypdfium2
+    for f in files:
+        if f.suffix.lower() == ".pdf":
+            import pypdfium2
 
-        doc = pypdfium2.PdfDocument(str(path))
-        pages = len(doc)
-        doc.close()
+            doc = pypdfium2.PdfDocument(str(f))
+            pages += len(doc)
+            doc.close()
     return reports, seconds, pages
 
 
+def expected_meta(gold: dict, meta: dict | None) -> dict:
+    """Title, date and authors the file prints: META if given, else the gold's own top-level
+    keys. A gold date that is no date ("Copyright © 2005-2015") is not checked; a null one
+    means none is printed (the reading must leave it empty)."""
+    from ingest.metadata import parse_date_text
+
+    src = meta if meta is not None else gold
+    out: dict = {}
+    if "title" in src and src["title"]:
+        out["title"] = src["title"]
+    if "date" in src:
+        raw = src["date"] or ""
+        uk = re.fullmatch(r"(\d{1,2})/(\d{1,2})/(\d{4})", raw.strip())
+        date = f"{uk.group(3)}-{int(uk.group(2)):02d}-{int(uk.group(1)):02d}" if uk else parse_date_text(raw)
+        if date or not raw:
+            out["date"] = date
+    if "authors" in src and src["authors"] is not None:
+        out["authors"] = list(src["authors"])
+    return out
+
+
 def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]:
-    notes = gold["notes"]
-    true = {str(g["n"]): g for g in notes}
+    """Figures of one file's reports against its gold; `meta` overrides the gold's title,
+    date and authors. Gold entries are markers: a note cited twice is there twice."""
+    from ingest.footnotes import marker_label
+
+    entries = gold["notes"]
+    # numbering that restarts (per section, per chapter): the k-th different note printed with
+    # the same label is "label#k" in a report, as ingest/build.py names it
+    texts: dict[str, list[str]] = {}
+    keys: dict[int, str] = {}
+    for i, g in enumerate(entries):
+        base = marker_label(str(g["n"]))
+        seen = texts.setdefault(base, [])
+        t = squash(g.get("note_visible") or "")
+        if t not in seen:
+            seen.append(t)
+        k = seen.index(t)
+        keys[i] = base if k == 0 else f"{base}#{k + 1}"
+    label = lambda g: keys[id_of[id(g)]]  # noqa: E731
+    id_of = {id(g): i for i, g in enumerate(entries)}
     ours: dict[str, Any] = {}
-    sentence_of: dict[str, str] = {}
-    body_words: set[str] = set()
+    sentences_of: dict[str, list[str]] = {}
+    text_words: set[str] = set()                 # a marker's context may be in a note (a note citing another)
     for r in reports:
-        body_words.update(words(r.text[:r.body_end]))
+        text_words.update(words(r.text))
         for s in r.sentences:
             for m in s.markers:
-                sentence_of.setdefault(m, r.text[s.start:s.end])
+                sentences_of.setdefault(m, []).append(squash(r.text[s.start:s.end]))
         for m, n in r.notes.items():
             ours.setdefault(m, n)
     found_markers = {m for r in reports for m in r.markers}
-    by_text: dict[str, list[str]] = {}
-    for g in notes:
+    by_text: dict[str, set[str]] = {}
+    for g in entries:
         if not g.get("redacted_fully"):
-            by_text.setdefault(squash(g["note_visible"]), []).append(str(g["n"]))
+            by_text.setdefault(squash(g["note_visible"]), set()).add(label(g))
     right = shifted = wrong = 0
     note_words = broken_note = 0
     wrong_examples: list[dict] = []
-    for key, g in true.items():
+    broken_examples: list[tuple[str, str]] = []
+    for g in entries:
+        key = label(g)
         n = ours.get(key)
         text = n.text if n is not None else ""
-        if g.get("redacted_fully"):
+        if g.get("redacted_fully") or not squash(g["note_visible"]):
             ok = n is not None and n.status in ("redacted", "missing") and not squash(text)
         else:
             ok = n is not None and squash(text) == squash(g["note_visible"])
         if ok:
             right += 1
-        elif squash(text) and any(o != key for o in by_text.get(squash(text), [])):
+        elif squash(text) and by_text.get(squash(text), set()) - {key}:
             shifted += 1
         else:
             wrong += 1
-            if len(wrong_examples) < 20:
-                wrong_examples.append({"n": key, "status": n.status if n else "absent", "ours": text[:200],
-                                       "gold": g.get("note_visible", "")[:200]})
+            if len(wrong_examples) < 30:
+                wrong_examples.append({"n": key, "status": n.status if n else "absent", "ours": text[:300],
+                                       "gold": g.get("note_visible", "")[:300]})
         if squash(text) and not g.get("redacted_fully"):
             have = set(words(text))
             gw = words(g["note_visible"])
             note_words += len(gw)
-            broken_note += sum(1 for w in gw if w not in have)
+            for w in gw:
+                if w not in have:
+                    broken_note += 1
+                    broken_examples.append((key, w))
     ctx_words = broken_body = 0
     right_sentence = sentence_total = 0
-    for key, g in true.items():
-        ctx = g.get("context_before") or ""
+    for g in entries:
+        key, ctx = label(g), g.get("context_before") or ""
         if key in found_markers:
             gw = words(ctx)[1:]                  # the gold's window of text may start inside a word
             ctx_words += len(gw)
-            broken_body += sum(1 for w in gw if w not in body_words)
-            s, c = squash(sentence_of.get(key, "")), squash(ctx)
+            for w in gw:
+                if w not in text_words:
+                    broken_body += 1
+                    broken_examples.append(("body " + key, w))
+            c = squash(ctx)
             sentence_total += bool(c)            # a marker with no text before it (all redacted): not counted
-            if c and (c[-30:] in s or (len(s) >= 8 and c.endswith(s))):   # the text just before the marker
-                right_sentence += 1
+            # the gold's text before the marker, from the start of its sentence (at most 30 characters)
+            tail = squash(re.split(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])", ctx.strip())[-1])[-30:]
+            if c and any((len(tail) >= 6 and tail in s) or (len(s) >= 8 and c.endswith(s))
+                         for s in sentences_of.get(key, [])):
+                right_sentence += 1              # a sentence with this marker holds the text just before it
     out = {
-        "gold_notes": len(notes), "reports": len(reports),
-        "markers_found": sum(1 for k in true if k in found_markers),
-        "extra_markers": sorted((m for m in found_markers if m not in true), key=lambda m: (len(m), m))[:50],
+        "gold_markers": len(entries), "reports": len(reports),
+        "markers_found": sum(1 for g in entries if label(g) in found_markers),
+        "extra_markers": sorted(found_markers - {label(g) for g in entries}, key=lambda m: (len(m), m))[:50],
         "right_notes": right, "shifted": shifted, "wrong": wrong,
         "note_words": note_words, "broken_note_words": broken_note,
         "body_words": ctx_words, "broken_body_words": broken_body,
         "right_sentence": right_sentence, "sentence_total": sentence_total,
-        "statuses": _statuses(reports), "wrong_examples": wrong_examples,
+        "statuses": _statuses(reports), "wrong_examples": wrong_examples, "broken_examples": broken_examples[:100],
     }
-    out["markers"] = out["markers_found"] / len(notes) if notes else 0.0
-    out["right"] = right / len(notes) if notes else 0.0
+    out["markers"] = out["markers_found"] / len(entries) if entries else 0.0
+    out["right"] = right / len(entries) if entries else 0.0
     if reports:
         r = reports[0]
         out["title"], out["date"], out["authors"] = r.title, r.date, list(r.authors)
-    if meta:
-        first = reports[0] if reports else None
-        out["meta_ok"] = {k: bool(first) and _same(getattr(first, k), meta[k]) for k in ("title", "date", "authors")
-                          if k in meta}
+    want = expected_meta(gold, meta)
+    first = reports[0] if reports else None
+    out["meta_ok"] = {k: bool(first) and _same(getattr(first, k), v) for k, v in want.items()}
+    out["expected_reports"] = gold.get("reports_in_file", 1)
     return out
 
 
@@ -169,9 +231,9 @@ HEADER = ("file", "markers found/true", "right notes", "shifted", "broken words 
 
 
 def row(name: str, s: dict, seconds: float, pages: int) -> list[str]:
-    n = s["gold_notes"]
-    meta = s.get("meta_ok")
-    meta_cell = "/".join("yes" if meta.get(k) else "NO" for k in ("title", "date", "authors")) if meta else "—"
+    n = s["gold_markers"]
+    meta = s.get("meta_ok") or {}
+    meta_cell = "/".join(("yes" if meta[k] else "NO") if k in meta else "—" for k in ("title", "date", "authors"))
     return [name, f"{s['markers_found']}/{n} ({s['markers']:.3f})", f"{s['right_notes']}/{n} ({s['right']:.3f})",
             str(s["shifted"]), f"{s['broken_note_words']}/{s['note_words']} + {s['broken_body_words']}/{s['body_words']}",
             f"{s['right_sentence']}/{s['sentence_total']}", str(s["reports"]), meta_cell, f"{seconds:.1f}",
@@ -199,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         meta_path = args.meta or gold_path.with_name("meta.json")
         meta = json.loads(meta_path.read_text(encoding="utf-8")) if meta_path.exists() else None
+        path = Path(path)
         try:
             reports, seconds, pages = read_file(path)
         except Exception as e:  # noqa: BLE001 - one line per file, never a trace

@@ -25,7 +25,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from index.errors import ReportReadError
-from ingest.document import CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Document, Mark
+from ingest.document import (CONTENTS, FRONT, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote,
+                             Document, Mark, take_links)
 from ingest.metadata import split_names
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
@@ -130,10 +131,11 @@ class _Text:
                 self._link_after(f["start"], _field_target(f["instr"]))
 
     def _link_after(self, start: int, target: str) -> None:
-        """In a note, a link whose label does not show its target adds ` <target>`."""
+        """In a note, a link whose label does not show its target keeps the target (a source),
+        out of the visible text (ingest.document.take_links)."""
         label = "".join(self.out[start:]).strip()
         if self.in_note and target.startswith(("http://", "https://", "www.")) and not _shows(label, target):
-            self.out.append(f" <{target}>")
+            self.out.append(f"{LINK_OPEN}{target}{LINK_CLOSE}")
 
     @property
     def text(self) -> str:
@@ -158,25 +160,58 @@ def _paragraphs(root: ET.Element):
         yield p, (style.get(W + "val", "") if style is not None else "")
 
 
-def _num_start(doc: _Doc, body: ET.Element, kind: str) -> int:
-    for root in (body, doc.xml("word/settings.xml")):
-        if root is None:
-            continue
-        for pr in root.iter(W + f"{kind}notePr"):
-            ns = pr.find(W + "numStart")
-            if ns is not None and (ns.get(W + "val") or "").isdigit():
-                return int(ns.get(W + "val"))
-    return 1
+def _note_props(pr: ET.Element | None, default: tuple[int | None, str]) -> tuple[int | None, str]:
+    """(numStart, numRestart) of a w:footnotePr / w:endnotePr, each falling back to `default`."""
+    if pr is None:
+        return default
+    ns, nr = pr.find(W + "numStart"), pr.find(W + "numRestart")
+    start = int(ns.get(W + "val")) if ns is not None and (ns.get(W + "val") or "").isdigit() else default[0]
+    return start, (nr.get(W + "val", "") if nr is not None else default[1])
 
 
-def _notes(doc: _Doc, kind: str) -> dict[str, str]:
-    """Note id -> its text as written, from footnotes.xml or endnotes.xml."""
+def _sections(doc: _Doc, body: ET.Element, kind: str) -> list[tuple[int, str]]:
+    """(numStart, numRestart) of each section of the body, in order: a section's properties are
+    the w:sectPr that ends it (in its last paragraph, the body's own for the last one), the
+    settings' w:footnotePr the default. numRestart "eachSect" restarts the numbers with each
+    section (books and reports numbered per chapter)."""
+    settings = doc.xml("word/settings.xml")
+    default = _note_props(settings.find(f"{W}{kind}notePr") if settings is not None else None, (1, "continuous"))
+    props = [p.find(f"{W}pPr/{W}sectPr") for p in body.iter(W + "p")]
+    ends = [sp for sp in props if sp is not None] + [body.find(W + "sectPr")]
+    out = []
+    for sp in ends:
+        start, restart = _note_props(sp.find(f"{W}{kind}notePr") if sp is not None else None, default)
+        out.append((start if start is not None else 1, restart))
+    return out
+
+
+def _display_numbers(refs: list[tuple[tuple[str, str], int]], sections: list[tuple[int, str]],
+                     first: int | None = None) -> dict[tuple[str, str], str]:
+    """Word's numbers for notes in reference order [(key, section)]: from the section's
+    numStart, restarting at a new section whose numRestart is eachSect (eachPage restarts
+    cannot be known without laying out pages: numbers then run on)."""
+    out: dict[tuple[str, str], str] = {}
+    counter, last = None, None
+    for key, sec in refs:
+        start, restart = sections[min(sec, len(sections) - 1)]
+        if counter is None:
+            counter = first if first is not None else start
+        elif sec != last and restart == "eachSect":
+            counter = start
+        out[key] = str(counter)
+        counter += 1
+        last = sec
+    return out
+
+
+def _notes(doc: _Doc, kind: str) -> dict[str, tuple[str, list[tuple[int, str]]]]:
+    """Note id -> (its text as written, its links' targets), from footnotes.xml or endnotes.xml."""
     part = f"word/{kind}notes.xml"
     root = doc.xml(part)
     if root is None:
         return {}
     links = doc.links(part)
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, list[tuple[int, str]]]] = {}
     for note in root.iter(W + f"{kind}note"):
         if note.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
             continue
@@ -186,7 +221,7 @@ def _notes(doc: _Doc, kind: str) -> dict[str, str]:
             t.walk(p)
             if t.text:
                 texts.append(t.text)
-        out[note.get(W + "id", "")] = " ".join(texts)
+        out[note.get(W + "id", "")] = take_links(" ".join(texts))
     return out
 
 
@@ -236,12 +271,14 @@ def _read(doc: "_Doc", path: Path, source: str) -> Document:
     body = root.find(W + "body") if root is not None else None
     if body is None:
         raise ReportReadError(path, "damaged Word file (document.xml has no body)")
-    starts = {k: _num_start(doc, body, k) for k in ("foot", "end")}
     order: list[tuple[str, str]] = []
+    section_of: dict[tuple[str, str], int] = {}
+    section = 0
 
     def number(kind: str, nid: str) -> str:
-        if (kind, nid) not in order:
+        if (kind, nid) not in section_of:
             order.append((kind, nid))
+            section_of[(kind, nid)] = section
         return f"\x00{kind}:{nid}\x00"                  # numbered after the whole body is read
 
     kinds = _style_kinds(doc)
@@ -250,6 +287,8 @@ def _read(doc: "_Doc", path: Path, source: str) -> Document:
     for p, style in _paragraphs(body):
         t = _Text(links, number, in_note=False)
         t.walk(p)
+        if p.find(f"{W}pPr/{W}sectPr") is not None:
+            section += 1                                 # this paragraph ends a section
         if not t.text:
             continue
         kind, level = kinds.get(style) or _kind_of(style) or (PARAGRAPH, 0)
@@ -264,14 +303,15 @@ def _read(doc: "_Doc", path: Path, source: str) -> Document:
     # after the footnotes when the file has both
     foot = [k for k in order if k[0] == "foot"]
     end = [k for k in order if k[0] == "end"]
-    numbers = {key: str(starts["foot"] + i) for i, key in enumerate(foot)}
-    first_end = starts["end"] if not foot else starts["foot"] + len(foot)
-    numbers.update({key: str(first_end + i) for i, key in enumerate(end)})
+    numbers = _display_numbers([(k, section_of[k]) for k in foot], _sections(doc, body, "foot"))
+    after = int(numbers[foot[-1]]) + 1 if foot and numbers[foot[-1]].isdigit() else None
+    numbers.update(_display_numbers([(k, section_of[k]) for k in end], _sections(doc, body, "end"), after))
     written = {"foot": _notes(doc, "foot"), "end": _notes(doc, "end")}
     out = Document(source=source)
     for kind, nid in foot + end:
         key = f"{kind}:{nid}"
-        out.notes[key] = DocNote(key=key, label=numbers[(kind, nid)], text=written[kind].get(nid, ""))
+        text, note_links = written[kind].get(nid, ("", []))
+        out.notes[key] = DocNote(key=key, label=numbers[(kind, nid)], text=text, links=note_links)
     for kind, level, text in paragraphs:
         out.blocks.append(_block(kind, level, text, numbers))
     core = doc.xml("docProps/core.xml")

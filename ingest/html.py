@@ -39,10 +39,10 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ingest.document import CONTENTS, HEADING, PARAGRAPH, TITLE, Block, DocNote, Document, Mark
+from ingest.document import CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote, Document, Mark
 from ingest.footnotes import marker_label, parse_note_block, take_markers
 from ingest.html_tree import RAW, Node, parse_html
-from ingest.metadata import parse_date_text, split_names
+from ingest.metadata import parse_date_text, parse_name_line, split_names
 
 HEADINGS = {f"h{i}": i for i in range(1, 7)}
 # elements that start and end a block of text
@@ -65,9 +65,10 @@ REDACTED_TEXT = "[redacted]"
 
 def read_html(html: str, source: str) -> Document:
     """The Document of one HTML page (see the module docstring)."""
-    root, scripts = parse_html(html)
+    root, scripts, styles = parse_html(html)
+    _drop_hidden(root, styles)
     index = _Index(root)
-    meta = _metadata(root, scripts)
+    meta = _metadata(root, scripts, source)
     body = _content_root(root)
     walker = _Walker(index, body)
     walker.walk(body)
@@ -77,8 +78,31 @@ def read_html(html: str, source: str) -> Document:
     doc = Document(source=source, title=meta["title"], date=meta["date"], authors=meta["authors"],
                    publisher=meta["publisher"], parts=walker.parts,
                    blocks=[Block(b.kind, b.text, level=b.level, marks=b.marks) for b in blocks], notes=notes)
-    _title_block(doc)
+    _title_block(doc, printed_first=meta["title_from"] == "tag")
     return doc
+
+
+def _drop_hidden(root: Node, styles: list[str]) -> None:
+    """Take out what a browser does not show: `hidden`, `style="display:none"`, and elements of a
+    class the page's own styles hide, under the ancestors the rule names
+    (`.mw-parser-output .cs1-hidden-error{display:none}`: citation error messages MediaWiki
+    leaves in notes). Only rules made of classes are read."""
+    rules: dict[str, list[list[str]]] = {}               # hidden class -> the ancestor classes each rule needs
+    for css in styles:
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+            if re.search(r"display\s*:\s*none", body):
+                for sel in selectors.split(","):
+                    parts = sel.split()
+                    if parts and all(re.fullmatch(r"\.[\w-]+", p) for p in parts):
+                        rules.setdefault(parts[-1][1:].lower(), []).append([p[1:].lower() for p in parts[:-1]])
+    for node in list(root.iter()):
+        classes = set(node.classes.split())
+        hide = "hidden" in node.attrs or bool(re.search(r"display\s*:\s*none", node.get("style")))
+        if not hide and classes & rules.keys():
+            above = {c for a in node.ancestors() for c in a.classes.split()}
+            hide = any(all(c in above for c in need) for cls in classes & rules.keys() for need in rules[cls])
+        if hide:
+            node.children = []
 
 
 # ------------------------------------------------------------------------------ linkage
@@ -129,11 +153,11 @@ class _Index:
             self.markers[a.order], self.labels[a.order] = "?" + a.get("href"), _squash(a.text())
         for order, key in block_key.items():
             note = self.notes[key]
-            text = " ".join(t for t in (_note_text(n, self) for n in self.note_nodes[order]) if t)
+            text, links, marks = _note_text(self.note_nodes[order], self, note.label)
             if not _BARS.sub("", text) and (REDACTED_TEXT in text or re.search(r"[_█▇■]", text)):
-                note.redacted, note.text = True, ""
+                note.redacted = True
             else:
-                note.text = text
+                note.text, note.links, note.marks = text, links, marks
 
     def _is_marker(self, a: Node, target: Node) -> bool:
         if target in a.ancestors() or a in target.ancestors() or _in_heading(target):
@@ -218,7 +242,7 @@ def _continuation(block: Node, counts: dict[int, tuple[int, int]]) -> list[Node]
     paragraph as the elements after its first): the following elements up to the next note,
     when the notes stand in a notes container."""
     parent = block.parent
-    if parent is None or not _in_notes(block):
+    if parent is None or not _in_notes(parent):
         return []
     siblings = [c for c in parent.children if isinstance(c, Node)]
     out = []
@@ -229,8 +253,12 @@ def _continuation(block: Node, counts: dict[int, tuple[int, int]]) -> list[Node]
     return out
 
 
-def _note_text(block: Node, index: _Index) -> str:
-    out: list[str] = []
+_MARK_OPEN, _MARK_SEP, _MARK_CLOSE = "\ue002", "\ue003", "\ue004"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")     # LibreOffice leaves field codes in text
+
+
+def _note_raw(block: Node, index: _Index, label: str, out: list[str]) -> None:
+    """A note block's text into `out`, links' targets and markers to other notes as sentinels."""
     stack: list = [block]
     while stack:
         node = stack.pop()
@@ -240,21 +268,63 @@ def _note_text(block: Node, index: _Index) -> str:
         if isinstance(node, str):
             out.append(node)
             continue
-        if node.tag in SKIP and node.tag not in ("img",) or node.tag in RAW:
+        if node.tag in SKIP or node.tag in RAW or node.get("aria-hidden") == "true":
             continue
         if node.tag == "a" and index.is_backlink(node) or _BACKLINK.search(node.classes):
+            continue
+        if node.order in index.markers:                  # a marker inside the note, to another note
+            out.append(f"{_MARK_OPEN}{index.markers[node.order]}{_MARK_SEP}{index.labels[node.order]}{_MARK_CLOSE}")
             continue
         if "redacted" in node.classes:
             out.append(f" {REDACTED_TEXT} ")
             continue
+        if node is not block and node.tag in ("sup", "span", "b", "strong", "a") and label \
+                and not _squash(re.sub(r"[\ue000-\ue004][^\ue000-\ue004]*", "", "".join(out))) \
+                and marker_label(_squash(node.text())) == label:
+            continue                                     # the note's number printed at its start
         if node.tag in BLOCKS or node.tag == "br":
             out.append(" ")
         href = node.get("href") if node.tag == "a" else ""
         if href.startswith(("http://", "https://")) and not _shows(node.text(), href):
-            stack.append((f" <{href}>",))
+            stack.append((f"{LINK_OPEN}{href}{LINK_CLOSE}",))
         stack.extend(reversed(node.children))
-    text = _squash("".join(out))
-    return re.sub(r"^(?:[\^↑⤴]\s*)+|(?:\s*[↩⤴↑]\ufe0e?\ufe0f?)+$", "", text).strip()
+
+
+def _note_text(nodes: list[Node], index: _Index, label: str) -> tuple[str, list[tuple[int, str]], list[Mark]]:
+    """(visible text, [(offset, link target)], markers to other notes) of a note's elements."""
+    out: list[str] = []
+    for n in nodes:
+        _note_raw(n, index, label, out)
+        out.append(" ")
+    raw = _CONTROL.sub("", "".join(out))
+    chars: list[str] = []
+    links: list[tuple[int, str]] = []
+    marks: list[Mark] = []
+    i = 0
+    while i < len(raw):                                  # sentinels out, white space folded
+        c = raw[i]
+        if c in (LINK_OPEN, _MARK_OPEN):
+            j = raw.find(LINK_CLOSE if c == LINK_OPEN else _MARK_CLOSE, i)
+            j = len(raw) if j < 0 else j
+            if c == LINK_OPEN:
+                links.append((len(chars), raw[i + 1:j]))
+            else:
+                key, _, lab = raw[i + 1:j].partition(_MARK_SEP)
+                marks.append(Mark(pos=len(chars), label=lab, note=key))
+            i = j + 1
+            continue
+        if c.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
+        else:
+            chars.append(c)
+        i += 1
+    text = "".join(chars)
+    lead = re.match(r"^(?:[\s\^↑⤴]\s*)*", text).end()
+    tail = re.search(r"(?:\s*[↩⤴↑]\ufe0e?\ufe0f?)*\s*$", text).start()
+    text = text[lead:tail]
+    fix = lambda pos: max(0, min(pos - lead, len(text)))  # noqa: E731
+    return text, [(fix(p), u) for p, u in links], [Mark(fix(m.pos), m.label, m.note) for m in marks]
 
 
 def _shows(label: str, url: str) -> bool:
@@ -302,6 +372,8 @@ class _Walker:
                     and not any(a.tag == "article" for a in n.ancestors() if a is not root)]
         self.articles = {a.order for a in articles} if len(articles) > 1 else set()
         self.lists: list[list[int]] = []                 # open <ol>/<ul>: [next number], [] for a <ul>
+        self.internal = 0                                # inside a link to this page (not a marker)
+        self.linked = 0                                  # characters of the block inside such links
 
     # text accumulation
     def _start(self) -> None:
@@ -310,7 +382,7 @@ class _Walker:
         self.number = None                               # a list item's number goes to its first block
 
     def _add(self, data: str) -> None:
-        data = re.sub(r"\s+", " ", data)
+        data = re.sub(r"\s+", " ", _CONTROL.sub("", data))
         if not data or (self.cur is None and not data.strip()):
             return
         if self.cur is None:
@@ -320,6 +392,8 @@ class _Walker:
         if data:
             self.buf.append(data)
             self.length += len(data)
+            if self.internal:
+                self.linked += len(data.strip())
 
     def _mark(self, label: str, key: str) -> None:
         """A linked marker; a key the Document's notes lack makes it `missing`, never matched by label."""
@@ -336,9 +410,11 @@ class _Walker:
             for m in b.marks:
                 m.pos = max(0, min(m.pos - lead, len(b.text)))
             b.links = [(max(0, min(p - lead, len(b.text))), u) for p, u in b.links]
+            if b.kind == PARAGRAPH and b.text and not b.marks and self.linked >= 0.9 * len(b.text.replace(" ", "")):
+                b.kind = CONTENTS                        # a line that is only a link into the page: contents
             if b.text or b.marks:
                 self.blocks.append(b)
-        self.cur, self.buf, self.length = None, [], 0
+        self.cur, self.buf, self.length, self.linked = None, [], 0, 0
 
     def walk(self, top: Node) -> None:
         stack: list = [top]
@@ -364,6 +440,8 @@ class _Walker:
             return True
         if node.tag in ("header", "footer") and node.parent is not None and node.parent.tag == "body":
             return True                                   # the site's banner and footer
+        if node.tag == "div" and node.get("title") in ("header", "footer"):
+            return True                                   # a word processor's page header and footer
         return node.tag == "aside" and node is not self.root
 
     def _enter(self, node: Node) -> bool:
@@ -400,6 +478,8 @@ class _Walker:
         if _CONTENTS_NAME.search(node.get("class")) or _CONTENTS_NAME.search(node.get("id")) \
                 or node.get("role") == "doc-toc":
             self.contents += 1
+        if tag == "a" and node.get("href").startswith("#") and len(node.get("href")) > 1:
+            self.internal += 1
         if tag in ("ol", "ul"):
             start = node.get("start")
             self.lists.append([int(start) if start.isdigit() else 1] if tag == "ol" else [])
@@ -420,6 +500,8 @@ class _Walker:
         if _CONTENTS_NAME.search(node.get("class")) or _CONTENTS_NAME.search(node.get("id")) \
                 or node.get("role") == "doc-toc":
             self.contents -= 1
+        if tag == "a" and node.get("href").startswith("#") and len(node.get("href")) > 1 and self.internal:
+            self.internal -= 1
         if tag in ("ol", "ul") and self.lists:
             self.lists.pop()
         if tag == "li":
@@ -468,7 +550,13 @@ def _fallback(blocks: list[_Block]) -> tuple[list[_Block], dict[str, DocNote]]:
 
 
 # ------------------------------------------------------------------------------ metadata
-def _metadata(root: Node, scripts: list[str]) -> dict:
+_AUTHOR_CLASS = re.compile(r"\b(?:author|authors|byline|contributor)\b", re.I)
+_LAST_EDITED = re.compile(r"\blast (?:edited|modified|updated)(?: on)?:?\s+((?:\w+,?\s+){1,3}\d{4})", re.I)
+_FILE_NAME = re.compile(r"^[\w.-]+\.(?:docx?|pdf|html?|odt|rtf|txt)$|^[\w-]*_[\w-]*$", re.I)
+
+
+def _metadata(root: Node, scripts: list[str], source: str) -> dict:
+    """Title, date, authors, publisher, and where the title came from ("meta", "h1", "tag")."""
     metas: dict[str, list[str]] = {}
     title_tag = ""
     for node in root.iter():
@@ -479,16 +567,18 @@ def _metadata(root: Node, scripts: list[str]) -> dict:
                 metas.setdefault(name, []).append(content)
         elif node.tag == "title" and not title_tag:
             title_tag = _squash(node.text())
+    if title_tag and (_FILE_NAME.match(title_tag) or title_tag.lower() == re.sub(r"\.\w+$", "", source.rsplit("/", 1)[-1]).lower()):
+        title_tag = ""                                   # a file's name is not its title
     ld = _json_ld(scripts)
     first = lambda *names: next((metas[n][0] for n in names if metas.get(n)), "")  # noqa: E731
     site = first("og:site_name", "citation_publisher", "dc.publisher", "dcterms.publisher") or ld.get("publisher", "")
-    title = first("citation_title", "og:title", "dc.title", "dcterms.title") or ld.get("headline", "")
+    title, source_of_title = first("citation_title", "og:title", "dc.title", "dcterms.title") or ld.get("headline", ""), "meta"
     if not title and title_tag:
         h1 = [_squash(n.text()) for n in root.iter() if n.tag == "h1"]
         if len(h1) == 1 and h1[0] and title_tag.startswith(h1[0]):
-            title = h1[0]                                  # "Red fox - Wikipedia" and <h1>Red fox</h1>
+            title, source_of_title = h1[0], "h1"           # "Red fox - Wikipedia" and <h1>Red fox</h1>
         else:
-            title = _without_site(title_tag, site)
+            title, source_of_title = _without_site(title_tag, site), "tag"
     date = ""
     for value in (first("citation_publication_date", "citation_date", "article:published_time", "dc.date",
                         "dcterms.date", "dc.date.issued", "dcterms.issued", "date", "pubdate"),
@@ -497,25 +587,51 @@ def _metadata(root: Node, scripts: list[str]) -> dict:
                                       f"{int(m.group(3)):02d}", value)) if value else ""
         if date:
             break
+    page_text = None
+    if not date:                                         # a wiki's "last edited on 26 September 2019"
+        page_text = _squash(root.text())
+        m = _LAST_EDITED.search(page_text)
+        date = parse_date_text(m.group(1)) if m else ""
     authors: list[str] = []
     for name in ("citation_author", "dc.creator", "dcterms.creator", "author", "article:author"):
         for value in metas.get(name, []):
             if "://" not in value:
                 authors += [a for a in split_names(value) if a not in authors]
         if authors:
+            if name in ("dc.creator", "dcterms.creator", "author"):
+                # often whoever saved the file (a word processor's export): kept when the page prints it
+                page_text = page_text if page_text is not None else _squash(root.text())
+                authors = [a for a in authors if a in page_text]
             break
     if not authors:
         authors = list(ld.get("authors", []))
-    return {"title": title, "date": date, "authors": authors, "publisher": site}
+    if not authors:
+        authors = _author_elements(root)
+    return {"title": title, "title_from": source_of_title, "date": date, "authors": authors, "publisher": site}
+
+
+def _author_elements(root: Node) -> list[str]:
+    """Names in the elements a page marks as its author or byline (class "author", "byline",
+    itemprop or rel "author"): "Karl Fogel", "By Jane Doe and John Roe"."""
+    out: list[str] = []
+    for node in root.iter():
+        if node.tag in ("meta", "link") or not (_AUTHOR_CLASS.search(node.classes) or node.get("itemprop") == "author"
+                                                or node.get("rel") == "author"):
+            continue
+        text = _squash(node.text())
+        names = parse_name_line(text if text.lower().startswith("by ") else "By " + text)
+        out += [n for n in names if n not in out]
+        if out:
+            break
+    return out
 
 
 def _without_site(title: str, site: str) -> str:
-    """"Russia Update | ISW" -> "Russia Update" when the part after the bar is the site's name
-    (or, without a stated name, a short last part after ' | ')."""
-    parts = re.split(r"\s+[|–—-]\s+", title)
-    if len(parts) > 1 and ((site and parts[-1].lower() == site.lower()) or (not site and " | " in title
-                                                                             and len(parts[-1]) < 40)):
-        return " - ".join(parts[:-1]) if " | " not in title else " | ".join(parts[:-1])
+    """"Russia Update | ISW" -> "Russia Update" when the part after the bar is the site's stated
+    name. Without a stated name nothing is cut: "Policy | Introduction" may name the page."""
+    m = re.match(r"^(.*\S)\s+[|–—-]\s+(.+)$", title)
+    if m and site and m.group(2).strip().lower() == site.strip().lower():
+        return m.group(1)
     return title
 
 
@@ -555,12 +671,22 @@ def _json_ld(scripts: list[str]) -> dict:
     return {}
 
 
-def _title_block(doc: Document) -> None:
+def _title_block(doc: Document, printed_first: bool = False) -> None:
     """The heading that prints the report's title is its TITLE, not a section; a page without
-    a stated title takes its only <h1>."""
+    a stated title takes its only <h1>. A title known only from <title> ("Roads and Bridges -
+    Final Draft") gives way to the line the page prints first when that line begins the same
+    way ("Roads and Bridges: The Unseen Labor …")."""
     h1 = [b for b in doc.blocks if b.kind == HEADING and b.level == 1]
     if not doc.title and len(h1) == 1 and not doc.parts:
         doc.title = h1[0].text
+    if printed_first and doc.title and not doc.parts:
+        lead = re.split(r"\s+[-|–—:]\s+|:\s+", doc.title)[0].strip().lower()
+        for b in doc.blocks[:3]:
+            text = " ".join(b.text.split())
+            if b.kind in (PARAGRAPH, HEADING) and len(lead) >= 5 and text.lower().startswith(lead) \
+                    and len(text) < 200 and not text.endswith("."):
+                doc.title = text
+                break
     want = re.sub(r"\W+", " ", doc.title).strip().lower()
     for i, b in enumerate(doc.blocks):                   # a heading, or one of the first lines, that prints it
         if b.kind in (HEADING, PARAGRAPH) and (b.kind == HEADING or i < 3) and want \

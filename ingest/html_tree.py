@@ -6,7 +6,8 @@ the elements around it, the order of everything. Real pages are not well formed:
 attributes. The rules here are the common subset of HTML's own: void elements have no
 content, a block start closes an open `<p>`, `<li>`/`<dt>`/`<dd>`/`<tr>`/`<td>` close their
 open siblings, an end tag closes up to its open element and is ignored when none is open.
-Scripts, styles and templates keep no text (JSON-LD scripts excepted: they hold metadata).
+Scripts, styles and templates keep no text (JSON-LD scripts and styles are kept aside: metadata,
+and the classes a page hides).
 Nothing is fetched.
 """
 from __future__ import annotations
@@ -76,6 +77,7 @@ class _Builder(HTMLParser):
         self.count = 0
         self.raw: str | None = None                 # inside a RAW element: its tag
         self.scripts: list[str] = []                # the text of JSON-LD scripts
+        self.styles: list[str] = []                 # the text of <style> elements
         self.script_is_json = False
         self.script_buf: list[str] = []
 
@@ -110,7 +112,7 @@ class _Builder(HTMLParser):
             return
         if tag in RAW:
             self.raw = tag
-            self.script_is_json = tag == "script" and "ld+json" in node.get("type").lower()
+            self.script_is_json = (tag == "script" and "ld+json" in node.get("type").lower()) or tag == "style"
             self.script_buf = []
         self.stack.append(node)
 
@@ -129,7 +131,7 @@ class _Builder(HTMLParser):
             if tag != self.raw:
                 return
             if self.script_is_json:
-                self.scripts.append("".join(self.script_buf))
+                (self.styles if tag == "style" else self.scripts).append("".join(self.script_buf))
             self.raw = None
         if tag in VOID:
             return
@@ -146,9 +148,9 @@ class _Builder(HTMLParser):
         self.stack[-1].children.append(data)
 
 
-def parse_html(html: str) -> tuple[Node, list[str]]:
-    """(the document's root element, the text of its JSON-LD scripts)."""
+def parse_html(html: str) -> tuple[Node, list[str], list[str]]:
+    """(the document's root element, the text of its JSON-LD scripts, of its <style>s)."""
     b = _Builder()
     b.feed(html)
     b.close()
-    return b.root, b.scripts
+    return b.root, b.scripts, b.styles

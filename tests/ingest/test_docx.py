@@ -143,3 +143,48 @@ def test_field_code_links_and_alternate_content_in_notes(tmp_path):
     assert r.notes["1"].urls == ["https://tass(.)ru/politika/9475065", "http://kremlin.ru/events/63966"]
     assert "TASS report" in r.notes["1"].text and "HYPERLINK" not in r.notes["1"].text
     assert r.notes["2"].text == "See the ministry site."
+
+
+def _with_section_breaks(data: bytes, after: list[int], restart: str = "eachSect") -> bytes:
+    """The .docx with a section ending after each given body paragraph (0-based), every
+    section's notes numbered per `restart` (Word's w:numRestart)."""
+    import io
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    sect = f'<w:sectPr><w:footnotePr><w:numRestart w:val="{restart}"/></w:footnotePr></w:sectPr>'
+    with zipfile.ZipFile(out, "w") as z:
+        for item in src.infolist():
+            raw = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = raw.decode()
+                parts = xml.split("<w:p>")
+                for k in after:                       # parts[k + 1] is paragraph k
+                    p = parts[k + 1]
+                    parts[k + 1] = (p.replace("<w:pPr>", f"<w:pPr>{sect}", 1) if p.startswith("<w:pPr>")
+                                    else f"<w:pPr>{sect}</w:pPr>" + p)
+                xml = "<w:p>".join(parts)
+                last = xml.rindex("<w:sectPr><w:footnotePr>")      # the body's own: the last section's
+                xml = xml[:last] + f'<w:sectPr><w:footnotePr><w:numRestart w:val="{restart}"/>' + \
+                    xml[last + len("<w:sectPr><w:footnotePr>"):]
+                raw = xml.encode()
+            z.writestr(item, raw)
+    return out.getvalue()
+
+
+def test_numbers_that_restart_with_each_section_keep_every_note_on_its_marker(tmp_path):
+    paras = [([("Chapter one makes a claim here.", False), ("11", True)], ""),
+             ([("Chapter one makes another claim.", False), ("12", True)], ""),
+             ([("Chapter two starts its own numbering.", False), ("13", True)], ""),
+             ([("Chapter two goes on to a second note.", False), ("14", True)], "")]
+    notes = [("11", "First note of chapter one."), ("12", "Second note of chapter one."),
+             ("13", "First note of chapter two."), ("14", "Second note of chapter two.")]
+    data = _with_section_breaks(fx.docx_bytes("", [], paras, notes), after=[1])
+    (r,), _ = _parse(tmp_path, data)
+    assert [s.markers for s in r.sentences] == [["1"], ["2"], ["1#2"], ["2#2"]]
+    assert {m: n.text for m, n in r.notes.items()} == {
+        "1": "First note of chapter one.", "2": "Second note of chapter one.",
+        "1#2": "First note of chapter two.", "2#2": "Second note of chapter two."}
+    (cont,), _ = _parse(tmp_path, _with_section_breaks(fx.docx_bytes("", [], paras, notes), [1], "continuous"),
+                        "continuous.docx")
+    assert [s.markers for s in cont.sentences] == [["1"], ["2"], ["3"], ["4"]]

@@ -95,7 +95,7 @@ PANDOC = """<!DOCTYPE html>
 <meta name="dcterms.date" content="2021-02-03" /><title>Belarus and the Union State</title></head>
 <body>
 <header id="title-block-header"><h1 class="title">Belarus and the Union State</h1>
-<p class="author">Jane Doe</p><p class="date">2021-02-03</p></header>
+<p class="author">Jane Doe</p><p class="author">John Roe</p><p class="date">2021-02-03</p></header>
 <nav id="TOC" role="doc-toc"><ul><li><a href="#integration">Integration</a></li></ul></nav>
 <h1 id="integration">Integration</h1>
 <p>Minsk signed the roadmaps in 2021.<a href="#fn1" class="footnote-ref" id="fnref1"
@@ -123,9 +123,9 @@ PANDOC_HTML4 = """<html><head><title>A Report</title></head><body>
 def test_pandoc_notes_without_their_back_links():
     r = one(PANDOC)
     assert (r.title, r.date, r.authors) == ("Belarus and the Union State", "2021-02-03", ["Jane Doe", "John Roe"])
-    assert notes(r) == {"1": ("resolved", "Kremlin readout, kremlin.ru http://kremlin.ru/events/president/news/66."),
+    assert notes(r) == {"1": ("resolved", "Kremlin readout, kremlin.ru."),               # the text as printed,
                         "2": ("resolved", "First paragraph of a long note. Its second paragraph.")}
-    assert r.notes["1"].urls == ["http://kremlin.ru/events/president/news/66"]
+    assert r.notes["1"].urls == ["http://kremlin.ru/events/president/news/66"]            # the link's target a source
     assert sentences(r) == [("Minsk signed the roadmaps in 2021.", ["1"]), ("Moscow welcomed it.", ["2"])]
     assert [s.section for s in r.sentences] == ["Integration", "Integration"]
     assert notes(one(PANDOC_HTML4)) == {"1": ("resolved", "Kremlin readout.")}
@@ -223,9 +223,10 @@ def test_mediawiki_cite_notes_and_their_lettered_back_links():
     assert r.title == "Red fox"
     assert notes(r) == {
         "1": ("resolved", "Wozencraft, W. C. (2005). Mammal Species of the World."),
-        "2": ("resolved", "Hoffmann, M. (2016). Vulpes vulpes https://www.iucnredlist.org/species/23062."),
+        "2": ("resolved", "Hoffmann, M. (2016). Vulpes vulpes."),
         "a": ("resolved", "A lettered note."),
     }
+    assert r.notes["2"].urls == ["https://www.iucnredlist.org/species/23062"]
     assert sentences(r) == [("The red fox is the largest of the true foxes.", ["1"]),
                             ("It lives across the Northern Hemisphere.", ["2"]), ("It eats rodents.", ["1", "a"])]
     assert "Carnivora" not in r.text
@@ -304,3 +305,99 @@ def test_html_files_are_read_through_the_document(tmp_path):
     empty.write_text("<html><head><title>Only a title</title><script>var x = 'text';</script></head><body></body></html>")
     with pytest.raises(ReportReadError, match="no body text"):
         read_report_file(empty)
+
+
+GOOGLE_DOCS = """<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Bridges - Final Draft</title></head>
+<body class="c14">
+    <p class="c9"><span class="c11">Bridges: The Labor Behind Our Infrastructure</span></p>
+    <p class="c3"><span class="c1"><a class="c4" href="#h.gjdgxs">Preface</a></span></p>
+    <p class="c3"><span class="c1"><a class="c4" href="#h.30j0zll">Introduction</a></span></p>
+    <h1 class="c7" id="h.30j0zll"><span>Introduction</span></h1>
+    <p class="c0">
+      <span>Digital infrastructure needs regular upkeep and maintenance.</span>
+      <sup>
+        <a href="#ftnt1" id="ftnt_ref1">[1]</a>
+      </sup>
+      <span> But support for it is harder to come by.</span>
+    </p>
+    <hr class="c12"/>
+    <div>
+      <p class="c2">
+        <a href="#ftnt_ref1" id="ftnt1">[1]</a>
+        <span class="c5"> https://www.cbo.gov/publication/49910</span>
+      </p>
+    </div>
+</body></html>"""
+
+
+def test_google_docs_endnotes_contents_lines_and_the_printed_title():
+    r = one(GOOGLE_DOCS)
+    assert r.title == "Bridges: The Labor Behind Our Infrastructure"    # printed, not <title>'s "Final Draft"
+    assert notes(r) == {"1": ("resolved", "https://www.cbo.gov/publication/49910")}
+    assert sentences(r) == [("Digital infrastructure needs regular upkeep and maintenance.", ["1"]),
+                            ("But support for it is harder to come by.", [])]
+    assert "Preface" not in r.text                                     # a line that only links into the page
+
+
+WIKI_NESTED = """<html><head><title>Island - Wikipedia</title>
+<style>.mw-parser-output .cs1-hidden-error{display:none;font-size:100%}.closed .later{display:none}</style></head><body>
+<h1>Island</h1><div class="mw-parser-output">
+<p>The anthem is sung on state occasions.<sup id="cite_ref-2" class="reference"><a href="#cite_note-2">[n 1]</a></sup>
+The island has two official languages.<sup id="cite_ref-3" class="reference"><a href="#cite_note-3">[3]</a></sup></p>
+<p class="later">This paragraph is shown: no ancestor of class closed.</p>
+<ol class="references">
+<li id="cite_note-2"><span class="mw-cite-backlink"><b><a href="#cite_ref-2">^</a></b></span> <span class="reference-text">It is
+used only on regal occasions.<sup id="cite_ref-1" class="reference"><a href="#cite_note-1">[1]</a></sup></span></li>
+<li id="cite_note-3"><span class="mw-cite-backlink"><b><a href="#cite_ref-3">^</a></b></span> <span class="reference-text">
+"Languages Act". Retrieved 2019. <span class="cs1-visible-error error">Cite journal requires |journal= (help)</span><span
+class="cs1-hidden-error error">Hidden error text</span></span></li>
+<li id="cite_note-1"><span class="mw-cite-backlink"><b><a href="#cite_ref-1">^</a></b></span> <span class="reference-text">A
+source of the note about the anthem.</span></li>
+</ol></div>
+<div id="footer"><ul><li id="footer-info-lastmod"> This page was last edited on 26 September 2019, at 09:22</li></ul></div>
+</body></html>"""
+
+
+def test_a_marker_inside_a_note_backs_the_sentence_that_cites_the_note():
+    r = one(WIKI_NESTED)
+    assert sentences(r)[0] == ("The anthem is sung on state occasions.", ["n1", "1"])
+    assert notes(r)["n1"] == ("resolved", "It is used only on regal occasions.")   # its marker out of the text
+    assert notes(r)["1"] == ("resolved", "A source of the note about the anthem.")
+    assert notes(r)["3"][1] == '"Languages Act". Retrieved 2019. Cite journal requires |journal= (help)'
+    assert "This paragraph is shown" in r.text and r.date == "2019-09-26" and r.unplaced_notes == []
+
+
+JEKYLL = """<html><head><title>Source Code Policy | Introduction</title></head><body>
+<div class="usa-grid"><h2>M-16-21 MEMORANDUM FOR THE HEADS OF DEPARTMENTS AND AGENCIES</h2>
+<h3>SUBJECT: Source Code Policy: Achieving Efficiency through Reusable Software</h3>
+<p>Each year, the Government spends more than $6 billion on software.<sup id="fnr1"><a href="#fn1">1</a></sup></p>
+<h3>Footnotes</h3>
+<ul style="list-style-type:none">
+<li id="fn1"><sup>1</sup> 18 U.S.C. 1001, cited in full. <a href="#fnr1">&#8617;</a></li>
+</ul></div></body></html>"""
+
+
+def test_a_note_without_its_printed_number_and_a_labelled_subject_as_title():
+    r = one(JEKYLL)
+    assert notes(r) == {"1": ("resolved", "18 U.S.C. 1001, cited in full.")}   # "18" stays: it is text
+    assert r.title == "Source Code Policy: Achieving Efficiency through Reusable Software"
+
+
+FORM = """<html><head><meta name="author" content="Saver, Anne (Team)"><title>ukia_20240096_en</title></head><body>
+<table><tr><td><p>Title: The Registrar Regulations 2024</p><p>IA No: DBT-009</p></td>
+<td><p>Impact Assessment (IA)</p><p>Date: 28/02/2024</p></td></tr></table>
+<p>The regulations introduce identity checks for all directors.<a class="sdfootnoteanc" name="sdfootnote1anc"
+href="#sdfootnote1sym"><sup>1</sup></a> Companies House will run them.</p>
+<div id="sdfootnote1"><p class="sdfootnote-western"><a class="sdfootnotesym-western" name="sdfootnote1sym"
+href="#sdfootnote1anc">1</a>All outputs feed into both outcomes.</p>
+<p class="sdfootnote-western"><br/></p></div>
+<div title="footer"><p align="center"><sdfield type=PAGE subtype=RANDOM format=PAGE>5</sdfield></p></div>
+</body></html>"""
+
+
+def test_libreoffice_notes_by_name_a_forms_labelled_fields_and_an_author_the_page_does_not_print():
+    r = one(FORM)
+    assert (r.title, r.date, r.authors) == ("The Registrar Regulations 2024", "2024-02-28", [])
+    assert notes(r) == {"1": ("resolved", "All outputs feed into both outcomes.")}     # no page number "5"
+    assert all(r.text[s.start:s.end] != "5" for s in r.sentences)
