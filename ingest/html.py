@@ -145,8 +145,14 @@ class _Index:
                 key = block.get("id") or t.get("id") or t.get("name")
                 key = key if key and key not in self.notes else f"n{block.order}"
                 block_key[block.order] = key
-                self.note_nodes[block.order] = [block, *_continuation(block, counts)]
-                self.skip.update(n.order for n in self.note_nodes[block.order])
+                if block.tag == "#slice":            # notes one after another in one block
+                    self.note_nodes[block.order] = [block]
+                    self.skip.update(n.order for n in block.children if isinstance(n, Node))
+                    if counts[block.parent.order][0] == 0:
+                        self.skip.add(block.parent.order)    # the block holds notes only
+                else:
+                    self.note_nodes[block.order] = [block, *_continuation(block, counts)]
+                    self.skip.update(n.order for n in self.note_nodes[block.order])
                 self.notes[key] = DocNote(key=key, label=marker_label(label))
             self.markers[a.order] = key
         for a in dangling:
@@ -163,7 +169,17 @@ class _Index:
         if target in a.ancestors() or a in target.ancestors() or _in_heading(target):
             return False
         ta, tt = _in_notes(a), _in_notes(target)
-        return (tt and not ta) or (tt == ta and target.order > a.order)
+        if not ((tt and not ta) or (tt == ta and target.order > a.order)):
+            return False
+        # outside a notes container, "see Figure <a href=#fig1>1</a>" is no marker: a note
+        # links back to its marker, or the marker says it is one (in a <sup>, named so)
+        return tt or _looks_like_noteref(a) or self._links_back(target, a)
+
+    def _links_back(self, target: Node, a: Node) -> bool:
+        names = {v for n in (a, *[x for x in a.ancestors() if x.tag in ("sup", "span")]) for v in (n.get("id"), n.get("name")) if v}
+        block = target if target.tag in _NOTE_BLOCKS else next((n for n in target.ancestors() if n.tag in _NOTE_BLOCKS),
+                                                             target)
+        return any(n.tag == "a" and n.get("href")[1:] in names for n in block.iter() if n.get("href").startswith("#"))
 
     def is_backlink(self, a: Node) -> bool:
         """A link inside a note back to its marker (or to the element around the marker)."""
@@ -225,12 +241,27 @@ def _subtree_counts(root: Node, markers: set[int], targets: set[int]) -> dict[in
 
 
 def _note_block(target: Node, counts: dict[int, tuple[int, int]]) -> Node | None:
-    """The block holding one note: the target if it is a block, else its nearest block, widened
-    while the enclosing element holds no other note or marker. None when it holds several."""
+    """The element holding one note: the target if it is a block, else its nearest block,
+    widened while the enclosing element holds no other note or marker. When that block holds
+    several notes (endnotes one after another in a paragraph, split by <br>), the note is the
+    run of its children from the target to the next note's (a synthetic "#slice" element)."""
     block = target if target.tag in _NOTE_BLOCKS else next(
         (n for n in target.ancestors() if n.tag in _NOTE_BLOCKS), target)
     if counts[block.order][1] > 1:
-        return None
+        if target is block:
+            return None                          # a link to the whole list of notes: no one note
+        child = target
+        while child.parent is not block:
+            child = child.parent
+        kids = block.children
+        items: list = [child]
+        for x in kids[kids.index(child) + 1:]:
+            if isinstance(x, Node) and counts[x.order][1] > 0:
+                break
+            items.append(x)
+        piece = Node("#slice", {}, block, child.order)
+        piece.children = items
+        return piece
     while block.parent is not None and block.parent.tag not in ("body", "html", "#document", "main", "article") \
             and counts[block.parent.order] == counts[block.order]:
         block = block.parent
@@ -257,8 +288,10 @@ _MARK_OPEN, _MARK_SEP, _MARK_CLOSE = "\ue002", "\ue003", "\ue004"
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")     # LibreOffice leaves field codes in text
 
 
-def _note_raw(block: Node, index: _Index, label: str, out: list[str]) -> None:
-    """A note block's text into `out`, links' targets and markers to other notes as sentinels."""
+def _note_raw(block: Node, index: _Index, label: str, out: list[str], headings: bool = False) -> None:
+    """A note block's text into `out`, links' targets and markers to other notes as sentinels;
+    headings in it only with `headings` (a "References" heading over the first endnote is none
+    of its text; a note that is only a heading is)."""
     stack: list = [block]
     while stack:
         node = stack.pop()
@@ -268,7 +301,8 @@ def _note_raw(block: Node, index: _Index, label: str, out: list[str]) -> None:
         if isinstance(node, str):
             out.append(node)
             continue
-        if node.tag in SKIP or node.tag in RAW or node.get("aria-hidden") == "true":
+        if node.tag in SKIP or node.tag in RAW or node.get("aria-hidden") == "true" or (
+                node.tag in HEADINGS and not headings):
             continue
         if node.tag == "a" and index.is_backlink(node) or _BACKLINK.search(node.classes):
             continue
@@ -296,6 +330,11 @@ def _note_text(nodes: list[Node], index: _Index, label: str) -> tuple[str, list[
     for n in nodes:
         _note_raw(n, index, label, out)
         out.append(" ")
+    if not re.sub(r"[\ue000-\ue004][^\ue000-\ue004]*|\s", "", "".join(out)):
+        out = []
+        for n in nodes:
+            _note_raw(n, index, label, out, headings=True)
+            out.append(" ")
     raw = _CONTROL.sub("", "".join(out))
     chars: list[str] = []
     links: list[tuple[int, str]] = []
@@ -320,7 +359,7 @@ def _note_text(nodes: list[Node], index: _Index, label: str) -> tuple[str, list[
             chars.append(c)
         i += 1
     text = "".join(chars)
-    lead = re.match(r"^(?:[\s\^↑⤴]\s*)*", text).end()
+    lead = re.match(r"^(?:[\s\^↑⤴]\s*)*(?:[.:)\]]\s+)?", text).end()     # "[1]. Pope, R.": the label's dot
     tail = re.search(r"(?:\s*[↩⤴↑]\ufe0e?\ufe0f?)*\s*$", text).start()
     text = text[lead:tail]
     fix = lambda pos: max(0, min(pos - lead, len(text)))  # noqa: E731

@@ -7,6 +7,7 @@ import textwrap
 from typing import Any
 
 from bot.render.page_label import page_label
+from index.footnote_list import counts
 from bot.render.report_title import report_title
 
 STATUS_WORDS = {"resolved": "", "missing": "NO NOTE (not available in the ingested copy)",
@@ -32,12 +33,10 @@ def format_notes(rows: list[dict[str, Any]], reports: dict[str, dict], *, only_f
         rep = reports.get(rid, {"id": rid})
         shown = [r for r in items if r["flags"]] if only_flagged else items
         flagged = sum(1 for r in items if r["flags"])
-        markers = {r["marker"] for r in items if r["marker"] and r["sentence"]}
         out.append(f"{report_title(rep)}" + (f" ({rep['date']})" if rep.get("date") else "") + f"  [{rid}]")
-        counts = {s: len({r['marker'] for r in items if r['marker'] in markers and r['status'] == s})
-                  for s in ("resolved", "missing", "redacted", "unplaced")}
-        out.append(f"  {len(markers)} markers: {counts['resolved']} resolved, {counts['missing']} missing, "
-                   f"{counts['redacted']} redacted, {counts['unplaced']} unplaced; {flagged} flagged as suspicious")
+        c = counts(items)
+        out.append(f"  {c['markers']} markers: {c['resolved']} resolved, {c['missing']} missing, "
+                   f"{c['redacted']} redacted, {c['unplaced']} unplaced; {flagged} flagged as suspicious")
         for r in shown:
             where = page_label(r["pages"], r.get("page_labels"))
             head = f"[{r['marker'] or '?'}]" + (f" {where}" if where else "")

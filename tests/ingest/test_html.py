@@ -401,3 +401,25 @@ def test_libreoffice_notes_by_name_a_forms_labelled_fields_and_an_author_the_pag
     assert (r.title, r.date, r.authors) == ("The Registrar Regulations 2024", "2024-02-28", [])
     assert notes(r) == {"1": ("resolved", "All outputs feed into both outcomes.")}     # no page number "5"
     assert all(r.text[s.start:s.end] != "5" for s in r.sentences)
+
+
+def test_a_link_to_a_figure_is_no_marker():
+    html = ("<p>The map shows the border, see Figure <a href='#fig1'>1</a> for the units.</p>"
+            "<figure id='fig1'><figcaption>Units near Brest.</figcaption></figure>")
+    r = one(html)
+    assert r.notes == {} and "see Figure 1 for the units." in r.text
+
+
+def test_endnotes_in_one_paragraph_and_under_a_heading_of_their_own():
+    blog = """<div class="post-body"><p>Russia moved troops to Brest.<a href="#_edn1" name="_ednref1">[1]</a>
+    Belarus agreed to it.<a href="#_edn2" name="_ednref2">[2]</a></p>
+    <p><a href="#_ednref1" name="_edn1">[1]</a> https://www.mil.by/ru/news/1/<br>
+    <a href="#_ednref2" name="_edn2">[2]</a> DNGTS: https://ria(.)ru/2020/x.html<br></p></div>"""
+    r = one(blog)
+    assert notes(r) == {"1": ("resolved", "https://www.mil.by/ru/news/1/"),
+                        "2": ("resolved", "DNGTS: https://ria(.)ru/2020/x.html")}
+    assert "mil.by" not in r.text[:r.body_end]
+    word = """<p class=MsoNormal>Corrosion was measured.<a href="#_edn1" name="_ednref1" title="">[1]</a></p>
+    <div><div id=edn1><h3>References</h3><p><a href="#_ednref1" name="_edn1" title="">[1]</a>. Pope, R.,
+    <i>Corrosion</i>, <b>7</b>, 212 (1951).</p></div></div>"""
+    assert notes(one(word)) == {"1": ("resolved", "Pope, R., Corrosion, 7, 212 (1951).")}
