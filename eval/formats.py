@@ -187,7 +187,7 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
             sentence_total += bool(c)            # a marker with no text before it (all redacted): not counted
             # the gold's text before the marker, from the start of its sentence (at most 30 characters)
             tail = squash(re.split(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])", ctx.strip())[-1])[-30:]
-            if c and any((len(tail) >= 6 and tail in s) or (len(s) >= 8 and c.endswith(s))
+            if c and any((tail and tail in s) or (len(s) >= 8 and c.endswith(s))
                          for s in sentences_of.get(key, [])):
                 right_sentence += 1              # a sentence with this marker holds the text just before it
     out = {
