@@ -1,37 +1,48 @@
 """An HTML file to a Document (ingest/document.py): headings, paragraphs, and each footnote
-marker linked to its note by the page's own links.
+marker linked to its note by the page's own links. docs/formats.md lists the producers' markup.
 
 Markers and notes, by linkage (every producer we know writes one):
 - a marker is a link `href="#id"` whose text is a marker (`1`, `[1]`, `1156`, `*`, `†`, `a`,
-  `note 3`) to an element of the same page; its note is that element's block: the element
-  itself when it is a block (`<li id="fn1">` of pandoc and markdown tools, `<li
-  id="cite_note-…">` of MediaWiki, `<aside>`, `<div id="ftn1">`), else its nearest block,
-  widened to the enclosing element that holds this note only (Word's "Save as HTML":
-  `<a name="_ftn1">` in a `<p class=MsoFootnoteText>` in `<div id=ftn1>`; tex4ht: `<a
-  id="fn1x0">` in a `<p>` of `<div class="footnotes">`). Targets are found by `id`, or by
-  `name` for the `<a name>` anchors Word writes.
-- notes link back to their markers: of two links that point at each other, the marker is the
-  one outside a notes container (an element whose class, id or role says footnotes, endnotes,
-  references, notes, `mso-element:footnote`, or an `<aside>`), else the earlier one. A link
-  to a heading is a cross-reference, not a marker.
-- a note's text is its block's text without the links back to the marker (tex4ht's and
-  Word's numbered back-links, pandoc's ↩, MediaWiki's ^ a b), with ` <url>` after a link whose
-  label does not show its target, and `[redacted]` for an element of class `redacted`. A
-  note with nothing else but redactions (or bars of `_`/`█`) is redacted.
+  `n 3`) to an element of the same page, found by `id` or by `name` (the `<a name>` anchors
+  Word and LibreOffice write). Of two links that point at each other, the marker is the one
+  outside a notes container (an element whose class, id or role says footnotes, endnotes,
+  references, notes, `mso-element:footnote`, or an `<aside>`), else the earlier one; outside
+  a notes container it also needs a link back from its note or a footnote look (in a <sup>,
+  named fnref/noteref/cite_ref...), so "see Figure <a href=#fig1>1</a>" is none. A link to a
+  heading is a cross-reference. A footnote-looking link whose target the page lacks is a
+  marker whose note is missing.
+- its note is the target's block: the target itself when it is a block (`<li id="fn1">` of
+  pandoc, `<li id="cite_note-…">` of MediaWiki, `<aside>`, `<div id="ftn1">`), else its
+  nearest block, widened to the enclosing element that holds this note only (Word: `<a
+  name="_ftn1">` in a `<p class=MsoFootnoteText>` in `<div id=ftn1>`; tex4ht: `<a
+  id="fn1x0">` in a `<p>` of `<div class="footnotes">`), continued over the following elements
+  up to the next note when the notes stand in a notes container (tex4ht's quotation in a
+  note), or, when one block holds several notes (endnotes split by `<br>`), the run from its
+  target to the next.
+- a note's text is what the page shows of it: without the links back to the marker (tex4ht's
+  and Word's numbered back-links, pandoc's ↩, MediaWiki's ^ a b), its printed number at its
+  start, a heading over the first endnote, what the page hides; `[redacted]` for an element of
+  class `redacted` (a note with nothing else is redacted). The targets of its links whose
+  label does not print them are kept beside the text (DocNote.links): sources all the same.
+  Markers inside a note (to other notes) are its DocNote.marks.
 - without any such link (a page written by hand, a scrape): `<sup>N</sup>`, `[N]` and ¹²
   markers matched by number to the numbered list or `[N]` lines after the last marker, as the
   text parser does. The numbered list or lines then leave the body.
 
-Structure: `<h1>`-`<h6>` are headings (a level each), a table of contents (`class="toc"`,
-`tableofcontents`, `role="doc-toc"`, Word's `MsoToc`) is contents, `<nav>`, forms, scripts,
-styles and the page's banner and footer are left out. When the page has one `<main>` or one
-`<article>`, only that is read (plus the notes it links to); several `<article>`s are several
-reports. Metadata: the title from `citation_title`, `og:title`, `dc.title`, JSON-LD
-`headline`, `<title>` (without the site name) or the only `<h1>`; the date from
-`citation_publication_date`, `article:published_time`, `dc.date`, JSON-LD `datePublished`;
-authors from `citation_author`, `author`, `dc.creator`, JSON-LD `author`; the publisher from
-`citation_publisher`, `og:site_name`, `dc.publisher`, JSON-LD `publisher`. Bylines and title
-pages in the body are read by the builder (ingest/build.py). Nothing is fetched.
+Structure: `<h1>`-`<h6>` are headings (a level each); a table of contents (`class="toc"`,
+`tableofcontents`, `role="doc-toc"`, Word's `MsoToc`, a line that only links into the page) is
+contents; `<nav>`, forms, scripts, styles, the page's banner and footer, a word processor's
+page footer and what the page hides (`hidden`, `display:none`, classes its styles hide) are
+left out. When the page has one `<main>` or one `<article>`, only that is read (plus the notes
+it links to); several `<article>`s are several reports. Metadata: the title from
+`citation_title`, `og:title`, `dc.title`, JSON-LD `headline`, the only `<h1>` the `<title>`
+begins with, or `<title>` (without the site's stated name; a file name is none; the first
+printed line when it begins the same way); the date from `citation_publication_date`,
+`article:published_time`, `dc.date`, JSON-LD `datePublished`, "last edited on …"; authors from
+`citation_author`, JSON-LD `author`, `author`/`dc.creator` when the page prints them, an
+element of class author/byline; the publisher from `og:site_name`, `citation_publisher`,
+`dc.publisher`, JSON-LD `publisher`. Labelled fields, bylines and title pages in the body are
+read by the builder (ingest/build.py). Nothing is fetched.
 """
 from __future__ import annotations
 
