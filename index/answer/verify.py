@@ -3,7 +3,8 @@
 A sentence is kept only if all of these hold, against the passages it cites (their text, the
 report's title and its date, exactly what the model was shown):
 
-1. it cites at least one passage, and every number it cites is a passage that was shown;
+1. it cites at least one passage, and every number it cites is a passage that was shown; and
+   it is a statement, not a question (a model that echoes the question writes one);
 2. every number in it (digits, or number words from two to twenty, ordinals, years) occurs
    in the cited passages;
 3. every month and weekday name in it occurs there (or is the cited report's date);
@@ -226,6 +227,8 @@ def verify_sentence(
     reasons: list[str] = []
     if not cites:
         return Verdict(False, ("cites no passage",))
+    if _CITATION.sub(" ", sentence).rstrip().rstrip("\"'\u201d\u2019)").endswith("?"):
+        return Verdict(False, ("is a question, not a statement",))
     unknown = [n for n in cites if n not in shown]
     if unknown:
         return Verdict(False, (f"cites [{', '.join(str(n) for n in unknown)}], which was not shown "
