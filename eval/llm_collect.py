@@ -111,7 +111,7 @@ def sentences(dossier: Any, asker: Asker, questions: Sequence[Mapping[str, Any]]
         except Exception as error:  # noqa: BLE001 - one failed question must not end a long collection
             print(f"  {q['id']}: {type(error).__name__}: {error}", file=progress or sys.stderr)
             continue
-        verdicts = Verdicts(shown)
+        verdicts = Verdicts(shown, extractive["question"])
         for s in split_sentences(text):
             v = verdicts.of(s)
             yield {"question_id": q["id"], "question": q["question"], "split": q.get("split", "test"),

@@ -89,7 +89,7 @@ class Generation:
         shown = shown_passages(extractive, ranked, self.passages)
         if on_start:
             on_start()
-        verdicts = Verdicts(shown)
+        verdicts = Verdicts(shown, extractive["question"])
         progress = _Progress(verdicts, on_sentence) if on_sentence else None
         draft = self.llm.draft(extractive["question"], shown, on_text=progress)
         if draft.failure:
@@ -182,14 +182,16 @@ class Verdicts:
     """The verifier's verdict on each sentence of one reply, computed once: a sentence checked
     while it streamed is not checked again for the final answer."""
 
-    def __init__(self, shown: list[dict[str, Any]]):
+    def __init__(self, shown: list[dict[str, Any]], question: str | None = None):
         self.numbered = {i: p for i, p in enumerate(shown, 1)}
+        self.question = question
         self._seen: dict[tuple[str, tuple[int, ...]], verify.Verdict] = {}
 
     def of(self, sentence: Mapping[str, Any]) -> verify.Verdict:
         key = (sentence["text"], tuple(sentence["citations"]))
         if key not in self._seen:
-            self._seen[key] = verify.verify_sentence(sentence["text"], sentence["citations"], self.numbered)
+            self._seen[key] = verify.verify_sentence(sentence["text"], sentence["citations"], self.numbered,
+                                                     question=self.question)
         return self._seen[key]
 
 
