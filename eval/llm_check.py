@@ -10,8 +10,9 @@ it (eval/sse_recorder.py), and runs the real command line in LLM mode through it
    not: the raw bytes go to OUT/sse/, their shape is printed;
 2. `dossier eval --llm-url …` on the sample reports (the test split of eval/gold/questions.jsonl)
    and `dossier ask --json --llm-url …` once;
-3. the same eval on the real-world report (data/realworld/mueller-vol-2, with
-   eval/gold/llm_realworld_questions.jsonl), or says it was skipped when the folder is absent;
+3. the same eval on the real-world report (the HTML in data/realworld/mueller-vol-2, with the
+   gold questions eval/gold/realworld/mueller-vol-2.questions.jsonl), or says it was skipped
+   when the folder is absent;
 4. prints what was generated, each fallback and why, the sentences the verifier kept and
    removed, what the server's streams looked like, and the hand count: the sentences in
    eval/gold/llm_kept_sentences.jsonl judged by a person, how many unsupported ones the current
@@ -43,7 +44,7 @@ from index.errors import DossierError
 ROOT = Path(__file__).resolve().parent.parent
 ALIAS = "gemma-3-270m"
 KEPT_LABELS = GOLD_DIR / "llm_kept_sentences.jsonl"
-REALWORLD_QUESTIONS = GOLD_DIR / "llm_realworld_questions.jsonl"
+REALWORLD_QUESTIONS = GOLD_DIR / "realworld" / "mueller-vol-2.questions.jsonl"   # the team's blind gold
 ASK_QUESTION = "How many Belarusian personnel and tanks were sent to Kapustin Yar for Kavkaz 2020?"
 
 
@@ -106,8 +107,9 @@ def run(args: argparse.Namespace) -> int:
             failed.append(f"dossier ask (exit {rc}, see {out / 'ask.log'})")
         else:
             results["ask"] = json.loads((out / "ask.json").read_text(encoding="utf-8"))
-        if args.realworld.is_dir():
-            rc = dossier(["eval", "--home", str(out / "home-realworld"), "--ingest", str(args.realworld),
+        report_file = next(iter(sorted(args.realworld.glob("*.html"))), None) if args.realworld.is_dir() else None
+        if report_file is not None:
+            rc = dossier(["eval", "--home", str(out / "home-realworld"), "--ingest", str(report_file),
                           "--questions", str(REALWORLD_QUESTIONS), "--no-baselines",
                           "--json", str(out / "realworld.json"), *llm_flags(rec.url, args.timeout)],
                          out / "realworld.log")
@@ -138,9 +140,13 @@ def dossier(argv: Sequence[str], stdout: Path, *, stderr: Path | None = None) ->
     cmd = [str(exe)] if exe.exists() else [sys.executable, "-m", "bot.cli"]
     env = {k: v for k, v in os.environ.items() if not k.startswith("DOSSIER_LLM")}
     say(f"$ dossier {' '.join(_short(a) for a in argv)}")
-    with stdout.open("wb") as o, (stderr or stdout).open("ab") as e:
-        return subprocess.run([*cmd, *argv], stdout=o, stderr=e if stderr else subprocess.STDOUT, env=env,
-                              cwd=ROOT, stdin=subprocess.DEVNULL).returncode
+    with stdout.open("wb") as o:
+        if stderr is None:
+            return subprocess.run([*cmd, *argv], stdout=o, stderr=subprocess.STDOUT, env=env, cwd=ROOT,
+                                  stdin=subprocess.DEVNULL).returncode
+        with stderr.open("wb") as e:
+            return subprocess.run([*cmd, *argv], stdout=o, stderr=e, env=env, cwd=ROOT,
+                                  stdin=subprocess.DEVNULL).returncode
 
 
 def probe(url: str, into: Path, n_ctx: int) -> list[dict[str, Any]]:
@@ -262,7 +268,7 @@ def load_kept_labels(path: Path = KEPT_LABELS) -> list[dict[str, Any]]:
 
 def current_verdict(row: Mapping[str, Any]) -> verify.Verdict:
     shown = {int(p["n"]): p for p in row["passages"]}
-    return verify.verify_sentence(row["sentence"], row["cites"], shown)
+    return verify.verify_sentence(row["sentence"], row["cites"], shown, question=row.get("question"))
 
 
 def hand_count(kept_now: Sequence[Mapping[str, Any]], out: Path) -> int:
