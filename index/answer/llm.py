@@ -1,9 +1,10 @@
 """The language model: numbered passages in, a short cited draft out, within a deadline.
 
-Talks to any OpenAI-compatible server (Ollama, vLLM, llama.cpp, a hosted API) through
-llama-index's `OpenAILike`, imported only when a server is configured: without one, nothing
-here is imported and answers stay extractive. The draft is never shown as is: `index/answer/verify.py`
-checks each sentence first (`index/answer/generate.py` does both).
+Talks to any OpenAI-compatible server (Ollama, vLLM, llama.cpp, a hosted API) through the
+OpenAI client that llama-index's `OpenAILike` configures, imported only when a server is
+configured: without one, nothing here is imported and answers stay extractive. The draft is
+never shown as is: `index/answer/verify.py` checks each sentence first
+(`index/answer/generate.py` does both).
 
 What can go wrong is returned, not raised: a `Draft` with `failure` set, so the caller falls
 back to the extractive answer, and one log line saying why:
