@@ -113,21 +113,21 @@ class ModelServer:
             return "(no log)"
 
     def stop(self) -> None:
-        """Stop the server's process group: SIGTERM, then SIGKILL after 10 s. Idempotent."""
+        """Stop the server's process group, children too: SIGTERM, then SIGKILL to whatever is
+        left after 10 s. Idempotent."""
         proc, self.proc = self.proc, None
         self._restore_signals()
-        if proc is None or proc.poll() is not None:
+        if proc is None:
             return
         for sig, wait in ((signal.SIGTERM, 10.0), (signal.SIGKILL, 5.0)):
             try:
                 os.killpg(proc.pid, sig)
             except ProcessLookupError:
-                return
-            try:
-                proc.wait(timeout=wait)
-                return
-            except subprocess.TimeoutExpired:
-                continue
+                break
+            if _gone(proc, wait):
+                break
+        if proc.poll() is None:
+            proc.wait(timeout=5)
 
     # SIGTERM and SIGHUP end the check like Ctrl-C does, so the `finally` that stops the server runs.
     def _trap_signals(self) -> None:
@@ -147,3 +147,16 @@ class ModelServer:
             except ValueError:
                 pass
         self._old_handlers.clear()
+
+
+def _gone(proc: subprocess.Popen, seconds: float) -> bool:
+    """True once the leader has exited and no process of its group is left (bounded wait)."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        proc.poll()                          # reap the leader, or the group never empties
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            return True
+        time.sleep(0.05)
+    return False
