@@ -153,7 +153,13 @@ class Corpus:
     def gold_maps(self) -> dict[str, dict[str, Any]]:
         if self.gold_json is None:
             return load_gold_maps()
-        return realworld_gold_maps(self.name, self.gold_json, [p.name for p in self.reports])
+        return realworld_gold_maps(self.gold_key, self.gold_json, list(self.reports))
+
+    @property
+    def gold_key(self) -> str:
+        """The report key its questions' evidence names (a corpus read from another format of
+        the same report, "mueller-vol-2.html", keeps its questions' key)."""
+        return self.name.split(".")[0]
 
     def load_questions(self, split: str | None = None) -> list[dict[str, Any]]:
         return load_questions(self.questions, split)
@@ -180,15 +186,22 @@ def report_files(folder: Path, prefer: tuple[str, ...] = REPORT_SUFFIXES) -> tup
 
 def realworld_corpora(data: Path = REALWORLD_DATA, questions: Path = REALWORLD_QUESTIONS) -> list[Corpus]:
     """Each real-world report in the repository with gold questions: data/realworld/<name>/
-    (the report, gold.json) and eval/gold/realworld/<name>.questions.jsonl."""
+    (the report, gold.json) and eval/gold/realworld/<name>.questions.jsonl. The report as
+    published (its PDF, `name`), and when the folder also holds it in HTML, that too
+    (`name.html`): the same questions on another reader's text."""
     out = []
     for qfile in sorted(Path(questions).glob("*.questions.jsonl")) if Path(questions).is_dir() else []:
         name = qfile.name.removesuffix(".questions.jsonl")
         folder = Path(data) / name
-        files = report_files(folder) if folder.is_dir() else ()
+        if not folder.is_dir():
+            continue
+        gold = folder / "gold.json"
+        files = report_files(folder)
         if files:
-            gold = folder / "gold.json"
             out.append(Corpus(name, files, qfile, gold if gold.is_file() else None))
+        html = report_files(folder, (".html", ".htm"))
+        if html and html != files:
+            out.append(Corpus(f"{name}.html", html, qfile, gold if gold.is_file() else None))
     return out
 
 
@@ -212,18 +225,34 @@ def extra_corpora(root: Path) -> list[Corpus]:
     return out
 
 
-def realworld_gold_maps(name: str, gold_json: Path, files: list[str]) -> dict[str, dict[str, Any]]:
+def realworld_gold_maps(name: str, gold_json: Path, files: list[Path]) -> dict[str, dict[str, Any]]:
     """A real-world report's gold.json as a footnote map (eval/gold/README.md's shape): every
-    note by its printed number, "redacted" when the file prints only its number, else
-    "resolved" with its visible `text` (no URL list: its URLs are the ones in its text)."""
+    note by its printed label, "redacted" when the file prints only its label, else "resolved"
+    with its visible `text`. The gold has no URL lists: a URL shown for a note must be written
+    in the note's text or, in an HTML file, be a link target in the file (`link_targets`: the
+    file's href values, squashed as eval.metrics.squash does)."""
     try:
         gold = json.loads(Path(gold_json).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
         raise UserInputError(f"{gold_json}: unreadable gold ({e})") from e
-    markers = {}
+    targets: set[str] = set()
+    for f in files:
+        if Path(f).suffix.lower() in (".html", ".htm"):
+            import html
+            import re
+
+            raw = Path(f).read_bytes().decode("utf-8", errors="replace")
+            targets |= {html.unescape(h) for h in re.findall(r"""href\s*=\s*["']([^"']+)["']""", raw, re.I)}
+    markers: dict[str, dict[str, Any]] = {}
     for n in gold.get("notes") or []:
         if n.get("redacted_fully") or not (n.get("note_visible") or "").strip():
             markers[str(n["n"])] = {"status": "redacted"}
         else:
             markers[str(n["n"])] = {"status": "resolved", "text": n["note_visible"]}
-    return {name: {"title": "", "date": "", "files": list(files), "markers": markers}}
+    from eval.metrics import squash
+
+    links = frozenset(squash(t) for t in targets if "://" in t)
+    for entry in markers.values():
+        if entry["status"] == "resolved":
+            entry["links"] = links              # one set shared by every note of the file
+    return {name: {"title": "", "date": "", "files": [Path(f).name for f in files], "markers": markers}}

@@ -389,8 +389,14 @@ def _text_note_problems(marker: Any, shown: Mapping[str, Any], gold: Mapping[str
     if (shown.get("text") or "").strip() and not same_note(shown.get("text") or "", gold["text"]):
         problems.append(f"[{marker}] note text is not the report's note {_clip(gold['text'], 40)!r}")
     problems += [f"[{marker}] url {u} is not in the report's note" for u in shown.get("urls") or []
-                 if squash(u) not in squash(gold["text"])]
+                 if not _url_of(u, gold["text"], gold.get("links", frozenset()))]
     return problems
+
+
+def _url_of(url: str, text: str, links: frozenset[str]) -> bool:
+    """A URL shown for a real-world note: written in its text, or a link target of the file."""
+    u = squash(url)
+    return bool(u) and (u in squash(text) or u in links or any(u in t or t in u for t in links if len(t) >= 12))
 
 
 def _note_problems(shown: Mapping[str, Any], gold: Mapping[str, Any] | None) -> list[str]:
@@ -458,7 +464,7 @@ def _bad_sources(fn: Mapping[str, Any], gold: Mapping[str, Any] | None) -> list[
     bad = []
     if gold and _text_gold(gold):
         text = gold.get("text", "") if gold.get("status") == "resolved" else ""
-        bad += [f"url {u}" for u in fn.get("urls") or [] if not text or squash(u) not in squash(text)]
+        bad += [f"url {u}" for u in fn.get("urls") or [] if not text or not _url_of(u, text, gold.get("links", frozenset()))]
         shown = (fn.get("text") or "").strip()
         if shown and (not text or not same_note(shown, text)):
             bad.append(f"note text {_clip(shown, 50)!r}")

@@ -22,6 +22,7 @@ unanswerable ones as any threshold does within one question (`choose_threshold`)
 from __future__ import annotations
 
 import argparse
+import gzip
 import hashlib
 import json
 import random
@@ -42,15 +43,17 @@ FEATURES = {
     "semantic": ("lexical", "lexical_gap", "semantic", "semantic_gap", "semantic_margin", "rank", "dense",
                  "align", "align_focus", "type_missing", "time_missing", "entity_missing", "focus_missing", "focus_share", "focus_sentence",
                  "value_missing", "kind_missing", "unknown_name", "unknown_terms", "unknown_focus", "via_note",
-                 "lead_in", "length"),
+                 "lead_in", "rarest_missing", "topic_missing", "length"),
 }
 FEATURES["context"] = FEATURES["semantic"]
 RANKER_L2 = 1.0
-ANSWER_FEATURES = ("top_logit", "margin", "top_semantic", "top_lexical", "top_align", "top_align_focus", "best_align",
-                   "best_align_focus", "fit_exists", "fit_new_value", "fit_logit",
-                   "fit_semantic", "fit_lexical", "fit_share", "top_type_missing", "top_time_missing",
-                   "top_entity_missing", "top_focus_missing", "top_kind_missing", "top_value_missing",
-                   "top_focus_sentence", "unknown_name", "unknown_terms", "unknown_focus", "best_dense")
+# The answerer's signals (index/answer/evidence.py answer_signals), few enough to read: its
+# best sentence by the ranker, the best sentence that passes every check, and the checks the
+# best one fails. 28 signals (all of answer_signals) held out by publisher did no better
+# (AUC 0.880-0.898 against 0.908-0.914, docs/quality.md).
+ANSWER_FEATURES = ("top_logit", "fit_exists", "fit_semantic", "fit_lexical", "top_semantic", "top_time_missing",
+                   "top_type_missing", "top_value_missing", "top_focus_missing", "top_entity_missing",
+                   "unknown_terms", "unknown_focus", "unknown_name")
 L2 = (0.3, 1.0, 3.0, 10.0)            # answerer penalties tried (on standardised signals)
 SYNTHETIC_WEIGHT = (0.0, 0.25, 0.5, 1.0)
 FOLDS = 5
@@ -91,20 +94,18 @@ def question_rows(dossier: Any, questions: Sequence[dict], *, context: bool) -> 
     from index.answer.choose import semantic_scores, weigh
     from index.answer.evidence import Reports, gather
     from index.answer.question import question_parts, read_question
-    from index.answer.semantic import SentenceVectors
     from index.engine import ASK_K
 
-    model = getattr(dossier._encoder, "_np", None)
-    sv = SentenceVectors(model, context=context) if model is not None else None
+    sv = dossier._semantic
     rows = []
     for q in questions:
         asked = read_question(q["question"])
         hits = dossier.retriever.retrieve(asked, k=ASK_K)
-        reports = Reports(dossier.snapshot)
+        reports = dossier._reports
         pool = gather(asked, hits, dossier.snapshot, dossier.lex, reports=reports)
         sem = align = None
         if sv is not None and pool:
-            sem, align = semantic_scores(asked, pool, sv, reports, dossier.lex)
+            sem, align = semantic_scores(asked, pool, sv, reports, dossier.lex, context=context)
         base = dict(qid=q["id"], group=q.get("group", q["id"]), answerable=bool(q["answerable"]),
                     synthetic=bool(q.get("synthetic")))
         for i, part in enumerate(question_parts(asked)):
@@ -453,50 +454,105 @@ def training_sets(home: Path, extra: Sequence[Path] = ()) -> list[tuple[str, Any
     return sets
 
 
-def build(home: Path, extra: Sequence[Path] = ()) -> dict[str, Any]:
+def collect(home: Path, extra: Sequence[Path] = ()) -> tuple[dict[str, list[Row]], dict[str, dict[str, int]]]:
+    """Every model's training rows, and how many questions and near-misses each corpus gave."""
     sets = training_sets(home, extra)
-    models = {}
-    counts = {}
-    for name, features in FEATURES.items():
-        rows: list[Row] = []
-        for corpus, d, qs in sets:
-            for q in qs:
-                q.setdefault("group", q.get("twin") and min(q["id"], q["twin"]) or q["id"])
-            rows += question_rows(d, qs, context=(name == "context"))
-            counts[corpus] = {"questions": sum(1 for q in qs if not q.get("synthetic")),
-                              "near_misses": sum(1 for q in qs if q.get("synthetic"))}
-        print(f"{name}: {len(rows)} rows, {sum(r.gold for r in rows)} gold", file=sys.stderr)
-        models[name] = fit_models(rows, features)
-    for _, d, _ in sets:
-        d.close()
+    rows: dict[str, list[Row]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    try:
+        for name in FEATURES:
+            rows[name] = []
+            for corpus, d, qs in sets:
+                for q in qs:
+                    q.setdefault("group", q.get("twin") and min(q["id"], q["twin"]) or q["id"])
+                rows[name] += question_rows(d, qs, context=(name == "context"))
+                counts[corpus] = {"questions": sum(1 for q in qs if not q.get("synthetic")),
+                                  "near_misses": sum(1 for q in qs if q.get("synthetic"))}
+            print(f"{name}: {len(rows[name])} rows, {sum(r.gold for r in rows[name])} gold", file=sys.stderr)
+    finally:
+        for _, d, _ in sets:
+            d.close()
+    return rows, counts
+
+
+def fit_all(rows: dict[str, list[Row]], counts: dict[str, dict[str, int]], command: str) -> dict[str, Any]:
+    """The weights file: each model fitted on its rows, with what it was trained on."""
+    models = {name: fit_models(rows[name], FEATURES[name]) for name in FEATURES}
     digest = hashlib.sha256(json.dumps(counts, sort_keys=True).encode()).hexdigest()[:12]
-    return {"version": 1, "command": "python -m eval.train_decision" + "".join(f" --extra {e}" for e in extra),
-            "trained_on": counts, "digest": digest, "models": models}
+    return {"version": 1, "command": command, "trained_on": counts, "digest": digest, "models": models}
+
+
+ROWS = Path(__file__).resolve().parent / "decision_rows.jsonl.gz"
+SIGNALS = sorted({f for fs in FEATURES.values() for f in fs})
+
+
+def write_rows(path: Path, rows: dict[str, list[Row]], counts: dict[str, dict[str, int]], command: str) -> None:
+    """The training rows, signals only (no question or report text): one JSON line per model
+    and question part, so that `--from-rows` refits the weights without the corpora."""
+    with gzip.open(path, "wt", encoding="utf-8", compresslevel=9) as f:
+        f.write(json.dumps({"signals": SIGNALS, "trained_on": counts, "command": command}) + "\n")
+        for name, rs in rows.items():
+            by: dict[tuple[str, int], list[Row]] = {}
+            for r in rs:
+                by.setdefault((r.qid, r.part), []).append(r)
+            for (qid, part), group in by.items():
+                r0 = group[0]
+                f.write(json.dumps({"model": name, "qid": qid, "part": part, "group": r0.group,
+                                    "answerable": r0.answerable, "synthetic": r0.synthetic,
+                                    "gold": [int(r.gold) for r in group if r.signals],
+                                    "rows": [[round(float(r.signals.get(k, 0.0)), 5) for k in SIGNALS]
+                                             for r in group if r.signals]}, separators=(",", ":")) + "\n")
+
+
+def read_rows(path: Path) -> tuple[dict[str, list[Row]], dict[str, dict[str, int]], str]:
+    rows: dict[str, list[Row]] = {}
+    with gzip.open(path, "rt", encoding="utf-8") as f:
+        head = json.loads(f.readline())
+        names = head["signals"]
+        for line in f:
+            d = json.loads(line)
+            out = rows.setdefault(d["model"], [])
+            base = dict(qid=d["qid"], group=d["group"], answerable=d["answerable"], synthetic=d["synthetic"],
+                        part=d["part"])
+            if not d["rows"]:
+                out.append(Row(**base, signals={}, gold=False))
+            for values, gold in zip(d["rows"], d["gold"]):
+                out.append(Row(**base, signals=dict(zip(names, values)), gold=bool(gold)))
+    return rows, head["trained_on"], head["command"]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.train_decision", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="examples:\n  python -m eval.train_decision\n"
-                                        "  python -m eval.train_decision --check\n")
-    ap.add_argument("--home", type=Path, help="the samples' index (default: a temporary one)")
+                                 epilog="examples:\n  python -m eval.train_decision --extra /work/realworld-extra\n"
+                                        "  python -m eval.train_decision --from-rows --check\n")
+    ap.add_argument("--home", type=Path, help="the samples' index (default: a temporary one; extra corpora beside it)")
     ap.add_argument("--extra", type=Path, action="append", default=[],
                     help="a folder of corpora: <name>/questions.jsonl and its report files (tune questions only)")
     ap.add_argument("--out", type=Path, help="where to write the weights (default: index/answer/decision.json)")
-    ap.add_argument("--check", action="store_true", help="retrain and compare with the weights file; exit 1 if they differ")
+    ap.add_argument("--rows", type=Path, default=ROWS, help=f"the training rows file (default: {ROWS.name} in eval/)")
+    ap.add_argument("--from-rows", action="store_true", help="refit from the rows file instead of the corpora")
+    ap.add_argument("--check", action="store_true", help="compare with the weights file instead of writing; exit 1 if they differ")
     args = ap.parse_args(argv)
     from index.answer.decision import WEIGHTS
 
-    with tempfile.TemporaryDirectory(prefix="dossier-train-") as tmp:
-        built = build(args.home or Path(tmp) / "home", args.extra)
+    if args.from_rows:
+        rows, counts, command = read_rows(args.rows)
+    else:
+        command = "python -m eval.train_decision" + "".join(f" --extra {e}" for e in args.extra)
+        with tempfile.TemporaryDirectory(prefix="dossier-train-") as tmp:
+            rows, counts = collect(args.home or Path(tmp) / "home", args.extra)
+    built = fit_all(rows, counts, command)
     out = args.out or WEIGHTS
     if args.check:
-        old = json.loads(out.read_text(encoding="utf-8"))
-        problems = compare(old, built)
+        problems = compare(json.loads(out.read_text(encoding="utf-8")), built)
         for p in problems:
             print(p)
         print("weights reproduced" if not problems else f"{len(problems)} difference(s)")
         return 1 if problems else 0
+    if not args.from_rows:
+        write_rows(args.rows, rows, counts, command)
+        print(f"wrote {args.rows}")
     out.write_text(json.dumps(built, indent=1) + "\n", encoding="utf-8")
     print(f"wrote {out}")
     for name, m in built["models"].items():

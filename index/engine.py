@@ -1,6 +1,7 @@
 """Dossier: the one answer path that the command line, Slack, the eval and the bench call."""
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any, Sequence
@@ -41,7 +42,7 @@ def sentence_vectors(settings: Settings, encoder: Any, exact: bool) -> Any:
         from index.encode.embed import cached_onnx_encoder
 
         try:
-            model = cached_onnx_encoder(settings)
+            model = cached_onnx_encoder(settings, threads=min(2, os.cpu_count() or 1))
         except Exception:  # noqa: BLE001 - a damaged or unloadable export: the numpy pass does the same
             model = None
     model = model or getattr(encoder, "_np", None)
@@ -126,6 +127,9 @@ class Dossier:
         self._lease = lease
         self.retriever = Retriever(collection, self._encoder, lex, snap)
         self._vectors = word_vectors(self._encoder)
+        from index.answer.evidence import Reports
+
+        self._reports = Reports(snap)              # reports read once per generation, for the answers
         if getattr(self, "_semantic", None) is None:
             self._semantic = sentence_vectors(self.settings, self._encoder, self._exact)
         else:
@@ -177,7 +181,7 @@ class Dossier:
             scoped = resolve(scope, self.snapshot.reports()) if scope else None
             hits = self.retriever.retrieve(asked, k=ASK_K, context=ctx, scope=scoped.ids if scoped else None)
             decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx, vectors=self._vectors,
-                                  semantic=self._semantic, config=self.answers)
+                                  semantic=self._semantic, config=self.answers, reports=self._reports)
             self.last_decision = decision
             by_id = {h.id: h for h in hits}
             citations = [dict(self._passage(by_id.get(pid) or _cited_hit(pid, decision, hits)), n=n)

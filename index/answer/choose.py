@@ -61,13 +61,16 @@ class AnswerConfig:
         return "context" if self.context else ("semantic" if self.semantic else "lexical")
 
 
+# The ablation's steps, in order. The default is `learned`: sentences read with their context
+# ("context") measured no better on the tune split (docs/quality.md) for about a third more
+# of the answer's model time, so it is measured, not used.
 CONFIGS = {
     "lexical": AnswerConfig("lexical", semantic=False, learned=False, context=False),
     "semantic": AnswerConfig("semantic", semantic=True, learned=False, context=False),
     "learned": AnswerConfig("learned", semantic=True, learned=True, context=False),
-    "full": AnswerConfig("full", semantic=True, learned=True, context=True),
+    "context": AnswerConfig("context", semantic=True, learned=True, context=True),
 }
-DEFAULT = CONFIGS["full"]
+DEFAULT = CONFIGS["learned"]
 
 
 @dataclass
@@ -169,31 +172,32 @@ def weigh(question: Question, pool: list[Candidate], hits: list, lex: Any, *, co
     return cands
 
 
-def semantic_scores(question: Question, pool: list[Candidate], semantic: Any, reports: Reports, lex: Any
-                    ) -> tuple[list[float], Any]:
+def semantic_scores(question: Question, pool: list[Candidate], semantic: Any, reports: Reports, lex: Any, *,
+                    context: bool = False) -> tuple[list[float], Any]:
     """Each candidate's cosine to the question, and `align(terms)`: its alignment with those
-    of the question's words (index.answer.semantic)."""
+    of the question's words (index.answer.semantic); `context`: sentences read with theirs."""
     qs = semantic.question(question.text, weight=lex.idf if lex is not None else None)
-    sem = semantic.cosines(qs.vector, pool, reports)
+    sem = semantic.cosines(qs.vector, pool, reports, context=context)
 
     def align(terms: set[str]) -> list[float]:
-        return semantic.alignment(qs, pool, reports, only=terms)
+        return semantic.alignment(qs, pool, reports, only=terms, context=context)
 
     return sem, align
 
 
 def decide(question: Question, hits: list, snapshot: Any, lex: Any, *, context: str = "",
            vectors: judge.WordVectors | None = None, semantic: Any = None,
-           config: AnswerConfig = DEFAULT, weights: Any = None) -> Decision:
+           config: AnswerConfig = DEFAULT, weights: Any = None, reports: Reports | None = None) -> Decision:
     """The extractive answer to a question from its retrieved passages (`hits`, best first).
     `semantic`: an index.answer.semantic.SentenceVectors (without it the semantic signals are
-    0); `weights`: a decision weights file (tests)."""
+    0); `weights`: a decision weights file (tests); `reports`: the snapshot's reports as read
+    so far (evidence.Reports, kept by the caller across questions)."""
     closest = Decision(True, [], [h.id for h in hits[:CLOSEST]])
-    reports = Reports(snapshot)
+    reports = reports if reports is not None and reports.snapshot is snapshot else Reports(snapshot)
     pool = gather(question, hits, snapshot, lex, context=context, reports=reports)
     sem = align = None
     if config.semantic and semantic is not None and pool:
-        sem, align = semantic_scores(question, pool, semantic, reports, lex)
+        sem, align = semantic_scores(question, pool, semantic, reports, lex, context=config.context)
     model = dm.decider(config.model, weights) if config.learned else None
     parts = question_parts(question)
     best: dict[tuple[str, int], float] = {}

@@ -13,18 +13,25 @@ import bisect
 from typing import Any, Sequence
 
 MAX_PREV = 300          # characters of the previous sentence kept (a long one is cut at a word)
-PARTS = ("title", "section", "prev")     # what is folded in (chosen on the tune split, see docs/quality.md)
+ALL = ("title", "section", "prev")
+# What a sentence is read with when the answer scores it (index/answer/semantic.py), and what
+# ingest folds into a passage's vector. Measured on the tune split of every corpus (docs/quality.md):
+# folded into the passage vectors, the context cost retrieval (hit@5 0.842 plain, 0.837 with the
+# title, 0.823 with the sentence before, 0.823 both; pooled from the passage's own tokens only
+# 0.818-0.828), so ingest embeds the passage alone.
+SENTENCE_PARTS = ALL
+PASSAGE_PARTS: tuple[str, ...] = ()
 
 
-def prefix(*, title: str = "", section: str = "", prev: str = "") -> str:
+def prefix(*, title: str = "", section: str = "", prev: str = "", parts: Sequence[str] = ALL) -> str:
     """The text put before a passage: "Title. Section. Previous sentence. " ("" when none)."""
-    parts = []
+    out: list[str] = []
     given = {"title": title, "section": section.replace(" > ", ". ") if section else "", "prev": _cut(prev)}
-    for part in (given[p] for p in PARTS):
+    for part in (given[p] for p in parts):
         part = " ".join(part.split())
-        if part and part not in parts:
-            parts.append(part if part[-1] in ".!?:;\"”’)" else part + ".")
-    return " ".join(parts) + " " if parts else ""
+        if part and part not in out:
+            out.append(part if part[-1] in ".!?:;\"”’)" else part + ".")
+    return " ".join(out) + " " if out else ""
 
 
 def _cut(text: str) -> str:
@@ -35,16 +42,21 @@ def _cut(text: str) -> str:
     return cut[cut.find(" ") + 1:] if " " in cut else cut        # its end is what leads into the passage
 
 
-def embedded(text: str, *, title: str = "", section: str = "", prev: str = "") -> tuple[str, int]:
-    """The passage as it is read for its vector, and where its own text starts in that."""
-    p = prefix(title=title, section=section, prev=prev)
+def embedded(text: str, *, title: str = "", section: str = "", prev: str = "",
+             parts: Sequence[str] = ALL) -> tuple[str, int]:
+    """The passage read with its context, and where its own text starts in that."""
+    p = prefix(title=title, section=section, prev=prev, parts=parts)
     return p + text, len(p)
 
 
-def embedded_texts(report: Any, passages: Sequence[Any]) -> list[str]:
+def embedded_texts(report: Any, passages: Sequence[Any], parts: Sequence[str] | None = None) -> list[str]:
     """What ingest embeds of each passage of a report (ingest.model's Report and Passages): its
-    text read with its context: the report's title, the headings it stands under, the sentence
-    before it (for a note passage: the sentence that carries its marker, what the note backs)."""
+    text read with the context `parts` (default PASSAGE_PARTS): the report's title, the headings
+    it stands under, the sentence before it (for a note passage: the sentence that carries its
+    marker, what the note backs)."""
+    parts = PASSAGE_PARTS if parts is None else parts
+    if not parts:
+        return [p.text for p in passages]
     out = []
     sents = report.sentences
     ends = [s.end for s in sents]
@@ -57,5 +69,5 @@ def embedded_texts(report: Any, passages: Sequence[Any]) -> list[str]:
             i = bisect.bisect_right(ends, p.start) - 1
             prev = report.text[sents[i].start:sents[i].end] if i >= 0 else ""
             section = getattr(p, "section", "")
-        out.append(embedded(p.text, title=report.title, section=section, prev=prev)[0])
+        out.append(embedded(p.text, title=report.title, section=section, prev=prev, parts=parts)[0])
     return out

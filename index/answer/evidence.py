@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import OrderedDict
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,29 +80,53 @@ class Candidate:
         return (self.report_id, self.start)
 
 
-class Reports:
-    """Per-question cache of what the snapshot says about the reports that hits come from."""
+@dataclass
+class ReportView:
+    """What the answer reads of one report: its text, its sentences as (start, end, markers),
+    its title and date, whether a structured-format reader built it, its body passages."""
 
-    def __init__(self, snapshot: Any):
+    text: str
+    sentences: list[tuple[int, int, list[str]]]
+    title: str
+    date: str
+    structured: bool
+    passages: list[dict]
+
+
+class Reports:
+    """The reports that hits come from, read once per generation and kept (the most recently
+    used `size`): a warm process does not decode a report's sentences again for each question."""
+
+    def __init__(self, snapshot: Any, size: int = 256):
         self.snapshot = snapshot
-        self._text: dict[str, tuple[str, list]] = {}
-        self._meta: dict[str, dict] = {}
-        self._passages: dict[str, list[dict]] = {}
+        self._size = size
+        self._views: OrderedDict[str, ReportView] = OrderedDict()
+
+    def view(self, rid: str) -> ReportView:
+        v = self._views.get(rid)
+        if v is not None:
+            self._views.move_to_end(rid)
+            return v
+        r = self.snapshot.report(rid) or {}
+        sents = [(s["start"], s["end"], list(s["markers"])) for s in r.get("sentences") or []]
+        body = [p for p in self.snapshot.passages_of_report(rid) if p["kind"] == "body"]
+        v = ReportView(r.get("text", ""), sents, r.get("title", ""), r.get("date", ""), bool(r.get("structured")),
+                       body)
+        self._views[rid] = v
+        while len(self._views) > self._size:
+            self._views.popitem(last=False)
+        return v
 
     def text(self, rid: str) -> tuple[str, list]:
-        if rid not in self._text:
-            self._text[rid] = self.snapshot.report_text(rid)
-        return self._text[rid]
+        v = self.view(rid)
+        return v.text, v.sentences
 
     def meta(self, rid: str) -> dict:
-        if rid not in self._meta:
-            self._meta[rid] = self.snapshot.reports([rid]).get(rid, {})
-        return self._meta[rid]
+        v = self.view(rid)
+        return {"title": v.title, "date": v.date, "structured": v.structured}
 
     def body_passages(self, rid: str) -> list[dict]:
-        if rid not in self._passages:
-            self._passages[rid] = [p for p in self.snapshot.passages_of_report(rid) if p["kind"] == "body"]
-        return self._passages[rid]
+        return self.view(rid).passages
 
 
 def term_weights(question: Question, lex: Any, context: str = "") -> dict[str, float]:
@@ -241,6 +266,13 @@ def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
     best_sem = max(sems, default=0.0)
     dense = {h.id: (h.dense if h.dense is not None else 0.0) for h in hits}
     focus_terms = {t for t, _ in question.attribute} or set(question.focus)
+    # the question's most telling word (the rarest in the reports; a word no report uses, rarest
+    # of all): a near-miss about a topic the reports lack ("the carbon footprint of data centres")
+    # is met by sentences that hold its other words
+    idf = {t: (lex.idf(t) if lex is not None and t in lex.vocab else (_MAX_IDF if lex is not None else 1.0))
+           for t in question.focus or question.terms}
+    rarest = max(idf, key=lambda t: idf[t]) if idf else None
+    total_idf = sum(idf.values()) or 1.0
     aligned = align(set(question.terms)) if align is not None else [0.0] * len(cands)
     aligned_focus = (align(focus_terms) if focus_terms else [1.0] * len(cands)) if align is not None \
         else [0.0] * len(cands)
@@ -273,8 +305,18 @@ def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
             "unknown_focus": unknown_focus,
             "via_note": 1.0 if c.via_note else 0.0,
             "lead_in": 1.0 if c.text.rstrip().endswith(":") else 0.0,
+            "rarest_missing": 0.0 if rarest is None or rarest in c.terms or rarest in _passage_terms(c) else 1.0,
+            "topic_missing": sum(w for t, w in idf.items() if t not in c.terms and t not in _passage_terms(c))
+            / total_idf,
             "length": math.log(max(len(c.text), 20) / 150.0),
         }
+
+
+_MAX_IDF = 12.0               # the weight of a word no report uses (above any used word's IDF at these sizes)
+
+
+def _passage_terms(c: Candidate) -> frozenset[str]:
+    return judge.terms_of(c.passage + " " + c.title)
 
 
 MISFITS = ("type_missing", "time_missing", "entity_missing", "focus_missing")
@@ -317,6 +359,9 @@ def answer_signals(cands: list[Candidate], probs: list[float]) -> dict[str, floa
         "top_kind_missing": top["kind_missing"],
         "top_value_missing": top["value_missing"],
         "top_focus_sentence": top["focus_sentence"],
+        "top_rarest_missing": top["rarest_missing"],
+        "top_topic_missing": top["topic_missing"],
+        "least_topic_missing": min(c.signals["topic_missing"] for c in cands),
         "unknown_name": top["unknown_name"],
         "unknown_terms": top["unknown_terms"],
         "unknown_focus": top["unknown_focus"],

@@ -194,6 +194,11 @@ def _terms(text: str) -> frozenset[str]:
     return frozenset(words.terms(text))
 
 
+def terms_of(text: str) -> frozenset[str]:
+    """The BM25 terms of a text (cached: passages are read for every question that meets them)."""
+    return _terms(text)
+
+
 @lru_cache(maxsize=16384)
 def _words(text: str) -> frozenset[str]:
     """The lower-cased words of a text, possessive 's dropped."""

@@ -20,7 +20,7 @@ from typing import Any, Sequence
 
 import numpy as np
 
-from index.answer.context import embedded
+from index.answer.context import SENTENCE_PARTS, embedded
 from index.text import words
 
 CACHE = 512           # passages whose sentence vectors and token states are kept
@@ -47,10 +47,9 @@ class SentenceVectors:
     """`model`: anything with token_states(texts) -> (states [b, n, d], mask [b, n], encodings)
     (index.encode.embed.NumpyBert, index.encode.onnx_encoder.OnnxEncoder)."""
 
-    def __init__(self, model: Any, *, context: bool = True, cache: int = CACHE):
+    def __init__(self, model: Any, *, cache: int = CACHE):
         self.model = model
-        self.context = context
-        self._cache: OrderedDict[str, dict[int, Sentence]] = OrderedDict()
+        self._cache: OrderedDict[tuple[str, bool], dict[int, Sentence]] = OrderedDict()
         self._size = cache
         self._question: tuple[str, QuestionStates] | None = None
 
@@ -91,24 +90,26 @@ class SentenceVectors:
 
     # ------------------------------------------------------------------ the candidates
 
-    def cosines(self, qvec: Sequence[float], cands: Sequence[Any], reports: Any) -> list[float]:
-        """The cosine of each candidate (evidence.Candidate) to the question vector."""
+    def cosines(self, qvec: Sequence[float], cands: Sequence[Any], reports: Any, *, context: bool = False
+                ) -> list[float]:
+        """The cosine of each candidate (evidence.Candidate) to the question vector. `context`:
+        each passage read with its title, headings and the sentence before (context.SENTENCE_PARTS)."""
         if not cands:
             return []
         q = np.asarray(qvec, dtype=np.float32)
-        got = self.sentences(cands, reports)
+        got = self.sentences(cands, reports, context=context)
         return [float(got[c.passage_id][c.start].vector @ q) if c.start in got.get(c.passage_id, {}) else 0.0
                 for c in cands]
 
     def alignment(self, question: QuestionStates, cands: Sequence[Any], reports: Any,
-                  only: set[str] | None = None) -> list[float]:
+                  only: set[str] | None = None, *, context: bool = False) -> list[float]:
         """For each candidate, the weighted mean over the question's words (or the terms in
         `only`) of each word's best cosine with a token of the sentence: 1 when every word has
         its match in context, whatever the wording."""
         qs = [(t, w, v) for t, w, v in question.words if only is None or t in only]
         if not cands or not qs:
             return [0.0] * len(cands)
-        got = self.sentences(cands, reports)
+        got = self.sentences(cands, reports, context=context)
         qm = np.stack([v for _, _, v in qs]).astype(np.float32)
         wts = np.array([w for _, w, _ in qs], dtype=np.float32)
         total = float(wts.sum()) or 1.0
@@ -122,26 +123,27 @@ class SentenceVectors:
             out.append(float((np.clip(best, 0, 1) * wts).sum() / total))
         return out
 
-    def sentences(self, cands: Sequence[Any], reports: Any) -> dict[str, dict[int, Sentence]]:
+    def sentences(self, cands: Sequence[Any], reports: Any, *, context: bool = False
+                  ) -> dict[str, dict[int, Sentence]]:
         """passage id -> {sentence start: Sentence} for the candidates' passages."""
         out: dict[str, dict[int, Sentence]] = {}
         todo: dict[str, Any] = {}
         for c in cands:
-            hit = self._cache.get(c.passage_id)
+            hit = self._cache.get((c.passage_id, context))
             if hit is not None:
-                self._cache.move_to_end(c.passage_id)
+                self._cache.move_to_end((c.passage_id, context))
                 out[c.passage_id] = hit
             else:
                 todo.setdefault(c.passage_id, c)
         if todo:
-            for pid, got in self._compute(list(todo.values()), reports).items():
+            for pid, got in self._compute(list(todo.values()), reports, context).items():
                 out[pid] = got
-                self._cache[pid] = got
+                self._cache[(pid, context)] = got
             while len(self._cache) > self._size:
                 self._cache.popitem(last=False)
         return out
 
-    def _compute(self, cands: list[Any], reports: Any) -> dict[str, dict[int, Sentence]]:
+    def _compute(self, cands: list[Any], reports: Any, context: bool) -> dict[str, dict[int, Sentence]]:
         texts, spans, pids = [], [], []
         for c in cands:
             rtext, sents = reports.text(c.report_id)
@@ -153,9 +155,9 @@ class SentenceVectors:
             before = [(a, b) for a, b, _ in sents if b <= pstart]
             prev = rtext[before[-1][0]:before[-1][1]] if before else ""
             meta = reports.meta(c.report_id)
-            if self.context:
+            if context:
                 text, at = embedded(holder["text"], title=meta.get("title", ""), section=holder.get("section", ""),
-                                    prev=prev)
+                                    prev=prev, parts=SENTENCE_PARTS)
             else:
                 text, at = holder["text"], 0
             texts.append(text)

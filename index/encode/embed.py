@@ -259,10 +259,11 @@ def ingest_encoder(settings: Settings, counts: Iterable[int]) -> Any:
     return NumpyTextEncoder(NumpyBert(where))
 
 
-def cached_onnx_encoder(settings: Settings) -> Any | None:
-    """The ONNX export an ingest cached under the home, on onnxruntime (one thread), or None
-    when there is none (it is never built on the query path). Warm processes use it for the
-    answer's token states (index/answer/semantic.py): 2-3x faster than the numpy pass."""
+def cached_onnx_encoder(settings: Settings, threads: int = 1) -> Any | None:
+    """The ONNX export an ingest cached under the home, on onnxruntime (`threads` batches at a
+    time), or None when there is none (it is never built on the query path). Warm processes
+    use it for the answer's token states (index/answer/semantic.py): 2-3x faster than the
+    numpy pass."""
     where = Path(model_location(settings))
     if not (where.is_dir() and NumpyBert.supports(where)):
         return None
@@ -274,7 +275,7 @@ def cached_onnx_encoder(settings: Settings) -> Any | None:
         return None
     from index.encode.onnx_encoder import OnnxEncoder
 
-    return OnnxEncoder(data, where, threads=1)
+    return OnnxEncoder(data, where, threads=threads)
 
 
 class QueryEncoder:
