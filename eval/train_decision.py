@@ -1,23 +1,27 @@
 """`python -m eval.train_decision`: learn the answer decision (index/answer/decision.json).
 
-Trained on the TUNE split only: every tune question of the sample reports (and, with
-`--extra DIR`, the tune questions of other corpora kept outside the repository), plus
-synthetic near-misses made from those tune questions and the corpus itself (`near_misses`):
-the question's entity swapped for another the corpus names, its time moved to a year no
-report mentions, its attribute swapped for one no report states. Test questions are never
-read. Each candidate sentence of each question is one row: its signals
-(index/answer/evidence.py) and whether it holds the question's gold evidence (never, for an
-unanswerable question).
+Trained on TUNE questions only: the sample reports' tune split and, with `--extra DIR`, the
+tune questions of other publishers' reports kept outside the repository (DIR/<name>/
+questions.jsonl beside the report), plus synthetic near-misses made from those tune questions
+and each corpus itself (`near_misses`: the question's entity swapped for another name the
+corpus uses, its time moved to a year no report mentions, an attribute no report states
+asked of its entity). Test questions are never read.
 
-A logistic regression per model (numpy, Newton's method with an L2 penalty: deterministic).
-The penalty, the weight of the synthetic rows and the answer threshold are chosen by
-cross-validation over the real tune questions (folds by question, twins together): the
-threshold is the one that declines the fewest answerable questions while declining as many
-unanswerable ones as any threshold does within one question (`choose_threshold`).
+Two logistic regressions per model (numpy, Newton's method with an L2 penalty: deterministic):
 
-    python -m eval.train_decision                     # samples' tune split -> index/answer/decision.json
-    python -m eval.train_decision --extra /work/realworld-extra --out /tmp/decision.json
-    python -m eval.train_decision --check             # retrain and compare with the committed weights
+- the ranker: one row per candidate sentence of each real question, gold when it holds the
+  question's evidence (index/answer/evidence.py `signals`);
+- the answerer: one row per question part, from its candidates' signals and the ranker's
+  probabilities computed out of fold (`answer_signals`), answerable or not.
+
+The answerer's penalty and the weight of the near-misses are chosen by the held-out AUC of a
+5-fold cross-validation over the real questions (folds by question, twins and a near-miss
+with its source together), its threshold from those held-out probabilities
+(`choose_threshold`). The rows are written to eval/decision_rows.jsonl.gz (signals only, no
+text), so that the weights can be refitted and checked without the corpora:
+
+    python -m eval.train_decision --extra /work/realworld-extra   # corpora -> rows and weights
+    python -m eval.train_decision --from-rows --check               # refit from the rows, compare
 """
 from __future__ import annotations
 
@@ -92,7 +96,7 @@ def question_rows(dossier: Any, questions: Sequence[dict], *, context: bool) -> 
     """One row per candidate sentence of each part of each question, as the answer path sees
     it (index/answer/choose.py `decide`)."""
     from index.answer.choose import semantic_scores, weigh
-    from index.answer.evidence import Reports, gather
+    from index.answer.evidence import gather
     from index.answer.question import question_parts, read_question
     from index.engine import ASK_K
 

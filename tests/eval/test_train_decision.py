@@ -62,3 +62,46 @@ def test_the_gold_sentence_is_the_one_holding_the_evidence():
     assert not td.gold_sentence(Candidate("They left on September 25.", "p", "r", [], (0, 1)), q)
     assert td.gold_sentence(Candidate("The Kremlin seeks control.", "p", "r", ["4"], (0, 2),
                                       note="Almaz-Antey is the holding company for the makers."), q)
+
+
+def test_the_committed_weights_are_refitted_from_the_committed_rows():
+    """`python -m eval.train_decision --from-rows --check`: the rows file holds every training
+    row's signals (no text), so the weights are reproduced without the corpora."""
+    import json
+
+    from index.answer.decision import WEIGHTS
+
+    rows, counts, command = td.read_rows(td.ROWS)
+    assert set(rows) == set(td.FEATURES) and counts["samples"]["questions"] == 112
+    built = td.fit_all(rows, counts, command)
+    assert td.compare(json.loads(WEIGHTS.read_text(encoding="utf-8")), built) == []
+    assert all(not r.answerable for rs in rows.values() for r in rs if r.synthetic)
+
+
+def test_the_committed_rows_are_what_the_answer_path_gives_on_the_samples(dossier):
+    """Rows extracted again from the sample index (a few tune questions and a near-miss) equal
+    the committed ones: the rows, and so the weights, belong to this code."""
+    from eval.dataset import DEFAULT_QUESTIONS, load_questions
+
+    tune = load_questions(DEFAULT_QUESTIONS, split="tune")
+    picked = [q for q in tune if q["answerable"]][:6] + [q for q in tune if not q["answerable"]][:3]
+    near = [m for m in td.near_misses(tune, list(dossier.snapshot.passage_texts())) if m["id"].startswith(picked[0]["id"])]
+    qs = picked + near[:1]
+    for q in qs:
+        q.setdefault("group", q.get("twin") and min(q["id"], q["twin"]) or q["id"])
+    fresh = td.question_rows(dossier, qs, context=False)
+    committed, _, _ = td.read_rows(td.ROWS)
+    want = {}
+    for r in committed["semantic"]:
+        want.setdefault((r.qid, r.part), []).append(r)
+    got = {}
+    for r in fresh:
+        got.setdefault((r.qid, r.part), []).append(r)
+    assert set(got) <= set(want) and len(got) >= len(qs)
+    for key, rs in got.items():
+        old = want[key]
+        assert len(rs) == len(old), key
+        for a, b in zip(rs, old):
+            assert a.gold == b.gold, key
+            for name in td.FEATURES["semantic"]:
+                assert abs(a.signals.get(name, 0.0) - b.signals.get(name, 0.0)) < 2e-3, (key, name)
