@@ -27,6 +27,7 @@ class Piece:
     text: str
     marker: bool = False
     uri: str | None = None          # the target of a link annotation over this run
+    target: tuple[int, float | None] | None = None   # (page, y) of an internal link over a marker
 
 
 @dataclass
@@ -41,6 +42,7 @@ class Line:
     pieces: list[Piece] = field(default_factory=list)
     col: int = 0                    # 0 single/full width, 1 left column, 2 right column
     first_word: float = 0.0         # width of the first word (would it have fit on the line above?)
+    hyphen_end: bool = False        # ends in a hyphen PDFium judged to break a word (or a soft hyphen)
 
     @property
     def plain(self) -> str:
@@ -157,17 +159,22 @@ def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
     return (xs[0] + xs[-1]) / 2
 
 
-def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list[dict]) -> Line:
+MARK_SYMBOLS = "*†‡§¶"   # printed as note labels where a report numbers none
+
+
+def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list) -> Line:
     main = [c for c in chars if id(c) not in sup_ids and c["text"].strip()] or chars
     size = _main_size(main)
-    bold = sum(1 for c in main if "bold" in c.get("fontname", "").lower()) > len(main) / 2
+    bold = sum(1 for c in main if c.get("bold")) > len(main) / 2
     pieces: list[Piece] = []
     prev: dict | None = None
     first_word_end: float | None = None
     for c in chars:
         is_sup = id(c) in sup_ids
         ch = c["text"]
-        uri = _uri_at(c, links)
+        link = _link_at(c, links)
+        uri = link.uri if link is not None else None
+        target = (link.page, link.y) if link is not None and link.page else None
         if prev is not None and not ch.isspace() and not prev["text"].isspace():
             gap = c["x0"] - prev["x1"]
             if gap > 0.2 * min(size, 12):       # a word gap drawn as a move, not a space glyph
@@ -176,37 +183,37 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
                     first_word_end = prev["x1"]
         if ch.isspace() and ch not in "\u00a0\u202f\u2007" and first_word_end is None and prev is not None:
             first_word_end = prev["x1"]
-        marker = is_sup and ch.isdigit()
+        marker = is_sup and (ch.isdigit() or ch in MARK_SYMBOLS)
         if is_sup and ch in ",;" and pieces and pieces[-1].marker:
             prev = c                        # `¹,²`: the comma between two markers is not text
             continue
-        if pieces and pieces[-1].marker == marker and pieces[-1].uri == uri and not (marker and not ch.isdigit()):
+        if (pieces and pieces[-1].marker == marker and pieces[-1].uri == uri and pieces[-1].target == target
+                and not (marker and not (ch.isdigit() and pieces[-1].text.isdigit()))):
             pieces[-1].text += " " if ch.isspace() else ch
         else:
-            pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri))
+            pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri,
+                                target=target if marker else None))
         prev = c
     x0 = min(c["x0"] for c in chars)
     x1 = max(c["x1"] for c in chars if c["text"].strip()) if main else max(c["x1"] for c in chars)
     first_word = (first_word_end if first_word_end is not None else x1) - x0
+    last = next((c for c in reversed(chars) if c["text"].strip()), None)
     return Line(page=page, x0=x0, x1=x1, top=min(c["top"] for c in main), bottom=max(c["bottom"] for c in main),
-                size=size, bold=bold, pieces=pieces, col=col, first_word=first_word)
+                size=size, bold=bold, pieces=pieces, col=col, first_word=first_word,
+                hyphen_end=bool(last is not None and last.get("hyphen")))
 
 
-def _uri_at(c: dict, links: list[dict]) -> str | None:
+def _link_at(c: dict, links: list):
+    """The link annotation (ingest/pdf/chars.py Link) over the middle of a character, or None."""
     cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
     for a in links:
-        if a["x0"] - 0.5 <= cx <= a["x1"] + 0.5 and a["top"] - 0.5 <= cy <= a["bottom"] + 0.5:
-            return a["uri"]
+        if a.x0 - 0.5 <= cx <= a.x1 + 0.5 and a.top - 0.5 <= cy <= a.bottom + 0.5:
+            return a
     return None
 
 
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
-              "\ufb06": "st"}
-
-
 def _dedupe(chars: list[dict]) -> list[dict]:
-    """Without characters drawn twice at the same place (fake bold, shadows); ligatures
-    spelled out."""
+    """Without characters drawn twice at the same place (fake bold, shadows)."""
     seen: set[tuple[str, int, int]] = set()
     out = []
     for c in chars:
@@ -214,13 +221,11 @@ def _dedupe(chars: list[dict]) -> list[dict]:
         if key in seen:
             continue
         seen.add(key)
-        if c["text"] in _LIGATURES:
-            c = dict(c, text=_LIGATURES[c["text"]])
         out.append(c)
     return out
 
 
-def page_lines(page_number: int, chars: list[dict], width: float, links: list[dict]) -> list[Line]:
+def page_lines(page_number: int, chars: list[dict], width: float, links: list) -> list[Line]:
     """A page's lines in reading order (columns read one after the other)."""
     chars = _dedupe([c for c in chars if c.get("upright", True) and c["text"] and c["size"] > 0])
     if not chars:

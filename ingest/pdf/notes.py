@@ -6,9 +6,12 @@ first line opens with a number. An endnotes section: everything after a heading 
 "Endnotes", "Footnotes" or "References" in the last part of the document.
 
 A note opens with its number: a superscript, or `1.`, `1`, `[1]` at the start of a line when
-the number follows the previous note's (numbers only rise, some may be absent). A line that
-does not open a note continues the previous one, also across a page (a note continued on the
-next page). Unnumbered endnotes are split into paragraphs, one note each.
+the number follows the previous note's (numbers only rise, some may be absent), or on a line
+that a marker's link annotation points at (LaTeX's hyperref links every footnote marker to its
+note). A line that does not open a note continues the previous one, also across a page (a note
+continued on the next page). A number with nothing after it, followed by a line that opens the
+next note, is a note printed with its number only (redacted): it stays empty and never takes
+the next note's text. Unnumbered endnotes are split into paragraphs, one note each.
 """
 from __future__ import annotations
 
@@ -19,7 +22,8 @@ from ingest.pdf.layout import Line
 from ingest.pdf.text import Edges, breaks_paragraph, join, line_text
 
 NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes|endnotes|foot\s*notes|footnotes|notes|references)\s*:?\s*$", re.I)
-_NUMBERED = re.compile(r"^\s*\[?(\d{1,3})(?:[\].)]|(?=\s))\s*")
+_NUMBERED = re.compile(r"^\s*\[?(\d{1,4})(?:[\].)]|(?=\s))\s*")
+_ALONE = re.compile(r"\[?(\d{1,4})[.)\]]?")
 MAX_GAP = 20            # a printed note number at most this far after the previous one
 
 
@@ -28,6 +32,9 @@ class RawNote:
     number: str | None              # None for an unnumbered endnote
     text: str
     pages: list[int] = field(default_factory=list)
+    top: float = 0.0                # where its first line is on its first page
+    redacted: bool = False          # printed with its number only
+    lines: list[Line] = field(default_factory=list, repr=False)
 
 
 def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], body_size: float,
@@ -55,12 +62,16 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
     return i if i < len(lines) and i > 0 else len(lines)
 
 
+def _label(mark: str) -> str:
+    return str(int(mark)) if mark.isdigit() else mark
+
+
 def _opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | None:
     """The note number that opens this line, or None. With `sup_only` (the document numbers
     its notes with superscripts) a plain number at a line start is text ("15 June 2021")."""
     mk = line.leading_marker
     if mk is not None:
-        return str(int(mk))
+        return _label(mk)
     m = _NUMBERED.match(line.plain) if not sup_only else None
     if m and line.plain[m.end():].strip():
         n = int(m.group(1))
@@ -70,36 +81,77 @@ def _opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | N
 
 
 def _strip_number(text: str) -> str:
-    return re.sub(r"^\s*(?:\[\d{1,3}\]|\[?\d{1,3}[\].)]?)\s*", "", text, count=1)
+    return re.sub(r"^\s*(?:\[\d{1,4}\]|\[?\d{1,4}[\].)]?|[*†‡§¶])\s*", "", text, count=1)
 
 
-def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] | None = None) -> list[RawNote]:
+def _alone(line: Line) -> str | None:
+    """The number of a line that is a note number and nothing else (`15.`, a superscript 15)."""
+    m = _ALONE.fullmatch(line.plain)
+    if m:
+        return str(int(m.group(1)))
+    if line.leading_marker is not None and not line.plain:
+        return _label(line.leading_marker)
+    return None
+
+
+def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] | None = None,
+                   starts: set[int] | None = None) -> list[RawNote]:
     """Lines of note areas (in reading order, pages in turn) to numbered notes. `notes` holds
-    the notes so far: a first line that opens no note continues the last of them."""
+    the notes so far: a first line that opens no note continues the last of them. `starts`:
+    ids of lines a marker's link points at (each opens a note)."""
     notes = notes if notes is not None else []
+    starts = starts or set()
     prev: Line | None = None
     sup_only = any(ln.leading_marker is not None for ln in lines)
-    pending: str | None = None          # a note number alone on its line (its text on the next)
+    pending: tuple[str, Line] | None = None     # a note number alone on its line (its text may follow)
+
+    def last_number() -> int | None:
+        for n in reversed(notes):
+            if n.number and n.number.isdigit():
+                return int(n.number)
+        return None
+
+    def close_pending() -> None:
+        nonlocal pending
+        if pending is not None:
+            number, ln = pending
+            notes.append(RawNote(number, "", [ln.page], ln.top, redacted=True, lines=[ln]))
+            pending = None
+
     for ln in lines:
-        last = int(notes[-1].number) if notes and notes[-1].number else None
-        alone = re.fullmatch(r"\[?(\d{1,3})[.)\]]?", ln.plain) or (
-            ln.leading_marker is not None and not ln.plain)       # `15.` or a superscript alone
-        if alone:
-            n = int(alone.group(1)) if alone is not True else int(ln.leading_marker)
-            if last is None or n > last:
-                pending = str(n)
-                continue
-        number = pending or _opens_note(ln, last, sup_only)
-        pending = None
+        last = last_number()
+        alone = _alone(ln)
+        if alone is not None and (last is None or not alone.isdigit() or int(alone) > last or id(ln) in starts):
+            close_pending()                     # two numbers in a row: the first has no text
+            pending = (alone, ln)
+            prev = ln
+            continue
+        number = _opens_note(ln, last, sup_only)
+        if number is None and id(ln) in starts:
+            m = _NUMBERED.match(ln.plain)
+            number = str(int(m.group(1))) if m else ""
+        if number is not None:
+            close_pending()
+        elif pending is not None:               # the number's text on the next line
+            number, first = pending
+            pending = None
+            text = line_text(ln, links=True)
+            notes.append(RawNote(number, text, [first.page] + ([ln.page] if ln.page != first.page else []),
+                                 first.top, lines=[first, ln]))
+            prev = ln
+            continue
         text = line_text(ln, links=True)
         if number is not None:
-            notes.append(RawNote(number, _strip_number(text), [ln.page]))
+            notes.append(RawNote(number, _strip_number(text), [ln.page], ln.top, lines=[ln]))
         elif notes:
             cur = notes[-1]
             cur.text = join(cur.text, text, prev, ln, edges, vocab) if prev is not None else cur.text + " " + text
+            cur.redacted = cur.redacted and not cur.text.strip()
+            cur.lines.append(ln)
             if ln.page not in cur.pages:
                 cur.pages.append(ln.page)
         prev = ln
+    close_pending()
     return notes
 
 
@@ -110,9 +162,10 @@ def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
     for ln in lines:
         text = line_text(ln, links=True)
         if prev is None or breaks_paragraph(prev, ln, edges):
-            notes.append(RawNote(None, text, [ln.page]))
+            notes.append(RawNote(None, text, [ln.page], ln.top, lines=[ln]))
         else:
             cur = notes[-1]
+            cur.lines.append(ln)
             cur.text = join(cur.text, text, prev, ln, edges, vocab)
             if ln.page not in cur.pages:
                 cur.pages.append(ln.page)
@@ -120,10 +173,10 @@ def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
     return notes
 
 
-def section_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
+def section_notes(lines: list[Line], edges: Edges, vocab, starts: set[int] | None = None) -> list[RawNote]:
     """An endnotes section: numbered when most of its paragraphs open with a number."""
     opening = sum(1 for ln in lines if _opens_note(ln, None) is not None)
     paras = len(unnumbered_notes(lines, edges, vocab)) if lines else 0
     if lines and opening >= max(1, paras // 2):
-        return numbered_notes(lines, edges, vocab)
+        return numbered_notes(lines, edges, vocab, starts=starts)
     return unnumbered_notes(lines, edges, vocab)

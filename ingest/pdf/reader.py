@@ -1,20 +1,12 @@
 """A PDF file to reports: body text in reading order with its footnote markers, its notes, and
 the page every sentence and note came from.
 
-The library is pdfplumber (MIT, over pdfminer.six, MIT): it gives every character with its
-font, size and box, the page's rules and the link annotations, which is what markers
-(size and baseline), note areas (a rule, smaller type) and columns need. pypdfium2
-(Apache/BSD, faster) gives text and boxes but not font sizes per character as directly;
-PyMuPDF is AGPL and ruled out. Nothing is downloaded; no OCR.
-
-The reader writes the same kind of text the text parser reads (`[N]` markers in the body, one
-paragraph a line, a blank line where the layout leaves space), so statuses, DNGTS, URLs as
-written and the endnote alignment are the text parser's own: notes found by layout are handed
-to it as parsed notes, unnumbered endnotes as endnote lines. Pages: ingest/pdf/pages.py.
-
-Speed (tests/ingest/pdf/timing.py, 2 shared cores): 8 pages/s on the test layouts, parsing
-0.42 of the time embedding their passages takes; most of it is pdfminer's page rendering and
-pdfplumber's per-character objects, not this module. A 492-page PDF: 67 s, 171 MB peak.
+Characters, fonts, links and rules come from PDFium (ingest/pdf/chars.py says why), lines and
+columns from ingest/pdf/layout.py. The reader writes the same kind of text the text parser
+reads (`[N]` markers in the body, one paragraph a line, a blank line where the layout leaves
+space), so statuses, DNGTS, URLs as written and the endnote alignment are the text parser's
+own: notes found by layout are handed to it as parsed notes, unnumbered endnotes as endnote
+lines. Pages: ingest/pdf/pages.py.
 """
 from __future__ import annotations
 
@@ -23,6 +15,7 @@ from pathlib import Path
 
 from index.errors import ReportReadError
 from ingest.footnotes import make_note
+from ingest.pdf.chars import Page, open_pdf, read_page
 from ingest.model import Report
 from ingest.pdf.layout import Line, drop_running_lines, page_lines
 from ingest.pdf.notes import NOTES_HEADING, RawNote, footnote_area, numbered_notes, section_notes
@@ -32,84 +25,41 @@ from ingest.report import attach_notes, reports_of
 from ingest.split import Segment, split_segments
 
 MAX_PAGES = 2000                # one PDF; a longer one is refused (the byte limit applies too)
-_WHY = {"PSEOF": "it ends early", "PDFSyntaxError": "syntax error", "PDFNoValidXRef": "no cross-reference table",
-        "PSSyntaxError": "syntax error", "PDFTypeError": "malformed object", "KeyError": "malformed object"}
 # document information that names the tool or the file, not the report
 _JUNK_INFO = re.compile(r"^(?:untitled|anonymous|unknown|user|admin|owner|unspecified|microsoft word\b.*"
                         r"|.*\.(?:docx?|pdf|txt|indd|qxd))$", re.I)
 
 
-def _damaged(path: Path, e: BaseException) -> ReportReadError:
-    name = type(e).__name__
-    return ReportReadError(path, f"damaged PDF, cannot be read ({_WHY.get(name, name)})")
-
-
-def _open(path: Path):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
+def read_pages(path: Path) -> tuple[list[Page], dict]:
+    """Every page's characters, links and rules, and the document information, or
+    ReportReadError naming the file (encrypted, damaged, no pages, too many, no text layer)."""
+    pdf = open_pdf(path, MAX_PAGES)
     try:
-        pdf = pdfplumber.open(str(path))
-        n = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ReportReadError(path, "encrypted PDF (a password is needed to read it)") from None
-    except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on a broken file
-        inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e   # pdfplumber wraps them
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(inner).lower():
-            raise ReportReadError(path, "encrypted PDF (a password is needed to read it)") from None
-        raise _damaged(path, inner) from None
-    if n == 0:
+        pages: list[Page] = []
+        for i in range(len(pdf)):
+            pages.append(read_page(pdf, i))
+        info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+    except ReportReadError:
+        raise
+    except Exception as e:  # noqa: BLE001 - a page PDFium cannot decode
+        raise ReportReadError(path, f"damaged PDF, cannot be read ({type(e).__name__})") from None
+    finally:
         pdf.close()
-        raise ReportReadError(path, "PDF has no pages")
-    if n > MAX_PAGES:
-        pdf.close()
-        raise ReportReadError(path, f"PDF has {n} pages, over the {MAX_PAGES}-page limit for one report file")
-    return pdf
-
-
-def _rules(page) -> list[tuple[float, float, float]]:
-    """Horizontal rules (y, x0, x1): lines, and rectangles thinner than 2 points."""
-    out = []
-    for ln in page.lines:
-        if abs(ln["top"] - ln["bottom"]) < 1 and ln["x1"] - ln["x0"] > 20:
-            out.append((ln["top"], ln["x0"], ln["x1"]))
-    for r in page.rects:
-        if r["height"] < 2 and r["width"] > 20:
-            out.append((r["top"], r["x0"], r["x1"]))
-    return out
+    total = sum(len(p.chars) + p.unmapped for p in pages)
+    unmapped = sum(p.unmapped for p in pages)
+    if total and unmapped > total / 10:
+        # fonts without a Unicode map: the text layer holds glyph numbers, not letters
+        raise ReportReadError(path, "text layer unreadable (fonts without Unicode maps); OCR is not supported")
+    if not any(p.chars for p in pages):
+        raise ReportReadError(path, "no text layer: scanned PDF? OCR is not supported")
+    return pages, info
 
 
 def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
     """Reports of one PDF and the titles of teasers skipped, or ReportReadError naming it."""
-    pdf = _open(path)
-    try:
-        pages: list[list[Line]] = []
-        heights: list[float] = []
-        rules: list[list[tuple[float, float, float]]] = []
-        unmapped = total = 0
-        for i, page in enumerate(pdf.pages):
-            links = [a for a in page.hyperlinks if a.get("uri")]
-            chars = page.chars
-            total += len(chars)
-            unmapped += sum(1 for c in chars if c["text"].startswith("(cid:"))
-            pages.append(page_lines(i + 1, [c for c in chars if not c["text"].startswith("(cid:")],
-                                    float(page.width), links))
-            heights.append(float(page.height))
-            rules.append(_rules(page))
-            page.close()                      # pdfplumber caches objects per page: memory stays flat
-        info = dict(pdf.metadata or {})
-    except ReportReadError:
-        raise
-    except Exception as e:  # noqa: BLE001 - a page that pdfminer cannot decode
-        raise _damaged(path, e.args[0] if e.args and isinstance(e.args[0], Exception) else e) from None
-    finally:
-        pdf.close()
-    if total and unmapped > total / 10:
-        # fonts without a Unicode map: the text layer holds glyph numbers, not letters
-        raise ReportReadError(path, "text layer unreadable (fonts without Unicode maps); OCR is not supported")
-    if not any(pages):
-        raise ReportReadError(path, "no text layer: scanned PDF? OCR is not supported")
-    return parse_lines(pages, heights, rules, info, source)
+    pages, info = read_pages(path)
+    lines = [page_lines(p.number, p.chars, p.width, p.links) for p in pages]
+    return parse_lines(lines, [p.height for p in pages], [p.rules for p in pages], info, source)
 
 
 def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],

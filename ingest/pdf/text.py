@@ -29,7 +29,7 @@ def line_text(line: Line, *, links: bool = False) -> str:
     while i < len(pieces):
         p = pieces[i]
         if p.marker:
-            out.append(f"[{int(p.text)}]")
+            out.append(f"[{int(p.text)}]" if p.text.isdigit() else p.text)
             i += 1
             continue
         if links and p.uri:
@@ -104,7 +104,7 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
         return True                              # a time line or a byline stands alone
     if is_note_line(b.plain):
         return True                              # a `[N] …` or `¹ …` note line (a marker never starts a line)
-    if a.plain.endswith("\u00ad"):
+    if a.plain.endswith("\u00ad") or (a.hyphen_end and b.plain[:1].islower()):
         return False                             # a soft hyphen is drawn only inside a broken word
     if ended_short(a, b, edges):
         return True
