@@ -187,25 +187,44 @@ def _links(pdf, page, number: int, height: float) -> list[Link]:
     return out
 
 
-def _rules(page, height: float) -> list[tuple[float, float, float]]:
+def _rules(page, height: float) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
     """Horizontal rules (y, x0, x1): paths (lines or filled rectangles) under 2 points high and
-    over 20 wide. A footnote separator is one."""
+    over 20 wide (a footnote separator is one); and short ones, under 1.2 points high and 1 to
+    12 wide (TeX draws an underscore as one)."""
     import pypdfium2.raw as c
 
-    out = []
+    long, short = [], []
     for obj in page.get_objects(filter=[c.FPDF_PAGEOBJ_PATH], max_depth=2):
         try:
             x0, y0, x1, y1 = obj.get_bounds()
         except Exception:  # noqa: BLE001 - a path without bounds
             continue
         if y1 - y0 < 2 and x1 - x0 > 20:
-            out.append((height - (y0 + y1) / 2, x0, x1))
-    return out
+            long.append((height - (y0 + y1) / 2, x0, x1))
+        elif y1 - y0 < 1.2 and 1 < x1 - x0 < 12:
+            short.append((height - y0, x0, x1))
+    return long, short
+
+
+def _underscores(chars: list[dict], short: list[tuple[float, float, float]]) -> None:
+    """A short rule on a line's baseline in the gap between two of its characters is an
+    underscore drawn as a rule ("SCR015_000202"); an underline (under characters) is not."""
+    for y, x0, x1 in short:
+        row = [ch for ch in chars if abs(ch["bottom"] - y) <= 0.25 * ch["size"] and not ch["text"].isspace()]
+        if not row or any(min(ch["x1"], x1) - max(ch["x0"], x0) > 0.4 * (x1 - x0) for ch in row):
+            continue
+        left = [ch for ch in row if abs(x0 - ch["x1"]) <= 0.3 * ch["size"]]
+        right = [ch for ch in row if abs(ch["x0"] - x1) <= 0.3 * ch["size"]]
+        if left and right:
+            a, b = min(ch["x1"] for ch in left) - 0.5, max(ch["x0"] for ch in right) + 0.5
+            chars[:] = [ch for ch in chars if not (ch.get("generated") and abs(ch["bottom"] - y) <= 0.25 * ch["size"]
+                                                   and a <= ch["x0"] <= b)]
+            chars.append(dict(left[0], text="_", x0=x0, x1=x1, hyphen=False))
 
 
 def read_page(pdf, index: int) -> Page:
-    """One page's characters (generated spaces and line ends left out: the layout decides),
-    its links and rules."""
+    """One page's characters (with the spaces PDFium infers between words; its line ends left
+    out: the layout decides), its links and rules."""
     import pypdfium2.raw as c
 
     page = pdf[index]
@@ -227,6 +246,14 @@ def read_page(pdf, index: int) -> Page:
                 u = c.FPDFText_GetUnicode(raw, k)
                 hyphen = False
                 if c.FPDFText_IsGenerated(raw, k):
+                    # a space PDFium infers between words is kept (it measures gaps by advance
+                    # widths, which italic overhangs do not fool); its line ends are not
+                    if u == 0x20 and chars and chars[-1]["text"] != " ":
+                        c.FPDFText_GetCharOrigin(raw, k, ox, oy)
+                        prev = chars[-1]
+                        x = max(prev["x0"] + 0.001, min(prev["x1"], ox.value - 0.01))
+                        chars.append(dict(prev, text=" ", x0=x, x1=x, hyphen=False, generated=True))
+                        last_obj = None
                     continue
                 if u in (0x02, 0xFFFE) or c.FPDFText_IsHyphen(raw, k) == 1:
                     hyphen, u = True, 0x2D          # a hyphen PDFium judged to break a word at the line end
@@ -270,7 +297,9 @@ def read_page(pdf, index: int) -> Page:
         finally:
             textpage.close()
         out.links = _links(pdf, page, index + 1, height)
-        out.rules = _rules(page, height)
+        out.rules, short = _rules(page, height)
+        if short:
+            _underscores(out.chars, short)
         return out
     finally:
         page.close()

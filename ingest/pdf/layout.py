@@ -17,7 +17,7 @@ SUP_RATIO = 0.85        # a superscript is at most this size relative to its lin
 SUP_RISE = 0.25         # ... and its box bottom at least this many line-sizes above the line's
 BAND = 0.12             # top and bottom share of the page where running headers/footers live
 
-_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$")
 
 
 @dataclass
@@ -27,7 +27,7 @@ class Piece:
     text: str
     marker: bool = False
     uri: str | None = None          # the target of a link annotation over this run
-    target: tuple[int, float | None] | None = None   # (page, y) of an internal link over a marker
+    target: tuple[int, float | None] | None = None   # (page, y) of an internal link over this run
 
 
 @dataclass
@@ -89,7 +89,8 @@ def _runs(chars: list[dict]) -> list[list[dict]]:
 def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], set[int]]]:
     """Move raised runs of smaller characters into the line they touch: a superscript run is
     digits (a marker: `12`, `1,2`) or at most four characters (`th`, `*`), and it touches a
-    character of the line on its left or right. Returns (chars, ids of superscripts) per line."""
+    character of the line on its left or right, or it is digits past the line's end (a marker
+    set off at the margin). Returns (chars, ids of superscripts) per line."""
     info = [(_main_size(cl), statistics.median(c["bottom"] for c in cl)) for cl in clusters]
     sup: list[set[int]] = [set() for _ in clusters]
     for i, cl in enumerate(clusters):
@@ -108,8 +109,9 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                 if size_i >= SUP_RATIO * size_j or not (SUP_RISE * size_j <= bottom_j - info[i][1] <= 0.9 * size_j):
                     continue
                 x0, x1 = run[0]["x0"], run[-1]["x1"]
-                if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j
-                       for d in other if d["text"].strip()):
+                visible = [d for d in other if d["text"].strip()]
+                if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j for d in visible) or (
+                        visible and text.isdigit() and x0 >= max(d["x1"] for d in visible)):
                     home = j
                     break
             if home is None:
@@ -191,8 +193,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
                 and not (marker and not (ch.isdigit() and pieces[-1].text.isdigit()))):
             pieces[-1].text += " " if ch.isspace() else ch
         else:
-            pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri,
-                                target=target if marker else None))
+            pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri, target=target))
         prev = c
     x0 = min(c["x0"] for c in chars)
     x1 = max(c["x1"] for c in chars if c["text"].strip()) if main else max(c["x1"] for c in chars)
@@ -278,29 +279,37 @@ def _key(line: Line) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.plain.lower())).strip()
 
 
-def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+def drop_running_lines(pages: list[list[Line]], heights: list[float],
+                       printed: dict[int, str] | None = None) -> list[list[Line]]:
     """Without running headers, footers and page numbers: lines at the top or bottom edge of
     the page (nothing but other such lines between them and the edge) whose text, digits
     aside, recurs at the same height on at least half the pages (two at least), or that are
     a bare page number. A note that cites the same sources as another is not a footer: text
-    sits between it and the edge."""
+    sits between it and the edge. Then, once those are known, a line in the place and type
+    size where a quarter of the pages have one (a chapter's own running head, printed on its
+    few pages) is running too. `printed` receives each page's printed number where a bare
+    one was found ({1-based page: "12"})."""
     where: dict[str, list[tuple[int, float]]] = {}
     for k, (lines, h) in enumerate(zip(pages, heights)):
         for ln in lines:
             if ln.top < BAND * h or ln.bottom > (1 - BAND) * h:
                 where.setdefault(_key(ln), []).append((k, ln.top))
     repeat = max(2, (len(pages) + 1) // 2) if len(pages) > 1 else 10**9
+    slots: list[tuple[float, float]] = []
 
     def running(ln: Line, h: float) -> bool:
         if not (ln.top < BAND * h or ln.bottom > (1 - BAND) * h):
             return False
         if _PAGE_NUMBER.match(ln.plain):
-            return True
+            return page_number(ln)
+        if not re.search(r"[^\W\d_]", ln.plain):
+            return False
         same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= 3}
-        return len(same_place) >= repeat and bool(re.search(r"[^\W\d_]", ln.plain))
+        if len(same_place) >= repeat:
+            return True
+        return any(abs(top - ln.top) <= 1.5 and abs(size - ln.size) <= 0.1 for top, size in slots)
 
-    out: list[list[Line]] = []
-    for lines, h in zip(pages, heights):
+    def dropped(lines: list[Line], h: float) -> set[int]:
         drop: set[int] = set()
         for from_top in (True, False):
             order = sorted(lines, key=lambda ln: ln.top if from_top else -ln.top)
@@ -321,5 +330,46 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[li
                 i -= len(groups.pop())
             for group in groups:
                 drop.update(id(x) for x in group)
+        return drop
+
+    # a bare number is a page number when it runs with the pages (its offset from the page
+    # index is the one most bare numbers share), not a note number alone at a page's foot
+    offsets: Counter[int] = Counter()
+    for k, (lines, h) in enumerate(zip(pages, heights)):
+        for ln in lines:
+            if (ln.top < BAND * h or ln.bottom > (1 - BAND) * h) and ln.plain.isdigit():
+                offsets[int(ln.plain) - k] += 1
+    page_offset = offsets.most_common(1)[0][0] if offsets and offsets.most_common(1)[0][1] >= 2 else None
+    current = [0]               # the page being looked at
+
+    def page_number(ln: Line) -> bool:
+        digits = re.search(r"\d+", ln.plain)
+        return page_offset is None or not digits or int(digits.group(0)) - current[0] == page_offset
+
+    first = []
+    for k, (lines, h) in enumerate(zip(pages, heights)):
+        current[0] = k
+        first.append(dropped(lines, h))
+    if len(pages) >= 4:
+        places: Counter[tuple[float, float]] = Counter()
+        for lines, drop in zip(pages, first):
+            for ln in lines:
+                if id(ln) in drop and not _PAGE_NUMBER.match(ln.plain):
+                    places[(round(ln.top), ln.size)] += 1
+        slots = [(float(top), size) for (top, size), n in places.items() if n >= max(3, len(pages) / 4)]
+    drops = first
+    if slots:
+        drops = []
+        for k, (lines, h) in enumerate(zip(pages, heights)):
+            current[0] = k
+            drops.append(dropped(lines, h))
+    out: list[list[Line]] = []
+    for k, (lines, drop) in enumerate(zip(pages, drops)):
+        if printed is not None:
+            for ln in lines:
+                m = re.fullmatch(r"(?:page\s*)?[-–—]?\s*(\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?",
+                                 ln.plain, re.I)
+                if id(ln) in drop and m:
+                    printed[k + 1] = m.group(1)
         out.append([ln for ln in lines if id(ln) not in drop])
     return out

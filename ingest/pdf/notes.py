@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.pdf.layout import Line
-from ingest.pdf.text import Edges, breaks_paragraph, join, line_text
+from ingest.pdf.text import Edges, breaks_paragraph, join, last_uri, line_text
 
 NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes|endnotes|foot\s*notes|footnotes|notes|references)\s*:?\s*$", re.I)
 _NUMBERED = re.compile(r"^\s*\[?(\d{1,4})(?:[\].)]|(?=\s))\s*")
@@ -135,12 +135,12 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
         elif pending is not None:               # the number's text on the next line
             number, first = pending
             pending = None
-            text = line_text(ln, links=True)
+            text = line_text(ln, links=True, carried=last_uri(prev))
             notes.append(RawNote(number, text, [first.page] + ([ln.page] if ln.page != first.page else []),
                                  first.top, lines=[first, ln]))
             prev = ln
             continue
-        text = line_text(ln, links=True)
+        text = line_text(ln, links=True, carried=last_uri(prev))
         if number is not None:
             notes.append(RawNote(number, _strip_number(text), [ln.page], ln.top, lines=[ln]))
         elif notes:
@@ -160,7 +160,7 @@ def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
     notes: list[RawNote] = []
     prev: Line | None = None
     for ln in lines:
-        text = line_text(ln, links=True)
+        text = line_text(ln, links=True, carried=last_uri(prev))
         if prev is None or breaks_paragraph(prev, ln, edges):
             notes.append(RawNote(None, text, [ln.page], ln.top, lines=[ln]))
         else:

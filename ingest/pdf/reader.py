@@ -15,12 +15,16 @@ from pathlib import Path
 
 from index.errors import ReportReadError
 from ingest.footnotes import make_note
-from ingest.pdf.chars import Page, open_pdf, read_page
 from ingest.model import Report
-from ingest.pdf.layout import Line, drop_running_lines, page_lines
-from ingest.pdf.notes import NOTES_HEADING, RawNote, footnote_area, numbered_notes, section_notes
+from ingest.pdf.areas import split_areas
+from ingest.document import Document
+from ingest.pdf.chars import Outline, Page, open_pdf, outline, read_page
+from ingest.pdf.front import front_matter
+from ingest.pdf.structure import body_blocks, doc_notes, link_marks, to_blocks, to_notes
+from ingest.pdf.layout import Line, page_lines
+from ingest.pdf.notes import RawNote, numbered_notes, section_notes
 from ingest.pdf.pages import PageText, assign_pages
-from ingest.pdf.text import Edges, body_size, breaks_paragraph, join, line_text, spaced, vocabulary
+from ingest.pdf.text import Edges, breaks_paragraph, join, line_text, spaced
 from ingest.report import attach_notes, reports_of
 from ingest.split import Segment, split_segments
 
@@ -30,8 +34,8 @@ _JUNK_INFO = re.compile(r"^(?:untitled|anonymous|unknown|user|admin|owner|unspec
                         r"|.*\.(?:docx?|pdf|txt|indd|qxd))$", re.I)
 
 
-def read_pages(path: Path) -> tuple[list[Page], dict]:
-    """Every page's characters, links and rules, and the document information, or
+def read_pages(path: Path) -> tuple[list[Page], dict, list[Outline]]:
+    """Every page's characters, links and rules, the document information and the outline, or
     ReportReadError naming the file (encrypted, damaged, no pages, too many, no text layer)."""
     pdf = open_pdf(path, MAX_PAGES)
     try:
@@ -39,6 +43,7 @@ def read_pages(path: Path) -> tuple[list[Page], dict]:
         for i in range(len(pdf)):
             pages.append(read_page(pdf, i))
         info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+        toc = outline(pdf)
     except ReportReadError:
         raise
     except Exception as e:  # noqa: BLE001 - a page PDFium cannot decode
@@ -52,26 +57,40 @@ def read_pages(path: Path) -> tuple[list[Page], dict]:
         raise ReportReadError(path, "text layer unreadable (fonts without Unicode maps); OCR is not supported")
     if not any(p.chars for p in pages):
         raise ReportReadError(path, "no text layer: scanned PDF? OCR is not supported")
-    return pages, info
+    return pages, info, toc
+
+
+def read_document(path: Path, source: str) -> Document:
+    """One PDF as a Document (ingest/document.py), or ReportReadError naming it."""
+    pages, info, toc = read_pages(path)
+    lines = [page_lines(p.number, p.chars, p.width, p.links) for p in pages]
+    return document_of(lines, pages, info, toc, source)
+
+
+def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: list[Outline], source: str) -> Document:
+    areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages])
+    front = front_matter(areas.body, areas.size, areas.edges, info)
+    paras = body_blocks(areas.body, areas, front.kinds, toc)
+    foot, end, pointed = doc_notes(areas, paras)
+    doc = Document(source=source, blocks=to_blocks(paras, link_marks(paras, foot, end, pointed)),
+                   notes=to_notes(foot, end),
+                   title=front.title, date=front.date, time=front.time, authors=front.authors)
+    doc.page_labels = {p.number: p.label for p in pages if p.label and p.label != str(p.number)}
+    return doc
 
 
 def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
     """Reports of one PDF and the titles of teasers skipped, or ReportReadError naming it."""
-    pages, info = read_pages(path)
+    pages, info, _ = read_pages(path)
     lines = [page_lines(p.number, p.chars, p.width, p.links) for p in pages]
     return parse_lines(lines, [p.height for p in pages], [p.rules for p in pages], info, source)
 
 
 def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
                 info: dict, source: str) -> tuple[list[Report], list[str]]:
-    pages = drop_running_lines(pages, heights)
-    _left_column_pages(pages)
-    every = [ln for p in pages for ln in p]
-    size = body_size(every)
-    edges = Edges.of(every, size)
-    vocab = vocabulary(every)
-    body, foot = _note_areas(pages, heights, rules, size)
-    body, section = _endnotes_section(body)
+    areas = split_areas(pages, heights, rules)
+    body, foot, section, size, edges, vocab = (areas.body, areas.foot, areas.section, areas.size, areas.edges,
+                                               areas.vocab)
     notes = numbered_notes(foot, edges, vocab) if foot else []
     endnotes = section_notes(section, edges, vocab) if section else []
     notes += [n for n in endnotes if n.number is not None]
@@ -91,59 +110,6 @@ def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[
     assign_pages(reports, text)
     _note_pages(reports, notes, unnumbered)
     return reports, skipped
-
-
-def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
-                size: float) -> tuple[list[Line], list[Line]]:
-    """(body lines, page-bottom note lines), both in reading order."""
-    body: list[Line] = []
-    foot: list[Line] = []
-    continuing = False
-    for lines, h, rl in zip(pages, heights, rules):
-        for run in _column_runs(lines):         # two columns may each end in their own notes
-            x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
-            inside = [r for r in rl if r[1] >= x0 - 5 and r[2] <= x1 + 5]
-            k = footnote_area(run, inside, size, h, continuing)
-            body += run[:k]
-            foot += run[k:]
-            continuing = k < len(run)
-    return body, foot
-
-
-def _endnotes_section(body: list[Line]) -> tuple[list[Line], list[Line]]:
-    """(body, endnotes section): the section is everything after the last "Notes" heading
-    line that follows some text with markers (the notes may be most of the document)."""
-    first_marker = next((i for i, ln in enumerate(body) if any(p.marker for p in ln.pieces)
-                         or re.search(r"\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]", ln.plain)), len(body))
-    for i in range(len(body) - 1, first_marker, -1):
-        if NOTES_HEADING.match(body[i].plain) and not any(p.marker for p in body[i].pieces):
-            return body[:i], body[i + 1:]
-    return body, []
-
-
-def _left_column_pages(pages: list[list[Line]]) -> None:
-    """A page of a two-column text whose right column is empty (the last page) has no gutter
-    of its own: when all its lines sit inside the left column of the other pages, they are
-    left-column lines."""
-    left = [ln for p in pages for ln in p if ln.col == 1]
-    if not left:
-        return
-    x0, x1 = min(ln.x0 for ln in left), max(ln.x1 for ln in left)
-    for lines in pages:
-        if lines and all(ln.col == 0 and ln.x0 >= x0 - 2 and ln.x1 <= x1 + 2 for ln in lines):
-            for ln in lines:
-                ln.col = 1
-
-
-def _column_runs(lines: list[Line]) -> list[list[Line]]:
-    """A page's lines (reading order) cut where the column changes."""
-    runs: list[list[Line]] = []
-    for ln in lines:
-        if runs and runs[-1][-1].col == ln.col:
-            runs[-1].append(ln)
-        else:
-            runs.append([ln])
-    return runs
 
 
 def _paragraphs(lines: list[Line], edges: Edges, vocab) -> list[tuple[str, list[tuple[str, int]], bool]]:

@@ -20,12 +20,24 @@ _URL_TAIL = re.compile(r"(?:https?://|www\.)\S*$")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+(?:-[A-Za-z\u00c0-\u024f\u0400-\u04ff]+)*")
 
 
-def line_text(line: Line, *, links: bool = False) -> str:
+def last_uri(line: Line | None) -> str | None:
+    """The link target under the line's last visible piece (a link that may go on on the next line)."""
+    if line is None:
+        return None
+    for p in reversed(line.pieces):
+        if p.text.strip():
+            return p.uri
+    return None
+
+
+def line_text(line: Line, *, links: bool = False, carried: str | None = None) -> str:
     """The line's text, superscript numbers as `[N]` markers; with `links`, a link annotation
-    whose visible text is not its target adds the target after it (`label <url>`)."""
+    whose visible text is not its target adds the target after it (`label <url>`). `carried`:
+    the target of a link the previous line ended in; its rest at this line's start adds nothing."""
     out: list[str] = []
     i = 0
     pieces = line.pieces
+    first = next((k for k, p in enumerate(pieces) if p.text.strip()), None)
     while i < len(pieces):
         p = pieces[i]
         if p.marker:
@@ -40,7 +52,7 @@ def line_text(line: Line, *, links: bool = False) -> str:
                 j += 1
             text = "".join(label)
             out.append(text)
-            if not _same_link(text, p.uri):
+            if not _same_link(text, p.uri) and not (i == first and p.uri == carried):
                 out.append(f" <{p.uri}>")
             i = j
             continue
@@ -70,6 +82,7 @@ class Edges:
     left: dict[int, float]
     right: dict[int, float]
     gap: float
+    indent: float = 0.0         # the usual first-line indent of a paragraph (0 when none)
 
     @classmethod
     def of(cls, lines: list[Line], body_size: float) -> "Edges":
@@ -88,12 +101,28 @@ class Edges:
                 if -body_size < g < 2 * body_size:
                     gaps[round(g * 2) / 2] += 1
         gap = gaps.most_common(1)[0][0] if gaps else 0.2 * body_size
-        return cls(left, right, gap)
+        indents: Counter[float] = Counter()
+        for ln in body:
+            d = ln.x0 - left.get(ln.col, ln.x0)
+            if 0.8 * body_size < d < 6 * body_size:
+                indents[round(d)] += 1
+        indent = float(indents.most_common(1)[0][0]) if indents else 0.0
+        return cls(left, right, gap, indent)
+
+
+def in_block(a: Line, b: Line, edges: Edges) -> bool:
+    """Both lines indented alike by other than the paragraph indent: a block quotation (or a
+    list item's wrapped lines), whose right edge is the margin less the same indent."""
+    a_in = a.x0 - edges.left.get(a.col, a.x0)
+    b_in = b.x0 - edges.left.get(b.col, b.x0)
+    return b_in > 0.8 * b.size and abs(a_in - b_in) < 0.5 and abs(round(b_in) - edges.indent) > 1
 
 
 def ended_short(a: Line, b: Line, edges: Edges) -> bool:
     """Line `a` stopped before the margin although `b`'s first word would have fitted."""
     right = edges.right.get(a.col, a.x1)
+    if in_block(a, b, edges):
+        right -= a.x0 - edges.left.get(a.col, a.x0)
     return a.x1 + 0.3 * a.size + b.first_word < right - 0.5
 
 
@@ -110,7 +139,7 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
         return True
     b_in = b.x0 - edges.left.get(b.col, b.x0)
     a_in = a.x0 - edges.left.get(a.col, a.x0)
-    if b_in > 0.8 * b.size and (a_in < 0.4 * a.size or abs(a_in - b_in) < 0.5):
+    if b_in > 0.8 * b.size and (a_in < 0.4 * a.size or abs(a_in - b_in) < 0.5) and not in_block(a, b, edges):
         return True                              # a first-line indent (after a line that was none, or one)
     return spaced(a, b, edges)
 
@@ -164,17 +193,29 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[s
         bare_scheme = re.fullmatch(r"(?:https?://)(?:www\.?)?", tail.group(0))
         if same_link or bare_scheme or not re.match(r"(?:https?://|www\.|DNGTS|<)", nxt):
             return prev + nxt                     # a URL cut at the margin
+    if re.search(r"\S[\u2013\u2014]$", prev):
+        return prev + nxt                         # a break after a dash that touches its word ("8:14–8:24")
     m = re.search(r"([A-Za-z\u00c0-\u024f\u0400-\u04ff]+)-$", prev)
     n = re.match(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+", nxt)
     if m and n:
         left, right = m.group(1), n.group(0)
         whole, hyphened = vocab
-        if f"{left}-{right}".lower() in hyphened:
+        if f"{left}-{right}".lower() in hyphened or (
+                (left + right).lower() not in whole and _hyphened_stem(f"{left}-{right}".lower(), hyphened)):
             return prev + nxt                     # a compound the document writes with its hyphen
         if (left + right).lower() in whole or not right[0].isupper():
             return prev[:-1] + nxt                # a word hyphenated at the line end
         return prev + nxt
+    if re.search(r"[\w)]-$", prev) and re.match(r"\w", nxt):
+        return prev + nxt                         # "1:17-cr-" + "201": a hyphen inside a token
     return prev + " " + nxt
+
+
+def _hyphened_stem(word: str, hyphened: set[str]) -> bool:
+    """The document writes this compound with its hyphen in another form ("co-conspirator"
+    for "co-conspirators"): a hyphened word that shares all but the word's last 3 letters."""
+    stem = word[:max(word.index("-") + 3, len(word) - 3)]
+    return any(h.startswith(stem) for h in hyphened)
 
 
 def ended_short_text(a: Line, edges: Edges) -> bool:
