@@ -187,13 +187,16 @@ def _links(pdf, page, number: int, height: float) -> list[Link]:
     return out
 
 
-def _rules(page, height: float) -> tuple[list[tuple[float, float, float]], list[tuple[float, float, float]]]:
+def _paths(page, height: float):
     """Horizontal rules (y, x0, x1): paths (lines or filled rectangles) under 2 points high and
-    over 20 wide (a footnote separator is one); and short ones, under 1.2 points high and 1 to
-    12 wide (TeX draws an underscore as one)."""
+    over 20 wide (a footnote separator is one); short ones, under 1.2 points high and 1 to 12
+    wide (TeX draws an underscore as one); and dark filled boxes the height of a line of text
+    (top, bottom, x0, x1): redaction bars."""
     import pypdfium2.raw as c
 
-    long, short = [], []
+    long, short, boxes = [], [], []
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    r, g, b, a = (ctypes.c_uint() for _ in range(4))
     for obj in page.get_objects(filter=[c.FPDF_PAGEOBJ_PATH], max_depth=2):
         try:
             x0, y0, x1, y1 = obj.get_bounds()
@@ -203,7 +206,19 @@ def _rules(page, height: float) -> tuple[list[tuple[float, float, float]], list[
             long.append((height - (y0 + y1) / 2, x0, x1))
         elif y1 - y0 < 1.2 and 1 < x1 - x0 < 12:
             short.append((height - y0, x0, x1))
-    return long, short
+        elif 4 < y1 - y0 < 30 and x1 - x0 > 1.5 and c.FPDFPath_GetDrawMode(obj.raw, fill, stroke) and fill.value:
+            if c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a) and r.value + g.value + b.value < 150 and a.value > 200:
+                boxes.append((height - y1, height - y0, x0, x1))
+    return long, short, boxes
+
+
+def _ink(chars: list[dict], boxes: list[tuple[float, float, float, float]]) -> None:
+    """A redaction bar as a blank character on its line: the line keeps its width (a sentence
+    with a redacted stretch is not taken for a short line that ends its paragraph)."""
+    for top, bottom, x0, x1 in boxes:
+        h = bottom - top
+        chars.append({"text": "\u2588", "x0": x0, "x1": x1, "top": top, "bottom": bottom - 0.15 * h,
+                      "size": round(h / 0.9, 2), "fontname": "", "bold": False, "hyphen": False, "ink": True})
 
 
 def _underscores(chars: list[dict], short: list[tuple[float, float, float]]) -> None:
@@ -297,9 +312,11 @@ def read_page(pdf, index: int) -> Page:
         finally:
             textpage.close()
         out.links = _links(pdf, page, index + 1, height)
-        out.rules, short = _rules(page, height)
+        out.rules, short, boxes = _paths(page, height)
         if short:
             _underscores(out.chars, short)
+        if boxes:
+            _ink(out.chars, boxes)
         return out
     finally:
         page.close()

@@ -71,7 +71,7 @@ def _baseline_clusters(chars: list[dict]) -> list[list[dict]]:
 
 
 def _main_size(cluster: list[dict]) -> float:
-    sizes = Counter(round(c["size"], 1) for c in cluster if c["text"].strip())
+    sizes = Counter(round(c["size"], 1) for c in cluster if c["text"].strip() and not c.get("ink"))
     return sizes.most_common(1)[0][0] if sizes else round(cluster[0]["size"], 1)
 
 
@@ -165,7 +165,7 @@ MARK_SYMBOLS = "*†‡§¶"   # printed as note labels where a report numbers n
 
 
 def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list) -> Line:
-    main = [c for c in chars if id(c) not in sup_ids and c["text"].strip()] or chars
+    main = [c for c in chars if id(c) not in sup_ids and c["text"].strip() and not c.get("ink")] or chars
     size = _main_size(main)
     bold = sum(1 for c in main if c.get("bold")) > len(main) / 2
     pieces: list[Piece] = []
@@ -173,11 +173,11 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
     first_word_end: float | None = None
     for c in chars:
         is_sup = id(c) in sup_ids
-        ch = c["text"]
+        ch = " " if c.get("ink") else c["text"]     # a redaction bar: blank, but it fills its place
         link = _link_at(c, links)
         uri = link.uri if link is not None else None
         target = (link.page, link.y) if link is not None and link.page else None
-        if prev is not None and not ch.isspace() and not prev["text"].isspace():
+        if prev is not None and not ch.isspace() and not prev["text"].isspace() and not prev.get("ink"):
             gap = c["x0"] - prev["x1"]
             if gap > 0.2 * min(size, 12):       # a word gap drawn as a move, not a space glyph
                 pieces.append(Piece(" ", uri=None))

@@ -152,21 +152,33 @@ def spaced(a: Line, b: Line, edges: Edges) -> bool:
     return False
 
 
+def _byline(text: str) -> bool:
+    """'By' followed by names (capitalised words), not a sentence that starts with "By the"."""
+    from ingest.metadata import BARE_BYLINE, BYLINE
+
+    m = BYLINE.match(text)
+    if not m:
+        return False
+    names = re.sub(r"\s*\([^)]*\)", "", m.group(1))
+    names = re.sub(r"(?:,|\band|\bwith|&)\s*$", "", names).strip()
+    return bool(BARE_BYLINE.match(names) or re.fullmatch(r"[A-Z][\w'’.-]+", names))
+
+
 def _header_line(text: str) -> bool:
-    from ingest.metadata import BYLINE, DATE_LINE, TIME_LINE
+    from ingest.metadata import DATE_LINE, TIME_LINE
 
     return len(text) < 100 and bool(TIME_LINE.match(text) or DATE_LINE.match(text)
-                                    or (BYLINE.match(text) and not text.rstrip().endswith((".", ","))))
+                                    or (_byline(text) and not text.rstrip().endswith((".", ","))))
 
 
 def _header_end(a: str, b: str) -> bool:
     """`a` is a whole time line, date line or byline: `b` does not continue it."""
-    from ingest.metadata import BYLINE, DATE_LINE, TIME_LINE
+    from ingest.metadata import DATE_LINE, TIME_LINE
 
     if TIME_LINE.match(a) or DATE_LINE.match(a):
         joined = f"{a} {b}"
         return not (TIME_LINE.match(joined) or DATE_LINE.match(joined))
-    return bool(BYLINE.match(a)) and len(a) < 100 and not re.search(r"(?:,|\band|\bwith|&)\s*$", a)
+    return _byline(a) and len(a) < 100 and not re.search(r"(?:,|\band|\bwith|&)\s*$", a)
 
 
 def vocabulary(lines: list[Line]) -> tuple[set[str], set[str]]:
