@@ -279,6 +279,16 @@ def _key(line: Line) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.plain.lower())).strip()
 
 
+def _wrapped_head(ln: Line, groups: list[list[Line]], h: float, from_top: bool) -> bool:
+    """The rest of a running head that wrapped: in the band, set like the running line next to
+    it and close under (over) it."""
+    if not groups or not (ln.top < BAND * h or ln.bottom > (1 - BAND) * h):
+        return False
+    edge = groups[-1][0]
+    gap = ln.top - edge.bottom if from_top else edge.top - ln.bottom
+    return abs(edge.size - ln.size) <= 0.1 and gap < 0.6 * ln.size and bool(re.search(r"[^\W\d_]", ln.plain))
+
+
 def drop_running_lines(pages: list[list[Line]], heights: list[float],
                        printed: dict[int, str] | None = None) -> list[list[Line]]:
     """Without running headers, footers and page numbers: lines at the top or bottom edge of
@@ -307,7 +317,7 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
         same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= 3}
         if len(same_place) >= repeat:
             return True
-        return any(abs(top - ln.top) <= 1.5 and abs(size - ln.size) <= 0.1 for top, size in slots)
+        return any(abs(top - ln.top) <= 3 and abs(size - ln.size) <= 0.1 for top, size in slots)
 
     def dropped(lines: list[Line], h: float) -> set[int]:
         drop: set[int] = set()
@@ -317,7 +327,7 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
             i = 0
             while i < len(order):
                 group = [x for x in order[i:] if abs(x.top - order[i].top) <= 1]
-                if not all(running(x, h) for x in group):
+                if not all(running(x, h) or _wrapped_head(x, groups, h, from_top) for x in group):
                     break
                 groups.append(group)
                 i += len(group)
