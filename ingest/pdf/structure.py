@@ -35,7 +35,7 @@ from ingest.pdf.text import breaks_paragraph, join
 _CONTENTS_HEADING = re.compile(r"^\s*(?:table\s+of\s+contents|contents|list\s+of\s+(?:figures|tables|illustrations)"
                                r"|inhalt(?:sverzeichnis)?|table\s+des\s+mati[eè]res|sommaire)\b", re.I)
 _LEADERS = re.compile(r"(?:[.·…_]\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})\s*$", re.I)
-_ENDS_IN_PAGE = re.compile(r"(?:\s|^)(?:\d{1,4}|[ivxlc]{1,7})\s*$", re.I)
+_ENDS_IN_PAGE = re.compile(r"(?:\d{1,4}|(?:\s|^)[ivxlc]{1,7})\s*$", re.I)
 _ENUMERATOR = re.compile(r"^\s*(?:(?:[IVXLC]+|[A-Z]|\d{1,3}|[a-z]{1,2})[.)]|\(\w{1,3}\)|§\s*\d+)\s+")
 _MARKER_LINE = re.compile(r"^\d{1,4}(?:[ ,]+\d{1,4})*$")
 
@@ -125,8 +125,9 @@ def _link_share(line: Line, own_page: int) -> float:
     return linked / total if total else 0.0
 
 
-def contents_lines(lines: list[Line]) -> set[int]:
-    """ids of table-of-contents (or list-of-figures) lines."""
+def contents_lines(lines: list[Line], headings: set[int]) -> set[int]:
+    """ids of table-of-contents (or list-of-figures) lines. `headings`: ids of lines known to
+    be headings, where a contents region ends."""
     out: set[int] = set()
     i = 0
     while i < len(lines):
@@ -138,10 +139,15 @@ def contents_lines(lines: list[Line]) -> set[int]:
             out.add(id(ln))
             j = i + 1
             while j < len(lines):
-                # an entry ends in a page number; up to three lines before it continue it
-                end = next((k for k in range(j, min(j + 4, len(lines)))
-                            if _ENDS_IN_PAGE.search(lines[k].plain) or _CONTENTS_HEADING.match(lines[k].plain)
-                            or _link_share(lines[k], lines[k].page) > 0.8), None)
+                # an entry ends in a page number; up to three lines of its type before it continue it
+                end = None
+                for k in range(j, min(j + 4, len(lines))):
+                    x = lines[k]
+                    if id(x) in headings or (k > j and abs(x.size - lines[j].size) > 0.1 * x.size):
+                        break
+                    if _ENDS_IN_PAGE.search(x.plain) or _CONTENTS_HEADING.match(x.plain) or _link_share(x, x.page) > 0.8:
+                        end = k
+                        break
                 if end is None:
                     break
                 out.update(id(x) for x in lines[j:end + 1])
@@ -168,12 +174,14 @@ def _strip_enumerator(text: str) -> str:
     return _ENUMERATOR.sub("", text, count=1)
 
 
-def outline_headings(lines: list[Line], outline: list[Outline]) -> dict[int, tuple[int, int]]:
-    """{id(line): (outline entry index, level)} for the lines that print an outline entry's title."""
+def outline_headings(lines: list[Line], outline: list[Outline]) -> dict[int, tuple[int, int, int | None]]:
+    """{id(line): (outline entry index, level, cut)} for the lines that print an outline entry's
+    title; `cut`, on a line that goes on after the title (a run-in heading), is how many letters
+    and digits of the line belong to the title."""
     by_page: dict[int, list[Line]] = {}
     for ln in lines:
         by_page.setdefault(ln.page, []).append(ln)
-    found: dict[int, tuple[int, int]] = {}
+    found: dict[int, tuple[int, int, int | None]] = {}
     for k, entry in enumerate(outline):
         want = _norm(_strip_enumerator(entry.title))
         if not want:
@@ -189,6 +197,7 @@ def outline_headings(lines: list[Line], outline: list[Outline]) -> dict[int, tup
                 continue
             group = [ln]
             acc = have
+            before = 0
             for nxt in cands[i + 1:i + 4]:
                 if len(acc) >= len(want) or id(nxt) in found:
                     break
@@ -196,12 +205,27 @@ def outline_headings(lines: list[Line], outline: list[Outline]) -> dict[int, tup
                 if not more or not want.startswith(acc + more[:min(len(more), 6)]):
                     break
                 group.append(nxt)
+                before = len(acc)
                 acc += more
             if len(acc) >= 0.8 * len(want) and (want.startswith(acc) or acc.startswith(want)):
                 for g in group:
-                    found[id(g)] = (k, entry.level)
+                    found[id(g)] = (k, entry.level, None)
+                if len(acc) > len(want) + 2:
+                    # the last line goes on after the title; a first line keeps its enumerator
+                    skipped = len(_norm(group[-1].plain)) - len(_norm(_strip_enumerator(group[-1].plain)))
+                    found[id(group[-1])] = (k, entry.level, len(want) - before + (skipped if len(group) == 1 else 0))
                 break
     return found
+
+
+def _cut(text: str, letters: int) -> int:
+    """The offset in `text` after its first `letters` letters and digits (as _norm counts them)."""
+    n = 0
+    for i, ch in enumerate(text):
+        n += len(_norm(ch))
+        if n >= letters:
+            return i + 1
+    return len(text)
 
 
 def _style(para: _Para) -> tuple[float, bool]:
@@ -209,12 +233,15 @@ def _style(para: _Para) -> tuple[float, bool]:
 
 
 def _looks_like_heading(para: _Para, body_size: float) -> bool:
+    """Short, standalone, bold or larger than the body, not ending like a sentence (a bold
+    one-line sentence on its own is a run-in section title: "Efforts to curtail the
+    investigation.")."""
     text = para.text
     if not text or len(text) > 200 or len(para.lines) > 3 or not re.search(r"[^\W\d_]", text):
         return False
-    if re.search(r"[.,;:]$", text) and not re.search(r"\b(?:[A-Z]|[IVX]+|\d+)\.$", text):
-        return False
     size, bold = _style(para)
+    if re.search(r"[,;:]$", text) or (text.endswith(".") and not (bold and len(para.lines) == 1 and len(text) < 120)):
+        return bool(re.search(r"\b(?:[A-Z]|[IVX]+|\d+)\.$", text)) and (bold or size >= 1.12 * body_size)
     return bold or size >= 1.12 * body_size
 
 
@@ -223,8 +250,10 @@ def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline:
     """Blocks in reading order. `front`: {id(line): FRONT or TITLE} from the front matter."""
     for ln in lines:
         _as_markers(ln, areas.size)
-    contents = contents_lines([ln for ln in lines if id(ln) not in front])
-    headed = outline_headings([ln for ln in lines if id(ln) not in front and id(ln) not in contents], outline)
+    rest = [ln for ln in lines if id(ln) not in front]
+    headed = outline_headings([ln for ln in rest if not _LEADERS.search(ln.plain)], outline)
+    contents = contents_lines(rest, set(headed))
+    headed = {k: v for k, v in headed.items() if k not in contents}
     paras: list[_Para] = []
     prev: Line | None = None
     for ln in lines:
@@ -232,6 +261,21 @@ def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline:
         key = headed.get(id(ln))
         text, marks = line_content(ln)
         if not text and not marks:
+            continue
+        if kind is None and key is not None and key[2] is not None:
+            # a run-in heading: the title, then the paragraph it opens
+            at = _cut(text, key[2])
+            head, rest = text[:at].rstrip(), text[at:].lstrip()
+            cur = paras[-1] if paras else None
+            if cur is not None and cur.kind == HEADING and cur.heading_key == key[0]:
+                cur.text = join(cur.text, head, prev, ln, areas.edges, areas.vocab) if cur.text else head
+                cur.lines.append(ln)
+            else:
+                paras.append(_Para(HEADING, [ln], head, [], [(0, ln.page)], key[1], key[0]))
+            shift = len(text) - len(rest)
+            paras.append(_Para(PARAGRAPH, [ln], rest, [_Mark(max(0, m.pos - shift), m.label, m.target) for m in marks],
+                               [(0, ln.page)]))
+            prev = ln
             continue
         if kind is None and key is not None:
             kind = HEADING
