@@ -25,9 +25,10 @@ class Areas:
     vocab: tuple[set[str], set[str]]
 
 
-def split_areas(pages: list[list[Line]], heights: list[float],
-                rules: list[list[tuple[float, float, float]]]) -> Areas:
-    pages = drop_running_lines(pages, heights)
+def split_areas(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
+                printed: dict[int, str] | None = None) -> Areas:
+    """`printed` receives the bare page numbers found in the running lines."""
+    pages = drop_running_lines(pages, heights, printed)
     _left_column_pages(pages)
     every = [ln for p in pages for ln in p]
     size = body_size(every)

@@ -34,14 +34,23 @@ _JUNK_INFO = re.compile(r"^(?:untitled|anonymous|unknown|user|admin|owner|unspec
                         r"|.*\.(?:docx?|pdf|txt|indd|qxd))$", re.I)
 
 
-def read_pages(path: Path) -> tuple[list[Page], dict, list[Outline]]:
-    """Every page's characters, links and rules, the document information and the outline, or
-    ReportReadError naming the file (encrypted, damaged, no pages, too many, no text layer)."""
+def read_pages(path: Path) -> tuple[list[Page], list[list[Line]], dict, list[Outline]]:
+    """Every page (links, rules, label) with its lines, the document information and the
+    outline, or ReportReadError naming the file (encrypted, damaged, no pages, too many, no
+    text layer). A page's characters are dropped once its lines are made: memory holds lines
+    (about a tenth of the characters' size), so a 1,000-page file fits."""
     pdf = open_pdf(path, MAX_PAGES)
+    pages: list[Page] = []
+    lines: list[list[Line]] = []
+    total = unmapped = 0
     try:
-        pages: list[Page] = []
         for i in range(len(pdf)):
-            pages.append(read_page(pdf, i))
+            page = read_page(pdf, i)
+            total += len(page.chars) + page.unmapped
+            unmapped += page.unmapped
+            lines.append(page_lines(page.number, page.chars, page.width, page.links))
+            page.chars = []
+            pages.append(page)
         info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
         toc = outline(pdf)
     except ReportReadError:
@@ -50,39 +59,44 @@ def read_pages(path: Path) -> tuple[list[Page], dict, list[Outline]]:
         raise ReportReadError(path, f"damaged PDF, cannot be read ({type(e).__name__})") from None
     finally:
         pdf.close()
-    total = sum(len(p.chars) + p.unmapped for p in pages)
-    unmapped = sum(p.unmapped for p in pages)
     if total and unmapped > total / 10:
         # fonts without a Unicode map: the text layer holds glyph numbers, not letters
         raise ReportReadError(path, "text layer unreadable (fonts without Unicode maps); OCR is not supported")
-    if not any(p.chars for p in pages):
+    if not any(lines):
         raise ReportReadError(path, "no text layer: scanned PDF? OCR is not supported")
-    return pages, info, toc
+    return pages, lines, info, toc
 
 
 def read_document(path: Path, source: str) -> Document:
     """One PDF as a Document (ingest/document.py), or ReportReadError naming it."""
-    pages, info, toc = read_pages(path)
-    lines = [page_lines(p.number, p.chars, p.width, p.links) for p in pages]
+    pages, lines, info, toc = read_pages(path)
     return document_of(lines, pages, info, toc, source)
 
 
 def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: list[Outline], source: str) -> Document:
-    areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages])
+    printed: dict[int, str] = {}
+    areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed)
     front = front_matter(areas.body, areas.size, areas.edges, info)
     paras = body_blocks(areas.body, areas, front.kinds, toc)
     foot, end, pointed = doc_notes(areas, paras)
     doc = Document(source=source, blocks=to_blocks(paras, link_marks(paras, foot, end, pointed)),
                    notes=to_notes(foot, end),
                    title=front.title, date=front.date, time=front.time, authors=front.authors)
-    doc.page_labels = {p.number: p.label for p in pages if p.label and p.label != str(p.number)}
+    doc.page_labels = page_labels(pages, printed)
     return doc
+
+
+def page_labels(pages: list[Page], printed: dict[int, str]) -> dict[int, str]:
+    """{page: printed number} where it differs from the page index: the labels the PDF
+    declares, else the bare page numbers printed in its running lines."""
+    declared = {p.number: p.label for p in pages if p.label}
+    labels = declared or printed
+    return {k: v for k, v in labels.items() if v != str(k)}
 
 
 def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
     """Reports of one PDF and the titles of teasers skipped, or ReportReadError naming it."""
-    pages, info, _ = read_pages(path)
-    lines = [page_lines(p.number, p.chars, p.width, p.links) for p in pages]
+    pages, lines, info, _ = read_pages(path)
     return parse_lines(lines, [p.height for p in pages], [p.rules for p in pages], info, source)
 
 
