@@ -217,8 +217,9 @@ def _ink(chars: list[dict], boxes: list[tuple[float, float, float, float]]) -> N
     with a redacted stretch is not taken for a short line that ends its paragraph)."""
     for top, bottom, x0, x1 in boxes:
         h = bottom - top
+        size = round(h / 0.9, 2)
         chars.append({"text": "\u2588", "x0": x0, "x1": x1, "top": top, "bottom": bottom - 0.15 * h,
-                      "size": round(h / 0.9, 2), "fontname": "", "bold": False, "hyphen": False, "ink": True})
+                      "size": size, "sz1": round(size, 1), "fontname": "", "bold": False, "hyphen": False, "ink": True})
 
 
 def _underscores(chars: list[dict], short: list[tuple[float, float, float]]) -> None:
@@ -252,62 +253,72 @@ def read_page(pdf, index: int) -> Page:
             n = c.FPDFText_CountChars(raw)
             box = c.FS_RECTF()
             ox, oy = ctypes.c_double(), ctypes.c_double()
-            fonts: dict[int, tuple[str, bool, bool]] = {}
+            fonts: dict[tuple[float, int], tuple[str, bool, bool]] = {}
             name_buf = ctypes.create_string_buffer(256)
             flags = ctypes.c_int()
             chars = out.chars
-            last_obj, last_x = None, None
+            last_key, last_x, upright = None, None, True
+            angle_at: tuple | None = None       # (baseline, font) where the rotation was last read
+            get_unicode, get_size, get_weight = c.FPDFText_GetUnicode, c.FPDFText_GetFontSize, c.FPDFText_GetFontWeight
+            get_box, get_origin, is_generated = c.FPDFText_GetLooseCharBox, c.FPDFText_GetCharOrigin, c.FPDFText_IsGenerated
             for k in range(n):
-                u = c.FPDFText_GetUnicode(raw, k)
-                hyphen = False
-                if c.FPDFText_IsGenerated(raw, k):
+                u = get_unicode(raw, k)
+                if u in (0x20, 0x0D, 0x0A) and is_generated(raw, k):
                     # a space PDFium infers between words is kept (it measures gaps by advance
                     # widths, which italic overhangs do not fool); its line ends are not
                     if u == 0x20 and chars and chars[-1]["text"] != " ":
-                        c.FPDFText_GetCharOrigin(raw, k, ox, oy)
+                        get_origin(raw, k, ox, oy)
                         prev = chars[-1]
                         x = max(prev["x0"] + 0.001, min(prev["x1"], ox.value - 0.01))
                         chars.append(dict(prev, text=" ", x0=x, x1=x, hyphen=False, generated=True))
-                        last_obj = None
+                        last_key = None
                     continue
-                if u in (0x02, 0xFFFE) or c.FPDFText_IsHyphen(raw, k) == 1:
-                    hyphen, u = True, 0x2D          # a hyphen PDFium judged to break a word at the line end
-                if u in (0x0D, 0x0A) or u == 0:
+                hyphen = u in (0x02, 0xFFFE)        # a hyphen PDFium judged to break a word at the line end
+                if hyphen:
+                    u = 0x2D
+                elif u in (0x0D, 0x0A) or u == 0:
                     continue
-                if c.FPDFText_HasUnicodeMapError(raw, k) == 1:
-                    out.unmapped += 1
-                    continue
-                size = c.FPDFText_GetFontSize(raw, k)
+                size = get_size(raw, k)
                 if size <= 0:
                     continue
-                c.FPDFText_GetLooseCharBox(raw, k, box)     # x: the origin and the advance width
-                c.FPDFText_GetCharOrigin(raw, k, ox, oy)
-                obj = c.FPDFText_GetTextObject(raw, k)
-                key = ctypes.cast(obj, ctypes.c_void_p).value or 0
+                weight = get_weight(raw, k)
+                get_box(raw, k, box)                # x: the origin and the advance width
+                get_origin(raw, k, ox, oy)
+                key = (size, weight)
                 font = fonts.get(key)
                 if font is None:
                     nb = c.FPDFText_GetFontInfo(raw, k, name_buf, 256, flags)
                     name = name_buf.value.decode("latin-1", errors="replace") if nb else ""
                     name = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
-                    weight = c.FPDFText_GetFontWeight(raw, k)
-                    angle = c.FPDFText_GetCharAngle(raw, k)                 # radians, 0 to 2π; -1: unknown
-                    upright = angle < 0 or min(angle, 6.283185 - angle) < 0.02
-                    font = (name, bool(_BOLD_NAME.search(name)) or weight >= 600, upright)
+                    font = (name, bool(_BOLD_NAME.search(name)) or weight >= 600,
+                            c.FPDFText_HasUnicodeMapError(raw, k) == 1)
                     fonts[key] = font
-                if not font[2]:
+                if font[2]:
+                    out.unmapped += 1               # a font without a Unicode map: glyph numbers, not letters
+                    continue
+                y = oy.value
+                if angle_at != (y, key):            # a rotated run changes its baseline at every letter
+                    angle = c.FPDFText_GetCharAngle(raw, k)             # radians, 0 to 2π; -1: unknown
+                    upright = angle < 0 or min(angle, 6.283185 - angle) < 0.02
+                    angle_at = (y, key)
+                if not upright:
                     continue                        # rotated text: a margin stamp, an axis label
                 ch = chr(u)
                 text = _LIGATURES.get(ch, ch)
-                if chars and key == last_obj and ox.value == last_x and not ch.isspace():
-                    chars[-1]["text"] += text       # PDFium spells a ligature glyph as letters at one origin
+                if (key == last_key and ox.value == last_x and chars and text.isalpha()
+                        and chars[-1]["text"].isalpha() and abs(max(box.left, box.right) - chars[-1]["x1"]) < 0.01):
+                    chars[-1]["text"] += text       # PDFium spells a ligature glyph as letters in one box
                     continue
-                last_obj, last_x = key, ox.value
-                base = height - oy.value
-                x0, x1 = min(box.left, box.right), max(box.left, box.right)
-                if x1 <= x0 and not ch.isspace():
+                last_key, last_x = key, ox.value
+                base = height - y
+                x0, x1 = box.left, box.right
+                if x1 < x0:
+                    x0, x1 = x1, x0
+                if x1 <= x0 and u != 0x20:
                     x0, x1 = ox.value, ox.value + 0.25 * size
+                size = round(size, 2)
                 chars.append({"text": text, "x0": x0, "x1": x1, "top": base - 0.8 * size, "bottom": base,
-                              "size": round(size, 2), "fontname": font[0], "bold": font[1],
+                              "size": size, "sz1": round(size, 1), "fontname": font[0], "bold": font[1],
                               "hyphen": hyphen})
         finally:
             textpage.close()

@@ -60,7 +60,7 @@ class Line:
 
 
 def _baseline_clusters(chars: list[dict]) -> list[list[dict]]:
-    chars = sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"]))
+    chars = sorted(chars, key=lambda c: (c["bottom"], c["x0"]))
     clusters: list[list[dict]] = []
     for c in chars:
         if clusters and abs(clusters[-1][0]["bottom"] - c["bottom"]) <= 0.15 * max(c["size"], 1):
@@ -71,8 +71,8 @@ def _baseline_clusters(chars: list[dict]) -> list[list[dict]]:
 
 
 def _main_size(cluster: list[dict]) -> float:
-    sizes = Counter(round(c["size"], 1) for c in cluster if c["text"].strip() and not c.get("ink"))
-    return sizes.most_common(1)[0][0] if sizes else round(cluster[0]["size"], 1)
+    sizes = Counter(c["sz1"] for c in cluster if not c.get("ink") and c["text"] != " ")
+    return sizes.most_common(1)[0][0] if sizes else cluster[0]["sz1"]
 
 
 def _runs(chars: list[dict]) -> list[list[dict]]:
@@ -171,10 +171,13 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
     pieces: list[Piece] = []
     prev: dict | None = None
     first_word_end: float | None = None
+    if links:
+        lo, hi = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
+        links = [a for a in links if a.top - 0.5 <= hi and a.bottom + 0.5 >= lo]
     for c in chars:
         is_sup = id(c) in sup_ids
         ch = " " if c.get("ink") else c["text"]     # a redaction bar: blank, but it fills its place
-        link = _link_at(c, links)
+        link = _link_at(c, links) if links else None
         uri = link.uri if link is not None else None
         target = (link.page, link.y) if link is not None and link.page else None
         if prev is not None and not ch.isspace() and not prev["text"].isspace() and not prev.get("ink"):
@@ -218,7 +221,7 @@ def _dedupe(chars: list[dict]) -> list[dict]:
     seen: set[tuple[str, int, int]] = set()
     out = []
     for c in chars:
-        key = (c["text"], round(c["x0"]), round(c["top"]))
+        key = (c["text"], int(c["x0"] + 0.5), int(c["top"] + 0.5))
         if key in seen:
             continue
         seen.add(key)
