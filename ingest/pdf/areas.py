@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.pdf.layout import Line, drop_running_lines
-from ingest.pdf.notes import NOTES_HEADING, footnote_area
+from ingest.pdf.notes import NOTES_HEADING, footnote_area, opens_note
 from ingest.pdf.text import Edges, body_size, vocabulary
 
 
@@ -18,8 +18,8 @@ from ingest.pdf.text import Edges, body_size, vocabulary
 class Areas:
     body: list[Line]            # reading order, all pages
     foot: list[Line]            # page-bottom note lines, reading order
-    section: list[Line]         # an endnotes section's lines (after its heading)
-    heading: Line | None        # the endnotes section's heading line
+    section: list[Line]         # the endnotes sections' lines, one after the other
+    sections: list[tuple[Line, list[Line]]]     # each endnotes section: its heading, its lines
     size: float                 # the body text's type size
     edges: Edges
     vocab: tuple[set[str], set[str]]
@@ -35,8 +35,8 @@ def split_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     edges = Edges.of(every, size)
     vocab = vocabulary(every)
     body, foot = _note_areas(pages, heights, rules, size)
-    body, heading, section = _endnotes_section(body)
-    return Areas(body, foot, section, heading, size, edges, vocab)
+    body, sections = _endnotes_sections(body, size)
+    return Areas(body, foot, [ln for _, lines in sections for ln in lines], sections, size, edges, vocab)
 
 
 def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
@@ -56,15 +56,33 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     return body, foot
 
 
-def _endnotes_section(body: list[Line]) -> tuple[list[Line], Line | None, list[Line]]:
-    """(body, endnotes section): the section is everything after the last "Notes" heading
-    line that follows some text with markers (the notes may be most of the document)."""
+def _endnotes_sections(body: list[Line], size: float) -> tuple[list[Line], list[tuple[Line, list[Line]]]]:
+    """(body, endnotes sections): a section is a "Notes" heading line after some text with
+    markers, and the lines after it up to the next such heading or the next line set larger
+    than the body (a chapter's title: notes at the end of each chapter). A section that is not
+    the document's last must open with a numbered note."""
     first_marker = next((i for i, ln in enumerate(body) if any(p.marker for p in ln.pieces)
                          or re.search(r"\[\d{1,4}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]", ln.plain)), len(body))
-    for i in range(len(body) - 1, first_marker, -1):
-        if NOTES_HEADING.match(body[i].plain) and not any(p.marker for p in body[i].pieces):
-            return body[:i], body[i], body[i + 1:]
-    return body, None, []
+    heads = [i for i in range(first_marker + 1, len(body))
+             if NOTES_HEADING.match(body[i].plain) and not any(p.marker for p in body[i].pieces)]
+    if not heads:
+        return body, []
+    sections: list[tuple[int, int]] = []
+    for k, i in enumerate(heads):
+        stop = heads[k + 1] if k + 1 < len(heads) else len(body)
+        j = next((j for j in range(i + 1, stop) if body[j].size >= 1.15 * size and opens_note(body[j], None) is None), stop)
+        first = body[i + 1] if i + 1 < j else None
+        if j == len(body) or (first is not None and opens_note(first, None) is not None):
+            sections.append((i, j))
+    if not sections:
+        return body, []
+    out: list[Line] = []
+    last = 0
+    for i, j in sections:
+        out += body[last:i]
+        last = j
+    out += body[last:]
+    return out, [(body[i], body[i + 1:j]) for i, j in sections]
 
 
 def _left_column_pages(pages: list[list[Line]]) -> None:

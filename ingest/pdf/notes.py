@@ -23,6 +23,7 @@ from ingest.pdf.text import Edges, breaks_paragraph, join, last_uri, line_text
 
 NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes|endnotes|foot\s*notes|footnotes|notes|references)\s*:?\s*$", re.I)
 _NUMBERED = re.compile(r"^\s*\[?(\d{1,4})(?:[\].)]|(?=\s))\s*")
+_SYMBOL = re.compile(r"^\s*([*†‡]{1,3})\s*")
 _ALONE = re.compile(r"\[?(\d{1,4})[.)\]]?")
 MAX_GAP = 20            # a printed note number at most this far after the previous one
 
@@ -49,7 +50,7 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
         below = [i for i, ln in enumerate(lines) if ln.top >= y - 1 and ln.x0 >= x0 - 2 * ln.size]
         if below and all(lines[i].top >= y - 1 for i in range(below[0], len(lines))):
             first = lines[below[0]]
-            if first.size < 0.95 * body_size or _opens_note(first, None):
+            if first.size < 0.95 * body_size or opens_note(first, None):
                 return below[0]
     # no rule: a bottom run of smaller type whose first line opens with a number
     i = len(lines)
@@ -57,7 +58,7 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
         i -= 1
     if continuing and i < len(lines):
         return i
-    while i < len(lines) and not _opens_note(lines[i], None):
+    while i < len(lines) and not opens_note(lines[i], None):
         i += 1
     return i if i < len(lines) and i > 0 else len(lines)
 
@@ -66,7 +67,7 @@ def _label(mark: str) -> str:
     return str(int(mark)) if mark.isdigit() else mark
 
 
-def _opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | None:
+def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | None:
     """The note number that opens this line, or None. With `sup_only` (the document numbers
     its notes with superscripts) a plain number at a line start is text ("15 June 2021")."""
     mk = line.leading_marker
@@ -77,6 +78,9 @@ def _opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | N
         n = int(m.group(1))
         if last is None or last < n <= last + MAX_GAP:
             return str(n)
+    m = _SYMBOL.match(line.plain)
+    if m and line.plain[m.end():].strip():
+        return m.group(1)
     return None
 
 
@@ -126,7 +130,7 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
             pending = (alone, ln)
             prev = ln
             continue
-        number = _opens_note(ln, last, sup_only)
+        number = opens_note(ln, last, sup_only)
         if number is None and id(ln) in starts:
             m = _NUMBERED.match(ln.plain)
             number = str(int(m.group(1))) if m else ""
@@ -175,7 +179,7 @@ def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
 
 def section_notes(lines: list[Line], edges: Edges, vocab, starts: set[int] | None = None) -> list[RawNote]:
     """An endnotes section: numbered when most of its paragraphs open with a number."""
-    opening = sum(1 for ln in lines if _opens_note(ln, None) is not None)
+    opening = sum(1 for ln in lines if opens_note(ln, None) is not None)
     paras = len(unnumbered_notes(lines, edges, vocab)) if lines else 0
     if lines and opening >= max(1, paras // 2):
         return numbered_notes(lines, edges, vocab, starts=starts)

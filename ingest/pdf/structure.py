@@ -342,7 +342,8 @@ def doc_notes(areas: Areas, paras: list[_Para]) -> tuple[list[RawNote], list[Raw
     pointed = _target_lines(areas.foot + areas.section, [m for p in paras for m in p.marks if m.target])
     starts = {id(ln) for ln in pointed.values()}
     foot = numbered_notes(areas.foot, areas.edges, areas.vocab, starts=starts) if areas.foot else []
-    end = section_notes(areas.section, areas.edges, areas.vocab, starts=starts) if areas.section else []
+    end = [n for _, lines in areas.sections if lines
+           for n in section_notes(lines, areas.edges, areas.vocab, starts=starts)]
     return foot, end, pointed
 
 
