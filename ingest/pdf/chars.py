@@ -253,13 +253,13 @@ def read_page(pdf, index: int) -> Page:
             n = c.FPDFText_CountChars(raw)
             box = c.FS_RECTF()
             ox, oy = ctypes.c_double(), ctypes.c_double()
-            fonts: dict[tuple[float, int], tuple[str, bool, bool]] = {}
+            fonts: dict[tuple[float, int, int], tuple[str, bool, bool]] = {}
             name_buf = ctypes.create_string_buffer(256)
             flags = ctypes.c_int()
             chars = out.chars
             last_key, last_x, upright = None, None, True
             angle_at: tuple | None = None       # (baseline, font) where the rotation was last read
-            get_unicode, get_size, get_weight = c.FPDFText_GetUnicode, c.FPDFText_GetFontSize, c.FPDFText_GetFontWeight
+            get_unicode, get_size, get_font = c.FPDFText_GetUnicode, c.FPDFText_GetFontSize, c.FPDFText_GetFontInfo
             get_box, get_origin, is_generated = c.FPDFText_GetLooseCharBox, c.FPDFText_GetCharOrigin, c.FPDFText_IsGenerated
             for k in range(n):
                 u = get_unicode(raw, k)
@@ -281,16 +281,17 @@ def read_page(pdf, index: int) -> Page:
                 size = get_size(raw, k)
                 if size <= 0:
                     continue
-                weight = get_weight(raw, k)
+                # the font told apart by its name's length and its flags (one call, no copy):
+                # "LiberationSans" and "LiberationSans-Bold" report the same weight
+                key = (size, get_font(raw, k, None, 0, flags), flags.value)
                 get_box(raw, k, box)                # x: the origin and the advance width
                 get_origin(raw, k, ox, oy)
-                key = (size, weight)
                 font = fonts.get(key)
                 if font is None:
-                    nb = c.FPDFText_GetFontInfo(raw, k, name_buf, 256, flags)
+                    nb = get_font(raw, k, name_buf, 256, flags)
                     name = name_buf.value.decode("latin-1", errors="replace") if nb else ""
                     name = name.split("+", 1)[1] if re.match(r"^[A-Z]{6}\+", name) else name
-                    font = (name, bool(_BOLD_NAME.search(name)) or weight >= 600,
+                    font = (name, bool(_BOLD_NAME.search(name)) or c.FPDFText_GetFontWeight(raw, k) >= 600,
                             c.FPDFText_HasUnicodeMapError(raw, k) == 1)
                     fonts[key] = font
                 if font[2]:

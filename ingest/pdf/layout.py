@@ -334,11 +334,13 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
                     break
                 groups.append(group)
                 i += len(group)
-            # the running block stands apart: white space between it and the text inside
+            # the running block stands apart: white space between it and the text inside (a
+            # page number that runs with the pages needs none: Word sets it close to the notes)
             while groups and i < len(order):
                 edge, inner = groups[-1][0], order[i]
                 gap = inner.top - edge.bottom if from_top else edge.top - inner.bottom
-                if gap >= 0.8 * min(edge.size, inner.size):
+                if gap >= 0.8 * min(edge.size, inner.size) or (
+                        page_offset is not None and all(x.plain.isdigit() and page_number(x) for x in groups[-1])):
                     break
                 i -= len(groups.pop())
             for group in groups:

@@ -43,14 +43,17 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
     """Index into a column's `lines` (reading order) where its footnotes begin; len(lines) if
     none. `continuing`: the previous column or page ended in footnotes, so a bottom run of
     small type that opens with no number continues its last note."""
-    # a separator rule: the lowest short horizontal line in the lower 2/3 of the page with text below
+    # a separator rule: the lowest horizontal line in the lower 2/3 of the page with text below
+    # that is not an underline (a rule just under a line's baseline, over its text)
     for y, x0, x1 in sorted(rules, key=lambda r: -r[0]):
-        if y < page_height / 3:
+        if y < page_height / 3 or any(0 <= y - ln.bottom <= 0.35 * ln.size and ln.x0 < x1 and ln.x1 > x0 for ln in lines):
             continue
         below = [i for i, ln in enumerate(lines) if ln.top >= y - 1 and ln.x0 >= x0 - 2 * ln.size]
         if below and all(lines[i].top >= y - 1 for i in range(below[0], len(lines))):
             first = lines[below[0]]
-            if first.size < 0.95 * body_size or opens_note(first, None):
+            # notes open with their number; small type under a rule without one only goes on
+            # with a note from the page (column) before: else it is a table's last rows
+            if opens_note(first, None) or _alone_number(first) or (continuing and first.size < 0.95 * body_size):
                 return below[0]
     # no rule: a bottom run of smaller type whose first line opens with a number
     i = len(lines)
@@ -86,6 +89,10 @@ def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | No
 
 def _strip_number(text: str) -> str:
     return re.sub(r"^\s*(?:\[\d{1,4}\]|\[?\d{1,4}[\].)]?|[*†‡§¶])\s*", "", text, count=1)
+
+
+def _alone_number(line: Line) -> bool:
+    return bool(_ALONE.fullmatch(line.plain)) or (line.leading_marker is not None and not line.plain)
 
 
 def _alone(line: Line) -> str | None:
