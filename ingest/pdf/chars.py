@@ -25,8 +25,10 @@ from index.errors import ReportReadError
 # a font whose name says it is bold (subset prefixes like "ABCDEF+" aside): Computer Modern's
 # CMBX12 / CMSSBX10 / CMB10, "LMRoman10-Bold", Word's "Calibri-Bold", "Arial,Bold", "…-Semibold"
 _BOLD_NAME = re.compile(r"bold|black|heavy|demi|bx\d|^cmb\d", re.I)
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
-              "\ufb05": "st", "\ufb06": "st"}
+_SPELLED = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl",
+              "\ufb05": "st", "\ufb06": "st",
+              # Word's Symbol and Wingdings bullets land in the private use area
+              "\uf0b7": "•", "\uf0a7": "▪", "\uf076": "❖", "\uf0d8": "➢", "\uf0fc": "✓", "\uf0a8": "◦"}
 
 
 @dataclass
@@ -305,7 +307,7 @@ def read_page(pdf, index: int) -> Page:
                 if not upright:
                     continue                        # rotated text: a margin stamp, an axis label
                 ch = chr(u)
-                text = _LIGATURES.get(ch, ch)
+                text = _SPELLED.get(ch, ch)
                 if (key == last_key and ox.value == last_x and chars and text.isalpha()
                         and chars[-1]["text"].isalpha() and abs(max(box.left, box.right) - chars[-1]["x1"]) < 0.01):
                     chars[-1]["text"] += text       # PDFium spells a ligature glyph as letters in one box

@@ -98,7 +98,7 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
         keep: list[dict] = []
         for run in _runs(cl):
             text = "".join(c["text"] for c in run).strip()
-            if not text or not (re.fullmatch(r"[\d,]+", text) or len(text) <= 4):
+            if not text or not (re.fullmatch(r"\d+(?:\s*[,;]?\s*\d+)*", text) or len(text) <= 4):
                 keep += run
                 continue
             home = None
@@ -111,7 +111,7 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                 x0, x1 = run[0]["x0"], run[-1]["x1"]
                 visible = [d for d in other if d["text"].strip()]
                 if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j for d in visible) or (
-                        visible and text.isdigit() and x0 >= max(d["x1"] for d in visible)):
+                        visible and text[:1].isdigit() and x0 >= max(d["x1"] for d in visible)):
                     home = j
                     break
             if home is None:

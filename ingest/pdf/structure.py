@@ -37,6 +37,7 @@ _CONTENTS_HEADING = re.compile(r"^\s*(?:table\s+of\s+contents|contents|list\s+of
 _LEADERS = re.compile(r"(?:[.·…_]\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})\s*$", re.I)
 _ENDS_IN_PAGE = re.compile(r"(?:\d{1,4}|(?:\s|^)[ivxlc]{1,7})\s*$", re.I)
 _ENUMERATOR = re.compile(r"^\s*(?:(?:[IVXLC]+|[A-Z]|\d{1,3}|[a-z]{1,2})[.)]|\(\w{1,3}\)|§\s*\d+)\s+")
+_BULLET = re.compile(r"^[•▪◦‣∙❖➢✓■□●○]\s+")
 _MARKER_LINE = re.compile(r"^\d{1,4}(?:[ ,]+\d{1,4})*$")
 
 
@@ -291,6 +292,11 @@ def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline:
         if same and kind == TITLE:
             same = True
         if not same:
+            bullet = _BULLET.match(text)
+            if bullet and kind == PARAGRAPH:        # a list item's bullet is layout, not text
+                text = text[bullet.end():]
+                for m in marks:
+                    m.pos = max(0, m.pos - bullet.end())
             cur = _Para(kind, [ln], heading_key=key[0] if key else None, level=key[1] if key else 0)
             cur.text = text
             cur.marks = marks

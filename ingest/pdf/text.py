@@ -92,8 +92,10 @@ class Edges:
         for col in (0, 1, 2):
             xs = [ln for ln in body if ln.col == col]
             if xs:
-                left[col] = min(ln.x0 for ln in xs)
-                right[col] = max(ln.x1 for ln in xs)
+                # the margins most lines keep: a table row or a line run off the page is no margin
+                x0s, x1s = sorted(ln.x0 for ln in xs), sorted(ln.x1 for ln in xs)
+                cut = len(xs) // 20
+                left[col], right[col] = x0s[cut], x1s[len(xs) - 1 - cut]
         gaps: Counter[float] = Counter()
         for a, b in zip(body, body[1:]):
             if a.page == b.page and a.col == b.col and b.top > a.top:
@@ -101,12 +103,17 @@ class Edges:
                 if -body_size < g < 2 * body_size:
                     gaps[round(g * 2) / 2] += 1
         gap = gaps.most_common(1)[0][0] if gaps else 0.2 * body_size
+        # the first-line indent: an indented line between a short line and a line set further
+        # left (a hanging indent, Word's numbered paragraphs, is no paragraph start)
         indents: Counter[float] = Counter()
-        for ln in body:
-            d = ln.x0 - left.get(ln.col, ln.x0)
-            if 0.8 * body_size < d < 6 * body_size:
+        for p, a, b in zip(body, body[1:], body[2:]):
+            d = a.x0 - left.get(a.col, a.x0)
+            if (0.8 * body_size < d < 6 * body_size and p.page == a.page == b.page and p.col == a.col == b.col
+                    and b.x0 < a.x0 - 0.8 * body_size and p.x0 < a.x0 - 0.8 * body_size
+                    and p.x1 < right.get(p.col, p.x1) - 2 * body_size):
                 indents[round(d)] += 1
-        indent = float(indents.most_common(1)[0][0]) if indents else 0.0
+        top = indents.most_common(1)[0] if indents else (0, 0)
+        indent = float(top[0]) if top[1] >= max(2, 0.02 * len(body)) else 0.0   # not a few ragged lines
         return cls(left, right, gap, indent)
 
 
@@ -139,7 +146,8 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
         return True
     b_in = b.x0 - edges.left.get(b.col, b.x0)
     a_in = a.x0 - edges.left.get(a.col, a.x0)
-    if b_in > 0.8 * b.size and (a_in < 0.4 * a.size or abs(a_in - b_in) < 0.5) and not in_block(a, b, edges):
+    if (b_in > 0.8 * b.size and abs(round(b_in) - edges.indent) <= 1
+            and (a_in < 0.4 * a.size or abs(a_in - b_in) < 0.5)):
         return True                              # a first-line indent (after a line that was none, or one)
     return spaced(a, b, edges)
 
