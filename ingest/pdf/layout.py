@@ -158,7 +158,12 @@ def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
         return None
     least = min(c for c, _ in scores)
     xs = [x for c, x in scores if c == least]
-    return (xs[0] + xs[-1]) / 2
+    gutter = (xs[0] + xs[-1]) / 2
+    # columns of text, not a table: most fragments on each side are lines, not cells
+    for side in ([b - a for a, b in frags if b <= gutter], [b - a for a, b in frags if a >= gutter]):
+        if sum(1 for w in side if w >= 0.25 * width) < 0.5 * len(side):
+            return None
+    return gutter
 
 
 MARK_SYMBOLS = "*†‡§¶"   # printed as note labels where a report numbers none

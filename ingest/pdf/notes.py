@@ -132,7 +132,10 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
     for ln in lines:
         last = last_number()
         alone = _alone(ln)
-        if alone is not None and (last is None or not alone.isdigit() or int(alone) > last or id(ln) in starts):
+        if alone is not None and not (id(ln) in starts or not alone.isdigit() or (
+                last is None and int(alone) <= MAX_GAP) or (last is not None and last < int(alone) <= last + MAX_GAP)):
+            alone = None                        # "2022." alone on a line goes on with a note
+        if alone is not None:
             close_pending()                     # two numbers in a row: the first has no text
             pending = (alone, ln)
             prev = ln

@@ -30,6 +30,14 @@ def last_uri(line: Line | None) -> str | None:
     return None
 
 
+def first_uri(line: Line) -> str | None:
+    """The link target under the line's first visible piece."""
+    for p in line.pieces:
+        if p.text.strip():
+            return p.uri
+    return None
+
+
 def line_text(line: Line, *, links: bool = False, carried: str | None = None) -> str:
     """The line's text, superscript numbers as `[N]` markers; with `links`, a link annotation
     whose visible text is not its target adds the target after it (`label <url>`). `carried`:
@@ -51,9 +59,14 @@ def line_text(line: Line, *, links: bool = False, carried: str | None = None) ->
                 label.append(pieces[j].text)
                 j += 1
             text = "".join(label)
-            out.append(text)
-            if not _same_link(text, p.uri) and not (i == first and p.uri == carried):
-                out.append(f" <{p.uri}>")
+            if _same_link(text, p.uri):
+                # the address as printed: a justified line's stretch inside it is no space
+                text = re.sub(r"(?<=\S)\s+(?=\S)", "", text)
+                out.append(text)
+            else:
+                out.append(text)
+                if not (i == first and p.uri == carried):
+                    out.append(f" <{p.uri}>")
             i = j
             continue
         out.append(p.text)
@@ -69,10 +82,12 @@ def _undefang(s: str) -> str:
 
 
 def _same_link(label: str, uri: str) -> bool:
-    """The label already shows the target (possibly defanged, or cut off by the line end)."""
-    lab = _undefang(label.strip())
+    """The label already shows the target (possibly defanged, or cut off by the line end:
+    "https:" at the end of a line is the start of its address)."""
+    lab = _undefang(re.sub(r"\s+", "", label)).lstrip(":;,([{<\"'“‘")
     target = _undefang(uri)
-    return bool(lab) and (lab in target or target in lab) and ("/" in lab or "." in lab)
+    return bool(lab) and (lab in target or target in lab) and (
+        "/" in lab or "." in lab or target.startswith(lab) or len(lab) >= 12)
 
 
 @dataclass
@@ -208,10 +223,15 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[s
     if prev.endswith("\u00ad"):
         return prev[:-1] + nxt                    # a word the writer hyphenated softly
     tail = _URL_TAIL.search(prev)
-    if tail and not prev.endswith((";", ",")) and not ended_short_text(a, edges):
-        same_link = a.pieces and b.pieces and a.pieces[-1].uri and a.pieces[-1].uri == b.pieces[0].uri
-        bare_scheme = re.fullmatch(r"(?:https?://)(?:www\.?)?", tail.group(0))
-        if same_link or bare_scheme or not re.match(r"(?:https?://|www\.|DNGTS|<)", nxt):
+    if (tail or re.search(r"(?:https?:/{0,2}|\S/)$", prev)) and last_uri(a) is not None and last_uri(a) == first_uri(b):
+        return prev + nxt                         # one link annotation over both parts: one address
+    closed = tail and prev.endswith((")", "]")) and tail.group(0).count("(") + tail.group(0).count("[") < (
+        tail.group(0).count(")") + tail.group(0).count("]"))           # "(www.gov.uk)": the bracket ends it
+    if tail and not prev.endswith((";", ",")) and not closed:
+        if prev.endswith("-") or re.match(r"[/?#&=%_~]", nxt) or re.fullmatch(r"(?:https?://)(?:www\.?)?", tail.group(0)):
+            return prev + nxt                     # the address goes on (no typesetter hyphenates one)
+        if not ended_short_text(a, edges) and not re.match(r"(?:https?://|www\.|DNGTS|<)", nxt) and not (
+                prev.endswith(".") and re.match(r"[A-Z][a-z]*\s", nxt)):
             return prev + nxt                     # a URL cut at the margin
     if re.search(r"\S[\u2013\u2014]$", prev):
         return prev + nxt                         # a break after a dash that touches its word ("8:14–8:24")
