@@ -51,9 +51,12 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
         below = [i for i, ln in enumerate(lines) if ln.top >= y - 1 and ln.x0 >= x0 - 2 * ln.size]
         if below and all(lines[i].top >= y - 1 for i in range(below[0], len(lines))):
             first = lines[below[0]]
-            # notes open with their number; small type under a rule without one only goes on
-            # with a note from the page (column) before: else it is a table's last rows
-            if opens_note(first, None) or _alone_number(first) or (continuing and first.size < 0.95 * body_size):
+            # notes open with their number, in small type or as a superscript (a numbered
+            # paragraph under a table is body text); small type under a rule without a number
+            # only goes on with a note from the page (column) before: else it is a table's rows
+            small = first.size < 0.95 * body_size
+            if ((small or first.leading_marker is not None) and (opens_note(first, None) or _alone_number(first))
+                    or (continuing and small)):
                 return below[0]
     # no rule: a bottom run of smaller type whose first line opens with a number
     i = len(lines)
