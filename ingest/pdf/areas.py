@@ -44,15 +44,28 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     """(body lines, page-bottom note lines), both in reading order."""
     body: list[Line] = []
     foot: list[Line] = []
-    continuing = False
+    continuing = False          # the last note so far may go on (the page before ended in notes)
+    unfinished = False          # ... and its last line ran to the margin: it does go on
     for lines, h, rl in zip(pages, heights, rules):
         for run in _column_runs(lines):         # two columns may each end in their own notes
             x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
             inside = [r for r in rl if r[1] >= x0 - 5 and r[2] <= x1 + 5]
-            k = footnote_area(run, inside, size, h, continuing)
+            k = footnote_area(run, inside, size, h, continuing or unfinished)
+            if unfinished and k < len(run):
+                # a note's rest is set above the next notes, maybe pages later (LibreOffice):
+                # the small type right above them that opens no note
+                while (k > 0 and run[k - 1].size < 0.9 * size and opens_note(run[k - 1], None) is None
+                       and 0 <= run[k].top - run[k - 1].bottom < 1.2 * run[k].size):
+                    k -= 1
             body += run[:k]
             foot += run[k:]
-            continuing = k < len(run)
+            if k < len(run):
+                continuing = True
+                last = run[-1]
+                unfinished = last.x1 > max(ln.x1 for ln in run[k:]) - 2 * last.size and not re.search(
+                    r"[.!?)\]”\"]$", last.plain)
+            else:
+                continuing = False
     return body, foot
 
 

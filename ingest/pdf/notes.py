@@ -55,8 +55,9 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
             # paragraph under a table is body text); small type under a rule without a number
             # only goes on with a note from the page (column) before: else it is a table's rows
             small = first.size < 0.95 * body_size
+            rest_small = all(ln.size < 0.95 * body_size for ln in lines[below[0]:])
             if ((small or first.leading_marker is not None) and (opens_note(first, None) or _alone_number(first))
-                    or (continuing and small)):
+                    or (continuing and rest_small)):
                 return below[0]
     # no rule: a bottom run of smaller type whose first line opens with a number
     i = len(lines)
