@@ -10,7 +10,9 @@ joined), or the line that equals the document information's Title; a "Volume II 
 right after it belongs to it (two volumes of one report are two reports). Authors: a byline
 ("By …"), a name after a role ("Special Counsel Robert S. Mueller, III"), else the document
 information's Author when page 1 prints it. Date: a date line ("Saturday, September 19,
-2020", "March 22, 2019", "22 March 2019", or "March 2019", which gives "2019-03").
+2020", "March 22, 2019", "22 March 2019", or "March 2019", which gives "2019-03"). A form-like
+first page (a government impact assessment) labels its fields: "Title: …", "Date: …",
+"Lead department or agency: …"; those win.
 """
 from __future__ import annotations
 
@@ -36,6 +38,11 @@ _MONTH_DAY_YEAR = re.compile(rf"^\s*(?:\w+day,\s+)?({FULL_MONTH})\s+(\d{{1,2}}),
 _DAY_MONTH_YEAR = re.compile(rf"^\s*(\d{{1,2}})\s+({FULL_MONTH})\s+(\d{{4}})\s*$")
 _MONTH_YEAR = re.compile(rf"^\s*({FULL_MONTH})\s+(\d{{4}})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\s*$")
+# a form's labelled fields, as title pages of government reports print them ("Title: …")
+_FIELD = re.compile(r"^\s*(title|report title|subject|date|date of (?:issue|publication)|published|authors?|"
+                    r"prepared by|written by|publisher|published by|lead department or agency|department)\s*:\s*(.*)$", re.I)
+_ANY_LABEL = re.compile(r"^\s*[A-Z][\w /()&'’-]{1,40}:(?:\s|$)")
 
 
 @dataclass
@@ -45,6 +52,7 @@ class Front:
     date: str = ""
     time: str = ""
     authors: list[str] = field(default_factory=list)
+    publisher: str = ""
 
 
 def _prose(ln: Line, size: float, edges: Edges) -> bool:
@@ -69,7 +77,49 @@ def parse_date(text: str) -> str:
     m = _ISO.match(text)
     if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
         return m.group(0).strip()
+    m = _DMY.match(text)
+    if m:
+        a, b, year = int(m.group(1)), int(m.group(2)), m.group(3)
+        # day first (as in "17/03/2025") only when the order cannot be the other one
+        if a > 12 and 1 <= b <= 12:
+            return f"{year}-{b:02d}-{a:02d}"
+        if b > 12 and 1 <= a <= 12:
+            return f"{year}-{a:02d}-{b:02d}"
     return ""
+
+
+def labelled_fields(lines: list[Line], used: list[Line] | None = None) -> dict[str, str]:
+    """{"title"|"date"|"authors"|"publisher": value} from a form-like first page: a cell
+    "Title: …" (its value going on in the cells below it that carry no label of their own).
+    `used` receives the lines the fields were read from."""
+    out: dict[str, str] = {}
+    for i, ln in enumerate(lines):
+        for c, cell in enumerate(ln.plain.split("\t")):
+            m = _FIELD.match(cell)
+            if not m:
+                continue
+            label, value = m.group(1).lower(), m.group(2).strip()
+            key = ("title" if label in ("title", "report title", "subject") else
+                   "date" if label.startswith(("date", "published")) and label != "published by" else
+                   "authors" if label in ("author", "authors", "prepared by", "written by") else "publisher")
+            if key in out or not value:
+                continue
+            if used is not None:
+                used.append(ln)
+            if key == "title" and c == 0:
+                last = ln
+                for nxt in lines[i + 1:i + 4]:
+                    first = nxt.plain.split("\t")[0].strip()
+                    if (abs(nxt.x0 - last.x0) <= 3 and nxt.top - last.bottom < 2.5 * last.size and first
+                            and not _ANY_LABEL.match(first)):
+                        value = f"{value} {first}"
+                        last = nxt
+                        if used is not None:
+                            used.append(nxt)
+                    elif abs(nxt.x0 - last.x0) <= 3:
+                        break
+            out[key] = re.sub(r"\s+", " ", value).strip()
+    return out
 
 
 def people(text: str) -> list[str]:
@@ -110,6 +160,8 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Fr
                 zone.append(ln)
                 continue
             break
+    field_lines: list[Line] = []
+    fields = labelled_fields(page1[:40], field_lines)
     title_info = str(info.get("Title") or "").strip()
     if JUNK_INFO.match(title_info):
         title_info = ""
@@ -149,6 +201,15 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Fr
                 continue
         if not out.authors:
             out.authors = people(t)
+    if fields.get("title"):
+        out.title = fields["title"]          # a form's own "Title:" beats the largest type
+        for ln in field_lines:
+            out.kinds[id(ln)] = FRONT
+    if fields.get("date") and parse_date(fields["date"]):
+        out.date, out.time = parse_date(fields["date"]), ""
+    if fields.get("authors") and not out.authors:
+        out.authors = people(fields["authors"]) or [fields["authors"]]
+    out.publisher = fields.get("publisher", "")
     if not out.authors:
         author = str(info.get("Author") or "").strip()
         if author and not JUNK_INFO.match(author) and _norm(author) in _norm(" ".join(ln.plain for ln in page1)):

@@ -175,6 +175,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
     bold = sum(1 for c in main if c.get("bold")) > len(main) / 2
     pieces: list[Piece] = []
     prev: dict | None = None
+    last_visible: dict | None = None
     first_word_end: float | None = None
     if links:
         lo, hi = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
@@ -191,6 +192,15 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
                 pieces.append(Piece(" ", uri=None))
                 if first_word_end is None:
                     first_word_end = prev["x1"]
+        if (not ch.isspace() and last_visible is not None and not is_sup
+                and c["x0"] - last_visible["x1"] > 2 * size and pieces and not pieces[-1].marker):
+            # a gap wider than any word space: the next cell of a table row, a form's next field
+            if pieces[-1].text.endswith(" "):
+                pieces[-1].text = pieces[-1].text[:-1] + "\t"
+            else:
+                pieces.append(Piece("\t"))
+        if not ch.isspace() and not is_sup:
+            last_visible = c
         if ch.isspace() and ch not in "\u00a0\u202f\u2007" and first_word_end is None and prev is not None:
             first_word_end = prev["x1"]
         marker = is_sup and (ch.isdigit() or ch in MARK_SYMBOLS)

@@ -81,7 +81,8 @@ def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: lis
     foot, end, pointed = doc_notes(areas, paras)
     doc = Document(source=source, blocks=to_blocks(paras, link_marks(paras, foot, end, pointed)),
                    notes=to_notes(foot, end),
-                   title=front.title, date=front.date, time=front.time, authors=front.authors)
+                   title=front.title, date=front.date, time=front.time, authors=front.authors,
+                   publisher=front.publisher)
     doc.page_labels = page_labels(pages, printed)
     return doc
 
