@@ -57,7 +57,7 @@ class Front:
 
 def _prose(ln: Line, size: float, edges: Edges) -> bool:
     left, right = edges.left.get(ln.col, ln.x0), edges.right.get(ln.col, ln.x1)
-    return abs(ln.size - size) <= 0.1 * size and ln.x1 - ln.x0 >= 0.6 * (right - left) and len(ln.plain) > 30
+    return abs(ln.size - size) <= 0.1 * size and ln.x1 - ln.x0 >= 0.6 * (right - left) and len(ln.plain) > 20
 
 
 def parse_date(text: str) -> str:

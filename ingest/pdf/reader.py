@@ -16,7 +16,7 @@ from pathlib import Path
 from index.errors import ReportReadError
 from ingest.footnotes import make_note
 from ingest.model import Report
-from ingest.pdf.areas import split_areas
+from ingest.pdf.areas import Areas, split_areas
 from ingest.document import Document
 from ingest.pdf.chars import Outline, Page, open_pdf, outline, read_page
 from ingest.pdf.front import front_matter
@@ -28,6 +28,7 @@ from ingest.pdf.text import Edges, breaks_paragraph, join, line_text, spaced
 from ingest.report import attach_notes, reports_of
 from ingest.split import Segment, split_segments
 
+_PRINTED_MARKER = re.compile(r"\[\d{1,4}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]|<sup>")
 MAX_PAGES = 2000                # one PDF; a longer one is refused (the byte limit applies too)
 # document information that names the tool or the file, not the report
 _JUNK_INFO = re.compile(r"^(?:untitled|anonymous|unknown|user|admin|owner|unspecified|microsoft word\b.*"
@@ -73,9 +74,11 @@ def read_document(path: Path, source: str) -> Document:
     return document_of(lines, pages, info, toc, source)
 
 
-def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: list[Outline], source: str) -> Document:
-    printed: dict[int, str] = {}
-    areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed)
+def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: list[Outline], source: str,
+                areas: Areas | None = None, printed: dict[int, str] | None = None) -> Document:
+    if areas is None:
+        printed = {}
+        areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed)
     front = front_matter(areas.body, areas.size, areas.edges, info)
     paras = body_blocks(areas.body, areas, front.kinds, toc)
     foot, end, pointed = doc_notes(areas, paras)
@@ -83,7 +86,7 @@ def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: lis
                    notes=to_notes(foot, end),
                    title=front.title, date=front.date, time=front.time, authors=front.authors,
                    publisher=front.publisher)
-    doc.page_labels = page_labels(pages, printed)
+    doc.page_labels = page_labels(pages, printed or {})
     return doc
 
 
@@ -96,14 +99,38 @@ def page_labels(pages: list[Page], printed: dict[int, str]) -> dict[int, str]:
 
 
 def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
-    """Reports of one PDF and the titles of teasers skipped, or ReportReadError naming it."""
-    pages, lines, info, _ = read_pages(path)
-    return parse_lines(lines, [p.height for p in pages], [p.rules for p in pages], info, source)
+    """Reports of one PDF and the titles of teasers skipped, or ReportReadError naming it.
+
+    A PDF whose markers are set as superscripts (or that has none) is read by its layout into
+    a Document, which the builder every structured format shares turns into reports
+    (ingest/build.py). A web page or text file printed to PDF writes its markers as text
+    ("[12]", its notes as "[12] https://…" lines) and may hold several reports: it is read as
+    the text it prints, by the text parser."""
+    pages, lines, info, toc = read_pages(path)
+    if printed_text(lines):
+        return parse_lines(lines, [p.height for p in pages], [p.rules for p in pages], info, source)
+    printed: dict[int, str] = {}
+    areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed)
+    if any(n.number is None for _, ls in areas.sections for n in section_notes(ls, areas.edges, areas.vocab)):
+        # unnumbered endnotes: the text parser aligns them to the markers by their words and
+        # says which it cannot place (ingest/endnotes.py); a Document has no such status
+        return parse_lines(lines, [p.height for p in pages], [p.rules for p in pages], info, source, areas)
+    from ingest.build import reports_from_document
+
+    return reports_from_document(document_of(lines, pages, info, toc, source, areas, printed))
+
+
+def printed_text(lines: list[list[Line]]) -> bool:
+    """No superscript marker anywhere, and bracketed numbers in the text: the text shape."""
+    if any(p.marker for page in lines for ln in page for p in ln.pieces):
+        return False
+    return any(_PRINTED_MARKER.search(ln.plain) for page in lines for ln in page)
 
 
 def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
-                info: dict, source: str) -> tuple[list[Report], list[str]]:
-    areas = split_areas(pages, heights, rules)
+                info: dict, source: str, areas: Areas | None = None) -> tuple[list[Report], list[str]]:
+    """The reports of lines written as the text parser's text (a printed web page, unnumbered endnotes)."""
+    areas = areas or split_areas(pages, heights, rules)
     body, foot, section, size, edges, vocab = (areas.body, areas.foot, areas.section, areas.size, areas.edges,
                                                areas.vocab)
     notes = numbered_notes(foot, edges, vocab) if foot else []
