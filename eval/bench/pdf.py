@@ -41,16 +41,21 @@ def _child(path: Path) -> None:
     """Parse one PDF as ingest does; print pages, seconds and the passages' texts as JSON."""
     import pypdfium2 as pdfium
 
+    from index.errors import ReportReadError
     from ingest.chunk import chunk_report
     from ingest.read import read_report_file
     from ingest.report import parse_text
 
+    t0 = time.perf_counter()
+    try:
+        reports, _ = parse_text(read_report_file(path), path.name)
+    except ReportReadError as e:
+        print(e.reason, file=sys.stderr)
+        sys.exit(1)
+    seconds = time.perf_counter() - t0
     pdf = pdfium.PdfDocument(str(path))
     pages = len(pdf)
     pdf.close()
-    t0 = time.perf_counter()
-    reports, _ = parse_text(read_report_file(path), path.name)
-    seconds = time.perf_counter() - t0
     texts = [p.text for r in reports for p in chunk_report(r)]
     print(json.dumps({"pages": pages, "parse_seconds": seconds, "reports": len(reports), "texts": texts}))
 
@@ -59,12 +64,18 @@ def pdf_figures(path: Path, *, repeat: int = 1, embed: bool = True) -> dict:
     """Speed and memory of reading one PDF: pages, parse seconds, pages/s, the child's peak
     memory in MiB, passages, and (with `embed`) the seconds the bundled model takes to embed
     them and parse ÷ embed."""
+    from index.errors import UserInputError
+
+    if not path.is_file():
+        raise UserInputError(f"{path}: no such PDF file")
     with tempfile.TemporaryDirectory() as tmp:
         target = path
         if repeat > 1:
             target = Path(tmp) / f"{path.stem}-x{repeat}.pdf"
             repeated(path, repeat, target)
-        m = run_measured(python_cmd("eval.bench.pdf", "--child", str(target))).check()
+        m = run_measured(python_cmd("eval.bench.pdf", "--child", str(target)))
+    if m.returncode != 0:
+        raise UserInputError(f"{path}: {m.stderr.strip().splitlines()[-1] if m.stderr.strip() else 'cannot be read'}")
     child = json.loads(m.stdout.strip().splitlines()[-1])
     out = {"file": str(path), "repeat": repeat, "pages": child["pages"], "reports": child["reports"],
            "parse_seconds": round(child["parse_seconds"], 2),
