@@ -1,12 +1,23 @@
-"""A PDF file to reports: body text in reading order with its footnote markers, its notes, and
-the page every sentence and note came from.
+"""A PDF file to reports: body text in reading order with its footnote markers linked to their
+notes, headings, the title page, and the page (and printed page label) of every sentence and note.
 
-Characters, fonts, links and rules come from PDFium (ingest/pdf/chars.py says why), lines and
-columns from ingest/pdf/layout.py. The reader writes the same kind of text the text parser
-reads (`[N]` markers in the body, one paragraph a line, a blank line where the layout leaves
-space), so statuses, DNGTS, URLs as written and the endnote alignment are the text parser's
-own: notes found by layout are handed to it as parsed notes, unnumbered endnotes as endnote
-lines. Pages: ingest/pdf/pages.py.
+Characters, fonts, links, rules, page labels and the outline come from PDFium (chars.py says
+why); lines, superscripts and columns from layout.py; body, page-bottom notes and endnote
+sections from areas.py; the Document (ingest/document.py) from structure.py and front.py. The
+builder all structured formats share (ingest/build.py) makes the reports. A marker is linked
+to its note by the link annotation over it when the PDF has one (LaTeX's hyperref, Word's and
+LibreOffice's exports do), else to the note with its label on its page or the next ones, else
+to the next endnote with its label: a note printed with its number only stays empty and the
+next one keeps its own text.
+
+Two shapes keep the text parser's route (the reader writes `[N]` markers and note lines as
+text and ingest/report.py parses them): a web page or text file printed to PDF (markers set
+as text, several reports in one file), and unnumbered endnotes (aligned to markers by their
+words, ingest/endnotes.py, with statuses a Document cannot carry).
+
+Measured (eval/bench/pdf.py, 2 shared cores, load in the closing note of the pdf branch): the
+192-page XeLaTeX report in 5 s of CPU (10-15 pages/s on a loaded machine), 960 pages in
+118 MiB peak; 1,092 of 1,092 markers with 1,091 notes right (tests/ingest/pdf/test_realworld.py).
 """
 from __future__ import annotations
 
