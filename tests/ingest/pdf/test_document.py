@@ -70,3 +70,30 @@ def test_contents_lines_and_headings_are_not_sentences(tmp_path, writer):
     assert not any(". . ." in t or t.startswith(("Deployments", "Contents")) for t in sentences)
     assert report.title == "Annual Assessment of Border Forces"
     assert {s.section for s in report.sentences} == {"Deployments", "Exercises and readiness"}
+
+
+def _chapter(title: str, facts: list[str], notes_mode: str, writer: str) -> bytes:
+    paras = [fx.Para([(title, False)], size=15, bold=True, space_before=0)]
+    paras += [fx.Para([(BODY + fact, False), (str(i + 1), True)]) for i, fact in enumerate(facts)]
+    notes = [(str(i + 1), f"{title}: source {i + 1} for {fact.split()[1]}") for i, fact in enumerate(facts)]
+    return fx.build_pdf(fx.Spec(paras=paras, notes=notes, notes_mode=notes_mode), writer)[0]
+
+
+@pytest.mark.parametrize("writer,notes_mode", [("reportlab", "foot"), ("fpdf2", "foot"), ("fpdf2", "end-numbered")])
+def test_notes_numbered_again_in_each_chapter(tmp_path, writer, notes_mode):
+    """Two chapters, each numbering its notes from 1 (at the page foot, or in a Notes section
+    closing the chapter): each marker takes its own chapter's note."""
+    import pypdfium2 as pdfium
+
+    facts = ["The Minsk brigade moved in May.", "The Grodno airfield reopened in June.", "The Brest depot closed in July."]
+    out = pdfium.PdfDocument.new()
+    for k, title in enumerate(("Chapter One", "Chapter Two")):
+        part = tmp_path / f"{k}.pdf"
+        part.write_bytes(_chapter(title, facts, notes_mode, writer))
+        out.import_pages(pdfium.PdfDocument(str(part)))
+    path = tmp_path / "book.pdf"
+    out.save(str(path))
+    doc = read_document(path, path.name)
+    linked = [(m.label, doc.notes[m.note].text) for b in doc.blocks for m in b.marks]
+    assert linked == [(str(i + 1), f"{title}: source {i + 1} for {fact.split()[1]}")
+                      for title in ("Chapter One", "Chapter Two") for i, fact in enumerate(facts)]
