@@ -19,7 +19,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.pdf.layout import Line
-from ingest.pdf.text import Edges, breaks_paragraph, join, last_uri, line_text
+from ingest.pdf.text import Edges, breaks_paragraph, first_uri, join, last_uri, line_text, link_tail
 
 NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes|endnotes|foot\s*notes|footnotes|notes|references)\s*:?\s*$", re.I)
 _NUMBERED = re.compile(r"^\s*\[?(\d{1,4})(?:[\].)]|(?=\s))\s*")
@@ -95,6 +95,18 @@ def _strip_number(text: str) -> str:
     return re.sub(r"^\s*(?:\[\d{1,4}\]|\[?\d{1,4}[\].)]?|[*†‡§¶])\s*", "", text, count=1)
 
 
+def _note_text(lines: list[Line], k: int) -> str:
+    """Line k of a run of note lines as text, a link running over lines judged whole."""
+    ln = lines[k]
+    prev = lines[k - 1] if k else None
+    nxt = lines[k + 1] if k + 1 < len(lines) else None
+    carried = link_tail(prev) if prev is not None else None
+    if carried is not None and first_uri(ln) != carried[0]:
+        carried = None
+    continues = nxt is not None and last_uri(ln) is not None and last_uri(ln) == first_uri(nxt)
+    return line_text(ln, links=True, carried=carried, continues=continues)
+
+
 def _alone_number(line: Line) -> bool:
     return bool(_ALONE.fullmatch(line.plain)) or (line.leading_marker is not None and not line.plain)
 
@@ -133,7 +145,7 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
             notes.append(RawNote(number, "", [ln.page], ln.top, redacted=True, lines=[ln]))
             pending = None
 
-    for ln in lines:
+    for k, ln in enumerate(lines):
         last = last_number()
         alone = _alone(ln)
         if alone is not None and not (id(ln) in starts or not alone.isdigit() or (
@@ -153,12 +165,12 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
         elif pending is not None:               # the number's text on the next line
             number, first = pending
             pending = None
-            text = line_text(ln, links=True, carried=last_uri(prev))
+            text = _note_text(lines, k)
             notes.append(RawNote(number, text, [first.page] + ([ln.page] if ln.page != first.page else []),
                                  first.top, lines=[first, ln]))
             prev = ln
             continue
-        text = line_text(ln, links=True, carried=last_uri(prev))
+        text = _note_text(lines, k)
         if number is not None:
             notes.append(RawNote(number, _strip_number(text), [ln.page], ln.top, lines=[ln]))
         elif notes:
@@ -177,8 +189,8 @@ def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
     """An endnotes section without numbers: one note per paragraph."""
     notes: list[RawNote] = []
     prev: Line | None = None
-    for ln in lines:
-        text = line_text(ln, links=True, carried=last_uri(prev))
+    for k, ln in enumerate(lines):
+        text = _note_text(lines, k)
         if prev is None or breaks_paragraph(prev, ln, edges):
             notes.append(RawNote(None, text, [ln.page], ln.top, lines=[ln]))
         else:

@@ -16,7 +16,8 @@ from dataclasses import dataclass
 from ingest.footnotes import is_note_line
 from ingest.pdf.layout import Line
 
-_URL_TAIL = re.compile(r"(?:https?://|www\.)\S*$")
+# an address at the end of a line: with its scheme, "www.", or a host name and a path ("st.cs.uni-sb.de/edu/")
+_URL_TAIL = re.compile(r"(?:https?://|www\.|(?<![\w@])[a-z0-9][\w-]*(?:\.[\w-]+)+/)\S*$")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+(?:-[A-Za-z\u00c0-\u024f\u0400-\u04ff]+)*")
 
 
@@ -38,14 +39,31 @@ def first_uri(line: Line) -> str | None:
     return None
 
 
-def line_text(line: Line, *, links: bool = False, carried: str | None = None) -> str:
+def link_tail(line: Line) -> tuple[str, str] | None:
+    """(target, label) of the link annotation under the end of the line, or None."""
+    label: list[str] = []
+    uri = None
+    for p in reversed(line.pieces):
+        if not p.text.strip() and uri is None:
+            continue
+        if p.marker or not p.uri or (uri is not None and p.uri != uri):
+            break
+        uri = p.uri
+        label.append(p.text)
+    return (uri, "".join(reversed(label))) if uri else None
+
+
+def line_text(line: Line, *, links: bool = False, carried: tuple[str, str] | None = None,
+              continues: bool = False) -> str:
     """The line's text, superscript numbers as `[N]` markers; with `links`, a link annotation
-    whose visible text is not its target adds the target after it (`label <url>`). `carried`:
-    the target of a link the previous line ended in; its rest at this line's start adds nothing."""
+    whose visible text is not its target adds the target after it (`label <url>`). A link can
+    run over lines: `carried` is the (target, label) the previous line ended in, `continues`
+    says the link at this line's end goes on, so it is judged on the next line, whole."""
     out: list[str] = []
     i = 0
     pieces = line.pieces
-    first = next((k for k, p in enumerate(pieces) if p.text.strip()), None)
+    visible = [k for k, p in enumerate(pieces) if p.text.strip()]
+    first, last = (visible[0], visible[-1]) if visible else (None, None)
     while i < len(pieces):
         p = pieces[i]
         if p.marker:
@@ -59,14 +77,17 @@ def line_text(line: Line, *, links: bool = False, carried: str | None = None) ->
                 label.append(pieces[j].text)
                 j += 1
             text = "".join(label)
-            if _same_link(text, p.uri):
+            whole = text
+            if i == first and carried is not None and carried[0] == p.uri:
+                whole = carried[1] + text
+            same = _same_link(whole, p.uri)
+            squeezed = _undefang(re.sub(r"\s+", "", whole))
+            if same and (re.search(r"://|www\.|\w/\w", whole) or _undefang(p.uri).startswith(squeezed)):
                 # the address as printed: a justified line's stretch inside it is no space
                 text = re.sub(r"(?<=\S)\s+(?=\S)", "", text)
-                out.append(text)
-            else:
-                out.append(text)
-                if not (i == first and p.uri == carried):
-                    out.append(f" <{p.uri}>")
+            out.append(text)
+            if not same and not (continues and last is not None and j > last):
+                out.append(f" <{p.uri}>")
             i = j
             continue
         out.append(p.text)
@@ -86,6 +107,8 @@ def _same_link(label: str, uri: str) -> bool:
     "https:" at the end of a line is the start of its address)."""
     lab = _undefang(re.sub(r"\s+", "", label)).lstrip(":;,([{<\"'“‘")
     target = _undefang(uri)
+    if "-" in lab and lab not in target and lab.replace("-", "") in target.replace("-", ""):
+        return True                               # "daringfire-" + "ball.net", hyphenated at a line end
     return bool(lab) and (lab in target or target in lab) and (
         "/" in lab or "." in lab or target.startswith(lab) or len(lab) >= 12)
 
@@ -223,8 +246,11 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[s
     if prev.endswith("\u00ad"):
         return prev[:-1] + nxt                    # a word the writer hyphenated softly
     tail = _URL_TAIL.search(prev)
-    if (tail or re.search(r"(?:https?:/{0,2}|\S/)$", prev)) and last_uri(a) is not None and last_uri(a) == first_uri(b):
-        return prev + nxt                         # one link annotation over both parts: one address
+    if (tail or re.search(r"(?:https?:/{0,2}|\S/)$", prev)) and last_uri(a) is not None:
+        if last_uri(a) == first_uri(b):
+            return prev + nxt                     # one link annotation over both parts: one address
+        if tail:
+            return prev + " " + nxt               # the link (the address) ended with the line
     closed = tail and prev.endswith((")", "]")) and tail.group(0).count("(") + tail.group(0).count("[") < (
         tail.group(0).count(")") + tail.group(0).count("]"))           # "(www.gov.uk)": the bracket ends it
     if tail and not prev.endswith((";", ",")) and not closed:
