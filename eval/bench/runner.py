@@ -720,7 +720,9 @@ def main(args) -> int:
         from eval.bench.pdf import pdf_figures, render
 
         fig = pdf_figures(Path(args.pdf))
-        print(json.dumps(fig, indent=1) if getattr(args, "json", False) else render(fig))
+        if isinstance(getattr(args, "json_out", None), (str, Path)):
+            Path(args.json_out).write_text(json.dumps(fig, indent=1) + "\n")
+        print(render(fig))
         return 0
     from index.config import Settings
 
