@@ -106,10 +106,17 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                 if j == i or not other:
                     continue
                 size_j, bottom_j = info[j]
-                if size_i >= SUP_RATIO * size_j or not (SUP_RISE * size_j <= bottom_j - info[i][1] <= 0.9 * size_j):
+                rise = bottom_j - info[i][1]
+                lowered = -0.5 * size_j <= rise <= -0.1 * size_j       # a subscript: "CO₂" is text
+                if size_i >= SUP_RATIO * size_j or not (SUP_RISE * size_j <= rise <= 0.9 * size_j or lowered):
                     continue
                 x0, x1 = run[0]["x0"], run[-1]["x1"]
                 visible = [d for d in other if d["text"].strip()]
+                if lowered:
+                    if any(abs(d["x1"] - x0) <= 0.5 * size_j for d in visible):
+                        home = j
+                        break
+                    continue
                 if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j for d in visible) or (
                         visible and text[:1].isdigit() and x0 >= max(d["x1"] for d in visible)):
                     home = j
@@ -118,7 +125,8 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                 keep += run
             else:
                 clusters[home] = clusters[home] + run
-                sup[home].update(id(c) for c in run)
+                if not lowered:
+                    sup[home].update(id(c) for c in run)
         clusters[i] = keep if len(keep) != len(cl) else cl
     return [(sorted(cl, key=lambda c: c["x0"]), sup[k]) for k, cl in enumerate(clusters) if cl]
 

@@ -96,10 +96,16 @@ def line_content(line: Line) -> tuple[str, list[_Mark]]:
     return text, marks
 
 
-def _as_markers(line: Line, body_size: float) -> bool:
+def _as_markers(line: Line, body_size: float, last: int | None) -> bool:
     """A line of small type holding only numbers (markers whose text was redacted): its
-    numbers become marker pieces. True when it did."""
+    numbers become marker pieces, when a link points each at a note or they go on from the
+    last marker (`last`) in order. True when it did."""
     if any(p.marker for p in line.pieces) or line.size >= 0.9 * body_size or not _MARKER_LINE.match(line.plain):
+        return False
+    numbers = [int(n) for n in re.findall(r"\d+", line.plain)]
+    linked = all(p.target is not None for p in line.pieces if p.text.strip())
+    in_order = last is not None and all(a < b for a, b in zip([last] + numbers, numbers)) and numbers[-1] <= last + 20
+    if not (linked or in_order):
         return False
     pieces: list[Piece] = []
     for p in line.pieces:
@@ -249,8 +255,12 @@ def _looks_like_heading(para: _Para, body_size: float) -> bool:
 # ------------------------------------------------------------------ body lines to blocks
 def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline: list[Outline]) -> list[_Para]:
     """Blocks in reading order. `front`: {id(line): FRONT or TITLE} from the front matter."""
+    last: int | None = None
     for ln in lines:
-        _as_markers(ln, areas.size)
+        _as_markers(ln, areas.size, last)
+        labels = [p.text for p in ln.pieces if p.marker and p.text.isdigit()]
+        if labels:
+            last = int(labels[-1])
     rest = [ln for ln in lines if id(ln) not in front]
     headed = outline_headings([ln for ln in rest if not _LEADERS.search(ln.plain)], outline)
     contents = contents_lines(rest, set(headed))
