@@ -1,10 +1,14 @@
 """A PDF page's characters to lines in reading order.
 
 Lines: characters grouped by baseline; a smaller character raised above a line's baseline is a
-superscript of that line (a footnote marker when it is digits). Columns: a vertical gutter in
-the middle of the page that few line fragments cross makes a two-column page, read left column
-then right column between full-width lines. Running headers and footers: lines in the top or
-bottom band whose text (digits ignored) repeats on other pages, and bare page numbers.
+superscript of that line (a footnote marker when it is digits or * † ‡, also set off past the
+line's end), a lowered one a subscript (text). A gap wider than twice the type size is a cell
+boundary (a tab in the line's text). Columns: a vertical gutter in the middle of the page that
+few line fragments cross, with lines (not table cells) on both sides, makes a two-column page,
+read left column then right column between full-width lines. Running headers and footers:
+lines in the top or bottom band whose text (digits ignored) repeats on other pages, lines in
+the place and type of those (a chapter's own head), and bare page numbers that run with the
+page index (not a note's number alone at the foot).
 """
 from __future__ import annotations
 
