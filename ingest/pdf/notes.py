@@ -95,7 +95,7 @@ def _strip_number(text: str) -> str:
     return re.sub(r"^\s*(?:\[\d{1,4}\]|\[?\d{1,4}[\].)]?|[*†‡§¶])\s*", "", text, count=1)
 
 
-def _note_text(lines: list[Line], k: int) -> str:
+def _note_text(lines: list[Line], k: int, links: bool | str = True) -> str:
     """Line k of a run of note lines as text, a link running over lines judged whole."""
     ln = lines[k]
     prev = lines[k - 1] if k else None
@@ -104,7 +104,7 @@ def _note_text(lines: list[Line], k: int) -> str:
     if carried is not None and first_uri(ln) != carried[0]:
         carried = None
     continues = nxt is not None and last_uri(ln) is not None and last_uri(ln) == first_uri(nxt)
-    return line_text(ln, links=True, carried=carried, continues=continues)
+    return line_text(ln, links=links, carried=carried, continues=continues)
 
 
 def _alone_number(line: Line) -> bool:
@@ -122,7 +122,7 @@ def _alone(line: Line) -> str | None:
 
 
 def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] | None = None,
-                   starts: set[int] | None = None) -> list[RawNote]:
+                   starts: set[int] | None = None, links: bool | str = True) -> list[RawNote]:
     """Lines of note areas (in reading order, pages in turn) to numbered notes. `notes` holds
     the notes so far: a first line that opens no note continues the last of them. `starts`:
     ids of lines a marker's link points at (each opens a note)."""
@@ -165,12 +165,12 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
         elif pending is not None:               # the number's text on the next line
             number, first = pending
             pending = None
-            text = _note_text(lines, k)
+            text = _note_text(lines, k, links)
             notes.append(RawNote(number, text, [first.page] + ([ln.page] if ln.page != first.page else []),
                                  first.top, lines=[first, ln]))
             prev = ln
             continue
-        text = _note_text(lines, k)
+        text = _note_text(lines, k, links)
         if number is not None:
             notes.append(RawNote(number, _strip_number(text), [ln.page], ln.top, lines=[ln]))
         elif notes:
@@ -185,12 +185,12 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
     return notes
 
 
-def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
+def unnumbered_notes(lines: list[Line], edges: Edges, vocab, links: bool | str = True) -> list[RawNote]:
     """An endnotes section without numbers: one note per paragraph."""
     notes: list[RawNote] = []
     prev: Line | None = None
     for k, ln in enumerate(lines):
-        text = _note_text(lines, k)
+        text = _note_text(lines, k, links)
         if prev is None or breaks_paragraph(prev, ln, edges):
             notes.append(RawNote(None, text, [ln.page], ln.top, lines=[ln]))
         else:
@@ -203,10 +203,11 @@ def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
     return notes
 
 
-def section_notes(lines: list[Line], edges: Edges, vocab, starts: set[int] | None = None) -> list[RawNote]:
+def section_notes(lines: list[Line], edges: Edges, vocab, starts: set[int] | None = None,
+                  links: bool | str = True) -> list[RawNote]:
     """An endnotes section: numbered when most of its paragraphs open with a number."""
     opening = sum(1 for ln in lines if opens_note(ln, None) is not None)
     paras = len(unnumbered_notes(lines, edges, vocab)) if lines else 0
     if lines and opening >= max(1, paras // 2):
-        return numbered_notes(lines, edges, vocab, starts=starts)
-    return unnumbered_notes(lines, edges, vocab)
+        return numbered_notes(lines, edges, vocab, starts=starts, links=links)
+    return unnumbered_notes(lines, edges, vocab, links=links)

@@ -25,7 +25,7 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ingest.document import CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Mark
+from ingest.document import CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Mark, take_links
 from ingest.pdf.areas import Areas
 from ingest.pdf.chars import Outline
 from ingest.pdf.layout import Line, Piece
@@ -357,9 +357,9 @@ def doc_notes(areas: Areas, paras: list[_Para]) -> tuple[list[RawNote], list[Raw
     that a marker's link points at opens a note."""
     pointed = _target_lines(areas.foot + areas.section, [m for p in paras for m in p.marks if m.target])
     starts = {id(ln) for ln in pointed.values()}
-    foot = numbered_notes(areas.foot, areas.edges, areas.vocab, starts=starts) if areas.foot else []
+    foot = numbered_notes(areas.foot, areas.edges, areas.vocab, starts=starts, links="marked") if areas.foot else []
     end = [n for _, lines in areas.sections if lines
-           for n in section_notes(lines, areas.edges, areas.vocab, starts=starts)]
+           for n in section_notes(lines, areas.edges, areas.vocab, starts=starts, links="marked")]
     return foot, end, pointed
 
 
@@ -455,9 +455,13 @@ def to_blocks(paras: list[_Para], mark_notes: dict[int, str]) -> list[Block]:
 def to_notes(foot: list[RawNote], end: list[RawNote]) -> dict[str, DocNote]:
     out: dict[str, DocNote] = {}
     for i, n in enumerate(foot + end):
-        text = re.sub(r"\s+", " ", n.text).strip()
-        out[f"n{i + 1}"] = DocNote(key=f"n{i + 1}", label=n.number or "", text=text,
-                                   redacted=bool(n.number) and not text, pages=sorted(set(n.pages)))
+        # a link whose label is not its address: the address is a source, not text
+        text, links = take_links(re.sub(r"\s+", " ", n.text).strip())
+        cut = len(text) - len(text.lstrip())
+        text = text.strip()
+        links = [(max(0, min(pos - cut, len(text))), url) for pos, url in links]
+        out[f"n{i + 1}"] = DocNote(key=f"n{i + 1}", label=n.number or "", text=text, links=links,
+                                   redacted=bool(n.number) and not text and not links, pages=sorted(set(n.pages)))
     return out
 
 

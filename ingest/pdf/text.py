@@ -13,6 +13,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ingest.document import LINK_CLOSE, LINK_OPEN
 from ingest.footnotes import is_note_line
 from ingest.pdf.layout import Line
 
@@ -53,10 +54,12 @@ def link_tail(line: Line) -> tuple[str, str] | None:
     return (uri, "".join(reversed(label))) if uri else None
 
 
-def line_text(line: Line, *, links: bool = False, carried: tuple[str, str] | None = None,
+def line_text(line: Line, *, links: bool | str = False, carried: tuple[str, str] | None = None,
               continues: bool = False) -> str:
     """The line's text, superscript numbers as `[N]` markers; with `links`, a link annotation
-    whose visible text is not its target adds the target after it (`label <url>`). A link can
+    whose visible text is not its target adds the target after it (`label <url>`, the text
+    parser's shape; with links="marked", between LINK_OPEN and LINK_CLOSE for take_links, so the
+    target is a source of the note and not its text). A link can
     run over lines: `carried` is the (target, label) the previous line ended in, `continues`
     says the link at this line's end goes on, so it is judged on the next line, whole."""
     out: list[str] = []
@@ -87,7 +90,7 @@ def line_text(line: Line, *, links: bool = False, carried: tuple[str, str] | Non
                 text = re.sub(r"(?<=\S)\s+(?=\S)", "", text)
             out.append(text)
             if not same and not (continues and last is not None and j > last):
-                out.append(f" <{p.uri}>")
+                out.append(f"{LINK_OPEN}{p.uri}{LINK_CLOSE}" if links == "marked" else f" <{p.uri}>")
             i = j
             continue
         out.append(p.text)
