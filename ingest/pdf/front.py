@@ -204,7 +204,9 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Fr
     if fields.get("title"):
         out.title = fields["title"]          # a form's own "Title:" beats the largest type
         for ln in field_lines:
-            out.kinds[id(ln)] = FRONT
+            out.kinds[id(ln)] = TITLE if _FIELD.match(ln.plain.split("\t")[0]) is None or \
+                _FIELD.match(ln.plain.split("\t")[0]).group(1).lower() in ("title", "report title", "subject") \
+                else FRONT
     if fields.get("date") and parse_date(fields["date"]):
         out.date, out.time = parse_date(fields["date"]), ""
     if fields.get("authors") and not out.authors:

@@ -28,7 +28,7 @@ from index.errors import ReportReadError
 from ingest.footnotes import make_note
 from ingest.model import Report
 from ingest.pdf.areas import Areas, split_areas
-from ingest.document import Document
+from ingest.document import TITLE, Block, Document, Mark
 from ingest.pdf.chars import Outline, Page, open_pdf, outline, read_page
 from ingest.pdf.front import front_matter
 from ingest.pdf.structure import body_blocks, doc_notes, link_marks, to_blocks, to_notes
@@ -98,7 +98,20 @@ def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: lis
                    title=front.title, date=front.date, time=front.time, authors=front.authors,
                    publisher=front.publisher)
     doc.page_labels = page_labels(pages, printed or {})
+    _one_title_block(doc)
     return doc
+
+
+def _one_title_block(doc: Document) -> None:
+    """The title's lines as one TITLE block that reads as the title (a form's "Title: …" cell
+    with its value going on below, beside other fields: the title, not the row)."""
+    at = [i for i, b in enumerate(doc.blocks) if b.kind == TITLE]
+    if not at or not doc.title:
+        return
+    first = doc.blocks[at[0]]
+    marks = [Mark(min(m.pos, len(doc.title)), m.label, m.note) for i in at for m in doc.blocks[i].marks]
+    doc.blocks[at[0]] = Block(TITLE, doc.title, marks=marks, pages=first.pages[:1])
+    doc.blocks = [b for i, b in enumerate(doc.blocks) if i not in at[1:]]
 
 
 def page_labels(pages: list[Page], printed: dict[int, str]) -> dict[int, str]:
