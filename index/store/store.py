@@ -338,11 +338,12 @@ class Writer:
     def remove_reports(self, report_ids: Iterable[str]) -> None:
         """Forget these reports' passages (rows and vectors)."""
         for rid in report_ids:
-            if self._server is None:
-                self._collection.delete(where={"report_id": rid})
+            old = [pid for (pid,) in self.con.execute("SELECT id FROM passages WHERE report_id = ?", (rid,))]
+            if self._server is None:         # by id: a `where` costs a scan of every vector's metadata
+                if old:
+                    self._collection.delete(ids=old)
             else:                            # the layer holding them keeps them until no reader needs them
-                self._server.retire(rid, [pid for (pid,) in self.con.execute(
-                    "SELECT id FROM passages WHERE report_id = ?", (rid,))])
+                self._server.retire(rid, old)
             self.con.execute("DELETE FROM passages WHERE report_id = ?", (rid,))
 
     def put_passages(self, report_ids: Sequence[str], passages: Sequence[Any], vecs: Sequence[Sequence[float]]) -> None:
@@ -354,16 +355,16 @@ class Writer:
         placeholders = ",".join("?" * len(ids))
         stored = [r[0] for r in self.con.execute(
             f"SELECT DISTINCT report_id FROM passages WHERE report_id IN ({placeholders})", ids)] if ids else []
-        if stored and self._server is None:      # re-embedded reports: their old vectors go first
-            self._collection.delete(where={"report_id": {"$in": stored}} if len(stored) > 1
-                                    else {"report_id": stored[0]})
-        elif stored:
-            old = {}
+        if stored:                               # re-embedded reports: their old vectors go
+            old: dict[str, list[str]] = {}
             for pid, rid in self.con.execute(f"SELECT id, report_id FROM passages WHERE report_id IN ({placeholders})",
                                              ids):
                 old.setdefault(rid, []).append(pid)
-            for rid in stored:
-                self._server.retire(rid, old.get(rid, []))
+            if self._server is None:             # by id: a `where` costs a scan of every vector's metadata
+                self._collection.delete(ids=[pid for rid in stored for pid in old.get(rid, [])])
+            else:                                # on a server, once no reader needs them
+                for rid in stored:
+                    self._server.retire(rid, old.get(rid, []))
         matrix = np.asarray(vecs, dtype=np.float32)   # what Chroma stores too: the same floats
         if len(matrix) != len(passages):
             raise ValueError(f"{len(passages)} passages but {len(matrix)} vectors")
