@@ -727,7 +727,7 @@ def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Pa
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
     questions = questions or load_questions()
-    started = time.perf_counter()
+    started, load_start = time.perf_counter(), load()
     raw, enc = None, None
     if not stand_in:
         progress("loading the model for the raw-throughput limit")
@@ -750,7 +750,7 @@ def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Pa
                    "chroma_server": chroma_server, "model": model or "bundled all-MiniLM-L6-v2",
                    "encoder": enc.name if enc is not None else _stand_in_name(),
                    "encoder_load_seconds": round(enc.load_seconds, 2) if enc is not None else 0.0,
-                   "stand_in": stand_in, "load_start": load(),
+                   "stand_in": stand_in, "load_start": load_start, "load_end": load(),
                    "cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "runs": [{"n": r.n, "figures": [f.to_dict() for f in r.figures], "measurements": r.raw} for r in runs],
         "growth": [f.to_dict() for f in growth],
