@@ -176,6 +176,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--stand-in-encoder", action="store_true",
                    help="embed with fixed pseudo-random vectors instead of the model (every figure says so): "
                         "measures all but the encoder at sizes it would take hours over, e.g. --reports 100000")
+    p.add_argument("--slices", type=int, default=1,
+                   help="ingest the corpus in this many parts one after the other, as an archive grows "
+                        "(default 1: one full ingest)")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
     return parser
 

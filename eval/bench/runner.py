@@ -498,12 +498,14 @@ def _limits_and_peer(run: Run, settings, files: list[Path], passages: int, job: 
 def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: int, model: str | None,
               raw: RawLimit, questions: list[str], chroma_url: str | None, chroma_server: bool,
               rounds: int, cold_runs: int, progress: Progress, limit_sample: int | None = LIMIT_SAMPLE,
-              peer_files: int | None = PEER_FILES, enc: EncoderLimit | None = None, stand_in: bool = False) -> Run:
+              peer_files: int | None = PEER_FILES, enc: EncoderLimit | None = None, stand_in: bool = False,
+              slices: int = 1) -> Run:
     run = Run(n, stand_in=stand_in)
     root = work / f"n{n}"
     shutil.rmtree(root, ignore_errors=True)
     root.mkdir(parents=True)
     corpus = generate(n, root / "reports", seed=seed)
+    parts = split_corpus(corpus, slices)
     files = corpus.paths()
     (root / "manifest.json").write_text(json.dumps(corpus.manifest(), indent=1))
     settings = settings_factory(home=root / "home", chroma_url=None, model=model)
@@ -512,11 +514,12 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
         enc.seed_home(settings.home)
 
     # 1. Full ingest, in a child process (its peak RSS is the figure).
-    progress(f"[{n}] full ingest of {n} reports in {len(files)} files")
+    progress(f"[{n}] full ingest of {n} reports in {len(files)} files"
+             + (f", in {len(parts)} slices" if len(parts) > 1 else ""))
     before = load()
-    full, m_full = ingest_child(settings, [corpus.root], stand_in)
+    full, m_full = _ingest_slices(settings, parts, stand_in, run, "ingest_slices", progress)
     passages, job = int(full["passages_embedded"]), float(full["seconds"])
-    run.raw["ingest_full"] = _proc(m_full, before, summary=full,
+    run.raw["ingest_full"] = _proc(m_full, before, summary=full, slices=len(parts),
                                    encoder_fallback="no ONNX export" in m_full.stderr)
     run.add("ingest_passages", "passages embedded (full ingest)", passages)
     run.add("ingest_seconds", "full ingest, pipeline seconds", job, "s")
@@ -621,6 +624,52 @@ def _query_figures(run: Run, q: dict, prefix: str, p95_max: float = P95_MAX_MS) 
                 p95 <= p95_max)
 
 
+def split_corpus(corpus: SynthCorpus, slices: int) -> list[Path]:
+    """The corpus's files moved into `slices` folders under its root (files in corpus order,
+    so each slice holds whole blog files); the folders to ingest one after the other. One
+    slice: the root itself."""
+    if slices <= 1:
+        return [corpus.root]
+    size = -(-len(corpus.files) // slices)
+    parts = []
+    for k in range(slices):
+        part = corpus.root / f"part{k:02d}"
+        part.mkdir(exist_ok=True)
+        for f in corpus.files[k * size:(k + 1) * size]:
+            (corpus.root / f.name).rename(part / f.name)
+            f.name = f"{part.name}/{f.name}"
+            for key in f.reports:                      # what edit_reports rewrites goes to the moved file
+                if f.kind == "duplicate":
+                    corpus.by_key[key].duplicate_file = f.name
+                else:
+                    corpus.by_key[key].file = f.name
+        parts.append(part)
+    return parts
+
+
+def _ingest_slices(settings, parts: list[Path], stand_in: bool, run: Run, key: str,
+                   progress: Progress) -> tuple[dict, Measured]:
+    """A full ingest, whole or slice by slice into the same home (each keeps the files of the
+    slices before it, as a desk's archive grows): the summed summary and measurements (peak:
+    the highest of the slices)."""
+    if len(parts) == 1:
+        return ingest_child(settings, parts, stand_in)
+    steps = []
+    for k, part in enumerate(parts):
+        progress(f"[{run.n}] slice {k + 1} of {len(parts)}")
+        before = load()
+        summary, m = ingest_child(settings, [part], stand_in)
+        steps.append((summary, m))
+        run.raw.setdefault(key, []).append(_proc(m, before, summary=summary))
+    last = steps[-1][0]
+    total = dict(last, seconds=sum(float(s["seconds"]) for s, _m in steps),
+                 passages_embedded=sum(int(s["passages_embedded"]) for s, _m in steps),
+                 added=sum(int(s.get("added", 0)) for s, _m in steps))
+    m = Measured(steps[-1][1].cmd, 0, sum(x.wall for _s, x in steps), max(x.peak_rss for _s, x in steps),
+                 sum(x.cpu for _s, x in steps), "", "\n".join(x.stderr for _s, x in steps))
+    return total, m
+
+
 def _stand_in():
     from eval.bench.standin import StandInEncoder
 
@@ -655,8 +704,9 @@ def _server_figures(run: Run, synth: SynthCorpus, settings_factory, root: Path, 
         try:
             progress(f"[{run.n}] ingest into the Chroma server at {url}")
             before = load()
-            summary, m = ingest_child(s, [synth.root], stand_in)
-            run.raw["server_ingest"] = _proc(m, before, summary=summary)
+            parts = sorted({(synth.root / f.name).parent for f in synth.files})
+            summary, m = _ingest_slices(s, parts, stand_in, run, "server_ingest_slices", progress)
+            run.raw["server_ingest"] = _proc(m, before, summary=summary, slices=len(parts))
             full = float(summary["seconds"])
             run.add("server_ingest_seconds", "server: full ingest, pipeline s", full, "s")
             run.add("server_ingest_peak_rss", "server: full ingest, peak RSS of the ingest", m.peak_rss / 2**20, "MiB")
@@ -716,7 +766,7 @@ def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Pa
               *, seed: int = 0, chroma_server: bool = False, model: str | None = None, rounds: int = 3,
               cold_runs: int = 3, questions: list[str] | None = None, encoder=None, out=None,
               limit_sample: int | None = LIMIT_SAMPLE, peer_files: int | None = PEER_FILES,
-              stand_in: bool = False) -> dict:
+              stand_in: bool = False, slices: int = 1) -> dict:
     """Run the benchmark at each corpus size; print the table and return every figure.
 
     json_out: True prints the JSON instead of the table; a path also writes it there (it is
@@ -741,7 +791,7 @@ def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Pa
                               raw=raw, questions=questions, chroma_url=chroma_url,
                               chroma_server=chroma_server, rounds=rounds, cold_runs=cold_runs,
                               progress=progress, limit_sample=limit_sample, peer_files=peer_files, enc=enc,
-                              stand_in=stand_in))
+                              stand_in=stand_in, slices=slices))
     growth = _growth(runs)
     result = {
         "params": {"reports": sorted(set(reports)), "seed": seed, "questions": len(questions),
@@ -750,7 +800,7 @@ def run_bench(settings_factory: SettingsFactory, reports: list[int], out_dir: Pa
                    "chroma_server": chroma_server, "model": model or "bundled all-MiniLM-L6-v2",
                    "encoder": enc.name if enc is not None else _stand_in_name(),
                    "encoder_load_seconds": round(enc.load_seconds, 2) if enc is not None else 0.0,
-                   "stand_in": stand_in, "load_start": load_start, "load_end": load(),
+                   "stand_in": stand_in, "slices": slices, "load_start": load_start, "load_end": load(),
                    "cpus": os.cpu_count(), "python": sys.version.split()[0]},
         "runs": [{"n": r.n, "figures": [f.to_dict() for f in r.figures], "measurements": r.raw} for r in runs],
         "growth": [f.to_dict() for f in growth],
@@ -841,5 +891,6 @@ def main(args) -> int:
                        model=getattr(args, "model", None), rounds=int(getattr(args, "rounds", 3) or 3),
                        limit_sample=getattr(args, "limit_sample", LIMIT_SAMPLE),
                        peer_files=getattr(args, "peer_files", PEER_FILES),
-                       stand_in=bool(getattr(args, "stand_in_encoder", False)))
+                       stand_in=bool(getattr(args, "stand_in_encoder", False)),
+                       slices=int(getattr(args, "slices", 1) or 1))
     return 1 if getattr(args, "check", False) and not result["met"] else 0

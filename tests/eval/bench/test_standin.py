@@ -51,20 +51,22 @@ def test_combine_orders_runs_and_computes_growth(tmp_path):
 
 
 @pytest.mark.slow
-def test_tiny_stand_in_bench_against_a_server(tmp_path):
+def test_tiny_stand_in_bench_in_slices_against_a_server(tmp_path):
     from index.config import Settings
 
     def factory(home: Path, chroma_url=None, model=None):
         return Settings(home=home, chroma_url=chroma_url, model=model)
 
-    res = bench.run_bench(factory, [12], tmp_path, json_out=False, chroma_server=True, rounds=1, cold_runs=1,
-                          questions=bench.load_questions()[:3], out=io.StringIO(), stand_in=True)
+    res = bench.run_bench(factory, [8], tmp_path, json_out=False, chroma_server=True, rounds=1, cold_runs=1,
+                          questions=bench.load_questions()[:3], out=io.StringIO(), stand_in=True, slices=2)
     (run,) = res["runs"]
     figs = {f["name"]: f for f in run["figures"]}
     assert all(f["label"].endswith(bench.STANDIN_TAG) for f in run["figures"])
     assert "raw_limit" not in run["measurements"] and "peer" not in run["measurements"]
     assert res["params"]["stand_in"] is True and res["params"]["encoder"].startswith("stand-in")
     assert figs["edited_embedded"]["met"] is True and figs["reports_indexed"]["met"] is True
+    slices = run["measurements"]["ingest_slices"]                      # the archive ingested in two parts
+    assert len(slices) == 2 and sum(x["summary"]["added"] for x in slices) == figs["reports_indexed"]["value"]
     layers = run["measurements"]["server_ingest_edited"]["layers"]
     assert len(layers) == 2 and layers[1][1] < layers[0][1]            # the edit's layer: its passages only
     total = sum(v - dead for _n, v, dead in layers)
