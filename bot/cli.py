@@ -16,7 +16,8 @@ SAMPLES = Path(__file__).resolve().parents[1] / "data" / "reports"
 EXAMPLES = {
     "ingest": "examples:\n  dossier ingest data/reports\n  dossier ingest --json ~/reports/isw new.html\n"
               "  dossier ingest --rebuild --model /models/all-mpnet-base-v2 data/reports\n"
-              "  dossier ingest --watch /mnt/shared/reports --every 30",
+              "  dossier ingest --watch /mnt/shared/reports --every 30\n"
+              "  dossier ingest --follow-symlinks /srv/reports   # also links that lead outside /srv/reports",
     "ask": "examples:\n  dossier ask \"Which Russian unit trained with Belarusian forces in September 2020?\"\n"
            "  dossier ask --json \"What did Belarus sign with Almaz-Antey?\" | jq .citations\n"
            "  dossier ask --llm-url http://127.0.0.1:11434/v1 --llm-model llama3.1:8b \"What did Belarus sign?\"\n"
@@ -120,6 +121,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--every", type=float, default=10.0, metavar="SECONDS",
                    help="with --watch: look at DIR this often (default 10); a file still being written waits")
     p.add_argument("--rebuild", action="store_true", help="start from an empty index (e.g. after changing --model)")
+    p.add_argument("--follow-symlinks", action="store_true",
+                   help="follow symbolic links that lead outside the folders given (skipped and named by default)")
     p.add_argument("--wait", type=float, default=0.0, metavar="SECONDS",
                    help="if another ingest is running, wait this long before giving up (default 0)")
 
@@ -226,7 +229,8 @@ def cmd_ingest(args, settings) -> int:
 
     bar = ProgressBar(sys.stderr)
     try:
-        summary = ingest([Path(p) for p in args.paths], settings, progress=bar, rebuild=args.rebuild, wait=args.wait)
+        summary = ingest([Path(p) for p in args.paths], settings, progress=bar, rebuild=args.rebuild, wait=args.wait,
+                         follow_symlinks=args.follow_symlinks)
     finally:
         bar.close()
     d = summary.to_dict()
@@ -256,7 +260,7 @@ def cmd_watch(args, settings) -> int:
             sys.stdout.write(format_ingest(summary))
             sys.stdout.flush()
 
-    watcher = Watcher(args.watch, settings, every=args.every, on_ingest=report)
+    watcher = Watcher(args.watch, settings, every=args.every, on_ingest=report, follow_symlinks=args.follow_symlinks)
     print(f"watching {args.watch} every {args.every:g} s (Ctrl-C stops)", file=sys.stderr)
     try:
         watcher.run()

@@ -75,26 +75,28 @@ def _covered(path: str, roots: list[Path]) -> bool:
 
 
 def ingest(paths: list[Path], settings: Settings, *, embedder: Any = None, progress: Progress | None = None,
-           rebuild: bool = False, wait: float = 0.0) -> IngestSummary:
+           rebuild: bool = False, wait: float = 0.0, follow_symlinks: bool = False) -> IngestSummary:
     """Bring the index in step with `paths`. `embedder` is a loaded SentenceTransformer
-    (tests and the bench share one); None loads the configured model when needed."""
+    (tests and the bench share one); None loads the configured model when needed. Links that
+    lead outside `paths` are skipped unless `follow_symlinks` (ingest/walk.py)."""
     t0 = time.monotonic()
     progress = progress or (lambda stage, done, total: None)
     with st.ingest_lock(settings.home, wait=wait):
         gen = None if rebuild else st.current_generation(settings.home)
         base = st.Base.read(settings, gen) if gen is not None else None
-        summary = _update(paths, settings, base, embedder, progress, rebuild)
+        summary = _update(paths, settings, base, embedder, progress, rebuild, follow_symlinks)
     summary.seconds = time.monotonic() - t0
     return summary
 
 
 def _update(paths: list[Path], settings: Settings, base: st.Base | None, embedder: Any, progress: Progress,
-            rebuild: bool) -> IngestSummary:
+            rebuild: bool, follow_symlinks: bool) -> IngestSummary:
     summary = IngestSummary()
     old_files = base.files if base is not None else {}
     loader = _EncoderLoad(settings, embedder)
     try:
-        files = _read_files(paths, old_files, summary, progress, on_change=loader.start)
+        files = _read_files(paths, old_files, summary, progress, on_change=loader.start,
+                            follow_symlinks=follow_symlinks)
         return _finish(settings, base, files, summary, loader, progress, rebuild)
     finally:
         loader.close()
@@ -103,7 +105,7 @@ def _update(paths: list[Path], settings: Settings, base: st.Base | None, embedde
 def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecord], summary: IngestSummary,
             loader: "_EncoderLoad", progress: Progress, rebuild: bool) -> IngestSummary:
     old_files = base.files if base is not None else {}
-    summary.skipped = [s for f in files.values() for s in f.skipped]
+    summary.skipped += [s for f in files.values() for s in f.skipped]     # after the links walk skipped
     files_changed = {k: f.sha256 for k, f in files.items()} != {k: f.sha256 for k, f in old_files.items()}
     if base is not None and not files_changed:
         # every file as it was: nothing to parse, merge or embed, and no llama-index import
@@ -130,12 +132,14 @@ def _touched(files: dict[str, FileRecord], old_files: dict[str, FileRecord]) -> 
 
 
 def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: IngestSummary,
-                progress: Progress, on_change: Callable[[], None] = lambda: None) -> dict[str, FileRecord]:
+                progress: Progress, on_change: Callable[[], None] = lambda: None,
+                follow_symlinks: bool = False) -> dict[str, FileRecord]:
     """Every file under `paths`, parsed (or reused while its hash is unchanged); a file that
-    fails keeps what it had; files outside `paths` stay as they were. `on_change` is called
-    before the first file that must be parsed (the encoder then loads meanwhile)."""
+    fails keeps what it had; files outside `paths` stay as they were, unless they were found
+    through one of `paths` before (a link since removed or now skipped: they go). `on_change` is
+    called before the first file that must be parsed (the encoder then loads meanwhile)."""
     roots = [Path(p).resolve() if Path(p).exists() else Path(p).absolute() for p in paths]
-    found, summary.failed = walk([Path(p) for p in paths])
+    found, summary.failed, summary.skipped = walk([Path(p) for p in paths], follow_symlinks=follow_symlinks)
     files: dict[str, FileRecord] = {}
     progress("parse", 0, len(found))
     for i, (path, root) in enumerate(found):
@@ -162,7 +166,7 @@ def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: In
                 files[key] = old_files[key]
         progress("parse", i + 1, len(found))
     for key, value in old_files.items():            # files outside this run's paths stay
-        if key not in files and not _covered(key, roots):
+        if key not in files and not _covered(key, roots) and Path(value.root) not in roots:
             files[key] = value
     return files
 

@@ -1,4 +1,10 @@
-"""Which files an ingest reads: report files under the paths given, recursively."""
+"""Which files an ingest reads: report files under the paths given, recursively.
+
+Symbolic links are followed while they stay inside the paths given: a link planted in a shared
+reports folder that points elsewhere (`ln -s /etc reports/etc`) is skipped and named, never
+followed, unless the caller asks to follow every link (`--follow-symlinks`). A path named on
+the command line is taken as given even when it is itself a link.
+"""
 from __future__ import annotations
 
 import errno
@@ -21,12 +27,25 @@ def _why_missing(p: Path) -> str:
     return "no such file or folder"
 
 
-def walk(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[dict]]:
-    """([(file, root)], failures). Symlink loops, unreadable folders and files that are not
-    regular files (a FIFO would block the reader forever) are failures, not hangs."""
+def _outside(path: Path, real: Path) -> dict:
+    return {"path": str(path), "title": "",
+            "reason": f"symbolic link to {real}, outside the folders given; --follow-symlinks follows it"}
+
+
+def walk(paths: list[Path], *, follow_symlinks: bool = False
+         ) -> tuple[list[tuple[Path, Path]], list[dict], list[dict]]:
+    """([(file, root)], failures, links skipped). Symlink loops, unreadable folders and files that
+    are not regular files (a FIFO would block the reader forever) are failures, not hangs; a link
+    that leads outside every path given is skipped (see the module docstring)."""
     found: list[tuple[Path, Path]] = []
     failed: list[dict] = []
+    skipped: list[dict] = []
     seen: set[Path] = set()
+    allowed = [Path(os.path.realpath(p)) for p in paths if p.exists()]
+
+    def inside(real: Path) -> bool:
+        return follow_symlinks or any(real == a or real.is_relative_to(a) for a in allowed)
+
     for root in paths:
         if not root.exists():
             failed.append({"path": str(root), "error": _why_missing(root) if root.is_symlink()
@@ -52,11 +71,23 @@ def walk(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[dict]]:
                 dirnames[:] = []
                 continue
             if (st.st_dev, st.st_ino) in visited:
-                failed.append({"path": dirpath, "error": "symlink loop, folder skipped"})
+                # a link back to a folder that contains it is a loop; a second way into a folder
+                # read already (a link inside the tree) is not: its files were found the first way
+                real, parent = Path(os.path.realpath(dirpath)), Path(os.path.realpath(Path(dirpath).parent))
+                if parent.is_relative_to(real):
+                    failed.append({"path": dirpath, "error": "symlink loop, folder skipped"})
                 dirnames[:] = []
                 continue
             visited.add((st.st_dev, st.st_ino))
-            dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
+            kept = []
+            for d in sorted(d for d in dirnames if not d.startswith(".")):
+                sub = Path(dirpath) / d
+                real = Path(os.path.realpath(sub))
+                if sub.is_symlink() and sub.exists() and not inside(real):
+                    skipped.append(_outside(sub, real))
+                else:
+                    kept.append(d)
+            dirnames[:] = kept
             for name in sorted(filenames):
                 p = Path(dirpath) / name
                 if name.startswith(".") or p.suffix.lower() not in EXTENSIONS:
@@ -71,8 +102,11 @@ def walk(paths: list[Path]) -> tuple[list[tuple[Path, Path]], list[dict]]:
                     failed.append({"path": str(p), "error": f"not a report file: {kind}"})
                     continue
                 real = p.resolve()
+                if not inside(real):
+                    skipped.append(_outside(p, real))
+                    continue
                 if real in seen:
                     continue
                 seen.add(real)
                 found.append((p, root))
-    return found, failed
+    return found, failed, skipped

@@ -22,40 +22,39 @@ from typing import Any, Callable
 
 from index.config import Settings
 from index.errors import DossierError, UserInputError
-from ingest.read import EXTENSIONS
+from ingest.walk import walk
 
 log = logging.getLogger("dossier.watch")
 
 Listing = dict[str, tuple[int, int]]
 
 
-def listing(root: Path) -> Listing:
-    """path -> (size, mtime_ns) of every report file under root (hidden files skipped)."""
-    out: Listing = {}
-    for dirpath, dirnames, filenames in os.walk(root):
-        dirnames[:] = [d for d in dirnames if not d.startswith(".")]
-        for name in filenames:
-            if name.startswith(".") or Path(name).suffix.lower() not in EXTENSIONS:
-                continue
-            path = os.path.join(dirpath, name)
-            try:
-                st = os.stat(path)
-            except OSError:
-                continue                        # vanished between listing and stat
-            out[path] = (st.st_size, st.st_mtime_ns)
+def listing(root: Path, *, follow_symlinks: bool = False) -> Listing:
+    """path -> (size, mtime_ns) of every report file ingest would read under root (the same walk:
+    hidden files skipped, links outside root not followed); a link ingest would skip is listed
+    as (-1, -1), so planting one makes the next ingest say it skipped it."""
+    found, _failed, skipped = walk([root], follow_symlinks=follow_symlinks)
+    out: Listing = {sk["path"]: (-1, -1) for sk in skipped}
+    for path, _root in found:
+        try:
+            st = os.stat(path)
+        except OSError:
+            continue                        # vanished between listing and stat
+        out[str(path)] = (st.st_size, st.st_mtime_ns)
     return out
 
 
 class Watcher:
     def __init__(self, root: Path, settings: Settings, *, every: float = 10.0,
                  on_ingest: Callable[[dict], None] | None = None, embedder: Any = None,
-                 ingest: Callable[..., Any] | None = None):
+                 ingest: Callable[..., Any] | None = None, follow_symlinks: bool = False):
         if not root.is_dir():
             raise UserInputError(f"--watch {root}: not a folder")
         if not 0.05 <= every <= 86_400:
             raise UserInputError("--every must be between 0.05 and 86400 seconds")
         self.root, self.settings, self.every = root, settings, every
         self.on_ingest = on_ingest
+        self.follow_symlinks = follow_symlinks
         self.embedder = embedder
         self._ingest = ingest
         self._seen: Listing | None = None       # the previous look
@@ -65,7 +64,7 @@ class Watcher:
 
     def step(self) -> dict | None:
         """One look; ingests when the folder settled into something new. Returns the summary."""
-        now = listing(self.root)
+        now = listing(self.root, follow_symlinks=self.follow_symlinks)
         settled = now == self._seen
         self._seen = now
         if not settled or now == self._done:
@@ -86,7 +85,8 @@ class Watcher:
             from ingest.pipeline import ingest
 
             self._ingest = ingest
-        return self._ingest([self.root], self.settings, embedder=self.embedder, wait=max(1.0, self.every)).to_dict()
+        return self._ingest([self.root], self.settings, embedder=self.embedder, wait=max(1.0, self.every),
+                            follow_symlinks=self.follow_symlinks).to_dict()
 
     def run(self, max_seconds: float | None = None) -> None:
         """Look every `every` seconds until stop is set (or max_seconds pass)."""

@@ -145,7 +145,8 @@ def format_ingest(s: dict) -> str:
              f"{s['unchanged']} unchanged ({s['reports']} reports in the index); "
              f"{s['passages_embedded']} passages embedded."]
     for sk in s.get("skipped", []):
-        lines.append(f"  skipped: {sk['path']}: \u201c{sk['title']}\u201d ({sk['reason']})")
+        title = f": \u201c{sk['title']}\u201d" if sk.get("title") else ""
+        lines.append(f"  skipped: {sk['path']}{title} ({sk['reason']})")
     for f in s["failed"]:
         lines.append(f"  FAILED: {f['path']}: {f['error']}")
     return "\n".join(lines) + "\n"
