@@ -61,7 +61,7 @@ def _series(result: dict, name: str) -> tuple[list[int], list[float]]:
 def combine(results: list[dict]) -> dict:
     """Several bench results (e.g. 1,000 and 10,000 reports in one run, 100,000 in another) as
     one: their runs by corpus size, and the growth figures over all of them."""
-    from eval.bench.runner import growth_figures
+    from eval.bench.figures import growth_figures
 
     runs = sorted((run for r in results for run in r["runs"]), key=lambda run: run["n"])
     points = [(run["n"], {f["name"]: f["value"] for f in run["figures"]}) for run in runs]
@@ -83,7 +83,7 @@ def chart(result: dict, path: Path) -> Path:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from eval.bench.runner import GROWTH
+    from eval.bench.figures import GROWTH
 
     fig, (left, right, grow) = plt.subplots(1, 3, figsize=(16.5, 4.8))
     ns = [r["n"] for r in result["runs"]]

@@ -42,6 +42,7 @@ from pathlib import Path
 from typing import Callable, Iterable
 
 from eval.bench import report as bench_report
+from eval.bench.figures import GROWTH, P95_GROWTH_MAX, Figure, growth_figures  # noqa: F401 - re-exported
 from eval.bench.proc import REPO, ChromaServer, Measured, dir_bytes, python_cmd, run_measured
 from eval.bench.synth import SynthCorpus, edit_reports, generate
 
@@ -76,7 +77,6 @@ ENCODER_COSINE_MIN = 0.999
 UNCHANGED_RATIO_MAX = 0.02
 EDITED_RATIO_MAX = 0.03
 P95_MAX_MS = 150.0
-P95_GROWTH_MAX = 1.5
 COLD_ASK_MAX_S = 3.0
 PEAK_RSS_MAX = 1.5 * 2**30
 # issue 25, 100,000 reports with the stand-in encoder
@@ -92,21 +92,6 @@ PEER_FILES = 300         # files
 
 SettingsFactory = Callable[..., object]   # (home=, chroma_url=, model=) -> index.config.Settings
 Progress = Callable[[str], None]
-
-
-@dataclass
-class Figure:
-    name: str
-    label: str
-    value: float | int | None
-    unit: str = ""
-    target: str = ""
-    met: bool | None = None
-    n: int | None = None
-    note: str = ""
-
-    def to_dict(self) -> dict:
-        return {k: v for k, v in self.__dict__.items()}
 
 
 @dataclass
@@ -824,37 +809,6 @@ def _stand_in_name() -> str:
     from eval.bench.standin import NAME
 
     return NAME
-
-
-# What the growth figures follow (docs/scale.md): each cost from the smallest corpus to the largest.
-GROWTH = ("ingest_seconds", "edited_seconds", "peak_rss", "index_mib", "ask_p95", "search_p95", "cold_ask",
-          "server_ingest_seconds", "server_edited_seconds", "server_peak_rss", "server_disk_mib", "server_ask_p95",
-          "server_search_p95", "server_cold_ask")
-
-
-def growth_figures(points: list[tuple[int, dict[str, float]]]) -> list[Figure]:
-    """For each cost measured at the smallest and the largest corpus: how much it grew, and
-    its exponent (1: in proportion to the corpus; above 1: faster). `points`: (reports,
-    {figure name: value}) per corpus size."""
-    points = sorted(points)
-    if len(points) < 2:
-        return []
-    (na, a), (nb, b) = points[0], points[-1]
-    out = []
-    for name in GROWTH:
-        va, vb = a.get(name), b.get(name)
-        if not va or not vb:
-            continue
-        import math
-
-        g = vb / va
-        exponent = math.log(g) / math.log(nb / na)
-        target, met = "", None
-        if name.endswith("_p95") and not name.startswith("server_"):
-            target, met = f"< {P95_GROWTH_MAX}", g < P95_GROWTH_MAX
-        out.append(Figure(f"{name}_growth", f"{name.replace('_', ' ')} growth {na}→{nb} (reports ×{nb / na:g})",
-                          round(g, 3), "×", target, met, note=f"exponent {exponent:.2f}"))
-    return out
 
 
 def _growth(runs: list[Run]) -> list[Figure]:
