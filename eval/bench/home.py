@@ -45,9 +45,9 @@ def main(argv: list[str]) -> None:
         files = sorted(p for p in corpus.rglob("*.txt"))
         rng = random.Random(seed)
         chosen = rng.sample(files, k)
-        for f in chosen:                   # a clause into the longest paragraph that has a sentence break
+        for f in chosen:                   # a clause into the longest later paragraph with a sentence break
             paras = f.read_text().split("\n\n")
-            i = max(range(len(paras)), key=lambda j: (". " in paras[j], len(paras[j])))
+            i = max(range(1, len(paras)) or [0], key=lambda j: (". " in paras[j], len(paras[j])))  # not the opening: an undated report is known by it
             paras[i] = paras[i].replace(". ", ", officials said. ", 1)
             f.write_text("\n\n".join(paras))
         return len(chosen)
