@@ -47,7 +47,8 @@ def main(argv: list[str]) -> None:
         chosen = rng.sample(files, k)
         for f in chosen:                   # a clause into the longest later paragraph with a sentence break
             paras = f.read_text().split("\n\n")
-            i = max(range(1, len(paras)) or [0], key=lambda j: (". " in paras[j], len(paras[j])))  # not the opening: an undated report is known by it
+            # never the opening paragraph: an undated report is known by it
+            i = max(range(1, len(paras)) or [0], key=lambda j: (". " in paras[j], len(paras[j])))
             paras[i] = paras[i].replace(". ", ", officials said. ", 1)
             f.write_text("\n\n".join(paras))
         return len(chosen)
