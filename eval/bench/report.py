@@ -88,9 +88,12 @@ def chart(result: dict, path: Path) -> Path:
     fig, (left, right, grow) = plt.subplots(1, 3, figsize=(16.5, 4.8))
     ns = [r["n"] for r in result["runs"]]
     lim_x, lim_y, peer_x, peer_y, peer_wall, wall, own_x, own_y = [], [], [], [], [], [], [], []
+    wall_x = []
     for run in result["runs"]:
         m = run["measurements"]
-        wall.append(m["ingest_full"]["wall"])
+        if m.get("ingest_full", {}).get("wall") is not None:      # a partial run may lack it
+            wall_x.append(run["n"])
+            wall.append(m["ingest_full"]["wall"])
         # The limit: all the run's passages at the raw encode() rate; the peer scaled to all files.
         if "raw_limit" in m:
             lim_x.append(run["n"])
@@ -106,7 +109,7 @@ def chart(result: dict, path: Path) -> Path:
     tag = " (stand-in encoder)" if stand_in else ""
     x, y = _series(result, "ingest_seconds")
     left.plot(x, y, "o-", label="dossier ingest (pipeline s)" + tag, color="C0")
-    left.plot(ns, wall, "o--", label="dossier ingest (wall)" + tag, color="C0", alpha=0.5)
+    left.plot(wall_x, wall, "o--", label="dossier ingest (wall)" + tag, color="C0", alpha=0.5)
     x, y = _series(result, "server_ingest_seconds")
     if x:
         left.plot(x, y, "d-", label="dossier ingest into a chroma server" + tag, color="C1")
