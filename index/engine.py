@@ -300,6 +300,10 @@ class Dossier:
         }
         if p.get("pages"):                       # a PDF report's passage: the pages it came from
             shaped["pages"] = list(p["pages"])
+            if p.get("page_labels"):             # and the numbers printed on them ("157" on PDF page 169)
+                shaped["page_labels"] = list(p["page_labels"])
+        if p.get("section"):                     # a structured report's passage: the headings it stands under
+            shaped["section"] = p["section"]
         return shaped
 
 

@@ -1,10 +1,12 @@
 """Footnotes: the markers in a report's body and the numbered note blocks after it.
 
 Markers, four styles: `text.[1]`, `text.¹²`, `text.<sup>1</sup>`, and bracketed numbers
-that start anywhere (`[35]`). A `[N]` inside a URL or a Markdown link label is not a marker.
+that start anywhere (`[35]`), of any length (`[1156]`), and the symbols a report may use
+instead (`[*]`, `<sup>†</sup>`, or a bare `†`/`‡` right after a word). A `[N]` inside a URL
+or a Markdown link label is not a marker. (A bare `*` is Markdown's emphasis, not a marker.)
 
 Note lines, numbered shapes: `[N] text`, `¹ <url>; <url>` (continuing on following
-lines that start with a link), `- <sup>N</sup> <url>`. Each note keeps its full text, its
+lines that start with a link), `- <sup>N</sup> <url>`, and `† text` for a symbol. Each note keeps its full text, its
 URLs exactly as written (defanging kept) and the URLs that follow a `DNGTS:` label.
 A note with no content (only `;`, spaces or a bare `DNGTS:`) is `missing`.
 """
@@ -18,18 +20,23 @@ from ingest.model import MISSING, RESOLVED, Note
 SUPERSCRIPTS = "⁰¹²³⁴⁵⁶⁷⁸⁹"
 _SUP_TO_DIGIT = {ch: str(i) for i, ch in enumerate(SUPERSCRIPTS)}
 
+NUMBER = r"\d{1,5}"                   # a footnote number: 1 to 5 digits ("1156")
+SYMBOL = r"[*†‡]{1,3}"                # the symbols used instead of numbers: *, †, ‡, **, ††
+
 INLINE_MARKER = re.compile(
-    r"<sup>\s*(?P<html>\d{1,3})\s*</sup>"
-    r"|\[(?P<br>\d{1,3})\](?!\()"
+    rf"<sup>\s*(?P<html>{NUMBER}|{SYMBOL})\s*</sup>"
+    rf"|\[(?P<br>{NUMBER}|{SYMBOL})\](?!\()"
     rf"|(?P<sup>[{SUPERSCRIPTS}]+)"
+    r"|(?<=[\w.,;:!?\"”’)])(?P<sym>[†‡]{1,3})"
 )
 
 NOTE_LINE = re.compile(
     r"^\s*(?:"
-    r"\[(?P<br>\d{1,3})\]"
+    rf"\[(?P<br>{NUMBER}|{SYMBOL})\]"
     rf"|(?P<sup>[{SUPERSCRIPTS}]+)(?=\s|$)"
-    r"|[-*•]\s*<sup>\s*(?P<html>\d{1,3})\s*</sup>"
-    r"|[-*•]\s*\[(?P<lbr>\d{1,3})\]"
+    r"|(?P<sym>[†‡]{1,3})(?=\s)"
+    rf"|[-*•]\s*<sup>\s*(?P<html>{NUMBER}|{SYMBOL})\s*</sup>"
+    rf"|[-*•]\s*\[(?P<lbr>{NUMBER}|{SYMBOL})\]"
     r")\s*(?P<rest>.*)$"
 )
 
@@ -43,10 +50,19 @@ _BARE = re.compile(r"(?:https?://|www\.)[^\s<>\"]+")
 def marker_number(match: re.Match) -> str:
     if match.group("sup"):
         return str(int("".join(_SUP_TO_DIGIT[c] for c in match.group("sup"))))
-    for name in ("html", "br", "lbr"):
+    for name in ("html", "br", "lbr", "sym"):
         if name in match.groupdict() and match.group(name):
-            return str(int(match.group(name)))
+            return marker_label(match.group(name))
     raise ValueError("not a marker")
+
+
+def marker_label(label: str) -> str:
+    """A marker as the report's notes are keyed: digits without leading zeros ("07" -> "7",
+    "¹²" -> "12"), a symbol as printed ("†"), brackets and white space dropped."""
+    s = "".join(label.split()).strip("[]()")
+    if s and all(c in SUPERSCRIPTS for c in s):
+        s = "".join(_SUP_TO_DIGIT[c] for c in s)
+    return str(int(s)) if s.isdigit() else s
 
 
 @dataclass

@@ -55,8 +55,63 @@ def parse_byline(line: str, *, bare_ok: bool = False) -> list[str]:
     else:
         return []
     names = re.sub(r"\s*\([^)]*\)", "", names)        # "(Syria Direct)": an affiliation
-    parts = re.split(r"\s*,\s*(?:and\s+)?|\s+and\s+|\s+with\s+|\s*&\s*", names)
+    return split_names(names)
+
+
+# a name's suffix stays with it: "Robert S. Mueller, III", "Martin Luther King, Jr."
+_SUFFIX = r"(?:Jr|Sr|II|III|IV|V|VI|PhD|Ph\.D|MD|Esq)\.?"
+
+
+def split_names(names: str) -> list[str]:
+    """'X, Y and Z', 'X with Y', 'X & Y' -> the names; a suffix (Jr., III) stays with its name."""
+    parts = re.split(rf"\s*,(?!\s*{_SUFFIX}(?:$|[\s,]))\s*(?:and\s+)?|\s+and\s+|\s+with\s+|\s*&\s*", names)
     return [p.strip() for p in parts if p.strip()]
+
+
+# What a title page prints above a name: a role, not part of the name.
+_ROLES = (r"(?:Special\s+Counsel|Independent\s+Counsel|Inspector\s+General|Attorney\s+General|Ambassador|"
+          r"Senator|Representative|General|Gen\.|Admiral|Colonel|Col\.|Judge|Professor|Prof\.|Dr\.|Mr\.|Ms\.|"
+          r"Mrs\.|The\s+Honorable|Hon\.)\s+")
+_PERSON = (r"(?:[A-Z][a-z'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-z'’-]+|[A-Z]\.|(?:de|van|von|der|da|di|la|le|bin|al)(?=\s)))"
+           r"{0,3}\s+[A-Z][\w'’-]+(?:,?\s+" + _SUFFIX + r")?")
+_NAME_LINE = re.compile(rf"^(?:By\s+|{_ROLES})(?P<names>{_PERSON}(?:\s*(?:,|,?\s+and|&|with)\s+{_PERSON})*)$")
+
+
+def parse_name_line(line: str) -> list[str]:
+    """The authors a title page prints on a line of its own, after "By" or a role: "Special
+    Counsel Robert S. Mueller, III", "By Jane Doe and John Roe"; [] for any other line. A line
+    of capitalised words alone ("Open Source Edition") is not taken for a name."""
+    text = " ".join(line.replace("\u00a0", " ").split()).rstrip(".,;")
+    if not text or len(text) > 150 or re.search(r"\d", text):
+        return []
+    m = _NAME_LINE.match(text)
+    return split_names(m.group("names")) if m else []
+
+
+_DAY_MONTH_YEAR = re.compile(rf"^(?:(?:{WEEKDAY}),?\s+)?(\d{{1,2}})\s+({FULL_MONTH})\s+(\d{{4}})$", re.I)
+_MONTH_DAY_YEAR = re.compile(rf"^(?:(?:{WEEKDAY}),?\s+)?({FULL_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I)
+_MONTH_YEAR = re.compile(rf"^({FULL_MONTH})\s+(\d{{4}})$", re.I)
+_ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ].*)?$")
+
+
+def parse_date_text(text: str) -> str:
+    """An ISO date of a line that is only a date: "March 2019" -> "2019-03" (a month is as precise
+    as the line says), "19 September 2020", "September 19, 2020", "2020-09-19T10:00Z"; else ""."""
+    t = " ".join(text.replace("\u00a0", " ").split()).strip(" .,")
+    if m := _MONTH_DAY_YEAR.match(t):
+        return iso_date(m.group(1).capitalize(), m.group(2), m.group(3))
+    if m := _DAY_MONTH_YEAR.match(t):
+        return iso_date(m.group(2).capitalize(), m.group(1), m.group(3))
+    if m := _MONTH_YEAR.match(t):
+        return f"{m.group(2)}-{MONTHS.index(m.group(1).lower()) + 1:02d}"
+    if m := _ISO.match(t):
+        year, month, day = m.groups()
+        try:
+            return date(int(year), int(month), int(day)).isoformat() if day else (
+                f"{year}-{month}" if 1 <= int(month) <= 12 else "")
+        except ValueError:
+            return ""
+    return ""
 
 
 def publisher(body: str) -> str:

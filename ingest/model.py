@@ -6,6 +6,8 @@ from dataclasses import dataclass, field
 RESOLVED = "resolved"
 MISSING = "missing"
 UNPLACED = "unplaced"
+REDACTED = "redacted"          # the file prints the marker and a note with nothing but its number
+STATUSES = (RESOLVED, MISSING, REDACTED, UNPLACED)
 
 
 @dataclass
@@ -16,7 +18,7 @@ class Note:
     text: str = ""                    # the note's full text, one line
     urls: list[str] = field(default_factory=list)
     dngts_urls: list[str] = field(default_factory=list)
-    status: str = RESOLVED            # resolved | missing | unplaced
+    status: str = RESOLVED            # resolved | missing | redacted | unplaced
     pages: list[int] = field(default_factory=list)   # 1-based pages it was printed on; [] for text
 
     @property
@@ -54,6 +56,7 @@ class Sentence:
     markers: list[str] = field(default_factory=list)
     paragraph: int = 0
     pages: list[int] = field(default_factory=list)   # 1-based pages it was printed on; [] for text
+    section: str = ""                 # the headings it stands under, "II. Factual Results > A. ..."; "" when none
 
 
 @dataclass
@@ -72,6 +75,9 @@ class Report:
     sentences: list[Sentence]
     notes: dict[str, Note]            # every marker of the body has an entry
     unplaced_notes: list[Note] = field(default_factory=list)
+    page_labels: dict[int, str] = field(default_factory=dict)   # page index -> printed label ("157", "iv"),
+                                                                # for the pages whose label is not the index
+    structured: bool = False          # built from a Document (HTML, Word, PDF): headings are not sentences
 
     @property
     def markers(self) -> list[str]:
@@ -82,7 +88,7 @@ class Report:
         return list(seen)
 
     def footnote_counts(self) -> dict[str, int]:
-        counts = {"markers": 0, "resolved": 0, "missing": 0, "unplaced": 0}
+        counts = {"markers": 0, "resolved": 0, "missing": 0, "unplaced": 0, "redacted": 0}
         for m in self.markers:
             counts["markers"] += 1
             counts[self.notes[m].status] += 1
@@ -95,9 +101,10 @@ class Report:
                 "authors": list(self.authors), "publisher": self.publisher, "sources": list(self.sources),
                 "text": self.text, "body_end": self.body_end,
                 "sentences": [{"start": s.start, "end": s.end, "markers": list(s.markers), "paragraph": s.paragraph,
-                               "pages": list(s.pages)} for s in self.sentences],
+                               "pages": list(s.pages), "section": s.section} for s in self.sentences],
                 "notes": {k: _note_fields(n) for k, n in self.notes.items()},
-                "unplaced_notes": [_note_fields(n) for n in self.unplaced_notes]}
+                "unplaced_notes": [_note_fields(n) for n in self.unplaced_notes],
+                "page_labels": dict(self.page_labels), "structured": self.structured}
 
     @classmethod
     def from_dict(cls, d: dict) -> "Report":
@@ -105,6 +112,7 @@ class Report:
         d["sentences"] = [Sentence(**s) for s in d["sentences"]]
         d["notes"] = {k: Note(**v) for k, v in d["notes"].items()}
         d["unplaced_notes"] = [Note(**v) for v in d.get("unplaced_notes", [])]
+        d["page_labels"] = {int(k): v for k, v in (d.get("page_labels") or {}).items()}   # JSON keys are strings
         return cls(**d)
 
 
@@ -121,6 +129,8 @@ class Passage:
     markers: list[str]                # markers of its sentences (for a note passage: its own number)
     ordinal: int
     pages: list[int] = field(default_factory=list)   # 1-based pages its text came from; [] for text
+    section: str = ""                 # the headings it stands under (a note: those of its marker's sentence)
+    page_labels: list[str] = field(default_factory=list)   # the printed label of each of `pages`
 
 
 class ParsedFile(str):

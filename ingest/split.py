@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.footnotes import is_note_line, parse_note_block
+from ingest.footnotes import NUMBER, SYMBOL, is_note_line, parse_note_block
 from ingest.metadata import TIME_LINE, parse_byline, parse_date_line, parse_time_line
 from ingest.model import Note
 
@@ -96,7 +96,7 @@ def _parse_chunk(date: str, lines: list[str]) -> list[Segment]:
     return out
 
 
-_BRACKET = re.compile(r"\[\d{1,3}\]")
+_BRACKET = re.compile(rf"\[(?:{NUMBER}|{SYMBOL})\]")
 _CITATION = re.compile(r"\b(1[89]|20)\d\d\b|https?://|[“\"”]")
 
 

@@ -15,7 +15,7 @@ import hashlib
 import re
 from typing import Any, Mapping
 
-from bot.render.page_label import page_label
+from bot.render.page_label import place_label
 from bot.render.report_title import report_title
 from bot.render.unanswered import unanswered_line
 
@@ -68,7 +68,7 @@ def footnote(citation: Mapping[str, Any], publishers: Mapping[str, str]) -> str:
     report = citation.get("report") or {}
     parts = [f"“{_inline(report_title(report))}”"]
     publisher = publishers.get(str(report.get("id") or ""), "")
-    for value in (publisher, report.get("date") or "", page_label(citation.get("pages"))):
+    for value in (publisher, report.get("date") or "", place_label(citation)):
         if value:
             parts.append(_inline(str(value)))
     line = ", ".join(parts) + "."
@@ -86,6 +86,8 @@ def note_source(note: Mapping[str, Any]) -> str:
     status = note.get("status")
     if status == "missing":
         return f"{marker} note not available in the ingested copy."
+    if status == "redacted":
+        return f"{marker} note redacted in the report."
     text = " ".join(str(note.get("text") or "").split())
     dngts = [str(u) for u in note.get("dngts_urls") or []]
     for url in sorted(dngts, key=len, reverse=True):

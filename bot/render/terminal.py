@@ -5,9 +5,12 @@ import shutil
 import textwrap
 
 from bot.render.answer_mode import mode_line
-from bot.render.page_label import page_label
+from bot.render.page_label import place_label
 from bot.render.unanswered import unanswered_line
 from bot.render.report_title import report_title
+
+
+NOTE_REDACTED = "note redacted in the report (printed with its number only)"
 
 
 def _wrap(text: str, indent: str, width: int) -> str:
@@ -39,6 +42,8 @@ def footnote_line(f: dict) -> str:
     marker = f"[{f['marker']}]"
     if f["status"] == "missing":
         return f"{marker} note not available in the ingested copy"
+    if f["status"] == "redacted":
+        return f"{marker} {NOTE_REDACTED}"
     if f["status"] == "unplaced":
         return f"{marker} note could not be matched to this marker with confidence (unplaced)"
     parts = []
@@ -59,8 +64,8 @@ def footnote_line(f: dict) -> str:
 def format_citation(c: dict, width: int, label: str) -> list[str]:
     r = c.get("report", {})
     title = report_title(r)
-    pages = page_label(c.get("pages"))
-    lines = [f"{label} {title}" + (f" ({r['date']})" if r.get("date") else "") + (f", {pages}" if pages else "")]
+    place = place_label(c)
+    lines = [f"{label} {title}" + (f" ({r['date']})" if r.get("date") else "") + (f", {place}" if place else "")]
     kind = " (from a footnote)" if c.get("kind") == "note" else ""
     lines.append(_wrap(f"\u201c{c.get('text', '')}\u201d{kind}", "    ", width))
     if c.get("footnotes"):

@@ -16,7 +16,7 @@ from typing import Any, Iterable, Mapping, TypedDict
 from urllib.parse import urlsplit
 
 from bot.render.answer_mode import mode_line
-from bot.render.page_label import page_label
+from bot.render.page_label import place_label
 from bot.render.report_title import report_title
 from bot.slack.text import clip, code, date_label, escape, mention, pack_lines
 from bot.render.unanswered import unanswered_line
@@ -36,6 +36,7 @@ ACTION_SHARE = "share_answer"
 ACTION_COPY = "copy_with_sources"
 
 NOTE_MISSING = "note not available in the ingested copy"
+NOTE_REDACTED = "note redacted in the report (printed with its number only)"
 NOTE_UNPLACED = (
     "unplaced: the report's endnotes are unnumbered and none could be tied to this marker "
     "with confidence"
@@ -226,7 +227,7 @@ def _citation_blocks(citation: Mapping[str, Any], *, closest: bool) -> list[dict
     title = escape(report_title(report))
     byline = " · ".join(
         part
-        for part in (date_label(report.get("date")), page_label(citation.get("pages")), _authors(report.get("authors")))
+        for part in (date_label(report.get("date")), place_label(citation), _authors(report.get("authors")))
         if part
     )
     heading = f"*{label}* {_bold(title)}\n{byline}" if byline else f"*{label}* {_bold(title)}"
@@ -252,6 +253,9 @@ def _source_lines(citation: Mapping[str, Any]) -> list[str]:
         status = note.get("status")
         if status == "missing":
             lines.append(f"• Note {marker}: {NOTE_MISSING}")
+            continue
+        if status == "redacted":
+            lines.append(f"• Note {marker}: {NOTE_REDACTED}")
             continue
         urls = [str(u) for u in note.get("urls") or []]
         dngts = {str(u) for u in note.get("dngts_urls") or []}

@@ -6,14 +6,18 @@ Sentence, Passage) by attribute, so `index/` needs no import of `ingest/`. Lists
 pages, authors, sources) are JSON in their column and lists again when read; never joined.
 
 Version history: v1 (first release); v2 adds passages.pages (the PDF pages a passage spans),
-reports.unplaced (notes with no marker in the body) and the paragraph of each sentence.
+reports.unplaced (notes with no marker in the body) and the paragraph of each sentence; v3 adds
+the section path (headings) of each sentence and passage, the printed page labels
+(reports.page_labels, passages.page_labels) and reports.structured (built from a Document). An
+index of an older version is refused with the command that rebuilds it (store.check_compatible):
+its rows lack what v3 reads.
 """
 from __future__ import annotations
 
 import json
 from typing import Any, NamedTuple
 
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
@@ -22,20 +26,21 @@ CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, root TEXT, sha256 TEXT,
 CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, title TEXT, date TEXT, time TEXT,
                                     authors TEXT, publisher TEXT, sources TEXT, passages INTEGER,
                                     footnotes TEXT, text TEXT, body_end INTEGER, sentences TEXT,
-                                    unplaced TEXT);
+                                    unplaced TEXT, page_labels TEXT, structured INTEGER);
 CREATE TABLE IF NOT EXISTS notes (report_id TEXT, marker TEXT, note TEXT,
                                   PRIMARY KEY (report_id, marker));
 CREATE TABLE IF NOT EXISTS passages (id TEXT PRIMARY KEY, report_id TEXT, kind TEXT, start INTEGER,
                                      "end" INTEGER, text TEXT, markers TEXT, ordinal INTEGER,
-                                     pages TEXT);
+                                     pages TEXT, section TEXT, page_labels TEXT);
 CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
 CREATE TABLE IF NOT EXISTS summaries (report_id TEXT PRIMARY KEY, sentences TEXT, state TEXT);
 CREATE TABLE IF NOT EXISTS changes (one INTEGER PRIMARY KEY CHECK (one = 1), change TEXT);
 """
 
 REPORT_COLUMNS = ("id", "title", "date", "time", "authors", "publisher", "sources", "passages", "footnotes",
-                  "text", "body_end", "sentences", "unplaced")
-PASSAGE_COLUMNS = ("id", "report_id", "kind", "start", "end", "text", "markers", "ordinal", "pages")
+                  "text", "body_end", "sentences", "unplaced", "page_labels", "structured")
+PASSAGE_COLUMNS = ("id", "report_id", "kind", "start", "end", "text", "markers", "ordinal", "pages", "section",
+                   "page_labels")
 SUMMARY_COLUMNS = REPORT_COLUMNS[:9]          # what listing reports needs: no text
 
 
@@ -80,12 +85,19 @@ def _note_record(d: dict) -> dict:
 # ------------------------------------------------------------------------------ reports
 def report_row(report: Any, passages: int) -> tuple:
     """One reports row. `passages` is how many passages the store holds for it."""
-    # a fifth item, the PDF pages of the sentence, only when it has any (text reports: four items)
-    sentences = [[s.start, s.end, list(s.markers), s.paragraph, *([list(s.pages)] if getattr(s, "pages", None) else [])]
-                 for s in report.sentences]
+    # a fifth item, the PDF pages of the sentence, and a sixth, its section, only when it has them
+    # (text reports: four items)
+    sentences = [[s.start, s.end, list(s.markers), s.paragraph, *_sentence_tail(s)] for s in report.sentences]
+    labels = {str(k): v for k, v in (getattr(report, "page_labels", None) or {}).items()}
     return (report.id, report.title, report.date, report.time, json.dumps(list(report.authors)), report.publisher,
             json.dumps(list(report.sources)), passages, json.dumps(report.footnote_counts()), report.text,
-            report.body_end, json.dumps(sentences), json.dumps([note_dict(n) for n in report.unplaced_notes]))
+            report.body_end, json.dumps(sentences), json.dumps([note_dict(n) for n in report.unplaced_notes]),
+            json.dumps(labels), int(bool(getattr(report, "structured", False))))
+
+
+def _sentence_tail(s: Any) -> list:
+    pages, section = list(getattr(s, "pages", None) or []), getattr(s, "section", "") or ""
+    return [pages, section] if section else [pages] if pages else []
 
 
 def note_rows(report: Any) -> list[tuple]:
@@ -103,14 +115,16 @@ def report_record(row: tuple, notes: list[tuple]) -> dict:
     """A REPORT_COLUMNS row and its (marker, note) rows -> the report's fields, in the shape of
     ingest.model.Report.to_dict() (so `Report.from_dict(report_record(...))` is the report)."""
     (rid, title, date, time_, authors, publisher, sources, _n, _foot, text, body_end, sentences,
-     unplaced) = row
+     unplaced, page_labels, structured) = row
     return {"id": rid, "title": title, "date": date, "time": time_, "authors": json.loads(authors),
             "publisher": publisher, "sources": json.loads(sources), "text": text, "body_end": body_end,
             "sentences": [{"start": s[0], "end": s[1], "markers": list(s[2]), "paragraph": s[3],
-                           "pages": list(s[4]) if len(s) > 4 else []}
+                           "pages": list(s[4]) if len(s) > 4 else [], "section": s[5] if len(s) > 5 else ""}
                           for s in json.loads(sentences)],
             "notes": {m: _note_record(json.loads(n)) for m, n in notes},
-            "unplaced_notes": [_note_record(d) for d in json.loads(unplaced or "[]")]}
+            "unplaced_notes": [_note_record(d) for d in json.loads(unplaced or "[]")],
+            "page_labels": {int(k): v for k, v in json.loads(page_labels or "{}").items()},
+            "structured": bool(structured)}
 
 
 def sentence_spans(sentences_json: str) -> list[tuple[int, int, list[str]]]:
@@ -120,16 +134,19 @@ def sentence_spans(sentences_json: str) -> list[tuple[int, int, list[str]]]:
 
 # ------------------------------------------------------------------------------ passages
 def passage_row(passage: Any) -> tuple:
-    """One passages row; `pages` is optional on the record (only PDF reports have pages)."""
+    """One passages row; `pages`, `section` and `page_labels` are optional on the record (only
+    PDF reports have pages, only structured ones sections)."""
     return (passage.id, passage.report_id, passage.kind, passage.start, passage.end, passage.text,
-            json.dumps(list(passage.markers)), passage.ordinal, json.dumps(list(getattr(passage, "pages", None) or [])))
+            json.dumps(list(passage.markers)), passage.ordinal, json.dumps(list(getattr(passage, "pages", None) or [])),
+            getattr(passage, "section", "") or "", json.dumps(list(getattr(passage, "page_labels", None) or [])))
 
 
 def passage_dict(row: tuple) -> dict:
     """A PASSAGE_COLUMNS row -> the passage as Snapshot.passages gives it (lists are lists)."""
-    pid, rid, kind, start, end, text, markers, ordinal, pages = row
+    pid, rid, kind, start, end, text, markers, ordinal, pages, section, page_labels = row
     return {"id": pid, "report_id": rid, "kind": kind, "start": start, "end": end, "text": text,
-            "markers": json.loads(markers), "ordinal": ordinal, "pages": json.loads(pages or "[]")}
+            "markers": json.loads(markers), "ordinal": ordinal, "pages": json.loads(pages or "[]"),
+            "section": section or "", "page_labels": json.loads(page_labels or "[]")}
 
 
 # ------------------------------------------------------------------------------ files

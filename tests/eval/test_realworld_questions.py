@@ -33,6 +33,7 @@ _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": 
                          "\u201e": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " "})
 _MARK = re.compile(r"\u27e6(\d+)\u27e7")          # a footnote marker in the extracted text
 _HEAD = re.compile(r"\u27e6H (.*?)\u27e7")         # a heading in the extracted text
+_GLUED_MARK = re.compile(r" *\u27e6(\d+)\u27e7")
 # words that end with a full stop inside a sentence (legal citations, titles, dates)
 _ABBREVIATIONS = {"u.s", "mr", "mrs", "ms", "jr", "dr", "st", "v", "no", "inc", "gen", "sen", "rep", "e.g", "i.e",
                   "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "u.s.c", "c.f.r", "op",
@@ -189,7 +190,7 @@ class Report:
             while j < n and raw[j] in "\"')]":
                 j += 1
             k = j
-            while m := _MARK.match(raw, k):
+            while m := _GLUED_MARK.match(raw, k):  # "maintenance. [1]": the marker still closes it
                 k = m.end()
             if k >= n or raw[k] == "\n":
                 return k

@@ -368,7 +368,7 @@ def test_markers_with_no_notes_are_missing(bad_run):
     (rec,) = _ingested(bad_run, "markers_no_notes.txt")
     assert {m: n["status"] for m, n in rec["notes"].items()} == {"1": "missing", "2": "missing", "3": "missing"}
     assert all(not n["urls"] for n in rec["notes"].values())
-    assert rec["footnotes"] == {"markers": 3, "resolved": 0, "missing": 3, "unplaced": 0}
+    assert rec["footnotes"] == {"markers": 3, "resolved": 0, "missing": 3, "unplaced": 0, "redacted": 0}
 
 
 @pytest.mark.slow

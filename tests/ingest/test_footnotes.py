@@ -111,7 +111,7 @@ def test_prose_note_keeps_its_text():
 def test_marker_without_note_is_missing_and_never_borrows_another_note():
     r = one_report(BODY3.format(a="[1]", b="[2]", c="[3]"), "[1] https://a.org/1\n[3] https://c.org/3")
     assert r.notes["2"].status == "missing" and r.notes["2"].urls == []
-    assert r.footnote_counts() == {"markers": 3, "resolved": 2, "missing": 1, "unplaced": 0}
+    assert r.footnote_counts() == {"markers": 3, "resolved": 2, "missing": 1, "unplaced": 0, "redacted": 0}
 
 
 def test_non_breaking_spaces_and_curly_quotes_survive():

@@ -113,6 +113,18 @@ def test_a_text_report_citation_shows_no_pages(pages):
     assert byline(cited) == "19 Sep 2020 · By George Barros"
 
 
+def test_a_citation_shows_its_section_and_the_printed_page_numbers():
+    cited = dict(citation(1), pages=[169, 170], page_labels=["157", "158"],
+                 section="II. Factual Results > B. The Flynn Matter > 1. The Call")
+    assert byline(cited) == "19 Sep 2020 · Section II.B.1, pp. 157-158 · By George Barros"
+
+
+def test_a_redacted_note_says_so_and_shows_no_other_notes_text():
+    a = answer(citations=[citation(1, footnotes=[note("891", status="redacted"), note("892", urls=["https://a.org/x"])])])
+    text = all_text(answer_messages(a))
+    assert "Note 891: note redacted in the report" in text and "a.org/x" in text.split("Note 892")[1]
+
+
 def test_defanged_urls_stay_defanged_and_are_never_links():
     text = all_text(answer_messages(answer()))
     assert "`https://www.fontanka(.)ru/2014/08/26/030/`" in text

@@ -120,10 +120,10 @@ def test_search_modes_and_k(dossier):
 
 def test_reports_contract(dossier):
     r = [x for x in dossier.reports() if x["date"] == "2020-09-16"][0]
-    assert r["footnotes"] == {"markers": 13, "resolved": 13, "missing": 0, "unplaced": 0}
+    assert r["footnotes"] == {"markers": 13, "resolved": 13, "missing": 0, "unplaced": 0, "redacted": 0}
     assert r["authors"] == ["George Barros", "Mason Clark"] and r["passages"] > 5
     chapter = [x for x in dossier.reports() if not x["date"]][0]
-    assert chapter["title"] == "" and chapter["footnotes"] == {"markers": 17, "resolved": 13, "missing": 2, "unplaced": 2}
+    assert chapter["title"] == "" and chapter["footnotes"] == {"markers": 17, "resolved": 13, "missing": 2, "unplaced": 2, "redacted": 0}
 
 
 def test_another_reports_sentence_must_add_a_word_or_cover_nearly_as_much():

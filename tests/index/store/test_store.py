@@ -50,10 +50,46 @@ def test_passage_rows_round_trip_with_list_markers(reports):
         back = schema.passage_dict(row)
         assert back == {"id": p.id, "report_id": p.report_id, "kind": p.kind, "start": p.start, "end": p.end,
                         "text": p.text, "markers": p.markers, "ordinal": p.ordinal,
-                        "pages": list(getattr(p, "pages", []))}
+                        "pages": list(getattr(p, "pages", [])), "section": "", "page_labels": []}
     p = several[0]
-    p.pages = [4, 5]                       # a PDF passage spans pages
-    assert schema.passage_dict(schema.passage_row(p))["pages"] == [4, 5]
+    p.pages, p.page_labels, p.section = [4, 5], ["2", "3"], "II. Findings > A. Drills"   # a PDF passage spans pages
+    back = schema.passage_dict(schema.passage_row(p))
+    assert (back["pages"], back["page_labels"], back["section"]) == ([4, 5], ["2", "3"], "II. Findings > A. Drills")
+
+
+def structured_report():
+    """A report built from a Document: sections, pages with printed labels, a redacted note."""
+    from ingest.build import reports_from_document
+    from ingest.document import HEADING, PARAGRAPH, Block, DocNote, Document, Mark
+
+    text = "The first claim is made here. The second claim follows it."
+    doc = Document("r.pdf", title="A Structured Report", date="2019-03", blocks=[
+        Block(HEADING, "II. Findings", level=1, pages=[(0, 14)]),
+        Block(PARAGRAPH, text, marks=[Mark(29, "12", "a"), Mark(len(text), "13", "b")], pages=[(0, 14), (30, 15)])],
+        notes={"a": DocNote("a", "12", "Interview of a witness, cited in full here.", pages=[14]),
+               "b": DocNote("b", "13", "", redacted=True, pages=[15])},
+        page_labels={14: "2", 15: "3"})
+    (r,), _ = reports_from_document(doc)
+    return r
+
+
+def test_a_structured_report_round_trips_with_sections_labels_and_redacted_notes():
+    from dataclasses import asdict
+
+    from index.store import schema
+    from ingest.chunk import chunk_report
+    from ingest.model import Report
+
+    r = structured_report()
+    assert r.to_dict() == asdict(r) and r.notes["13"].status == "redacted"
+    row = schema.report_row(r, passages=2)
+    back = Report.from_dict(schema.report_record(row, [(m, n) for _rid, m, n in schema.note_rows(r)]))
+    assert back == r and back.page_labels == {14: "2", 15: "3"} and back.sentences[0].section == "II. Findings"
+    assert schema.report_summary(row[:len(schema.SUMMARY_COLUMNS)])["footnotes"]["redacted"] == 1
+    for p in chunk_report(r):
+        d = schema.passage_dict(schema.passage_row(p))
+        assert (d["section"], d["pages"], d["page_labels"]) == (p.section, p.pages, p.page_labels)
+        assert p.section == "II. Findings" and p.page_labels == [{14: "2", 15: "3"}[x] for x in p.pages]
 
 
 def test_writer_then_snapshot(tmp_path, reports):
@@ -79,7 +115,7 @@ def test_writer_then_snapshot(tmp_path, reports):
 
     snap = Snapshot.open(settings)
     try:
-        assert snap.meta_value("dim") == "384" and snap.meta_value("schema_version") == "2"
+        assert snap.meta_value("dim") == "384" and snap.meta_value("schema_version") == "3"
         summaries = snap.reports()
         assert set(summaries) == {r.id for r in chosen}
         for r in chosen:

@@ -1,0 +1,326 @@
+"""A Document (ingest/document.py) to reports: the one builder every structured reader uses.
+
+What a reader found is kept, not guessed again from text:
+- sentences come from PARAGRAPH blocks only; a heading, a contents line, the title or the
+  front matter never becomes a quotable sentence (headings stay in the report's text, as lines
+  of their own, and on every sentence under them as its section path, "II. ... > A. ...");
+- each marker is attached to the sentence it ends, by its offset; a marker in a heading goes to
+  the first sentence under that heading (the note backs the section), one in the title or the
+  front matter stays a note of the report without a sentence;
+- each marker's note is the one the format links it to (Mark.note); without a link, the first
+  note with its label not yet taken (numbering that restarts per chapter takes the next "1").
+  A linked note that is redacted is `redacted`, an empty or absent one `missing`: a marker
+  never takes another note's text. A note no marker refers to is `unplaced`, kept and shown;
+- one report per Document unless `parts` says where each of several starts. Title, date, time,
+  authors and publisher come from the Document, else from its TITLE block and the lines at the
+  head of the report: a title page (short lines before the first heading, one of them a date
+  or a name after "By" or a role), a date line, a time line, a byline. What is not printed is
+  left empty, never invented.
+
+Two notes printed with the same label in one report (numbering restarted) are told apart as
+"1", then "1#2": the second note numbered 1.
+"""
+from __future__ import annotations
+
+import bisect
+import re
+from dataclasses import dataclass, field
+
+from index.text.sentences import split_sentences
+from ingest.document import CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, Document
+from ingest.footnotes import make_note, marker_label
+from ingest.metadata import parse_date_line, parse_date_text, parse_name_line, parse_time_line
+from ingest.metadata import publisher as stated_publisher
+from ingest.model import MISSING, REDACTED, UNPLACED, Note, Report, Sentence
+from ingest.report import compose_text, report_id
+
+SECTION_SEP = " > "
+TITLE_PAGE_LINES = 15           # at most this many short lines before the first heading make a title page
+TITLE_PAGE_CHARS = 200          # a title-page line is shorter than this
+HEADER_LINES = 4                # date, time and byline lines looked for among the first paragraphs
+
+
+def reports_from_document(doc: Document) -> tuple[list[Report], list[str]]:
+    """The reports of one Document, and the titles of parts skipped for having no body text."""
+    ranges = _part_ranges(doc)
+    resolved = _resolve_marks(doc)
+    owner = _unreferenced_owner(doc, resolved, ranges)
+    reports: list[Report] = []
+    skipped: list[str] = []
+    for k, (a, b) in enumerate(ranges):
+        unreferenced = [key for key, part in owner.items() if part == k]
+        r = _Builder(doc, a, b, resolved, single=len(ranges) == 1).build(unreferenced)
+        if r.sentences:
+            reports.append(r)
+        else:
+            skipped.append(r.title or "(untitled part)")
+    return reports, skipped
+
+
+def _part_ranges(doc: Document) -> list[tuple[int, int]]:
+    starts = sorted({p for p in doc.parts if 0 < p < len(doc.blocks)})
+    bounds = [0, *starts, len(doc.blocks)]
+    return [(bounds[i], bounds[i + 1]) for i in range(len(bounds) - 1)]
+
+
+def _resolve_marks(doc: Document) -> dict[tuple[int, int], str | None]:
+    """(block index, mark index) -> the key of its note, or None when it has none."""
+    by_label: dict[str, list[str]] = {}
+    for key, n in doc.notes.items():
+        by_label.setdefault(marker_label(n.label), []).append(key)
+    linked = {m.note for b in doc.blocks for m in b.marks if m.note is not None}
+    taken: set[str] = set()
+    last: dict[str, str] = {}           # label -> the note a label-matched marker took last
+    out: dict[tuple[int, int], str | None] = {}
+    for bi, block in enumerate(doc.blocks):
+        for mi, m in enumerate(block.marks):
+            if m.note is not None:
+                out[(bi, mi)] = m.note if m.note in doc.notes else None
+                continue
+            label = marker_label(m.label)
+            free = [k for k in by_label.get(label, []) if k not in taken and k not in linked]
+            key = free[0] if free else last.get(label)     # the same note cited again
+            if key is not None:
+                taken.add(key)
+                last[label] = key
+            out[(bi, mi)] = key
+    return out
+
+
+def _unreferenced_owner(doc: Document, resolved: dict[tuple[int, int], str | None],
+                        ranges: list[tuple[int, int]]) -> dict[str, int]:
+    """Notes no marker refers to -> the part they belong with: the part of the nearest note
+    before them (in the file's order of notes) that a marker does refer to."""
+    part_of: dict[str, int] = {}
+    for (bi, _), key in resolved.items():
+        if key is not None and key not in part_of:
+            part_of[key] = next(k for k, (a, b) in enumerate(ranges) if a <= bi < b)
+    out: dict[str, int] = {}
+    current = 0
+    for key in doc.notes:
+        if key in part_of:
+            current = part_of[key]
+        else:
+            out[key] = current
+    return out
+
+
+@dataclass
+class _Head:
+    """What the head of a report says about it: title, date, time, authors; the blocks that
+    are front matter (not body text)."""
+
+    title: str = ""
+    date: str = ""
+    time: str = ""
+    authors: list[str] = field(default_factory=list)
+    front: set[int] = field(default_factory=set)        # indexes into the part's blocks
+
+
+def _one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _is_sentence(text: str) -> bool:
+    return len(text.split()) >= 8 and bool(re.search(r"[.!?][\"'”’)]*$", text.strip()))
+
+
+def read_head(blocks: list[Block]) -> _Head:
+    """Title page and header lines at the head of a report (see the module docstring)."""
+    head = _Head()
+    title_blocks = [b for b in blocks if b.kind == TITLE]
+    if title_blocks:
+        head.title = _one_line(title_blocks[0].text)
+    first_heading = next((i for i, b in enumerate(blocks) if b.kind in (HEADING, CONTENTS)), None)
+    lead = [i for i in range(first_heading if first_heading is not None else 0) if blocks[i].kind == PARAGRAPH]
+    if lead and len(lead) <= TITLE_PAGE_LINES and all(len(blocks[i].text) < TITLE_PAGE_CHARS and not blocks[i].marks
+                                                      for i in lead):
+        dates = [parse_date_text(blocks[i].text) for i in lead]
+        names = [parse_name_line(blocks[i].text) for i in lead]
+        sentences = sum(_is_sentence(blocks[i].text) for i in lead)
+        if (any(dates) or any(names)) and 2 * sentences <= len(lead):
+            head.front.update(lead)                          # a title page
+            if not head.title:
+                head.title = _one_line(blocks[lead[0]].text)
+            head.date = next((d for d in dates if d), "")
+            head.authors = next((n for n in names if n), [])
+            return head
+    seen = 0
+    for i, b in enumerate(blocks):                           # header lines: date, time, byline
+        if b.kind != PARAGRAPH:
+            continue
+        if seen >= HEADER_LINES or b.marks or len(b.text) >= TITLE_PAGE_CHARS:
+            break
+        seen += 1
+        line = _one_line(b.text)
+        d_time, t = parse_time_line(line)
+        date = parse_date_line(line) or d_time or parse_date_text(line)
+        authors = parse_name_line(line)           # strict: "By 2020, Russia had ..." is body text
+        if date and not head.date:
+            head.date, head.time = date, t
+        elif authors and not head.authors:
+            head.authors = authors
+        else:
+            break
+        head.front.add(i)
+    return head
+
+
+class _Builder:
+    """One report from the blocks [a, b) of a Document."""
+
+    def __init__(self, doc: Document, a: int, b: int, resolved: dict[tuple[int, int], str | None], single: bool):
+        self.doc, self.a, self.b, self.resolved, self.single = doc, a, b, resolved, single
+        self.body: list[str] = []
+        self.length = 0
+        self.sentences: list[Sentence] = []
+        self.notes: dict[str, Note] = {}
+        self.named: dict[tuple[str, str | None], str] = {}   # (label, note key) -> its marker
+        self.pending: list[tuple[str, str | None]] = []  # a heading's markers, for the next sentence
+        self.front_marks: list[tuple[str, str | None]] = []
+
+    def build(self, unreferenced: list[str]) -> Report:
+        doc = self.doc
+        blocks = doc.blocks[self.a:self.b]
+        head = read_head(blocks)
+        stack: list[tuple[int, str]] = []
+        paragraph = -1
+        for i, block in enumerate(blocks):
+            marks = [(m, self.resolved.get((self.a + i, mi))) for mi, m in enumerate(block.marks)]
+            kind = FRONT if i in head.front else block.kind
+            if kind == HEADING:
+                text = _one_line(block.text)
+                level = block.level or 1
+                while stack and stack[-1][0] >= level:
+                    stack.pop()
+                if text:
+                    stack.append((level, text))
+                    self._line(text)
+                self.pending += [(m.label, key) for m, key in marks]
+            elif kind == PARAGRAPH:
+                paragraph += 1
+                self._paragraph(block, marks, paragraph, SECTION_SEP.join(t for _, t in stack))
+            else:                                          # title, contents, front matter: not body text
+                self.front_marks += [(m.label, key) for m, key in marks]
+        self.front_marks += self.pending
+        for label, key in self.front_marks:
+            self._marker(label, key)
+        body = "".join(self.body)
+        unplaced = [self._unplaced(key) for key in unreferenced]
+        text, body_end = compose_text(body, self.notes, unplaced)
+        title = (doc.title if self.single else "") or head.title
+        date = (doc.date if self.single else "") or head.date
+        authors = (list(doc.authors) if self.single else []) or head.authors
+        pages = {p for s in self.sentences for p in s.pages} | {p for n in self.notes.values() for p in n.pages}
+        return Report(
+            id=report_id(title, date, body), title=title, date=date,
+            time=(doc.time if self.single else "") or head.time, authors=authors,
+            publisher=(doc.publisher if self.single else "") or stated_publisher(body), sources=[doc.source],
+            text=text, body_end=body_end, sentences=self.sentences, notes=self.notes, unplaced_notes=unplaced,
+            page_labels={p: doc.page_labels[p] for p in sorted(pages) if p in doc.page_labels}, structured=True)
+
+    # ------------------------------------------------------------------ body
+    def _line(self, text: str) -> int:
+        """Append a line of body text; returns its offset."""
+        if self.body:
+            self.body.append("\n\n")
+            self.length += 2
+        start = self.length
+        self.body.append(text)
+        self.length += len(text)
+        return start
+
+    def _paragraph(self, block: Block, marks: list, paragraph: int, section: str) -> None:
+        text, shift = _spaced(block.text.replace("\n", " ").replace("\r", " ").replace("\t", " "),
+                              [m.pos for m, _ in marks])
+        first = len(self.sentences)
+        start = self._line(text) if text.strip() else 0
+        if text.strip():
+            page_starts = [(shift(off, True), page) for off, page in block.pages]
+            for sa, sb in split_sentences(text):
+                self.sentences.append(Sentence(start + sa, start + sb, [], paragraph,
+                                               _pages(page_starts, sa, sb), section))
+        spans = self.sentences[first:]
+        starts = [s.start - start for s in spans]
+        if spans:                                            # a heading's markers: its first sentence
+            for label, key in self.pending:
+                self._marker(label, key, spans[0])
+            self.pending = []
+        for m, key in marks:
+            if not spans:
+                target = self.sentences[-1] if self.sentences else None
+            else:
+                q = shift(max(0, min(m.pos, len(block.text))), False)
+                while q > 0 and text[q - 1].isspace():
+                    q -= 1
+                target = spans[max(0, bisect.bisect_left(starts, q) - 1)]
+            if target is None:
+                self.pending.append((m.label, key))
+            else:
+                self._marker(m.label, key, target)
+
+    # ------------------------------------------------------------------ notes
+    def _marker(self, label: str, key: str | None, sentence: Sentence | None = None) -> None:
+        marker = self._name(label, key)
+        if sentence is not None and marker not in sentence.markers:
+            sentence.markers.append(marker)
+        if marker not in self.notes:
+            self.notes[marker] = self._note(marker, key)
+
+    def _name(self, label: str, key: str | None) -> str:
+        """The marker a note is known by in this report: its label, "1#2" for a second note 1."""
+        base = marker_label(label) or (marker_label(self.doc.notes[key].label) if key in self.doc.notes else "") or "?"
+        if (base, key) in self.named:
+            return self.named[(base, key)]
+        marker, n = base, 1
+        while marker in self.notes:
+            n += 1
+            marker = f"{base}#{n}"
+        self.named[(base, key)] = marker
+        return marker
+
+    def _note(self, marker: str, key: str | None) -> Note:
+        dn = self.doc.notes.get(key) if key is not None else None
+        if dn is None:
+            return Note(marker=marker, status=MISSING)
+        if dn.redacted:
+            return Note(marker=marker, status=REDACTED, pages=list(dn.pages))
+        note = make_note(marker, _one_line(dn.text))
+        note.pages = list(dn.pages)
+        return note
+
+    def _unplaced(self, key: str) -> Note:
+        dn = self.doc.notes[key]
+        note = make_note(marker_label(dn.label), _one_line(dn.text))
+        note.status, note.pages = UNPLACED, list(dn.pages)
+        return note
+
+
+def _spaced(text: str, positions: list[int]):
+    """`claim.[1]The next` reads `claim.The next` once the marker is out: a space goes where a
+    marker stood between two words, so sentences stay apart. Returns the text and a function
+    mapping an offset of the block's text to the new text (`char`: the offset of a character,
+    else of a marker, which stays before the space)."""
+    inserts = sorted({p for p in positions if 0 < p < len(text) and not text[p - 1].isspace()
+                      and (text[p].isalnum() or text[p] in "“\"‘(")})
+    if not inserts:
+        return text, lambda off, char: off
+    out, last = [], 0
+    for p in inserts:
+        out += [text[last:p], " "]
+        last = p
+    out.append(text[last:])
+
+    def shift(off: int, char: bool) -> int:
+        return off + (bisect.bisect_right(inserts, off) if char else bisect.bisect_left(inserts, off))
+    return "".join(out), shift
+
+
+def _pages(page_starts: list[tuple[int, int]], a: int, b: int) -> list[int]:
+    """The pages a span [a, b) of a block's text lies on, from where each page's part begins."""
+    out = []
+    for i, (off, page) in enumerate(page_starts):
+        end = page_starts[i + 1][0] if i + 1 < len(page_starts) else float("inf")
+        if off < b and end > a and page not in out:
+            out.append(page)
+    return out
