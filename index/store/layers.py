@@ -8,12 +8,12 @@ generation may be reading them). Layers are never written once listed, so a read
 previous generation keeps exactly its view until it switches, and a layer that no kept
 generation lists (a crash's) is dropped by the next ingest.
 
-Why not one collection with versioned ids and a per-generation `where` filter: Chroma's
-single-node server evaluates a `where` before the vector search and then ranks the matching
-vectors exhaustively, so a filter that matches nearly everything costs what a scan does
-(170,000 vectors: 2.6 ms unfiltered, 516 ms with `{"gen": {"$lte": g}}`, 570 ms with a `$nin`
-of the 1 % edited reports; `python -m eval.bench.layouts`, docs/scale.md). Layers need no
-filter: a reader asks each layer for k plus that layer's dead count and drops the dead.
+Why not one collection with versioned ids and a per-generation `where` filter: on Chroma's
+single node a `where` is evaluated over the whole collection's metadata before the search, so
+every query would cost a scan (170,000 vectors: 2.7 ms unfiltered, about 500 ms with
+`{"gen": {"$lte": g}}`, 400 ms with a `$nin` of the 1 % edited reports; `python -m
+eval.bench.layouts`, docs/scale.md). Layers need no filter: a reader asks each layer for k plus
+that layer's dead count and drops the dead.
 
 Dead vectors are deleted from their layer as soon as no older generation is read (at the end
 of the ingest, or by the next one): in the common case a reader never over-fetches at all.
