@@ -28,6 +28,9 @@ EXAMPLES = {
     "summary": "examples:\n  dossier summary --latest\n  dossier summary 2020-09-17-b639f4b72d --json\n"
                "  dossier summary \"Kremlin Prepares\" --format markdown\n  dossier summary --since 2020-09-15",
     "reports": "examples:\n  dossier reports\n  dossier reports --json | jq '.[].title'",
+    "notes": "examples:\n  dossier notes \"Investigation Into Russian Interference\"\n"
+             "  dossier notes 2020-09-17-b639f4b72d --suspicious\n"
+             "  dossier notes --json | jq -c '.[] | select(.status != \"resolved\") | [.report, .marker, .status]'",
     "run": "examples:\n  dossier run            # Slack bot if SLACK_* tokens are set, else a question prompt",
     "slack": "examples:\n  SLACK_BOT_TOKEN=xoxb-… SLACK_APP_TOKEN=xapp-… dossier slack\n"
              "  SLACK_BOT_TOKEN=xoxb-… SLACK_SIGNING_SECRET=… dossier slack --http --port 3000",
@@ -148,6 +151,14 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = add("reports", "List the reports in the index.")
     p.add_argument("--json", action="store_true")
+
+    p = add("notes", "List every footnote marker of a report in reading order, with its note and the sentence it "
+                     "backs, to check a reading; suspicious ones flagged.")
+    p.add_argument("report", nargs="?", metavar="REPORT", help="a report id or a fragment of one title (default: all)")
+    p.add_argument("--json", action="store_true",
+                   help="one JSON list, an object per marker: report, marker, status, text, pages, sentence, ...")
+    p.add_argument("--suspicious", action="store_true",
+                   help="only the flagged markers (a note starting with another's number, a marker out of sequence)")
 
     add("run", "Ingest the bundled sample reports if the index is empty, then start the bot or a prompt.")
 
@@ -334,6 +345,21 @@ def cmd_reports(args, settings) -> int:
     return 0
 
 
+def cmd_notes(args, settings) -> int:
+    from bot.render.notes import format_notes
+
+    d = _open(settings)
+    rows = d.notes(args.report)
+    if args.suspicious:
+        rows = [r for r in rows if r["flags"]]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False))
+    else:
+        reports = {r["id"]: r for r in d.reports()}
+        sys.stdout.write(format_notes(rows, reports, only_flagged=args.suspicious))
+    return 0
+
+
 def ensure_samples(settings) -> None:
     from index.store import store
 
@@ -439,7 +465,8 @@ def cmd_bench(args, settings) -> int:
     return bench_main(args)
 
 
-COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "summary": cmd_summary, "search": cmd_search, "reports": cmd_reports, "run": cmd_run,
+COMMANDS = {"ingest": cmd_ingest, "ask": cmd_ask, "summary": cmd_summary, "search": cmd_search, "reports": cmd_reports,
+            "notes": cmd_notes, "run": cmd_run,
             "slack": cmd_slack, "feedback": cmd_feedback, "eval": cmd_eval, "bench": cmd_bench}
 
 

@@ -53,7 +53,8 @@ def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
 
 def verdict(row: dict[str, Any], threshold: float = verify.MIN_OVERLAP) -> verify.Verdict:
     shown = {int(p["n"]): p for p in row["passages"]}
-    return verify.verify_sentence(row["sentence"], row["cites"], shown, min_overlap=threshold)
+    return verify.verify_sentence(row["sentence"], row["cites"], shown, min_overlap=threshold,
+                                  question=row.get("question"))
 
 
 def agreement(rows: Sequence[dict[str, Any]], threshold: float = verify.MIN_OVERLAP) -> Agreement:

@@ -261,6 +261,24 @@ class Dossier:
             rows = self.snapshot.reports()
         return sorted(rows.values(), key=lambda r: (r["date"] or "0000", r["title"]), reverse=True)
 
+    def notes(self, report: str | None = None) -> list[dict]:
+        """Every footnote marker of one report (an id or a fragment of one title), or of every
+        report, in reading order with its note (index/footnote_list.py); newest report first."""
+        from index.answer.scope import match_reports
+        from index.footnote_list import marker_rows
+
+        with self._lock:
+            self._refresh()
+            reports = self.snapshot.reports()
+            ids = [match_reports(report, reports)] if report else [
+                r["id"] for r in sorted(reports.values(), key=lambda r: (r["date"] or "0000", r["title"]), reverse=True)]
+            rows: list[dict] = []
+            for rid in ids:
+                record = self.snapshot.report(rid)
+                if record is not None:
+                    rows += marker_rows(record)
+            return rows
+
     def report_notes(self, report_id: str) -> dict[str, dict]:
         with self._lock:
             return self.snapshot.notes(report_id)

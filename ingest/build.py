@@ -12,10 +12,11 @@ What a reader found is kept, not guessed again from text:
   A linked note that is redacted is `redacted`, an empty or absent one `missing`: a marker
   never takes another note's text. A note no marker refers to is `unplaced`, kept and shown;
 - one report per Document unless `parts` says where each of several starts. Title, date, time,
-  authors and publisher come from the Document, else from its TITLE block and the lines at the
-  head of the report: a title page (short lines before the first heading, one of them a date
-  or a name after "By" or a role), a date line, a time line, a byline. What is not printed is
-  left empty, never invented.
+  authors and publisher come from labelled fields at the head of the report ("Title: …",
+  "Date: …", "Subject: …", "Author: …", as forms and memos print them), else from the
+  Document, else from its TITLE block and the lines at the head of the report: a title page
+  (short lines before the first heading, one of them a date or a name after "By" or a role),
+  a date line, a time line, a byline. What is not printed is left empty, never invented.
 
 Two notes printed with the same label in one report (numbering restarted) are told apart as
 "1", then "1#2": the second note numbered 1.
@@ -27,7 +28,7 @@ import re
 from dataclasses import dataclass, field
 
 from index.text.sentences import split_sentences
-from ingest.document import CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, Document
+from ingest.document import CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Document
 from ingest.footnotes import make_note, marker_label
 from ingest.metadata import parse_date_line, parse_date_text, parse_name_line, parse_time_line
 from ingest.metadata import publisher as stated_publisher
@@ -95,6 +96,13 @@ def _unreferenced_owner(doc: Document, resolved: dict[tuple[int, int], str | Non
     for (bi, _), key in resolved.items():
         if key is not None and key not in part_of:
             part_of[key] = next(k for k, (a, b) in enumerate(ranges) if a <= bi < b)
+    todo = list(part_of)
+    while todo:                                          # notes cited only from inside other notes
+        key = todo.pop()
+        for m in doc.notes[key].marks:
+            if m.note in doc.notes and m.note not in part_of:
+                part_of[m.note] = part_of[key]
+                todo.append(m.note)
     out: dict[str, int] = {}
     current = 0
     for key in doc.notes:
@@ -125,6 +133,37 @@ def _is_sentence(text: str) -> bool:
     return len(text.split()) >= 8 and bool(re.search(r"[.!?][\"'”’)]*$", text.strip()))
 
 
+# A form's labelled fields at the head of a report ("Title: …", "Date: 22/10/2024", "SUBJECT: …"):
+# the file saying in so many words what its title, date and authors are.
+_FIELD = re.compile(r"^(title|subject|date|dated|date of issue|authors?|by|written by)\s*:\s*(\S.{0,300})$", re.I)
+FIELD_BLOCKS = 30               # looked for among this many blocks at the head of a report
+
+
+def read_fields(blocks: list[Block]) -> tuple[dict[str, object], set[int]]:
+    """{"title", "date", "authors"} a report's head states as labelled fields, and those blocks."""
+    found: dict[str, object] = {}
+    where: set[int] = set()
+    for i, b in enumerate(blocks[:FIELD_BLOCKS]):
+        if b.kind == PARAGRAPH and len(b.text) >= TITLE_PAGE_CHARS * 2:
+            break                                        # the body has begun
+        m = _FIELD.match(_one_line(b.text))
+        if not m or b.kind == CONTENTS:
+            continue
+        name, value = m.group(1).lower(), m.group(2).strip()
+        if name in ("title", "subject") and "title" not in found:
+            found["title"] = value
+        elif name.startswith("date") and "date" not in found and parse_date_text(value):
+            found["date"] = parse_date_text(value)
+        elif name in ("author", "authors", "by", "written by") and "authors" not in found:
+            names = parse_name_line("By " + value)
+            if names:
+                found["authors"] = names
+        else:
+            continue
+        where.add(i)
+    return found, where
+
+
 def read_head(blocks: list[Block]) -> _Head:
     """Title page and header lines at the head of a report (see the module docstring)."""
     head = _Head()
@@ -135,14 +174,14 @@ def read_head(blocks: list[Block]) -> _Head:
     lead = [i for i in range(first_heading if first_heading is not None else 0) if blocks[i].kind == PARAGRAPH]
     if lead and len(lead) <= TITLE_PAGE_LINES and all(len(blocks[i].text) < TITLE_PAGE_CHARS and not blocks[i].marks
                                                       for i in lead):
-        dates = [parse_date_text(blocks[i].text) for i in lead]
+        dates = [_line_date(blocks[i].text) for i in lead]
         names = [parse_name_line(blocks[i].text) for i in lead]
         sentences = sum(_is_sentence(blocks[i].text) for i in lead)
-        if (any(dates) or any(names)) and 2 * sentences <= len(lead):
+        if (any(d for d, _ in dates) or any(names)) and 2 * sentences <= len(lead):
             head.front.update(lead)                          # a title page
             if not head.title:
                 head.title = _one_line(blocks[lead[0]].text)
-            head.date = next((d for d in dates if d), "")
+            head.date, head.time = next((d for d in dates if d[0]), ("", ""))
             head.authors = next((n for n in names if n), [])
             return head
     seen = 0
@@ -153,8 +192,7 @@ def read_head(blocks: list[Block]) -> _Head:
             break
         seen += 1
         line = _one_line(b.text)
-        d_time, t = parse_time_line(line)
-        date = parse_date_line(line) or d_time or parse_date_text(line)
+        date, t = _line_date(line)
         authors = parse_name_line(line)           # strict: "By 2020, Russia had ..." is body text
         if date and not head.date:
             head.date, head.time = date, t
@@ -164,6 +202,14 @@ def read_head(blocks: list[Block]) -> _Head:
             break
         head.front.add(i)
     return head
+
+
+def _line_date(line: str) -> tuple[str, str]:
+    """(ISO date, time) of a line that is only a date ("Saturday, September 19, 2020", "March
+    2019") or a date and time ("September 19, 2020, 7:00 pm EDT"); ("", "") otherwise."""
+    line = _one_line(line)
+    d, t = parse_time_line(line)
+    return (d, t) if d else (parse_date_line(line) or parse_date_text(line), "")
 
 
 class _Builder:
@@ -183,6 +229,8 @@ class _Builder:
         doc = self.doc
         blocks = doc.blocks[self.a:self.b]
         head = read_head(blocks)
+        fields, field_blocks = read_fields(blocks)
+        head.front |= field_blocks
         stack: list[tuple[int, str]] = []
         paragraph = -1
         for i, block in enumerate(blocks):
@@ -208,9 +256,10 @@ class _Builder:
         body = "".join(self.body)
         unplaced = [self._unplaced(key) for key in unreferenced]
         text, body_end = compose_text(body, self.notes, unplaced)
-        title = (doc.title if self.single else "") or head.title
-        date = (doc.date if self.single else "") or head.date
-        authors = (list(doc.authors) if self.single else []) or head.authors
+        # a labelled field says it outright: it wins over what the file's metadata says
+        title = fields.get("title") or (doc.title if self.single else "") or head.title
+        date = fields.get("date") or (doc.date if self.single else "") or head.date
+        authors = fields.get("authors") or (list(doc.authors) if self.single else []) or head.authors
         pages = {p for s in self.sentences for p in s.pages} | {p for n in self.notes.values() for p in n.pages}
         return Report(
             id=report_id(title, date, body), title=title, date=date,
@@ -260,12 +309,16 @@ class _Builder:
                 self._marker(m.label, key, target)
 
     # ------------------------------------------------------------------ notes
-    def _marker(self, label: str, key: str | None, sentence: Sentence | None = None) -> None:
+    def _marker(self, label: str, key: str | None, sentence: Sentence | None = None, depth: int = 0) -> None:
         marker = self._name(label, key)
         if sentence is not None and marker not in sentence.markers:
             sentence.markers.append(marker)
         if marker not in self.notes:
             self.notes[marker] = self._note(marker, key)
+        dn = self.doc.notes.get(key) if key is not None else None
+        if dn is not None and depth < 3:                 # the note's own markers: its sources' notes
+            for m in dn.marks:
+                self._marker(m.label, m.note if m.note in self.doc.notes else None, sentence, depth + 1)
 
     def _name(self, label: str, key: str | None) -> str:
         """The marker a note is known by in this report: its label, "1#2" for a second note 1."""
@@ -285,15 +338,25 @@ class _Builder:
             return Note(marker=marker, status=MISSING)
         if dn.redacted:
             return Note(marker=marker, status=REDACTED, pages=list(dn.pages))
-        note = make_note(marker, _one_line(dn.text))
-        note.pages = list(dn.pages)
-        return note
+        return note_of(marker, dn)
 
     def _unplaced(self, key: str) -> Note:
-        dn = self.doc.notes[key]
-        note = make_note(marker_label(dn.label), _one_line(dn.text))
-        note.status, note.pages = UNPLACED, list(dn.pages)
+        note = note_of(marker_label(self.doc.notes[key].label), self.doc.notes[key])
+        note.status = UNPLACED
         return note
+
+
+def note_of(marker: str, dn: DocNote) -> Note:
+    """A note's sources (URLs, DNGTS) from its text and its links' targets, in the order they
+    stand; its text as printed."""
+    text = dn.text
+    for pos, url in sorted(dn.links, reverse=True):
+        text = text[:pos] + f" <{url}> " + text[pos:]
+    note = make_note(marker, _one_line(text))
+    if note.text:
+        note.text = _one_line(dn.text) or note.text        # a note that is only a link shows its target
+    note.pages = list(dn.pages)
+    return note
 
 
 def _spaced(text: str, positions: list[int]):

@@ -57,6 +57,38 @@ class DocNote:
     text: str = ""              # its visible text as one line, without the label; "" when empty
     redacted: bool = False      # printed with nothing but its label, e.g. redacted to a black bar
     pages: list[int] = field(default_factory=list)   # 1-based page indexes it was printed on
+    links: list[tuple[int, str]] = field(default_factory=list)
+    # (offset in text, target) of each link whose label does not print its target ("Kremlin
+    # readout" linking to kremlin.ru/...): a source all the same, kept out of the visible text
+    marks: list[Mark] = field(default_factory=list)
+    # markers printed inside the note, pointing to other notes (offsets in text): the note's own
+    # sources, attached by the builder to the sentence that cites this note
+
+
+# Readers that build a note's text in pieces mark a link's target in it with these, and take
+# them out with take_links once the text is final (white space folded).
+LINK_OPEN, LINK_CLOSE = "\ue000", "\ue001"
+
+
+def take_links(raw: str) -> tuple[str, list[tuple[int, str]]]:
+    """Text with LINK_OPEN target LINK_CLOSE spans -> (text without them, [(offset, target)])."""
+    out: list[str] = []
+    links: list[tuple[int, str]] = []
+    length = pos = 0
+    while True:
+        a = raw.find(LINK_OPEN, pos)
+        if a < 0:
+            out.append(raw[pos:])
+            break
+        b = raw.find(LINK_CLOSE, a)
+        if b < 0:
+            out.append(raw[pos:a])
+            break
+        out.append(raw[pos:a])
+        length += a - pos
+        links.append((length, raw[a + 1:b]))
+        pos = b + 1
+    return "".join(out), links
 
 
 @dataclass

@@ -1,16 +1,21 @@
-"""A Word file (.docx) to reports, with its footnotes and endnotes exactly as Word stores them.
+"""A Word file (.docx) to a Document (ingest/document.py), with its footnotes and endnotes
+exactly as Word stores them.
 
 python-docx reads paragraphs but not footnotes, so the package's XML parts are read with the
 standard library (zipfile + xml.etree): `word/document.xml` for the body (a
-`w:footnoteReference w:id` is a marker), `word/footnotes.xml` and `word/endnotes.xml` for the
-notes, `word/_rels/document.xml.rels` (and the notes' own rels) for hyperlink targets,
-`docProps/core.xml` for a stated title. No new dependency.
+`w:footnoteReference w:id` is a marker linked to its note by that id), `word/footnotes.xml` and
+`word/endnotes.xml` for the notes, `word/styles.xml` for what each paragraph style is (Title,
+heading 1-9, toc 1-9, Subtitle; a paragraph's own outline level counts as a heading level),
+`word/_rels/document.xml.rels` (and the notes' own rels) for hyperlink targets,
+`docProps/core.xml` for a stated title and author. No new dependency.
 
 Markers are numbered as Word displays them: in order of reference, from the section's or the
 settings' `numStart` (1 by default). Endnotes in a file that also has footnotes continue the
 footnotes' numbering (markers are numbers here; Word would show i, ii, ...). Hyperlinks show
 their text in the body; in a note, a link whose text is not its target adds `<target>`. Word
-files have no fixed pages: passages from them have no page numbers.
+files have no fixed pages: passages from them have no page numbers. The stated author
+(core.xml) is used only when the document's first lines print it: it is often whoever saved
+the file.
 """
 from __future__ import annotations
 
@@ -20,9 +25,9 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 from index.errors import ReportReadError
-from ingest.model import Report
-from ingest.report import attach_notes, reports_of
-from ingest.split import split_segments
+from ingest.document import (CONTENTS, FRONT, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote,
+                             Document, Mark, take_links)
+from ingest.metadata import split_names
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -126,15 +131,15 @@ class _Text:
                 self._link_after(f["start"], _field_target(f["instr"]))
 
     def _link_after(self, start: int, target: str) -> None:
-        """In a note, a link whose label does not show its target adds ` <target>`."""
+        """In a note, a link whose label does not show its target keeps the target (a source),
+        out of the visible text (ingest.document.take_links)."""
         label = "".join(self.out[start:]).strip()
         if self.in_note and target.startswith(("http://", "https://", "www.")) and not _shows(label, target):
-            self.out.append(f" <{target}>")
+            self.out.append(f"{LINK_OPEN}{target}{LINK_CLOSE}")
 
     @property
     def text(self) -> str:
-        s = re.sub(r"[ \t\u00a0]+", " ", "".join(self.out)).strip()
-        return re.sub(r"(\[\d+\])(?=\()", r"\1 ", s)
+        return re.sub(r"[ \t\u00a0]+", " ", "".join(self.out)).strip()
 
 
 def _field_target(instr: str) -> str:
@@ -155,25 +160,58 @@ def _paragraphs(root: ET.Element):
         yield p, (style.get(W + "val", "") if style is not None else "")
 
 
-def _num_start(doc: _Doc, body: ET.Element, kind: str) -> int:
-    for root in (body, doc.xml("word/settings.xml")):
-        if root is None:
-            continue
-        for pr in root.iter(W + f"{kind}notePr"):
-            ns = pr.find(W + "numStart")
-            if ns is not None and (ns.get(W + "val") or "").isdigit():
-                return int(ns.get(W + "val"))
-    return 1
+def _note_props(pr: ET.Element | None, default: tuple[int | None, str]) -> tuple[int | None, str]:
+    """(numStart, numRestart) of a w:footnotePr / w:endnotePr, each falling back to `default`."""
+    if pr is None:
+        return default
+    ns, nr = pr.find(W + "numStart"), pr.find(W + "numRestart")
+    start = int(ns.get(W + "val")) if ns is not None and (ns.get(W + "val") or "").isdigit() else default[0]
+    return start, (nr.get(W + "val", "") if nr is not None else default[1])
 
 
-def _notes(doc: _Doc, kind: str) -> dict[str, str]:
-    """Note id -> its text as written, from footnotes.xml or endnotes.xml."""
+def _sections(doc: _Doc, body: ET.Element, kind: str) -> list[tuple[int, str]]:
+    """(numStart, numRestart) of each section of the body, in order: a section's properties are
+    the w:sectPr that ends it (in its last paragraph, the body's own for the last one), the
+    settings' w:footnotePr the default. numRestart "eachSect" restarts the numbers with each
+    section (books and reports numbered per chapter)."""
+    settings = doc.xml("word/settings.xml")
+    default = _note_props(settings.find(f"{W}{kind}notePr") if settings is not None else None, (1, "continuous"))
+    props = [p.find(f"{W}pPr/{W}sectPr") for p in body.iter(W + "p")]
+    ends = [sp for sp in props if sp is not None] + [body.find(W + "sectPr")]
+    out = []
+    for sp in ends:
+        start, restart = _note_props(sp.find(f"{W}{kind}notePr") if sp is not None else None, default)
+        out.append((start if start is not None else 1, restart))
+    return out
+
+
+def _display_numbers(refs: list[tuple[tuple[str, str], int]], sections: list[tuple[int, str]],
+                     first: int | None = None) -> dict[tuple[str, str], str]:
+    """Word's numbers for notes in reference order [(key, section)]: from the section's
+    numStart, restarting at a new section whose numRestart is eachSect (eachPage restarts
+    cannot be known without laying out pages: numbers then run on)."""
+    out: dict[tuple[str, str], str] = {}
+    counter, last = None, None
+    for key, sec in refs:
+        start, restart = sections[min(sec, len(sections) - 1)]
+        if counter is None:
+            counter = first if first is not None else start
+        elif sec != last and restart == "eachSect":
+            counter = start
+        out[key] = str(counter)
+        counter += 1
+        last = sec
+    return out
+
+
+def _notes(doc: _Doc, kind: str) -> dict[str, tuple[str, list[tuple[int, str]]]]:
+    """Note id -> (its text as written, its links' targets), from footnotes.xml or endnotes.xml."""
     part = f"word/{kind}notes.xml"
     root = doc.xml(part)
     if root is None:
         return {}
     links = doc.links(part)
-    out: dict[str, str] = {}
+    out: dict[str, tuple[str, list[tuple[int, str]]]] = {}
     for note in root.iter(W + f"{kind}note"):
         if note.get(W + "type") in ("separator", "continuationSeparator", "continuationNotice"):
             continue
@@ -183,12 +221,12 @@ def _notes(doc: _Doc, kind: str) -> dict[str, str]:
             t.walk(p)
             if t.text:
                 texts.append(t.text)
-        out[note.get(W + "id", "")] = " ".join(texts)
+        out[note.get(W + "id", "")] = take_links(" ".join(texts))
     return out
 
 
-def read_docx(path: Path, source: str) -> tuple[list[Report], list[str]]:
-    """Reports of one .docx and the titles of teasers skipped, or ReportReadError naming it."""
+def read_docx(path: Path, source: str) -> Document:
+    """The Document of one .docx, or ReportReadError naming it."""
     doc = _Doc(path)
     try:
         return _read(doc, path, source)
@@ -196,64 +234,114 @@ def read_docx(path: Path, source: str) -> tuple[list[Report], list[str]]:
         doc.zip.close()
 
 
-def _read(doc: "_Doc", path: Path, source: str) -> tuple[list[Report], list[str]]:
+_HEADING_NAME = re.compile(r"^heading\s*(\d)$")
+_TOC_NAME = re.compile(r"^toc\s*(?:\d|heading)?$")
+
+
+def _style_kinds(doc: "_Doc") -> dict[str, tuple[str, int]]:
+    """Paragraph style id -> (block kind, heading level), from styles.xml's style names (ids
+    are localised: a German heading is "berschrift1", named "heading 1")."""
+    out: dict[str, tuple[str, int]] = {}
+    root = doc.xml("word/styles.xml")
+    names = {}
+    if root is not None:
+        for st in root.iter(W + "style"):
+            name = st.find(W + "name")
+            names[st.get(W + "styleId", "")] = (name.get(W + "val", "") if name is not None else "")
+    for sid, name in names.items():
+        out[sid] = _kind_of(name) or _kind_of(sid) or (PARAGRAPH, 0)
+    return out
+
+
+def _kind_of(name: str) -> tuple[str, int] | None:
+    n = name.strip().lower()
+    if m := _HEADING_NAME.match(n):
+        return HEADING, int(m.group(1))
+    if n == "title":
+        return TITLE, 0
+    if n == "subtitle":
+        return FRONT, 0
+    if _TOC_NAME.match(n):
+        return CONTENTS, 0
+    return None
+
+
+def _read(doc: "_Doc", path: Path, source: str) -> Document:
     root = doc.xml("word/document.xml")
     body = root.find(W + "body") if root is not None else None
     if body is None:
         raise ReportReadError(path, "damaged Word file (document.xml has no body)")
-    starts = {k: _num_start(doc, body, k) for k in ("foot", "end")}
-    numbers: dict[tuple[str, str], str] = {}
     order: list[tuple[str, str]] = []
+    section_of: dict[tuple[str, str], int] = {}
+    section = 0
 
     def number(kind: str, nid: str) -> str:
-        key = (kind, nid)
-        if key not in numbers:
-            order.append(key)
-            numbers[key] = ""                       # numbered after the whole body is read
-        return f"\x00{kind}:{nid}\x00"
+        if (kind, nid) not in section_of:
+            order.append((kind, nid))
+            section_of[(kind, nid)] = section
+        return f"\x00{kind}:{nid}\x00"                  # numbered after the whole body is read
 
+    kinds = _style_kinds(doc)
     links = doc.links("word/document.xml")
-    lines: list[str] = []
-    title = ""
+    paragraphs: list[tuple[str, int, str]] = []          # (kind, level, text with placeholders)
     for p, style in _paragraphs(body):
         t = _Text(links, number, in_note=False)
         t.walk(p)
+        if p.find(f"{W}pPr/{W}sectPr") is not None:
+            section += 1                                 # this paragraph ends a section
         if not t.text:
             continue
-        if style.lower() == "title" and not title and not lines:
-            title = t.text
-            continue
-        lines.append(t.text)
+        kind, level = kinds.get(style) or _kind_of(style) or (PARAGRAPH, 0)
+        outline = p.find(f"{W}pPr/{W}outlineLvl")
+        if kind == PARAGRAPH and outline is not None and (outline.get(W + "val") or "").isdigit() \
+                and int(outline.get(W + "val")) < 9:
+            kind, level = HEADING, int(outline.get(W + "val")) + 1
+        paragraphs.append((kind, level, t.text))
+    if not paragraphs:
+        raise ReportReadError(path, "no text (the Word document is empty)")
     # Word's display numbers: footnotes in reference order from numStart; endnotes likewise,
     # after the footnotes when the file has both
     foot = [k for k in order if k[0] == "foot"]
     end = [k for k in order if k[0] == "end"]
-    for i, key in enumerate(foot):
-        numbers[key] = str(starts["foot"] + i)
-    first_end = starts["end"] if not foot else starts["foot"] + len(foot)
-    for i, key in enumerate(end):
-        numbers[key] = str(first_end + i)
-    text = "\n\n".join(lines)
-    text = re.sub(r"\x00(foot|end):([^\x00]*)\x00", lambda m: f"[{numbers[(m.group(1), m.group(2))]}]", text)
-    if not text.strip():
-        raise ReportReadError(path, "no text (the Word document is empty)")
+    numbers = _display_numbers([(k, section_of[k]) for k in foot], _sections(doc, body, "foot"))
+    after = int(numbers[foot[-1]]) + 1 if foot and numbers[foot[-1]].isdigit() else None
+    numbers.update(_display_numbers([(k, section_of[k]) for k in end], _sections(doc, body, "end"), after))
     written = {"foot": _notes(doc, "foot"), "end": _notes(doc, "end")}
-    notes = [(numbers[k], written[k[0]].get(k[1], "")) for k in foot + end]
-    if not title:
-        core = doc.xml("docProps/core.xml")
-        stated = (core.findtext(DC + "title") or "").strip() if core is not None else ""
-        first = lines[0] if lines else ""
-        if stated and re.sub(r"\W+", " ", stated).strip().lower() == re.sub(r"\W+", " ", first).strip().lower():
-            title = first
-            text = text[len(first):].lstrip("\n")
-    if title:
-        text = title + "\n\n" + text
-    segments = split_segments(text)
-    if title and segments and not segments[0].title:
-        seg = segments[0]                           # a Title paragraph without a date or byline under it
-        first = next((i for i, x in enumerate(seg.body_lines) if x.strip()), None)
-        if first is not None and seg.body_lines[first].strip() == title:
-            seg.title = re.sub(r"\[\d{1,3}\]", "", title).strip()
-            seg.body_lines = seg.body_lines[first + 1:]
-    attach_notes(segments, [(n, t) for n, t in notes], [])
-    return reports_of(segments, source)
+    out = Document(source=source)
+    for kind, nid in foot + end:
+        key = f"{kind}:{nid}"
+        text, note_links = written[kind].get(nid, ("", []))
+        out.notes[key] = DocNote(key=key, label=numbers[(kind, nid)], text=text, links=note_links)
+    for kind, level, text in paragraphs:
+        out.blocks.append(_block(kind, level, text, numbers))
+    core = doc.xml("docProps/core.xml")
+    stated = (core.findtext(DC + "title") or "").strip() if core is not None else ""
+    titles = [b for b in out.blocks if b.kind == TITLE]
+    if titles:
+        out.title = " ".join(titles[0].text.split())
+    elif stated and out.blocks and _norm(stated) == _norm(out.blocks[0].text):
+        out.blocks[0].kind = TITLE                       # the first line prints the stated title
+        out.title = " ".join(out.blocks[0].text.split())
+    author = (core.findtext(DC + "creator") or "").strip() if core is not None else ""
+    head = _norm(" ".join(b.text for b in out.blocks[:6]))
+    if author and _norm(author) and f" {_norm(author)} " in f" {head} ":
+        out.authors = split_names(author)
+    return out
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s).strip().lower()
+
+
+def _block(kind: str, level: int, text: str, numbers: dict[tuple[str, str], str]) -> Block:
+    """A paragraph's text with its note placeholders taken out as marks."""
+    out, marks, last = [], [], 0
+    length = 0
+    for m in re.finditer(r"\x00(foot|end):([^\x00]*)\x00", text):
+        chunk = text[last:m.start()]
+        out.append(chunk)
+        length += len(chunk)
+        marks.append(Mark(pos=length, label=numbers[(m.group(1), m.group(2))], note=f"{m.group(1)}:{m.group(2)}"))
+        last = m.end()
+    out.append(text[last:])
+    return Block(kind, "".join(out), level=level, marks=marks)

@@ -1,117 +1,753 @@
-"""HTML to report text. <sup>N</sup> becomes a bracketed marker; scripts and styles are dropped.
+"""An HTML file to a Document (ingest/document.py): headings, paragraphs, and each footnote
+marker linked to its note by the page's own links. docs/formats.md lists the producers' markup.
 
-Nothing is fetched: links are kept as text (`label <href>`), images are ignored.
-White space inside text follows HTML rules (a line break in the source is a space), so a
-paragraph wrapped in the source stays one paragraph.
+Markers and notes, by linkage (every producer we know writes one):
+- a marker is a link `href="#id"` whose text is a marker (`1`, `[1]`, `1156`, `*`, `†`, `a`,
+  `n 3`) to an element of the same page, found by `id` or by `name` (the `<a name>` anchors
+  Word and LibreOffice write). Of two links that point at each other, the marker is the one
+  outside a notes container (an element whose class, id or role says footnotes, endnotes,
+  references, notes, `mso-element:footnote`, or an `<aside>`), else the earlier one; outside
+  a notes container it also needs a link back from its note or a footnote look (in a <sup>,
+  named fnref/noteref/cite_ref...), so "see Figure <a href=#fig1>1</a>" is none. A link to a
+  heading is a cross-reference. A footnote-looking link whose target the page lacks is a
+  marker whose note is missing.
+- its note is the target's block: the target itself when it is a block (`<li id="fn1">` of
+  pandoc, `<li id="cite_note-…">` of MediaWiki, `<aside>`, `<div id="ftn1">`), else its
+  nearest block, widened to the enclosing element that holds this note only (Word: `<a
+  name="_ftn1">` in a `<p class=MsoFootnoteText>` in `<div id=ftn1>`; tex4ht: `<a
+  id="fn1x0">` in a `<p>` of `<div class="footnotes">`), continued over the following elements
+  up to the next note when the notes stand in a notes container (tex4ht's quotation in a
+  note), or, when one block holds several notes (endnotes split by `<br>`), the run from its
+  target to the next.
+- a note's text is what the page shows of it: without the links back to the marker (tex4ht's
+  and Word's numbered back-links, pandoc's ↩, MediaWiki's ^ a b), its printed number at its
+  start, a heading over the first endnote, what the page hides; `[redacted]` for an element of
+  class `redacted` (a note with nothing else is redacted). The targets of its links whose
+  label does not print them are kept beside the text (DocNote.links): sources all the same.
+  Markers inside a note (to other notes) are its DocNote.marks.
+- without any such link (a page written by hand, a scrape): `<sup>N</sup>`, `[N]` and ¹²
+  markers matched by number to the numbered list or `[N]` lines after the last marker, as the
+  text parser does. The numbered list or lines then leave the body.
+
+Structure: `<h1>`-`<h6>` are headings (a level each); a table of contents (`class="toc"`,
+`tableofcontents`, `role="doc-toc"`, Word's `MsoToc`, a line that only links into the page) is
+contents; `<nav>`, forms, scripts, styles, the page's banner and footer, a word processor's
+page footer and what the page hides (`hidden`, `display:none`, classes its styles hide) are
+left out. When the page has one `<main>` or one `<article>`, only that is read (plus the notes
+it links to); several `<article>`s are several reports. Metadata: the title from
+`citation_title`, `og:title`, `dc.title`, JSON-LD `headline`, the only `<h1>` the `<title>`
+begins with, or `<title>` (without the site's stated name; a file name is none; the first
+printed line when it begins the same way); the date from `citation_publication_date`,
+`article:published_time`, `dc.date`, JSON-LD `datePublished`, "last edited on …"; authors from
+`citation_author`, JSON-LD `author`, `author`/`dc.creator` when the page prints them, an
+element of class author/byline; the publisher from `og:site_name`, `citation_publisher`,
+`dc.publisher`, JSON-LD `publisher`. Labelled fields, bylines and title pages in the body are
+read by the builder (ingest/build.py). Nothing is fetched.
 """
 from __future__ import annotations
 
+import json
 import re
-from html.parser import HTMLParser
+from dataclasses import dataclass, field
 
-_BLOCK = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "section",
-          "article", "header", "footer", "blockquote", "ol", "ul", "table", "hr", "title", "pre"}
-_SKIP = {"script", "style", "noscript", "template", "head", "svg", "iframe", "object", "canvas"}
-_PRE = {"pre", "textarea"}
-_MARKERS = re.compile(r"\[?\d{1,3}\]?(?:\s*[,;]\s*\[?\d{1,3}\]?)*")
+from ingest.document import CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote, Document, Mark
+from ingest.footnotes import marker_label, parse_note_block, take_markers
+from ingest.html_tree import RAW, Node, parse_html
+from ingest.metadata import parse_date_text, parse_name_line, split_names
+
+HEADINGS = {f"h{i}": i for i in range(1, 7)}
+# elements that start and end a block of text
+BLOCKS = {"p", "div", "li", "blockquote", "pre", "section", "article", "header", "footer", "aside", "table",
+          "tr", "td", "th", "ul", "ol", "dl", "figure", "figcaption", "main", "address", "hr", "caption", "body",
+          "details", "summary", "center", "dt", "dd", *HEADINGS}
+_NOTE_BLOCKS = {"li", "p", "div", "aside", "section", "dd", "td", "footer", "blockquote", "dt", "article"}
+SKIP = {"nav", "form", "button", "head", "title", "img", "picture", "video", "audio", "map", "input", "label", *RAW}
+_SKIP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu", "menubar"}
+_MARKER_TEXT = re.compile(r"^[\[(]?\s*(\d{1,5}|[*†‡§¶]{1,3}|[A-Za-z]|[ivxlc]{2,6}|(?:note|n\.?)\s*\d{1,5})\s*[\])]?$",
+                          re.I)
+_NOTES_NAME = re.compile(r"foot|endnote|\bnotes?\b|reflist|references|\bftn|\bedn|cite_note|fn-?list", re.I)
+_NOTES_ROLE = {"doc-endnotes", "doc-footnote", "doc-endnote", "doc-footnotes"}
+_BACKLINK = re.compile(r"backlink|footnote-back|footnote-return|fn-?back|reversefootnote", re.I)
+_CONTENTS_NAME = re.compile(r"\btoc\b|tableofcontents|table-of-contents|^contents$|msotoc", re.I)
+_FALLBACK_SUP = re.compile(r"\[?\s*(?:\d{1,5}|[*†‡]{1,3})\s*\]?(?:\s*[,;–-]\s*\[?\s*(?:\d{1,5}|[*†‡]{1,3})\s*\]?)*")
+_BARS = re.compile(r"\[redacted\]|[_█▇■\s.,;:]+")
+REDACTED_TEXT = "[redacted]"
 
 
-class _TextBuilder(HTMLParser):
-    def __init__(self) -> None:
-        super().__init__(convert_charrefs=True)
-        self.out: list[str] = []
-        self.skip: list[str] = []           # open tags whose content is dropped
-        self.pre = 0
-        self.sup = 0
-        self.sup_buf: list[str] = []
-        self.href: list[str | None] = []
-        self.ol_counter: list[int] = []
+def read_html(html: str, source: str) -> Document:
+    """The Document of one HTML page (see the module docstring)."""
+    root, scripts, styles = parse_html(html)
+    _drop_hidden(root, styles)
+    index = _Index(root)
+    meta = _metadata(root, scripts, source)
+    body = _content_root(root)
+    walker = _Walker(index, body)
+    walker.walk(body)
+    blocks, notes = walker.blocks, dict(index.notes)
+    if not index.markers:
+        blocks, notes = _fallback(walker.blocks)
+    doc = Document(source=source, title=meta["title"], date=meta["date"], authors=meta["authors"],
+                   publisher=meta["publisher"], parts=walker.parts,
+                   blocks=[Block(b.kind, b.text, level=b.level, marks=b.marks) for b in blocks], notes=notes)
+    _title_block(doc, printed_first=meta["title_from"] == "tag")
+    return doc
 
-    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
-        if tag == "body" and self.skip == ["head"]:
-            self.skip = []                  # an unclosed <head> ends where <body> starts
-        if tag in _SKIP:
-            self.skip.append(tag)
-            return
-        if self.skip:
-            return
-        if tag == "sup":
-            self.sup += 1
-            return
-        if tag == "a":
-            # a link inside <sup> is the footnote reference itself: its number is the marker
-            self.href.append(None if self.sup else dict(attrs).get("href"))
-        if tag in _PRE:
-            self.pre += 1
-        if tag == "ol":
-            start = dict(attrs).get("start") or "1"
-            self.ol_counter.append(int(start) - 1 if start.isdigit() else 0)
-        if tag in _BLOCK:
-            self.out.append("\n\n" if tag in ("p", "div", "h1", "h2", "h3", "h4", "section") else "\n")
-        if tag == "li":
-            if self.ol_counter:
-                self.ol_counter[-1] += 1
-                self.out.append(f"[{self.ol_counter[-1]}] ")
+
+def _drop_hidden(root: Node, styles: list[str]) -> None:
+    """Take out what a browser does not show: `hidden`, `style="display:none"`, and elements of a
+    class the page's own styles hide, under the ancestors the rule names
+    (`.mw-parser-output .cs1-hidden-error{display:none}`: citation error messages MediaWiki
+    leaves in notes). Only rules made of classes are read."""
+    rules: dict[str, list[list[str]]] = {}               # hidden class -> the ancestor classes each rule needs
+    for css in styles:
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+            if re.search(r"display\s*:\s*none", body):
+                for sel in selectors.split(","):
+                    parts = sel.split()
+                    if parts and all(re.fullmatch(r"\.[\w-]+", p) for p in parts):
+                        rules.setdefault(parts[-1][1:].lower(), []).append([p[1:].lower() for p in parts[:-1]])
+    for node in list(root.iter()):
+        classes = set(node.classes.split())
+        hide = "hidden" in node.attrs or bool(re.search(r"display\s*:\s*none", node.get("style")))
+        if not hide and classes & rules.keys():
+            above = {c for a in node.ancestors() for c in a.classes.split()}
+            hide = any(all(c in above for c in need) for cls in classes & rules.keys() for need in rules[cls])
+        if hide:
+            node.children = []
+
+
+# ------------------------------------------------------------------------------ linkage
+class _Index:
+    """Ids and names to elements; which links are markers; each marker's note block and note."""
+
+    def __init__(self, root: Node) -> None:
+        self.by_id: dict[str, Node] = {}
+        links: list[tuple[Node, Node]] = []
+        for node in root.iter():
+            for key in ("id", "name") if node.tag == "a" else ("id",):
+                value = node.get(key)
+                if value and value not in self.by_id:
+                    self.by_id[value] = node
+        dangling: list[Node] = []                    # a footnote reference whose note the page lacks
+        for node in root.iter():
+            if node.tag == "a" and node.get("href").startswith("#") and _MARKER_TEXT.match(_squash(node.text())):
+                target = self.by_id.get(node.get("href")[1:])
+                if target is not None and target is not node:
+                    links.append((node, target))
+                elif target is None and _looks_like_noteref(node):
+                    dangling.append(node)
+        self.markers: dict[int, str] = {}            # marker link's order -> note key ("?#…": the page has none)
+        self.labels: dict[int, str] = {}             # marker link's order -> its label as printed
+        self.note_nodes: dict[int, list[Node]] = {}  # note block's order -> the block and its continuation
+        self.skip: set[int] = set()                  # the orders of every note's elements
+        self.notes: dict[str, DocNote] = {}
+        chosen = [(a, t) for a, t in links if self._is_marker(a, t)]
+        counts = _subtree_counts(root, {a.order for a, _ in chosen}, {t.order for _, t in chosen})
+        block_key: dict[int, str] = {}
+        for a, t in chosen:
+            label = _squash(a.text())
+            self.labels[a.order] = label
+            block = _note_block(t, counts)
+            if block is None:                        # a link to something that is not one note: no note
+                self.markers[a.order] = "?" + a.get("href")
+                continue
+            key = block_key.get(block.order)
+            if key is None:
+                key = block.get("id") or t.get("id") or t.get("name")
+                key = key if key and key not in self.notes else f"n{block.order}"
+                block_key[block.order] = key
+                if block.tag == "#slice":            # notes one after another in one block
+                    self.note_nodes[block.order] = [block]
+                    self.skip.update(n.order for n in block.children if isinstance(n, Node))
+                    if counts[block.parent.order][0] == 0:
+                        self.skip.add(block.parent.order)    # the block holds notes only
+                else:
+                    self.note_nodes[block.order] = [block, *_continuation(block, counts)]
+                    self.skip.update(n.order for n in self.note_nodes[block.order])
+                self.notes[key] = DocNote(key=key, label=marker_label(label))
+            self.markers[a.order] = key
+        for a in dangling:
+            self.markers[a.order], self.labels[a.order] = "?" + a.get("href"), _squash(a.text())
+        for order, key in block_key.items():
+            note = self.notes[key]
+            text, links, marks = _note_text(self.note_nodes[order], self, note.label)
+            if not _BARS.sub("", text) and (REDACTED_TEXT in text or re.search(r"[_█▇■]", text)):
+                note.redacted = True
             else:
-                self.out.append("- ")
+                note.text, note.links, note.marks = text, links, marks
 
-    def handle_endtag(self, tag: str) -> None:
-        if tag in _SKIP:
-            if tag in self.skip:            # a stray end tag closes nothing
-                while self.skip and self.skip.pop() != tag:
-                    pass
-            return
-        if self.skip:
-            return
-        if tag == "sup":
-            if self.sup:
-                self.sup -= 1
-                if self.sup == 0:
-                    self._flush_sup()
-            return
-        if tag == "a" and self.href:
-            href = self.href.pop()
-            if href and href.startswith(("http://", "https://")):
-                label = self.out[-1] if self.out else ""
-                if href not in label:
-                    self.out.append(f" <{href}>")
-        if tag in _PRE and self.pre:
-            self.pre -= 1
-        if tag == "ol" and self.ol_counter:
-            self.ol_counter.pop()
-        if tag in _BLOCK:
-            self.out.append("\n")
+    def _is_marker(self, a: Node, target: Node) -> bool:
+        if target in a.ancestors() or a in target.ancestors() or _in_heading(target):
+            return False
+        ta, tt = _in_notes(a), _in_notes(target)
+        if not ((tt and not ta) or (tt == ta and target.order > a.order)):
+            return False
+        # outside a notes container, "see Figure <a href=#fig1>1</a>" is no marker: a note
+        # links back to its marker, or the marker says it is one (in a <sup>, named so)
+        return tt or _looks_like_noteref(a) or self._links_back(target, a)
 
-    def _flush_sup(self) -> None:
-        inner = " ".join("".join(self.sup_buf).split())
-        self.sup_buf = []
-        if _MARKERS.fullmatch(inner):       # `1`, `[1]`, `1,2`: one marker per number
-            self.out.append("".join(f"[{n}]" for n in re.findall(r"\d+", inner)))
+    def _links_back(self, target: Node, a: Node) -> bool:
+        names = {v for n in (a, *[x for x in a.ancestors() if x.tag in ("sup", "span")]) for v in (n.get("id"), n.get("name")) if v}
+        block = target if target.tag in _NOTE_BLOCKS else next((n for n in target.ancestors() if n.tag in _NOTE_BLOCKS),
+                                                             target)
+        return any(n.tag == "a" and n.get("href")[1:] in names for n in block.iter() if n.get("href").startswith("#"))
+
+    def is_backlink(self, a: Node) -> bool:
+        """A link inside a note back to its marker (or to the element around the marker)."""
+        if _BACKLINK.search(a.classes) or a.get("role") == "doc-backlink":
+            return True
+        href = a.get("href")
+        if not href.startswith("#"):
+            return False
+        target = self.by_id.get(href[1:])
+        if target is None:
+            return False
+        if target.order in self.markers:
+            return True
+        return target.tag in ("sup", "span", "a") and any(n.order in self.markers for n in target.iter())
+
+
+def _looks_like_noteref(a: Node) -> bool:
+    """A link that says it is a footnote reference: in or around a <sup>, or named so."""
+    named = re.compile(r"foot|noteref|fnref|ftnref|ednref|cite_ref|reference", re.I)
+    return (a.parent is not None and a.parent.tag == "sup") or any(n.tag == "sup" for n in a.iter()) \
+        or bool(named.search(a.classes) or named.search(a.get("id")) or named.search(a.get("name"))) \
+        or a.get("role") == "doc-noteref"
+
+
+def _squash(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _in_heading(node: Node) -> bool:
+    return node.tag in HEADINGS or any(n.tag in HEADINGS for n in node.ancestors())
+
+
+def _is_notes_container(node: Node) -> bool:
+    if node.tag == "aside":
+        return True
+    if node.tag not in BLOCKS:
+        return False
+    return bool(_NOTES_NAME.search(node.get("class")) or _NOTES_NAME.search(node.get("id"))
+                or node.get("role") in _NOTES_ROLE or re.search(r"mso-element:\s*(?:foot|end)note", node.get("style")))
+
+
+def _in_notes(node: Node) -> bool:
+    return _is_notes_container(node) or any(_is_notes_container(n) for n in node.ancestors())
+
+
+def _subtree_counts(root: Node, markers: set[int], targets: set[int]) -> dict[int, tuple[int, int]]:
+    """Element order -> (markers, note targets) in its subtree, in one pass."""
+    counts: dict[int, tuple[int, int]] = {}
+    order: list[Node] = list(root.iter())
+    for node in reversed(order):
+        m = int(node.order in markers)
+        t = int(node.order in targets)
+        for c in node.children:
+            if isinstance(c, Node):
+                cm, ct = counts[c.order]
+                m, t = m + cm, t + ct
+        counts[node.order] = (m, t)
+    return counts
+
+
+def _note_block(target: Node, counts: dict[int, tuple[int, int]]) -> Node | None:
+    """The element holding one note: the target if it is a block, else its nearest block,
+    widened while the enclosing element holds no other note or marker. When that block holds
+    several notes (endnotes one after another in a paragraph, split by <br>), the note is the
+    run of its children from the target to the next note's (a synthetic "#slice" element)."""
+    block = target if target.tag in _NOTE_BLOCKS else next(
+        (n for n in target.ancestors() if n.tag in _NOTE_BLOCKS), target)
+    if counts[block.order][1] > 1:
+        if target is block:
+            return None                          # a link to the whole list of notes: no one note
+        child = target
+        while child.parent is not block:
+            child = child.parent
+        kids = block.children
+        items: list = [child]
+        for x in kids[kids.index(child) + 1:]:
+            if isinstance(x, Node) and counts[x.order][1] > 0:
+                break
+            items.append(x)
+        piece = Node("#slice", {}, block, child.order)
+        piece.children = items
+        return piece
+    while block.parent is not None and block.parent.tag not in ("body", "html", "#document", "main", "article") \
+            and counts[block.parent.order] == counts[block.order]:
+        block = block.parent
+    return block
+
+
+def _continuation(block: Node, counts: dict[int, tuple[int, int]]) -> list[Node]:
+    """A note of several paragraphs among the notes (tex4ht writes a note's quotation or second
+    paragraph as the elements after its first): the following elements up to the next note,
+    when the notes stand in a notes container."""
+    parent = block.parent
+    if parent is None or not _in_notes(parent):
+        return []
+    siblings = [c for c in parent.children if isinstance(c, Node)]
+    out = []
+    for sib in siblings[siblings.index(block) + 1:]:
+        if counts[sib.order] != (0, 0) or sib.tag in HEADINGS:
+            break
+        out.append(sib)
+    return out
+
+
+_MARK_OPEN, _MARK_SEP, _MARK_CLOSE = "\ue002", "\ue003", "\ue004"
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")     # LibreOffice leaves field codes in text
+
+
+def _note_raw(block: Node, index: _Index, label: str, out: list[str], headings: bool = False) -> None:
+    """A note block's text into `out`, links' targets and markers to other notes as sentinels;
+    headings in it only with `headings` (a "References" heading over the first endnote is none
+    of its text; a note that is only a heading is)."""
+    stack: list = [block]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, tuple):                      # the end of a link: its target if not shown
+            out.append(node[0])
+            continue
+        if isinstance(node, str):
+            out.append(node)
+            continue
+        if node.tag in SKIP or node.tag in RAW or node.get("aria-hidden") == "true" or (
+                node.tag in HEADINGS and not headings):
+            continue
+        if node.tag == "a" and index.is_backlink(node) or _BACKLINK.search(node.classes):
+            continue
+        if node.order in index.markers:                  # a marker inside the note, to another note
+            out.append(f"{_MARK_OPEN}{index.markers[node.order]}{_MARK_SEP}{index.labels[node.order]}{_MARK_CLOSE}")
+            continue
+        if "redacted" in node.classes:
+            out.append(f" {REDACTED_TEXT} ")
+            continue
+        if node is not block and node.tag in ("sup", "span", "b", "strong", "a") and label \
+                and not _squash(re.sub(r"[\ue000-\ue004][^\ue000-\ue004]*", "", "".join(out))) \
+                and marker_label(_squash(node.text())) == label:
+            continue                                     # the note's number printed at its start
+        if node.tag in BLOCKS or node.tag == "br":
+            out.append(" ")
+        href = node.get("href") if node.tag == "a" else ""
+        if href.startswith(("http://", "https://")) and not _shows(node.text(), href):
+            stack.append((f"{LINK_OPEN}{href}{LINK_CLOSE}",))
+        stack.extend(reversed(node.children))
+
+
+def _note_text(nodes: list[Node], index: _Index, label: str) -> tuple[str, list[tuple[int, str]], list[Mark]]:
+    """(visible text, [(offset, link target)], markers to other notes) of a note's elements."""
+    out: list[str] = []
+    for n in nodes:
+        _note_raw(n, index, label, out)
+        out.append(" ")
+    if not re.sub(r"[\ue000-\ue004][^\ue000-\ue004]*|\s", "", "".join(out)):
+        out = []
+        for n in nodes:
+            _note_raw(n, index, label, out, headings=True)
+            out.append(" ")
+    raw = _CONTROL.sub("", "".join(out))
+    chars: list[str] = []
+    links: list[tuple[int, str]] = []
+    marks: list[Mark] = []
+    i = 0
+    while i < len(raw):                                  # sentinels out, white space folded
+        c = raw[i]
+        if c in (LINK_OPEN, _MARK_OPEN):
+            j = raw.find(LINK_CLOSE if c == LINK_OPEN else _MARK_CLOSE, i)
+            j = len(raw) if j < 0 else j
+            if c == LINK_OPEN:
+                links.append((len(chars), raw[i + 1:j]))
+            else:
+                key, _, lab = raw[i + 1:j].partition(_MARK_SEP)
+                marks.append(Mark(pos=len(chars), label=lab, note=key))
+            i = j + 1
+            continue
+        if c.isspace():
+            if chars and chars[-1] != " ":
+                chars.append(" ")
         else:
-            self.out.append(inner)
+            chars.append(c)
+        i += 1
+    text = "".join(chars)
+    lead = re.match(r"^(?:[\s\^↑⤴]\s*)*(?:[.:)\]]\s+)?", text).end()     # "[1]. Pope, R.": the label's dot
+    tail = re.search(r"(?:\s*[↩⤴↑]\ufe0e?\ufe0f?)*\s*$", text).start()
+    text = text[lead:tail]
+    fix = lambda pos: max(0, min(pos - lead, len(text)))  # noqa: E731
+    return text, [(fix(p), u) for p, u in links], [Mark(fix(m.pos), m.label, m.note) for m in marks]
 
-    def handle_data(self, data: str) -> None:
-        if self.skip:
+
+def _shows(label: str, url: str) -> bool:
+    """Whether a link's label prints its target (then the target is not added after it)."""
+    bare = lambda s: re.sub(r"^(?:https?://)?(?:www\.)?", "", _squash(s).lower()).rstrip("/.")  # noqa: E731
+    return bool(bare(label)) and (bare(label) == bare(url) or url.lower() in _squash(label).lower())
+
+
+# ------------------------------------------------------------------------------ body
+@dataclass
+class _Block:
+    kind: str
+    level: int = 0
+    text: str = ""
+    marks: list[Mark] = field(default_factory=list)
+    number: int | None = None                            # an item of a numbered list: its number
+    links: list[tuple[int, str]] = field(default_factory=list)   # (offset, URL) after a link not showing it
+
+
+def _content_root(root: Node) -> Node:
+    """The page's one <main>, else its one top-level <article>, else its <body>."""
+    mains = [n for n in root.iter() if n.tag == "main" or n.get("role") == "main"]
+    if len(mains) == 1:
+        return mains[0]
+    articles = [n for n in root.iter() if n.tag == "article" and not any(a.tag == "article" for a in n.ancestors())]
+    if len(articles) == 1:
+        return articles[0]
+    return next((n for n in root.iter() if n.tag == "body"), root)
+
+
+class _Walker:
+    """The body's elements in order to blocks of text with their markers."""
+
+    def __init__(self, index: _Index, root: Node) -> None:
+        self.index, self.root = index, root
+        self.blocks: list[_Block] = []
+        self.parts: list[int] = []
+        self.cur: _Block | None = None
+        self.buf: list[str] = []
+        self.length = 0
+        self.contents = 0
+        self.heading = 0                                 # the level of the heading being read, 0 outside one
+        self.number: int | None = None                   # the number of the list item being read
+        articles = [n for n in root.iter() if n.tag == "article" and n is not root
+                    and not any(a.tag == "article" for a in n.ancestors() if a is not root)]
+        self.articles = {a.order for a in articles} if len(articles) > 1 else set()
+        self.lists: list[list[int]] = []                 # open <ol>/<ul>: [next number], [] for a <ul>
+        self.internal = 0                                # inside a link to this page (not a marker)
+        self.linked = 0                                  # characters of the block inside such links
+
+    # text accumulation
+    def _start(self) -> None:
+        kind, level = (HEADING, self.heading) if self.heading else (PARAGRAPH, 0)
+        self.cur = _Block(CONTENTS if self.contents else kind, level, number=self.number)
+        self.number = None                               # a list item's number goes to its first block
+
+    def _add(self, data: str) -> None:
+        data = re.sub(r"\s+", " ", _CONTROL.sub("", data))
+        if not data or (self.cur is None and not data.strip()):
             return
-        if not self.pre:
-            data = re.sub(r"[ \t\r\n\f]+", " ", data)
-        if self.sup:
-            self.sup_buf.append(data)
+        if self.cur is None:
+            self._start()
+        if data.startswith(" ") and (not self.buf or self.buf[-1].endswith(" ")):
+            data = data[1:]
+        if data:
+            self.buf.append(data)
+            self.length += len(data)
+            if self.internal:
+                self.linked += len(data.strip())
+
+    def _mark(self, label: str, key: str) -> None:
+        """A linked marker; a key the Document's notes lack makes it `missing`, never matched by label."""
+        if self.cur is None:
+            self._start()
+        self.cur.marks.append(Mark(pos=self.length, label=label, note=key))
+
+    def flush(self) -> None:
+        b = self.cur
+        if b is not None:
+            raw = "".join(self.buf)
+            lead = len(raw) - len(raw.lstrip())
+            b.text = raw.strip()
+            for m in b.marks:
+                m.pos = max(0, min(m.pos - lead, len(b.text)))
+            b.links = [(max(0, min(p - lead, len(b.text))), u) for p, u in b.links]
+            if b.kind == PARAGRAPH and b.text and not b.marks and self.linked >= 0.9 * len(b.text.replace(" ", "")):
+                b.kind = CONTENTS                        # a line that is only a link into the page: contents
+            if b.text or b.marks:
+                self.blocks.append(b)
+        self.cur, self.buf, self.length, self.linked = None, [], 0, 0
+
+    def walk(self, top: Node) -> None:
+        stack: list = [top]
+        while stack:
+            item = stack.pop()
+            if isinstance(item, str):
+                self._add(item)
+                continue
+            if isinstance(item, tuple):
+                self._leave(*item)
+                continue
+            node = item
+            if not self._enter(node):
+                continue
+            stack.append((node.tag, node))
+            stack.extend(reversed(node.children))
+        self.flush()
+
+    def _skipped(self, node: Node) -> bool:
+        if node.tag in SKIP or node.get("role") in _SKIP_ROLES or node.get("aria-hidden") == "true":
+            return True
+        if node.order in self.index.skip:
+            return True
+        if node.tag in ("header", "footer") and node.parent is not None and node.parent.tag == "body":
+            return True                                   # the site's banner and footer
+        if node.tag == "div" and node.get("title") in ("header", "footer"):
+            return True                                   # a word processor's page header and footer
+        return node.tag == "aside" and node is not self.root
+
+    def _enter(self, node: Node) -> bool:
+        tag = node.tag
+        if self._skipped(node):
+            return False
+        if node.order in self.index.markers:
+            self._mark(self.index.labels[node.order], self.index.markers[node.order])
+            return False
+        if "redacted" in node.classes:
+            self._add(f" {REDACTED_TEXT} ")
+            return False
+        if tag == "br":
+            self._add(" ")
+            return False
+        if tag == "sup" and not self.index.markers:      # no linked markers: numbers in <sup> are
+            inner = _squash(node.text())                 # markers, written as the text parser reads them
+            if inner and _FALLBACK_SUP.fullmatch(inner):
+                self._add("".join(f"[{n}]" for n in re.findall(r"\d{1,5}|[*†‡]{1,3}", inner)))
+                return False
+        if tag == "sup" and self.index.markers and self._separators_only(node):
+            for child in node.iter():
+                if child.order in self.index.markers:
+                    self._mark(self.index.labels[child.order], self.index.markers[child.order])
+            return False
+        if node.order in self.articles:
+            self.flush()
+            self.parts.append(len(self.blocks))
+        if tag in HEADINGS:
+            self.flush()
+            self.heading = HEADINGS[tag]
+        elif tag in BLOCKS and tag != "dd":
+            self.flush()
+        if _CONTENTS_NAME.search(node.get("class")) or _CONTENTS_NAME.search(node.get("id")) \
+                or node.get("role") == "doc-toc":
+            self.contents += 1
+        if tag == "a" and node.get("href").startswith("#") and len(node.get("href")) > 1:
+            self.internal += 1
+        if tag in ("ol", "ul"):
+            start = node.get("start")
+            self.lists.append([int(start) if start.isdigit() else 1] if tag == "ol" else [])
+        if tag == "li" and self.lists and self.lists[-1]:
+            self.number = self.lists[-1][0]
+            self.lists[-1][0] += 1
+        return True
+
+    def _leave(self, tag: str, node: Node) -> None:
+        href = node.get("href") if tag == "a" else ""
+        if href.startswith(("http://", "https://")) and self.cur is not None and not _shows(node.text(), href):
+            self.cur.links.append((self.length, href))
+        if tag in HEADINGS:
+            self.flush()
+            self.heading = 0
+        elif tag in BLOCKS and tag != "dt":
+            self.flush()
+        if _CONTENTS_NAME.search(node.get("class")) or _CONTENTS_NAME.search(node.get("id")) \
+                or node.get("role") == "doc-toc":
+            self.contents -= 1
+        if tag == "a" and node.get("href").startswith("#") and len(node.get("href")) > 1 and self.internal:
+            self.internal -= 1
+        if tag in ("ol", "ul") and self.lists:
+            self.lists.pop()
+        if tag == "li":
+            self.number = None
+
+    def _separators_only(self, sup: Node) -> bool:
+        """`<sup><a href="#fn1">1</a>,<a href="#fn2">2</a></sup>`: the comma is no text."""
+        text: list[str] = []
+        stack: list = [sup]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, str):
+                text.append(n)
+            elif n.order not in self.index.markers:
+                stack.extend(n.children)
+        return any(n.order in self.index.markers for n in sup.iter()) and not re.sub(r"[\s,;–-]", "", "".join(text))
+
+
+def _fallback(blocks: list[_Block]) -> tuple[list[_Block], dict[str, DocNote]]:
+    """A page without linked markers: markers in the text (`[N]`, ¹, `<sup>N</sup>` written as
+    `[N]`), notes from the numbered list or `[N]` lines after the last marker."""
+    for b in blocks:
+        if b.kind in (PARAGRAPH, HEADING):
+            marked = take_markers(b.text)
+            if marked.markers:
+                b.text = marked.text
+                b.marks = [Mark(pos=p, label=n) for p, n in marked.markers]
+    last = max((i for i, b in enumerate(blocks) if b.marks), default=None)
+    if last is None:
+        return blocks, {}
+    lines, owners = [], []
+    for i in range(last + 1, len(blocks)):
+        b = blocks[i]
+        text = b.text
+        for pos, url in sorted(b.links, reverse=True):
+            text = text[:pos] + f" <{url}>" + text[pos:]
+        lines.append(f"[{b.number}] {text}" if b.number is not None else text)
+        owners.append(i)
+    first = next((k for k, line in enumerate(lines) if parse_note_block([line])[0]), None)
+    if first is None:
+        return blocks, {}
+    parsed, rest = parse_note_block(lines[first:])
+    used = owners[first:len(lines) - len(rest)]
+    notes = {f"n{k}": DocNote(key=f"n{k}", label=n.marker, text=n.text) for k, n in enumerate(parsed)}
+    return [b for i, b in enumerate(blocks) if i not in set(used)], notes
+
+
+# ------------------------------------------------------------------------------ metadata
+_AUTHOR_CLASS = re.compile(r"\b(?:author|authors|byline|contributor)\b", re.I)
+_LAST_EDITED = re.compile(r"\blast (?:edited|modified|updated)(?: on)?:?\s+((?:\w+,?\s+){1,3}\d{4})", re.I)
+_FILE_NAME = re.compile(r"^[\w.-]+\.(?:docx?|pdf|html?|odt|rtf|txt)$|^[\w-]*_[\w-]*$", re.I)
+
+
+def _metadata(root: Node, scripts: list[str], source: str) -> dict:
+    """Title, date, authors, publisher, and where the title came from ("meta", "h1", "tag")."""
+    metas: dict[str, list[str]] = {}
+    title_tag = ""
+    for node in root.iter():
+        if node.tag == "meta":
+            name = (node.get("name") or node.get("property") or node.get("itemprop")).strip().lower()
+            content = _squash(node.get("content"))
+            if name and content:
+                metas.setdefault(name, []).append(content)
+        elif node.tag == "title" and not title_tag:
+            title_tag = _squash(node.text())
+    if title_tag and (_FILE_NAME.match(title_tag) or title_tag.lower() == re.sub(r"\.\w+$", "", source.rsplit("/", 1)[-1]).lower()):
+        title_tag = ""                                   # a file's name is not its title
+    ld = _json_ld(scripts)
+    first = lambda *names: next((metas[n][0] for n in names if metas.get(n)), "")  # noqa: E731
+    site = first("og:site_name", "citation_publisher", "dc.publisher", "dcterms.publisher") or ld.get("publisher", "")
+    title, source_of_title = first("citation_title", "og:title", "dc.title", "dcterms.title") or ld.get("headline", ""), "meta"
+    if not title and title_tag:
+        h1 = [_squash(n.text()) for n in root.iter() if n.tag == "h1"]
+        if len(h1) == 1 and h1[0] and title_tag.startswith(h1[0]):
+            title, source_of_title = h1[0], "h1"           # "Red fox - Wikipedia" and <h1>Red fox</h1>
         else:
-            self.out.append(data)
+            title, source_of_title = _without_site(title_tag, site), "tag"
+    date = ""
+    for value in (first("citation_publication_date", "citation_date", "article:published_time", "dc.date",
+                        "dcterms.date", "dc.date.issued", "dcterms.issued", "date", "pubdate"),
+                  ld.get("datePublished", "")):
+        date = parse_date_text(re.sub(r"^(\d{4})/(\d{1,2})/(\d{1,2})", lambda m: f"{m.group(1)}-{int(m.group(2)):02d}-"
+                                      f"{int(m.group(3)):02d}", value)) if value else ""
+        if date:
+            break
+    page_text = None
+    if not date:                                         # a wiki's "last edited on 26 September 2019"
+        page_text = _squash(root.text())
+        m = _LAST_EDITED.search(page_text)
+        date = parse_date_text(m.group(1)) if m else ""
+    authors: list[str] = []
+    for name in ("citation_author", "dc.creator", "dcterms.creator", "author", "article:author"):
+        for value in metas.get(name, []):
+            if "://" not in value:
+                authors += [a for a in split_names(value) if a not in authors]
+        if authors:
+            if name in ("dc.creator", "dcterms.creator", "author"):
+                # often whoever saved the file (a word processor's export): kept when the page prints it
+                page_text = page_text if page_text is not None else _squash(root.text())
+                authors = [a for a in authors if a in page_text]
+            break
+    if not authors:
+        authors = list(ld.get("authors", []))
+    if not authors:
+        authors = _author_elements(root)
+    return {"title": title, "title_from": source_of_title, "date": date, "authors": authors, "publisher": site}
 
-    def close(self) -> None:
-        super().close()
-        if self.sup:                        # an unclosed <sup> must not swallow the rest
-            self.sup = 0
-            self._flush_sup()
+
+def _author_elements(root: Node) -> list[str]:
+    """Names in the elements a page marks as its author or byline (class "author", "byline",
+    itemprop or rel "author"): "Karl Fogel", "By Jane Doe and John Roe"."""
+    out: list[str] = []
+    for node in root.iter():
+        if node.tag in ("meta", "link") or not (_AUTHOR_CLASS.search(node.classes) or node.get("itemprop") == "author"
+                                                or node.get("rel") == "author"):
+            continue
+        text = _squash(node.text())
+        names = parse_name_line(text if text.lower().startswith("by ") else "By " + text)
+        out += [n for n in names if n not in out]
+        if out:
+            break
+    return out
 
 
-def html_to_text(html: str) -> str:
-    builder = _TextBuilder()
-    builder.feed(html)
-    builder.close()
-    text = "".join(builder.out)
-    text = re.sub(r"[ \t]+\n", "\n", text)
-    text = re.sub(r"\n{3,}", "\n\n", text)
-    return text.strip() + "\n"
+def _without_site(title: str, site: str) -> str:
+    """"Russia Update | ISW" -> "Russia Update" when the part after the bar is the site's stated
+    name. Without a stated name nothing is cut: "Policy | Introduction" may name the page."""
+    m = re.match(r"^(.*\S)\s+[|–—-]\s+(.+)$", title)
+    if m and site and m.group(2).strip().lower() == site.strip().lower():
+        return m.group(1)
+    return title
+
+
+_ARTICLE_TYPES = {"article", "newsarticle", "report", "blogposting", "scholarlyarticle", "webpage", "creativework",
+                  "analysisnewsarticle", "reportagenewsarticle"}
+
+
+def _json_ld(scripts: list[str]) -> dict:
+    """headline, datePublished, authors and publisher of the first article-like JSON-LD object."""
+    for raw in scripts:
+        try:
+            data = json.loads(raw)
+        except ValueError:
+            continue
+        items = data if isinstance(data, list) else [data]
+        items = [x for it in items if isinstance(it, dict) for x in ([it] + list(it.get("@graph", [])))]
+        for item in items:
+            if not isinstance(item, dict):
+                continue
+            kind = item.get("@type")
+            kinds = {str(k).lower() for k in (kind if isinstance(kind, list) else [kind])}
+            if not kinds & _ARTICLE_TYPES:
+                continue
+            out: dict = {}
+            if isinstance(item.get("headline") or item.get("name"), str):
+                out["headline"] = _squash(item.get("headline") or item.get("name"))
+            if isinstance(item.get("datePublished"), str):
+                out["datePublished"] = item["datePublished"]
+            people = item.get("author")
+            people = people if isinstance(people, list) else [people] if people else []
+            out["authors"] = [_squash(p["name"] if isinstance(p, dict) else p) for p in people
+                              if isinstance(p, (dict, str)) and isinstance(p["name"] if isinstance(p, dict) else p, str)]
+            pub = item.get("publisher")
+            if isinstance(pub, dict) and isinstance(pub.get("name"), str):
+                out["publisher"] = pub["name"]
+            return out
+    return {}
+
+
+def _title_block(doc: Document, printed_first: bool = False) -> None:
+    """The heading that prints the report's title is its TITLE, not a section; a page without
+    a stated title takes its only <h1>. A title known only from <title> ("Roads and Bridges -
+    Final Draft") gives way to the line the page prints first when that line begins the same
+    way ("Roads and Bridges: The Unseen Labor …")."""
+    h1 = [b for b in doc.blocks if b.kind == HEADING and b.level == 1]
+    if not doc.title and len(h1) == 1 and not doc.parts:
+        doc.title = h1[0].text
+    if printed_first and doc.title and not doc.parts:
+        lead = re.split(r"\s+[-|–—:]\s+|:\s+", doc.title)[0].strip().lower()
+        for b in doc.blocks[:3]:
+            text = " ".join(b.text.split())
+            if b.kind in (PARAGRAPH, HEADING) and len(lead) >= 5 and text.lower().startswith(lead) \
+                    and len(text) < 200 and not text.endswith("."):
+                doc.title = text
+                break
+    want = re.sub(r"\W+", " ", doc.title).strip().lower()
+    for i, b in enumerate(doc.blocks):                   # a heading, or one of the first lines, that prints it
+        if b.kind in (HEADING, PARAGRAPH) and (b.kind == HEADING or i < 3) and want \
+                and re.sub(r"\W+", " ", b.text).strip().lower() == want:
+            b.kind = TITLE
+            break
+    if doc.parts:                                        # each article's first heading is its title
+        for start in [0, *doc.parts]:
+            for b in doc.blocks[start:]:
+                if b.kind in (HEADING, TITLE):
+                    b.kind = TITLE
+                    break
+                if b.kind == PARAGRAPH and len(b.text) > 200:
+                    break

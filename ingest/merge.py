@@ -38,4 +38,5 @@ def merge_copies(copies: list[Report]) -> Report:
                   authors=base.authors or next((r.authors for r in copies if r.authors), []),
                   publisher=base.publisher or next((r.publisher for r in copies if r.publisher), ""),
                   sources=sources, text=text, body_end=body_end, sentences=base.sentences,
-                  notes=notes, unplaced_notes=base.unplaced_notes)
+                  notes=notes, unplaced_notes=base.unplaced_notes, page_labels=dict(base.page_labels),
+                  structured=base.structured)

@@ -81,7 +81,9 @@ def parse_name_line(line: str) -> list[str]:
     """The authors a title page prints on a line of its own, after "By" or a role: "Special
     Counsel Robert S. Mueller, III", "By Jane Doe and John Roe"; [] for any other line. A line
     of capitalised words alone ("Open Source Edition") is not taken for a name."""
-    text = " ".join(line.replace("\u00a0", " ").split()).rstrip(".,;")
+    text = " ".join(line.replace("\u00a0", " ").split()).rstrip(",;")
+    if text.endswith(".") and not re.search(rf"(?:\b{_SUFFIX}|\b[A-Z]\.)$", text):
+        text = text[:-1]
     if not text or len(text) > 150 or re.search(r"\d", text):
         return []
     m = _NAME_LINE.match(text)
@@ -92,11 +94,13 @@ _DAY_MONTH_YEAR = re.compile(rf"^(?:(?:{WEEKDAY}),?\s+)?(\d{{1,2}})\s+({FULL_MON
 _MONTH_DAY_YEAR = re.compile(rf"^(?:(?:{WEEKDAY}),?\s+)?({FULL_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I)
 _MONTH_YEAR = re.compile(rf"^({FULL_MONTH})\s+(\d{{4}})$", re.I)
 _ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ].*)?$")
+_NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
 def parse_date_text(text: str) -> str:
     """An ISO date of a line that is only a date: "March 2019" -> "2019-03" (a month is as precise
-    as the line says), "19 September 2020", "September 19, 2020", "2020-09-19T10:00Z"; else ""."""
+    as the line says), "19 September 2020", "September 19, 2020", "2020-09-19T10:00Z",
+    "22/10/2024" (but not "03/04/2025": day or month?); else ""."""
     t = " ".join(text.replace("\u00a0", " ").split()).strip(" .,")
     if m := _MONTH_DAY_YEAR.match(t):
         return iso_date(m.group(1).capitalize(), m.group(2), m.group(3))
@@ -104,6 +108,13 @@ def parse_date_text(text: str) -> str:
         return iso_date(m.group(2).capitalize(), m.group(1), m.group(3))
     if m := _MONTH_YEAR.match(t):
         return f"{m.group(2)}-{MONTHS.index(m.group(1).lower()) + 1:02d}"
+    if m := _NUMERIC.match(t):                 # 22/10/2024: day and month told apart only when one is > 12
+        a, b, year = (int(x) for x in m.groups())
+        day, month = (a, b) if a > 12 >= b else (b, a) if b > 12 >= a else (0, 0)
+        try:
+            return date(year, month, day).isoformat() if day else ""
+        except ValueError:
+            return ""
     if m := _ISO.match(t):
         year, month, day = m.groups()
         try:

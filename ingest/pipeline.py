@@ -34,6 +34,7 @@ from ingest.report import parse_text
 from ingest.walk import walk
 
 BATCH_REPORTS = 32       # reports written at a time
+FEW_NOTES = 0.05         # a file whose markers find no note more often than this is named (a likely reader failure)
 OVERLAP = True           # encode ahead in a thread while this one writes (False: one after the other)
 Progress = Callable[[str, int, int], None]        # (stage, done, total)
 
@@ -50,12 +51,13 @@ class IngestSummary:
     skipped: list[dict] = field(default_factory=list)       # teasers: segments that are not reports
     reports: int = 0
     generation: str = ""
+    few_notes: list[dict] = field(default_factory=list)     # files parsed now whose markers often found no note
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "removed": self.removed,
                 "unchanged": self.unchanged, "passages_embedded": self.passages_embedded,
                 "failed": self.failed, "seconds": round(self.seconds, 3), "reports": self.reports,
-                "skipped": self.skipped, "generation": self.generation}
+                "skipped": self.skipped, "generation": self.generation, "few_notes": self.few_notes}
 
 
 def _sha256(path: Path) -> str:
@@ -154,6 +156,7 @@ def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: In
                 reports, skipped = parse_text(read_report_file(path), key)
                 if not reports:
                     raise ReportReadError(path, "no report found (no body text with sentences)")
+                summary.few_notes += few_notes(str(path), reports)
                 files[key] = FileRecord(str(root.resolve()), sha, json.dumps([r.to_dict() for r in reports]),
                                         [{"path": key, "title": t, "reason": "teaser without a body"} for t in skipped])
         except ReportReadError as e:
@@ -169,6 +172,21 @@ def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: In
         if key not in files and not _covered(key, roots) and Path(value.root) not in roots:
             files[key] = value
     return files
+
+
+def few_notes(path: str, reports: list[Report]) -> list[dict]:
+    """The file, when more than FEW_NOTES of its footnote markers found no note (missing or
+    unplaced; a redacted note was found): [] or one record naming it and its largest report."""
+    markers = without = 0
+    for r in reports:
+        c = r.footnote_counts()
+        markers += c["markers"]
+        without += c["missing"] + c["unplaced"]
+    if not markers or without <= FEW_NOTES * markers:
+        return []
+    largest = max(reports, key=lambda r: r.footnote_counts()["markers"])
+    return [{"path": path, "markers": markers, "without_note": without, "share": round(without / markers, 3),
+             "report": largest.id}]
 
 
 def _documents(reports: list[Report]) -> list[Any]:

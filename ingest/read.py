@@ -75,12 +75,21 @@ def read_report_file(path: Path, *, max_bytes: int = MAX_BYTES, max_paged_bytes:
     if paged:
         return _read_paged(path, data, suffix)
     text = decode(data, path)
-    if path.suffix.lower() in (".html", ".htm"):
-        from ingest.html import html_to_text
-        text = html_to_text(text)
     if not text.strip():
         raise ReportReadError(path, "no text (empty or whitespace only)" if data else "empty file")
+    if suffix in (".html", ".htm"):
+        return _read_html(path, text)
     return text
+
+
+def _read_html(path: Path, text: str) -> ParsedFile:
+    from ingest.build import reports_from_document
+    from ingest.html import read_html
+
+    doc = read_html(text, str(path.resolve()))
+    if not any(b.text.strip() for b in doc.blocks):
+        raise ReportReadError(path, "no text (the HTML page has no body text)")
+    return ParsedFile.of(*reports_from_document(doc))
 
 
 def _read_paged(path: Path, data: bytes, suffix: str) -> ParsedFile:
@@ -97,8 +106,9 @@ def _read_paged(path: Path, data: bytes, suffix: str) -> ParsedFile:
             raise ReportReadError(path, "Word file is encrypted or an old .doc renamed (not a ZIP container)")
         if not data.startswith(b"PK\x03\x04"):
             raise ReportReadError(path, "not a Word document (not a ZIP container): damaged or misnamed")
+        from ingest.build import reports_from_document
         from ingest.docx import read_docx
-        reports, skipped = read_docx(path, str(path.resolve()))
+        reports, skipped = reports_from_document(read_docx(path, str(path.resolve())))
     return ParsedFile.of(reports, skipped)
 
 

@@ -10,6 +10,9 @@ from typing import Any, Mapping
 WHY = {
     "timeout": "the language model {model} did not answer in time",
     "error": "the language model {model} failed: {detail}",
+    "context": "the question's passages do not fit the language model {model}'s context window",
+    "incomplete": "the language model {model}'s reply stopped before it finished",
+    "echo": "the language model {model} repeated its instructions instead of answering",
     "empty": "the language model {model} sent an empty reply",
     "refusal": "the language model {model} declined to answer",
     "unsupported": "none of the {removed} sentences the language model {model} wrote was supported by the "

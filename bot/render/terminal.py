@@ -141,7 +141,8 @@ def format_reports(reports: list[dict]) -> str:
         title = report_title(r)
         out.append(f"{r['date'] or '(undated)':10}  {title}")
         out.append(f"            {r['passages']} passages; footnotes: {f['markers']} markers, {f['resolved']} resolved, "
-                   f"{f['missing']} missing, {f['unplaced']} unplaced; {', '.join(r['authors']) or 'no byline'}")
+                   f"{f['missing']} missing, {f.get('redacted', 0)} redacted, {f['unplaced']} unplaced; "
+                   f"{', '.join(r['authors']) or 'no byline'}")
     return "\n".join(out) + "\n"
 
 
@@ -154,6 +155,10 @@ def format_ingest(s: dict) -> str:
         lines.append(f"  skipped: {sk['path']}{title} ({sk['reason']})")
     for f in s["failed"]:
         lines.append(f"  FAILED: {f['path']}: {f['error']}")
+    for f in s.get("few_notes", []):
+        lines.append(f"  WARNING: {f['path']}: {f['without_note']} of {f['markers']} footnote markers found no note "
+                     f"({100 * f['share']:.0f} %): a reader failure, or notes the file lacks; check with: dossier notes "
+                     f"{f['report']}")
     return "\n".join(lines) + "\n"
 
 

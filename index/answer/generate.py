@@ -12,11 +12,15 @@
    sentences as they complete, for streaming.
 4. The kept sentences cite the passages renumbered 1..n in order of first use; the
    citations carry those passages with their footnotes, exactly as extractive ones do.
-5. On a timeout, an error, an empty reply, a refusal, or when no sentence survives, the
-   result is the extractive answer, saying why.
+5. On any failure of the model or its server (`index.answer.llm.FAILURES`: a timeout, an
+   error, a context overflow, a stream cut short, an echo of the prompt, an empty reply, a
+   refusal), or when no sentence survives ("unsupported"), the result is the extractive answer,
+   saying why. A reply the server cut at its token limit (finish reason "length") keeps its
+   finished sentences; the unfinished one is dropped and counted as `cut`, not as removed.
 
 The result is the `dossier ask --json` contract plus `mode` ("generated" | "extractive") and
-`llm` ({"model", "kept", "removed", "fallback", "seconds", "removed_sentences"}).
+`llm` ({"model", "kept", "removed", "fallback", "seconds", "removed_sentences", "finish", "cut"},
+and "detail" saying why for a fallback other than "abstained").
 """
 from __future__ import annotations
 
@@ -82,56 +86,84 @@ class Generation:
         extractive, ranked = self.dossier.ask_ranked(question, context=context, scope=scope)  # the one retrieval
         if extractive["abstained"]:
             return self._fallback(extractive, "abstained", Draft())
-        shown = self._passages(extractive, ranked)
+        shown = shown_passages(extractive, ranked, self.passages)
         if on_start:
             on_start()
-        verdicts = _Verdicts(shown)
+        verdicts = Verdicts(shown, extractive["question"])
         progress = _Progress(verdicts, on_sentence) if on_sentence else None
         draft = self.llm.draft(extractive["question"], shown, on_text=progress)
         if draft.failure:
             return self._fallback(extractive, draft.failure, draft)
+        sentences = split_sentences(draft.text)
+        cut = 0
+        if draft.finish == "length" and sentences and not sentences[-1]["citations"]:
+            sentences, cut = sentences[:-1], 1     # the server stopped it mid-sentence: unfinished, not unsupported
         kept, removed = [], []
-        for s in split_sentences(draft.text):
+        for s in sentences:
             verdict = verdicts.of(s)
             (kept if verdict.supported else removed).append((s, verdict))
         if not kept:
-            return self._fallback(extractive, "unsupported", draft, removed=removed)
-        return self._compose(extractive, shown, kept, removed, draft)
+            draft.detail = unsupported_detail(removed, cut)
+            return self._fallback(extractive, "unsupported", draft, removed=removed, cut=cut)
+        return self._compose(extractive, shown, kept, removed, draft, cut)
 
     # ------------------------------------------------------------------ parts
-    def _passages(self, extractive: Mapping[str, Any], ranked: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
-        """The extractive answer's passages, then the next best, none that talks to a machine."""
-        from index.answer.choose import addressed_to_a_machine
-
-        seen: dict[str, dict[str, Any]] = {}
-        for p in [*extractive["citations"], *ranked]:
-            pid = p.get("passage_id")
-            if not pid or pid in seen or addressed_to_a_machine(str(p.get("text") or "")):
-                continue
-            seen[pid] = {k: v for k, v in p.items() if k != "n"}
-            if len(seen) >= self.passages:
-                break
-        return list(seen.values())
-
     def _compose(self, extractive: Mapping[str, Any], shown: list[dict[str, Any]], kept: list, removed: list,
-                 draft: Draft) -> dict[str, Any]:
+                 draft: Draft, cut: int) -> dict[str, Any]:
         answer, renumber = renumbered([s for s, _ in kept])
         citations = [dict(shown[old - 1], n=new) for old, new in renumber.items()]
         return {"question": extractive["question"], "abstained": False, "answer": answer, "citations": citations,
-                "mode": "generated", "llm": self._llm_info(None, draft, kept=len(kept), removed=removed)}
+                "mode": "generated", "llm": self._llm_info(None, draft, kept=len(kept), removed=removed, cut=cut)}
 
-    def _fallback(self, extractive: Mapping[str, Any], why: str, draft: Draft, removed: list = ()) -> dict[str, Any]:
+    def _fallback(self, extractive: Mapping[str, Any], why: str, draft: Draft, removed: list = (),
+                  cut: int = 0) -> dict[str, Any]:
         return {**extractive, "mode": "extractive",
-                "llm": self._llm_info(why, draft, kept=0, removed=list(removed))}
+                "llm": self._llm_info(why, draft, kept=0, removed=list(removed), cut=cut)}
 
-    def _llm_info(self, fallback: str | None, draft: Draft, *, kept: int, removed: list) -> dict[str, Any]:
+    def _llm_info(self, fallback: str | None, draft: Draft, *, kept: int, removed: list, cut: int) -> dict[str, Any]:
         info = {"model": self.llm.model, "kept": kept, "removed": len(removed), "fallback": fallback,
                 "seconds": round(draft.seconds, 3),
                 # why each was removed, not what it said: unsupported text is never output
-                "removed_sentences": [{"citations": s["citations"], "reasons": list(v.reasons)} for s, v in removed]}
-        if draft.detail and fallback not in (None, "unsupported", "abstained"):
+                "removed_sentences": [{"citations": s["citations"], "reasons": list(v.reasons)} for s, v in removed],
+                "finish": draft.finish, "cut": cut}
+        if draft.detail and fallback not in (None, "abstained"):
             info["detail"] = draft.detail
         return info
+
+
+def shown_passages(extractive: Mapping[str, Any], ranked: Sequence[Mapping[str, Any]],
+                   limit: int = PASSAGES) -> list[dict[str, Any]]:
+    """The passages the model is shown: the extractive answer's, then the next best, none that
+    talks to a machine, at most `limit`."""
+    from index.answer.choose import addressed_to_a_machine
+
+    seen: dict[str, dict[str, Any]] = {}
+    for p in [*extractive["citations"], *ranked]:
+        pid = p.get("passage_id")
+        if not pid or pid in seen or addressed_to_a_machine(str(p.get("text") or "")):
+            continue
+        seen[pid] = {k: v for k, v in p.items() if k != "n"}
+        if len(seen) >= limit:
+            break
+    return list(seen.values())
+
+
+def unsupported_detail(removed: Sequence[tuple[Mapping[str, Any], verify.Verdict]], cut: int = 0) -> str:
+    """Why no sentence could be kept, counted by the first reason of each: "no sentence passed the
+    verifier (3 sentences): cites no passage 2, name not in the cited passages 1"."""
+    counts: dict[str, int] = {}
+    for _, verdict in removed:
+        first = verdict.reasons[0] if verdict.reasons else "unsupported"
+        kind = re.sub(r"\[[\d, ]+\]", "a passage", re.sub(r"^(number|date word|name) .*? not in", r"\1 not in",
+                                                            re.sub(r"^only \d+%.*", "too few of its words in the "
+                                                                   "cited passages", first)))
+        kind = kind.split(" (passages")[0]
+        counts[kind] = counts.get(kind, 0) + 1
+    parts = [f"{k} {v}" for k, v in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    if cut:
+        parts.append(f"cut off by the token limit {cut}")
+    n = len(removed)
+    return f"no sentence passed the verifier ({n} sentence{'s' if n != 1 else ''}): " + (", ".join(parts) or "none")
 
 
 def renumbered(sentences: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, Any]], dict[int, int]]:
@@ -146,25 +178,27 @@ def renumbered(sentences: Sequence[Mapping[str, Any]]) -> tuple[list[dict[str, A
     return out, renumber
 
 
-class _Verdicts:
+class Verdicts:
     """The verifier's verdict on each sentence of one reply, computed once: a sentence checked
     while it streamed is not checked again for the final answer."""
 
-    def __init__(self, shown: list[dict[str, Any]]):
+    def __init__(self, shown: list[dict[str, Any]], question: str | None = None):
         self.numbered = {i: p for i, p in enumerate(shown, 1)}
+        self.question = question
         self._seen: dict[tuple[str, tuple[int, ...]], verify.Verdict] = {}
 
     def of(self, sentence: Mapping[str, Any]) -> verify.Verdict:
         key = (sentence["text"], tuple(sentence["citations"]))
         if key not in self._seen:
-            self._seen[key] = verify.verify_sentence(sentence["text"], sentence["citations"], self.numbered)
+            self._seen[key] = verify.verify_sentence(sentence["text"], sentence["citations"], self.numbered,
+                                                     question=self.question)
         return self._seen[key]
 
 
 class _Progress:
     """Turns the growing reply into verified sentences and reports each new one."""
 
-    def __init__(self, verdicts: _Verdicts, callback: SentenceCallback):
+    def __init__(self, verdicts: Verdicts, callback: SentenceCallback):
         self.verdicts = verdicts
         self.callback = callback
         self.checked = 0

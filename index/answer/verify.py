@@ -1,18 +1,28 @@
 """The deterministic check a generated sentence must pass before anyone sees it.
 
-A sentence is kept only if all of these hold, against the passages it cites (their text, the
-report's title and its date, exactly what the model was shown):
+A sentence is kept only if all of these hold. "The window" is, in each passage it cites, the
+one sentence or two adjacent sentences that hold most of its words: a claim is checked
+against the place that states it, not against words gathered from all over a passage.
 
 1. it cites at least one passage, and every number it cites is a passage that was shown;
-2. every number in it (digits, or number words from two to twenty, ordinals, years) occurs
-   in the cited passages;
-3. every month and weekday name in it occurs there (or is the cited report's date);
+2. it is a statement: not a question, not a fragment starting in lower case, at least
+   MIN_WORDS words, and (when the question is given) more than the question restated;
+3. every number in it (digits, or number words from two to twenty, ordinals, years) occurs
+   in the window, and every month and weekday name too; the cited report's date counts only
+   for a sentence that speaks of the report ("the September 19 update says …");
 4. every named entity (a capitalised word that does not start the sentence, or an acronym)
-   occurs there, allowing only inflection ("Belarusian" for "Belarus");
-5. at least MIN_OVERLAP of its content words (stemmed, stopwords out) occur there.
+   occurs in the window, allowing only inflection ("Belarusian" for "Belarus"); the report's
+   title, which the model also saw, is no evidence for a name;
+5. at least MIN_OVERLAP of its content words (stemmed, stopwords out) occur in the window or
+   the report's title;
+6. it is no more certain than the window ("likely" where the passage says "may"), negates
+   nothing the window affirms and affirms nothing it negates ("did not" within three words
+   of a shared word), and gives no cause ("because", "due to") the window does not.
 
 Pure functions, no model and no network: the same input always gets the same verdict.
-`eval/verifier.py` measures how often the verdict agrees with hand labels.
+`eval/verifier.py` measures how often the verdict agrees with hand labels; rules 2, 3's report
+date, 4's title, and 6, and the window, were added after a real model's kept sentences were
+counted by hand (eval/gold/llm_kept_sentences.jsonl, docs/llm.md).
 """
 from __future__ import annotations
 
@@ -21,6 +31,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from index.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS
+from index.text.sentences import sentence_texts
 from index.text.words import STOPWORDS, stem
 
 # Calibrated on eval/gold/verifier_labels.jsonl (`python -m eval.verifier`): 0.60 gives the
@@ -41,6 +52,22 @@ NUMBER_WORDS.update({w: str(i) for i, w in enumerate(
 NUMBER_WORDS.update({"thirtieth": "30"})
 # "one", "first" and "second" are far more often not a quantity ("one of", "at first").
 _NOT_QUANTITIES = {"zero", "one", "first", "second"}
+
+MIN_WORDS = 3          # "Russia." answers nothing a reader can check against a passage
+NEGATION_REACH = 1     # a negation governs the word right after it ("did not arrive"): 2 and 3 misread paraphrases
+# How sure a sentence is: the weakest hedge in it decides (none: certain). It may be as sure as
+# its window or less, never more.
+HEDGES = {w: 1 for w in ("may", "might", "could", "possibly", "possible", "perhaps", "reportedly", "allegedly",
+                         "apparently", "unverified", "unconfirmed", "appears", "appear", "appeared", "seems", "seem",
+                         "suggests", "suggest", "suggested", "potentially", "ostensibly", "purportedly")}
+HEDGES.update({w: 2 for w in ("likely", "probably", "probable")})
+CERTAIN = 3
+NEGATIONS = frozenset(("not", "no", "never", "none", "nor", "neither", "without", "cannot", "n't", "didn't",
+                       "doesn't", "don't", "isn't", "wasn't", "aren't", "weren't", "won't", "hasn't", "haven't",
+                       "hadn't", "couldn't", "wouldn't", "shouldn't", "failed", "refused", "denied"))
+CAUSES = frozenset(("because", "due", "therefore", "thus", "hence", "consequently", "caused", "causing"))
+# A sentence that speaks of the report may date it by the report's date.
+_ABOUT_THE_REPORT = re.compile(r"\b(report|update|assessment|publication|published|wrote|writes|dated)\b", re.I)
 
 
 # Words may hold digits after their first letter ("M4", "S-400", "COVID-19"); numbers stand alone.
@@ -184,7 +211,7 @@ def _known_entity(word: str, ev: _Evidence) -> bool:
 
 # What may differ between two forms of one name: "Belarus"/"Belarusian", "Russia"/"Russians",
 # "Ukraine"/"Ukrainian", "Turkey"/"Turkey's". Not "Putilo"/"Putin" or "Gomel"/"Gomez".
-_ENDINGS = frozenset(["", "a", "e", "i", "y", "s", "es", "n", "an", "ian", "ians", "ans", "ns", "ese", "ish", "ic",
+_ENDINGS = frozenset(["", "a", "e", "i", "y", "s", "es", "n", "an", "ian", "ians", "ans", "ns", "ese", "ish", "ic", "ial",
                       "is", "ey", "ia"])
 
 
@@ -221,37 +248,120 @@ def verify_sentence(
     shown: Mapping[int, Mapping[str, Any]],
     *,
     min_overlap: float = MIN_OVERLAP,
+    question: str | None = None,
 ) -> Verdict:
-    """The verdict on one sentence that cites passage numbers `cites` out of `shown` ({n: passage})."""
-    reasons: list[str] = []
+    """The verdict on one sentence that cites passage numbers `cites` out of `shown` ({n: passage});
+    with `question`, a sentence that only restates it is not kept either."""
     if not cites:
         return Verdict(False, ("cites no passage",))
+    text = _CITATION.sub(" ", sentence).strip()
+    if text.rstrip("\"'\u201d\u2019)").endswith("?"):
+        return Verdict(False, ("is a question, not a statement",))
     unknown = [n for n in cites if n not in shown]
     if unknown:
         return Verdict(False, (f"cites [{', '.join(str(n) for n in unknown)}], which was not shown "
                                f"(passages 1-{len(shown)})",))
-    ev = _evidence(shown[n] for n in cites)
-    missing_numbers = sorted(numbers_in(_CITATION.sub(" ", sentence)) - ev.numbers)
+    form = _not_a_statement(text, question)
+    if form:
+        return Verdict(False, (form,))
+    windows = [window(text, shown[n]) for n in cites]
+    body = _evidence({"text": w} for w in windows)                    # what the passages state there
+    with_titles = _evidence({"text": w, "report": {"title": (shown[n].get("report") or {}).get("title")}}
+                            for w, n in zip(windows, cites))
+    dated = _evidence({"report": shown[n].get("report")} for n in cites) if _ABOUT_THE_REPORT.search(text) \
+        else _Evidence()
+    reasons: list[str] = []
+    missing_numbers = sorted(numbers_in(text) - body.numbers - dated.numbers)
     if missing_numbers:
         reasons.append(f"number {', '.join(missing_numbers)} not in the cited passages")
-    lows = [_possessive(t.lower()) for t in _tokens(_CITATION.sub(" ", sentence))]
+    lows = [_possessive(t.lower()) for t in _tokens(text)]
     dates = [w for t in lows for w in t.split("-") if w in MONTHS or w in WEEKDAYS]   # "mid-October" too
-    missing_dates = sorted({w for w in dates if w not in ev.words})
+    missing_dates = sorted({w for w in dates if w not in body.words and w not in dated.words})
     if missing_dates:
         reasons.append(f"date word {', '.join(missing_dates)} not in the cited passages")
     missing_names = []
-    first = first_word(sentence)
-    for name in ([first] if first else []) + entities_in(sentence):
+    first = first_word(text)
+    for name in ([first] if first else []) + entities_in(text):
         if name.lower() in MONTHS or name.lower() in WEEKDAYS:
             continue
-        if not _known_entity(name, ev) and name not in missing_names:
+        if not _known_entity(name, body) and name not in missing_names:
             missing_names.append(name)
     if missing_names:
         reasons.append(f"name {', '.join(missing_names)} not in the cited passages")
-    share = _overlap(content_words(sentence), ev)
+    share = _overlap(content_words(text), with_titles)
     if share < min_overlap:
         reasons.append(f"only {share:.0%} of its words are in the cited passages (needs {min_overlap:.0%})")
+    reasons += _meaning_changes(text, " ".join(windows))
     return Verdict(not reasons, tuple(reasons), share)
+
+
+def window(sentence: str, passage: Mapping[str, Any]) -> str:
+    """The one sentence, or two adjacent sentences, of the passage's text that hold most of the
+    sentence's content words, numbers and names (the shorter on a tie)."""
+    text = " ".join(str(passage.get("text") or "").split())
+    parts = sentence_texts(text) or [text]
+    words = content_words(sentence)
+    numbers = numbers_in(sentence)
+    names = ([first_word(sentence)] if first_word(sentence) else []) + entities_in(sentence)
+    best, best_score = parts[0], -1.0
+    for size in (1, 2):
+        for i in range(max(1, len(parts) - size + 1)):
+            candidate = " ".join(parts[i:i + size])
+            ev = _evidence([{"text": candidate}])
+            score = (sum(1 for w in words if _word_known(w, ev)) + len(numbers & ev.numbers)
+                     + sum(1 for n in names if n and _known_entity(n, ev)))
+            if score > best_score:
+                best, best_score = candidate, score
+    return best
+
+
+def _not_a_statement(text: str, question: str | None) -> str | None:
+    first = re.search(r"[A-Za-z]", text)
+    if first and first.group(0).islower():
+        return "is a fragment, not a sentence (it starts in lower case)"
+    if len(re.findall(r"[\w'\u2019\-]+", text)) < MIN_WORDS:
+        return f"is too short to check (fewer than {MIN_WORDS} words)"
+    if question:
+        asked = {stem(w) for w in content_words(question)} | numbers_in(question)
+        new = [w for w in content_words(text) if stem(w) not in asked and w not in asked]
+        if not new and not (numbers_in(text) - asked):
+            return "only restates the question"
+    return None
+
+
+def _meaning_changes(sentence: str, window_text: str) -> list[str]:
+    """Certainty, negation and cause: what word overlap cannot see."""
+    said, source = _plain_words(sentence), _plain_words(window_text)
+    reasons = []
+    sure = min((HEDGES[w] for w in said if w in HEDGES), default=CERTAIN)
+    source_sure = min((HEDGES[w] for w in source if w in HEDGES), default=CERTAIN)
+    if sure != CERTAIN and sure > source_sure:
+        hedge = next(w for w in said if HEDGES.get(w) == sure)
+        reasons.append(f"more certain than the cited passage ({hedge!r} where it hedges more)")
+    shared = {stem(w) for w in content_words(sentence)} & {stem(w) for w in source}
+    for word in sorted(shared):
+        here, there = _negated(said, word), _negated(source, word)
+        if here is not None and there is not None and here != there:
+            reasons.append(f"negation differs from the cited passage (around {word!r})")
+            break
+    causes = sorted(set(said) & CAUSES - set(source))
+    if causes:
+        reasons.append(f"gives a cause the cited passage does not ({causes[0]!r})")
+    return reasons
+
+
+def _plain_words(text: str) -> list[str]:
+    return [w.lower().replace("\u2019", "'") for w in re.findall(r"[A-Za-z][A-Za-z'\u2019]*", text or "")]
+
+
+def _negated(words: Sequence[str], word_stem: str) -> bool | None:
+    """Whether `word_stem` is negated where it occurs (all its occurrences agree), None if it
+    does not occur or its occurrences disagree."""
+    seen = set()
+    for i, w in enumerate(words):
+        if stem(w) == word_stem:
+            seen.add(any(x in NEGATIONS for x in words[max(0, i - NEGATION_REACH):i]))
+    return next(iter(seen)) if len(seen) == 1 else None
 
 
 def supports(sentence: str, passages: Sequence[Mapping[str, Any]], *, min_overlap: float = MIN_OVERLAP) -> bool:

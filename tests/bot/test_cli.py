@@ -7,7 +7,7 @@ import pytest
 
 from bot.cli import EXAMPLES, build_parser, main
 
-COMMANDS = ["ingest", "ask", "summary", "search", "reports", "run", "slack", "feedback", "eval", "bench"]
+COMMANDS = ["ingest", "ask", "summary", "search", "reports", "notes", "run", "slack", "feedback", "eval", "bench"]
 
 
 @pytest.mark.parametrize("command", COMMANDS)

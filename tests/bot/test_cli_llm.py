@@ -83,3 +83,18 @@ def test_eval_scores_generated_answers_beside_the_extractive_ones(sample_setting
     assert result["metrics"]["generated"]["hit_at_1"] == result["metrics"]["dossier"]["hit_at_1"]
     assert result["metrics"]["generated"]["citation_recall"]["value"] == 1.0   # only verified sentences are kept
     assert all(r["generated"]["mode"] in ("generated", "extractive") for r in result["questions"])
+
+
+@pytest.mark.parametrize("scenario, line, detail", [
+    ("overflow-stream", "the language model overflow-stream's reply stopped before it finished",
+     "when the prompt is longer than its context (n_ctx)"),
+    ("echo", "the language model echo repeated its instructions instead of answering", "repeated its prompt"),
+    ("error-html", "the language model error-html failed: HTTP 500 from the server", "HTTP 500"),
+])
+def test_what_a_real_server_does_wrong_is_said_in_one_line(sample_settings, cli, fake_llm, scenario, line, detail):
+    proc = cli("ask", "--llm-url", fake_llm.url, "--llm-model", scenario, QUESTION, home=sample_settings.home)
+    assert proc.returncode == 0 and "Traceback" not in proc.stderr, proc.stderr
+    assert "234th Guards Airborne Assault Regiment" in proc.stdout
+    assert f"(Extractive answer ({line}).)" in " ".join(proc.stdout.split())
+    proc = cli("ask", "--json", "--llm-url", fake_llm.url, "--llm-model", scenario, QUESTION, home=sample_settings.home)
+    assert detail in json.loads(proc.stdout)["llm"]["detail"]

@@ -447,14 +447,18 @@ def test_html_nothing_is_fetched(bad_run):
 
 
 def test_html_edge_cases_in_process():
-    from ingest.html import html_to_text
+    from ingest.html import read_html
+
+    def texts(html: str) -> list[str]:
+        return [b.text for b in read_html(html, "page.html").blocks]
 
     # an unclosed <head> ends at <body>; an unclosed <sup> does not swallow the rest
-    assert "Body text stays." in html_to_text("<html><head><title>t</title><body><p>Body text stays.</p>")
-    assert "the rest stays" in html_to_text("<p>Claim.<sup>1 and the rest stays</p>")
-    assert html_to_text("<p>Two claims.<sup>1,2</sup></p>").strip() == "Two claims.[1][2]"
-    assert html_to_text("<pre>a\n  b</pre>").strip() == "a\n  b"                # <pre> keeps its lines
-    assert html_to_text("<p>one\n   two</p>").strip() == "one two"                   # <p> does not
+    assert texts("<html><head><title>t</title><body><p>Body text stays.</p>") == ["Body text stays."]
+    assert "the rest stays" in texts("<p>Claim.<sup>1 and the rest stays</p>")[0]
+    (two,) = read_html("<p>Two claims.<sup>1,2</sup></p>", "page.html").blocks
+    assert (two.text, [(m.pos, m.label) for m in two.marks]) == ("Two claims.", [(11, "1"), (11, "2")])
+    assert texts("<pre>a\n  b</pre>") == ["a b"]                  # a block is one line
+    assert texts("<p>one\n   two</p>") == ["one two"]
 
 
 # ---------------------------------------------------------------------- bounded parse time

@@ -191,3 +191,19 @@ def test_parts_are_reports_of_their_own_and_an_empty_part_is_skipped():
     assert skipped == ["Teaser"]
     assert reports[0].notes["1"].text == "First post's note." and reports[1].notes["1"].text == "Second post's note."
     assert reports[0].unplaced_notes == [] and len(reports[1].unplaced_notes) == 1
+
+
+def test_two_copies_of_a_structured_report_merge_into_one_that_stays_structured():
+    from ingest.merge import merge_reports
+
+    def copy(source: str, with_note: bool) -> Document:
+        return Document(source, title="Same Report", date="2021-01-02", page_labels={3: "1"}, blocks=[
+            Block(HEADING, "Findings", level=1),
+            para("Alpha happened here. Beta followed.", ("here.", "1", "n1"), pages=[(0, 3)])],
+            notes={"n1": DocNote("n1", "1", "The note of alpha." if with_note else "")})
+
+    (a,), _ = reports_from_document(copy("a.html", False))
+    (b,), _ = reports_from_document(copy("b.html", True))
+    (merged,) = merge_reports([a, b])
+    assert merged.sources == ["a.html", "b.html"] and merged.notes["1"].text == "The note of alpha."
+    assert merged.structured and merged.page_labels == {3: "1"} and merged.sentences[0].section == "Findings"

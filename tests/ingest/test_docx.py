@@ -62,8 +62,17 @@ def test_word_notes_equal_the_gold_map_and_text_passages(tmp_path, as_endnotes):
     gold = json.loads((GOLD / "footnotes" / "2020-09-02-belarus-integration.json").read_text())
     assert (r.title, r.date, r.authors) == (gold["title"], gold["date"], ["George Barros"])
     assert_notes_equal_gold(r, gold, prose=False)
-    squash = lambda ps: [(p.kind, re.sub(r"\s+", "", p.text), p.markers, p.pages) for p in ps]  # noqa: E731
-    assert squash(chunk_report(r)) == squash(chunk_report(_text_report()))
+    # the same sentences and markers as the text version, but its bold headings are headings
+    # here (style Heading1): no sentence of their own, the section of the sentences under them
+    text = _text_report()
+    headings = {p.runs[0][0] for p in fx.sample_spec((SAMPLES / FILE).read_text(), title=TITLE, date=DATE).paras
+                if p.bold}
+    words = lambda s: re.sub(r"\s+", "", s)  # noqa: E731
+    want = [(words(text.text[s.start:s.end]), s.markers) for s in text.sentences
+            if text.text[s.start:s.end] not in headings]
+    assert [(words(r.text[s.start:s.end]), s.markers) for s in r.sentences] == want
+    assert all(p.section in headings for p in chunk_report(r) if p.kind == "body" and p.section)
+    assert not any(h in p.text for h in headings for p in chunk_report(r) if p.kind == "body")
 
 
 def test_numbering_starts_where_the_section_says(tmp_path):
@@ -85,8 +94,9 @@ def test_hyperlinks_in_notes_keep_their_targets(tmp_path):
     assert r.notes["1"].urls == ["http://kremlin.ru/events/63966", "https://tass(.)ru/politika/9475065"]
     assert r.notes["2"].dngts_urls == ["https://sputnik.by/a"]
     assert [s.markers for s in r.sentences][:2] == [["1"], []]
-    heading = next(s for s in r.sentences if r.text[s.start:s.end] == "Air defense")
-    assert heading.markers == ["2"]
+    assert "Air defense" not in [r.text[s.start:s.end] for s in r.sentences]     # a heading is no sentence:
+    under = next(s for s in r.sentences if r.text[s.start:s.end].startswith("Deliveries"))   # its marker backs
+    assert under.markers == ["2"] and under.section == "Air defense"                         # the section's first
     assert "S-400" in r.text and "Kremlin readout" not in r.text[:r.body_end]
 
 
@@ -133,3 +143,48 @@ def test_field_code_links_and_alternate_content_in_notes(tmp_path):
     assert r.notes["1"].urls == ["https://tass(.)ru/politika/9475065", "http://kremlin.ru/events/63966"]
     assert "TASS report" in r.notes["1"].text and "HYPERLINK" not in r.notes["1"].text
     assert r.notes["2"].text == "See the ministry site."
+
+
+def _with_section_breaks(data: bytes, after: list[int], restart: str = "eachSect") -> bytes:
+    """The .docx with a section ending after each given body paragraph (0-based), every
+    section's notes numbered per `restart` (Word's w:numRestart)."""
+    import io
+
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    sect = f'<w:sectPr><w:footnotePr><w:numRestart w:val="{restart}"/></w:footnotePr></w:sectPr>'
+    with zipfile.ZipFile(out, "w") as z:
+        for item in src.infolist():
+            raw = src.read(item.filename)
+            if item.filename == "word/document.xml":
+                xml = raw.decode()
+                parts = xml.split("<w:p>")
+                for k in after:                       # parts[k + 1] is paragraph k
+                    p = parts[k + 1]
+                    parts[k + 1] = (p.replace("<w:pPr>", f"<w:pPr>{sect}", 1) if p.startswith("<w:pPr>")
+                                    else f"<w:pPr>{sect}</w:pPr>" + p)
+                xml = "<w:p>".join(parts)
+                last = xml.rindex("<w:sectPr><w:footnotePr>")      # the body's own: the last section's
+                xml = xml[:last] + f'<w:sectPr><w:footnotePr><w:numRestart w:val="{restart}"/>' + \
+                    xml[last + len("<w:sectPr><w:footnotePr>"):]
+                raw = xml.encode()
+            z.writestr(item, raw)
+    return out.getvalue()
+
+
+def test_numbers_that_restart_with_each_section_keep_every_note_on_its_marker(tmp_path):
+    paras = [([("Chapter one makes a claim here.", False), ("11", True)], ""),
+             ([("Chapter one makes another claim.", False), ("12", True)], ""),
+             ([("Chapter two starts its own numbering.", False), ("13", True)], ""),
+             ([("Chapter two goes on to a second note.", False), ("14", True)], "")]
+    notes = [("11", "First note of chapter one."), ("12", "Second note of chapter one."),
+             ("13", "First note of chapter two."), ("14", "Second note of chapter two.")]
+    data = _with_section_breaks(fx.docx_bytes("", [], paras, notes), after=[1])
+    (r,), _ = _parse(tmp_path, data)
+    assert [s.markers for s in r.sentences] == [["1"], ["2"], ["1#2"], ["2#2"]]
+    assert {m: n.text for m, n in r.notes.items()} == {
+        "1": "First note of chapter one.", "2": "Second note of chapter one.",
+        "1#2": "First note of chapter two.", "2#2": "Second note of chapter two."}
+    (cont,), _ = _parse(tmp_path, _with_section_breaks(fx.docx_bytes("", [], paras, notes), [1], "continuous"),
+                        "continuous.docx")
+    assert [s.markers for s in cont.sentences] == [["1"], ["2"], ["3"], ["4"]]

@@ -27,6 +27,43 @@ EXPECTED = {
     "empty": ("extractive", "empty", 0, 0),
     "refusal": ("extractive", "refusal", 0, 0),
     "error": ("extractive", "error", 0, 0),
+    # what real servers and models were measured doing (tests/fakes/openai_server.py)
+    "length": ("generated", None, 2, 0),
+    "interrupted": ("extractive", "incomplete", 0, 0),
+    "role-only": ("extractive", "incomplete", 0, 0),
+    "dropped": ("extractive", "incomplete", 0, 0),
+    "overflow-stream": ("extractive", "incomplete", 0, 0),
+    "overflow-400": ("extractive", "context", 0, 0),
+    "error-html": ("extractive", "error", 0, 0),
+    "error-text": ("extractive", "error", 0, 0),
+    "error-midstream": ("extractive", "error", 0, 0),
+    "not-json": ("extractive", "error", 0, 0),
+    "html-200": ("extractive", "incomplete", 0, 0),
+    "slow-first-token": ("extractive", "timeout", 0, 0),
+    "echo": ("extractive", "echo", 0, 0),
+    "echo-late": ("extractive", "echo", 0, 0),
+    "no-citations": ("extractive", "unsupported", 0, 2),
+    "question-echo": ("extractive", "unsupported", 0, 1),
+}
+
+# scenario -> what `llm.detail` says (the same words reach the log)
+DETAIL = {
+    "overflow-stream": "llama.cpp's server does this when the prompt is longer than its context (n_ctx)",
+    "interrupted": "the stream ended without a finish reason",
+    "role-only": "the stream ended without a finish reason",
+    "dropped": "the connection closed in the middle of the reply",
+    "overflow-400": "HTTP 400: the prompt is longer than the model's context window (This model's maximum context "
+                    "length is 512 tokens.",
+    "error-html": "HTTP 500 from the server",
+    "error-text": "HTTP 500 from the server",
+    "error-midstream": "the server reported an error mid-reply: llama_decode returned -3",
+    "not-json": "the server sent a reply that is not JSON",
+    "html-200": "the server sent no reply chunk",
+    "slow-first-token": "no complete answer within 1 s",
+    "echo": "the model repeated its prompt ('Passages:') instead of answering",
+    "echo-late": "the model repeated its prompt ('Question:') instead of answering",
+    "no-citations": "no sentence passed the verifier (2 sentences): cites no passage 2",
+    "question-echo": "no sentence passed the verifier (1 sentence): is a question, not a statement 1",
 }
 
 
@@ -41,6 +78,8 @@ def test_each_reply_is_handled(dossier, fake_llm, scenario):
     assert (result["mode"], result["llm"]["fallback"], result["llm"]["kept"], result["llm"]["removed"]) == \
         (mode, fallback, kept, removed), result["llm"]
     assert seconds < 1.0 + 0.5                      # the timeout (1 s) bounds every outcome
+    if scenario in DETAIL:
+        assert DETAIL[scenario] in result["llm"]["detail"], result["llm"]["detail"]
     if mode == "extractive":
         assert {k: result[k] for k in extractive} == extractive    # exactly the extractive answer
         return
@@ -84,3 +123,67 @@ def test_the_key_never_reaches_logs_or_reprs(dossier, fake_llm, caplog):
         assert KEY not in repr(g.llm) and KEY not in str(result)
     assert "timeout" in caplog.text and "HTTP 500" in caplog.text
     assert KEY not in caplog.text
+
+
+def test_a_reply_cut_by_the_token_limit_keeps_its_finished_sentences(dossier, fake_llm):
+    result = generation(dossier, fake_llm, "length").answer(QUESTION)
+    assert (result["llm"]["finish"], result["llm"]["cut"], result["llm"]["removed"]) == ("length", 1, 0)
+    assert "The exercises also involved" not in str(result["answer"])
+
+
+def test_an_echoing_model_is_abandoned_at_once(dossier, fake_llm):
+    """The base model repeats its prompt for its whole token budget; the client stops reading
+    when the echo starts, which closes the connection so the server stops generating."""
+    fake_llm.stream_seconds = 4.0                        # 400 tokens at 10 ms each
+    started = time.monotonic()
+    result = generation(dossier, fake_llm, "echo", timeout=8.0).answer(QUESTION)
+    assert result["llm"]["fallback"] == "echo" and time.monotonic() - started < 1.5
+    request = fake_llm.requests[-1]
+    fake_llm.wait_until_done(request)
+    assert request.client_closed and request.chunks_sent < 100, (request.client_closed, request.chunks_sent)
+
+
+def test_each_failure_is_one_log_line_naming_the_reason(dossier, fake_llm, caplog):
+    caplog.set_level(logging.WARNING, logger="dossier.llm")
+    for scenario in ("overflow-stream", "interrupted", "error-html", "echo"):
+        generation(dossier, fake_llm, scenario).answer(QUESTION)
+    lines = [r.getMessage() for r in caplog.records if r.name == "dossier.llm"]
+    assert len(lines) == 4, lines
+    for line, failure in zip(lines, ("incomplete", "incomplete", "error", "echo")):
+        assert f": {failure} (" in line and "answering extractively" in line
+
+
+def test_the_fake_streams_in_the_shape_llama_cpp_was_recorded_sending(fake_llm):
+    """The fake's stream, chunk for chunk, against bytes recorded from llama.cpp's server
+    (tests/fakes/llamacpp/README.md): role-only first chunk, pings, an empty last delta with the
+    finish reason, [DONE]; the recorded failures end as the fake's do."""
+    import http.client
+    import json
+    from pathlib import Path
+
+    from eval.sse_recorder import stream_shape
+
+    recorded = Path(__file__).resolve().parents[2] / "fakes" / "llamacpp"
+
+    def fake_stream(model: str) -> bytes:
+        conn = http.client.HTTPConnection("127.0.0.1", fake_llm.port, timeout=10)
+        conn.request("POST", "/v1/chat/completions", body=json.dumps({
+            "model": model, "stream": True,
+            "messages": [{"role": "user", "content": "Passages:\n\n[1] T (2020-09-19)\nA sentence here.\n\nQuestion: Q?"}]}))
+        resp = conn.getresponse()
+        assert resp.getheader("Transfer-Encoding") == "chunked" and resp.status == 200
+        try:
+            return resp.read()
+        except http.client.IncompleteRead as cut:
+            return cut.partial
+
+    def structure(raw: bytes) -> tuple:
+        sh = stream_shape(raw)
+        return (sh["role_only"], sh["finish_reasons"], sh["done"], sh["not_json"], sh["chunks"] > 0)
+
+    for model, name in (("length", "stream-length.sse"), ("interrupted", "interrupted.sse"),
+                        ("role-only", "interrupted-before-content.sse"), ("overflow-stream", "overflow-stream.sse"),
+                        ("dropped", "killed-mid-stream.sse")):
+        assert structure(fake_stream(model)) == structure((recorded / name).read_bytes()), model
+    faithful = stream_shape(fake_stream("faithful"))
+    assert faithful["role_only"] == 1 and faithful["comments"] >= 1 and faithful["empty_delta"] == 1

@@ -1,0 +1,64 @@
+"""eval/formats.py: a real report's reading against its independent gold, in `make test`.
+
+The HTML edition of the Open Source Mueller Report, Volume II (data/realworld/mueller-vol-2,
+tex4ht): every footnote marker found, each note's text on its own marker, none shifted, no
+word broken, one report with the title page's title, date and author. The scorer itself is
+checked on a small gold it must find fault with."""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from eval.formats import main, read_file, score
+from ingest.build import reports_from_document
+from ingest.document import PARAGRAPH, Block, DocNote, Document, Mark
+
+ROOT = Path(__file__).resolve().parents[2]
+MUELLER = ROOT / "data" / "realworld" / "mueller-vol-2"
+
+
+@pytest.fixture(scope="module")
+def mueller_html():
+    reports, seconds, _ = read_file(MUELLER / "mueller-report-vol-2.html")
+    gold = json.loads((MUELLER / "gold.json").read_text())
+    meta = json.loads((MUELLER / "meta.json").read_text())
+    return score(reports, gold, meta), seconds
+
+
+def test_the_html_edition_meets_the_targets(mueller_html):
+    s, seconds = mueller_html
+    assert s["gold_markers"] == 1092
+    assert s["markers"] >= 0.99 and s["right"] >= 0.98 and s["shifted"] == 0
+    assert s["statuses"]["redacted"] == 19 and s["statuses"]["missing"] == 0
+    # broken words: only the gold's own remnants of LaTeX ("quote" of \begin{quote}, notes 1084-1085)
+    assert {w for _, w in s["broken_examples"]} <= {"quote"} and s["broken_body_words"] == 0
+    assert s["reports"] == 1 and s["meta_ok"] == {"title": True, "date": True, "authors": True}
+    assert s["right_sentence"] >= 0.99 * s["sentence_total"]
+    assert seconds < 30
+
+
+def test_the_scorer_counts_shifted_missing_and_broken():
+    gold = {"title": "T", "date": "March 2019", "authors": [], "notes": [
+        {"n": 1, "note_visible": "First note.", "redacted_fully": False, "context_before": "Alpha happened"},
+        {"n": 2, "note_visible": "", "redacted_fully": True, "context_before": "Beta happened"},
+        {"n": 3, "note_visible": "Third note is influential.", "redacted_fully": False, "context_before": "Gamma"},
+        {"n": 4, "note_visible": "Fourth note.", "redacted_fully": False, "context_before": "Delta happened"}]}
+    text = "Alpha happened. Beta happened. Gamma happened. Delta happened."
+    doc = Document("x.html", title="T", date="2019-03", blocks=[Block(PARAGRAPH, text, marks=[
+        Mark(15, "1", "a"), Mark(30, "2", "b"), Mark(46, "3", "c"), Mark(62, "4", "d")])],
+        notes={"a": DocNote("a", "1", "First note."), "b": DocNote("b", "2", "Third note is influential."),
+               "c": DocNote("c", "3", "Third note is in uence."), "d": DocNote("d", "4", "")})
+    (r,), _ = reports_from_document(doc)
+    s = score([r], gold)
+    assert (s["markers_found"], s["right_notes"], s["shifted"], s["wrong"]) == (4, 1, 1, 2)
+    assert ("3", "influential") in s["broken_examples"] and s["meta_ok"] == {"title": True, "date": True,
+                                                                             "authors": True}
+
+
+def test_the_command_prints_one_row_per_file(capsys, tmp_path):
+    bad = tmp_path / "gold.json"
+    bad.write_text("{not json")
+    assert main([str(MUELLER / "mueller-report-vol-2.html"), str(bad)]) == 2
+    assert "gold.json" in capsys.readouterr().err

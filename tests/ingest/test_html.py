@@ -1,0 +1,425 @@
+"""HTML pages to reports (ingest/html.py through ingest/build.py), one small page per producer,
+written in that producer's own footnote markup: tex4ht, pandoc (HTML5 and the older HTML4),
+Word's "Save as HTML" (`_ftn`, and the `_edn` endnotes ISW's pages carry), MediaWiki
+`cite_note`, `<aside>` notes, and a hand-written page with bare `<sup>` numbers."""
+from __future__ import annotations
+
+import pytest
+
+from index.errors import ReportReadError
+from ingest.build import reports_from_document
+from ingest.chunk import chunk_report
+from ingest.html import read_html
+from ingest.read import read_report_file
+from ingest.report import parse_text
+
+
+def reports_of(html: str):
+    reports, _ = reports_from_document(read_html(html, "page.html"))
+    return reports
+
+
+def one(html: str):
+    (r,) = reports_of(html)
+    return r
+
+
+def notes(r) -> dict[str, tuple[str, str]]:
+    return {m: (n.status, n.text) for m, n in r.notes.items()}
+
+
+def sentences(r) -> list[tuple[str, list[str]]]:
+    return [(r.text[s.start:s.end], s.markers) for s in r.sentences]
+
+
+TEX4HT = """<?xml version="1.0" encoding="utf-8" ?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head> <title></title>
+<meta name="generator" content="TeX4ht (http://www.tug.org/tex4ht/)" /></head><body>
+<div class="center"><!--l. 5--><p class="noindent" ><span class="cmr-17x-x-143">Report On The Drills</span><br />
+<span class="cmr-17x-x-143">Near Brest</span></p>
+<!--l. 16--><p class="noindent" ><span class="cmr-12x-x-120">Special Counsel Jane Q. Roe, Jr.</span></p>
+<!--l. 30--><p class="noindent" >March 2019</p></div>
+<h3 class="likesectionHead"><a id="x1-1000"></a>Table of Contents</h3>
+<div class="tableofcontents"><span class="sectionToc" >I. <a href="#x1-20001" id="QQ2-1-2">Background</a></span><br /></div>
+<h3 class="sectionHead"><span class="titlemark">I.   </span> <a id="x1-20001"></a>Background</h3>
+<h4 class="subsectionHead"><span class="titlemark">A.   </span> <a id="x1-30001"></a>The Drills</h4>
+<!--l. 6--><p class="indent" >   Russian units arrived in Brest on Monday, officials
+said.<span class="footnote-mark"><a
+href="#fn1x0" id="fn1x0-bk"><sup class="textsuperscript">1</sup></a></span><a
+ id="x1-2001f1"></a> The ministry denied it<span class="footnote-mark"><a
+href="#fn2x0" id="fn2x0-bk"><sup class="textsuperscript">2</sup></a></span><a id="x1-2002f2"></a>
+and <span class="redacted">______ __ ____</span> said nothing.<span class="footnote-mark"><a
+href="#fn999x0" id="fn999x0-bk"><sup class="textsuperscript">999</sup></a></span>
+More units came later.<span class="footnote-mark"><a
+href="#fn1000x0" id="fn1000x0-bk"><sup class="textsuperscript">1000</sup></a></span></p>
+<div class="footnotes"><!--l. 17--><p class="indent" >     <span class="footnote-mark"><a
+href="#fn1x0-bk" id="fn1x0"><sup class="textsuperscript">1</sup></a></span><span
+class="cmti-10">Interview of a Ministry Official</span><span class="cmr-10">, Mar. 3, 2019.</span></p>
+<!--l. 20--><p class="indent" >     <span class="footnote-mark"><a
+href="#fn2x0-bk" id="fn2x0"><sup class="textsuperscript">2</sup></a></span><span class="redacted">________ _____</span></p>
+<!--l. 22--><p class="indent" >     <span class="footnote-mark"><a
+href="#fn999x0-bk" id="fn999x0"><sup class="textsuperscript">999</sup></a></span><span
+class="cmr-10">Section 1503 provides:</span></p>
+<div class="quote"><!--l. 23--><p class="noindent" ><span class="cmr-10">Whoever corruptly obstructs shall be fined.</span></p></div>
+<!--l. 25--><p class="indent" >     <span class="footnote-mark"><a
+href="#fn1000x0-bk" id="fn1000x0"><sup class="textsuperscript">1000</sup></a></span><span
+class="cmr-10">A note numbered one thousand, in full.</span></p>
+</div></body></html>
+"""
+
+
+def test_tex4ht_markers_link_to_their_notes_by_id():
+    r = one(TEX4HT)
+    assert notes(r) == {
+        "1": ("resolved", "Interview of a Ministry Official, Mar. 3, 2019."),
+        "2": ("redacted", ""),                            # the next note never slides onto it
+        "999": ("resolved", "Section 1503 provides: Whoever corruptly obstructs shall be fined."),
+        "1000": ("resolved", "A note numbered one thousand, in full."),
+    }
+    assert sentences(r) == [
+        ("Russian units arrived in Brest on Monday, officials said.", ["1"]),
+        ("The ministry denied it and [redacted] said nothing.", ["2", "999"]),
+        ("More units came later.", ["1000"]),
+    ]
+    assert (r.title, r.date, r.authors) == ("Report On The Drills Near Brest", "2019-03", ["Jane Q. Roe, Jr."])
+    assert {s.section for s in r.sentences} == {"I. Background > A. The Drills"}
+    body = r.text[:r.body_end]
+    assert "Whoever corruptly" not in body and "Interview of" not in body     # notes are not body text
+    assert "Table of Contents" in body and "QQ2" not in body
+
+
+PANDOC = """<!DOCTYPE html>
+<html xmlns="http://www.w3.org/1999/xhtml" lang="en" xml:lang="en">
+<head><meta charset="utf-8" /><meta name="generator" content="pandoc" />
+<meta name="author" content="Jane Doe" /><meta name="author" content="John Roe" />
+<meta name="dcterms.date" content="2021-02-03" /><title>Belarus and the Union State</title></head>
+<body>
+<header id="title-block-header"><h1 class="title">Belarus and the Union State</h1>
+<p class="author">Jane Doe</p><p class="author">John Roe</p><p class="date">2021-02-03</p></header>
+<nav id="TOC" role="doc-toc"><ul><li><a href="#integration">Integration</a></li></ul></nav>
+<h1 id="integration">Integration</h1>
+<p>Minsk signed the roadmaps in 2021.<a href="#fn1" class="footnote-ref" id="fnref1"
+role="doc-noteref"><sup>1</sup></a> Moscow <em>welcomed</em> it.<a href="#fn2" class="footnote-ref"
+id="fnref2" role="doc-noteref"><sup>2</sup></a></p>
+<section id="footnotes" class="footnotes footnotes-end-of-document" role="doc-endnotes">
+<hr />
+<ol>
+<li id="fn1"><p>Kremlin readout, <a href="http://kremlin.ru/events/president/news/66">kremlin.ru</a>.<a
+href="#fnref1" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
+<li id="fn2"><p>First paragraph of a long note.</p>
+<p>Its second paragraph.<a href="#fnref2" class="footnote-back" role="doc-backlink">↩︎</a></p></li>
+</ol>
+</section>
+</body>
+</html>
+"""
+
+PANDOC_HTML4 = """<html><head><title>A Report</title></head><body>
+<p>Minsk signed the roadmaps in 2021.<a href="#fn1" class="footnoteRef" id="fnref1"><sup>1</sup></a></p>
+<div class="footnotes"><hr /><ol><li id="fn1"><p>Kremlin readout.<a href="#fnref1">↩</a></p></li></ol></div>
+</body></html>"""
+
+
+def test_pandoc_notes_without_their_back_links():
+    r = one(PANDOC)
+    assert (r.title, r.date, r.authors) == ("Belarus and the Union State", "2021-02-03", ["Jane Doe", "John Roe"])
+    assert notes(r) == {"1": ("resolved", "Kremlin readout, kremlin.ru."),               # the text as printed,
+                        "2": ("resolved", "First paragraph of a long note. Its second paragraph.")}
+    assert r.notes["1"].urls == ["http://kremlin.ru/events/president/news/66"]            # the link's target a source
+    assert sentences(r) == [("Minsk signed the roadmaps in 2021.", ["1"]), ("Moscow welcomed it.", ["2"])]
+    assert [s.section for s in r.sentences] == ["Integration", "Integration"]
+    assert notes(one(PANDOC_HTML4)) == {"1": ("resolved", "Kremlin readout.")}
+
+
+WORD = """<html xmlns:o="urn:schemas-microsoft-com:office:office" xmlns:w="urn:schemas-microsoft-com:office:word">
+<head><meta http-equiv=Content-Type content="text/html; charset=utf-8">
+<meta name=Generator content="Microsoft Word 15 (filtered)"><title>Warning Update</title></head>
+<body lang=EN-US><div class=WordSection1>
+<p class=MsoTitle>Warning Update</p>
+<p class=MsoNormal>September 19, 2020, 7:00 pm EDT</p>
+<p class=MsoNormal>By George Barros</p>
+<h2>Exercises</h2>
+<p class=MsoNormal>Belarus began drills near Grodno.<a style='mso-footnote-id:ftn1' href="#_ftn1"
+name="_ftnref1" title=""><span class=MsoFootnoteReference><span style='mso-special-character:footnote'><![if
+!supportFootnotes]><span class=MsoFootnoteReference><span style='font-size:11.0pt'>[1]</span></span><![endif]></span></span></a>
+Russia sent paratroopers.<a style='mso-footnote-id:ftn2' href="#_ftn2" name="_ftnref2" title=""><span
+class=MsoFootnoteReference>[2]</span></a></p>
+</div>
+<div style='mso-element:footnote-list'><![if !supportFootnotes]><br clear=all>
+<hr align=left size=1 width="33%"><![endif]>
+<div style='mso-element:footnote' id=ftn1>
+<p class=MsoFootnoteText><a style='mso-footnote-id:ftn1' href="#_ftnref1" name="_ftn1" title=""><span
+class=MsoFootnoteReference><span style='font-size:10.0pt'>[1]</span></span></a> Belarusian MoD,
+<a href="https://t.me/modmilby/1">https://t.me/modmilby/1</a></p>
+<p class=MsoFootnoteText>Continued on a second line of the same note.</p>
+</div>
+<div style='mso-element:footnote' id=ftn2>
+<p class=MsoFootnoteText><a style='mso-footnote-id:ftn2' href="#_ftnref2" name="_ftn2" title=""><span
+class=MsoFootnoteReference>[2]</span></a> DNGTS: https://ria(.)ru/20200919/x.html</p>
+</div></div>
+</body></html>"""
+
+
+def test_word_save_as_html_notes_by_name_with_header_lines():
+    r = one(WORD)
+    assert (r.title, r.date, r.time, r.authors) == ("Warning Update", "2020-09-19", "7:00 pm EDT", ["George Barros"])
+    assert notes(r) == {"1": ("resolved", "Belarusian MoD, https://t.me/modmilby/1 Continued on a second line of "
+                                          "the same note."),
+                        "2": ("resolved", "DNGTS: https://ria(.)ru/20200919/x.html")}
+    assert r.notes["2"].dngts_urls == ["https://ria(.)ru/20200919/x.html"]      # defanging kept
+    assert sentences(r) == [("Belarus began drills near Grodno.", ["1"]), ("Russia sent paratroopers.", ["2"])]
+
+
+ISW = """<html><head><title>Russia in Review | Institute for the Study of War</title>
+<meta property="og:site_name" content="Institute for the Study of War" />
+<meta property="og:title" content="Russia in Review: The Kremlin Prepares" />
+<meta property="article:published_time" content="2020-09-02T17:00:00-04:00" /></head>
+<body><nav><ul><li><a href="/">Home</a></li><li><a href="#main">Skip</a></li></ul></nav>
+<main id="main"><article><h1>Russia in Review: The Kremlin Prepares</h1>
+<p>By George Barros</p>
+<p>The Kremlin is preparing to integrate Belarus.<a href="#_edn1" name="_ednref1" title="">[1]</a>
+Putin met Lukashenko in Sochi.<a href="#_edn2" name="_ednref2" title="">[2]</a></p>
+<hr>
+<div id="edn1"><p><a href="#_ednref1" name="_edn1" title="">[1]</a> http://kremlin.ru/events/president/news/63966</p></div>
+<div id="edn2"><p><a href="#_ednref2" name="_edn2" title="">[2]</a> </p></div>
+</article></main>
+<footer><p>Copyright ISW. All rights reserved.</p></footer></body></html>"""
+
+
+def test_isw_page_endnote_links_and_metadata():
+    r = one(ISW)
+    assert (r.title, r.date, r.authors, r.publisher) == (
+        "Russia in Review: The Kremlin Prepares", "2020-09-02", ["George Barros"], "Institute for the Study of War")
+    assert notes(r) == {"1": ("resolved", "http://kremlin.ru/events/president/news/63966"), "2": ("missing", "")}
+    body = r.text[:r.body_end]
+    assert "Copyright" not in body and "Home" not in body and "Russia in Review" not in body
+
+
+MEDIAWIKI = """<!DOCTYPE html><html lang="en"><head><title>Red fox - Wikipedia</title></head><body>
+<h1 id="firstHeading" class="firstHeading mw-first-heading">Red fox</h1>
+<div id="mw-content-text"><div class="mw-parser-output">
+<p>The red fox is the largest of the true foxes.<sup id="cite_ref-msw3_1-0" class="reference"><a
+href="#cite_note-msw3-1"><span class="cite-bracket">&#91;</span>1<span class="cite-bracket">&#93;</span></a></sup>
+It lives across the Northern Hemisphere.<sup id="cite_ref-2" class="reference"><a href="#cite_note-2"><span
+class="cite-bracket">&#91;</span>2<span class="cite-bracket">&#93;</span></a></sup> It eats rodents.<sup
+id="cite_ref-msw3_1-1" class="reference"><a href="#cite_note-msw3-1"><span class="cite-bracket">&#91;</span>1<span
+class="cite-bracket">&#93;</span></a></sup><sup id="cite_ref-lit_3-0" class="reference"><a href="#cite_note-lit-3">[a]</a></sup></p>
+<h2 id="References">References</h2>
+<div class="reflist"><div class="mw-references-wrap"><ol class="references">
+<li id="cite_note-msw3-1"><span class="mw-cite-backlink">^ <a href="#cite_ref-msw3_1-0"><sup><i><b>a</b></i></sup></a>
+<a href="#cite_ref-msw3_1-1"><sup><i><b>b</b></i></sup></a></span> <span class="reference-text">Wozencraft, W. C.
+(2005). <i>Mammal Species of the World</i>.</span></li>
+<li id="cite_note-2"><span class="mw-cite-backlink"><b><a href="#cite_ref-2">^</a></b></span> <span
+class="reference-text"><style>.mw-parser-output cite{font-style:inherit}</style>Hoffmann, M. (2016).
+<a rel="nofollow" class="external text" href="https://www.iucnredlist.org/species/23062">Vulpes vulpes</a>.</span></li>
+<li id="cite_note-lit-3"><span class="mw-cite-backlink"><b><a href="#cite_ref-lit_3-0">^</a></b></span>
+<span class="reference-text">A lettered note.</span></li>
+</ol></div></div></div></div>
+<div role="navigation" class="navbox">Carnivora: Felidae · Canidae</div></body></html>"""
+
+
+def test_mediawiki_cite_notes_and_their_lettered_back_links():
+    r = one(MEDIAWIKI)
+    assert r.title == "Red fox"
+    assert notes(r) == {
+        "1": ("resolved", "Wozencraft, W. C. (2005). Mammal Species of the World."),
+        "2": ("resolved", "Hoffmann, M. (2016). Vulpes vulpes."),
+        "a": ("resolved", "A lettered note."),
+    }
+    assert r.notes["2"].urls == ["https://www.iucnredlist.org/species/23062"]
+    assert sentences(r) == [("The red fox is the largest of the true foxes.", ["1"]),
+                            ("It lives across the Northern Hemisphere.", ["2"]), ("It eats rodents.", ["1", "a"])]
+    assert "Carnivora" not in r.text
+
+
+ASIDE = """<html><head><title>Notes in asides</title></head><body><article>
+<p>Claim one is made here.<a href="#n1" id="r1">*</a> Claim two is made here.<a href="#n2" id="r2">†</a>
+Claim three has a note the page lost.<a href="#n3" id="r3"><sup>3</sup></a></p>
+<aside id="n1"><a href="#r1">*</a> A starred note.</aside>
+<aside id="n2"><a href="#r2">†</a> A dagger note.</aside>
+</article></body></html>"""
+
+
+def test_aside_notes_symbol_markers_and_a_lost_note():
+    r = one(ASIDE)
+    assert notes(r) == {"*": ("resolved", "A starred note."), "†": ("resolved", "A dagger note."),
+                        "3": ("missing", "")}
+    assert [m for _, m in sentences(r)] == [["*"], ["†"], ["3"]]
+
+
+def test_a_range_of_linked_markers_leaves_no_comma_behind():
+    html = ("<p>Both claims are here.<sup><a href='#f1'>1</a>,<a href='#f2'>2</a></sup> Next one.</p>"
+            "<ol class='footnotes'><li id='f1'>One.</li><li id='f2'>Two.</li></ol>")
+    r = one(html)
+    assert sentences(r) == [("Both claims are here.", ["1", "2"]), ("Next one.", [])]
+
+
+BARE = """<html><head><title>Hand-written</title></head><body>
+<h2>Belarus &amp; Russia: drills &#8211; update</h2>
+<p>Russian forces moved to the border near Brest on Monday.<sup>1</sup> The Kremlin denied it.<sup>[2]</sup>
+Analysts expect more drills.&sup3;</p>
+<ol><li><a href="https://one.example.org/a">https://one.example.org/a</a></li>
+<li>A prose note about the columns seen near Brest on Monday.</li>
+<li><a href="https://three.example.org/c">Source three</a></li></ol></body></html>"""
+
+
+def test_without_links_sup_numbers_match_the_numbered_list_after_the_last_marker():
+    r = one(BARE)
+    assert [m for _, m in sentences(r)] == [["1"], ["2"], ["3"]]
+    assert r.notes["1"].urls == ["https://one.example.org/a"]
+    assert r.notes["2"].text == "A prose note about the columns seen near Brest on Monday."
+    assert r.notes["3"].urls == ["https://three.example.org/c"]
+    assert "Source three" not in r.text[:r.body_end]                  # the list left the body
+
+
+def test_json_ld_metadata_and_several_articles_are_several_reports():
+    html = """<html><head><script type="application/ld+json">{"@context": "https://schema.org", "@graph": [
+    {"@type": "WebSite", "name": "Blog"}, {"@type": "NewsArticle", "headline": "Ignored for several articles",
+    "datePublished": "2021-05-01T10:00:00Z", "author": [{"@type": "Person", "name": "Ann Lee"}],
+    "publisher": {"@type": "Organization", "name": "Think Tank"}}]}</script></head><body>
+    <article><h2>First Post</h2><p>Saturday, September 19, 2020</p><p>Alpha happened. Then beta happened.<a
+    href="#a1" id="ra1">1</a></p><ol class="notes"><li id="a1">Alpha's source.</li></ol></article>
+    <article><h2>Second Post</h2><p>Gamma happened. Then delta happened.<a href="#b1" id="rb1">1</a></p>
+    <ol class="notes"><li id="b1">Gamma's source.</li></ol></article></body></html>"""
+    first, second = reports_of(html)
+    assert (first.title, first.date, second.title) == ("First Post", "2020-09-19", "Second Post")
+    assert first.notes["1"].text == "Alpha's source." and second.notes["1"].text == "Gamma's source."
+    single = one(html.replace("<article><h2>Second Post", "<div><h2>Second Post").replace(
+        "</ol></article></body>", "</ol></div></body>").replace("<article>", "<div>").replace("</article>", "</div>"))
+    assert (single.date, single.authors, single.publisher) == ("2021-05-01", ["Ann Lee"], "Think Tank")
+
+
+def test_passages_carry_sections_and_no_heading_is_quoted():
+    r = one(PANDOC)
+    body = [p for p in chunk_report(r) if p.kind == "body"]
+    assert [(p.text, p.section) for p in body] == [("Minsk signed the roadmaps in 2021. Moscow welcomed it.",
+                                                    "Integration")]
+
+
+def test_html_files_are_read_through_the_document(tmp_path):
+    page = tmp_path / "word.htm"
+    page.write_text(WORD, encoding="utf-8")
+    (r,), _ = parse_text(read_report_file(page), str(page))
+    assert r.structured and r.notes["1"].status == "resolved"
+    empty = tmp_path / "empty.html"
+    empty.write_text("<html><head><title>Only a title</title><script>var x = 'text';</script></head><body></body></html>")
+    with pytest.raises(ReportReadError, match="no body text"):
+        read_report_file(empty)
+
+
+GOOGLE_DOCS = """<?xml version="1.0" encoding="UTF-8"?>
+<html xmlns="http://www.w3.org/1999/xhtml"><head><title>Bridges - Final Draft</title></head>
+<body class="c14">
+    <p class="c9"><span class="c11">Bridges: The Labor Behind Our Infrastructure</span></p>
+    <p class="c3"><span class="c1"><a class="c4" href="#h.gjdgxs">Preface</a></span></p>
+    <p class="c3"><span class="c1"><a class="c4" href="#h.30j0zll">Introduction</a></span></p>
+    <h1 class="c7" id="h.30j0zll"><span>Introduction</span></h1>
+    <p class="c0">
+      <span>Digital infrastructure needs regular upkeep and maintenance.</span>
+      <sup>
+        <a href="#ftnt1" id="ftnt_ref1">[1]</a>
+      </sup>
+      <span> But support for it is harder to come by.</span>
+    </p>
+    <hr class="c12"/>
+    <div>
+      <p class="c2">
+        <a href="#ftnt_ref1" id="ftnt1">[1]</a>
+        <span class="c5"> https://www.cbo.gov/publication/49910</span>
+      </p>
+    </div>
+</body></html>"""
+
+
+def test_google_docs_endnotes_contents_lines_and_the_printed_title():
+    r = one(GOOGLE_DOCS)
+    assert r.title == "Bridges: The Labor Behind Our Infrastructure"    # printed, not <title>'s "Final Draft"
+    assert notes(r) == {"1": ("resolved", "https://www.cbo.gov/publication/49910")}
+    assert sentences(r) == [("Digital infrastructure needs regular upkeep and maintenance.", ["1"]),
+                            ("But support for it is harder to come by.", [])]
+    assert "Preface" not in r.text                                     # a line that only links into the page
+
+
+WIKI_NESTED = """<html><head><title>Island - Wikipedia</title>
+<style>.mw-parser-output .cs1-hidden-error{display:none;font-size:100%}.closed .later{display:none}</style></head><body>
+<h1>Island</h1><div class="mw-parser-output">
+<p>The anthem is sung on state occasions.<sup id="cite_ref-2" class="reference"><a href="#cite_note-2">[n 1]</a></sup>
+The island has two official languages.<sup id="cite_ref-3" class="reference"><a href="#cite_note-3">[3]</a></sup></p>
+<p class="later">This paragraph is shown: no ancestor of class closed.</p>
+<ol class="references">
+<li id="cite_note-2"><span class="mw-cite-backlink"><b><a href="#cite_ref-2">^</a></b></span> <span class="reference-text">It is
+used only on regal occasions.<sup id="cite_ref-1" class="reference"><a href="#cite_note-1">[1]</a></sup></span></li>
+<li id="cite_note-3"><span class="mw-cite-backlink"><b><a href="#cite_ref-3">^</a></b></span> <span class="reference-text">
+"Languages Act". Retrieved 2019. <span class="cs1-visible-error error">Cite journal requires |journal= (help)</span><span
+class="cs1-hidden-error error">Hidden error text</span></span></li>
+<li id="cite_note-1"><span class="mw-cite-backlink"><b><a href="#cite_ref-1">^</a></b></span> <span class="reference-text">A
+source of the note about the anthem.</span></li>
+</ol></div>
+<div id="footer"><ul><li id="footer-info-lastmod"> This page was last edited on 26 September 2019, at 09:22</li></ul></div>
+</body></html>"""
+
+
+def test_a_marker_inside_a_note_backs_the_sentence_that_cites_the_note():
+    r = one(WIKI_NESTED)
+    assert sentences(r)[0] == ("The anthem is sung on state occasions.", ["n1", "1"])
+    assert notes(r)["n1"] == ("resolved", "It is used only on regal occasions.")   # its marker out of the text
+    assert notes(r)["1"] == ("resolved", "A source of the note about the anthem.")
+    assert notes(r)["3"][1] == '"Languages Act". Retrieved 2019. Cite journal requires |journal= (help)'
+    assert "This paragraph is shown" in r.text and r.date == "2019-09-26" and r.unplaced_notes == []
+
+
+JEKYLL = """<html><head><title>Source Code Policy | Introduction</title></head><body>
+<div class="usa-grid"><h2>M-16-21 MEMORANDUM FOR THE HEADS OF DEPARTMENTS AND AGENCIES</h2>
+<h3>SUBJECT: Source Code Policy: Achieving Efficiency through Reusable Software</h3>
+<p>Each year, the Government spends more than $6 billion on software.<sup id="fnr1"><a href="#fn1">1</a></sup></p>
+<h3>Footnotes</h3>
+<ul style="list-style-type:none">
+<li id="fn1"><sup>1</sup> 18 U.S.C. 1001, cited in full. <a href="#fnr1">&#8617;</a></li>
+</ul></div></body></html>"""
+
+
+def test_a_note_without_its_printed_number_and_a_labelled_subject_as_title():
+    r = one(JEKYLL)
+    assert notes(r) == {"1": ("resolved", "18 U.S.C. 1001, cited in full.")}   # "18" stays: it is text
+    assert r.title == "Source Code Policy: Achieving Efficiency through Reusable Software"
+
+
+FORM = """<html><head><meta name="author" content="Saver, Anne (Team)"><title>ukia_20240096_en</title></head><body>
+<table><tr><td><p>Title: The Registrar Regulations 2024</p><p>IA No: DBT-009</p></td>
+<td><p>Impact Assessment (IA)</p><p>Date: 28/02/2024</p></td></tr></table>
+<p>The regulations introduce identity checks for all directors.<a class="sdfootnoteanc" name="sdfootnote1anc"
+href="#sdfootnote1sym"><sup>1</sup></a> Companies House will run them.</p>
+<div id="sdfootnote1"><p class="sdfootnote-western"><a class="sdfootnotesym-western" name="sdfootnote1sym"
+href="#sdfootnote1anc">1</a>All outputs feed into both outcomes.</p>
+<p class="sdfootnote-western"><br/></p></div>
+<div title="footer"><p align="center"><sdfield type=PAGE subtype=RANDOM format=PAGE>5</sdfield></p></div>
+</body></html>"""
+
+
+def test_libreoffice_notes_by_name_a_forms_labelled_fields_and_an_author_the_page_does_not_print():
+    r = one(FORM)
+    assert (r.title, r.date, r.authors) == ("The Registrar Regulations 2024", "2024-02-28", [])
+    assert notes(r) == {"1": ("resolved", "All outputs feed into both outcomes.")}     # no page number "5"
+    assert all(r.text[s.start:s.end] != "5" for s in r.sentences)
+
+
+def test_a_link_to_a_figure_is_no_marker():
+    html = ("<p>The map shows the border, see Figure <a href='#fig1'>1</a> for the units.</p>"
+            "<figure id='fig1'><figcaption>Units near Brest.</figcaption></figure>")
+    r = one(html)
+    assert r.notes == {} and "see Figure 1 for the units." in r.text
+
+
+def test_endnotes_in_one_paragraph_and_under_a_heading_of_their_own():
+    blog = """<div class="post-body"><p>Russia moved troops to Brest.<a href="#_edn1" name="_ednref1">[1]</a>
+    Belarus agreed to it.<a href="#_edn2" name="_ednref2">[2]</a></p>
+    <p><a href="#_ednref1" name="_edn1">[1]</a> https://www.mil.by/ru/news/1/<br>
+    <a href="#_ednref2" name="_edn2">[2]</a> DNGTS: https://ria(.)ru/2020/x.html<br></p></div>"""
+    r = one(blog)
+    assert notes(r) == {"1": ("resolved", "https://www.mil.by/ru/news/1/"),
+                        "2": ("resolved", "DNGTS: https://ria(.)ru/2020/x.html")}
+    assert "mil.by" not in r.text[:r.body_end]
+    word = """<p class=MsoNormal>Corrosion was measured.<a href="#_edn1" name="_ednref1" title="">[1]</a></p>
+    <div><div id=edn1><h3>References</h3><p><a href="#_ednref1" name="_edn1" title="">[1]</a>. Pope, R.,
+    <i>Corrosion</i>, <b>7</b>, 212 (1951).</p></div></div>"""
+    assert notes(one(word)) == {"1": ("resolved", "Pope, R., Corrosion, 7, 212 (1951).")}
