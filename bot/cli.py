@@ -40,7 +40,8 @@ EXAMPLES = {
             "  dossier eval --no-baselines --llm-url http://127.0.0.1:8000/v1 --llm-model qwen2.5-7b-instruct",
     "bench": "examples:\n  dossier bench --reports 20\n  dossier bench --reports 250,500,1000 --json bench.json --chart bench.png\n"
              "  dossier bench --reports 250 --chroma-url auto    # also query a `chroma run` server it starts on 127.0.0.1\n"
-             "  dossier bench --reports 100000 --stand-in-encoder --chroma-url auto   # all but the encoder, at scale",
+             "  dossier bench --reports 100000 --stand-in-encoder --chroma-url auto   # all but the encoder, at scale\n"
+             "  dossier bench --pdf report.pdf    # PDF pages/s, peak memory, parse ÷ embed for one file",
 }
 
 
@@ -194,6 +195,7 @@ def build_parser() -> argparse.ArgumentParser:
                    help="ingest the corpus in this many parts one after the other, as an archive grows "
                         "(default 1: one full ingest)")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
+    p.add_argument("--pdf", type=Path, metavar="FILE", help="only measure reading this PDF (eval/bench/pdf.py)")
     return parser
 
 

@@ -826,6 +826,14 @@ def main(args) -> int:
     JSON to; ``json=True`` prints it instead of the table), chart, chroma_url ("auto" starts a
     `chroma run` on a free loopback port), seed, workdir, and optionally chroma_server, model,
     rounds, limit_sample, peer_files (0: measure all), check (exit 1 when a target is not met)."""
+    if getattr(args, "pdf", None):
+        from eval.bench.pdf import pdf_figures, render
+
+        fig = pdf_figures(Path(args.pdf))
+        if isinstance(getattr(args, "json_out", None), (str, Path)):
+            Path(args.json_out).write_text(json.dumps(fig, indent=1) + "\n")
+        print(render(fig))
+        return 0
     from index.config import Settings
 
     def factory(home: Path, chroma_url: str | None = None, model: str | None = None):
