@@ -40,7 +40,9 @@ EXAMPLES = {
             "  dossier eval --no-baselines --realworld --ablation\n"
             "  dossier eval --no-baselines --llm-url http://127.0.0.1:8000/v1 --llm-model qwen2.5-7b-instruct",
     "bench": "examples:\n  dossier bench --reports 20\n  dossier bench --reports 250,500,1000 --json bench.json --chart bench.png\n"
-             "  dossier bench --reports 250 --chroma-url auto    # also query a `chroma run` server it starts on 127.0.0.1",
+             "  dossier bench --reports 250 --chroma-url auto    # also query a `chroma run` server it starts on 127.0.0.1\n"
+             "  dossier bench --reports 100000 --stand-in-encoder --chroma-url auto   # all but the encoder, at scale\n"
+             "  dossier bench --pdf report.pdf    # PDF pages/s, peak memory, parse ÷ embed for one file",
 }
 
 
@@ -195,7 +197,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=int, default=7)
     p.add_argument("--workdir", type=Path, help="where the synthetic corpus and indexes go (default bench-out/)")
     p.add_argument("--rounds", type=int, default=3, help="query rounds over the gold questions (default 3)")
+    p.add_argument("--stand-in-encoder", action="store_true",
+                   help="embed with fixed pseudo-random vectors instead of the model (every figure says so): "
+                        "measures all but the encoder at sizes it would take hours over, e.g. --reports 100000")
+    p.add_argument("--slices", type=int, default=1,
+                   help="ingest the corpus in this many parts one after the other, as an archive grows "
+                        "(default 1: one full ingest)")
     p.add_argument("--check", action="store_true", help="exit 1 when a target is not met")
+    p.add_argument("--pdf", type=Path, metavar="FILE", help="only measure reading this PDF (eval/bench/pdf.py)")
     return parser
 
 

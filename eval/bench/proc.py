@@ -152,6 +152,10 @@ class ChromaServer:
         self.__exit__(None, None, None)
         raise RuntimeError(f"chroma run did not answer on {self.url} within {self.startup_timeout:.0f} s")
 
+    def peak_rss(self) -> int:
+        """High-water RSS of the server's process tree so far, in bytes (0 once it stopped)."""
+        return _tree_peak(self.proc.pid) if self.proc and self.proc.poll() is None else 0
+
     def __exit__(self, *exc: object) -> None:
         if self.proc and self.proc.poll() is None:
             self.proc.terminate()

@@ -32,7 +32,7 @@ from index.errors import StoreBusy, StoreWriteError
 
 LEASE = "lease"                 # readers flock() it shared; removal takes it exclusively
 REMOVING = ".removing"          # a generation being deleted (renamed first: no reader can open it)
-SHARED = {"vectors.npy"}        # never written in place (index/store/vectors.py replaces it): hard-linked
+SHARED = {"vectors.npy", "report_layers.json"}   # never written in place, only replaced: hard-linked
 CATALOGUE = "dossier.db"        # what a replaced, unread generation keeps until the next ingest
 # the catalogue keeps ids and hashes, not texts; it keeps what the digest says of its ingest (the
 # change record, the new reports' summaries, their notes), so two ingests finished within one digest

@@ -8,11 +8,13 @@ ever opens a directory that another process writes.
 
 With a Chroma server (`--chroma-url`) each home is one corpus: a Chroma tenant named by
 `--corpus` / DOSSIER_CORPUS (default derived from the home, recorded in its meta), so homes
-sharing a server never see each other's vectors. Inside it every generation has its own
-database (`<home token>-<generation>`, named in the generation's meta), written whole before
-`CURRENT` switches to the generation and dropped when the generation is: a reader never sees
-a passage without its vector, nor a vector without its passage, and a crash mid-ingest leaves
-the last complete state answering, as in embedded mode.
+sharing a server never see each other's vectors. Inside it the home has one database (named
+by the home's token) holding the vectors in layers, collections shared between generations
+(index/store/layers.py): an ingest uploads only what it embedded into a new layer, complete
+before `CURRENT` switches to the generation, and the generation's `layers.json` lists what it
+reads and which vectors it skips. A reader never sees a passage without its vector, nor a
+vector without its passage, and a crash mid-ingest leaves the last complete state answering,
+as in embedded mode. (A generation from before layers has a database of its own, still read.)
 
 A generation directory holds:
   dossier.db     SQLite (index/store/schema.py): meta, files, reports, notes, passages
@@ -20,6 +22,8 @@ A generation directory holds:
   bm25/          the lexical index (index/store/lexical.py)
   vectors.npy    every passage vector as one matrix + vector_ids.json (index/store/vectors.py)
   chroma/        the embedded Chroma store (on a server: the database meta["chroma_database"])
+  layers.json    on a server: the layers (collections) of that database it reads, and their dead
+  report_layers.json  on a server: which layer holds each report's vectors (for the next ingest)
 
 The writer takes records with the shape of ingest/model.py's (Report, Passage) and never
 needs ingest itself; the schema and the row codecs are index/store/schema.py's.
@@ -39,8 +43,9 @@ from urllib.parse import urlparse
 from index.store import schema
 from index.config import Settings, check_corpus
 from index.errors import IndexEmpty, StoreMismatch, StoreWriteError, UserInputError
-from index.store.generations import (current_generation, discard, finish_generation, generations_dir, ingest_lock,
-                               new_generation, os_reason)
+from index.store import layers as layers_mod
+from index.store.generations import (LEASE, current_generation, discard, finish_generation, generations_dir,
+                                     ingest_lock, new_generation, os_reason)
 from index.store.schema import SCHEMA_VERSION, FileRecord
 from index.text.urls import shown_url
 
@@ -100,12 +105,35 @@ def chroma_client(settings: Settings, gen: Path) -> Any:
             raise StoreMismatch(f"the index at {settings.home} was not built on a Chroma server; "
                                 f"rebuild with: dossier ingest --rebuild --home {settings.home} --chroma-url "
                                 f"{shown_url(settings.chroma_url)} PATH...")
-        return server_client(settings, corpus, database)
+        client = server_client(settings, corpus, database)
+        listed = layers_mod.read(gen)
+        return client if listed is None else _LayeredClient(settings, client, listed)
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
     return chromadb.PersistentClient(path=str(gen / "chroma"),
                                      settings=ChromaSettings(anonymized_telemetry=False, allow_reset=False))
+
+
+class _LayeredClient:
+    """A client whose passages collection is the generation's layers (index/store/layers.py)."""
+
+    def __init__(self, settings: Settings, client: Any, listed: list[layers_mod.Layer]):
+        self.client = client
+        try:
+            self.collection = layers_mod.LayeredCollection([(client.get_collection(x.name), x) for x in listed])
+        except Exception as e:  # noqa: BLE001 - a collection the server lost
+            if not _not_found(e):
+                raise _unreachable(settings, e) from None
+            raise StoreMismatch(f"the Chroma server at {shown_url(settings.chroma_url or '')} has lost a collection "
+                                f"the index at {settings.home} reads; rebuild with: dossier ingest --rebuild "
+                                f"--home {settings.home} PATH...") from None
+
+    def get_collection(self, name: str, **_: Any) -> layers_mod.LayeredCollection:
+        return self.collection
+
+    def close(self) -> None:
+        close_client(self.client)
 
 
 def _server_address(settings: Settings) -> tuple[str, int, bool]:
@@ -278,19 +306,20 @@ class Writer:
         self._con: sqlite3.Connection | None = None
         self._client: Any = None
         self._new: NewVectors | None = None
-        self._server: _ServerGeneration | None = None
+        self._server: _ServerLayers | None = None
         self.final: Path | None = None
         self.gen = new_generation(self.home, base)
         try:                                      # from here on any exit, Ctrl-C too, removes the partial generation
             self._new = NewVectors(self.gen)      # this ingest's vectors, on disk until the commit
-            self._server = _ServerGeneration(settings, self.gen, rebuild=rebuild) if settings.chroma_url else None
+            self._server = _ServerLayers(settings, self.gen, rebuild=rebuild) if settings.chroma_url else None
             self._con = connect(self.gen)
             if self._server is not None:
                 self._client = self._server.create(read_meta(self._con))
+                self._collection = self._server.new_collection
             else:
                 self._client = chroma_client(settings, self.gen)
-            self._collection = self._client.get_or_create_collection(
-                collection_name(settings), embedding_function=None, metadata={"hnsw:space": "cosine"})
+                self._collection = self._client.get_or_create_collection(
+                    collection_name(settings), embedding_function=None, metadata={"hnsw:space": "cosine"})
         except BaseException as e:
             self._fail(e)
             raise
@@ -309,8 +338,12 @@ class Writer:
     def remove_reports(self, report_ids: Iterable[str]) -> None:
         """Forget these reports' passages (rows and vectors)."""
         for rid in report_ids:
-            if self._server is None:         # a server generation starts empty: nothing to delete
-                self._collection.delete(where={"report_id": rid})
+            old = [pid for (pid,) in self.con.execute("SELECT id FROM passages WHERE report_id = ?", (rid,))]
+            if self._server is None:         # by id: a `where` costs a scan of every vector's metadata
+                if old:
+                    self._collection.delete(ids=old)
+            else:                            # the layer holding them keeps them until no reader needs them
+                self._server.retire(rid, old)
             self.con.execute("DELETE FROM passages WHERE report_id = ?", (rid,))
 
     def put_passages(self, report_ids: Sequence[str], passages: Sequence[Any], vecs: Sequence[Sequence[float]]) -> None:
@@ -322,9 +355,16 @@ class Writer:
         placeholders = ",".join("?" * len(ids))
         stored = [r[0] for r in self.con.execute(
             f"SELECT DISTINCT report_id FROM passages WHERE report_id IN ({placeholders})", ids)] if ids else []
-        if stored and self._server is None:      # re-embedded reports: their old vectors go first
-            self._collection.delete(where={"report_id": {"$in": stored}} if len(stored) > 1
-                                    else {"report_id": stored[0]})
+        if stored:                               # re-embedded reports: their old vectors go
+            old: dict[str, list[str]] = {}
+            for pid, rid in self.con.execute(f"SELECT id, report_id FROM passages WHERE report_id IN ({placeholders})",
+                                             ids):
+                old.setdefault(rid, []).append(pid)
+            if self._server is None:             # by id: a `where` costs a scan of every vector's metadata
+                self._collection.delete(ids=[pid for rid in stored for pid in old.get(rid, [])])
+            else:                                # on a server, once no reader needs them
+                for rid in stored:
+                    self._server.retire(rid, old.get(rid, []))
         matrix = np.asarray(vecs, dtype=np.float32)   # what Chroma stores too: the same floats
         if len(matrix) != len(passages):
             raise ValueError(f"{len(passages)} passages but {len(matrix)} vectors")
@@ -332,6 +372,8 @@ class Writer:
         self.con.executemany("DELETE FROM passages WHERE report_id = ?", [(x,) for x in ids])
         self.con.executemany(schema.INSERT_PASSAGE, [schema.passage_row(p) for p in passages])
         self._new.add([p.id for p in passages], matrix)
+        if self._server is not None:
+            self._server.wrote(ids)
 
     def put_reports(self, reports: Sequence[Any], files: dict[str, FileRecord], *, dim: int | None,
                     touched: tuple[set[str], set[str]] | None = None) -> None:
@@ -431,7 +473,7 @@ class Writer:
         live = {r[0] for r in con.execute("SELECT id FROM passages")}
         vectors.update_mirror(self.gen, live, self._new)
         if self._server is not None:
-            self._server.fill(self._client, self._collection, con, set(self._new.ids), self.gen)
+            self._server.finish(con, set(self._new.ids), self.gen)
         self._close_chroma()        # Chroma is complete: its index leaves memory before the lexical build
         lexical.build(self.gen, [pid for (pid,) in con.execute("SELECT id FROM passages ORDER BY id")],
                       self._texts, fresh=set(self._new.ids))
@@ -440,7 +482,8 @@ class Writer:
         self._close()
         self.final = finish_generation(self.home, self.gen)
         if self._server is not None:
-            self._server.drop_unused()
+            self._server.after_switch(self.final)
+            close_client(self._server.client)
         return self.final
 
     # -------------------------------------------------------------- internals
@@ -506,40 +549,54 @@ def _add(client: Any, collection: Any, rows: Sequence[tuple[str, str]], matrix: 
                        metadatas=[{"report_id": r[1]} for r in chunk])
 
 
-class _ServerGeneration:
-    """A generation's own database in the home's corpus (a Chroma tenant) on the server.
+class _ServerLayers:
+    """The home's database in its corpus (a Chroma tenant) on the server, written in layers
+    (index/store/layers.py): this ingest's vectors go into a new collection, the base
+    generation's layers are kept as they are, and the passages they replace or remove are
+    recorded as dead in the layer that holds them (deleted once no older generation is read).
 
-    Created empty for the new generation; the re-embedded passages go in as they come and
-    `fill` adds the rest from the generation's vector copy at commit, so the database is
-    complete before `CURRENT` names it. `drop_unused` then drops every database of this home
-    that no kept generation names (the replaced one, and any left by a crash)."""
+    `create` also cleans up after a crash (collections no kept generation lists, a dead list
+    whose readers are gone); `finish` merges layers as layers.merge_from says and checks that
+    the layers hold exactly the generation's passages before `CURRENT` names it; `after_switch`
+    deletes the dead vectors and drops what no generation reads any more."""
 
     def __init__(self, settings: Settings, gen: Path, *, rebuild: bool):
         self.settings = settings
+        self.gen = gen
         self.gen_name = gen.name.removesuffix(".partial")
         self.rebuild = rebuild
         self.token = self.database = self.corpus = ""
         self.admin: Any = None
+        self.client: Any = None
+        self.layers: list[layers_mod.Layer] = []
+        self.layer_of: dict[str, str] = {}
+        self.new_name = ""
+        self.new_collection: Any = None
+        self.uploaded = 0                 # vectors this ingest sent to the server (fresh + merged)
 
     def meta(self) -> dict[str, str]:
-        return {"corpus": self.corpus, "chroma_database": self.database, "home_token": self.token}
+        return {"corpus": self.corpus, "chroma_database": self.database, "home_token": self.token,
+                "chroma_layout": "layers"}
 
     def create(self, base_meta: dict[str, str]) -> Any:
-        """The new, empty database, and a client bound to it. The corpus is the home's (from
-        its meta), else the setting, else derived from the home; a first ingest into a corpus
-        that another home's databases live in is a StoreMismatch (unless --rebuild)."""
+        """A client bound to the home's database, with the new layer created empty. The corpus
+        is the home's (from its meta), else the setting, else derived from the home; a first
+        ingest into a corpus that another home's databases live in is a StoreMismatch (unless
+        --rebuild)."""
+        import secrets
+
         current = current_generation(self.settings.home)
         known = base_meta if base_meta.get("corpus") else (_gen_meta(current) if current is not None else {})
         recorded = known.get("corpus")
         # recorded at the first ingest: the home keeps its databases when its folder moves
         self.token = known.get("home_token") or home_token(self.settings.home)
-        self.database = f"{self.token}-{self.gen_name}"
+        self.database = self.token
         if self.rebuild:                     # a rebuild may move the home to another corpus
             self.corpus = check_corpus(self.settings.corpus or recorded or self.settings.corpus_name)
         else:
             check_corpus_of({"corpus": recorded or ""}, self.settings)
             self.corpus = check_corpus(recorded or self.settings.corpus_name)
-        # every corpus this home's generations live in: drop_unused cleans them all, also after
+        # every corpus this home's generations live in: after_switch cleans them all, also after
         # a rebuild moved the home (the generations naming the old corpus are gone by then)
         self.corpora = {self.corpus} | {_gen_meta(g).get("corpus") or self.corpus for g in self._generations()}
         self.admin = admin_client(self.settings)
@@ -548,61 +605,153 @@ class _ServerGeneration:
         except Exception as e:  # noqa: BLE001 - it exists: the usual case
             if "already exists" not in str(e):
                 raise
-        others = [d for d in self._databases() if not d.startswith(self.token + "-")]
+        databases = self._databases()
+        others = [d for d in databases if not self._ours(d)]
         if others and not self.rebuild and recorded != self.corpus:     # a first ingest into this corpus
             raise StoreMismatch(f"corpus {self.corpus!r} on the Chroma server at {shown_url(self.settings.chroma_url or '')} "
                                 f"belongs to another Dossier home; choose another DOSSIER_CORPUS, or take it over with: "
                                 f"DOSSIER_CORPUS={self.corpus} dossier ingest --rebuild --home {self.settings.home} PATH...")
-        if self.database in self._databases():      # left by a crash before this generation number
-            self.admin.delete_database(self.database, tenant=self.corpus)
-        self.admin.create_database(self.database, tenant=self.corpus)
-        return server_client(self.settings, self.corpus, self.database)
+        if self.database not in databases:
+            self.admin.create_database(self.database, tenant=self.corpus)
+        self.client = server_client(self.settings, self.corpus, self.database)
+        same_place = known.get("corpus", self.corpus) == self.corpus and known.get("chroma_database") == self.database
+        base = layers_mod.read(self.gen) if same_place else None       # the partial copy of the base (none: rebuild)
+        if base is not None:
+            names = self._collections()
+            missing = [layer.name for layer in base if layer.name not in names]
+            if missing:
+                raise StoreMismatch(f"the Chroma server at {shown_url(self.settings.chroma_url or '')} has lost "
+                                    f"{len(missing)} of the collections the index at {self.settings.home} reads; rebuild "
+                                    f"with: dossier ingest --rebuild --home {self.settings.home} PATH...")
+            self.layers, self.layer_of = base, layers_mod.read_report_layers(self.gen)
+        self._clean(before_copy=current)
+        self.new_name = f"{self.gen_name}-{secrets.token_hex(3)}"
+        self.new_collection = self.client.create_collection(self.new_name, embedding_function=None,
+                                                            metadata={"hnsw:space": "cosine"})
+        return self.client
 
-    def fill(self, client: Any, collection: Any, con: sqlite3.Connection, fresh: set[str], gen: Path) -> None:
-        """Add every passage not written in this ingest, with its vector from the generation's
-        copy; then check the database holds exactly the generation's passages."""
+    # -------------------------------------------------------------- as the ingest writes
+    def retire(self, report_id: str, old_ids: list[str]) -> None:
+        """`report_id`'s passages `old_ids` are replaced or removed in the new generation."""
+        layer = self.layer_of.pop(report_id, None)
+        if layer == self.new_name and old_ids:            # written twice by this ingest: no reader saw it
+            self.new_collection.delete(ids=old_ids)
+            return
+        for kept in self.layers:
+            if kept.name == layer:
+                kept.dead.extend(old_ids)
+
+    def wrote(self, report_ids: Sequence[str]) -> None:
+        for rid in report_ids:
+            self.layer_of[rid] = self.new_name
+
+    def finish(self, con: sqlite3.Connection, fresh: set[str], gen: Path) -> None:
+        """Merge what layers.merge_from says into the new layer (vectors from the generation's
+        copy), then check that the layers hold exactly the generation's passages and record them."""
         import numpy as np
 
         from index.store.vectors import load_mirror
 
-        mirror = load_mirror(gen)
+        keep = layers_mod.merge_from(self.layers, len(fresh))
+        kept = {layer.name for layer in self.layers[:keep]}
         rows = {r[0]: r for r in con.execute("SELECT id, report_id FROM passages")}
+        upload = {pid for pid, (_p, rid) in rows.items() if pid not in fresh and self.layer_of.get(rid) not in kept}
+        mirror = load_mirror(gen) if upload else None
         if mirror is not None:
             ids, matrix = mirror
-            keep = [i for i, pid in enumerate(ids) if pid not in fresh and pid in rows]
+            todo = [i for i, pid in enumerate(ids) if pid in upload]
             step = 5000                   # bounded memory: the copy is read from disk in blocks
-            for i in range(0, len(keep), step):
-                block = keep[i:i + step]
-                _add(client, collection, [rows[ids[j]] for j in block], np.asarray(matrix[block], dtype=np.float32))
-        stored = collection.count()
-        if stored != len(rows):
-            raise StoreWriteError(f"the Chroma server holds {stored} vectors for the new index under "
+            for i in range(0, len(todo), step):
+                block = todo[i:i + step]
+                _add(self.client, self.new_collection, [rows[ids[j]] for j in block],
+                     np.asarray(matrix[block], dtype=np.float32))
+            del matrix
+        for pid in upload:
+            self.layer_of[rows[pid][1]] = self.new_name
+        self.layer_of = {rid: name for rid, name in self.layer_of.items() if name in kept or name == self.new_name}
+        new = layers_mod.Layer(self.new_name, self.new_collection.count())
+        self.uploaded = new.vectors
+        self.layers = self.layers[:keep] + ([new] if new.vectors else [])
+        for layer in self.layers[:keep]:
+            stored = self.client.get_collection(layer.name).count()
+            if stored != layer.vectors:
+                raise StoreWriteError(f"the Chroma server's collection {layer.name!r} holds {stored} vectors, "
+                                      f"{layer.vectors} expected; the previous index is unchanged; if this persists, "
+                                      f"rebuild with: dossier ingest --rebuild --home {self.settings.home} PATH...")
+        live = sum(layer.live for layer in self.layers)
+        if live != len(rows) or new.vectors != len(fresh) + len(upload):
+            raise StoreWriteError(f"the Chroma server holds {live} vectors for the new index under "
                                   f"{self.settings.home} but it has {len(rows)} passages; the previous index is unchanged")
+        layers_mod.write(gen, self.layers)
+        layers_mod.write_report_layers(gen, self.layer_of)
 
-    def drop_unused(self) -> None:
-        """Drop this home's databases that no kept generation names (best effort: the next
-        ingest retries what fails here)."""
-        kept = {_gen_meta(g).get("chroma_database") for g in self._generations()}
+    # -------------------------------------------------------------- cleaning up
+    def after_switch(self, final: Path) -> None:
+        """Once `final` is current: delete its dead vectors if no older generation is read, and
+        drop every collection and database of this home that no readable generation lists
+        (best effort: the next ingest retries what fails here)."""
+        try:
+            self.client = server_client(self.settings, self.corpus, self.database)   # the writer closed its own
+            self._clean(before_copy=None, current=final)
+        except Exception:  # noqa: BLE001 - leftovers cost disk on the server, not correctness
+            pass
+
+    def _clean(self, *, before_copy: Path | None, current: Path | None = None) -> None:
+        """`before_copy`: the current generation while the new one (a copy of it) is being
+        written: its dead vectors may go if nothing older is read, and both record that."""
+        readable = self._readable()
+        gen = current or before_copy
+        if gen is not None and all(g == gen or g == self.gen for g in readable):
+            doomed = [layer for layer in (layers_mod.read(gen) or []) if layer.dead]
+            for layer in doomed:
+                self.client.get_collection(layer.name).delete(ids=layer.dead)
+            if doomed:
+                for g in {gen, self.gen} if current is None else {gen}:
+                    listed = layers_mod.read(g)
+                    if listed is not None:
+                        layers_mod.write(g, [layers_mod.Layer(x.name, x.live) for x in listed])
+                if current is None:
+                    self.layers = [layers_mod.Layer(x.name, x.live) for x in self.layers]
+        listed = {(_gen_meta(g).get("corpus") or self.corpus, _gen_meta(g).get("chroma_database"))
+                  for g in readable} | {(self.corpus, self.database)}
+        names = {layer.name for g in readable for layer in (layers_mod.read(g) or [])}   # an empty new layer is not
+        for name in self._collections() - names:
+            self.client.delete_collection(name)
         for corpus in sorted(self.corpora):
-            try:
-                for name in self._databases(corpus):
-                    ours = name.startswith(self.token + "-") or (self.rebuild and corpus == self.corpus)
-                    if name not in kept and ours:
-                        self.admin.delete_database(name, tenant=corpus)
-            except Exception:  # noqa: BLE001 - unused databases cost disk on the server, not correctness
-                pass
+            for name in self._databases(corpus):
+                if self._ours(name, corpus) and (corpus, name) not in listed:
+                    self.admin.delete_database(name, tenant=corpus)
+
+    def _ours(self, database: str, corpus: str | None = None) -> bool:
+        """This home's database (or, on a --rebuild that takes the corpus over, any in it)."""
+        return (database == self.token or database.startswith(self.token + "-")
+                or (self.rebuild and (corpus or self.corpus) == self.corpus))
+
+    def _readable(self) -> list[Path]:
+        """Generations a reader may still open: whole ones (a replaced one thinned to its
+        catalogue has lost its lease file and is never read again), and the one being written."""
+        current = current_generation(self.settings.home)
+        return [g for g in self._generations() if (g / LEASE).exists() or g == current] + [self.gen]
 
     def _generations(self) -> list[Path]:
         folder = generations_dir(self.settings.home)
-        return [g for g in folder.iterdir() if not g.name.endswith(".partial")] if folder.is_dir() else []
+        return [g for g in folder.iterdir() if not g.name.endswith((".partial", ".removing"))] if folder.is_dir() else []
 
     def discard(self) -> None:
-        if self.admin is None or not self.corpus:
+        if self.new_collection is None:
             return
         try:
-            self.admin.delete_database(self.database, tenant=self.corpus)
+            self.client.delete_collection(self.new_name)
         except Exception:  # noqa: BLE001 - never created, or already gone
             pass
+
+    def _collections(self) -> set[str]:
+        names: set[str] = set()
+        while True:                          # listed in pages
+            page = self.client.list_collections(limit=100, offset=len(names))
+            names |= {c if isinstance(c, str) else c.name for c in page}
+            if len(page) < 100:
+                return names
 
     def _databases(self, corpus: str | None = None) -> list[str]:
         names: list[str] = []

@@ -1,10 +1,14 @@
 """A PDF page's characters to lines in reading order.
 
 Lines: characters grouped by baseline; a smaller character raised above a line's baseline is a
-superscript of that line (a footnote marker when it is digits). Columns: a vertical gutter in
-the middle of the page that few line fragments cross makes a two-column page, read left column
-then right column between full-width lines. Running headers and footers: lines in the top or
-bottom band whose text (digits ignored) repeats on other pages, and bare page numbers.
+superscript of that line (a footnote marker when it is digits or * † ‡, also set off past the
+line's end), a lowered one a subscript (text). A gap wider than twice the type size is a cell
+boundary (a tab in the line's text). Columns: a vertical gutter in the middle of the page that
+few line fragments cross, with lines (not table cells) on both sides, makes a two-column page,
+read left column then right column between full-width lines. Running headers and footers:
+lines in the top or bottom band whose text (digits ignored) repeats on other pages, lines in
+the place and type of those (a chapter's own head), and bare page numbers that run with the
+page index (not a note's number alone at the foot).
 """
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ SUP_RATIO = 0.85        # a superscript is at most this size relative to its lin
 SUP_RISE = 0.25         # ... and its box bottom at least this many line-sizes above the line's
 BAND = 0.12             # top and bottom share of the page where running headers/footers live
 
-_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*\d{1,4}\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$", re.I)
+_PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$")
 
 
 @dataclass
@@ -27,6 +31,7 @@ class Piece:
     text: str
     marker: bool = False
     uri: str | None = None          # the target of a link annotation over this run
+    target: tuple[int, float | None] | None = None   # (page, y) of an internal link over this run
 
 
 @dataclass
@@ -41,6 +46,7 @@ class Line:
     pieces: list[Piece] = field(default_factory=list)
     col: int = 0                    # 0 single/full width, 1 left column, 2 right column
     first_word: float = 0.0         # width of the first word (would it have fit on the line above?)
+    hyphen_end: bool = False        # ends in a hyphen PDFium judged to break a word (or a soft hyphen)
 
     @property
     def plain(self) -> str:
@@ -58,7 +64,7 @@ class Line:
 
 
 def _baseline_clusters(chars: list[dict]) -> list[list[dict]]:
-    chars = sorted(chars, key=lambda c: (round(c["bottom"], 1), c["x0"]))
+    chars = sorted(chars, key=lambda c: (c["bottom"], c["x0"]))
     clusters: list[list[dict]] = []
     for c in chars:
         if clusters and abs(clusters[-1][0]["bottom"] - c["bottom"]) <= 0.15 * max(c["size"], 1):
@@ -69,8 +75,8 @@ def _baseline_clusters(chars: list[dict]) -> list[list[dict]]:
 
 
 def _main_size(cluster: list[dict]) -> float:
-    sizes = Counter(round(c["size"], 1) for c in cluster if c["text"].strip())
-    return sizes.most_common(1)[0][0] if sizes else round(cluster[0]["size"], 1)
+    sizes = Counter(c["sz1"] for c in cluster if not c.get("ink") and c["text"] != " ")
+    return sizes.most_common(1)[0][0] if sizes else cluster[0]["sz1"]
 
 
 def _runs(chars: list[dict]) -> list[list[dict]]:
@@ -87,7 +93,8 @@ def _runs(chars: list[dict]) -> list[list[dict]]:
 def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], set[int]]]:
     """Move raised runs of smaller characters into the line they touch: a superscript run is
     digits (a marker: `12`, `1,2`) or at most four characters (`th`, `*`), and it touches a
-    character of the line on its left or right. Returns (chars, ids of superscripts) per line."""
+    character of the line on its left or right, or it is digits past the line's end (a marker
+    set off at the margin). Returns (chars, ids of superscripts) per line."""
     info = [(_main_size(cl), statistics.median(c["bottom"] for c in cl)) for cl in clusters]
     sup: list[set[int]] = [set() for _ in clusters]
     for i, cl in enumerate(clusters):
@@ -95,7 +102,7 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
         keep: list[dict] = []
         for run in _runs(cl):
             text = "".join(c["text"] for c in run).strip()
-            if not text or not (re.fullmatch(r"[\d,]+", text) or len(text) <= 4):
+            if not text or not (re.fullmatch(r"\d+(?:\s*[,;]?\s*\d+)*", text) or len(text) <= 4):
                 keep += run
                 continue
             home = None
@@ -103,18 +110,27 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                 if j == i or not other:
                     continue
                 size_j, bottom_j = info[j]
-                if size_i >= SUP_RATIO * size_j or not (SUP_RISE * size_j <= bottom_j - info[i][1] <= 0.9 * size_j):
+                rise = bottom_j - info[i][1]
+                lowered = -0.5 * size_j <= rise <= -0.1 * size_j       # a subscript: "CO₂" is text
+                if size_i >= SUP_RATIO * size_j or not (SUP_RISE * size_j <= rise <= 0.9 * size_j or lowered):
                     continue
                 x0, x1 = run[0]["x0"], run[-1]["x1"]
-                if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j
-                       for d in other if d["text"].strip()):
+                visible = [d for d in other if d["text"].strip()]
+                if lowered:
+                    if any(abs(d["x1"] - x0) <= 0.5 * size_j for d in visible):
+                        home = j
+                        break
+                    continue
+                if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j for d in visible) or (
+                        visible and text[:1].isdigit() and x0 >= max(d["x1"] for d in visible)):
                     home = j
                     break
             if home is None:
                 keep += run
             else:
                 clusters[home] = clusters[home] + run
-                sup[home].update(id(c) for c in run)
+                if not lowered:
+                    sup[home].update(id(c) for c in run)
         clusters[i] = keep if len(keep) != len(cl) else cl
     return [(sorted(cl, key=lambda c: c["x0"]), sup[k]) for k, cl in enumerate(clusters) if cl]
 
@@ -154,73 +170,93 @@ def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
         return None
     least = min(c for c, _ in scores)
     xs = [x for c, x in scores if c == least]
-    return (xs[0] + xs[-1]) / 2
+    gutter = (xs[0] + xs[-1]) / 2
+    # columns of text, not a table: most fragments on each side are lines, not cells
+    for side in ([b - a for a, b in frags if b <= gutter], [b - a for a, b in frags if a >= gutter]):
+        if sum(1 for w in side if w >= 0.25 * width) < 0.5 * len(side):
+            return None
+    return gutter
 
 
-def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list[dict]) -> Line:
-    main = [c for c in chars if id(c) not in sup_ids and c["text"].strip()] or chars
+MARK_SYMBOLS = "*†‡§¶"   # printed as note labels where a report numbers none
+
+
+def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list) -> Line:
+    main = [c for c in chars if id(c) not in sup_ids and c["text"].strip() and not c.get("ink")] or chars
     size = _main_size(main)
-    bold = sum(1 for c in main if "bold" in c.get("fontname", "").lower()) > len(main) / 2
+    bold = sum(1 for c in main if c.get("bold")) > len(main) / 2
     pieces: list[Piece] = []
     prev: dict | None = None
+    last_visible: dict | None = None
     first_word_end: float | None = None
+    if links:
+        lo, hi = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
+        links = [a for a in links if a.top - 0.5 <= hi and a.bottom + 0.5 >= lo]
     for c in chars:
         is_sup = id(c) in sup_ids
-        ch = c["text"]
-        uri = _uri_at(c, links)
-        if prev is not None and not ch.isspace() and not prev["text"].isspace():
+        ch = " " if c.get("ink") else c["text"]     # a redaction bar: blank, but it fills its place
+        link = _link_at(c, links) if links else None
+        uri = link.uri if link is not None else None
+        target = (link.page, link.y) if link is not None and link.page else None
+        if prev is not None and not ch.isspace() and not prev["text"].isspace() and not prev.get("ink"):
             gap = c["x0"] - prev["x1"]
             if gap > 0.2 * min(size, 12):       # a word gap drawn as a move, not a space glyph
                 pieces.append(Piece(" ", uri=None))
                 if first_word_end is None:
                     first_word_end = prev["x1"]
+        if (not ch.isspace() and last_visible is not None and not is_sup
+                and c["x0"] - last_visible["x1"] > 2 * size and pieces and not pieces[-1].marker):
+            # a gap wider than any word space: the next cell of a table row, a form's next field
+            if pieces[-1].text.endswith(" "):
+                pieces[-1].text = pieces[-1].text[:-1] + "\t"
+            else:
+                pieces.append(Piece("\t"))
+        if not ch.isspace() and not is_sup:
+            last_visible = c
         if ch.isspace() and ch not in "\u00a0\u202f\u2007" and first_word_end is None and prev is not None:
             first_word_end = prev["x1"]
-        marker = is_sup and ch.isdigit()
+        marker = is_sup and (ch.isdigit() or ch in MARK_SYMBOLS)
         if is_sup and ch in ",;" and pieces and pieces[-1].marker:
             prev = c                        # `¹,²`: the comma between two markers is not text
             continue
-        if pieces and pieces[-1].marker == marker and pieces[-1].uri == uri and not (marker and not ch.isdigit()):
+        if (pieces and pieces[-1].marker == marker and pieces[-1].uri == uri and pieces[-1].target == target
+                and not (marker and not (ch.isdigit() and pieces[-1].text.isdigit()))):
             pieces[-1].text += " " if ch.isspace() else ch
         else:
-            pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri))
+            pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri, target=target))
         prev = c
     x0 = min(c["x0"] for c in chars)
     x1 = max(c["x1"] for c in chars if c["text"].strip()) if main else max(c["x1"] for c in chars)
     first_word = (first_word_end if first_word_end is not None else x1) - x0
+    last = next((c for c in reversed(chars) if c["text"].strip()), None)
     return Line(page=page, x0=x0, x1=x1, top=min(c["top"] for c in main), bottom=max(c["bottom"] for c in main),
-                size=size, bold=bold, pieces=pieces, col=col, first_word=first_word)
+                size=size, bold=bold, pieces=pieces, col=col, first_word=first_word,
+                hyphen_end=bool(last is not None and last.get("hyphen")))
 
 
-def _uri_at(c: dict, links: list[dict]) -> str | None:
+def _link_at(c: dict, links: list):
+    """The link annotation (ingest/pdf/chars.py Link) over the middle of a character, or None."""
     cx, cy = (c["x0"] + c["x1"]) / 2, (c["top"] + c["bottom"]) / 2
     for a in links:
-        if a["x0"] - 0.5 <= cx <= a["x1"] + 0.5 and a["top"] - 0.5 <= cy <= a["bottom"] + 0.5:
-            return a["uri"]
+        if a.x0 - 0.5 <= cx <= a.x1 + 0.5 and a.top - 0.5 <= cy <= a.bottom + 0.5:
+            return a
     return None
 
 
-_LIGATURES = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\ufb04": "ffl", "\ufb05": "st",
-              "\ufb06": "st"}
-
-
 def _dedupe(chars: list[dict]) -> list[dict]:
-    """Without characters drawn twice at the same place (fake bold, shadows); ligatures
-    spelled out."""
+    """Without characters drawn twice at the same place (fake bold, shadows)."""
     seen: set[tuple[str, int, int]] = set()
     out = []
     for c in chars:
-        key = (c["text"], round(c["x0"]), round(c["top"]))
+        key = (c["text"], int(c["x0"] + 0.5), int(c["top"] + 0.5))
         if key in seen:
             continue
         seen.add(key)
-        if c["text"] in _LIGATURES:
-            c = dict(c, text=_LIGATURES[c["text"]])
         out.append(c)
     return out
 
 
-def page_lines(page_number: int, chars: list[dict], width: float, links: list[dict]) -> list[Line]:
+def page_lines(page_number: int, chars: list[dict], width: float, links: list) -> list[Line]:
     """A page's lines in reading order (columns read one after the other)."""
     chars = _dedupe([c for c in chars if c.get("upright", True) and c["text"] and c["size"] > 0])
     if not chars:
@@ -273,29 +309,47 @@ def _key(line: Line) -> str:
     return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.plain.lower())).strip()
 
 
-def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[list[Line]]:
+def _wrapped_head(ln: Line, groups: list[list[Line]], h: float, from_top: bool) -> bool:
+    """The rest of a running head that wrapped: in the band, set like the running line next to
+    it and close under (over) it."""
+    if not groups or not (ln.top < BAND * h or ln.bottom > (1 - BAND) * h):
+        return False
+    edge = groups[-1][0]
+    gap = ln.top - edge.bottom if from_top else edge.top - ln.bottom
+    return abs(edge.size - ln.size) <= 0.1 and gap < 0.6 * ln.size and bool(re.search(r"[^\W\d_]", ln.plain))
+
+
+def drop_running_lines(pages: list[list[Line]], heights: list[float],
+                       printed: dict[int, str] | None = None) -> list[list[Line]]:
     """Without running headers, footers and page numbers: lines at the top or bottom edge of
     the page (nothing but other such lines between them and the edge) whose text, digits
     aside, recurs at the same height on at least half the pages (two at least), or that are
     a bare page number. A note that cites the same sources as another is not a footer: text
-    sits between it and the edge."""
+    sits between it and the edge. Then, once those are known, a line in the place and type
+    size where a quarter of the pages have one (a chapter's own running head, printed on its
+    few pages) is running too. `printed` receives each page's printed number where a bare
+    one was found ({1-based page: "12"})."""
     where: dict[str, list[tuple[int, float]]] = {}
     for k, (lines, h) in enumerate(zip(pages, heights)):
         for ln in lines:
             if ln.top < BAND * h or ln.bottom > (1 - BAND) * h:
                 where.setdefault(_key(ln), []).append((k, ln.top))
     repeat = max(2, (len(pages) + 1) // 2) if len(pages) > 1 else 10**9
+    slots: list[tuple[float, float]] = []
 
     def running(ln: Line, h: float) -> bool:
         if not (ln.top < BAND * h or ln.bottom > (1 - BAND) * h):
             return False
         if _PAGE_NUMBER.match(ln.plain):
-            return True
+            return page_number(ln)
+        if not re.search(r"[^\W\d_]", ln.plain):
+            return False
         same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= 3}
-        return len(same_place) >= repeat and bool(re.search(r"[^\W\d_]", ln.plain))
+        if len(same_place) >= repeat:
+            return True
+        return any(abs(top - ln.top) <= 3 and abs(size - ln.size) <= 0.1 for top, size in slots)
 
-    out: list[list[Line]] = []
-    for lines, h in zip(pages, heights):
+    def dropped(lines: list[Line], h: float) -> set[int]:
         drop: set[int] = set()
         for from_top in (True, False):
             order = sorted(lines, key=lambda ln: ln.top if from_top else -ln.top)
@@ -303,18 +357,61 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float]) -> list[li
             i = 0
             while i < len(order):
                 group = [x for x in order[i:] if abs(x.top - order[i].top) <= 1]
-                if not all(running(x, h) for x in group):
+                if not all(running(x, h) or _wrapped_head(x, groups, h, from_top) for x in group):
                     break
                 groups.append(group)
                 i += len(group)
-            # the running block stands apart: white space between it and the text inside
+            # the running block stands apart: white space between it and the text inside (a
+            # page number that runs with the pages needs none: Word sets it close to the notes)
             while groups and i < len(order):
                 edge, inner = groups[-1][0], order[i]
                 gap = inner.top - edge.bottom if from_top else edge.top - inner.bottom
-                if gap >= 0.8 * min(edge.size, inner.size):
+                if gap >= 0.8 * min(edge.size, inner.size) or (
+                        page_offset is not None and all(x.plain.isdigit() and page_number(x) for x in groups[-1])):
                     break
                 i -= len(groups.pop())
             for group in groups:
                 drop.update(id(x) for x in group)
+        return drop
+
+    # a bare number is a page number when it runs with the pages (its offset from the page
+    # index is the one most bare numbers share), not a note number alone at a page's foot
+    offsets: Counter[int] = Counter()
+    for k, (lines, h) in enumerate(zip(pages, heights)):
+        for ln in lines:
+            if (ln.top < BAND * h or ln.bottom > (1 - BAND) * h) and ln.plain.isdigit():
+                offsets[int(ln.plain) - k] += 1
+    page_offset = offsets.most_common(1)[0][0] if offsets and offsets.most_common(1)[0][1] >= 2 else None
+    current = [0]               # the page being looked at
+
+    def page_number(ln: Line) -> bool:
+        digits = re.search(r"\d+", ln.plain)
+        return page_offset is None or not digits or int(digits.group(0)) - current[0] == page_offset
+
+    first = []
+    for k, (lines, h) in enumerate(zip(pages, heights)):
+        current[0] = k
+        first.append(dropped(lines, h))
+    if len(pages) >= 4:
+        places: Counter[tuple[float, float]] = Counter()
+        for lines, drop in zip(pages, first):
+            for ln in lines:
+                if id(ln) in drop and not _PAGE_NUMBER.match(ln.plain):
+                    places[(round(ln.top), ln.size)] += 1
+        slots = [(float(top), size) for (top, size), n in places.items() if n >= max(3, len(pages) / 4)]
+    drops = first
+    if slots:
+        drops = []
+        for k, (lines, h) in enumerate(zip(pages, heights)):
+            current[0] = k
+            drops.append(dropped(lines, h))
+    out: list[list[Line]] = []
+    for k, (lines, drop) in enumerate(zip(pages, drops)):
+        if printed is not None:
+            for ln in lines:
+                m = re.fullmatch(r"(?:page\s*)?[-–—]?\s*(\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?",
+                                 ln.plain, re.I)
+                if id(ln) in drop and m:
+                    printed[k + 1] = m.group(1)
         out.append([ln for ln in lines if id(ln) not in drop])
     return out

@@ -6,9 +6,12 @@ first line opens with a number. An endnotes section: everything after a heading 
 "Endnotes", "Footnotes" or "References" in the last part of the document.
 
 A note opens with its number: a superscript, or `1.`, `1`, `[1]` at the start of a line when
-the number follows the previous note's (numbers only rise, some may be absent). A line that
-does not open a note continues the previous one, also across a page (a note continued on the
-next page). Unnumbered endnotes are split into paragraphs, one note each.
+the number follows the previous note's (numbers only rise, some may be absent), or on a line
+that a marker's link annotation points at (LaTeX's hyperref links every footnote marker to its
+note). A line that does not open a note continues the previous one, also across a page (a note
+continued on the next page). A number with nothing after it, followed by a line that opens the
+next note, is a note printed with its number only (redacted): it stays empty and never takes
+the next note's text. Unnumbered endnotes are split into paragraphs, one note each.
 """
 from __future__ import annotations
 
@@ -16,10 +19,12 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.pdf.layout import Line
-from ingest.pdf.text import Edges, breaks_paragraph, join, line_text
+from ingest.pdf.text import Edges, breaks_paragraph, first_uri, join, last_uri, line_text, link_tail
 
 NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes|endnotes|foot\s*notes|footnotes|notes|references)\s*:?\s*$", re.I)
-_NUMBERED = re.compile(r"^\s*\[?(\d{1,3})(?:[\].)]|(?=\s))\s*")
+_NUMBERED = re.compile(r"^\s*\[?(\d{1,4})(?:[\].)]|(?=\s))\s*")
+_SYMBOL = re.compile(r"^\s*([*†‡]{1,3})\s*")
+_ALONE = re.compile(r"\[?(\d{1,4})[.)\]]?")
 MAX_GAP = 20            # a printed note number at most this far after the previous one
 
 
@@ -28,6 +33,9 @@ class RawNote:
     number: str | None              # None for an unnumbered endnote
     text: str
     pages: list[int] = field(default_factory=list)
+    top: float = 0.0                # where its first line is on its first page
+    redacted: bool = False          # printed with its number only
+    lines: list[Line] = field(default_factory=list, repr=False)
 
 
 def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], body_size: float,
@@ -35,14 +43,21 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
     """Index into a column's `lines` (reading order) where its footnotes begin; len(lines) if
     none. `continuing`: the previous column or page ended in footnotes, so a bottom run of
     small type that opens with no number continues its last note."""
-    # a separator rule: the lowest short horizontal line in the lower 2/3 of the page with text below
+    # a separator rule: the lowest horizontal line in the lower 2/3 of the page with text below
+    # that is not an underline (a rule just under a line's baseline, over its text)
     for y, x0, x1 in sorted(rules, key=lambda r: -r[0]):
-        if y < page_height / 3:
+        if y < page_height / 3 or any(0 <= y - ln.bottom <= 0.35 * ln.size and ln.x0 < x1 and ln.x1 > x0 for ln in lines):
             continue
         below = [i for i, ln in enumerate(lines) if ln.top >= y - 1 and ln.x0 >= x0 - 2 * ln.size]
         if below and all(lines[i].top >= y - 1 for i in range(below[0], len(lines))):
             first = lines[below[0]]
-            if first.size < 0.95 * body_size or _opens_note(first, None):
+            # notes open with their number, in small type or as a superscript (a numbered
+            # paragraph under a table is body text); small type under a rule without a number
+            # only goes on with a note from the page (column) before: else it is a table's rows
+            small = first.size < 0.95 * body_size
+            rest_small = all(ln.size < 0.95 * body_size for ln in lines[below[0]:])
+            if ((small or first.leading_marker is not None) and (opens_note(first, None) or _alone_number(first))
+                    or (continuing and rest_small)):
                 return below[0]
     # no rule: a bottom run of smaller type whose first line opens with a number
     i = len(lines)
@@ -50,69 +65,137 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
         i -= 1
     if continuing and i < len(lines):
         return i
-    while i < len(lines) and not _opens_note(lines[i], None):
+    while i < len(lines) and not opens_note(lines[i], None):
         i += 1
     return i if i < len(lines) and i > 0 else len(lines)
 
 
-def _opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | None:
+def _label(mark: str) -> str:
+    return str(int(mark)) if mark.isdigit() else mark
+
+
+def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | None:
     """The note number that opens this line, or None. With `sup_only` (the document numbers
     its notes with superscripts) a plain number at a line start is text ("15 June 2021")."""
     mk = line.leading_marker
     if mk is not None:
-        return str(int(mk))
+        return _label(mk)
     m = _NUMBERED.match(line.plain) if not sup_only else None
     if m and line.plain[m.end():].strip():
         n = int(m.group(1))
         if last is None or last < n <= last + MAX_GAP:
             return str(n)
+    m = _SYMBOL.match(line.plain)
+    if m and line.plain[m.end():].strip():
+        return m.group(1)
     return None
 
 
 def _strip_number(text: str) -> str:
-    return re.sub(r"^\s*(?:\[\d{1,3}\]|\[?\d{1,3}[\].)]?)\s*", "", text, count=1)
+    return re.sub(r"^\s*(?:\[\d{1,4}\]|\[?\d{1,4}[\].)]?|[*†‡§¶])\s*", "", text, count=1)
 
 
-def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] | None = None) -> list[RawNote]:
+def _note_text(lines: list[Line], k: int, links: bool | str = True) -> str:
+    """Line k of a run of note lines as text, a link running over lines judged whole."""
+    ln = lines[k]
+    prev = lines[k - 1] if k else None
+    nxt = lines[k + 1] if k + 1 < len(lines) else None
+    carried = link_tail(prev) if prev is not None else None
+    if carried is not None and first_uri(ln) != carried[0]:
+        carried = None
+    continues = nxt is not None and last_uri(ln) is not None and last_uri(ln) == first_uri(nxt)
+    return line_text(ln, links=links, carried=carried, continues=continues)
+
+
+def _alone_number(line: Line) -> bool:
+    return bool(_ALONE.fullmatch(line.plain)) or (line.leading_marker is not None and not line.plain)
+
+
+def _alone(line: Line) -> str | None:
+    """The number of a line that is a note number and nothing else (`15.`, a superscript 15)."""
+    m = _ALONE.fullmatch(line.plain)
+    if m:
+        return str(int(m.group(1)))
+    if line.leading_marker is not None and not line.plain:
+        return _label(line.leading_marker)
+    return None
+
+
+def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] | None = None,
+                   starts: set[int] | None = None, links: bool | str = True) -> list[RawNote]:
     """Lines of note areas (in reading order, pages in turn) to numbered notes. `notes` holds
-    the notes so far: a first line that opens no note continues the last of them."""
+    the notes so far: a first line that opens no note continues the last of them. `starts`:
+    ids of lines a marker's link points at (each opens a note)."""
     notes = notes if notes is not None else []
+    starts = starts or set()
     prev: Line | None = None
     sup_only = any(ln.leading_marker is not None for ln in lines)
-    pending: str | None = None          # a note number alone on its line (its text on the next)
-    for ln in lines:
-        last = int(notes[-1].number) if notes and notes[-1].number else None
-        alone = re.fullmatch(r"\[?(\d{1,3})[.)\]]?", ln.plain) or (
-            ln.leading_marker is not None and not ln.plain)       # `15.` or a superscript alone
-        if alone:
-            n = int(alone.group(1)) if alone is not True else int(ln.leading_marker)
-            if last is None or n > last:
-                pending = str(n)
-                continue
-        number = pending or _opens_note(ln, last, sup_only)
-        pending = None
-        text = line_text(ln, links=True)
+    pending: tuple[str, Line] | None = None     # a note number alone on its line (its text may follow)
+
+    def last_number() -> int | None:
+        for n in reversed(notes):
+            if n.number and n.number.isdigit():
+                return int(n.number)
+        return None
+
+    def close_pending() -> None:
+        nonlocal pending
+        if pending is not None:
+            number, ln = pending
+            notes.append(RawNote(number, "", [ln.page], ln.top, redacted=True, lines=[ln]))
+            pending = None
+
+    for k, ln in enumerate(lines):
+        last = last_number()
+        alone = _alone(ln)
+        if alone is not None and not (id(ln) in starts or not alone.isdigit() or (
+                last is None and int(alone) <= MAX_GAP) or (last is not None and last < int(alone) <= last + MAX_GAP)):
+            alone = None                        # "2022." alone on a line goes on with a note
+        if alone is not None:
+            close_pending()                     # two numbers in a row: the first has no text
+            pending = (alone, ln)
+            prev = ln
+            continue
+        number = opens_note(ln, last, sup_only)
+        if number is None and id(ln) in starts:
+            m = _NUMBERED.match(ln.plain)
+            number = str(int(m.group(1))) if m else ""
         if number is not None:
-            notes.append(RawNote(number, _strip_number(text), [ln.page]))
+            close_pending()
+        elif pending is not None:               # the number's text on the next line
+            number, first = pending
+            pending = None
+            text = _note_text(lines, k, links)
+            notes.append(RawNote(number, text, [first.page] + ([ln.page] if ln.page != first.page else []),
+                                 first.top, lines=[first, ln]))
+            prev = ln
+            continue
+        text = _note_text(lines, k, links)
+        if number is not None:
+            notes.append(RawNote(number, _strip_number(text), [ln.page], ln.top, lines=[ln]))
         elif notes:
             cur = notes[-1]
             cur.text = join(cur.text, text, prev, ln, edges, vocab) if prev is not None else cur.text + " " + text
+            cur.redacted = cur.redacted and not cur.text.strip()
+            cur.lines.append(ln)
             if ln.page not in cur.pages:
                 cur.pages.append(ln.page)
         prev = ln
+    close_pending()
     return notes
 
 
-def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
+def unnumbered_notes(lines: list[Line], edges: Edges, vocab, links: bool | str = True) -> list[RawNote]:
     """An endnotes section without numbers: one note per paragraph."""
     notes: list[RawNote] = []
     prev: Line | None = None
-    for ln in lines:
-        text = line_text(ln, links=True)
+    for k, ln in enumerate(lines):
+        text = _note_text(lines, k, links)
         if prev is None or breaks_paragraph(prev, ln, edges):
-            notes.append(RawNote(None, text, [ln.page]))
+            notes.append(RawNote(None, text, [ln.page], ln.top, lines=[ln]))
         else:
             cur = notes[-1]
+            cur.lines.append(ln)
             cur.text = join(cur.text, text, prev, ln, edges, vocab)
             if ln.page not in cur.pages:
                 cur.pages.append(ln.page)
@@ -120,10 +203,11 @@ def unnumbered_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
     return notes
 
 
-def section_notes(lines: list[Line], edges: Edges, vocab) -> list[RawNote]:
+def section_notes(lines: list[Line], edges: Edges, vocab, starts: set[int] | None = None,
+                  links: bool | str = True) -> list[RawNote]:
     """An endnotes section: numbered when most of its paragraphs open with a number."""
-    opening = sum(1 for ln in lines if _opens_note(ln, None) is not None)
+    opening = sum(1 for ln in lines if opens_note(ln, None) is not None)
     paras = len(unnumbered_notes(lines, edges, vocab)) if lines else 0
     if lines and opening >= max(1, paras // 2):
-        return numbered_notes(lines, edges, vocab)
-    return unnumbered_notes(lines, edges, vocab)
+        return numbered_notes(lines, edges, vocab, starts=starts, links=links)
+    return unnumbered_notes(lines, edges, vocab, links=links)

@@ -1,20 +1,23 @@
-"""A PDF file to reports: body text in reading order with its footnote markers, its notes, and
-the page every sentence and note came from.
+"""A PDF file to reports: body text in reading order with its footnote markers linked to their
+notes, headings, the title page, and the page (and printed page label) of every sentence and note.
 
-The library is pdfplumber (MIT, over pdfminer.six, MIT): it gives every character with its
-font, size and box, the page's rules and the link annotations, which is what markers
-(size and baseline), note areas (a rule, smaller type) and columns need. pypdfium2
-(Apache/BSD, faster) gives text and boxes but not font sizes per character as directly;
-PyMuPDF is AGPL and ruled out. Nothing is downloaded; no OCR.
+Characters, fonts, links, rules, page labels and the outline come from PDFium (chars.py says
+why); lines, superscripts and columns from layout.py; body, page-bottom notes and endnote
+sections from areas.py; the Document (ingest/document.py) from structure.py and front.py. The
+builder all structured formats share (ingest/build.py) makes the reports. A marker is linked
+to its note by the link annotation over it when the PDF has one (LaTeX's hyperref, Word's and
+LibreOffice's exports do), else to the note with its label on its page or the next ones, else
+to the next endnote with its label: a note printed with its number only stays empty and the
+next one keeps its own text.
 
-The reader writes the same kind of text the text parser reads (`[N]` markers in the body, one
-paragraph a line, a blank line where the layout leaves space), so statuses, DNGTS, URLs as
-written and the endnote alignment are the text parser's own: notes found by layout are handed
-to it as parsed notes, unnumbered endnotes as endnote lines. Pages: ingest/pdf/pages.py.
+Two shapes keep the text parser's route (the reader writes `[N]` markers and note lines as
+text and ingest/report.py parses them): a web page or text file printed to PDF (markers set
+as text, several reports in one file), and unnumbered endnotes (aligned to markers by their
+words, ingest/endnotes.py, with statuses a Document cannot carry).
 
-Speed (tests/ingest/pdf/timing.py, 2 shared cores): 8 pages/s on the test layouts, parsing
-0.42 of the time embedding their passages takes; most of it is pdfminer's page rendering and
-pdfplumber's per-character objects, not this module. A 492-page PDF: 67 s, 171 MB peak.
+Measured (eval/bench/pdf.py, 2 shared cores, load in the closing note of the pdf branch): the
+192-page XeLaTeX report in 5 s of CPU (10-15 pages/s on a loaded machine), 960 pages in
+118 MiB peak; 1,092 of 1,092 markers with 1,091 notes right (tests/ingest/pdf/test_realworld.py).
 """
 from __future__ import annotations
 
@@ -24,104 +27,136 @@ from pathlib import Path
 from index.errors import ReportReadError
 from ingest.footnotes import make_note
 from ingest.model import Report
-from ingest.pdf.layout import Line, drop_running_lines, page_lines
-from ingest.pdf.notes import NOTES_HEADING, RawNote, footnote_area, numbered_notes, section_notes
+from ingest.pdf.areas import Areas, split_areas
+from ingest.document import TITLE, Block, Document, Mark
+from ingest.pdf.chars import Outline, Page, open_pdf, outline, read_page
+from ingest.pdf.front import front_matter
+from ingest.pdf.structure import body_blocks, doc_notes, link_marks, to_blocks, to_notes
+from ingest.pdf.layout import Line, page_lines
+from ingest.pdf.notes import RawNote, numbered_notes, section_notes
 from ingest.pdf.pages import PageText, assign_pages
-from ingest.pdf.text import Edges, body_size, breaks_paragraph, join, line_text, spaced, vocabulary
+from ingest.pdf.text import Edges, breaks_paragraph, join, line_text, spaced
 from ingest.report import attach_notes, reports_of
 from ingest.split import Segment, split_segments
 
+_PRINTED_MARKER = re.compile(r"\[\d{1,4}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]|<sup>")
 MAX_PAGES = 2000                # one PDF; a longer one is refused (the byte limit applies too)
-_WHY = {"PSEOF": "it ends early", "PDFSyntaxError": "syntax error", "PDFNoValidXRef": "no cross-reference table",
-        "PSSyntaxError": "syntax error", "PDFTypeError": "malformed object", "KeyError": "malformed object"}
 # document information that names the tool or the file, not the report
 _JUNK_INFO = re.compile(r"^(?:untitled|anonymous|unknown|user|admin|owner|unspecified|microsoft word\b.*"
                         r"|.*\.(?:docx?|pdf|txt|indd|qxd))$", re.I)
 
 
-def _damaged(path: Path, e: BaseException) -> ReportReadError:
-    name = type(e).__name__
-    return ReportReadError(path, f"damaged PDF, cannot be read ({_WHY.get(name, name)})")
-
-
-def _open(path: Path):
-    import pdfplumber
-    from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
-
+def read_pages(path: Path) -> tuple[list[Page], list[list[Line]], dict, list[Outline]]:
+    """Every page (links, rules, label) with its lines, the document information and the
+    outline, or ReportReadError naming the file (encrypted, damaged, no pages, too many, no
+    text layer). A page's characters are dropped once its lines are made: memory holds lines
+    (about a tenth of the characters' size), so a 1,000-page file fits."""
+    pdf = open_pdf(path, MAX_PAGES)
+    pages: list[Page] = []
+    lines: list[list[Line]] = []
+    total = unmapped = 0
     try:
-        pdf = pdfplumber.open(str(path))
-        n = len(pdf.pages)
-    except (PDFPasswordIncorrect, PDFEncryptionError):
-        raise ReportReadError(path, "encrypted PDF (a password is needed to read it)") from None
-    except Exception as e:  # noqa: BLE001 - pdfminer raises many kinds on a broken file
-        inner = e.args[0] if e.args and isinstance(e.args[0], Exception) else e   # pdfplumber wraps them
-        if isinstance(inner, (PDFPasswordIncorrect, PDFEncryptionError)) or "password" in repr(inner).lower():
-            raise ReportReadError(path, "encrypted PDF (a password is needed to read it)") from None
-        raise _damaged(path, inner) from None
-    if n == 0:
-        pdf.close()
-        raise ReportReadError(path, "PDF has no pages")
-    if n > MAX_PAGES:
-        pdf.close()
-        raise ReportReadError(path, f"PDF has {n} pages, over the {MAX_PAGES}-page limit for one report file")
-    return pdf
-
-
-def _rules(page) -> list[tuple[float, float, float]]:
-    """Horizontal rules (y, x0, x1): lines, and rectangles thinner than 2 points."""
-    out = []
-    for ln in page.lines:
-        if abs(ln["top"] - ln["bottom"]) < 1 and ln["x1"] - ln["x0"] > 20:
-            out.append((ln["top"], ln["x0"], ln["x1"]))
-    for r in page.rects:
-        if r["height"] < 2 and r["width"] > 20:
-            out.append((r["top"], r["x0"], r["x1"]))
-    return out
-
-
-def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
-    """Reports of one PDF and the titles of teasers skipped, or ReportReadError naming it."""
-    pdf = _open(path)
-    try:
-        pages: list[list[Line]] = []
-        heights: list[float] = []
-        rules: list[list[tuple[float, float, float]]] = []
-        unmapped = total = 0
-        for i, page in enumerate(pdf.pages):
-            links = [a for a in page.hyperlinks if a.get("uri")]
-            chars = page.chars
-            total += len(chars)
-            unmapped += sum(1 for c in chars if c["text"].startswith("(cid:"))
-            pages.append(page_lines(i + 1, [c for c in chars if not c["text"].startswith("(cid:")],
-                                    float(page.width), links))
-            heights.append(float(page.height))
-            rules.append(_rules(page))
-            page.close()                      # pdfplumber caches objects per page: memory stays flat
-        info = dict(pdf.metadata or {})
+        for i in range(len(pdf)):
+            page = read_page(pdf, i)
+            total += len(page.chars) + page.unmapped
+            unmapped += page.unmapped
+            lines.append(page_lines(page.number, page.chars, page.width, page.links))
+            page.chars = []
+            pages.append(page)
+        info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
+        toc = outline(pdf)
     except ReportReadError:
         raise
-    except Exception as e:  # noqa: BLE001 - a page that pdfminer cannot decode
-        raise _damaged(path, e.args[0] if e.args and isinstance(e.args[0], Exception) else e) from None
+    except Exception as e:  # noqa: BLE001 - a page PDFium cannot decode
+        raise ReportReadError(path, f"damaged PDF, cannot be read ({type(e).__name__})") from None
     finally:
         pdf.close()
     if total and unmapped > total / 10:
         # fonts without a Unicode map: the text layer holds glyph numbers, not letters
         raise ReportReadError(path, "text layer unreadable (fonts without Unicode maps); OCR is not supported")
-    if not any(pages):
+    if not any(lines):
         raise ReportReadError(path, "no text layer: scanned PDF? OCR is not supported")
-    return parse_lines(pages, heights, rules, info, source)
+    return pages, lines, info, toc
+
+
+def read_document(path: Path, source: str) -> Document:
+    """One PDF as a Document (ingest/document.py), or ReportReadError naming it."""
+    pages, lines, info, toc = read_pages(path)
+    return document_of(lines, pages, info, toc, source)
+
+
+def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: list[Outline], source: str,
+                areas: Areas | None = None, printed: dict[int, str] | None = None) -> Document:
+    if areas is None:
+        printed = {}
+        areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed)
+    front = front_matter(areas.body, areas.size, areas.edges, info)
+    paras = body_blocks(areas.body, areas, front.kinds, toc)
+    foot, end, pointed = doc_notes(areas, paras)
+    doc = Document(source=source, blocks=to_blocks(paras, link_marks(paras, foot, end, pointed)),
+                   notes=to_notes(foot, end),
+                   title=front.title, date=front.date, time=front.time, authors=front.authors,
+                   publisher=front.publisher)
+    doc.page_labels = page_labels(pages, printed or {})
+    _one_title_block(doc)
+    return doc
+
+
+def _one_title_block(doc: Document) -> None:
+    """The title's lines as one TITLE block that reads as the title (a form's "Title: …" cell
+    with its value going on below, beside other fields: the title, not the row)."""
+    at = [i for i, b in enumerate(doc.blocks) if b.kind == TITLE]
+    if not at or not doc.title:
+        return
+    first = doc.blocks[at[0]]
+    marks = [Mark(min(m.pos, len(doc.title)), m.label, m.note) for i in at for m in doc.blocks[i].marks]
+    doc.blocks[at[0]] = Block(TITLE, doc.title, marks=marks, pages=first.pages[:1])
+    doc.blocks = [b for i, b in enumerate(doc.blocks) if i not in at[1:]]
+
+
+def page_labels(pages: list[Page], printed: dict[int, str]) -> dict[int, str]:
+    """{page: printed number} where it differs from the page index: the labels the PDF
+    declares, else the bare page numbers printed in its running lines."""
+    declared = {p.number: p.label for p in pages if p.label}
+    labels = declared or printed
+    return {k: v for k, v in labels.items() if v != str(k)}
+
+
+def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
+    """Reports of one PDF and the titles of teasers skipped, or ReportReadError naming it.
+
+    A PDF whose markers are set as superscripts (or that has none) is read by its layout into
+    a Document, which the builder every structured format shares turns into reports
+    (ingest/build.py). A web page or text file printed to PDF writes its markers as text
+    ("[12]", its notes as "[12] https://…" lines) and may hold several reports: it is read as
+    the text it prints, by the text parser."""
+    pages, lines, info, toc = read_pages(path)
+    if printed_text(lines):
+        return parse_lines(lines, [p.height for p in pages], [p.rules for p in pages], info, source)
+    printed: dict[int, str] = {}
+    areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed)
+    if any(n.number is None for _, ls in areas.sections for n in section_notes(ls, areas.edges, areas.vocab)):
+        # unnumbered endnotes: the text parser aligns them to the markers by their words and
+        # says which it cannot place (ingest/endnotes.py); a Document has no such status
+        return parse_lines(lines, [p.height for p in pages], [p.rules for p in pages], info, source, areas)
+    from ingest.build import reports_from_document
+
+    return reports_from_document(document_of(lines, pages, info, toc, source, areas, printed))
+
+
+def printed_text(lines: list[list[Line]]) -> bool:
+    """No superscript marker anywhere, and bracketed numbers in the text: the text shape."""
+    if any(p.marker for page in lines for ln in page for p in ln.pieces):
+        return False
+    return any(_PRINTED_MARKER.search(ln.plain) for page in lines for ln in page)
 
 
 def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
-                info: dict, source: str) -> tuple[list[Report], list[str]]:
-    pages = drop_running_lines(pages, heights)
-    _left_column_pages(pages)
-    every = [ln for p in pages for ln in p]
-    size = body_size(every)
-    edges = Edges.of(every, size)
-    vocab = vocabulary(every)
-    body, foot = _note_areas(pages, heights, rules, size)
-    body, section = _endnotes_section(body)
+                info: dict, source: str, areas: Areas | None = None) -> tuple[list[Report], list[str]]:
+    """The reports of lines written as the text parser's text (a printed web page, unnumbered endnotes)."""
+    areas = areas or split_areas(pages, heights, rules)
+    body, foot, section, size, edges, vocab = (areas.body, areas.foot, areas.section, areas.size, areas.edges,
+                                               areas.vocab)
     notes = numbered_notes(foot, edges, vocab) if foot else []
     endnotes = section_notes(section, edges, vocab) if section else []
     notes += [n for n in endnotes if n.number is not None]
@@ -141,59 +176,6 @@ def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[
     assign_pages(reports, text)
     _note_pages(reports, notes, unnumbered)
     return reports, skipped
-
-
-def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
-                size: float) -> tuple[list[Line], list[Line]]:
-    """(body lines, page-bottom note lines), both in reading order."""
-    body: list[Line] = []
-    foot: list[Line] = []
-    continuing = False
-    for lines, h, rl in zip(pages, heights, rules):
-        for run in _column_runs(lines):         # two columns may each end in their own notes
-            x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
-            inside = [r for r in rl if r[1] >= x0 - 5 and r[2] <= x1 + 5]
-            k = footnote_area(run, inside, size, h, continuing)
-            body += run[:k]
-            foot += run[k:]
-            continuing = k < len(run)
-    return body, foot
-
-
-def _endnotes_section(body: list[Line]) -> tuple[list[Line], list[Line]]:
-    """(body, endnotes section): the section is everything after the last "Notes" heading
-    line that follows some text with markers (the notes may be most of the document)."""
-    first_marker = next((i for i, ln in enumerate(body) if any(p.marker for p in ln.pieces)
-                         or re.search(r"\[\d{1,3}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]", ln.plain)), len(body))
-    for i in range(len(body) - 1, first_marker, -1):
-        if NOTES_HEADING.match(body[i].plain) and not any(p.marker for p in body[i].pieces):
-            return body[:i], body[i + 1:]
-    return body, []
-
-
-def _left_column_pages(pages: list[list[Line]]) -> None:
-    """A page of a two-column text whose right column is empty (the last page) has no gutter
-    of its own: when all its lines sit inside the left column of the other pages, they are
-    left-column lines."""
-    left = [ln for p in pages for ln in p if ln.col == 1]
-    if not left:
-        return
-    x0, x1 = min(ln.x0 for ln in left), max(ln.x1 for ln in left)
-    for lines in pages:
-        if lines and all(ln.col == 0 and ln.x0 >= x0 - 2 and ln.x1 <= x1 + 2 for ln in lines):
-            for ln in lines:
-                ln.col = 1
-
-
-def _column_runs(lines: list[Line]) -> list[list[Line]]:
-    """A page's lines (reading order) cut where the column changes."""
-    runs: list[list[Line]] = []
-    for ln in lines:
-        if runs and runs[-1][-1].col == ln.col:
-            runs[-1].append(ln)
-        else:
-            runs.append([ln])
-    return runs
 
 
 def _paragraphs(lines: list[Line], edges: Edges, vocab) -> list[tuple[str, list[tuple[str, int]], bool]]:

@@ -13,23 +13,64 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
+from ingest.document import LINK_CLOSE, LINK_OPEN
 from ingest.footnotes import is_note_line
 from ingest.pdf.layout import Line
 
-_URL_TAIL = re.compile(r"(?:https?://|www\.)\S*$")
+# an address at the end of a line: with its scheme, "www.", or a host name and a path ("st.cs.uni-sb.de/edu/")
+_URL_TAIL = re.compile(r"(?:https?://|www\.|(?<![\w@])[a-z0-9][\w-]*(?:\.[\w-]+)+/)\S*$")
 _WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+(?:-[A-Za-z\u00c0-\u024f\u0400-\u04ff]+)*")
 
 
-def line_text(line: Line, *, links: bool = False) -> str:
+def last_uri(line: Line | None) -> str | None:
+    """The link target under the line's last visible piece (a link that may go on on the next line)."""
+    if line is None:
+        return None
+    for p in reversed(line.pieces):
+        if p.text.strip():
+            return p.uri
+    return None
+
+
+def first_uri(line: Line) -> str | None:
+    """The link target under the line's first visible piece."""
+    for p in line.pieces:
+        if p.text.strip():
+            return p.uri
+    return None
+
+
+def link_tail(line: Line) -> tuple[str, str] | None:
+    """(target, label) of the link annotation under the end of the line, or None."""
+    label: list[str] = []
+    uri = None
+    for p in reversed(line.pieces):
+        if not p.text.strip() and uri is None:
+            continue
+        if p.marker or not p.uri or (uri is not None and p.uri != uri):
+            break
+        uri = p.uri
+        label.append(p.text)
+    return (uri, "".join(reversed(label))) if uri else None
+
+
+def line_text(line: Line, *, links: bool | str = False, carried: tuple[str, str] | None = None,
+              continues: bool = False) -> str:
     """The line's text, superscript numbers as `[N]` markers; with `links`, a link annotation
-    whose visible text is not its target adds the target after it (`label <url>`)."""
+    whose visible text is not its target adds the target after it (`label <url>`, the text
+    parser's shape; with links="marked", between LINK_OPEN and LINK_CLOSE for take_links, so the
+    target is a source of the note and not its text). A link can
+    run over lines: `carried` is the (target, label) the previous line ended in, `continues`
+    says the link at this line's end goes on, so it is judged on the next line, whole."""
     out: list[str] = []
     i = 0
     pieces = line.pieces
+    visible = [k for k, p in enumerate(pieces) if p.text.strip()]
+    first, last = (visible[0], visible[-1]) if visible else (None, None)
     while i < len(pieces):
         p = pieces[i]
         if p.marker:
-            out.append(f"[{int(p.text)}]")
+            out.append(f"[{int(p.text)}]" if p.text.isdigit() else p.text)
             i += 1
             continue
         if links and p.uri:
@@ -39,9 +80,17 @@ def line_text(line: Line, *, links: bool = False) -> str:
                 label.append(pieces[j].text)
                 j += 1
             text = "".join(label)
+            whole = text
+            if i == first and carried is not None and carried[0] == p.uri:
+                whole = carried[1] + text
+            same = _same_link(whole, p.uri)
+            squeezed = _undefang(re.sub(r"\s+", "", whole))
+            if same and (re.search(r"://|www\.|\w/\w", whole) or _undefang(p.uri).startswith(squeezed)):
+                # the address as printed: a justified line's stretch inside it is no space
+                text = re.sub(r"(?<=\S)\s+(?=\S)", "", text)
             out.append(text)
-            if not _same_link(text, p.uri):
-                out.append(f" <{p.uri}>")
+            if not same and not (continues and last is not None and j > last):
+                out.append(f"{LINK_OPEN}{p.uri}{LINK_CLOSE}" if links == "marked" else f" <{p.uri}>")
             i = j
             continue
         out.append(p.text)
@@ -57,10 +106,14 @@ def _undefang(s: str) -> str:
 
 
 def _same_link(label: str, uri: str) -> bool:
-    """The label already shows the target (possibly defanged, or cut off by the line end)."""
-    lab = _undefang(label.strip())
+    """The label already shows the target (possibly defanged, or cut off by the line end:
+    "https:" at the end of a line is the start of its address)."""
+    lab = _undefang(re.sub(r"\s+", "", label)).lstrip(":;,([{<\"'“‘")
     target = _undefang(uri)
-    return bool(lab) and (lab in target or target in lab) and ("/" in lab or "." in lab)
+    if "-" in lab and lab not in target and lab.replace("-", "") in target.replace("-", ""):
+        return True                               # "daringfire-" + "ball.net", hyphenated at a line end
+    return bool(lab) and (lab in target or target in lab) and (
+        "/" in lab or "." in lab or target.startswith(lab) or len(lab) >= 12)
 
 
 @dataclass
@@ -70,6 +123,7 @@ class Edges:
     left: dict[int, float]
     right: dict[int, float]
     gap: float
+    indent: float = 0.0         # the usual first-line indent of a paragraph (0 when none)
 
     @classmethod
     def of(cls, lines: list[Line], body_size: float) -> "Edges":
@@ -79,8 +133,10 @@ class Edges:
         for col in (0, 1, 2):
             xs = [ln for ln in body if ln.col == col]
             if xs:
-                left[col] = min(ln.x0 for ln in xs)
-                right[col] = max(ln.x1 for ln in xs)
+                # the margins most lines keep: a table row or a line run off the page is no margin
+                x0s, x1s = sorted(ln.x0 for ln in xs), sorted(ln.x1 for ln in xs)
+                cut = len(xs) // 20
+                left[col], right[col] = x0s[cut], x1s[len(xs) - 1 - cut]
         gaps: Counter[float] = Counter()
         for a, b in zip(body, body[1:]):
             if a.page == b.page and a.col == b.col and b.top > a.top:
@@ -88,12 +144,33 @@ class Edges:
                 if -body_size < g < 2 * body_size:
                     gaps[round(g * 2) / 2] += 1
         gap = gaps.most_common(1)[0][0] if gaps else 0.2 * body_size
-        return cls(left, right, gap)
+        # the first-line indent: an indented line between a short line and a line set further
+        # left (a hanging indent, Word's numbered paragraphs, is no paragraph start)
+        indents: Counter[float] = Counter()
+        for p, a, b in zip(body, body[1:], body[2:]):
+            d = a.x0 - left.get(a.col, a.x0)
+            if (0.8 * body_size < d < 6 * body_size and p.page == a.page == b.page and p.col == a.col == b.col
+                    and b.x0 < a.x0 - 0.8 * body_size and p.x0 < a.x0 - 0.8 * body_size
+                    and p.x1 < right.get(p.col, p.x1) - 2 * body_size):
+                indents[round(d)] += 1
+        top = indents.most_common(1)[0] if indents else (0, 0)
+        indent = float(top[0]) if top[1] >= max(2, 0.02 * len(body)) else 0.0   # not a few ragged lines
+        return cls(left, right, gap, indent)
+
+
+def in_block(a: Line, b: Line, edges: Edges) -> bool:
+    """Both lines indented alike by other than the paragraph indent: a block quotation (or a
+    list item's wrapped lines), whose right edge is the margin less the same indent."""
+    a_in = a.x0 - edges.left.get(a.col, a.x0)
+    b_in = b.x0 - edges.left.get(b.col, b.x0)
+    return b_in > 0.8 * b.size and abs(a_in - b_in) < 0.5 and abs(round(b_in) - edges.indent) > 1
 
 
 def ended_short(a: Line, b: Line, edges: Edges) -> bool:
     """Line `a` stopped before the margin although `b`'s first word would have fitted."""
     right = edges.right.get(a.col, a.x1)
+    if in_block(a, b, edges):
+        right -= a.x0 - edges.left.get(a.col, a.x0)
     return a.x1 + 0.3 * a.size + b.first_word < right - 0.5
 
 
@@ -104,13 +181,14 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
         return True                              # a time line or a byline stands alone
     if is_note_line(b.plain):
         return True                              # a `[N] …` or `¹ …` note line (a marker never starts a line)
-    if a.plain.endswith("\u00ad"):
+    if a.plain.endswith("\u00ad") or (a.hyphen_end and b.plain[:1].islower()):
         return False                             # a soft hyphen is drawn only inside a broken word
     if ended_short(a, b, edges):
         return True
     b_in = b.x0 - edges.left.get(b.col, b.x0)
     a_in = a.x0 - edges.left.get(a.col, a.x0)
-    if b_in > 0.8 * b.size and (a_in < 0.4 * a.size or abs(a_in - b_in) < 0.5):
+    if (b_in > 0.8 * b.size and abs(round(b_in) - edges.indent) <= 1
+            and (a_in < 0.4 * a.size or abs(a_in - b_in) < 0.5)):
         return True                              # a first-line indent (after a line that was none, or one)
     return spaced(a, b, edges)
 
@@ -123,21 +201,33 @@ def spaced(a: Line, b: Line, edges: Edges) -> bool:
     return False
 
 
+def _byline(text: str) -> bool:
+    """'By' followed by names (capitalised words), not a sentence that starts with "By the"."""
+    from ingest.metadata import BARE_BYLINE, BYLINE
+
+    m = BYLINE.match(text)
+    if not m:
+        return False
+    names = re.sub(r"\s*\([^)]*\)", "", m.group(1))
+    names = re.sub(r"(?:,|\band|\bwith|&)\s*$", "", names).strip()
+    return bool(BARE_BYLINE.match(names) or re.fullmatch(r"[A-Z][\w'’.-]+", names))
+
+
 def _header_line(text: str) -> bool:
-    from ingest.metadata import BYLINE, DATE_LINE, TIME_LINE
+    from ingest.metadata import DATE_LINE, TIME_LINE
 
     return len(text) < 100 and bool(TIME_LINE.match(text) or DATE_LINE.match(text)
-                                    or (BYLINE.match(text) and not text.rstrip().endswith((".", ","))))
+                                    or (_byline(text) and not text.rstrip().endswith((".", ","))))
 
 
 def _header_end(a: str, b: str) -> bool:
     """`a` is a whole time line, date line or byline: `b` does not continue it."""
-    from ingest.metadata import BYLINE, DATE_LINE, TIME_LINE
+    from ingest.metadata import DATE_LINE, TIME_LINE
 
     if TIME_LINE.match(a) or DATE_LINE.match(a):
         joined = f"{a} {b}"
         return not (TIME_LINE.match(joined) or DATE_LINE.match(joined))
-    return bool(BYLINE.match(a)) and len(a) < 100 and not re.search(r"(?:,|\band|\bwith|&)\s*$", a)
+    return _byline(a) and len(a) < 100 and not re.search(r"(?:,|\band|\bwith|&)\s*$", a)
 
 
 def vocabulary(lines: list[Line]) -> tuple[set[str], set[str]]:
@@ -159,22 +249,42 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[s
     if prev.endswith("\u00ad"):
         return prev[:-1] + nxt                    # a word the writer hyphenated softly
     tail = _URL_TAIL.search(prev)
-    if tail and not prev.endswith((";", ",")) and not ended_short_text(a, edges):
-        same_link = a.pieces and b.pieces and a.pieces[-1].uri and a.pieces[-1].uri == b.pieces[0].uri
-        bare_scheme = re.fullmatch(r"(?:https?://)(?:www\.?)?", tail.group(0))
-        if same_link or bare_scheme or not re.match(r"(?:https?://|www\.|DNGTS|<)", nxt):
+    if (tail or re.search(r"(?:https?:/{0,2}|\S/)$", prev)) and last_uri(a) is not None:
+        if last_uri(a) == first_uri(b):
+            return prev + nxt                     # one link annotation over both parts: one address
+        if tail:
+            return prev + " " + nxt               # the link (the address) ended with the line
+    closed = tail and prev.endswith((")", "]")) and tail.group(0).count("(") + tail.group(0).count("[") < (
+        tail.group(0).count(")") + tail.group(0).count("]"))           # "(www.gov.uk)": the bracket ends it
+    if tail and not prev.endswith((";", ",")) and not closed:
+        if prev.endswith("-") or re.match(r"[/?#&=%_~]", nxt) or re.fullmatch(r"(?:https?://)(?:www\.?)?", tail.group(0)):
+            return prev + nxt                     # the address goes on (no typesetter hyphenates one)
+        if not ended_short_text(a, edges) and not re.match(r"(?:https?://|www\.|DNGTS|<)", nxt) and not (
+                prev.endswith(".") and re.match(r"[A-Z][a-z]*\s", nxt)):
             return prev + nxt                     # a URL cut at the margin
+    if re.search(r"\S[\u2013\u2014]$", prev):
+        return prev + nxt                         # a break after a dash that touches its word ("8:14–8:24")
     m = re.search(r"([A-Za-z\u00c0-\u024f\u0400-\u04ff]+)-$", prev)
     n = re.match(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+", nxt)
     if m and n:
         left, right = m.group(1), n.group(0)
         whole, hyphened = vocab
-        if f"{left}-{right}".lower() in hyphened:
+        if f"{left}-{right}".lower() in hyphened or (
+                (left + right).lower() not in whole and _hyphened_stem(f"{left}-{right}".lower(), hyphened)):
             return prev + nxt                     # a compound the document writes with its hyphen
         if (left + right).lower() in whole or not right[0].isupper():
             return prev[:-1] + nxt                # a word hyphenated at the line end
         return prev + nxt
+    if re.search(r"[\w)]-$", prev) and re.match(r"\w", nxt):
+        return prev + nxt                         # "1:17-cr-" + "201": a hyphen inside a token
     return prev + " " + nxt
+
+
+def _hyphened_stem(word: str, hyphened: set[str]) -> bool:
+    """The document writes this compound with its hyphen in another form ("co-conspirator"
+    for "co-conspirators"): a hyphened word that shares all but the word's last 3 letters."""
+    stem = word[:max(word.index("-") + 3, len(word) - 3)]
+    return any(h.startswith(stem) for h in hyphened)
 
 
 def ended_short_text(a: Line, edges: Edges) -> bool:

@@ -14,7 +14,7 @@ import sys
 
 import pytest
 
-from tests.chroma_server import chroma_server, server_databases, server_ids
+from tests.chroma_server import chroma_server, home_ids, server_databases
 from tests.conftest import ROOT, SAMPLES
 
 pytestmark = pytest.mark.slow
@@ -63,8 +63,7 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
     assert ingest([folder_b], b, embedder=st_model).reports == 1
     meta_a, meta_b = _meta(a), _meta(b)
     assert meta_a["corpus"] == default_corpus(a.home) != meta_b["corpus"] == "desk-b"   # recorded in the home
-    ids_a, ids_b = server_ids(server, meta_a["corpus"], meta_a["chroma_database"]), \
-        server_ids(server, "desk-b", meta_b["chroma_database"])
+    ids_a, ids_b = home_ids(server, a.home), home_ids(server, b.home)
     assert ids_a and ids_b and not ids_a & ids_b
 
     def check(settings, own_reports):
@@ -111,9 +110,9 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
     assert server_databases(server, meta_a["corpus"]) <= kept_a
 
     # --rebuild of B leaves A untouched
-    before_a = server_ids(server, meta_a["corpus"], _meta(a)["chroma_database"])
+    before_a = home_ids(server, a.home)
     assert ingest([folder_b], b, embedder=st_model, rebuild=True).reports == 2
-    assert server_ids(server, meta_a["corpus"], _meta(a)["chroma_database"]) == before_a
+    assert home_ids(server, a.home) == before_a
     check(a, reports_a)
     check(b, reports_b)
 
@@ -138,7 +137,7 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
     reports_a = {r["id"] for r in _open_reports(moved_a)}
     assert len(reports_a) == 8
     check(moved_a, reports_a)
-    before_a = server_ids(server, meta_a["corpus"], _meta(moved_a)["chroma_database"])
+    before_a = home_ids(server, moved_a.home)
     a = moved_a
 
     # the fix it names: a rebuild (here also moving B to another corpus); A still untouched
@@ -148,7 +147,7 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
     check(moved, reports_b)
     with pytest.raises(StoreMismatch, match="is corpus 'desk-b2'"):
         _open(b)
-    assert server_ids(server, meta_a["corpus"], _meta(a)["chroma_database"]) == before_a
+    assert home_ids(server, a.home) == before_a
     check(a, reports_a)
 
 

@@ -161,9 +161,12 @@ def test_link_annotation_targets_join_the_note(tmp_path):
     path = tmp_path / "deal.pdf"
     path.write_bytes(data)
     (r,), _ = parse_text(read_report_file(path), path.name)
-    heading = next(s for s in r.sentences if r.text[s.start:s.end].startswith("Belarus Signs"))
-    assert heading.markers == ["1"]
-    assert [s.markers for s in r.sentences] == [["1"], ["2"], []] and r.title == "Air Defense in Belarus"
+    # the heading is the section of the sentences under it, never a sentence; its marker backs
+    # the first of them
+    assert not any(r.text[s.start:s.end].startswith("Belarus Signs") for s in r.sentences)
+    assert [(s.markers, s.section) for s in r.sentences] == [(["1", "2"], "Belarus Signs Air Defense Deal"),
+                                                            ([], "Belarus Signs Air Defense Deal")]
+    assert r.title == "Air Defense in Belarus"
     assert r.notes["1"].urls == ["http://kremlin.ru/events/63966"] and "readout" in r.notes["1"].text
     assert r.notes["2"].urls == ["https://tass(.)ru/politika/9475065"]      # defanged, as written
     assert "S-400" in r.text and "2020" in r.text

@@ -1,0 +1,123 @@
+"""A document's lines sorted into body text and notes.
+
+Running headers, footers and page numbers out (ingest/pdf/layout.py); the page-bottom note
+area of each column (ingest/pdf/notes.py `footnote_area`), and an endnotes section after a
+"Notes" heading. What is left is the body, in reading order across pages.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ingest.pdf.layout import Line, drop_running_lines
+from ingest.pdf.notes import NOTES_HEADING, footnote_area, opens_note
+from ingest.pdf.text import Edges, body_size, vocabulary
+
+
+@dataclass
+class Areas:
+    body: list[Line]            # reading order, all pages
+    foot: list[Line]            # page-bottom note lines, reading order
+    section: list[Line]         # the endnotes sections' lines, one after the other
+    sections: list[tuple[Line, list[Line]]]     # each endnotes section: its heading, its lines
+    size: float                 # the body text's type size
+    edges: Edges
+    vocab: tuple[set[str], set[str]]
+
+
+def split_areas(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
+                printed: dict[int, str] | None = None) -> Areas:
+    """`printed` receives the bare page numbers found in the running lines."""
+    pages = drop_running_lines(pages, heights, printed)
+    _left_column_pages(pages)
+    every = [ln for p in pages for ln in p]
+    size = body_size(every)
+    edges = Edges.of(every, size)
+    vocab = vocabulary(every)
+    body, foot = _note_areas(pages, heights, rules, size)
+    body, sections = _endnotes_sections(body, size)
+    return Areas(body, foot, [ln for _, lines in sections for ln in lines], sections, size, edges, vocab)
+
+
+def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
+                size: float) -> tuple[list[Line], list[Line]]:
+    """(body lines, page-bottom note lines), both in reading order."""
+    body: list[Line] = []
+    foot: list[Line] = []
+    continuing = False          # the last note so far may go on (the page before ended in notes)
+    unfinished = False          # ... and its last line ran to the margin: it does go on
+    for lines, h, rl in zip(pages, heights, rules):
+        for run in _column_runs(lines):         # two columns may each end in their own notes
+            x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
+            inside = [r for r in rl if r[1] >= x0 - 5 and r[2] <= x1 + 5]
+            k = footnote_area(run, inside, size, h, continuing or unfinished)
+            if unfinished and k < len(run):
+                # a note's rest is set above the next notes, maybe pages later (LibreOffice):
+                # the small type right above them that opens no note
+                while (k > 0 and run[k - 1].size < 0.9 * size and opens_note(run[k - 1], None) is None
+                       and 0 <= run[k].top - run[k - 1].bottom < 1.2 * run[k].size):
+                    k -= 1
+            body += run[:k]
+            foot += run[k:]
+            if k < len(run):
+                continuing = True
+                last = run[-1]
+                unfinished = last.x1 > max(ln.x1 for ln in run[k:]) - 2 * last.size and not re.search(
+                    r"[.!?)\]”\"]$", last.plain)
+            else:
+                continuing = False
+    return body, foot
+
+
+def _endnotes_sections(body: list[Line], size: float) -> tuple[list[Line], list[tuple[Line, list[Line]]]]:
+    """(body, endnotes sections): a section is a "Notes" heading line after some text with
+    markers, and the lines after it up to the next such heading or the next line set larger
+    than the body (a chapter's title: notes at the end of each chapter). A section that is not
+    the document's last must open with a numbered note."""
+    first_marker = next((i for i, ln in enumerate(body) if any(p.marker for p in ln.pieces)
+                         or re.search(r"\[\d{1,4}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]", ln.plain)), len(body))
+    heads = [i for i in range(first_marker + 1, len(body))
+             if NOTES_HEADING.match(body[i].plain) and not any(p.marker for p in body[i].pieces)]
+    if not heads:
+        return body, []
+    sections: list[tuple[int, int]] = []
+    for k, i in enumerate(heads):
+        stop = heads[k + 1] if k + 1 < len(heads) else len(body)
+        j = next((j for j in range(i + 1, stop) if body[j].size >= 1.15 * size and opens_note(body[j], None) is None), stop)
+        first = body[i + 1] if i + 1 < j else None
+        if j == len(body) or (first is not None and opens_note(first, None) is not None):
+            sections.append((i, j))
+    if not sections:
+        return body, []
+    out: list[Line] = []
+    last = 0
+    for i, j in sections:
+        out += body[last:i]
+        last = j
+    out += body[last:]
+    return out, [(body[i], body[i + 1:j]) for i, j in sections]
+
+
+def _left_column_pages(pages: list[list[Line]]) -> None:
+    """A page of a two-column text whose right column is empty (the last page) has no gutter
+    of its own: when all its lines sit inside the left column of the other pages, they are
+    left-column lines."""
+    left = [ln for p in pages for ln in p if ln.col == 1]
+    if not left:
+        return
+    x0, x1 = min(ln.x0 for ln in left), max(ln.x1 for ln in left)
+    for lines in pages:
+        if lines and all(ln.col == 0 and ln.x0 >= x0 - 2 and ln.x1 <= x1 + 2 for ln in lines):
+            for ln in lines:
+                ln.col = 1
+
+
+def _column_runs(lines: list[Line]) -> list[list[Line]]:
+    """A page's lines (reading order) cut where the column changes."""
+    runs: list[list[Line]] = []
+    for ln in lines:
+        if runs and runs[-1][-1].col == ln.col:
+            runs[-1].append(ln)
+        else:
+            runs.append([ln])
+    return runs

@@ -1,0 +1,219 @@
+"""A PDF's front matter: the title page, or the title, date and byline above the text.
+
+Page 1 is a title page when none of its lines is a line of prose (body-size type across most
+of the text width): then all of it is front matter. Otherwise the front matter is the run of
+lines at the top of page 1 that are the title, a date, a time line or a byline, up to the
+first other line.
+
+The title is the largest type of the front matter when it is larger than the body (its lines
+joined), or the line that equals the document information's Title; a "Volume II of II" line
+right after it belongs to it (two volumes of one report are two reports). Authors: a byline
+("By …"), a name after a role ("Special Counsel Robert S. Mueller, III"), else the document
+information's Author when page 1 prints it. Date: a date line ("Saturday, September 19,
+2020", "March 22, 2019", "22 March 2019", or "March 2019", which gives "2019-03"). A form-like
+first page (a government impact assessment) labels its fields: "Title: …", "Date: …",
+"Lead department or agency: …"; those win.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from index.text.dates import FULL_MONTH, MONTHS
+from ingest.document import FRONT, TITLE
+from ingest.metadata import BYLINE, iso_date, parse_byline, parse_date_line, parse_time_line
+from ingest.pdf.layout import Line
+from ingest.pdf.text import Edges
+
+# document information that names the tool or the file, not the report
+JUNK_INFO = re.compile(r"^(?:untitled|anonymous|unknown|user|admin|owner|unspecified|microsoft word\b.*"
+                       r"|.*\.(?:docx?|pdf|txt|indd|qxd|tex|dvi))$", re.I)
+_VOLUME = re.compile(r"^(?:volume|vol\.|part|book|tome|band)\s+(?:[IVXLC]+|\d+)\b.{0,30}$", re.I)
+_ROLE = re.compile(r"^(?:special counsel|independent counsel|director|chair(?:man|woman|person)?|rapporteur"
+                   r"|editors?|prepared by|submitted by|written by|compiled by|authors?|by)\s*:?\s+", re.I)
+_PERSON = r"(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]\.)(?:\s+(?:[A-Z][a-zà-ÿ'’-]+|[A-Z]\.|de|van|von|der|la|le|da|di)){1,4}" \
+          r"(?:,?\s+(?:Jr\.|Sr\.|II|III|IV|Ph\.?D\.?))?"
+_PEOPLE = re.compile(rf"^{_PERSON}(?:\s*(?:,|;|\band\b|&)\s*{_PERSON})*$")
+_MONTH_DAY_YEAR = re.compile(rf"^\s*(?:\w+day,\s+)?({FULL_MONTH})\s+(\d{{1,2}}),?\s+(\d{{4}})\s*$")
+_DAY_MONTH_YEAR = re.compile(rf"^\s*(\d{{1,2}})\s+({FULL_MONTH})\s+(\d{{4}})\s*$")
+_MONTH_YEAR = re.compile(rf"^\s*({FULL_MONTH})\s+(\d{{4}})\s*$")
+_ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\s*$")
+# a form's labelled fields, as title pages of government reports print them ("Title: …")
+_FIELD = re.compile(r"^\s*(title|report title|subject|date|date of (?:issue|publication)|published|authors?|"
+                    r"prepared by|written by|publisher|published by|lead department or agency|department)\s*:\s*(.*)$", re.I)
+_ANY_LABEL = re.compile(r"^\s*[A-Z][\w /()&'’-]{1,40}:(?:\s|$)")
+
+
+@dataclass
+class Front:
+    kinds: dict[int, str] = field(default_factory=dict)    # id(line) -> FRONT or TITLE
+    title: str = ""
+    date: str = ""
+    time: str = ""
+    authors: list[str] = field(default_factory=list)
+    publisher: str = ""
+
+
+def _prose(ln: Line, size: float, edges: Edges) -> bool:
+    left, right = edges.left.get(ln.col, ln.x0), edges.right.get(ln.col, ln.x1)
+    return abs(ln.size - size) <= 0.1 * size and ln.x1 - ln.x0 >= 0.6 * (right - left) and len(ln.plain) > 20
+
+
+def parse_date(text: str) -> str:
+    """An ISO date ("2019-03-22", or "2019-03" for a month) of a line that is only a date."""
+    d = parse_date_line(text) or parse_time_line(text)[0]
+    if d:
+        return d
+    m = _MONTH_DAY_YEAR.match(text)
+    if m:
+        return iso_date(m.group(1), m.group(2), m.group(3))
+    m = _DAY_MONTH_YEAR.match(text)
+    if m:
+        return iso_date(m.group(2), m.group(1), m.group(3))
+    m = _MONTH_YEAR.match(text)
+    if m:
+        return f"{m.group(2)}-{MONTHS.index(m.group(1).lower()) + 1:02d}"
+    m = _ISO.match(text)
+    if m and 1 <= int(m.group(2)) <= 12 and 1 <= int(m.group(3)) <= 31:
+        return m.group(0).strip()
+    m = _DMY.match(text)
+    if m:
+        a, b, year = int(m.group(1)), int(m.group(2)), m.group(3)
+        # day first (as in "17/03/2025") only when the order cannot be the other one
+        if a > 12 and 1 <= b <= 12:
+            return f"{year}-{b:02d}-{a:02d}"
+        if b > 12 and 1 <= a <= 12:
+            return f"{year}-{a:02d}-{b:02d}"
+    return ""
+
+
+def labelled_fields(lines: list[Line], used: list[Line] | None = None) -> dict[str, str]:
+    """{"title"|"date"|"authors"|"publisher": value} from a form-like first page: a cell
+    "Title: …" (its value going on in the cells below it that carry no label of their own).
+    `used` receives the lines the fields were read from."""
+    out: dict[str, str] = {}
+    for i, ln in enumerate(lines):
+        for c, cell in enumerate(ln.plain.split("\t")):
+            m = _FIELD.match(cell)
+            if not m:
+                continue
+            label, value = m.group(1).lower(), m.group(2).strip()
+            key = ("title" if label in ("title", "report title", "subject") else
+                   "date" if label.startswith(("date", "published")) and label != "published by" else
+                   "authors" if label in ("author", "authors", "prepared by", "written by") else "publisher")
+            if key in out or not value:
+                continue
+            if used is not None:
+                used.append(ln)
+            if key == "title" and c == 0:
+                last = ln
+                for nxt in lines[i + 1:i + 4]:
+                    first = nxt.plain.split("\t")[0].strip()
+                    if (abs(nxt.x0 - last.x0) <= 3 and nxt.top - last.bottom < 2.5 * last.size and first
+                            and not _ANY_LABEL.match(first)):
+                        value = f"{value} {first}"
+                        last = nxt
+                        if used is not None:
+                            used.append(nxt)
+                    elif abs(nxt.x0 - last.x0) <= 3:
+                        break
+            out[key] = re.sub(r"\s+", " ", value).strip()
+    return out
+
+
+def people(text: str) -> list[str]:
+    """The names on a byline or a role line, or []."""
+    text = re.sub(r"\s+", " ", text).strip()
+    if BYLINE.match(text):
+        return parse_byline(text)
+    m = _ROLE.match(text)
+    rest = text[m.end():] if m else text
+    if not _PEOPLE.match(rest) or len(rest) > 120:
+        return []
+    if not m and not re.search(r"\b[A-Z]\.\s", rest):
+        return []               # a bare line of capitalised words is a name only with an initial in it
+    parts = re.split(r"\s*(?:;|\band\b|&)\s*|,(?!\s*(?:Jr\.|Sr\.|II|III|IV|Ph\.?D)\b)\s*", rest)
+    return [p.strip() for p in parts if p.strip()]
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"\W+", " ", s.lower()).strip()
+
+
+def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Front:
+    """The front matter of a document whose body lines (reading order, running lines out) are `lines`."""
+    out = Front()
+    page1 = [ln for ln in lines if ln.page == lines[0].page] if lines else []
+    if not page1:
+        return out
+    title_page = not any(_prose(ln, size, edges) for ln in page1)
+    if title_page:
+        zone = page1
+    else:
+        zone = []
+        biggest = max(ln.size for ln in page1[:6])
+        for ln in page1:
+            t = ln.plain
+            if (ln.size >= 1.15 * size and ln.size == biggest and (not zone or zone[-1].size == ln.size)
+                    or parse_date(t) or BYLINE.match(t) and len(t) < 100 and not t.endswith((".", ","))):
+                zone.append(ln)
+                continue
+            break
+    field_lines: list[Line] = []
+    fields = labelled_fields(page1[:40], field_lines)
+    title_info = str(info.get("Title") or "").strip()
+    if JUNK_INFO.match(title_info):
+        title_info = ""
+    # the title: the largest type, larger than the body
+    title_lines: list[Line] = []
+    if zone:
+        top = max(ln.size for ln in zone)
+        if top >= 1.15 * size:
+            first = next(i for i, ln in enumerate(zone) if ln.size == top)
+            title_lines = [zone[first]]
+            for ln in zone[first + 1:]:
+                if ln.size != top:
+                    break
+                title_lines.append(ln)
+    if not title_lines and title_info:
+        for ln in (zone or page1[:4]):
+            if _norm(ln.plain) == _norm(title_info):
+                title_lines = [ln]
+                if ln not in zone:
+                    zone = page1[:page1.index(ln) + 1]
+                break
+    if title_lines:
+        out.title = re.sub(r"\s+", " ", " ".join(ln.plain for ln in title_lines)).strip()
+        after = zone.index(title_lines[-1]) + 1 if title_lines[-1] in zone else len(zone)
+        if after < len(zone) and _VOLUME.match(zone[after].plain):
+            out.title += ", " + zone[after].plain.strip()
+            title_lines.append(zone[after])
+    for ln in zone:
+        out.kinds[id(ln)] = TITLE if ln in title_lines else FRONT
+        t = ln.plain
+        if ln in title_lines:
+            continue
+        if not out.date:
+            d, tm = parse_time_line(t)
+            out.date, out.time = (d, tm) if d else (parse_date(t), "")
+            if out.date:
+                continue
+        if not out.authors:
+            out.authors = people(t)
+    if fields.get("title"):
+        out.title = fields["title"]          # a form's own "Title:" beats the largest type
+        for ln in field_lines:
+            out.kinds[id(ln)] = TITLE if _FIELD.match(ln.plain.split("\t")[0]) is None or \
+                _FIELD.match(ln.plain.split("\t")[0]).group(1).lower() in ("title", "report title", "subject") \
+                else FRONT
+    if fields.get("date") and parse_date(fields["date"]):
+        out.date, out.time = parse_date(fields["date"]), ""
+    if fields.get("authors") and not out.authors:
+        out.authors = people(fields["authors"]) or [fields["authors"]]
+    out.publisher = fields.get("publisher", "")
+    if not out.authors:
+        author = str(info.get("Author") or "").strip()
+        if author and not JUNK_INFO.match(author) and _norm(author) in _norm(" ".join(ln.plain for ln in page1)):
+            out.authors = [a.strip() for a in re.split(r"\s*(?:;|,|\band\b|&)\s*", author) if a.strip()]
+    return out

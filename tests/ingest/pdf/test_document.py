@@ -1,0 +1,99 @@
+"""The PDF reader's Document on layouts typeset for the purpose (by both writers): notes
+redacted to their number, four-digit markers, a table of contents, headings by type."""
+from __future__ import annotations
+
+import pytest
+
+from ingest.document import CONTENTS, HEADING, PARAGRAPH, TITLE
+from ingest.pdf.reader import read_document, read_pdf
+from tests.ingest.pdf import fixtures as fx
+
+BODY = ("The ministry confirmed the transfer of the battalion to the border region in March. "
+        "Officials described the move as routine and temporary. ")
+
+
+def _pdf(tmp_path, spec: fx.Spec, writer: str):
+    data, _ = fx.build_pdf(spec, writer)
+    path = tmp_path / f"{writer}.pdf"
+    path.write_bytes(data)
+    return path
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_notes_printed_with_their_number_only_stay_empty(tmp_path, writer):
+    """Notes 1005 and 1006 are redacted to their number: they stay empty, and 1007 keeps its text."""
+    labels = [str(n) for n in range(1004, 1010)]
+    paras = [fx.Para([("Redacted Sources in a Long Report", False)], size=15, bold=True, space_before=0)]
+    for label in labels:
+        paras.append(fx.Para([(BODY + f"The figure for case {label} was reported.", False), (label, True)]))
+    notes = [(label, "" if label in ("1005", "1006") else f"Interview with official {label}, 12 May 2021.")
+             for label in labels]
+    path = _pdf(tmp_path, fx.Spec(paras=paras, notes=notes), writer)
+    doc = read_document(path, path.name)
+    marks = [m for b in doc.blocks for m in b.marks]
+    assert [m.label for m in marks] == labels
+    by_label = {m.label: doc.notes[m.note] for m in marks}
+    assert by_label["1005"].redacted and by_label["1005"].text == ""
+    assert by_label["1006"].redacted and by_label["1006"].text == ""
+    for label in ("1004", "1007", "1008", "1009"):
+        assert by_label[label].text == f"Interview with official {label}, 12 May 2021.", label
+    (report,), _ = read_pdf(path, path.name)
+    assert {m: n.status for m, n in report.notes.items()} == {
+        label: "redacted" if label in ("1005", "1006") else "resolved" for label in labels}
+    assert report.notes["1007"].text == "Interview with official 1007, 12 May 2021."
+    cited = {m: report.text[s.start:s.end] for s in report.sentences for m in s.markers}
+    assert cited["1006"] == "The figure for case 1006 was reported."
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_contents_lines_and_headings_are_not_sentences(tmp_path, writer):
+    paras = [fx.Para([("Annual Assessment of Border Forces", False)], size=16, bold=True, space_before=0),
+             fx.Para([("Contents", False)], size=12, bold=True),
+             fx.Para([("1. Deployments . . . . . . . . . . . . . . . . . . . 2", False)], space_before=2),
+             fx.Para([("2. Exercises and readiness . . . . . . . . . . . . . 3", False)], space_before=2),
+             fx.Para([("Deployments", False)], size=13, bold=True),
+             fx.Para([(BODY * 3, False), ("1", True)]),
+             fx.Para([("Exercises and readiness", False)], size=13, bold=True),
+             fx.Para([(BODY * 2, False)])]
+    notes = [("1", "Ministry of Defence statement, 3 March 2021.")]
+    path = _pdf(tmp_path, fx.Spec(paras=paras, notes=notes), writer)
+    doc = read_document(path, path.name)
+    kinds = [(b.kind, b.text[:20]) for b in doc.blocks]
+    assert kinds[0] == (TITLE, "Annual Assessment of")
+    assert [b.text for b in doc.blocks if b.kind == CONTENTS][1:] == [
+        "1. Deployments . . . . . . . . . . . . . . . . . . . 2",
+        "2. Exercises and readiness . . . . . . . . . . . . . 3"]
+    assert [b.text for b in doc.blocks if b.kind == HEADING] == ["Deployments", "Exercises and readiness"]
+    assert all(b.kind != PARAGRAPH or ". . ." not in b.text for b in doc.blocks)
+    (report,), _ = read_pdf(path, path.name)
+    sentences = [report.text[s.start:s.end] for s in report.sentences]
+    assert not any(". . ." in t or t.startswith(("Deployments", "Contents")) for t in sentences)
+    assert report.title == "Annual Assessment of Border Forces"
+    assert {s.section for s in report.sentences} == {"Deployments", "Exercises and readiness"}
+
+
+def _chapter(title: str, facts: list[str], notes_mode: str, writer: str) -> bytes:
+    paras = [fx.Para([(title, False)], size=15, bold=True, space_before=0)]
+    paras += [fx.Para([(BODY + fact, False), (str(i + 1), True)]) for i, fact in enumerate(facts)]
+    notes = [(str(i + 1), f"{title}: source {i + 1} for {fact.split()[1]}") for i, fact in enumerate(facts)]
+    return fx.build_pdf(fx.Spec(paras=paras, notes=notes, notes_mode=notes_mode), writer)[0]
+
+
+@pytest.mark.parametrize("writer,notes_mode", [("reportlab", "foot"), ("fpdf2", "foot"), ("fpdf2", "end-numbered")])
+def test_notes_numbered_again_in_each_chapter(tmp_path, writer, notes_mode):
+    """Two chapters, each numbering its notes from 1 (at the page foot, or in a Notes section
+    closing the chapter): each marker takes its own chapter's note."""
+    import pypdfium2 as pdfium
+
+    facts = ["The Minsk brigade moved in May.", "The Grodno airfield reopened in June.", "The Brest depot closed in July."]
+    out = pdfium.PdfDocument.new()
+    for k, title in enumerate(("Chapter One", "Chapter Two")):
+        part = tmp_path / f"{k}.pdf"
+        part.write_bytes(_chapter(title, facts, notes_mode, writer))
+        out.import_pages(pdfium.PdfDocument(str(part)))
+    path = tmp_path / "book.pdf"
+    out.save(str(path))
+    doc = read_document(path, path.name)
+    linked = [(m.label, doc.notes[m.note].text) for b in doc.blocks for m in b.marks]
+    assert linked == [(str(i + 1), f"{title}: source {i + 1} for {fact.split()[1]}")
+                      for title in ("Chapter One", "Chapter Two") for i, fact in enumerate(facts)]
