@@ -111,21 +111,11 @@ def expected_meta(gold: dict, meta: dict | None) -> dict:
 def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]:
     """Figures of one file's reports against its gold; `meta` overrides the gold's title,
     date and authors. Gold entries are markers: a note cited twice is there twice."""
-    from ingest.footnotes import marker_label
+    from eval.dataset import gold_note_labels
 
     entries = gold["notes"]
-    # numbering that restarts (per section, per chapter): the k-th different note printed with
-    # the same label is "label#k" in a report, as ingest/build.py names it
-    texts: dict[str, list[str]] = {}
-    keys: dict[int, str] = {}
-    for i, g in enumerate(entries):
-        base = marker_label(str(g["n"]))
-        seen = texts.setdefault(base, [])
-        t = squash(g.get("note_visible") or "")
-        if t not in seen:
-            seen.append(t)
-        k = seen.index(t)
-        keys[i] = base if k == 0 else f"{base}#{k + 1}"
+    # numbering that restarts (per section, per chapter): "label#k", as ingest/build.py names it
+    keys = dict(enumerate(gold_note_labels(entries, squash)))
     label = lambda g: keys[id_of[id(g)]]  # noqa: E731
     id_of = {id(g): i for i, g in enumerate(entries)}
     ours: dict[str, Any] = {}
