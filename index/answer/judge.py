@@ -14,7 +14,7 @@ A sentence (read with its passage and its report's date) answers a question only
 
 Sentence tags (`tags_of`: the types and dates a sentence holds) are pure functions of its text,
 cached per sentence. The thresholds are chosen on the tune split of the gold questions only
-(eval/gold/questions.jsonl, "split": "tune"); see README, Quality.
+(eval/gold/questions.jsonl, "split": "tune"); the figures: docs/quality.md.
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """Finding passages: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank,
 with a nudge toward the reports a question's dates or "latest" point at.
 
-Measured on the gold questions (see README, Quality): fused beats either alone; names and
+Measured on the gold questions (docs/quality.md): fused beats either alone; names and
 unit numbers (Greenkiewicz, Veyshnoriya, 234th) are found by BM25, paraphrases by dense.
 """
 from __future__ import annotations

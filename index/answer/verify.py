@@ -35,7 +35,7 @@ from index.text.sentences import sentence_texts
 from index.text.words import STOPWORDS, stem
 
 # Calibrated on eval/gold/verifier_labels.jsonl (`python -m eval.verifier`): 0.60 gives the
-# best agreement with the hand labels there (see README, "Generated answers"). It was chosen
+# best agreement with the hand labels there (docs/quality.md, "Verifier calibration"). It was chosen
 # on those same labels, so the agreement figure is optimistic for unseen sentences.
 MIN_OVERLAP = 0.60
 
