@@ -34,7 +34,17 @@ ENTITY_SLACK = 0           # entities of the question a sentence and its passage
 CHECKED_TYPES = ("count", "money", "percent", "measure", "year", "date", "person", "place", "name", "age")   # "reason": tune, -1 false abstention
 TOPIC_SHARE = 0.0          # without an attribute in the wording: the share of the topic words needed
 
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# a year before 1800 only after a word that leads into a year and before no noun: "between 1250 and
+# 1300", "in 1642,", not "and 1500 troops"
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b(?:in|between|and|since|from|until|by|around|about|circa|c\.) "
+                   r"(1[0-7]\d\d)\b(?!\s+(?!(?:and|or|to|when|as|with|until|in|on|at|the|that|which|while|after|"
+                   r"before)\b)[a-z])", re.I)
+# a time told by its distance from another ("5 years after the regulations are made", "three years (36
+# months) after publication", "from the very first day"): an answer to "when?" as much as a date
+_RELATIVE_TIME = re.compile(r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                            r"eighteen|twenty|thirty|a few|several)\s+(?:days?|weeks?|months?|years?|decades?)\s+"
+                            r"(?:\([^)]{0,30}\)\s+)?(?:after|before|from|later|earlier|ago|into)\b|"
+                            r"\b(?:from|on|since)\s+(?:the\s+)?(?:very\s+)?first\s+day\b|\bfrom day one\b", re.I)
 _MONTH_WORD = re.compile(rf"\b({ANY_MONTH})\b\.?")
 _COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|twenty|"
                           r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|several|"
@@ -48,7 +58,7 @@ _PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quar
                       r"\b(?:one|two|three|four|five|nine) (?:in|out of) (?:two|three|four|five|ten|\d+)\b", re.I)
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged \d+|\bborn (?:in|on)\b|\bage of \d+", re.I)
 _MEASURE = re.compile(r"\d[\d,.]*\s?(?:-\s?)?(?:km|kilometers?|kilometres?|miles?|meters?|metres?|square|sq|hectares?|"
-                      r"km2|tons?|tonnes?|feet|foot|inches)\b", re.I)
+                      r"km2|tons?|tonnes?|feet|foot|inches|minutes|hours)\b", re.I)     # "how far ahead": 45 minutes
 _REASON = re.compile(r"\b(?:because|due to|in order to|so that|aims? to|aimed at|intend(?:s|ed)? to|seeks? to|sought to|"
                      r"in response to|as part of|to (?:deter|prevent|counter|prepare|support|signal|pressure|secure|"
                      r"protect|defend|strengthen|deepen|increase|expand|integrate|justify|build)|likely (?:to|in order)|"
@@ -74,7 +84,7 @@ class Tags:
 @lru_cache(maxsize=65536)
 def tags_of(sentence: str) -> Tags:
     types = set()
-    years = {int(y) for y in _YEAR.findall(sentence)}
+    years = {int(a or b) for a, b in _YEAR.findall(sentence)}
     months = {_month_of(m.group(1)) for m in _MONTH_WORD.finditer(sentence)}
     from index.text.dates import month_days
 
@@ -86,7 +96,8 @@ def tags_of(sentence: str) -> Tags:
         months.add(m)
         if d:
             days.add((m, d))
-    if years or months or days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence):
+    if (years or months or days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence)
+            or _RELATIVE_TIME.search(sentence)):
         types.add("date")
     if years:
         types.add("year")
@@ -320,7 +331,8 @@ def new_value(question: Question, sentence: str) -> bool:
         return bool(tags.years - question.time.years - {y for y, _ in question.time.year_months})
     if kind == "date":
         return bool(tags.days - question.time.days or tags.years - question.time.years
-                    or tags.months - question.time.months - {m for m, _ in question.time.days})
+                    or tags.months - question.time.months - {m for m, _ in question.time.days}
+                    or any(_words(m.group(0)) - asked for m in _RELATIVE_TIME.finditer(sentence)))
     pattern = _SPAN_TYPES.get(kind)
     if pattern is None:
         return True

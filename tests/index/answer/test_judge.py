@@ -69,6 +69,18 @@ def test_time_scope_reads_the_sentence_and_the_report_date():
     assert "percent" in tags_of("Turnout was 84 percent.").types
 
 
+def test_a_when_question_is_answered_by_a_time_told_relative_to_another_or_an_early_year():
+    when = read_question("When is the policy due to be reviewed?")
+    assert "type" not in misfits(when, "The policy will be reviewed 5 years after the regulations are made.", "", "")
+    assert "type" not in misfits(when, "It expires three years (36 months) after publication.", "", "")
+    assert "type" in misfits(when, "The policy will be reviewed by the department.", "", "")
+    settled = read_question("When did Polynesians first settle the islands?")
+    assert "type" not in misfits(settled, "Polynesians settled the islands between 1250 and 1300.", "", "")
+    assert tags_of("In 1642, Tasman sighted the islands.").years == {1642}
+    assert not tags_of("Russia sent 2 tanks and 1500 troops.").years       # a count before a noun, no year
+    assert "measure" in tags_of("The islands are 45 minutes ahead of the mainland.").types
+
+
 def test_a_several_part_question_is_read_part_by_part():
     parts = question_parts(read_question("How many Belarusian tanks arrived in Kapustin Yar, and how much did "
                                          "their deployment cost?"))
