@@ -530,7 +530,8 @@ def attachment_accuracy(
             continue
         shown = {str(fn.get("marker")): fn for fn in holder.get("footnotes") or []}
         problems = []
-        for m in ev.get("markers") or []:
+        marks = _evidence_markers(ev)
+        for m in marks:
             if m not in shown:
                 problems.append(f"[{m}] not shown")
             else:
@@ -539,13 +540,13 @@ def attachment_accuracy(
         # must be exactly the report's markers for the sentence.
         for s in answer.get("answer") or []:
             if "markers" in s and contains(s.get("text") or "", ev.get("text") or ""):
-                said, want = {str(x) for x in s.get("markers") or []}, set(ev.get("markers") or [])
+                said, want = {str(x) for x in s.get("markers") or []}, set(marks)
                 if said != want:
                     problems.append(f"answer sentence marked [{', '.join(sorted(said, key=_marker_order))}], "
                                     f"the report marks it [{', '.join(sorted(want, key=_marker_order))}]")
         in_text = _text_markers(holder.get("text") or "")
         if in_text is not None:
-            extra = sorted(set(shown) - in_text - set(ev.get("markers") or []), key=_marker_order)
+            extra = sorted(set(shown) - in_text - set(marks), key=_marker_order)
             problems += [f"[{m}] shown but not in the passage text" for m in extra]
         if problems:
             reasons += [f"evidence {i} ({ev['report']}): {p}" for p in problems]
@@ -554,6 +555,14 @@ def attachment_accuracy(
     if not judged:
         return None
     return _outcome(good, judged, reasons)
+
+
+def _evidence_markers(ev: Mapping[str, Any]) -> list[str]:
+    """The markers a gold evidence fragment names, as a report keys them (a Wikipedia note
+    group's "n 8" is marker "n8", ingest.footnotes.marker_label)."""
+    from ingest.footnotes import marker_label
+
+    return [marker_label(str(x)) for x in ev.get("markers") or []]
 
 
 _MARKER_TOKENS = re.compile(r"\[(\d{1,3})\]|<sup>\s*(\d{1,3})\s*</sup>|([\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+)")

@@ -347,6 +347,19 @@ def test_attachment_accuracy_checks_the_markers_an_answer_sentence_claims():
     assert out.value == 0 and "marked [2], the report marks it [1]" in out.reasons[0]
 
 
+def test_attachment_accuracy_reads_evidence_markers_as_a_report_keys_them():
+    """A gold written from the page ("n 8", a Wikipedia note group) names the marker the
+    report keys as "n8"."""
+    question = {**QUESTION, "evidence": [{**QUESTION["evidence"][0], "markers": ["n 1"]}]}
+    ans = good_answer()
+    ans["citations"] = [citation(footnotes=({**FN1, "marker": "n1"}, FN2))]
+    ans["answer"][0]["markers"] = ["n1"]
+    gold = {k: {**v, "markers": {"n1": v["markers"]["1"]}} for k, v in GOLD_MAPS.items() if "1" in v["markers"]}
+    assert m.attachment_accuracy(question, ans, gold).value == 1
+    ans["answer"][0]["markers"] = ["n2"]
+    assert m.attachment_accuracy(question, ans, gold).value == 0
+
+
 # ---------------------------------------------------------------------------- real-world golds (note text, no URL list)
 
 def _rw_gold():
