@@ -95,6 +95,15 @@ def test_a_question_phrased_say_about_is_judged_by_its_topic(dossier):
     assert not b["abstained"] and any("Kavkaz" in s["text"] for s in b["answer"])
 
 
+def test_a_follow_up_that_names_nothing_is_asked_of_the_earlier_question(dossier):
+    earlier = ["Which Russian regiment has been drilling with Belarusian troops?"]
+    alone = dossier.ask("Since when?")
+    followed = dossier.ask("Since when?", context=earlier)
+    assert alone["abstained"]
+    assert not followed["abstained"] and "since September 17" in " ".join(s["text"] for s in followed["answer"])
+    assert followed["question"] == "Since when?"
+
+
 def test_dates_prefer_the_right_report(dossier):
     res = dossier.search("What did Lukashenko announce on September 17?", k=3)
     assert res["results"][0]["report"]["date"] == "2020-09-17"
