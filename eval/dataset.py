@@ -236,7 +236,6 @@ def gold_note_labels(notes: list[dict[str, Any]], same: Callable[[str], str] | N
     from ingest.footnotes import marker_label
 
     same = same or (lambda t: re.sub(r"\s+", "", t))
-
     texts: dict[str, list[str]] = {}
     out = []
     for g in notes:
