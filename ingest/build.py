@@ -11,6 +11,9 @@ What a reader found is kept, not guessed again from text:
   note with its label not yet taken (numbering that restarts per chapter takes the next "1").
   A linked note that is redacted is `redacted`, an empty or absent one `missing`: a marker
   never takes another note's text. A note no marker refers to is `unplaced`, kept and shown;
+- a marker printed inside a note (DocNote.marks: a MediaWiki note citing a reference) backs
+  that note, not the sentence citing it: its note is a note of the report with no sentence,
+  and its sources (URLs) are also the citing note's sources;
 - one report per Document unless `parts` says where each of several starts. Title, date, time,
   authors and publisher come from labelled fields at the head of the report ("Title: …",
   "Date: …", "Subject: …", "Author: …", as forms and memos print them), else from the
@@ -309,16 +312,13 @@ class _Builder:
                 self._marker(m.label, key, target)
 
     # ------------------------------------------------------------------ notes
-    def _marker(self, label: str, key: str | None, sentence: Sentence | None = None, depth: int = 0) -> None:
+    def _marker(self, label: str, key: str | None, sentence: Sentence | None = None) -> str:
         marker = self._name(label, key)
         if sentence is not None and marker not in sentence.markers:
             sentence.markers.append(marker)
         if marker not in self.notes:
             self.notes[marker] = self._note(marker, key)
-        dn = self.doc.notes.get(key) if key is not None else None
-        if dn is not None and depth < 3:                 # the note's own markers: its sources' notes
-            for m in dn.marks:
-                self._marker(m.label, m.note if m.note in self.doc.notes else None, sentence, depth + 1)
+        return marker
 
     def _name(self, label: str, key: str | None) -> str:
         """The marker a note is known by in this report: its label, "1#2" for a second note 1."""
@@ -338,7 +338,14 @@ class _Builder:
             return Note(marker=marker, status=MISSING)
         if dn.redacted:
             return Note(marker=marker, status=REDACTED, pages=list(dn.pages))
-        return note_of(marker, dn)
+        note = note_of(marker, dn)
+        self.notes[marker] = note                        # before its own markers: a note citing itself stops here
+        for m in dn.marks:                               # markers printed inside the note (MediaWiki's notes
+            inner = self.notes.get(self._marker(m.label, m.note if m.note in self.doc.notes else None))
+            if inner is not None and inner is not note:  # citing notes): notes of the report, backing this
+                note.urls += [u for u in inner.urls if u not in note.urls]      # note, not the sentence; their
+                note.dngts_urls += [u for u in inner.dngts_urls if u not in note.dngts_urls]   # sources are its own
+        return note
 
     def _unplaced(self, key: str) -> Note:
         note = note_of(marker_label(self.doc.notes[key].label), self.doc.notes[key])

@@ -359,13 +359,63 @@ source of the note about the anthem.</span></li>
 </body></html>"""
 
 
-def test_a_marker_inside_a_note_backs_the_sentence_that_cites_the_note():
+def test_a_marker_inside_a_note_backs_the_note_not_the_sentence_that_cites_the_note():
     r = one(WIKI_NESTED)
-    assert sentences(r)[0] == ("The anthem is sung on state occasions.", ["n1", "1"])
+    assert sentences(r)[0] == ("The anthem is sung on state occasions.", ["n1"])   # [1] is printed in note n 1
     assert notes(r)["n1"] == ("resolved", "It is used only on regal occasions.")   # its marker out of the text
-    assert notes(r)["1"] == ("resolved", "A source of the note about the anthem.")
+    assert notes(r)["1"] == ("resolved", "A source of the note about the anthem.")  # a note of the report
     assert notes(r)["3"][1] == '"Languages Act". Retrieved 2019. Cite journal requires |journal= (help)'
     assert "This paragraph is shown" in r.text and r.date == "2019-09-26" and r.unplaced_notes == []
+
+
+# MediaWiki's two reference groups ({{efn}} notes "[n 2]" under Footnotes, <ref> citations under
+# Citations): a census sentence cites a citation and an explanatory note, and the note cites
+# its own source (a <ref> inside the {{efn}}), which the article also cites elsewhere once.
+WIKI_GROUPS = """<html><head><title>Atoll - Wikipedia</title></head><body>
+<h1 id="firstHeading">Atoll</h1><div id="mw-content-text"><div class="mw-parser-output">
+<h2><span class="mw-headline" id="People">People</span></h2>
+<p>The 2018 census counted 1,501 residents.<sup id="cite_ref-census_4-0" class="reference"><a
+href="#cite_note-census-4">&#91;4&#93;</a></sup><sup id="cite_ref-growth_5-0" class="reference"><a
+href="#cite_note-growth-5">&#91;n 2&#93;</a></sup> Most live on the main islet.</p>
+<p>Fishing employs a third of them.<sup id="cite_ref-fao_6-1" class="reference"><a href="#cite_note-fao-6">&#91;6&#93;</a></sup></p>
+<h2><span class="mw-headline" id="Footnotes">Footnotes</span></h2>
+<div class="reflist"><ol class="references" style="list-style-type: lower-alpha;">
+<li id="cite_note-growth-5"><span class="mw-cite-backlink"><b><a href="#cite_ref-growth_5-0">^</a></b></span>
+<span class="reference-text">The count grew by 2% a year since 2008.<sup id="cite_ref-fao_6-0" class="reference"><a
+href="#cite_note-fao-6">&#91;6&#93;</a></sup></span></li></ol></div>
+<h2><span class="mw-headline" id="Citations">Citations</span></h2>
+<div class="reflist"><ol class="references">
+<li id="cite_note-census-4"><span class="mw-cite-backlink"><b><a href="#cite_ref-census_4-0">^</a></b></span>
+<span class="reference-text"><cite class="citation web"><a rel="nofollow" class="external text"
+href="https://stats.example.org/census-2018">"Census 2018"</a>. Statistics Office.</cite></span></li>
+<li id="cite_note-fao-6"><span class="mw-cite-backlink">^ <a href="#cite_ref-fao_6-0"><sup><i><b>a</b></i></sup></a>
+<a href="#cite_ref-fao_6-1"><sup><i><b>b</b></i></sup></a></span> <span class="reference-text"><cite class="citation
+report"><a rel="nofollow" class="external text" href="https://fao.example.org/atoll-fisheries.pdf">"Atoll
+fisheries"</a> (PDF). FAO. 2017.</cite></span></li></ol></div>
+</div></div></body></html>"""
+
+
+def test_mediawiki_reference_inside_a_note_is_a_source_of_the_note():
+    r = one(WIKI_GROUPS)
+    census = next(s for s in r.sentences if "census" in r.text[s.start:s.end])
+    assert census.markers == ["4", "n2"]                     # as printed: not [6], which is in note n 2
+    fishing = next(s for s in r.sentences if "Fishing" in r.text[s.start:s.end])
+    assert fishing.markers == ["6"]                          # [6] cited again from the body: its own sentence
+    assert r.notes["n2"].text == "The count grew by 2% a year since 2008."
+    assert r.notes["n2"].urls == ["https://fao.example.org/atoll-fisheries.pdf"]     # its source, through [6]
+    assert r.notes["6"].text == '"Atoll fisheries" (PDF). FAO. 2017.'
+    assert r.notes["6"].urls == ["https://fao.example.org/atoll-fisheries.pdf"]
+    assert r.notes["4"].urls == ["https://stats.example.org/census-2018"]
+    assert r.unplaced_notes == [] and all(n.status == "resolved" for n in r.notes.values())
+
+
+def test_a_reference_cited_only_inside_a_note_is_a_note_of_the_report_without_a_sentence():
+    page = WIKI_GROUPS.replace('<p>Fishing employs a third of them.<sup id="cite_ref-fao_6-1" class="reference"><a '
+                               'href="#cite_note-fao-6">&#91;6&#93;</a></sup></p>', "")
+    r = one(page)
+    assert [m for s in r.sentences for m in s.markers] == ["4", "n2"]
+    assert notes(r)["6"] == ("resolved", '"Atoll fisheries" (PDF). FAO. 2017.')   # kept, not unplaced
+    assert r.footnote_counts() == {"markers": 2, "resolved": 2, "missing": 0, "unplaced": 0, "redacted": 0}
 
 
 JEKYLL = """<html><head><title>Source Code Policy | Introduction</title></head><body>
