@@ -56,8 +56,14 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
             # only goes on with a note from the page (column) before: else it is a table's rows
             small = first.size < 0.95 * body_size
             rest_small = all(ln.size < 0.95 * body_size for ln in lines[below[0]:])
+            # a note's rest set as a heading (pandoc makes a note's Heading-styled paragraph one)
+            # goes on from the page before when small type follows it and a note opens there;
+            # body-size lines under a rule are a table's rows, not a note
+            rest = lines[below[0]:]
+            then_note = any(ln.size < 0.95 * body_size and opens_note(ln, None) for ln in rest[1:]) and all(
+                ln.size < 0.95 * body_size or ln.size > 1.15 * body_size for ln in rest)
             if ((small or first.leading_marker is not None) and (opens_note(first, None) or _alone_number(first))
-                    or (continuing and rest_small)):
+                    or (continuing and (rest_small or then_note))):
                 return below[0]
     # no rule: a bottom run of smaller type whose first line opens with a number
     i = len(lines)

@@ -473,3 +473,35 @@ def test_endnotes_in_one_paragraph_and_under_a_heading_of_their_own():
     <div><div id=edn1><h3>References</h3><p><a href="#_ednref1" name="_edn1" title="">[1]</a>. Pope, R.,
     <i>Corrosion</i>, <b>7</b>, 212 (1951).</p></div></div>"""
     assert notes(one(word)) == {"1": ("resolved", "Pope, R., Corrosion, 7, 212 (1951).")}
+
+
+# Headings typed as bold lines: tex4ht names spans after the TeX font (cmbx = Computer Modern
+# bold, the style sheet is a separate main.css), Google Docs sets bold by a class in its <style>,
+# a hand-made page uses <b>. A short bold line is a heading: the section of what follows, never
+# an answer sentence; a bold lead-in that is a sentence, a bold table cell, a bold word in a
+# paragraph stay text.
+BOLD_HEADS = """<html><head><title>Drills</title><meta name="generator" content="TeX4ht (http://www.tug.org/tex4ht/)" />
+<style type="text/css">.c7{font-weight:700;color:#000000}.c2{font-weight:400}</style></head><body>
+<h3 class="sectionHead"><span class="titlemark">I.   </span> <a id="x1-20001"></a>The Drills</h3>
+<!--l. 253--><p class="noindent" ><span
+class="cmbx-12">Overview</span></p>
+<!--l. 256--><p class="noindent" >Russian units arrived in Brest on Monday, officials said.</p>
+<p class="c2"><span class="c7">Evidence</span></p>
+<p>The ministry <b>denied</b> it on Tuesday in a short statement.</p>
+<p><strong>The ministry later confirmed the arrival of two battalions.</strong></p>
+<table><tr><td><b>Total units</b></td><td>12</td></tr></table>
+<p><b>Analysis</b></p>
+<p>The drills were larger than announced, by every count available.</p>
+</body></html>"""
+
+
+def test_a_short_bold_line_is_a_heading_not_an_answer_sentence():
+    r = one(BOLD_HEADS)
+    quoted = [t for t, _ in sentences(r)]
+    assert not {"Overview", "Evidence", "Analysis"} & set(quoted)
+    sections = {t: s.section for (t, _), s in zip(sentences(r), r.sentences)}
+    assert sections["Russian units arrived in Brest on Monday, officials said."] == "I. The Drills > Overview"
+    assert sections["The ministry denied it on Tuesday in a short statement."] == "I. The Drills > Evidence"
+    assert sections["The drills were larger than announced, by every count available."] == "I. The Drills > Analysis"
+    assert "The ministry later confirmed the arrival of two battalions." in quoted     # a bold sentence is text
+    assert any("Total units" in t for t in quoted)                                      # a table cell is text

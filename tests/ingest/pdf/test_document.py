@@ -97,3 +97,29 @@ def test_notes_numbered_again_in_each_chapter(tmp_path, writer, notes_mode):
     linked = [(m.label, doc.notes[m.note].text) for b in doc.blocks for m in b.marks]
     assert linked == [(str(i + 1), f"{title}: source {i + 1} for {fact.split()[1]}")
                       for title in ("Chapter One", "Chapter Two") for i, fact in enumerate(facts)]
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_heading_inside_a_note_goes_on_the_next_page_as_that_note(tmp_path, writer):
+    """pandoc sets a note paragraph styled as a heading large and bold; LaTeX leaves the note's
+    label alone at the foot and puts the heading under the next page's rule, above the next
+    note: it is the labelled note's text (not a redacted note, not a heading of the report)."""
+    paras = [fx.Para([("Proportionality of the Assessment", False)], size=15, bold=True, space_before=0)]
+    for i in range(1, 4):
+        paras.append(fx.Para([(BODY * 5 + f"The evidence base is set out in guidance {i}.", False), (str(i), True)]))
+    paras.append(fx.Para([(BODY * 6, False)]))
+    notes = [("1", "Impact assessment guidance, 2023."),
+             ("2", "Proportionality in regulatory submissions: https://www.gov.uk/guidance/proportionality"),
+             ("3", "Companies House data, 2024.")]
+    spec = fx.Spec(paras=paras, notes=notes, note_heads={"2": "RPC Proportionality Guidance"})
+    data, ts = fx.build_pdf(spec, writer)
+    assert [n for n, _, _ in ts.continued] == ["2"]              # its label alone at the foot of p. 1
+    path = tmp_path / f"{writer}.pdf"
+    path.write_bytes(data)
+    (report,), _ = read_pdf(path, path.name)
+    note = report.notes["2"]
+    assert note.status == "resolved"
+    assert note.text.startswith("RPC Proportionality Guidance Proportionality in regulatory submissions")
+    assert report.notes["3"].text == "Companies House data, 2024."
+    assert not any("RPC" in s.section for s in report.sentences)   # no heading of the report
+    assert not any("RPC" in report.text[s.start:s.end] for s in report.sentences)
