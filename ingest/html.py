@@ -73,7 +73,7 @@ _FALLBACK_SUP = re.compile(r"\[?\s*(?:\d{1,5}|[*†‡]{1,3})\s*\]?(?:\s*[,;–-
 _BARS = re.compile(r"\[redacted\]|[_█▇■\s.,;:]+")
 REDACTED_TEXT = "[redacted]"
 # A paragraph set wholly in bold, short and without a sentence's end ("Overview", "Key
-# findings") is a heading typed as bold text: never quoted as an answer. Bold is <b>, <strong>,
+# findings", "Why do maintainers quit?") is a heading typed as bold text: never quoted as an answer. Bold is <b>, <strong>,
 # an inline font-weight, a class the page's styles make bold, or a tex4ht font class of a bold
 # TeX font (tex4ht names its spans after the font: `cmbx-12`, `ptmb8t-`, in a separate .css).
 BOLD_HEADING_WORDS = 10
@@ -92,9 +92,9 @@ def read_html(html: str, source: str) -> Document:
     body = _content_root(root)
     walker = _Walker(index, body, _bold_classes(styles))
     walker.walk(body)
-    blocks, notes = walker.blocks, dict(index.notes)
+    blocks, notes = _contents_under_heading(walker.blocks), dict(index.notes)
     if not index.markers:
-        blocks, notes = _fallback(walker.blocks)
+        blocks, notes = _fallback(blocks)
     doc = Document(source=source, title=meta["title"], date=meta["date"], authors=meta["authors"],
                    publisher=meta["publisher"], parts=walker.parts,
                    blocks=[Block(b.kind, b.text, level=b.level, marks=b.marks) for b in blocks], notes=notes)
@@ -123,6 +123,40 @@ def _drop_hidden(root: Node, styles: list[str]) -> None:
             hide = any(all(c in above for c in need) for cls in classes & rules.keys() for need in rules[cls])
         if hide:
             node.children = []
+
+
+_CONTENTS_HEADING = re.compile(r"^(?:table of )?contents$", re.I)
+
+
+def _contents_under_heading(blocks: list[_Block]) -> list[_Block]:
+    """The lines under a "Contents" / "Table of Contents" heading that are not sentences (a
+    table of contents typed as a list and bold lines, without links into the page) are
+    contents, up to the first sentence or <h1>-<h6> heading; the bold line right before that
+    sentence heads it (the first section), as it did."""
+    region: list[_Block] = []
+
+    def close() -> None:
+        if region and region[-1].kind == HEADING:
+            region.pop()                                 # the first section's own heading
+        for b in region:
+            b.kind, b.level = CONTENTS, 0
+        region.clear()
+
+    inside = False
+    for b in blocks:
+        if b.kind == HEADING and _CONTENTS_HEADING.match(b.text.strip()):
+            close()
+            inside = True
+        elif not inside:
+            continue
+        elif (b.kind == HEADING and b.level != BOLD_LEVEL) or b.marks or re.search(r"[.!]$", b.text) \
+                or len(b.text.split()) > BOLD_HEADING_WORDS * 2:
+            close()
+            inside = False
+        else:
+            region.append(b)
+    close()
+    return blocks
 
 
 def _bold_classes(styles: list[str]) -> set[str]:
@@ -491,7 +525,7 @@ class _Walker:
                 b.kind = CONTENTS                        # a line that is only a link into the page: contents
             elif (b.kind == PARAGRAPH and b.text and not b.in_cell and b.number is None
                   and self.bolded >= len(re.sub(r"\s", "", b.text)) and len(b.text.split()) <= BOLD_HEADING_WORDS
-                  and not re.search(r"[.!?,;]$", b.text)):
+                  and not re.search(r"[.!,;]$", b.text)):
                 b.kind, b.level = HEADING, BOLD_LEVEL    # a heading typed as a bold line
             if b.text or b.marks:
                 self.blocks.append(b)

@@ -505,3 +505,24 @@ def test_a_short_bold_line_is_a_heading_not_an_answer_sentence():
     assert sections["The drills were larger than announced, by every count available."] == "I. The Drills > Analysis"
     assert "The ministry later confirmed the arrival of two battalions." in quoted     # a bold sentence is text
     assert any("Total units" in t for t in quoted)                                      # a table cell is text
+
+
+# A Google Docs export's table of contents typed by hand: a bold "Table of Contents", bold part
+# titles and list items, no links into the page. Its lines are contents, never answers; the
+# first part's own bold title, right before its first paragraph, heads that part.
+GDOCS_TOC = """<html><head><style type="text/css">.c4{font-weight:700}.c1{font-size:11pt}</style></head><body>
+<p class="c1"><span class="c4">Table of Contents</span></p>
+<p class="c1"><span class="c4">Preface</span></p>
+<ul><li class="c1"><span>Foreword</span></li><li class="c1"><span>Why do maintainers quit?</span></li></ul>
+<p class="c1"><span class="c4">Foreword</span></p>
+<p class="c1"><span>I stumbled upon the problem described in this report on a hunch, years ago.</span></p>
+<p class="c1"><span class="c4">Why do maintainers quit?</span></p>
+<p class="c1"><span>Most maintainers quit because nobody pays for the upkeep of the code.</span></p>
+</body></html>"""
+
+
+def test_a_table_of_contents_typed_as_bold_lines_and_a_list_is_contents():
+    r = one(GDOCS_TOC)
+    assert sentences(r) == [("I stumbled upon the problem described in this report on a hunch, years ago.", []),
+                            ("Most maintainers quit because nobody pays for the upkeep of the code.", [])]
+    assert [s.section for s in r.sentences] == ["Foreword", "Why do maintainers quit?"]
