@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ingest.document import CONTENTS, HEADING, PARAGRAPH, TITLE
+from ingest.pdf.layout import Line, Piece
+from ingest.pdf.notes import numbered_notes
 from ingest.pdf.reader import read_document, read_pdf
+from ingest.pdf.text import Edges, vocabulary
 from tests.ingest.pdf import fixtures as fx
 
 BODY = ("The ministry confirmed the transfer of the battalion to the border region in March. "
@@ -123,3 +126,28 @@ def test_a_heading_inside_a_note_goes_on_the_next_page_as_that_note(tmp_path, wr
     assert report.notes["3"].text == "Companies House data, 2024."
     assert not any("RPC" in s.section for s in report.sentences)   # no heading of the report
     assert not any("RPC" in report.text[s.start:s.end] for s in report.sentences)
+
+
+
+def _line(page: int, top: float, size: float, *pieces) -> Line:
+    return Line(page=page, x0=57.0, x1=500.0, top=top, bottom=top + size, size=size, bold=False,
+                pieces=[Piece(t, marker=m) for t, m in pieces])
+
+
+def test_a_number_the_writer_typed_at_a_notes_start_is_its_text():
+    """LibreOffice's page foot where note 1's writer typed a superscript "2" at its start: the
+    label "1" is set on a line of its own, the text opens with the "2"; the real note 2, on the
+    next page, is printed with its number only. Note 1 keeps "2 These costs…", note 2 stays
+    empty: neither takes the other's place."""
+    lines = [_line(2, 700, 7.0, ("1 ", False)),
+             _line(2, 709, 10.0, ("2", True), (" These costs exclude the cost of registration.", False)),
+             _line(3, 760, 7.0, ("2", False)),
+             _line(4, 700, 10.0, ("3", True), (" See: https://bills.parliament.uk/bills/3339", False))]
+    linked = {id(lines[k]) for k in (0, 2, 3)}          # LibreOffice links each marker to its note's label
+    notes = numbered_notes(lines, Edges.of(lines, 11.0), vocabulary(lines), starts=linked)
+    assert [(n.number, n.text, n.redacted) for n in notes] == [
+        ("1", "2 These costs exclude the cost of registration.", False), ("2", "", True),
+        ("3", "See: https://bills.parliament.uk/bills/3339", False)]
+    # a note printed with its number only, then the next note: stays empty (Mueller's redactions)
+    notes = numbered_notes([lines[0], lines[1], lines[3]], Edges.of(lines, 11.0), vocabulary(lines), starts=linked)
+    assert [(n.number, n.redacted) for n in notes] == [("1", True), ("2", False), ("3", False)]
