@@ -138,7 +138,16 @@ def _is_sentence(text: str) -> bool:
 
 # A form's labelled fields at the head of a report ("Title: …", "Date: 22/10/2024", "SUBJECT: …"):
 # the file saying in so many words what its title, date and authors are.
-_FIELD = re.compile(r"^(title|subject|date|dated|date of issue|authors?|by|written by)\s*:\s*(\S.{0,300})$", re.I)
+_FIELD = re.compile(r"^(title|subject|date|dated|date of issue|authors?|by|written by|from)\s*:\s*(\S.{0,300})$", re.I)
+# A memorandum's "FROM:" field prints each sender's name, then their office ("Tony Scott United
+# States Chief Information Officer Anne E. Rung United States Chief Acquisition Officer" once
+# its line breaks are read as spaces): the names are the runs of name-shaped words outside an
+# office's words.
+_OFFICE_WORDS = frozenset("""united states chief officer information acquisition technology financial operating
+executive director deputy assistant associate principal acting secretary under undersecretary administrator
+commissioner general counsel office department agency bureau federal national government management budget
+president vice council security advisor adviser head heads staff of the and for to on in at""".split())
+_NAME_WORD = re.compile(r"^(?:[A-Z][a-z'’-]+|[A-Z]\.)$")
 FIELD_BLOCKS = 30               # looked for among this many blocks at the head of a report
 
 
@@ -161,10 +170,26 @@ def read_fields(blocks: list[Block]) -> tuple[dict[str, object], set[int]]:
             names = parse_name_line("By " + value)
             if names:
                 found["authors"] = names
+        elif name == "from" and "authors" not in found and memo_senders(value):
+            found["authors"] = memo_senders(value)
         else:
             continue
         where.add(i)
     return found, where
+
+
+def memo_senders(value: str) -> list[str]:
+    """The names a memo's FROM field prints (see _OFFICE_WORDS); [] when none is name-shaped."""
+    names: list[str] = []
+    run: list[str] = []
+    for word in [*value.replace(",", " , ").split(), ","]:
+        if _NAME_WORD.match(word) and word.lower().rstrip(".") not in _OFFICE_WORDS:
+            run.append(word)
+            continue
+        if 2 <= len(run) <= 4 and not run[-1].endswith("."):
+            names.append(" ".join(run))
+        run = []
+    return names
 
 
 def read_head(blocks: list[Block]) -> _Head:

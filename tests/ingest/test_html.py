@@ -526,3 +526,21 @@ def test_a_table_of_contents_typed_as_bold_lines_and_a_list_is_contents():
     assert sentences(r) == [("I stumbled upon the problem described in this report on a hunch, years ago.", []),
                             ("Most maintainers quit because nobody pays for the upkeep of the code.", [])]
     assert [s.section for s in r.sentences] == ["Foreword", "Why do maintainers quit?"]
+
+
+# A federal memorandum as a web page (kramdown/Jekyll): the FROM field names the senders, each
+# above their office, on lines split by <br>.
+MEMO = """<html><head><title>Data Policy | Introduction</title></head><body>
+<div class="usa-grid"><h2>M-99-01 MEMORANDUM FOR THE HEADS OF DEPARTMENTS AND AGENCIES</h2>
+<h3> FROM: <br />Jane Q. Roe<br />United States Chief Data Officer<br /><br />John Doe<br />Director, Office of
+Management and Budget</h3>
+<h3>SUBJECT: Open Data by Default</h3>
+<p>Each agency shall publish its data in open formats within a year.<sup id="fnr1"><a href="#fn1">1</a></sup></p>
+<ul><li id="fn1"><sup>1</sup> 44 U.S.C. 3506, as amended. <a href="#fnr1">&#8617;</a></li></ul></div></body></html>"""
+
+
+def test_a_memos_from_field_names_its_senders_not_their_offices():
+    r = one(MEMO)
+    assert r.authors == ["Jane Q. Roe", "John Doe"]
+    assert r.title == "Open Data by Default"
+    assert notes(r) == {"1": ("resolved", "44 U.S.C. 3506, as amended.")}
