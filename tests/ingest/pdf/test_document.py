@@ -8,7 +8,7 @@ from ingest.document import CONTENTS, HEADING, PARAGRAPH, TITLE
 from ingest.pdf.layout import Line, Piece
 from ingest.pdf.notes import numbered_notes
 from ingest.pdf.reader import read_document, read_pdf
-from ingest.pdf.text import Edges, vocabulary
+from ingest.pdf.text import Edges, breaks_paragraph, vocabulary
 from tests.ingest.pdf import fixtures as fx
 
 BODY = ("The ministry confirmed the transfer of the battalion to the border region in March. "
@@ -151,3 +151,25 @@ def test_a_number_the_writer_typed_at_a_notes_start_is_its_text():
     # a note printed with its number only, then the next note: stays empty (Mueller's redactions)
     notes = numbered_notes([lines[0], lines[1], lines[3]], Edges.of(lines, 11.0), vocabulary(lines), starts=linked)
     assert [(n.number, n.redacted) for n in notes] == [("1", True), ("2", False), ("3", False)]
+
+
+def test_a_sentence_wrapped_in_a_narrow_table_cell_stays_one_paragraph():
+    """A table cell's text wraps at the cell's edge, far from the page's margin: a line without
+    a sentence's end, then one in lower case at the same left edge, goes on; a line that ends a
+    sentence, a line in capitals after it, or one after a blank line starts anew."""
+    body = [_line(1, 100 + 14 * k, 10.0, ("The ministry confirmed the transfer of the battalion to the border.", False))
+            for k in range(6)]
+    for ln in body:
+        ln.x1 = 500.0
+    edges = Edges.of(body, 10.0)
+
+    def cell(top: float, text: str) -> Line:
+        ln = _line(1, top, 10.0, (text, False))
+        ln.x1 = 57.0 + 5.0 * len(text)
+        return ln
+
+    a, b = cell(300, "the following categories: Large"), cell(314, "entities and largest entities that")
+    assert not breaks_paragraph(a, b, edges)
+    assert breaks_paragraph(cell(300, "the employee size bands."), cell(314, "more than 250"), edges)
+    assert breaks_paragraph(cell(300, "Corporate Body Size"), cell(314, "Large 11,008"), edges)
+    assert breaks_paragraph(a, cell(330, "entities and largest entities that"), edges)   # a blank line between
