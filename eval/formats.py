@@ -17,6 +17,9 @@ file:
 - sentence: markers attached to the sentence that holds the gold's text just before the marker
   (a marker printed inside a note, the gold's `in_note`: kept as a note of the report, and a
   note of the report holds that text);
+- cut: sentences cut at a line end, as a reader's paragraphs show them: a paragraph whose last
+  sentence ends in a lower-case word or a comma, followed by one opening in lower case (no
+  gold needed; a list or a verse may count too);
 - reports per file, and whether the first report's title, date and authors are those of the
   title page (META: {"title", "date", "authors"}; default: meta.json beside the gold, else the
   gold's own top-level keys);
@@ -215,6 +218,7 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
         "body_words": ctx_words, "broken_body_words": broken_body,
         "right_sentence": right_sentence, "sentence_total": sentence_total,
         "statuses": _statuses(reports), "wrong_examples": wrong_examples, "broken_examples": broken_examples[:100],
+        "cut_sentences": cut_sentences(reports),
     }
     out["markers"] = out["markers_found"] / len(entries) if entries else 0.0
     out["right"] = right / len(entries) if entries else 0.0
@@ -226,6 +230,17 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
     out["meta_ok"] = {k: bool(first) and _same(getattr(first, k), v) for k, v in want.items()}
     out["expected_reports"] = gold.get("reports_in_file", 1)
     return out
+
+
+def cut_sentences(reports: list) -> int:
+    """Paragraphs that end mid-sentence and go on in the next one (see the module docstring)."""
+    cut = 0
+    for r in reports:
+        for a, b in zip(r.sentences, r.sentences[1:]):
+            if a.paragraph != b.paragraph and re.search(r"[a-z,]$", r.text[a.start:a.end].strip()) \
+                    and re.match(r"[a-z]", r.text[b.start:b.end]):
+                cut += 1
+    return cut
 
 
 def _same(ours: Any, want: Any) -> bool:
@@ -243,7 +258,7 @@ def _statuses(reports: list) -> dict[str, int]:
 
 
 HEADER = ("file", "markers found/true", "right notes", "shifted", "broken words (note+body)", "right sentence",
-          "reports", "title/date/authors", "s", "pages/s")
+          "cut", "reports", "title/date/authors", "s", "pages/s")
 
 
 def row(name: str, s: dict, seconds: float, pages: int) -> list[str]:
@@ -252,7 +267,8 @@ def row(name: str, s: dict, seconds: float, pages: int) -> list[str]:
     meta_cell = "/".join(("yes" if meta[k] else "NO") if k in meta else "—" for k in ("title", "date", "authors"))
     return [name, f"{s['markers_found']}/{n} ({s['markers']:.3f})", f"{s['right_notes']}/{n} ({s['right']:.3f})",
             str(s["shifted"]), f"{s['broken_note_words']}/{s['note_words']} + {s['broken_body_words']}/{s['body_words']}",
-            f"{s['right_sentence']}/{s['sentence_total']}", str(s["reports"]), meta_cell, f"{seconds:.1f}",
+            f"{s['right_sentence']}/{s['sentence_total']}", str(s.get("cut_sentences", 0)), str(s["reports"]), meta_cell,
+            f"{seconds:.1f}",
             f"{pages / seconds:.1f}" if pages and seconds else "—"]
 
 

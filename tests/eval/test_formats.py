@@ -85,3 +85,12 @@ def test_a_marker_inside_a_note_is_found_on_its_note_not_a_sentence():
     doc.notes["b"].text = ""                                          # its note lost: not found
     (r,), _ = reports_from_document(doc)
     assert score([r], gold)["markers_found"] == 1
+
+
+def test_sentences_cut_across_paragraphs_are_counted():
+    doc = Document("x.html", blocks=[Block(PARAGRAPH, "The count of companies in scope includes"),
+                                     Block(PARAGRAPH, "subsidiaries of other companies."),
+                                     Block(PARAGRAPH, "Large entities are counted apart."),
+                                     Block(PARAGRAPH, "the rest follow.")])
+    (r,), _ = reports_from_document(doc)
+    assert score([r], {"notes": []})["cut_sentences"] == 1
