@@ -63,6 +63,13 @@ BLOCKS = {"p", "div", "li", "blockquote", "pre", "section", "article", "header",
 _NOTE_BLOCKS = {"li", "p", "div", "aside", "section", "dd", "td", "footer", "blockquote", "dt", "article"}
 SKIP = {"nav", "form", "button", "head", "title", "img", "picture", "video", "audio", "map", "input", "label", *RAW}
 _SKIP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu", "menubar"}
+# What a wiki page marks as not its article (MediaWiki's skin and templates): left out of the
+# printed page (`noprint`), a template's "v t e" links (`navbar`), the tagline and redirect line, jump
+# links, section edit links, disambiguation hatnotes, category links (hidden ones too), the
+# "Retrieved from" footer.
+_FURNITURE_CLASSES = {"noprint", "mw-jump-link", "mw-editsection", "navbar", "hatnote", "catlinks", "printfooter",
+                      "mw-indicators", "mw-hidden-catlinks"}
+_FURNITURE_IDS = {"siteSub", "contentSub", "jump-to-nav", "catlinks", "mw-navigation", "mw-head", "mw-panel"}
 _MARKER_TEXT = re.compile(r"^[\[(]?\s*(\d{1,5}|[*†‡§¶]{1,3}|[A-Za-z]|[ivxlc]{2,6}|(?:note|n\.?)\s*\d{1,5})\s*[\])]?$",
                           re.I)
 _NOTES_NAME = re.compile(r"foot|endnote|\bnotes?\b|reflist|references|\bftn|\bedn|cite_note|fn-?list", re.I)
@@ -557,6 +564,8 @@ class _Walker:
             return True                                   # the site's banner and footer
         if node.tag == "div" and node.get("title") in ("header", "footer"):
             return True                                   # a word processor's page header and footer
+        if node.get("id") in _FURNITURE_IDS or _FURNITURE_CLASSES.intersection(node.classes.split()):
+            return True                                   # a wiki's page furniture
         return node.tag == "aside" and node is not self.root
 
     def _enter(self, node: Node) -> bool:

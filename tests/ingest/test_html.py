@@ -544,3 +544,40 @@ def test_a_memos_from_field_names_its_senders_not_their_offices():
     assert r.authors == ["Jane Q. Roe", "John Doe"]
     assert r.title == "Open Data by Default"
     assert notes(r) == {"1": ("resolved", "44 U.S.C. 3506, as amended.")}
+
+
+# A saved MediaWiki page's furniture around the article: the tagline, a disambiguation
+# hatnote, section edit links, a template's "v t e" links, the printed footer and the
+# category links (hidden categories too). None of it is the article; a data table styled as
+# a navigation box (the largest cities) is.
+WIKI_FURNITURE = """<html><head><title>Atoll - Wikipedia</title></head><body>
+<a class="mw-jump-link" href="#mw-head">Jump to navigation</a>
+<h1 id="firstHeading">Atoll</h1><div id="bodyContent"><div id="siteSub" class="noprint">From Wikipedia, the free encyclopedia</div>
+<div id="mw-content-text"><div class="mw-parser-output">
+<div role="note" class="hatnote navigation-not-searchable">For other uses, see Atoll (disambiguation).</div>
+<p>The atoll has a lagoon of forty square kilometres.<sup id="cite_ref-a_1-0" class="reference"><a href="#cite_note-a-1">[1]</a></sup></p>
+<h2><span class="mw-headline" id="Towns">Towns</span><span class="mw-editsection"><span class="mw-editsection-bracket">[</span><a
+href="/w/index.php?title=Atoll&amp;action=edit&amp;section=1">edit</a><span class="mw-editsection-bracket">]</span></span></h2>
+<table class="navbox"><tr><th><div class="plainlinks hlist navbar mini"><ul><li class="nv-view"><a href="/wiki/T"><abbr>v</abbr></a></li>
+<li class="nv-talk"><a href="/wiki/TT"><abbr>t</abbr></a></li></ul></div>Largest towns, 2018 estimate<sup id="cite_ref-b_2-0"
+class="reference"><a href="#cite_note-b-2">[2]</a></sup></th></tr><tr><td>Eastport 1,200</td></tr></table>
+<ol class="references">
+<li id="cite_note-a-1"><span class="mw-cite-backlink"><b><a href="#cite_ref-a_1-0">^</a></b></span> <span class="reference-text">Survey, 2017.</span></li>
+<li id="cite_note-b-2"><span class="mw-cite-backlink"><b><a href="#cite_ref-b_2-0">^</a></b></span> <span class="reference-text">Census office, 2018.</span></li>
+</ol></div>
+<div class="printfooter">Retrieved from "https://en.wikipedia.org/w/index.php?title=Atoll&amp;oldid=1"</div>
+<div id="catlinks" class="catlinks"><div id="mw-normal-catlinks" class="mw-normal-catlinks"><a href="/wiki/Help:Category">Categories</a>:
+<ul><li><a href="/wiki/Category:Atolls">Atolls</a></li></ul></div><div id="mw-hidden-catlinks" class="mw-hidden-catlinks mw-hidden-cats-hidden">Hidden
+categories: <ul><li><a href="/wiki/Category:Articles_with_VIAF_identifiers">Wikipedia articles with VIAF identifiers</a></li></ul></div></div>
+</div></div></body></html>"""
+
+
+def test_a_wiki_pages_furniture_is_not_the_article():
+    r = one(WIKI_FURNITURE)
+    text = r.text[:r.body_end]
+    for furniture in ("Jump to", "From Wikipedia", "For other uses", "edit", "Retrieved from", "Categories",
+                      "VIAF", "v t"):
+        assert furniture not in text, furniture
+    assert "Eastport 1,200" in text and "Largest towns, 2018 estimate" in text
+    assert notes(r) == {"1": ("resolved", "Survey, 2017."), "2": ("resolved", "Census office, 2018.")}
+    assert r.title == "Atoll"
