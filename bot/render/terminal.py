@@ -31,11 +31,16 @@ def footnote_lines(f: dict) -> list[str]:
 
 
 def _prose(f: dict) -> str:
-    prose = f.get("text", "")
-    for url in f.get("urls", []):
-        prose = prose.replace(url, "")
-    prose = " ".join(prose.replace(" ;", ";").split()).strip(" ;,")
+    prose = without_urls(f)
     return prose if len(prose) > 25 else ""
+
+
+def without_urls(f: dict) -> str:
+    """The note's words without its URLs (and the <> or () a URL was written in)."""
+    prose = f.get("text", "")
+    for url in sorted(f.get("urls", []), key=len, reverse=True):
+        prose = prose.replace(f"<{url}>", "").replace(f"({url})", "").replace(url, "")
+    return " ".join(prose.replace(" ;", ";").split()).strip(" ;,")
 
 
 def footnote_line(f: dict) -> str:
@@ -50,10 +55,7 @@ def footnote_line(f: dict) -> str:
     dngts = set(f.get("dngts_urls") or [])
     for url in f.get("urls", []):
         parts.append(f"!! DNGTS, do not go to site: {url}" if url in dngts else url)
-    prose = f.get("text", "")
-    for url in f.get("urls", []):
-        prose = prose.replace(url, "")
-    prose = " ".join(prose.replace(" ;", ";").split()).strip(" ;,")
+    prose = without_urls(f)
     if prose and (not parts or len(prose) > 25):
         parts.insert(0, prose.rstrip(";"))
     if f.get("dngts") and not dngts:

@@ -300,7 +300,7 @@ def _prose(text: str, urls: Iterable[str]) -> str:
     """The note's words once its URLs and DNGTS labels are gone; "" when only punctuation is left."""
     rest = text
     for url in sorted(urls, key=len, reverse=True):
-        rest = rest.replace(url, " ")
+        rest = rest.replace(f"<{url}>", " ").replace(f"({url})", " ").replace(url, " ")
     rest = re.sub(r"DNGTS:?", " ", rest)
     if len(re.findall(r"[^\W\d_]{2,}", rest)) < 3:
         return ""

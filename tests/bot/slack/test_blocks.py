@@ -173,6 +173,15 @@ def test_prose_note_is_shown_without_linking_its_urls():
     assert "Kremlin spokesman Dmitry Peskov said the drills were planned" in text
 
 
+
+def test_a_url_in_angle_brackets_leaves_no_empty_brackets_in_the_prose():
+    url = "https://www.gov.uk/cma-cases/heat-networks-market-study"
+    a = answer(citations=[citation(1, footnotes=[note("7", urls=[url],
+        text=f"CMA Market Study on Heat Networks and the prices they charge <{url}>")])])
+    text = all_text(answer_messages(a))
+    assert "CMA Market Study on Heat Networks and the prices they charge" in text
+    assert "&lt;&gt;" not in text and "&lt; &gt;" not in text
+
 @pytest.mark.parametrize("hostile", ["<!channel>", "<!here>", "<@U123ABC>", "<https://evil.example|click me>", "a & b"])
 def test_report_and_user_text_is_escaped(hostile):
     report = dict(REPORT, title=f"Title {hostile}")
