@@ -5,6 +5,7 @@ import shutil
 import textwrap
 
 from bot.render.answer_mode import mode_line
+from bot.render.marker import printed_marker
 from bot.render.page_label import place_label
 from bot.render.unanswered import unanswered_line
 from bot.render.report_title import report_title
@@ -24,7 +25,7 @@ def footnote_lines(f: dict) -> list[str]:
         return [head]
     dngts = set(f.get("dngts_urls") or [])
     prose = _prose(f)
-    lines = [f"[{f['marker']}] " + (prose if prose else "")]
+    lines = [f"[{printed_marker(f['marker'])}] " + (prose if prose else "")]
     for url in f["urls"]:
         lines.append(("    !! DNGTS, do not go to site: " if url in dngts else "    ") + url)
     return lines
@@ -44,7 +45,7 @@ def without_urls(f: dict) -> str:
 
 
 def footnote_line(f: dict) -> str:
-    marker = f"[{f['marker']}]"
+    marker = f"[{printed_marker(f['marker'])}]"
     if f["status"] == "missing":
         return f"{marker} note not available in the ingested copy"
     if f["status"] == "redacted":

@@ -48,3 +48,12 @@ def test_a_url_written_in_angle_brackets_leaves_no_empty_brackets_behind():
     text = format_answer(result, width=120)
     assert f"[7] CMA Market Study on Heat Networks; {url}" in text
     assert "<>" not in text
+
+
+def test_a_note_of_a_restarted_numbering_shows_the_label_the_report_prints():
+    note = {"marker": "1#3", "status": "resolved", "text": "Climate Change Committee, Heat and Buildings Strategy.",
+            "urls": [], "dngts": False, "dngts_urls": []}
+    result = {"question": "q", "abstained": False, "answer": [{"text": "Prices vary.", "citations": [1]}],
+              "citations": [dict(_citation(1, "Prices vary."), footnotes=[note])]}
+    text = format_answer(result, width=120)
+    assert "[1] Climate Change Committee" in text and "1#3" not in text

@@ -324,3 +324,9 @@ def test_digest_messages_fit_and_say_what_changed():
     assert "2 passages added; 1 passage removed; 1 note now available: 7" in shown
     assert "x(.)ru" in shown and "<!here>" not in shown
     assert digest_messages({"added": [], "updated": [], "removed": []}) == []
+
+
+def test_a_note_of_a_restarted_numbering_shows_the_printed_label():
+    a = answer(citations=[citation(1, footnotes=[note("1#3", text="Climate Change Committee, Heat and Buildings Strategy.")])])
+    text = all_text(answer_messages(a))
+    assert "Note 1:" in text and "1#3" not in text
