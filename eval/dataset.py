@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable, Iterator
+from typing import Any, Iterator
 
 from index.errors import UserInputError
 
@@ -225,30 +225,6 @@ def extra_corpora(root: Path) -> list[Corpus]:
     return out
 
 
-def gold_note_labels(notes: list[dict[str, Any]], same: Callable[[str], str] | None = None) -> list[str]:
-    """The label a report keys each gold note by: the printed label as ingest keys markers
-    ("n 8" -> "n8", ingest.footnotes.marker_label) and, where numbering restarts (per section,
-    per chapter), the k-th different note printed with the same label as "label#k", as
-    ingest/build.py names it. A note cited twice (same label, `same` text: white space aside
-    unless told) keeps its label."""
-    import re
-
-    from ingest.footnotes import marker_label
-
-    same = same or (lambda t: re.sub(r"\s+", "", t))
-    texts: dict[str, list[str]] = {}
-    out = []
-    for g in notes:
-        base = marker_label(str(g["n"]))
-        seen = texts.setdefault(base, [])
-        t = same(g.get("note_visible") or "")
-        if t not in seen:
-            seen.append(t)
-        k = seen.index(t)
-        out.append(base if k == 0 else f"{base}#{k + 1}")
-    return out
-
-
 def realworld_gold_maps(name: str, gold_json: Path, files: list[Path]) -> dict[str, dict[str, Any]]:
     """A real-world report's gold.json as a footnote map (eval/gold/README.md's shape): every
     note by its printed label, "redacted" when the file prints only its label, else "resolved"
@@ -269,7 +245,9 @@ def realworld_gold_maps(name: str, gold_json: Path, files: list[Path]) -> dict[s
             targets |= {html.unescape(h) for h in re.findall(r"""href\s*=\s*["']([^"']+)["']""", raw, re.I)}
     markers: dict[str, dict[str, Any]] = {}
     notes = gold.get("notes") or []
-    for n, label in zip(notes, gold_note_labels(notes)):
+    from eval.formats import marker_keys        # labels as ingest keys markers ("n 8" -> n8, "1#2")
+
+    for n, label in zip(notes, marker_keys(notes)):
         if n.get("redacted_fully") or not (n.get("note_visible") or "").strip():
             markers[label] = {"status": "redacted"}
         else:

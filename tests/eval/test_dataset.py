@@ -12,8 +12,7 @@ from pathlib import Path
 import pytest
 
 from eval.dataset import (ANSWERABLE_CATEGORIES, CATEGORIES, DEFAULT_QUESTIONS, NEAR_MISS_CATEGORIES, SPLITS,
-                          UNANSWERABLE_CATEGORIES, categories, gold_note_labels, load_gold_maps, load_questions,
-                          realworld_gold_maps)
+                          UNANSWERABLE_CATEGORIES, categories, load_gold_maps, load_questions, realworld_gold_maps)
 from eval.metrics import normalize
 from eval.plumbing import MARKER, _regions, occurrences, read_report_file
 from index.errors import UserInputError
@@ -211,7 +210,6 @@ def test_gold_notes_are_keyed_as_ingest_keys_markers(tmp_path):
              {"n": "1", "note_visible": "Independent\nAssessment."},
              {"n": "n 8", "note_visible": "The population is increasing."},
              {"n": "9", "note_visible": "", "redacted_fully": True}]
-    assert gold_note_labels(notes) == ["1", "2", "1#2", "1#3", "1#3", "n8", "9"]
     gold = tmp_path / "gold.json"
     gold.write_text(json.dumps({"notes": notes}), encoding="utf-8")
     markers = realworld_gold_maps("r", gold, [])["r"]["markers"]
