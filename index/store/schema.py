@@ -56,6 +56,7 @@ SELECT_PASSAGES = f"SELECT {_cols(PASSAGE_COLUMNS)} FROM passages"
 SELECT_SUMMARIES = f"SELECT {_cols(SUMMARY_COLUMNS)} FROM reports"
 SELECT_REPORTS = f"SELECT {_cols(REPORT_COLUMNS)} FROM reports"
 SELECT_FILES = "SELECT path, root, sha256, reports, skipped FROM files"
+SELECT_FILES_WITHOUT_REPORTS = "SELECT path, root, sha256, NULL, skipped FROM files"   # FileRecord.reports_json None
 # the order ingest sorts reports in: by date, undated last, then id
 REPORT_ORDER = " ORDER BY CASE WHEN date IS NULL OR date = '' THEN '9999' ELSE date END, id"
 
@@ -158,10 +159,12 @@ class FileRecord(NamedTuple):
 
     root: str
     sha256: str
-    reports_json: str
+    reports_json: str | None          # None: not read from the store (store.Base.file_reports reads it)
     skipped: list[dict]
 
     def report_dicts(self) -> list[dict]:
+        if self.reports_json is None:
+            raise ValueError("this file record was read without its reports (store.Base.file_reports)")
         return json.loads(self.reports_json)
 
 
