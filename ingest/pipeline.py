@@ -377,7 +377,7 @@ class _EncoderLoad:
 def _embed_changed(changed: list, passages: dict[str, list[Passage]], docstore: Any, writer: st.Writer,
                    ahead: EncodeAhead, progress: Progress) -> int:
     """Hand the changed reports' passages and their vectors (from `ahead`) to the writer,
-    BATCH_REPORTS reports at a time, through a llama-index pipeline whose nodes carry them;
+    BATCH_REPORTS reports at a time (taking them off `changed` and `passages`), through a llama-index pipeline whose nodes carry them;
     the docstore then records the reports' new content hashes. The encoder keeps working
     ahead while this thread builds nodes and writes to Chroma and SQLite (whose connection
     belongs to this thread)."""
@@ -390,9 +390,13 @@ def _embed_changed(changed: list, passages: dict[str, list[Passage]], docstore: 
     total = sum(len(passages[d.id_]) for d in changed)
     progress("embed", 0, total)
     done = 0
-    for batch in (changed[i:i + BATCH_REPORTS] for i in range(0, len(changed), BATCH_REPORTS)):
+    while changed:
+        # what is written leaves memory: the batch's documents (taken off `changed`) and passages
+        # (10,000 reports: 265 MB; the peak is at the end of the writes, when Chroma is biggest)
+        batch = changed[:BATCH_REPORTS]
+        del changed[:BATCH_REPORTS]
         vectors = {n.node_id: n.embedding for n in pipeline.run(documents=batch)}
-        batch_passages = [p for d in batch for p in passages[d.id_]]
+        batch_passages = [p for d in batch for p in passages.pop(d.id_)]
         writer.put_passages([d.id_ for d in batch], batch_passages, [vectors[p.id] for p in batch_passages])
         _remember(docstore, batch)
         done += len(batch_passages)
