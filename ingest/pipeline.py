@@ -13,7 +13,6 @@ of the index.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -31,7 +30,7 @@ from ingest.merge import merge_reports
 from ingest.model import Passage, Report
 from ingest.read import read_report_file
 from ingest.report import parse_text
-from ingest.walk import walk
+from ingest.walk import FileHashes, walk
 
 BATCH_REPORTS = 32       # reports written at a time
 FEW_NOTES = 0.05         # a file whose markers find no note more often than this is named (a likely reader failure)
@@ -58,14 +57,6 @@ class IngestSummary:
                 "unchanged": self.unchanged, "passages_embedded": self.passages_embedded,
                 "failed": self.failed, "seconds": round(self.seconds, 3), "reports": self.reports,
                 "skipped": self.skipped, "generation": self.generation, "few_notes": self.few_notes}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _covered(path: str, roots: list[Path]) -> bool:
@@ -96,16 +87,18 @@ def _update(paths: list[Path], settings: Settings, base: st.Base | None, embedde
     summary = IngestSummary()
     old_files = base.files if base is not None else {}
     loader = _EncoderLoad(settings, embedder)
+    hashes = FileHashes(base.stats if base is not None else {})
     try:
         files = _read_files(paths, old_files, summary, progress, on_change=loader.start,
-                            follow_symlinks=follow_symlinks)
-        return _finish(settings, base, files, summary, loader, progress, rebuild)
+                            follow_symlinks=follow_symlinks, hashes=hashes)
+        return _finish(settings, base, files, summary, loader, progress, rebuild, hashes)
     finally:
         loader.close()
 
 
 def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecord], summary: IngestSummary,
-            loader: "_EncoderLoad", progress: Progress, rebuild: bool) -> IngestSummary:
+            loader: "_EncoderLoad", progress: Progress, rebuild: bool, hashes: FileHashes | None = None
+            ) -> IngestSummary:
     old_files = base.files if base is not None else {}
     summary.skipped += [s for f in files.values() for s in f.skipped]     # after the links walk skipped
     files_changed = {k: f.sha256 for k, f in files.items()} != {k: f.sha256 for k, f in old_files.items()}
@@ -125,7 +118,7 @@ def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
     reports.sort(key=lambda r: (r.date or "9999", r.id))
     summary.reports = len(reports)
     _commit(settings, base, files, reports, summary, loader, progress, rebuild=rebuild, files_changed=files_changed,
-            touched=touched)
+            touched=touched, hashes=hashes)
     return summary
 
 
@@ -160,11 +153,13 @@ def _merge_touched(base: st.Base, files: dict[str, FileRecord], touched: tuple[s
 
 def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: IngestSummary,
                 progress: Progress, on_change: Callable[[], None] = lambda: None,
-                follow_symlinks: bool = False) -> dict[str, FileRecord]:
+                follow_symlinks: bool = False, hashes: FileHashes | None = None) -> dict[str, FileRecord]:
     """Every file under `paths`, parsed (or reused while its hash is unchanged); a file that
     fails keeps what it had; files outside `paths` stay as they were, unless they were found
     through one of `paths` before (a link since removed or now skipped: they go). `on_change` is
-    called before the first file that must be parsed (the encoder then loads meanwhile)."""
+    called before the first file that must be parsed (the encoder then loads meanwhile).
+    `hashes` hashes the files (and remembers their stats for the next ingest)."""
+    hashes = hashes or FileHashes({})
     roots = [Path(p).resolve() if Path(p).exists() else Path(p).absolute() for p in paths]
     found, summary.failed, summary.skipped = walk([Path(p) for p in paths], follow_symlinks=follow_symlinks)
     files: dict[str, FileRecord] = {}
@@ -174,8 +169,8 @@ def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: In
         key = str(path.resolve())
         real_root = real_roots.get(root) or real_roots.setdefault(root, str(root.resolve()))
         try:
-            sha = _sha256(path)
             old = old_files.get(key)
+            sha = hashes.sha256(path, key, old.sha256 if old else None)
             if old and old.sha256 == sha:
                 files[key] = old._replace(root=real_root)
             else:
@@ -253,7 +248,8 @@ def _diff(docs: list[Any], docstore: Any, summary: IngestSummary, scope: set[str
 
 def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecord], reports: list[Report],
             summary: IngestSummary, loader: "_EncoderLoad", progress: Progress, *, rebuild: bool,
-            files_changed: bool, touched: tuple[set[str], set[str]] | None = None) -> None:
+            files_changed: bool, touched: tuple[set[str], set[str]] | None = None,
+            hashes: FileHashes | None = None) -> None:
     """Embed what changed and write the next generation through the store's writer. The
     reports likely to have changed start encoding before llama-index is even imported."""
     likely = _likely_changed(base, reports, touched)
@@ -291,6 +287,9 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
             if changed:
                 summary.passages_embedded = _embed_changed(changed, passages, docstore, writer, ahead, progress)
             writer.put_reports(reports, files, dim=dim, touched=touched)
+            if hashes is not None:
+                upsert, unseen = hashes.changes()
+                writer.put_file_stats(upsert, unseen - files.keys())     # files outside this run's paths stay
             summary.generation = writer.commit(docstore).name
     finally:
         ahead.close()

@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS passages (id TEXT PRIMARY KEY, report_id TEXT, kind T
 CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
 CREATE TABLE IF NOT EXISTS summaries (report_id TEXT PRIMARY KEY, sentences TEXT, state TEXT);
 CREATE TABLE IF NOT EXISTS changes (one INTEGER PRIMARY KEY CHECK (one = 1), change TEXT);
+CREATE TABLE IF NOT EXISTS file_stats (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+                                       ino INTEGER, checked_ns INTEGER, sha256 TEXT);
 """
 
 REPORT_COLUMNS = ("id", "title", "date", "time", "authors", "publisher", "sources", "passages", "footnotes",
@@ -175,6 +177,13 @@ def file_row(path: str, f: FileRecord) -> tuple:
 def file_record(row: tuple) -> tuple[str, FileRecord]:
     path, root, sha, reports, skipped = row
     return path, FileRecord(root, sha, reports, json.loads(skipped or "[]"))
+
+
+# file_stats (added without a schema version change: an older generation has none, and every
+# file is hashed): what a file's stat was when it was hashed, so the next ingest need not read it
+# again while size, times and inode are the same (ingest/walk.py FileHashes).
+SELECT_FILE_STATS = "SELECT path, size, mtime_ns, ctime_ns, ino, checked_ns, sha256 FROM file_stats"
+UPSERT_FILE_STAT = "INSERT OR REPLACE INTO file_stats VALUES (?,?,?,?,?,?,?)"
 
 
 # ------------------------------------------------------------------------------ summaries

@@ -34,7 +34,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Iterable, Sequence
@@ -252,6 +252,7 @@ class Base:
     reports: int
 
     incremental: bool = True      # rows can be rewritten report by report (it has summaries, or no reports)
+    stats: dict[str, tuple] = field(default_factory=dict)     # path -> file_stats row (after the path)
 
     @classmethod
     def read(cls, settings: Settings, gen: Path) -> "Base":
@@ -267,9 +268,13 @@ class Base:
                 summarised = con.execute("SELECT EXISTS (SELECT 1 FROM summaries)").fetchone()[0]
             except sqlite3.OperationalError:
                 summarised = 0
+            try:
+                stats = {row[0]: tuple(row[1:]) for row in con.execute(schema.SELECT_FILE_STATS)}
+            except sqlite3.OperationalError:          # written before file_stats: every file is hashed
+                stats = {}
         finally:
             con.close()
-        return cls(gen, meta, files, reports, incremental=bool(summarised) or not reports)
+        return cls(gen, meta, files, reports, incremental=bool(summarised) or not reports, stats=stats)
 
     def file_reports(self, paths: Iterable[str]) -> dict[str, str]:
         """Path -> the file's parsed reports (FileRecord.reports_json) for these stored files."""
@@ -449,6 +454,12 @@ class Writer:
             meta["dim"] = str(dim)
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
         self.put_summaries(written, prior, kept={r.id for r in reports}, rewritten=ids)
+
+    def put_file_stats(self, upsert: dict[str, tuple], gone: Iterable[str]) -> None:
+        """Record what files' stats were when they were hashed (schema.UPSERT_FILE_STAT rows after
+        the path); forget the files `gone`."""
+        self.con.executemany(schema.UPSERT_FILE_STAT, [(k, *v) for k, v in upsert.items()])
+        self.con.executemany("DELETE FROM file_stats WHERE path = ?", [(k,) for k in gone])
 
     def _prior_state(self, ids: set[str] | None = None) -> tuple[dict[str, dict], dict[str, tuple[str, str]], bool]:
         """The base generation's report states and (title, date)s, read before they are replaced
