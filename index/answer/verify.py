@@ -272,7 +272,9 @@ def verify_sentence(
     body = _evidence({"text": w} for w in windows)                    # what the passages state there
     with_titles = _evidence({"text": w, "report": {"title": (shown[n].get("report") or {}).get("title")}}
                             for w, n in zip(windows, cites))
-    dated = _evidence({"report": shown[n].get("report")} for n in cites) if _ABOUT_THE_REPORT.search(text) \
+    # the report's date only: its title's numbers ("… the 2016 Presidential Election") are no evidence
+    dated = _evidence({"report": {"date": (shown[n].get("report") or {}).get("date")}} for n in cites) \
+        if _ABOUT_THE_REPORT.search(text) \
         else _Evidence()
     reasons: list[str] = []
     missing_numbers = sorted(numbers_in(text) - body.numbers - dated.numbers)
@@ -301,6 +303,8 @@ def verify_sentence(
         reasons.append(f"name {', '.join(missing_names)} not in the cited passages")
     if question:
         with_titles = _evidence([{"text": question}], into=with_titles)     # its words, never its names or numbers
+    with_titles.words |= dated.words                                        # "the report of March 22 says …"
+    with_titles.stems |= dated.stems
     share = _overlap(content_words(text), with_titles)
     if share < min_overlap:
         reasons.append(f"only {share:.0%} of its words are in the cited passages (needs {min_overlap:.0%})")

@@ -64,6 +64,15 @@ def test_the_question_words_count_its_names_and_numbers_do_not():
     assert not v.supported and any("name Minsk" in r for r in v.reasons), v.reasons
 
 
+def test_a_sentence_about_the_report_may_give_its_date_not_the_numbers_of_its_title():
+    p = {"passage_id": "m-1", "report": {"title": "Report On Interference In The 2016 Election", "date": "2019-03-22"},
+         "text": "Corallo worked with Circa News on a story published an hour later about the June 9 meeting."}
+    assert verify_sentence("The report of March 22 says Corallo worked with Circa News [1].", [1], {1: p}).supported
+    v = verify_sentence("Corallo worked with Circa News on a story published about the June 9, 2016 meeting [1].",
+                        [1], {1: p})
+    assert not v.supported and any("number 2016" in r for r in v.reasons), v.reasons
+
+
 def test_replies_are_cut_into_cited_sentences():
     text = "Belarus sent 350 personnel [1]. Turkey sent three convoys. [2] An uncited claim. Both [1][2]."
     assert split_sentences(text) == [
