@@ -14,7 +14,12 @@ file:
 - broken words: gold words (of the note texts, and of the body text before each marker) not
   found intact where the file's reading put them, among notes read with some text: ligatures
   dropped ("testi ed"), symbols misread;
-- sentence: markers attached to the sentence that holds the gold's text just before the marker;
+- sentence: markers attached to the sentence that holds the gold's text just before the marker
+  (a marker printed inside a note, the gold's `in_note`: kept as a note of the report, and a
+  note of the report holds that text);
+- cut: sentences cut at a line end, as a reader's paragraphs show them: a paragraph whose last
+  sentence ends in a lower-case word or a comma, followed by one opening in lower case (no
+  gold needed; a list or a verse may count too);
 - reports per file, and whether the first report's title, date and authors are those of the
   title page (META: {"title", "date", "authors"}; default: meta.json beside the gold, else the
   gold's own top-level keys);
@@ -108,24 +113,32 @@ def expected_meta(gold: dict, meta: dict | None) -> dict:
     return out
 
 
-def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]:
-    """Figures of one file's reports against its gold; `meta` overrides the gold's title,
-    date and authors. Gold entries are markers: a note cited twice is there twice."""
+def marker_keys(entries: list[dict]) -> list[str]:
+    """The marker each gold entry is known by in a report, as ingest/build.py names markers:
+    the printed label as ingest.footnotes.marker_label keys it ("[n 8]" -> "n8", "07" -> "7"),
+    and for numbering that restarts (per section, per chapter) the k-th different note printed
+    with the same label is "label#k". A gold keyed by printed labels alone maps a restarted
+    "1" onto the wrong note; use this to key it as reports are."""
     from ingest.footnotes import marker_label
 
-    entries = gold["notes"]
-    # numbering that restarts (per section, per chapter): the k-th different note printed with
-    # the same label is "label#k" in a report, as ingest/build.py names it
     texts: dict[str, list[str]] = {}
-    keys: dict[int, str] = {}
-    for i, g in enumerate(entries):
+    out = []
+    for g in entries:
         base = marker_label(str(g["n"]))
         seen = texts.setdefault(base, [])
         t = squash(g.get("note_visible") or "")
         if t not in seen:
             seen.append(t)
         k = seen.index(t)
-        keys[i] = base if k == 0 else f"{base}#{k + 1}"
+        out.append(base if k == 0 else f"{base}#{k + 1}")
+    return out
+
+
+def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]:
+    """Figures of one file's reports against its gold; `meta` overrides the gold's title,
+    date and authors. Gold entries are markers: a note cited twice is there twice."""
+    entries = gold["notes"]
+    keys = dict(enumerate(marker_keys(entries)))
     label = lambda g: keys[id_of[id(g)]]  # noqa: E731
     id_of = {id(g): i for i, g in enumerate(entries)}
     ours: dict[str, Any] = {}
@@ -139,6 +152,10 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
         for m, n in r.notes.items():
             ours.setdefault(m, n)
     found_markers = {m for r in reports for m in r.markers}
+    # a marker printed inside a note (the gold's `in_note`) backs that note: found when the
+    # report keeps its note, not on a body sentence
+    found_markers |= {label(g) for g in entries if g.get("in_note")
+                      and any(label(g) in r.notes and r.notes[label(g)].status != "missing" for r in reports)}
     by_text: dict[str, set[str]] = {}
     for g in entries:
         if not g.get("redacted_fully"):
@@ -174,6 +191,7 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
                     broken_examples.append((key, w))
     ctx_words = broken_body = 0
     right_sentence = sentence_total = 0
+    note_texts = [squash(n.text) for r in reports for n in r.notes.values() if n.text]
     for g in entries:
         key, ctx = label(g), g.get("context_before") or ""
         if key in found_markers:
@@ -187,8 +205,9 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
             sentence_total += bool(c)            # a marker with no text before it (all redacted): not counted
             # the gold's text before the marker, from the start of its sentence (at most 30 characters)
             tail = squash(re.split(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])", ctx.strip())[-1])[-30:]
-            if c and any((tail and tail in s) or (len(s) >= 8 and c.endswith(s))
-                         for s in sentences_of.get(key, [])):
+            # a marker printed inside a note: the text before it is in a note of the report
+            places = note_texts if g.get("in_note") else sentences_of.get(key, [])
+            if c and any((tail and tail in s) or (len(s) >= 8 and c.endswith(s)) for s in places):
                 right_sentence += 1              # a sentence with this marker holds the text just before it
     out = {
         "gold_markers": len(entries), "reports": len(reports),
@@ -199,6 +218,7 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
         "body_words": ctx_words, "broken_body_words": broken_body,
         "right_sentence": right_sentence, "sentence_total": sentence_total,
         "statuses": _statuses(reports), "wrong_examples": wrong_examples, "broken_examples": broken_examples[:100],
+        "cut_sentences": cut_sentences(reports),
     }
     out["markers"] = out["markers_found"] / len(entries) if entries else 0.0
     out["right"] = right / len(entries) if entries else 0.0
@@ -210,6 +230,17 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
     out["meta_ok"] = {k: bool(first) and _same(getattr(first, k), v) for k, v in want.items()}
     out["expected_reports"] = gold.get("reports_in_file", 1)
     return out
+
+
+def cut_sentences(reports: list) -> int:
+    """Paragraphs that end mid-sentence and go on in the next one (see the module docstring)."""
+    cut = 0
+    for r in reports:
+        for a, b in zip(r.sentences, r.sentences[1:]):
+            if a.paragraph != b.paragraph and re.search(r"[a-z,]$", r.text[a.start:a.end].strip()) \
+                    and re.match(r"[a-z]", r.text[b.start:b.end]):
+                cut += 1
+    return cut
 
 
 def _same(ours: Any, want: Any) -> bool:
@@ -227,7 +258,7 @@ def _statuses(reports: list) -> dict[str, int]:
 
 
 HEADER = ("file", "markers found/true", "right notes", "shifted", "broken words (note+body)", "right sentence",
-          "reports", "title/date/authors", "s", "pages/s")
+          "cut", "reports", "title/date/authors", "s", "pages/s")
 
 
 def row(name: str, s: dict, seconds: float, pages: int) -> list[str]:
@@ -236,7 +267,8 @@ def row(name: str, s: dict, seconds: float, pages: int) -> list[str]:
     meta_cell = "/".join(("yes" if meta[k] else "NO") if k in meta else "—" for k in ("title", "date", "authors"))
     return [name, f"{s['markers_found']}/{n} ({s['markers']:.3f})", f"{s['right_notes']}/{n} ({s['right']:.3f})",
             str(s["shifted"]), f"{s['broken_note_words']}/{s['note_words']} + {s['broken_body_words']}/{s['body_words']}",
-            f"{s['right_sentence']}/{s['sentence_total']}", str(s["reports"]), meta_cell, f"{seconds:.1f}",
+            f"{s['right_sentence']}/{s['sentence_total']}", str(s.get("cut_sentences", 0)), str(s["reports"]), meta_cell,
+            f"{seconds:.1f}",
             f"{pages / seconds:.1f}" if pages and seconds else "—"]
 
 

@@ -11,6 +11,9 @@ What a reader found is kept, not guessed again from text:
   note with its label not yet taken (numbering that restarts per chapter takes the next "1").
   A linked note that is redacted is `redacted`, an empty or absent one `missing`: a marker
   never takes another note's text. A note no marker refers to is `unplaced`, kept and shown;
+- a marker printed inside a note (DocNote.marks: a MediaWiki note citing a reference) backs
+  that note, not the sentence citing it: its note is a note of the report with no sentence,
+  and its sources (URLs) are also the citing note's sources;
 - one report per Document unless `parts` says where each of several starts. Title, date, time,
   authors and publisher come from labelled fields at the head of the report ("Title: …",
   "Date: …", "Subject: …", "Author: …", as forms and memos print them), else from the
@@ -135,7 +138,16 @@ def _is_sentence(text: str) -> bool:
 
 # A form's labelled fields at the head of a report ("Title: …", "Date: 22/10/2024", "SUBJECT: …"):
 # the file saying in so many words what its title, date and authors are.
-_FIELD = re.compile(r"^(title|subject|date|dated|date of issue|authors?|by|written by)\s*:\s*(\S.{0,300})$", re.I)
+_FIELD = re.compile(r"^(title|subject|date|dated|date of issue|authors?|by|written by|from)\s*:\s*(\S.{0,300})$", re.I)
+# A memorandum's "FROM:" field prints each sender's name, then their office ("Tony Scott United
+# States Chief Information Officer Anne E. Rung United States Chief Acquisition Officer" once
+# its line breaks are read as spaces): the names are the runs of name-shaped words outside an
+# office's words.
+_OFFICE_WORDS = frozenset("""united states chief officer information acquisition technology financial operating
+executive director deputy assistant associate principal acting secretary under undersecretary administrator
+commissioner general counsel office department agency bureau federal national government management budget
+president vice council security advisor adviser head heads staff of the and for to on in at""".split())
+_NAME_WORD = re.compile(r"^(?:[A-Z][a-z'’-]+|[A-Z]\.)$")
 FIELD_BLOCKS = 30               # looked for among this many blocks at the head of a report
 
 
@@ -158,10 +170,26 @@ def read_fields(blocks: list[Block]) -> tuple[dict[str, object], set[int]]:
             names = parse_name_line("By " + value)
             if names:
                 found["authors"] = names
+        elif name == "from" and "authors" not in found and memo_senders(value):
+            found["authors"] = memo_senders(value)
         else:
             continue
         where.add(i)
     return found, where
+
+
+def memo_senders(value: str) -> list[str]:
+    """The names a memo's FROM field prints (see _OFFICE_WORDS); [] when none is name-shaped."""
+    names: list[str] = []
+    run: list[str] = []
+    for word in [*value.replace(",", " , ").split(), ","]:
+        if _NAME_WORD.match(word) and word.lower().rstrip(".") not in _OFFICE_WORDS:
+            run.append(word)
+            continue
+        if 2 <= len(run) <= 4 and not run[-1].endswith("."):
+            names.append(" ".join(run))
+        run = []
+    return names
 
 
 def read_head(blocks: list[Block]) -> _Head:
@@ -309,16 +337,13 @@ class _Builder:
                 self._marker(m.label, key, target)
 
     # ------------------------------------------------------------------ notes
-    def _marker(self, label: str, key: str | None, sentence: Sentence | None = None, depth: int = 0) -> None:
+    def _marker(self, label: str, key: str | None, sentence: Sentence | None = None) -> str:
         marker = self._name(label, key)
         if sentence is not None and marker not in sentence.markers:
             sentence.markers.append(marker)
         if marker not in self.notes:
             self.notes[marker] = self._note(marker, key)
-        dn = self.doc.notes.get(key) if key is not None else None
-        if dn is not None and depth < 3:                 # the note's own markers: its sources' notes
-            for m in dn.marks:
-                self._marker(m.label, m.note if m.note in self.doc.notes else None, sentence, depth + 1)
+        return marker
 
     def _name(self, label: str, key: str | None) -> str:
         """The marker a note is known by in this report: its label, "1#2" for a second note 1."""
@@ -338,7 +363,14 @@ class _Builder:
             return Note(marker=marker, status=MISSING)
         if dn.redacted:
             return Note(marker=marker, status=REDACTED, pages=list(dn.pages))
-        return note_of(marker, dn)
+        note = note_of(marker, dn)
+        self.notes[marker] = note                        # before its own markers: a note citing itself stops here
+        for m in dn.marks:                               # markers printed inside the note (MediaWiki's notes
+            inner = self.notes.get(self._marker(m.label, m.note if m.note in self.doc.notes else None))
+            if inner is not None and inner is not note:  # citing notes): notes of the report, backing this
+                note.urls += [u for u in inner.urls if u not in note.urls]      # note, not the sentence; their
+                note.dngts_urls += [u for u in inner.dngts_urls if u not in note.dngts_urls]   # sources are its own
+        return note
 
     def _unplaced(self, key: str) -> Note:
         note = note_of(marker_label(self.doc.notes[key].label), self.doc.notes[key])

@@ -62,7 +62,7 @@ class DocNote:
     # readout" linking to kremlin.ru/...): a source all the same, kept out of the visible text
     marks: list[Mark] = field(default_factory=list)
     # markers printed inside the note, pointing to other notes (offsets in text): the note's own
-    # sources, attached by the builder to the sentence that cites this note
+    # sources; the builder keeps them as notes of the report backing this note, not its sentence
 
 
 # Readers that build a note's text in pieces mark a link's target in it with these, and take

@@ -63,6 +63,13 @@ BLOCKS = {"p", "div", "li", "blockquote", "pre", "section", "article", "header",
 _NOTE_BLOCKS = {"li", "p", "div", "aside", "section", "dd", "td", "footer", "blockquote", "dt", "article"}
 SKIP = {"nav", "form", "button", "head", "title", "img", "picture", "video", "audio", "map", "input", "label", *RAW}
 _SKIP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary", "menu", "menubar"}
+# What a wiki page marks as not its article (MediaWiki's skin and templates): left out of the
+# printed page (`noprint`), a template's "v t e" links (`navbar`), the tagline and redirect line, jump
+# links, section edit links, disambiguation hatnotes, category links (hidden ones too), the
+# "Retrieved from" footer.
+_FURNITURE_CLASSES = {"noprint", "mw-jump-link", "mw-editsection", "navbar", "hatnote", "catlinks", "printfooter",
+                      "mw-indicators", "mw-hidden-catlinks"}
+_FURNITURE_IDS = {"siteSub", "contentSub", "jump-to-nav", "catlinks", "mw-navigation", "mw-head", "mw-panel"}
 _MARKER_TEXT = re.compile(r"^[\[(]?\s*(\d{1,5}|[*†‡§¶]{1,3}|[A-Za-z]|[ivxlc]{2,6}|(?:note|n\.?)\s*\d{1,5})\s*[\])]?$",
                           re.I)
 _NOTES_NAME = re.compile(r"foot|endnote|\bnotes?\b|reflist|references|\bftn|\bedn|cite_note|fn-?list", re.I)
@@ -72,6 +79,15 @@ _CONTENTS_NAME = re.compile(r"\btoc\b|tableofcontents|table-of-contents|^content
 _FALLBACK_SUP = re.compile(r"\[?\s*(?:\d{1,5}|[*†‡]{1,3})\s*\]?(?:\s*[,;–-]\s*\[?\s*(?:\d{1,5}|[*†‡]{1,3})\s*\]?)*")
 _BARS = re.compile(r"\[redacted\]|[_█▇■\s.,;:]+")
 REDACTED_TEXT = "[redacted]"
+# A paragraph set wholly in bold, short and without a sentence's end ("Overview", "Key
+# findings", "Why do maintainers quit?") is a heading typed as bold text: never quoted as an answer. Bold is <b>, <strong>,
+# an inline font-weight, a class the page's styles make bold, or a tex4ht font class of a bold
+# TeX font (tex4ht names its spans after the font: `cmbx-12`, `ptmb8t-`, in a separate .css).
+BOLD_HEADING_WORDS = 10
+BOLD_LEVEL = 7                                           # under every <h1>-<h6>: the innermost heading
+_BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)\b", re.I)
+_TEX_BOLD_FONT = re.compile(r"^(?:(?:cm|lm|ec|tc)bx\w*|[pu]\w{2}b[78][tcr]\w*)(?:-[\w-]+)?$", re.I)
+_NOT_HEADING_IN = {"td", "th", "li", "caption", "figcaption", "dt", "dd", "pre", "table"}
 
 
 def read_html(html: str, source: str) -> Document:
@@ -81,11 +97,11 @@ def read_html(html: str, source: str) -> Document:
     index = _Index(root)
     meta = _metadata(root, scripts, source)
     body = _content_root(root)
-    walker = _Walker(index, body)
+    walker = _Walker(index, body, _bold_classes(styles))
     walker.walk(body)
-    blocks, notes = walker.blocks, dict(index.notes)
+    blocks, notes = _contents_under_heading(walker.blocks), dict(index.notes)
     if not index.markers:
-        blocks, notes = _fallback(walker.blocks)
+        blocks, notes = _fallback(blocks)
     doc = Document(source=source, title=meta["title"], date=meta["date"], authors=meta["authors"],
                    publisher=meta["publisher"], parts=walker.parts,
                    blocks=[Block(b.kind, b.text, level=b.level, marks=b.marks) for b in blocks], notes=notes)
@@ -114,6 +130,50 @@ def _drop_hidden(root: Node, styles: list[str]) -> None:
             hide = any(all(c in above for c in need) for cls in classes & rules.keys() for need in rules[cls])
         if hide:
             node.children = []
+
+
+_CONTENTS_HEADING = re.compile(r"^(?:table of )?contents$", re.I)
+
+
+def _contents_under_heading(blocks: list[_Block]) -> list[_Block]:
+    """The lines under a "Contents" / "Table of Contents" heading that are not sentences (a
+    table of contents typed as a list and bold lines, without links into the page) are
+    contents, up to the first sentence or <h1>-<h6> heading; the bold line right before that
+    sentence heads it (the first section), as it did."""
+    region: list[_Block] = []
+
+    def close() -> None:
+        if region and region[-1].kind == HEADING:
+            region.pop()                                 # the first section's own heading
+        for b in region:
+            b.kind, b.level = CONTENTS, 0
+        region.clear()
+
+    inside = False
+    for b in blocks:
+        if b.kind == HEADING and _CONTENTS_HEADING.match(b.text.strip()):
+            close()
+            inside = True
+        elif not inside:
+            continue
+        elif (b.kind == HEADING and b.level != BOLD_LEVEL) or b.marks or re.search(r"[.!]$", b.text) \
+                or len(b.text.split()) > BOLD_HEADING_WORDS * 2:
+            close()
+            inside = False
+        else:
+            region.append(b)
+    close()
+    return blocks
+
+
+def _bold_classes(styles: list[str]) -> set[str]:
+    """Classes the page's own styles set in bold (rules made of one class, `.c3{font-weight:700}`)."""
+    out: set[str] = set()
+    for css in styles:
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+            if _BOLD_STYLE.search(body):
+                out |= {sel.strip()[1:].lower() for sel in selectors.split(",") if re.fullmatch(r"\s*\.[\w-]+\s*", sel)}
+    return out
 
 
 # ------------------------------------------------------------------------------ linkage
@@ -391,6 +451,7 @@ class _Block:
     text: str = ""
     marks: list[Mark] = field(default_factory=list)
     number: int | None = None                            # an item of a numbered list: its number
+    in_cell: bool = False                                # in a table cell, list item, caption...: never a heading
     links: list[tuple[int, str]] = field(default_factory=list)   # (offset, URL) after a link not showing it
 
 
@@ -408,8 +469,12 @@ def _content_root(root: Node) -> Node:
 class _Walker:
     """The body's elements in order to blocks of text with their markers."""
 
-    def __init__(self, index: _Index, root: Node) -> None:
+    def __init__(self, index: _Index, root: Node, bold_classes: set[str] | None = None) -> None:
         self.index, self.root = index, root
+        self.bold_classes = bold_classes or set()
+        self.bold = 0                                    # open bold elements
+        self.bolded = 0                                  # characters of the block set in bold
+        self.open_blocks: list[str] = []                 # the block elements being read
         self.blocks: list[_Block] = []
         self.parts: list[int] = []
         self.cur: _Block | None = None
@@ -428,7 +493,8 @@ class _Walker:
     # text accumulation
     def _start(self) -> None:
         kind, level = (HEADING, self.heading) if self.heading else (PARAGRAPH, 0)
-        self.cur = _Block(CONTENTS if self.contents else kind, level, number=self.number)
+        self.cur = _Block(CONTENTS if self.contents else kind, level, number=self.number,
+                          in_cell=bool(_NOT_HEADING_IN.intersection(self.open_blocks)))
         self.number = None                               # a list item's number goes to its first block
 
     def _add(self, data: str) -> None:
@@ -444,6 +510,8 @@ class _Walker:
             self.length += len(data)
             if self.internal:
                 self.linked += len(data.strip())
+            if self.bold:
+                self.bolded += len(re.sub(r"\s", "", data))
 
     def _mark(self, label: str, key: str) -> None:
         """A linked marker; a key the Document's notes lack makes it `missing`, never matched by label."""
@@ -462,9 +530,13 @@ class _Walker:
             b.links = [(max(0, min(p - lead, len(b.text))), u) for p, u in b.links]
             if b.kind == PARAGRAPH and b.text and not b.marks and self.linked >= 0.9 * len(b.text.replace(" ", "")):
                 b.kind = CONTENTS                        # a line that is only a link into the page: contents
+            elif (b.kind == PARAGRAPH and b.text and not b.in_cell and b.number is None
+                  and self.bolded >= len(re.sub(r"\s", "", b.text)) and len(b.text.split()) <= BOLD_HEADING_WORDS
+                  and not re.search(r"[.!,;]$", b.text)):
+                b.kind, b.level = HEADING, BOLD_LEVEL    # a heading typed as a bold line
             if b.text or b.marks:
                 self.blocks.append(b)
-        self.cur, self.buf, self.length, self.linked = None, [], 0, 0
+        self.cur, self.buf, self.length, self.linked, self.bolded = None, [], 0, 0, 0
 
     def walk(self, top: Node) -> None:
         stack: list = [top]
@@ -492,6 +564,8 @@ class _Walker:
             return True                                   # the site's banner and footer
         if node.tag == "div" and node.get("title") in ("header", "footer"):
             return True                                   # a word processor's page header and footer
+        if node.get("id") in _FURNITURE_IDS or _FURNITURE_CLASSES.intersection(node.classes.split()):
+            return True                                   # a wiki's page furniture
         return node.tag == "aside" and node is not self.root
 
     def _enter(self, node: Node) -> bool:
@@ -520,6 +594,10 @@ class _Walker:
         if node.order in self.articles:
             self.flush()
             self.parts.append(len(self.blocks))
+        if self._is_bold(node):
+            self.bold += 1
+        if tag in BLOCKS:
+            self.open_blocks.append(tag)
         if tag in HEADINGS:
             self.flush()
             self.heading = HEADINGS[tag]
@@ -538,7 +616,17 @@ class _Walker:
             self.lists[-1][0] += 1
         return True
 
+    def _is_bold(self, node: Node) -> bool:
+        if node.tag in ("b", "strong") or _BOLD_STYLE.search(node.get("style")):
+            return True
+        classes = node.classes.lower().split()
+        return any(c in self.bold_classes or _TEX_BOLD_FONT.match(c) for c in classes)
+
     def _leave(self, tag: str, node: Node) -> None:
+        if self._is_bold(node) and self.bold:
+            self.bold -= 1
+        if tag in BLOCKS and self.open_blocks:
+            self.open_blocks.pop()
         href = node.get("href") if tag == "a" else ""
         if href.startswith(("http://", "https://")) and self.cur is not None and not _shows(node.text(), href):
             self.cur.links.append((self.length, href))

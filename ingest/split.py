@@ -32,6 +32,10 @@ def _clean_title(line: str) -> str:
     return re.sub(r"\s+", " ", t)
 
 
+# A Markdown file's first line as a level-1 heading ("# Title") names the document.
+_MD_TITLE = re.compile(r"^#\s+\S")
+
+
 def _looks_like_title(line: str) -> bool:
     t = _clean_title(line)
     return 0 < len(t) < 250 and not t.endswith((".", "?", "!", ";", ",")) and not is_note_line(line)
@@ -66,7 +70,8 @@ def _parse_chunk(date: str, lines: list[str]) -> list[Segment]:
         first = lines[idx[0]]
         nxt = [lines[i] for i in idx[1:4]]
         has_header_after = any(TIME_LINE.match(x.replace("\u00a0", " ")) or parse_byline(x) for x in nxt[:2])
-        if _looks_like_title(first) and not TIME_LINE.match(first.replace("\u00a0", " ")) and (date or has_header_after):
+        if _looks_like_title(first) and not TIME_LINE.match(first.replace("\u00a0", " ")) and (
+                date or has_header_after or _MD_TITLE.match(first)):
             seg.title = _clean_title(first)
             pos = 1
     if pos < len(idx):

@@ -92,20 +92,12 @@ def format_answer(result: dict, width: int | None = None) -> str:
             for s in sentences[:part["sentences"]]:
                 out.append(_wrap(f"- {s['text']} " + "".join(f"[{n}]" for n in s["citations"]), "  ", width))
             sentences = sentences[part["sentences"]:]
-        out.append("")
-        for c in result.get("citations", []):
-            out.extend(format_citation(c, width, f"[{c['n']}]"))
-            out.append("")
-        return "\n".join(out).rstrip() + "\n"
+        return _with_citations(out, result, width, "[{n}]")
     if result.get("abstained"):
         out.append("The reports don't say. Closest material (not an answer):")
         if line:
             out.append(_wrap(f"({line})", "", width))
-        out.append("")
-        for c in result.get("citations", []):
-            out.extend(format_citation(c, width, f"  ~ [{c['n']}]"))
-            out.append("")
-        return "\n".join(out).rstrip() + "\n"
+        return _with_citations(out, result, width, "  ~ [{n}]")
     for s in result["answer"]:
         cites = "".join(f"[{n}]" for n in s["citations"])
         out.append(_wrap(f"{s['text']} {cites}", "", width))
@@ -113,9 +105,14 @@ def format_answer(result: dict, width: int | None = None) -> str:
         out.append(_wrap(unanswered_line(result["unanswered"]), "", width))
     if line:
         out.append(_wrap(f"({line})", "", width))
+    return _with_citations(out, result, width, "[{n}]")
+
+
+def _with_citations(out: list[str], result: dict, width: int, label: str) -> str:
+    """The answer's lines, a blank line, then each citation labelled `label` (with {n})."""
     out.append("")
     for c in result.get("citations", []):
-        out.extend(format_citation(c, width, f"[{c['n']}]"))
+        out.extend(format_citation(c, width, label.format(n=c["n"])))
         out.append("")
     return "\n".join(out).rstrip() + "\n"
 

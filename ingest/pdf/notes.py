@@ -56,8 +56,14 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
             # only goes on with a note from the page (column) before: else it is a table's rows
             small = first.size < 0.95 * body_size
             rest_small = all(ln.size < 0.95 * body_size for ln in lines[below[0]:])
+            # a note's rest set as a heading (pandoc makes a note's Heading-styled paragraph one)
+            # goes on from the page before when small type follows it and a note opens there;
+            # body-size lines under a rule are a table's rows, not a note
+            rest = lines[below[0]:]
+            then_note = any(ln.size < 0.95 * body_size and opens_note(ln, None) for ln in rest[1:]) and all(
+                ln.size < 0.95 * body_size or ln.size > 1.15 * body_size for ln in rest)
             if ((small or first.leading_marker is not None) and (opens_note(first, None) or _alone_number(first))
-                    or (continuing and rest_small)):
+                    or (continuing and (rest_small or then_note))):
                 return below[0]
     # no rule: a bottom run of smaller type whose first line opens with a number
     i = len(lines)
@@ -182,7 +188,25 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
                 cur.pages.append(ln.page)
         prev = ln
     close_pending()
+    _number_typed_in_text(notes)
     return notes
+
+
+def _number_typed_in_text(notes: list[RawNote]) -> None:
+    """A note printed with its number only, followed on its page by the next number with text,
+    and that number printed again on the next note: the text was the first note's, opening
+    with a number its writer typed ("1" then "2 These costs…", then the real note "2")."""
+    i = 0
+    while i + 2 < len(notes):
+        a, b, c = notes[i], notes[i + 1], notes[i + 2]
+        if (a.redacted and not a.text and a.number and b.number and a.number.isdigit() and b.number.isdigit()
+                and int(b.number) == int(a.number) + 1 and c.number == b.number and b.text
+                and b.pages[:1] == a.pages[-1:]):
+            a.text, a.redacted = f"{b.number} {b.text}", False
+            a.lines += b.lines
+            a.pages += [p for p in b.pages if p not in a.pages]
+            del notes[i + 1]
+        i += 1
 
 
 def unnumbered_notes(lines: list[Line], edges: Edges, vocab, links: bool | str = True) -> list[RawNote]:

@@ -174,6 +174,16 @@ def ended_short(a: Line, b: Line, edges: Edges) -> bool:
     return a.x1 + 0.3 * a.size + b.first_word < right - 0.5
 
 
+def goes_on(a: Line, b: Line, edges: Edges) -> bool:
+    """Line `b` goes on with `a`'s sentence although `a` stopped short of the margin: a line
+    without a sentence's end, the next in lower case at the same left edge and the usual line
+    gap, on the same page and column. A table cell's text wraps at the cell's edge, not the
+    page's ("…the following" / "criteria: more than 250" / "employees. …")."""
+    return (b.plain[:1].islower() and not re.search(r"[.!?:;][\"'”’)\]]*$", a.plain)
+            and a.page == b.page and a.col == b.col and abs(a.x0 - b.x0) < 0.5 * a.size
+            and not spaced(a, b, edges) and not is_note_line(b.plain))
+
+
 def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
     if abs(a.size - b.size) > 0.1 * max(a.size, b.size):
         return True
@@ -183,6 +193,8 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
         return True                              # a `[N] …` or `¹ …` note line (a marker never starts a line)
     if a.plain.endswith("\u00ad") or (a.hyphen_end and b.plain[:1].islower()):
         return False                             # a soft hyphen is drawn only inside a broken word
+    if goes_on(a, b, edges):
+        return False                             # a sentence going on in a narrow measure (a table cell)
     if ended_short(a, b, edges):
         return True
     b_in = b.x0 - edges.left.get(b.col, b.x0)

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from eval.formats import main, read_file, score
+from eval.formats import main, marker_keys, read_file, score
 from ingest.build import reports_from_document
 from ingest.document import PARAGRAPH, Block, DocNote, Document, Mark
 
@@ -62,3 +62,35 @@ def test_the_command_prints_one_row_per_file(capsys, tmp_path):
     bad.write_text("{not json")
     assert main([str(MUELLER / "mueller-report-vol-2.html"), str(bad)]) == 2
     assert "gold.json" in capsys.readouterr().err
+
+
+def test_gold_labels_are_keyed_as_reports_key_markers():
+    entries = [{"n": "n 8", "note_visible": "A note."}, {"n": 1, "note_visible": "First in section 1."},
+               {"n": "07", "note_visible": "Seventh."}, {"n": 1, "note_visible": "First in section 2."},
+               {"n": 1, "note_visible": "First in section 1."}]       # cited again: the same note
+    assert marker_keys(entries) == ["n8", "1", "7", "1#2", "1"]
+
+
+def test_a_marker_inside_a_note_is_found_on_its_note_not_a_sentence():
+    gold = {"notes": [
+        {"n": "n 1", "note_visible": "Grew by 2% a year.", "context_before": "The census counted 15 people"},
+        {"n": 6, "note_visible": "FAO 2017.", "context_before": "Grew by 2% a year", "in_note": True}]}
+    text = "The census counted 15 people."
+    doc = Document("x.html", blocks=[Block(PARAGRAPH, text, marks=[Mark(28, "n 1", "a")])],
+                   notes={"a": DocNote("a", "n 1", "Grew by 2% a year.", marks=[Mark(18, "6", "b")]),
+                          "b": DocNote("b", "6", "FAO 2017.")})
+    (r,), _ = reports_from_document(doc)
+    s = score([r], gold)
+    assert (s["markers_found"], s["right_notes"], s["right_sentence"]) == (2, 2, 2)
+    doc.notes["b"].text = ""                                          # its note lost: not found
+    (r,), _ = reports_from_document(doc)
+    assert score([r], gold)["markers_found"] == 1
+
+
+def test_sentences_cut_across_paragraphs_are_counted():
+    doc = Document("x.html", blocks=[Block(PARAGRAPH, "The count of companies in scope includes"),
+                                     Block(PARAGRAPH, "subsidiaries of other companies."),
+                                     Block(PARAGRAPH, "Large entities are counted apart."),
+                                     Block(PARAGRAPH, "the rest follow.")])
+    (r,), _ = reports_from_document(doc)
+    assert score([r], {"notes": []})["cut_sentences"] == 1

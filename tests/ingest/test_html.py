@@ -359,13 +359,63 @@ source of the note about the anthem.</span></li>
 </body></html>"""
 
 
-def test_a_marker_inside_a_note_backs_the_sentence_that_cites_the_note():
+def test_a_marker_inside_a_note_backs_the_note_not_the_sentence_that_cites_the_note():
     r = one(WIKI_NESTED)
-    assert sentences(r)[0] == ("The anthem is sung on state occasions.", ["n1", "1"])
+    assert sentences(r)[0] == ("The anthem is sung on state occasions.", ["n1"])   # [1] is printed in note n 1
     assert notes(r)["n1"] == ("resolved", "It is used only on regal occasions.")   # its marker out of the text
-    assert notes(r)["1"] == ("resolved", "A source of the note about the anthem.")
+    assert notes(r)["1"] == ("resolved", "A source of the note about the anthem.")  # a note of the report
     assert notes(r)["3"][1] == '"Languages Act". Retrieved 2019. Cite journal requires |journal= (help)'
     assert "This paragraph is shown" in r.text and r.date == "2019-09-26" and r.unplaced_notes == []
+
+
+# MediaWiki's two reference groups ({{efn}} notes "[n 2]" under Footnotes, <ref> citations under
+# Citations): a census sentence cites a citation and an explanatory note, and the note cites
+# its own source (a <ref> inside the {{efn}}), which the article also cites elsewhere once.
+WIKI_GROUPS = """<html><head><title>Atoll - Wikipedia</title></head><body>
+<h1 id="firstHeading">Atoll</h1><div id="mw-content-text"><div class="mw-parser-output">
+<h2><span class="mw-headline" id="People">People</span></h2>
+<p>The 2018 census counted 1,501 residents.<sup id="cite_ref-census_4-0" class="reference"><a
+href="#cite_note-census-4">&#91;4&#93;</a></sup><sup id="cite_ref-growth_5-0" class="reference"><a
+href="#cite_note-growth-5">&#91;n 2&#93;</a></sup> Most live on the main islet.</p>
+<p>Fishing employs a third of them.<sup id="cite_ref-fao_6-1" class="reference"><a href="#cite_note-fao-6">&#91;6&#93;</a></sup></p>
+<h2><span class="mw-headline" id="Footnotes">Footnotes</span></h2>
+<div class="reflist"><ol class="references" style="list-style-type: lower-alpha;">
+<li id="cite_note-growth-5"><span class="mw-cite-backlink"><b><a href="#cite_ref-growth_5-0">^</a></b></span>
+<span class="reference-text">The count grew by 2% a year since 2008.<sup id="cite_ref-fao_6-0" class="reference"><a
+href="#cite_note-fao-6">&#91;6&#93;</a></sup></span></li></ol></div>
+<h2><span class="mw-headline" id="Citations">Citations</span></h2>
+<div class="reflist"><ol class="references">
+<li id="cite_note-census-4"><span class="mw-cite-backlink"><b><a href="#cite_ref-census_4-0">^</a></b></span>
+<span class="reference-text"><cite class="citation web"><a rel="nofollow" class="external text"
+href="https://stats.example.org/census-2018">"Census 2018"</a>. Statistics Office.</cite></span></li>
+<li id="cite_note-fao-6"><span class="mw-cite-backlink">^ <a href="#cite_ref-fao_6-0"><sup><i><b>a</b></i></sup></a>
+<a href="#cite_ref-fao_6-1"><sup><i><b>b</b></i></sup></a></span> <span class="reference-text"><cite class="citation
+report"><a rel="nofollow" class="external text" href="https://fao.example.org/atoll-fisheries.pdf">"Atoll
+fisheries"</a> (PDF). FAO. 2017.</cite></span></li></ol></div>
+</div></div></body></html>"""
+
+
+def test_mediawiki_reference_inside_a_note_is_a_source_of_the_note():
+    r = one(WIKI_GROUPS)
+    census = next(s for s in r.sentences if "census" in r.text[s.start:s.end])
+    assert census.markers == ["4", "n2"]                     # as printed: not [6], which is in note n 2
+    fishing = next(s for s in r.sentences if "Fishing" in r.text[s.start:s.end])
+    assert fishing.markers == ["6"]                          # [6] cited again from the body: its own sentence
+    assert r.notes["n2"].text == "The count grew by 2% a year since 2008."
+    assert r.notes["n2"].urls == ["https://fao.example.org/atoll-fisheries.pdf"]     # its source, through [6]
+    assert r.notes["6"].text == '"Atoll fisheries" (PDF). FAO. 2017.'
+    assert r.notes["6"].urls == ["https://fao.example.org/atoll-fisheries.pdf"]
+    assert r.notes["4"].urls == ["https://stats.example.org/census-2018"]
+    assert r.unplaced_notes == [] and all(n.status == "resolved" for n in r.notes.values())
+
+
+def test_a_reference_cited_only_inside_a_note_is_a_note_of_the_report_without_a_sentence():
+    page = WIKI_GROUPS.replace('<p>Fishing employs a third of them.<sup id="cite_ref-fao_6-1" class="reference"><a '
+                               'href="#cite_note-fao-6">&#91;6&#93;</a></sup></p>', "")
+    r = one(page)
+    assert [m for s in r.sentences for m in s.markers] == ["4", "n2"]
+    assert notes(r)["6"] == ("resolved", '"Atoll fisheries" (PDF). FAO. 2017.')   # kept, not unplaced
+    assert r.footnote_counts() == {"markers": 2, "resolved": 2, "missing": 0, "unplaced": 0, "redacted": 0}
 
 
 JEKYLL = """<html><head><title>Source Code Policy | Introduction</title></head><body>
@@ -423,3 +473,111 @@ def test_endnotes_in_one_paragraph_and_under_a_heading_of_their_own():
     <div><div id=edn1><h3>References</h3><p><a href="#_ednref1" name="_edn1" title="">[1]</a>. Pope, R.,
     <i>Corrosion</i>, <b>7</b>, 212 (1951).</p></div></div>"""
     assert notes(one(word)) == {"1": ("resolved", "Pope, R., Corrosion, 7, 212 (1951).")}
+
+
+# Headings typed as bold lines: tex4ht names spans after the TeX font (cmbx = Computer Modern
+# bold, the style sheet is a separate main.css), Google Docs sets bold by a class in its <style>,
+# a hand-made page uses <b>. A short bold line is a heading: the section of what follows, never
+# an answer sentence; a bold lead-in that is a sentence, a bold table cell, a bold word in a
+# paragraph stay text.
+BOLD_HEADS = """<html><head><title>Drills</title><meta name="generator" content="TeX4ht (http://www.tug.org/tex4ht/)" />
+<style type="text/css">.c7{font-weight:700;color:#000000}.c2{font-weight:400}</style></head><body>
+<h3 class="sectionHead"><span class="titlemark">I.   </span> <a id="x1-20001"></a>The Drills</h3>
+<!--l. 253--><p class="noindent" ><span
+class="cmbx-12">Overview</span></p>
+<!--l. 256--><p class="noindent" >Russian units arrived in Brest on Monday, officials said.</p>
+<p class="c2"><span class="c7">Evidence</span></p>
+<p>The ministry <b>denied</b> it on Tuesday in a short statement.</p>
+<p><strong>The ministry later confirmed the arrival of two battalions.</strong></p>
+<table><tr><td><b>Total units</b></td><td>12</td></tr></table>
+<p><b>Analysis</b></p>
+<p>The drills were larger than announced, by every count available.</p>
+</body></html>"""
+
+
+def test_a_short_bold_line_is_a_heading_not_an_answer_sentence():
+    r = one(BOLD_HEADS)
+    quoted = [t for t, _ in sentences(r)]
+    assert not {"Overview", "Evidence", "Analysis"} & set(quoted)
+    sections = {t: s.section for (t, _), s in zip(sentences(r), r.sentences)}
+    assert sections["Russian units arrived in Brest on Monday, officials said."] == "I. The Drills > Overview"
+    assert sections["The ministry denied it on Tuesday in a short statement."] == "I. The Drills > Evidence"
+    assert sections["The drills were larger than announced, by every count available."] == "I. The Drills > Analysis"
+    assert "The ministry later confirmed the arrival of two battalions." in quoted     # a bold sentence is text
+    assert any("Total units" in t for t in quoted)                                      # a table cell is text
+
+
+# A Google Docs export's table of contents typed by hand: a bold "Table of Contents", bold part
+# titles and list items, no links into the page. Its lines are contents, never answers; the
+# first part's own bold title, right before its first paragraph, heads that part.
+GDOCS_TOC = """<html><head><style type="text/css">.c4{font-weight:700}.c1{font-size:11pt}</style></head><body>
+<p class="c1"><span class="c4">Table of Contents</span></p>
+<p class="c1"><span class="c4">Preface</span></p>
+<ul><li class="c1"><span>Foreword</span></li><li class="c1"><span>Why do maintainers quit?</span></li></ul>
+<p class="c1"><span class="c4">Foreword</span></p>
+<p class="c1"><span>I stumbled upon the problem described in this report on a hunch, years ago.</span></p>
+<p class="c1"><span class="c4">Why do maintainers quit?</span></p>
+<p class="c1"><span>Most maintainers quit because nobody pays for the upkeep of the code.</span></p>
+</body></html>"""
+
+
+def test_a_table_of_contents_typed_as_bold_lines_and_a_list_is_contents():
+    r = one(GDOCS_TOC)
+    assert sentences(r) == [("I stumbled upon the problem described in this report on a hunch, years ago.", []),
+                            ("Most maintainers quit because nobody pays for the upkeep of the code.", [])]
+    assert [s.section for s in r.sentences] == ["Foreword", "Why do maintainers quit?"]
+
+
+# A federal memorandum as a web page (kramdown/Jekyll): the FROM field names the senders, each
+# above their office, on lines split by <br>.
+MEMO = """<html><head><title>Data Policy | Introduction</title></head><body>
+<div class="usa-grid"><h2>M-99-01 MEMORANDUM FOR THE HEADS OF DEPARTMENTS AND AGENCIES</h2>
+<h3> FROM: <br />Jane Q. Roe<br />United States Chief Data Officer<br /><br />John Doe<br />Director, Office of
+Management and Budget</h3>
+<h3>SUBJECT: Open Data by Default</h3>
+<p>Each agency shall publish its data in open formats within a year.<sup id="fnr1"><a href="#fn1">1</a></sup></p>
+<ul><li id="fn1"><sup>1</sup> 44 U.S.C. 3506, as amended. <a href="#fnr1">&#8617;</a></li></ul></div></body></html>"""
+
+
+def test_a_memos_from_field_names_its_senders_not_their_offices():
+    r = one(MEMO)
+    assert r.authors == ["Jane Q. Roe", "John Doe"]
+    assert r.title == "Open Data by Default"
+    assert notes(r) == {"1": ("resolved", "44 U.S.C. 3506, as amended.")}
+
+
+# A saved MediaWiki page's furniture around the article: the tagline, a disambiguation
+# hatnote, section edit links, a template's "v t e" links, the printed footer and the
+# category links (hidden categories too). None of it is the article; a data table styled as
+# a navigation box (the largest cities) is.
+WIKI_FURNITURE = """<html><head><title>Atoll - Wikipedia</title></head><body>
+<a class="mw-jump-link" href="#mw-head">Jump to navigation</a>
+<h1 id="firstHeading">Atoll</h1><div id="bodyContent"><div id="siteSub" class="noprint">From Wikipedia, the free encyclopedia</div>
+<div id="mw-content-text"><div class="mw-parser-output">
+<div role="note" class="hatnote navigation-not-searchable">For other uses, see Atoll (disambiguation).</div>
+<p>The atoll has a lagoon of forty square kilometres.<sup id="cite_ref-a_1-0" class="reference"><a href="#cite_note-a-1">[1]</a></sup></p>
+<h2><span class="mw-headline" id="Towns">Towns</span><span class="mw-editsection"><span class="mw-editsection-bracket">[</span><a
+href="/w/index.php?title=Atoll&amp;action=edit&amp;section=1">edit</a><span class="mw-editsection-bracket">]</span></span></h2>
+<table class="navbox"><tr><th><div class="plainlinks hlist navbar mini"><ul><li class="nv-view"><a href="/wiki/T"><abbr>v</abbr></a></li>
+<li class="nv-talk"><a href="/wiki/TT"><abbr>t</abbr></a></li></ul></div>Largest towns, 2018 estimate<sup id="cite_ref-b_2-0"
+class="reference"><a href="#cite_note-b-2">[2]</a></sup></th></tr><tr><td>Eastport 1,200</td></tr></table>
+<ol class="references">
+<li id="cite_note-a-1"><span class="mw-cite-backlink"><b><a href="#cite_ref-a_1-0">^</a></b></span> <span class="reference-text">Survey, 2017.</span></li>
+<li id="cite_note-b-2"><span class="mw-cite-backlink"><b><a href="#cite_ref-b_2-0">^</a></b></span> <span class="reference-text">Census office, 2018.</span></li>
+</ol></div>
+<div class="printfooter">Retrieved from "https://en.wikipedia.org/w/index.php?title=Atoll&amp;oldid=1"</div>
+<div id="catlinks" class="catlinks"><div id="mw-normal-catlinks" class="mw-normal-catlinks"><a href="/wiki/Help:Category">Categories</a>:
+<ul><li><a href="/wiki/Category:Atolls">Atolls</a></li></ul></div><div id="mw-hidden-catlinks" class="mw-hidden-catlinks mw-hidden-cats-hidden">Hidden
+categories: <ul><li><a href="/wiki/Category:Articles_with_VIAF_identifiers">Wikipedia articles with VIAF identifiers</a></li></ul></div></div>
+</div></div></body></html>"""
+
+
+def test_a_wiki_pages_furniture_is_not_the_article():
+    r = one(WIKI_FURNITURE)
+    text = r.text[:r.body_end]
+    for furniture in ("Jump to", "From Wikipedia", "For other uses", "edit", "Retrieved from", "Categories",
+                      "VIAF", "v t"):
+        assert furniture not in text, furniture
+    assert "Eastport 1,200" in text and "Largest towns, 2018 estimate" in text
+    assert notes(r) == {"1": ("resolved", "Survey, 2017."), "2": ("resolved", "Census office, 2018.")}
+    assert r.title == "Atoll"

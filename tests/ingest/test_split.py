@@ -70,3 +70,14 @@ def test_a_sentence_broken_by_a_blank_line_is_joined():
     (r,), _ = parse_text(text, "x.txt")
     first = r.text[r.sentences[0].start:r.sentences[0].end]
     assert first.endswith("in Belarus for Slavic Brotherhood 2020 exercises should return home.")
+
+
+def test_a_markdown_files_level_one_heading_is_its_title():
+    md = ("# Grain Corridor Assessment\n\nSome context on the corridor.\n\n## Shipping\n\n"
+          "Ships left Odesa on Monday under escort, officials said.[1]\n\n[1] https://a.org/1\n")
+    (r,), _ = parse_text(md, "notes.md")
+    assert r.title == "Grain Corridor Assessment"
+    assert "Grain Corridor Assessment" not in r.text[:r.body_end]
+    assert r.notes["1"].urls == ["https://a.org/1"]
+    (r,), _ = parse_text(md.replace("# Grain", "## Grain"), "notes.md")     # a section heading names nothing
+    assert r.title == ""

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import subprocess
 import threading
 import time
 import urllib.error
@@ -189,3 +190,18 @@ def button_value(args: dict[str, Any], action_id: str) -> str:
                     return element["value"]
     raise AssertionError(f"no {action_id} button in {shown_text(args)[:300]}")
 
+
+def wait_listening(process: subprocess.Popen, port: int, timeout: float = 60) -> list[str]:
+    """Read a bot process's output until it says it listens on `port`; the lines read so far."""
+    lines: list[str] = []
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        line = process.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        if "listening for Slack" in line:
+            break
+    assert any(f"listening for Slack on http://127.0.0.1:{port}/" in line for line in lines), \
+        "bot did not start:\n" + "".join(lines)
+    return lines

@@ -9,7 +9,6 @@ import signal
 import socket
 import subprocess
 import sys
-import time
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -19,7 +18,8 @@ from bot.slack.server import EVENTS_PATH
 from bot.slack.settings import SlackSettings
 from bot.slack.start import serve
 from tests.bot.slack.fake_slack import APP_TOKEN, BOT_TOKEN
-from tests.bot.slack.harness import SIGNING_SECRET, SlackSender
+from tests.bot.slack.harness import SIGNING_SECRET, SlackSender, wait_listening
+from tests.chroma_server import free_port
 
 ROOT = Path(__file__).resolve().parents[3]
 
@@ -74,12 +74,6 @@ def test_a_busy_port_is_one_clear_line_and_exit_2(slack_env, slack, sample_setti
     assert len(errors) == 1 and f"cannot listen on 127.0.0.1:{port}" in errors[0], errors
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_serve_http_in_a_real_process_answers_a_signed_event_and_stops_on_sigterm(slack, sample_settings):
     port = free_port()
     env = dict(os.environ, SLACK_BOT_TOKEN=BOT_TOKEN, SLACK_SIGNING_SECRET=SIGNING_SECRET,
@@ -92,16 +86,7 @@ def test_serve_http_in_a_real_process_answers_a_signed_event_and_stops_on_sigter
     process = subprocess.Popen([sys.executable, "-c", code], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        lines = []
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            line = process.stdout.readline()
-            if not line:
-                break
-            lines.append(line)
-            if "listening for Slack" in line:
-                break
-        assert any(f"listening for Slack on http://127.0.0.1:{port}/" in line for line in lines), "".join(lines)
+        lines = wait_listening(process, port)
         sender = SlackSender(f"http://127.0.0.1:{port}{EVENTS_PATH}", slack)
         ts, reply = sender.mention("How many Belarusian tanks arrived in Kapustin Yar?", channel="C0SERVE")
         assert reply.status == 200

@@ -23,7 +23,7 @@ import pytest
 
 from bot.slack.server import EVENTS_PATH
 from tests.bot.slack.fake_slack import BOT_TOKEN, BOT_USER
-from tests.bot.slack.harness import SIGNING_SECRET, SlackSender, new_ts
+from tests.bot.slack.harness import SIGNING_SECRET, SlackSender, new_ts, wait_listening
 from tests.chroma_server import free_port
 from tests.postgres_server import postgres_server
 
@@ -55,17 +55,8 @@ def _start(home: Path, port: int, state_url: str, api_url: str) -> subprocess.Po
 
 
 def _wait_listening(process: subprocess.Popen, port: int) -> None:
-    lines: list[str] = []
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        line = process.stdout.readline()
-        if not line:
-            break
-        lines.append(line)
-        if "listening for Slack" in line:
-            threading.Thread(target=process.stdout.read, daemon=True).start()   # keep the pipe drained
-            return
-    raise AssertionError("bot did not start:\n" + "".join(lines))
+    wait_listening(process, port)
+    threading.Thread(target=process.stdout.read, daemon=True).start()   # keep the pipe drained
 
 
 def test_two_processes_answer_each_question_exactly_once(tmp_path, slack, sample_settings, state_url):

@@ -30,6 +30,7 @@ from index.text.dates import MONTHS
 FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REGULAR, BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
 _URL = re.compile(r"(?:https?://|www\.)\S+")
+HEAD_IN_NOTE = 13.0                          # the size of a heading inside a note
 
 
 # ------------------------------------------------------------------ what to typeset
@@ -56,6 +57,17 @@ class Spec:
     title_info: str = ""                     # the document information Title
     label_links: dict[str, tuple[str, str]] = field(default_factory=dict)   # note -> (label, uri)
     indent: float = 0.0                      # first-line indent of body paragraphs
+    note_heads: dict[str, str] = field(default_factory=dict)
+    # note -> a heading its text opens with (a note paragraph styled as a heading, which pandoc
+    # sets large and bold): the heading cannot stay on the page, so the note's label stands alone
+    # at the foot and the heading and the rest go on under the next page's rule
+
+
+class _Styled(list):
+    """A typeset note line set in its own size and weight (a heading inside a note)."""
+
+    size: float = 0.0
+    bold: bool = False
 
 
 def sample_spec(text: str, *, title: str, date: str, **options) -> Spec:
@@ -334,6 +346,14 @@ class Typesetter:
     # notes as typeset lines
     def note_lines(self, number: str | None, text: str, width: float, size: float) -> list[list[Word]]:
         words = _words([(text, False)])
+        head = self.s.note_heads.get(number or "")
+        if head is not None and number is not None:
+            lines: list[list[Word]] = [[[(number, True)]]]
+            for ln in self.break_lines(_words([(head, False)]), width, HEAD_IN_NOTE, True):
+                styled = _Styled(ln)
+                styled.size, styled.bold = HEAD_IN_NOTE, True
+                lines.append(styled)
+            return lines + self.break_lines(words, width, size, False)
         if number is not None:
             if self.s.notes_mode.startswith("end"):
                 words.insert(0, [(f"{number}.", False)])
@@ -374,7 +394,7 @@ class Typesetter:
         y = self.top
 
         def foot_height(lines_: list[list[Word]]) -> float:
-            return (len(lines_) * foot_size * lead + 12) if lines_ else 0.0
+            return (sum((getattr(ln, "size", 0.0) or foot_size) * lead for ln in lines_) + 12) if lines_ else 0.0
 
         foot_cols: list[list[list[Word]]] = []    # notes of columns already full on this page
         col_top = [self.top]                      # where columns start on this page
@@ -385,8 +405,9 @@ class Typesetter:
             if s.notes_mode == "foot":
                 self.w.rule(x, x + 80, fy - 9)
             for ln in lines_:
-                fy += foot_size * lead
-                self.draw_line(x, fy - 2, ln, foot_size, False, links=True)
+                size = getattr(ln, "size", 0.0) or foot_size
+                fy += size * lead
+                self.draw_line(x, fy - 2, ln, size, getattr(ln, "bold", False), links=True)
 
         def furniture() -> None:
             if s.header:
@@ -429,6 +450,11 @@ class Typesetter:
                 def fits(extra: list[list[Word]]) -> bool:
                     return y + gap + h <= self.bottom - foot_height(foot + extra)
 
+                if any(n in s.note_heads for n in new_notes) and not carry and len(note_ls) > 1:
+                    split = next(i for i, x in enumerate(note_ls) if isinstance(x, _Styled))
+                    carry = note_ls[split:] + carry      # the label stays, the heading goes on
+                    self.continued.append((new_notes[-1], page, col))
+                    note_ls = note_ls[:split]
                 while True:
                     if fits(note_ls):
                         break

@@ -5,7 +5,10 @@ from __future__ import annotations
 import pytest
 
 from ingest.document import CONTENTS, HEADING, PARAGRAPH, TITLE
+from ingest.pdf.layout import Line, Piece
+from ingest.pdf.notes import numbered_notes
 from ingest.pdf.reader import read_document, read_pdf
+from ingest.pdf.text import Edges, breaks_paragraph, vocabulary
 from tests.ingest.pdf import fixtures as fx
 
 BODY = ("The ministry confirmed the transfer of the battalion to the border region in March. "
@@ -97,3 +100,76 @@ def test_notes_numbered_again_in_each_chapter(tmp_path, writer, notes_mode):
     linked = [(m.label, doc.notes[m.note].text) for b in doc.blocks for m in b.marks]
     assert linked == [(str(i + 1), f"{title}: source {i + 1} for {fact.split()[1]}")
                       for title in ("Chapter One", "Chapter Two") for i, fact in enumerate(facts)]
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_heading_inside_a_note_goes_on_the_next_page_as_that_note(tmp_path, writer):
+    """pandoc sets a note paragraph styled as a heading large and bold; LaTeX leaves the note's
+    label alone at the foot and puts the heading under the next page's rule, above the next
+    note: it is the labelled note's text (not a redacted note, not a heading of the report)."""
+    paras = [fx.Para([("Proportionality of the Assessment", False)], size=15, bold=True, space_before=0)]
+    for i in range(1, 4):
+        paras.append(fx.Para([(BODY * 5 + f"The evidence base is set out in guidance {i}.", False), (str(i), True)]))
+    paras.append(fx.Para([(BODY * 6, False)]))
+    notes = [("1", "Impact assessment guidance, 2023."),
+             ("2", "Proportionality in regulatory submissions: https://www.gov.uk/guidance/proportionality"),
+             ("3", "Companies House data, 2024.")]
+    spec = fx.Spec(paras=paras, notes=notes, note_heads={"2": "RPC Proportionality Guidance"})
+    data, ts = fx.build_pdf(spec, writer)
+    assert [n for n, _, _ in ts.continued] == ["2"]              # its label alone at the foot of p. 1
+    path = tmp_path / f"{writer}.pdf"
+    path.write_bytes(data)
+    (report,), _ = read_pdf(path, path.name)
+    note = report.notes["2"]
+    assert note.status == "resolved"
+    assert note.text.startswith("RPC Proportionality Guidance Proportionality in regulatory submissions")
+    assert report.notes["3"].text == "Companies House data, 2024."
+    assert not any("RPC" in s.section for s in report.sentences)   # no heading of the report
+    assert not any("RPC" in report.text[s.start:s.end] for s in report.sentences)
+
+
+
+def _line(page: int, top: float, size: float, *pieces) -> Line:
+    return Line(page=page, x0=57.0, x1=500.0, top=top, bottom=top + size, size=size, bold=False,
+                pieces=[Piece(t, marker=m) for t, m in pieces])
+
+
+def test_a_number_the_writer_typed_at_a_notes_start_is_its_text():
+    """LibreOffice's page foot where note 1's writer typed a superscript "2" at its start: the
+    label "1" is set on a line of its own, the text opens with the "2"; the real note 2, on the
+    next page, is printed with its number only. Note 1 keeps "2 These costs…", note 2 stays
+    empty: neither takes the other's place."""
+    lines = [_line(2, 700, 7.0, ("1 ", False)),
+             _line(2, 709, 10.0, ("2", True), (" These costs exclude the cost of registration.", False)),
+             _line(3, 760, 7.0, ("2", False)),
+             _line(4, 700, 10.0, ("3", True), (" See: https://bills.parliament.uk/bills/3339", False))]
+    linked = {id(lines[k]) for k in (0, 2, 3)}          # LibreOffice links each marker to its note's label
+    notes = numbered_notes(lines, Edges.of(lines, 11.0), vocabulary(lines), starts=linked)
+    assert [(n.number, n.text, n.redacted) for n in notes] == [
+        ("1", "2 These costs exclude the cost of registration.", False), ("2", "", True),
+        ("3", "See: https://bills.parliament.uk/bills/3339", False)]
+    # a note printed with its number only, then the next note: stays empty (Mueller's redactions)
+    notes = numbered_notes([lines[0], lines[1], lines[3]], Edges.of(lines, 11.0), vocabulary(lines), starts=linked)
+    assert [(n.number, n.redacted) for n in notes] == [("1", True), ("2", False), ("3", False)]
+
+
+def test_a_sentence_wrapped_in_a_narrow_table_cell_stays_one_paragraph():
+    """A table cell's text wraps at the cell's edge, far from the page's margin: a line without
+    a sentence's end, then one in lower case at the same left edge, goes on; a line that ends a
+    sentence, a line in capitals after it, or one after a blank line starts anew."""
+    body = [_line(1, 100 + 14 * k, 10.0, ("The ministry confirmed the transfer of the battalion to the border.", False))
+            for k in range(6)]
+    for ln in body:
+        ln.x1 = 500.0
+    edges = Edges.of(body, 10.0)
+
+    def cell(top: float, text: str) -> Line:
+        ln = _line(1, top, 10.0, (text, False))
+        ln.x1 = 57.0 + 5.0 * len(text)
+        return ln
+
+    a, b = cell(300, "the following categories: Large"), cell(314, "entities and largest entities that")
+    assert not breaks_paragraph(a, b, edges)
+    assert breaks_paragraph(cell(300, "the employee size bands."), cell(314, "more than 250"), edges)
+    assert breaks_paragraph(cell(300, "Corporate Body Size"), cell(314, "Large 11,008"), edges)
+    assert breaks_paragraph(a, cell(330, "entities and largest entities that"), edges)   # a blank line between

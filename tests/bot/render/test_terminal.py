@@ -1,0 +1,39 @@
+"""The terminal view of the three answer shapes of the `ask --json` contract (docs/json.md)."""
+from __future__ import annotations
+
+from bot.render.terminal import format_answer
+
+
+def _citation(n: int, text: str) -> dict:
+    return {"n": n, "passage_id": f"2020-09-19-9486f78c2d-000{n}", "kind": "body", "score": 0.03, "text": text,
+            "report": {"id": "2020-09-19-9486f78c2d", "title": "Belarus Warning Update", "date": "2020-09-19",
+                       "authors": ["George Barros"], "sources": ["/r/000.txt"]},
+            "footnotes": [{"marker": str(n), "status": "resolved", "text": f"Source {n}.", "urls": [],
+                           "dngts": False, "dngts_urls": []}]}
+
+
+def test_an_answer_lists_its_sentences_then_each_citation_with_its_sources():
+    result = {"question": "q", "abstained": False,
+              "answer": [{"text": "Troops arrived in Brest.", "citations": [1], "markers": ["1"]}],
+              "citations": [_citation(1, "Troops arrived in Brest.")]}
+    lines = format_answer(result, width=80).splitlines()
+    assert lines[:3] == ["Troops arrived in Brest. [1]", "", "[1] Belarus Warning Update (2020-09-19)"]
+    assert lines[-2:] == ["    Sources:", "      [1] Source 1."]
+
+
+def test_a_declined_answer_says_so_and_marks_the_closest_material_as_no_answer():
+    result = {"question": "q", "abstained": True, "answer": [], "citations": [_citation(2, "Nearby text.")]}
+    text = format_answer(result, width=80)
+    assert text.startswith("The reports don't say. Closest material (not an answer):")
+    assert "  ~ [2]" in text and "Nearby text." in text
+
+
+def test_a_summary_groups_sentences_under_their_report():
+    result = {"question": "q", "abstained": False,
+              "summary": [{"title": "First", "date": "2020-09-19", "sentences": 1},
+                          {"title": None, "sentences": 1}],
+              "answer": [{"text": "One.", "citations": [1]}, {"text": "Two.", "citations": [2]}],
+              "citations": [_citation(1, "One."), _citation(2, "Two.")]}
+    lines = format_answer(result, width=80).splitlines()
+    assert lines[:4] == ["First (2020-09-19)", "  - One. [1]", "Untitled report", "  - Two. [2]"]
+    assert sum(1 for line in lines if line.startswith("[")) == 2
