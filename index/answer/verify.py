@@ -22,8 +22,9 @@ against the place that states it, not against words gathered from all over a pas
 
 Pure functions, no model and no network: the same input always gets the same verdict.
 `eval/verifier.py` measures how often the verdict agrees with hand labels; rules 2, 3's report
-date, 4's title, and 6, the window, 3's day of a month and 5's every word, were added after a real model's kept sentences were
-counted by hand (eval/gold/llm_kept_sentences.jsonl, docs/llm.md).
+date, 4's title, and 6, and the window were added after a real model's kept sentences were
+counted by hand, 3's day of a month and 5's every word after a second count
+(eval/gold/llm_kept_sentences.jsonl, docs/llm.md; eval/llm_alternatives.py measured the rest).
 """
 from __future__ import annotations
 
