@@ -15,6 +15,7 @@ import hashlib
 import re
 from typing import Any, Mapping
 
+from bot.render.marker import printed_marker
 from bot.render.page_label import place_label
 from bot.render.report_title import report_title
 from bot.render.unanswered import unanswered_line
@@ -82,7 +83,7 @@ def footnote(citation: Mapping[str, Any], publishers: Mapping[str, str]) -> str:
 
 def note_source(note: Mapping[str, Any]) -> str:
     """One note as the report wrote it, marker first; DNGTS links in code and labelled."""
-    marker = f"[{note.get('marker', '?')}]"
+    marker = f"[{printed_marker(note.get('marker'))}]"
     status = note.get("status")
     if status == "missing":
         return f"{marker} note not available in the ingested copy."

@@ -5,6 +5,7 @@ import shutil
 import textwrap
 
 from bot.render.answer_mode import mode_line
+from bot.render.marker import printed_marker
 from bot.render.page_label import place_label
 from bot.render.unanswered import unanswered_line
 from bot.render.report_title import report_title
@@ -24,22 +25,27 @@ def footnote_lines(f: dict) -> list[str]:
         return [head]
     dngts = set(f.get("dngts_urls") or [])
     prose = _prose(f)
-    lines = [f"[{f['marker']}] " + (prose if prose else "")]
+    lines = [f"[{printed_marker(f['marker'])}] " + (prose if prose else "")]
     for url in f["urls"]:
         lines.append(("    !! DNGTS, do not go to site: " if url in dngts else "    ") + url)
     return lines
 
 
 def _prose(f: dict) -> str:
-    prose = f.get("text", "")
-    for url in f.get("urls", []):
-        prose = prose.replace(url, "")
-    prose = " ".join(prose.replace(" ;", ";").split()).strip(" ;,")
+    prose = without_urls(f)
     return prose if len(prose) > 25 else ""
 
 
+def without_urls(f: dict) -> str:
+    """The note's words without its URLs (and the <> or () a URL was written in)."""
+    prose = f.get("text", "")
+    for url in sorted(f.get("urls", []), key=len, reverse=True):
+        prose = prose.replace(f"<{url}>", "").replace(f"({url})", "").replace(url, "")
+    return " ".join(prose.replace(" ;", ";").split()).strip(" ;,")
+
+
 def footnote_line(f: dict) -> str:
-    marker = f"[{f['marker']}]"
+    marker = f"[{printed_marker(f['marker'])}]"
     if f["status"] == "missing":
         return f"{marker} note not available in the ingested copy"
     if f["status"] == "redacted":
@@ -50,10 +56,7 @@ def footnote_line(f: dict) -> str:
     dngts = set(f.get("dngts_urls") or [])
     for url in f.get("urls", []):
         parts.append(f"!! DNGTS, do not go to site: {url}" if url in dngts else url)
-    prose = f.get("text", "")
-    for url in f.get("urls", []):
-        prose = prose.replace(url, "")
-    prose = " ".join(prose.replace(" ;", ";").split()).strip(" ;,")
+    prose = without_urls(f)
     if prose and (not parts or len(prose) > 25):
         parts.insert(0, prose.rstrip(";"))
     if f.get("dngts") and not dngts:

@@ -16,6 +16,7 @@ from typing import Any, Iterable, Mapping, TypedDict
 from urllib.parse import urlsplit
 
 from bot.render.answer_mode import mode_line
+from bot.render.marker import printed_marker
 from bot.render.page_label import place_label
 from bot.render.report_title import report_title
 from bot.slack.text import clip, code, date_label, escape, mention, pack_lines
@@ -202,7 +203,7 @@ def digest_messages(news: Mapping[str, Any]) -> list[Message]:
         notes = item.get("notes_available") or []
         if notes:
             changes.append(f"{len(notes)} note{'s' if len(notes) != 1 else ''} now available: "
-                           + ", ".join(escape(str(n.get("marker"))) for n in notes))
+                           + ", ".join(escape(printed_marker(n.get("marker"))) for n in notes))
         lines.append("; ".join(changes) or "re-read; no passage or note changed")
         group = [{"type": "divider"}, _section("\n".join(lines))]
         if notes:
@@ -249,7 +250,7 @@ def _source_lines(citation: Mapping[str, Any]) -> list[str]:
         return ["_No footnote markers in this passage._"]
     lines = ["*Sources (the report's footnotes)*"]
     for note in footnotes:
-        marker = escape(str(note.get("marker", "?")))
+        marker = escape(printed_marker(note.get("marker")))
         status = note.get("status")
         if status == "missing":
             lines.append(f"• Note {marker}: {NOTE_MISSING}")
@@ -300,7 +301,7 @@ def _prose(text: str, urls: Iterable[str]) -> str:
     """The note's words once its URLs and DNGTS labels are gone; "" when only punctuation is left."""
     rest = text
     for url in sorted(urls, key=len, reverse=True):
-        rest = rest.replace(url, " ")
+        rest = rest.replace(f"<{url}>", " ").replace(f"({url})", " ").replace(url, " ")
     rest = re.sub(r"DNGTS:?", " ", rest)
     if len(re.findall(r"[^\W\d_]{2,}", rest)) < 3:
         return ""

@@ -54,3 +54,9 @@ def test_real_notes_exactly_as_written(dossier):
             if f["status"] == "missing":
                 assert f"[{f['marker']}] note not available in the ingested copy." in md
     assert "Searched 1 report" in md
+
+
+def test_a_note_of_a_restarted_numbering_shows_the_printed_label():
+    from bot.render.markdown import note_source
+    line = note_source({"marker": "2#2", "status": "resolved", "text": "Ofgem, Heat networks regulation.", "urls": []})
+    assert line.startswith("[2] Ofgem") and "#" not in line

@@ -37,3 +37,23 @@ def test_a_summary_groups_sentences_under_their_report():
     lines = format_answer(result, width=80).splitlines()
     assert lines[:4] == ["First (2020-09-19)", "  - One. [1]", "Untitled report", "  - Two. [2]"]
     assert sum(1 for line in lines if line.startswith("[")) == 2
+
+
+def test_a_url_written_in_angle_brackets_leaves_no_empty_brackets_behind():
+    url = "https://www.gov.uk/cma-cases/heat-networks-market-study"
+    note = {"marker": "7", "status": "resolved", "text": f"CMA Market Study on Heat Networks <{url}>",
+            "urls": [url], "dngts": False, "dngts_urls": []}
+    result = {"question": "q", "abstained": False, "answer": [{"text": "Prices vary.", "citations": [1]}],
+              "citations": [dict(_citation(1, "Prices vary."), footnotes=[note])]}
+    text = format_answer(result, width=120)
+    assert f"[7] CMA Market Study on Heat Networks; {url}" in text
+    assert "<>" not in text
+
+
+def test_a_note_of_a_restarted_numbering_shows_the_label_the_report_prints():
+    note = {"marker": "1#3", "status": "resolved", "text": "Climate Change Committee, Heat and Buildings Strategy.",
+            "urls": [], "dngts": False, "dngts_urls": []}
+    result = {"question": "q", "abstained": False, "answer": [{"text": "Prices vary.", "citations": [1]}],
+              "citations": [dict(_citation(1, "Prices vary."), footnotes=[note])]}
+    text = format_answer(result, width=120)
+    assert "[1] Climate Change Committee" in text and "1#3" not in text

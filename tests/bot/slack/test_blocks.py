@@ -173,6 +173,15 @@ def test_prose_note_is_shown_without_linking_its_urls():
     assert "Kremlin spokesman Dmitry Peskov said the drills were planned" in text
 
 
+
+def test_a_url_in_angle_brackets_leaves_no_empty_brackets_in_the_prose():
+    url = "https://www.gov.uk/cma-cases/heat-networks-market-study"
+    a = answer(citations=[citation(1, footnotes=[note("7", urls=[url],
+        text=f"CMA Market Study on Heat Networks and the prices they charge <{url}>")])])
+    text = all_text(answer_messages(a))
+    assert "CMA Market Study on Heat Networks and the prices they charge" in text
+    assert "&lt;&gt;" not in text and "&lt; &gt;" not in text
+
 @pytest.mark.parametrize("hostile", ["<!channel>", "<!here>", "<@U123ABC>", "<https://evil.example|click me>", "a & b"])
 def test_report_and_user_text_is_escaped(hostile):
     report = dict(REPORT, title=f"Title {hostile}")
@@ -315,3 +324,9 @@ def test_digest_messages_fit_and_say_what_changed():
     assert "2 passages added; 1 passage removed; 1 note now available: 7" in shown
     assert "x(.)ru" in shown and "<!here>" not in shown
     assert digest_messages({"added": [], "updated": [], "removed": []}) == []
+
+
+def test_a_note_of_a_restarted_numbering_shows_the_printed_label():
+    a = answer(citations=[citation(1, footnotes=[note("1#3", text="Climate Change Committee, Heat and Buildings Strategy.")])])
+    text = all_text(answer_messages(a))
+    assert "Note 1:" in text and "1#3" not in text
