@@ -103,6 +103,7 @@ class EncodeAhead:
             group: list[tuple[str, Sequence[str]]] = []
             size = 0
             for i, (rid, texts) in enumerate(reports):
+                reports[i] = ("", ())             # handed on: the texts leave memory once written
                 group.append((rid, texts))
                 size += len(texts)
                 if size >= max(min(chunk, left // 2), min(MIN_CHUNK, chunk)) or i == len(reports) - 1:

@@ -13,7 +13,6 @@ of the index.
 """
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time
@@ -31,7 +30,7 @@ from ingest.merge import merge_reports
 from ingest.model import Passage, Report
 from ingest.read import read_report_file
 from ingest.report import parse_text
-from ingest.walk import walk
+from ingest.walk import FileHashes, walk
 
 BATCH_REPORTS = 32       # reports written at a time
 FEW_NOTES = 0.05         # a file whose markers find no note more often than this is named (a likely reader failure)
@@ -58,14 +57,6 @@ class IngestSummary:
                 "unchanged": self.unchanged, "passages_embedded": self.passages_embedded,
                 "failed": self.failed, "seconds": round(self.seconds, 3), "reports": self.reports,
                 "skipped": self.skipped, "generation": self.generation, "few_notes": self.few_notes}
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 def _covered(path: str, roots: list[Path]) -> bool:
@@ -96,16 +87,18 @@ def _update(paths: list[Path], settings: Settings, base: st.Base | None, embedde
     summary = IngestSummary()
     old_files = base.files if base is not None else {}
     loader = _EncoderLoad(settings, embedder)
+    hashes = FileHashes(base.stats if base is not None else {})
     try:
         files = _read_files(paths, old_files, summary, progress, on_change=loader.start,
-                            follow_symlinks=follow_symlinks)
-        return _finish(settings, base, files, summary, loader, progress, rebuild)
+                            follow_symlinks=follow_symlinks, hashes=hashes)
+        return _finish(settings, base, files, summary, loader, progress, rebuild, hashes)
     finally:
         loader.close()
 
 
 def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecord], summary: IngestSummary,
-            loader: "_EncoderLoad", progress: Progress, rebuild: bool) -> IngestSummary:
+            loader: "_EncoderLoad", progress: Progress, rebuild: bool, hashes: FileHashes | None = None
+            ) -> IngestSummary:
     old_files = base.files if base is not None else {}
     summary.skipped += [s for f in files.values() for s in f.skipped]     # after the links walk skipped
     files_changed = {k: f.sha256 for k, f in files.items()} != {k: f.sha256 for k, f in old_files.items()}
@@ -115,49 +108,78 @@ def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
         summary.unchanged = summary.reports = base.reports
         summary.generation = base.gen.name
         return summary
-    reports = merge_reports([Report.from_dict(d) for f in files.values() for d in f.report_dicts()])
+    touched = None if base is None or rebuild else _touched(base, files, old_files)
+    if touched is not None and base is not None and base.incremental:
+        reports = _merge_touched(base, files, touched)      # only what can differ from the base
+    else:
+        if base is not None:
+            files = base.with_reports(files)
+        reports = merge_reports([Report.from_dict(d) for f in files.values() for d in f.report_dicts()])
     reports.sort(key=lambda r: (r.date or "9999", r.id))
     summary.reports = len(reports)
-    touched = None if base is None or rebuild else _touched(files, old_files)
     _commit(settings, base, files, reports, summary, loader, progress, rebuild=rebuild, files_changed=files_changed,
-            touched=touched)
+            touched=touched, hashes=hashes)
     return summary
 
 
-def _touched(files: dict[str, FileRecord], old_files: dict[str, FileRecord]) -> tuple[set[str], set[str]]:
+def _touched(base: st.Base, files: dict[str, FileRecord], old_files: dict[str, FileRecord]) -> tuple[set[str], set[str]]:
     """The files whose record is not the base's (new, changed, moved or gone) and every report
     they held or hold: the only rows of the new generation that can differ from the base's (a
-    report's row is made from its files' copies alone)."""
+    report's row is made from its files' copies alone). A touched record in `files` reused
+    without its reports gets them from the base."""
     paths = {k for k, f in files.items() if old_files.get(k) != f} | (old_files.keys() - files.keys())
-    ids = {d["id"] for k in paths for f in (files.get(k), old_files.get(k)) if f is not None for d in f.report_dicts()}
+    held = base.file_reports(k for k in paths if k in old_files)
+    for k in paths:
+        if k in files and files[k].reports_json is None:     # reused unparsed (its root moved): the base's
+            files[k] = files[k]._replace(reports_json=held[k])
+    ids = {d["id"] for k in paths if k in files for d in files[k].report_dicts()}
+    ids |= {d["id"] for text in held.values() for d in json.loads(text)}
     return paths, ids
+
+
+def _merge_touched(base: st.Base, files: dict[str, FileRecord], touched: tuple[set[str], set[str]]) -> list[Report]:
+    """The reports the touched files hold or held, each merged from all its copies: those in
+    touched files, and those in the untouched files its stored row names as sources (an
+    untouched file still holds what it held). A report none of them holds any more is absent:
+    removed. Every other report of the base is unchanged, and neither read nor merged (at
+    10,000 reports merging them all was a quarter of a 1 % edit)."""
+    paths, ids = touched
+    sources = base.report_sources(ids)
+    untouched = {s for rid in ids for s in sources.get(rid, ()) if s in files and s not in paths}
+    stored = base.file_reports(untouched)
+    texts = [files[k].reports_json for k in sorted(paths) if k in files] + [stored[k] for k in sorted(stored)]
+    return merge_reports([Report.from_dict(d) for text in texts if text for d in json.loads(text) if d["id"] in ids])
 
 
 def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: IngestSummary,
                 progress: Progress, on_change: Callable[[], None] = lambda: None,
-                follow_symlinks: bool = False) -> dict[str, FileRecord]:
+                follow_symlinks: bool = False, hashes: FileHashes | None = None) -> dict[str, FileRecord]:
     """Every file under `paths`, parsed (or reused while its hash is unchanged); a file that
     fails keeps what it had; files outside `paths` stay as they were, unless they were found
     through one of `paths` before (a link since removed or now skipped: they go). `on_change` is
-    called before the first file that must be parsed (the encoder then loads meanwhile)."""
+    called before the first file that must be parsed (the encoder then loads meanwhile).
+    `hashes` hashes the files (and remembers their stats for the next ingest)."""
+    hashes = hashes or FileHashes({})
     roots = [Path(p).resolve() if Path(p).exists() else Path(p).absolute() for p in paths]
     found, summary.failed, summary.skipped = walk([Path(p) for p in paths], follow_symlinks=follow_symlinks)
     files: dict[str, FileRecord] = {}
+    real_roots: dict[Path, str] = {}
     progress("parse", 0, len(found))
     for i, (path, root) in enumerate(found):
         key = str(path.resolve())
+        real_root = real_roots.get(root) or real_roots.setdefault(root, str(root.resolve()))
         try:
-            sha = _sha256(path)
             old = old_files.get(key)
+            sha = hashes.sha256(path, key, old.sha256 if old else None)
             if old and old.sha256 == sha:
-                files[key] = old._replace(root=str(root.resolve()))
+                files[key] = old._replace(root=real_root)
             else:
                 on_change()
                 reports, skipped = parse_text(read_report_file(path), key)
                 if not reports:
                     raise ReportReadError(path, "no report found (no body text with sentences)")
                 summary.few_notes += few_notes(str(path), reports)
-                files[key] = FileRecord(str(root.resolve()), sha, json.dumps([r.to_dict() for r in reports]),
+                files[key] = FileRecord(real_root, sha, json.dumps([r.to_dict() for r in reports]),
                                         [{"path": key, "title": t, "reason": "teaser without a body"} for t in skipped])
         except ReportReadError as e:
             summary.failed.append({"path": str(path), "error": e.reason})
@@ -201,9 +223,13 @@ def _documents(reports: list[Report]) -> list[Any]:
     return docs
 
 
-def _diff(docs: list[Any], docstore: Any, summary: IngestSummary) -> tuple[list[Any], set[str]]:
-    """The documents whose content hash changed (or that are new), and the report ids gone."""
+def _diff(docs: list[Any], docstore: Any, summary: IngestSummary, scope: set[str] | None = None
+          ) -> tuple[list[Any], set[str]]:
+    """The documents whose content hash changed (or that are new), and the report ids gone
+    (of `scope` when given: the only ids `docs` can speak for)."""
     old_ids = set(docstore.get_all_document_hashes().values())
+    if scope is not None:
+        old_ids &= scope
     changed = []
     for doc in docs:
         old = docstore.get_document_hash(doc.id_)
@@ -222,7 +248,8 @@ def _diff(docs: list[Any], docstore: Any, summary: IngestSummary) -> tuple[list[
 
 def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecord], reports: list[Report],
             summary: IngestSummary, loader: "_EncoderLoad", progress: Progress, *, rebuild: bool,
-            files_changed: bool, touched: tuple[set[str], set[str]] | None = None) -> None:
+            files_changed: bool, touched: tuple[set[str], set[str]] | None = None,
+            hashes: FileHashes | None = None) -> None:
     """Embed what changed and write the next generation through the store's writer. The
     reports likely to have changed start encoding before llama-index is even imported."""
     likely = _likely_changed(base, reports, touched)
@@ -232,7 +259,11 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
                         threaded=OVERLAP)
     try:
         docstore = st.open_docstore(base.gen if base is not None else None)
-        changed, removed = _diff(_documents(reports), docstore, summary)
+        partial = touched is not None and base is not None and base.incremental
+        changed, removed = _diff(_documents(reports), docstore, summary, scope=touched[1] if partial else None)
+        if partial:                               # the reports not merged are the base's, unchanged
+            summary.reports = base.reports + summary.added - summary.removed
+            summary.unchanged = summary.reports - summary.added - summary.updated
         if base is None and not reports:          # nothing readable on a fresh home: write nothing
             return
         if base is not None and not changed and not removed and not files_changed and not rebuild:
@@ -256,6 +287,9 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
             if changed:
                 summary.passages_embedded = _embed_changed(changed, passages, docstore, writer, ahead, progress)
             writer.put_reports(reports, files, dim=dim, touched=touched)
+            if hashes is not None:
+                upsert, unseen = hashes.changes()
+                writer.put_file_stats(upsert, unseen - files.keys())     # files outside this run's paths stay
             summary.generation = writer.commit(docstore).name
     finally:
         ahead.close()
@@ -342,7 +376,7 @@ class _EncoderLoad:
 def _embed_changed(changed: list, passages: dict[str, list[Passage]], docstore: Any, writer: st.Writer,
                    ahead: EncodeAhead, progress: Progress) -> int:
     """Hand the changed reports' passages and their vectors (from `ahead`) to the writer,
-    BATCH_REPORTS reports at a time, through a llama-index pipeline whose nodes carry them;
+    BATCH_REPORTS reports at a time (taking them off `changed` and `passages`), through a llama-index pipeline whose nodes carry them;
     the docstore then records the reports' new content hashes. The encoder keeps working
     ahead while this thread builds nodes and writes to Chroma and SQLite (whose connection
     belongs to this thread)."""
@@ -355,9 +389,13 @@ def _embed_changed(changed: list, passages: dict[str, list[Passage]], docstore: 
     total = sum(len(passages[d.id_]) for d in changed)
     progress("embed", 0, total)
     done = 0
-    for batch in (changed[i:i + BATCH_REPORTS] for i in range(0, len(changed), BATCH_REPORTS)):
+    while changed:
+        # what is written leaves memory: the batch's documents (taken off `changed`) and passages
+        # (10,000 reports: 265 MB; the peak is at the end of the writes, when Chroma is biggest)
+        batch = changed[:BATCH_REPORTS]
+        del changed[:BATCH_REPORTS]
         vectors = {n.node_id: n.embedding for n in pipeline.run(documents=batch)}
-        batch_passages = [p for d in batch for p in passages[d.id_]]
+        batch_passages = [p for d in batch for p in passages.pop(d.id_)]
         writer.put_passages([d.id_ for d in batch], batch_passages, [vectors[p.id] for p in batch_passages])
         _remember(docstore, batch)
         done += len(batch_passages)

@@ -89,14 +89,21 @@ def _scores(flat: np.ndarray, offsets: np.ndarray, n_vocab: int, *, k1: float, b
     same numbers computed for every (passage, term) at once instead of passage by passage in
     Python (4.8 s of 170,000 passages): the same float64 operations in the same order, cast
     to float32, in the same CSC layout (tests/index/store/test_lexical.py compares them bit for bit)."""
+    import scipy.sparse as sparse
+
     n_docs = len(offsets) - 1
     lengths = np.diff(offsets)
     l_avg = lengths.mean()
     doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
-    # one key per (term, passage), sorted: term by term, passages in order (CSC order)
-    pairs, tf = np.unique(flat.astype(np.int64) * n_docs + doc, return_counts=True)
-    cols, rows = pairs // n_docs, pairs % n_docs
-    df = np.bincount(cols, minlength=n_vocab)
+    # the term counts of every (passage, term), term by term, passages in order (CSC order): scipy
+    # sums the duplicates by counting sort (0.15 s for 5 million terms, np.unique's sort 1.5 s)
+    counts = sparse.csc_matrix((np.ones(len(flat), dtype=np.int64), (doc, flat.astype(np.int64))),
+                               shape=(n_docs, n_vocab))
+    counts.sum_duplicates()
+    counts.sort_indices()
+    rows, tf = counts.indices.astype(np.int64), counts.data
+    df = np.diff(counts.indptr)
+    cols = np.repeat(np.arange(n_vocab, dtype=np.int64), df)
     idf = np.zeros(n_vocab, dtype=np.float32)
     for t in np.flatnonzero(df):
         n = int(df[t])

@@ -35,6 +35,8 @@ CREATE TABLE IF NOT EXISTS passages (id TEXT PRIMARY KEY, report_id TEXT, kind T
 CREATE INDEX IF NOT EXISTS passages_report ON passages (report_id);
 CREATE TABLE IF NOT EXISTS summaries (report_id TEXT PRIMARY KEY, sentences TEXT, state TEXT);
 CREATE TABLE IF NOT EXISTS changes (one INTEGER PRIMARY KEY CHECK (one = 1), change TEXT);
+CREATE TABLE IF NOT EXISTS file_stats (path TEXT PRIMARY KEY, size INTEGER, mtime_ns INTEGER, ctime_ns INTEGER,
+                                       ino INTEGER, checked_ns INTEGER, sha256 TEXT);
 """
 
 REPORT_COLUMNS = ("id", "title", "date", "time", "authors", "publisher", "sources", "passages", "footnotes",
@@ -56,6 +58,7 @@ SELECT_PASSAGES = f"SELECT {_cols(PASSAGE_COLUMNS)} FROM passages"
 SELECT_SUMMARIES = f"SELECT {_cols(SUMMARY_COLUMNS)} FROM reports"
 SELECT_REPORTS = f"SELECT {_cols(REPORT_COLUMNS)} FROM reports"
 SELECT_FILES = "SELECT path, root, sha256, reports, skipped FROM files"
+SELECT_FILES_WITHOUT_REPORTS = "SELECT path, root, sha256, NULL, skipped FROM files"   # FileRecord.reports_json None
 # the order ingest sorts reports in: by date, undated last, then id
 REPORT_ORDER = " ORDER BY CASE WHEN date IS NULL OR date = '' THEN '9999' ELSE date END, id"
 
@@ -158,10 +161,12 @@ class FileRecord(NamedTuple):
 
     root: str
     sha256: str
-    reports_json: str
+    reports_json: str | None          # None: not read from the store (store.Base.file_reports reads it)
     skipped: list[dict]
 
     def report_dicts(self) -> list[dict]:
+        if self.reports_json is None:
+            raise ValueError("this file record was read without its reports (store.Base.file_reports)")
         return json.loads(self.reports_json)
 
 
@@ -172,6 +177,13 @@ def file_row(path: str, f: FileRecord) -> tuple:
 def file_record(row: tuple) -> tuple[str, FileRecord]:
     path, root, sha, reports, skipped = row
     return path, FileRecord(root, sha, reports, json.loads(skipped or "[]"))
+
+
+# file_stats (added without a schema version change: an older generation has none, and every
+# file is hashed): what a file's stat was when it was hashed, so the next ingest need not read it
+# again while size, times and inode are the same (ingest/walk.py FileHashes).
+SELECT_FILE_STATS = "SELECT path, size, mtime_ns, ctime_ns, ino, checked_ns, sha256 FROM file_stats"
+UPSERT_FILE_STAT = "INSERT OR REPLACE INTO file_stats VALUES (?,?,?,?,?,?,?)"
 
 
 # ------------------------------------------------------------------------------ summaries

@@ -34,7 +34,7 @@ import hashlib
 import json
 import sqlite3
 import time
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 from typing import Any, Iterable, Sequence
@@ -54,6 +54,7 @@ __all__ = ["SCHEMA_VERSION", "Base", "FileRecord", "Snapshot", "Writer", "check_
            "os_reason", "read_meta"]
 
 COLLECTION = "dossier_passages"
+CHROMA_FLUSH = 8192        # vectors a writer holds back before adding them to the embedded store
 
 
 def connect(gen: Path) -> sqlite3.Connection:
@@ -250,16 +251,53 @@ class Base:
     files: dict[str, FileRecord]
     reports: int
 
+    incremental: bool = True      # rows can be rewritten report by report (it has summaries, or no reports)
+    stats: dict[str, tuple] = field(default_factory=dict)     # path -> file_stats row (after the path)
+
     @classmethod
     def read(cls, settings: Settings, gen: Path) -> "Base":
-        """Raises StoreMismatch (before any other read) when another model or schema built it."""
+        """Raises StoreMismatch (before any other read) when another model or schema built it.
+        The files' parsed reports (`FileRecord.reports_json`) are not read: they are the bulk of
+        the catalogue (137 MB at 10,000 reports) and an edit needs a few of them
+        (`file_reports`); every record's other fields are."""
         con, meta = _open_read_only(settings, gen)
         try:
-            files = dict(schema.file_record(row) for row in con.execute(schema.SELECT_FILES))
+            files = dict(schema.file_record(row) for row in con.execute(schema.SELECT_FILES_WITHOUT_REPORTS))
             reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
+            try:
+                summarised = con.execute("SELECT EXISTS (SELECT 1 FROM summaries)").fetchone()[0]
+            except sqlite3.OperationalError:
+                summarised = 0
+            try:
+                stats = {row[0]: tuple(row[1:]) for row in con.execute(schema.SELECT_FILE_STATS)}
+            except sqlite3.OperationalError:          # written before file_stats: every file is hashed
+                stats = {}
         finally:
             con.close()
-        return cls(gen, meta, files, reports)
+        return cls(gen, meta, files, reports, incremental=bool(summarised) or not reports, stats=stats)
+
+    def file_reports(self, paths: Iterable[str]) -> dict[str, str]:
+        """Path -> the file's parsed reports (FileRecord.reports_json) for these stored files."""
+        con = sqlite3.connect(f"file:{self.gen / 'dossier.db'}?mode=ro", uri=True)
+        try:
+            return dict(_rows_with_ids(con, "SELECT path, reports FROM files", sorted(paths), column="path"))
+        finally:
+            con.close()
+
+    def with_reports(self, files: dict[str, FileRecord]) -> dict[str, FileRecord]:
+        """`files` with every record read lazily from this generation given its parsed reports."""
+        lazy = [k for k, f in files.items() if f.reports_json is None]
+        stored = self.file_reports(lazy)
+        return {k: f._replace(reports_json=stored[k]) if f.reports_json is None else f for k, f in files.items()}
+
+    def report_sources(self, ids: Iterable[str]) -> dict[str, list[str]]:
+        """Report id -> the files (paths) its stored copies came from, for these ids."""
+        con = sqlite3.connect(f"file:{self.gen / 'dossier.db'}?mode=ro", uri=True)
+        try:
+            return {rid: json.loads(src or "[]") for rid, src in _rows_with_ids(con, "SELECT id, sources FROM reports",
+                                                                                 sorted(ids))}
+        finally:
+            con.close()
 
     @property
     def dim(self) -> int | None:
@@ -308,6 +346,11 @@ class Writer:
         self._new: NewVectors | None = None
         self._server: _ServerLayers | None = None
         self.final: Path | None = None
+        # embedded: Chroma's deletes and adds wait here and go in few calls (_flush_chroma); each call
+        # into a big persisted collection has a fixed cost (a 1 % edit at 10,000 reports: 8 calls, 3.8 s)
+        self._doomed: list[str] = []
+        self._adding: list[tuple[list[tuple[str, str]], Any]] = []
+        self._adding_ids: set[str] = set()
         self.gen = new_generation(self.home, base)
         try:                                      # from here on any exit, Ctrl-C too, removes the partial generation
             self._new = NewVectors(self.gen)      # this ingest's vectors, on disk until the commit
@@ -340,8 +383,7 @@ class Writer:
         for rid in report_ids:
             old = [pid for (pid,) in self.con.execute("SELECT id FROM passages WHERE report_id = ?", (rid,))]
             if self._server is None:         # by id: a `where` costs a scan of every vector's metadata
-                if old:
-                    self._collection.delete(ids=old)
+                self._delete_later(old)
             else:                            # the layer holding them keeps them until no reader needs them
                 self._server.retire(rid, old)
             self.con.execute("DELETE FROM passages WHERE report_id = ?", (rid,))
@@ -361,14 +403,17 @@ class Writer:
                                              ids):
                 old.setdefault(rid, []).append(pid)
             if self._server is None:             # by id: a `where` costs a scan of every vector's metadata
-                self._collection.delete(ids=[pid for rid in stored for pid in old.get(rid, [])])
+                self._delete_later([pid for rid in stored for pid in old.get(rid, [])])
             else:                                # on a server, once no reader needs them
                 for rid in stored:
                     self._server.retire(rid, old.get(rid, []))
         matrix = np.asarray(vecs, dtype=np.float32)   # what Chroma stores too: the same floats
         if len(matrix) != len(passages):
             raise ValueError(f"{len(passages)} passages but {len(matrix)} vectors")
-        _add(self._client, self._collection, [(p.id, p.report_id) for p in passages], matrix)
+        if self._server is None:
+            self._add_later([(p.id, p.report_id) for p in passages], matrix)
+        else:
+            _add(self._client, self._collection, [(p.id, p.report_id) for p in passages], matrix)
         self.con.executemany("DELETE FROM passages WHERE report_id = ?", [(x,) for x in ids])
         self.con.executemany(schema.INSERT_PASSAGE, [schema.passage_row(p) for p in passages])
         self._new.add([p.id for p in passages], matrix)
@@ -385,7 +430,7 @@ class Writer:
         are rewritten, the rest stay as copied. None: every row is written (a first ingest, a
         rebuild). At 10,000 reports rewriting them all took 11 s of a 1 % edit's 54."""
         con = self.con
-        prior = self._prior_state()
+        prior = self._prior_state(None if touched is None else touched[1])
         if touched is None or prior[2]:               # prior[2]: no summaries to keep (see _prior_state)
             paths, ids = set(files), {r.id for r in reports}
             for table in ("reports", "notes", "files"):
@@ -410,16 +455,32 @@ class Writer:
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
         self.put_summaries(written, prior, kept={r.id for r in reports}, rewritten=ids)
 
-    def _prior_state(self) -> tuple[dict[str, dict], dict[str, tuple[str, str]], bool]:
-        """The base generation's report states and (title, date)s, read before they are replaced,
-        and whether there is nothing to compare with although the home had an index (a base
-        from before summaries, or a --rebuild, which starts empty): then no news is recorded."""
+    def put_file_stats(self, upsert: dict[str, tuple], gone: Iterable[str]) -> None:
+        """Record what files' stats were when they were hashed (schema.UPSERT_FILE_STAT rows after
+        the path); forget the files `gone`."""
+        self.con.executemany(schema.UPSERT_FILE_STAT, [(k, *v) for k, v in upsert.items()])
+        self.con.executemany("DELETE FROM file_stats WHERE path = ?", [(k,) for k in gone])
+
+    def _prior_state(self, ids: set[str] | None = None) -> tuple[dict[str, dict], dict[str, tuple[str, str]], bool]:
+        """The base generation's report states and (title, date)s, read before they are replaced
+        (of `ids` only, when given: the only reports an edit can change or remove; reading every
+        state took 3 s of a 1 % edit at 10,000 reports), and whether there is nothing to compare
+        with although the home had an index (a base from before summaries, or a --rebuild, which
+        starts empty): then no news is recorded."""
         con = self.con
-        before = {rid: schema.report_state(v) for rid, v in con.execute(schema.SELECT_STATES)}
-        titles = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, title, date FROM reports")}
+        if ids is None:
+            before = {rid: schema.report_state(v) for rid, v in con.execute(schema.SELECT_STATES)}
+            titles = {r[0]: (r[1], r[2]) for r in con.execute("SELECT id, title, date FROM reports")}
+        else:
+            wanted = sorted(ids)
+            before = {rid: schema.report_state(v)
+                      for rid, v in _rows_with_ids(con, schema.SELECT_STATES, wanted, column="report_id")}
+            titles = {r[0]: (r[1], r[2]) for r in _rows_with_ids(con, "SELECT id, title, date FROM reports", wanted)}
+        some_titles = con.execute("SELECT EXISTS (SELECT 1 FROM reports)").fetchone()[0]
+        some_states = con.execute("SELECT EXISTS (SELECT 1 FROM summaries)").fetchone()[0]
         copied = con.execute("SELECT COUNT(*) FROM meta").fetchone()[0] > 0
         rebuilt = not copied and current_generation(self.home) is not None
-        return before, titles, (bool(titles) and not before) or rebuilt
+        return before, titles, (bool(some_titles) and not some_states) or rebuilt
 
     def put_summaries(self, reports: Sequence[Any], prior: tuple[dict[str, dict], dict[str, tuple[str, str]], bool],
                       *, kept: set[str], rewritten: set[str]) -> None:
@@ -467,6 +528,7 @@ class Writer:
         from index.store import lexical, vectors     # not at import: the query path reads without them
 
         con = self.con
+        self._flush_chroma()
         con.commit()
         # the exact, import-light dense search of the cold query path (index/store/vectors.py); on a
         # server also what the new generation's database is filled from
@@ -487,6 +549,29 @@ class Writer:
         return self.final
 
     # -------------------------------------------------------------- internals
+    def _delete_later(self, ids: Sequence[str]) -> None:
+        if any(pid in self._adding_ids for pid in ids):      # written by this ingest: its add goes first
+            self._flush_chroma()
+        self._doomed.extend(ids)
+
+    def _add_later(self, rows: list[tuple[str, str]], matrix: Any) -> None:
+        self._adding.append((rows, matrix))
+        self._adding_ids.update(r[0] for r in rows)
+        if len(self._adding_ids) >= CHROMA_FLUSH:
+            self._flush_chroma()
+
+    def _flush_chroma(self) -> None:
+        """Send the deletes, then the adds, that wait (embedded store only)."""
+        import numpy as np
+
+        if self._doomed:
+            self._collection.delete(ids=self._doomed)
+            self._doomed = []
+        if self._adding:
+            rows = [r for part, _m in self._adding for r in part]
+            _add(self._client, self._collection, rows, np.concatenate([m for _r, m in self._adding]))
+            self._adding, self._adding_ids = [], set()
+
     def _texts(self, ids: list[str]) -> list[str]:
         """The texts of these passages, in the order given."""
         text = dict(_rows_with_ids(self.con, "SELECT id, text FROM passages", ids))
@@ -526,12 +611,12 @@ class Writer:
                                   "the previous index is unchanged") from None
 
 
-def _rows_with_ids(con: sqlite3.Connection, select: str, ids: Sequence[str]) -> Iterable[tuple]:
-    """`select` ("SELECT id, ... FROM table") for the rows whose id is one of `ids`, asked 900
-    ids at a time (under SQLite's limit on parameters)."""
+def _rows_with_ids(con: sqlite3.Connection, select: str, ids: Sequence[str], column: str = "id") -> Iterable[tuple]:
+    """`select` ("SELECT id, ... FROM table") for the rows whose `column` is one of `ids`, asked
+    900 ids at a time (under SQLite's limit on parameters)."""
     for a in range(0, len(ids), 900):
         part = list(ids[a:a + 900])
-        yield from con.execute(f"{select} WHERE id IN ({','.join('?' * len(part))})", part)
+        yield from con.execute(f"{select} WHERE {column} IN ({','.join('?' * len(part))})", part)
 
 
 def _add(client: Any, collection: Any, rows: Sequence[tuple[str, str]], matrix: Any) -> None:

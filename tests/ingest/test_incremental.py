@@ -104,3 +104,50 @@ def test_failed_file_is_named_and_the_rest_ingested(tmp_path, cli):
     assert out["added"] == 1
     assert out["failed"] == [{"path": str(folder / "bad.txt"), "error": "binary file (a PNG image), not a text report"}]
     assert "bad.txt" in proc.stderr and "Traceback" not in proc.stderr
+
+
+def test_an_edit_merges_only_what_its_files_hold_and_agrees_with_a_clean_ingest(tmp_path):
+    """An edit reads and merges only the reports its touched files hold or held (each from all
+    its copies, untouched files included); the result is row for row a clean ingest of the same
+    files: one copy of a report held by two files edited; the files re-found under another root
+    (their records change, reused without re-parsing) with one edited; a file removed."""
+    import shutil
+
+    from eval.bench.standin import StandInEncoder
+    from index.config import Settings
+    from ingest.pipeline import ingest
+    from tests.conftest import SAMPLES
+
+    corpus = tmp_path / "corpus"
+    sub = corpus / "sub"
+    shutil.copytree(SAMPLES, sub)
+    enc = StandInEncoder()
+    home = Settings(home=tmp_path / "home")
+    first = ingest([sub], home, embedder=enc)
+    assert (first.added, first.reports) == (7, 7)
+
+    f = sub / "001_2615153153a8a9b8.txt"              # its September 16 report is also in 000
+    f.write_text(f.read_text().replace("The Kremlin qualified Belarusian President",
+                                       "The Kremlin quickly qualified Belarusian President"))
+    edited = ingest([sub], home, embedder=enc)
+    assert (edited.updated, edited.unchanged, edited.added, edited.removed, edited.reports) == (1, 6, 0, 0, 7)
+    assert _tables(home.home) == _tables(_clean(tmp_path / "c1", [sub], enc))
+
+    # the same files found from another root (every record changes, no report does), one edited again
+    f.write_text(f.read_text().replace("quickly qualified", "promptly qualified"))
+    moved = ingest([corpus], home, embedder=enc)
+    assert (moved.updated, moved.unchanged, moved.reports) == (1, 6, 7)
+    assert _tables(home.home) == _tables(_clean(tmp_path / "c2", [corpus], enc))
+
+    (sub / "002_8a4a9fea978dff02.txt").unlink()
+    gone = ingest([corpus], home, embedder=enc)
+    assert (gone.removed, gone.unchanged, gone.reports) == (1, 6, 6)
+    assert _tables(home.home) == _tables(_clean(tmp_path / "c3", [corpus], enc))
+
+
+def _clean(home, paths, enc):
+    from index.config import Settings
+    from ingest.pipeline import ingest
+
+    ingest(paths, Settings(home=home), embedder=enc)
+    return home
