@@ -5,9 +5,11 @@ from __future__ import annotations
 from eval.dataset import json_lines
 from eval.llm_check import KEPT_LABELS, current_verdict
 
-# docs/llm.md: what the current verifier still keeps of the sentences judged unsupported, by split.
-# Lower is better; raise it only with a reason written there.
-UNSUPPORTED_KEPT = {"tune": 2, "test": 7}
+# docs/llm.md: what the current verifier keeps of the hand-judged sentences, and how many of those
+# were judged unsupported, by split (test: 21 of the first count, 47 of the second, blind one).
+# Lower is better for the second; change either only with a reason written there.
+KEPT = {"tune": 6, "test": 68}
+UNSUPPORTED_KEPT = {"tune": 0, "test": 18}
 
 
 def rows():
@@ -26,8 +28,10 @@ def test_each_judgement_is_complete():
 
 
 def test_the_verifier_keeps_no_more_unsupported_sentences_than_reported():
-    kept_bad = {"tune": 0, "test": 0}
+    kept, kept_bad = {"tune": 0, "test": 0}, {"tune": 0, "test": 0}
     for row in rows():
-        if row["label"] == "unsupported" and current_verdict(row).supported:
-            kept_bad[row["split"]] += 1
+        if current_verdict(row).supported:
+            kept[row["split"]] += 1
+            kept_bad[row["split"]] += row["label"] == "unsupported"
     assert kept_bad == UNSUPPORTED_KEPT
+    assert kept == KEPT and kept["test"] >= 50           # the issue asks for a hand count on at least 50

@@ -18,8 +18,8 @@ SHOWN = {1: P1, 2: P2}
 
 
 @pytest.mark.parametrize("sentence, cites", [
-    ("About 350 Belarusian personnel and 30 tanks reached Kapustin Yar on September 16 [1].", [1]),
-    ("Belarus sent roughly 350 personnel to Russia's Kavkaz 2020 exercises [1].", [1]),      # inflection
+    ("About 350 Belarusian personnel and 30 tanks arrived at Kapustin Yar on September 16 [1].", [1]),
+    ("Roughly 350 personnel from Belarus arrived for Russia's Kavkaz 2020 exercises [1].", [1]),  # inflection
     ("Russia issued a warrant for NEXTA founder Stepan Putilo on August 15 [2].", [2]),      # "15 AUG"
     ("Turkey sent 3 convoys in 13 days [2].", [2]),                                          # three == 3
     ("The report of September 19, 2020 says 30 Belarusian tanks arrived [1].", [1]),         # the report's date
@@ -45,11 +45,32 @@ def test_faithful_paraphrases_are_kept(sentence, cites):
     ("About a thousand Belarusian personnel arrived in Kapustin Yar on September 16 [1].", [1], "number 1000"),
     ("Belarusian tanks arrived in Kapustin Yar on the seventeenth of September [1].", [1], "number 17"),
     ("About 350 Belarusian personnel arrived in Kapustin Yar in mid-October [1].", [1], "date word october"),
+    # one word the window does not hold (a real model's most common invention), a day moved to another month
+    ("About 350 Belarusian personnel and 30 tanks reached Kapustin Yar on September 16 [1].", [1], "of its words"),
+    ("Approximately 30 Belarusian tanks arrived in Kapustin Yar on September 30 [1].", [1], "date September 30"),
 ])
 def test_each_rule_removes_what_it_should(sentence, cites, reason):
     v = verify_sentence(sentence, cites, SHOWN)
     assert not v.supported
     assert any(reason in r for r in v.reasons), v.reasons
+
+
+def test_the_question_words_count_its_names_and_numbers_do_not():
+    sentence = "About 350 Belarusian personnel reached Kapustin Yar on September 16 [1]."
+    assert not verify_sentence(sentence, [1], SHOWN).supported
+    assert verify_sentence(sentence, [1], SHOWN, question="When did the Belarusians reach Kapustin Yar?").supported
+    v = verify_sentence("About 350 personnel reached Kapustin Yar from Minsk [1].", [1], SHOWN,
+                        question="Did personnel from Minsk reach Kapustin Yar?")
+    assert not v.supported and any("name Minsk" in r for r in v.reasons), v.reasons
+
+
+def test_a_sentence_about_the_report_may_give_its_date_not_the_numbers_of_its_title():
+    p = {"passage_id": "m-1", "report": {"title": "Report On Interference In The 2016 Election", "date": "2019-03-22"},
+         "text": "Corallo worked with Circa News on a story published an hour later about the June 9 meeting."}
+    assert verify_sentence("The report of March 22 says Corallo worked with Circa News [1].", [1], {1: p}).supported
+    v = verify_sentence("Corallo worked with Circa News on a story published about the June 9, 2016 meeting [1].",
+                        [1], {1: p})
+    assert not v.supported and any("number 2016" in r for r in v.reasons), v.reasons
 
 
 def test_replies_are_cut_into_cited_sentences():
@@ -79,7 +100,9 @@ def test_agreement_with_the_hand_labels():
     rows = load_labels()
     assert len(rows) >= 60 and {r["label"] for r in rows} == {"supported", "unsupported"}
     a = agreement(rows, MIN_OVERLAP)
-    assert a.value >= 0.9, a          # measured 0.931 at 0.60 (README, "Generated answers")
+    # docs/llm.md: every word in the window keeps no unsupported hand-written sentence, and removes 23 of
+    # the 50 supported ones (paraphrases with a word the passage does not use): agreement 0.772.
+    assert a.kept_unsupported == 0 and a.removed_supported <= 23, a
 
 
 def test_the_labels_quote_the_index_passages_exactly(dossier):

@@ -1,0 +1,26 @@
+"""The measuring of candidate checks (eval/llm_alternatives.py): the figures count what they say,
+and a threshold is chosen on the tune split alone."""
+from __future__ import annotations
+
+from eval.llm_alternatives import figures, load_rows, threshold_on_tune
+
+
+def test_a_threshold_is_chosen_on_tune_only():
+    rows = [{"id": "a", "split": "tune", "label": "supported"}, {"id": "b", "split": "tune", "label": "unsupported"},
+            {"id": "c", "split": "tune", "label": "supported"}, {"id": "d", "split": "test", "label": "unsupported"}]
+    score = {"a": 0.9, "b": 0.5, "c": 0.4, "d": 0.99}
+    # 0.9 keeps no unsupported tune sentence but removes c; nothing lower keeps b out. The test row is ignored.
+    assert threshold_on_tune(rows, score) == 0.9
+    score["b"] = 0.1                       # now 0.4 keeps both supported and drops b
+    assert threshold_on_tune(rows, score) == 0.4
+
+
+def test_the_figures_count_the_hand_labels():
+    rows = load_rows()
+    everything = figures(rows, lambda r: True)
+    nothing = figures(rows, lambda r: False)
+    assert {s: f["supported"] for s, f in nothing.items()} == {"tune": 9, "test": 58, "written": 50}
+    assert all(f["shown"] == 0 and f["supported_removed"] == f["supported"] for f in nothing.values())
+    # docs/llm.md: the verifier alone, kept / unsupported kept / supported removed
+    assert {s: (f["shown"], f["unsupported_shown"], f["supported_removed"]) for s, f in everything.items()} == {
+        "tune": (6, 0, 3), "test": (68, 18, 8), "written": (27, 0, 23)}
