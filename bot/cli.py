@@ -37,6 +37,7 @@ EXAMPLES = {
     "feedback": "examples:\n  dossier feedback --json > feedback.json",
     "eval": "examples:\n  dossier eval\n  dossier eval --check --json eval-out/eval.json --report eval-out/report.html\n"
             "  dossier eval --questions my-questions.jsonl\n"
+            "  dossier eval --no-baselines --realworld --ablation\n"
             "  dossier eval --no-baselines --llm-url http://127.0.0.1:8000/v1 --llm-model qwen2.5-7b-instruct",
     "bench": "examples:\n  dossier bench --reports 20\n  dossier bench --reports 250,500,1000 --json bench.json --chart bench.png\n"
              "  dossier bench --reports 250 --chroma-url auto    # also query a `chroma run` server it starts on 127.0.0.1\n"
@@ -180,6 +181,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--check", action="store_true", help="exit 1 if a figure is below its threshold (eval/thresholds.toml)")
     p.add_argument("--no-baselines", action="store_true", help="skip the baselines (faster)")
     p.add_argument("--ingest", type=Path, metavar="PATH", help="ingest PATH first if the index is empty")
+    p.add_argument("--realworld", action="store_true",
+                   help="also score each real-world report with gold questions (data/realworld/, eval/gold/realworld/), "
+                        "each in its own index beside --home (HOME.<name>, ingested when empty)")
+    p.add_argument("--extra", type=Path, metavar="DIR", action="append", default=[],
+                   help="also score the corpora in DIR: DIR/<name>/questions.jsonl beside its report files")
+    p.add_argument("--ablation", action="store_true",
+                   help="also score every corpus with each step of the answer path: lexical only, + semantic, "
+                        "+ learned decision, + context")
 
     p = add("bench", "Measure ingest and query speed, memory and growth on a synthetic corpus.")
     p.add_argument("--reports", default="250,500,1000", help="corpus sizes, comma-separated (default 250,500,1000)")
@@ -457,8 +466,12 @@ def cmd_eval(args, settings) -> int:
         from index.answer.llm import LLM
 
         llm = LLM.from_settings(settings)
+    from eval.dataset import extra_corpora, realworld_corpora
+
+    corpora = (realworld_corpora() if args.realworld else []) + [c for d in args.extra for c in extra_corpora(d)]
     return run_eval(settings, questions=args.questions, json_out=args.json_out, report=args.report,
-                    check=args.check, baselines=not args.no_baselines, llm=llm)
+                    check=args.check, baselines=not args.no_baselines, llm=llm, corpora=corpora,
+                    ablation=args.ablation)
 
 
 def cmd_bench(args, settings) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -127,3 +128,134 @@ def load_gold_maps(directory: Path = FOOTNOTES_DIR) -> dict[str, dict[str, Any]]
         gm.setdefault("markers", {})
         maps[f.stem] = gm
     return maps
+
+
+# ---------------------------------------------------------------------------- corpora
+
+ROOT = GOLD_DIR.parent.parent
+SAMPLE_REPORTS = ROOT / "data" / "reports"
+REALWORLD_DATA = ROOT / "data" / "realworld"
+REALWORLD_QUESTIONS = GOLD_DIR / "realworld"
+# A real-world report kept in more than one format is read from one: the PDF (what the
+# report was published as) when the folder has it, else its HTML.
+REPORT_SUFFIXES = (".pdf", ".html", ".htm", ".docx", ".txt", ".md")
+
+
+@dataclass(frozen=True)
+class Corpus:
+    """Report files, the gold questions on them and the gold of their footnotes."""
+
+    name: str
+    reports: tuple[Path, ...]           # the files (or one folder) to ingest
+    questions: Path
+    gold_json: Path | None = None       # a real-world report's gold.json; None: eval/gold/footnotes
+
+    def gold_maps(self) -> dict[str, dict[str, Any]]:
+        if self.gold_json is None:
+            return load_gold_maps()
+        return realworld_gold_maps(self.gold_key, self.gold_json, list(self.reports))
+
+    @property
+    def gold_key(self) -> str:
+        """The report key its questions' evidence names (a corpus read from another format of
+        the same report, "mueller-vol-2.html", keeps its questions' key)."""
+        return self.name.split(".")[0]
+
+    def load_questions(self, split: str | None = None) -> list[dict[str, Any]]:
+        return load_questions(self.questions, split)
+
+
+SAMPLES = Corpus("samples", (SAMPLE_REPORTS,), DEFAULT_QUESTIONS)
+
+
+def corpus_home(home: Path, name: str) -> Path:
+    """Where a corpus beside the samples keeps its index: next to the samples' home."""
+    home = Path(home)
+    return home.with_name(f"{home.name}.{name}")
+
+
+def report_files(folder: Path, prefer: tuple[str, ...] = REPORT_SUFFIXES) -> tuple[Path, ...]:
+    """The report of a folder that may hold it in several formats: every file of the first
+    suffix of `prefer` that it has (a report over several HTML pages is all of them)."""
+    for suffix in prefer:
+        found = tuple(sorted(p for p in Path(folder).iterdir() if p.is_file() and p.suffix.lower() == suffix))
+        if found:
+            return found
+    return ()
+
+
+def realworld_corpora(data: Path = REALWORLD_DATA, questions: Path = REALWORLD_QUESTIONS) -> list[Corpus]:
+    """Each real-world report in the repository with gold questions: data/realworld/<name>/
+    (the report, gold.json) and eval/gold/realworld/<name>.questions.jsonl. The report as
+    published (its PDF, `name`), and when the folder also holds it in HTML, that too
+    (`name.html`): the same questions on another reader's text."""
+    out = []
+    for qfile in sorted(Path(questions).glob("*.questions.jsonl")) if Path(questions).is_dir() else []:
+        name = qfile.name.removesuffix(".questions.jsonl")
+        folder = Path(data) / name
+        if not folder.is_dir():
+            continue
+        gold = folder / "gold.json"
+        files = report_files(folder)
+        if files:
+            out.append(Corpus(name, files, qfile, gold if gold.is_file() else None))
+        html = report_files(folder, (".html", ".htm"))
+        if html and html != files:
+            out.append(Corpus(f"{name}.html", html, qfile, gold if gold.is_file() else None))
+    return out
+
+
+# Corpora outside the repository are read from their HTML when they have it (the format the
+# answer path was tuned on; their PDFs and Word files are the readers' material).
+EXTRA_PREFER = (".html", ".htm", ".pdf", ".docx", ".txt", ".md")
+
+
+def extra_corpora(root: Path) -> list[Corpus]:
+    """Corpora kept outside the repository: <root>/<name>/questions.jsonl beside the report
+    files (and a gold.json in the real-world shape, if any)."""
+    root = Path(root)
+    if not root.is_dir():
+        raise UserInputError(f"{root}: not a folder of corpora (<name>/questions.jsonl and report files)")
+    out = []
+    for folder in sorted(p for p in root.iterdir() if (p / "questions.jsonl").is_file()):
+        files = report_files(folder, EXTRA_PREFER)
+        if files:
+            gold = folder / "gold.json"
+            out.append(Corpus(folder.name, files, folder / "questions.jsonl", gold if gold.is_file() else None))
+    return out
+
+
+def realworld_gold_maps(name: str, gold_json: Path, files: list[Path]) -> dict[str, dict[str, Any]]:
+    """A real-world report's gold.json as a footnote map (eval/gold/README.md's shape): every
+    note by its printed label, "redacted" when the file prints only its label, else "resolved"
+    with its visible `text`. The gold has no URL lists: a URL shown for a note must be written
+    in the note's text or, in an HTML file, be a link target in the file (`link_targets`: the
+    file's href values, squashed as eval.metrics.squash does)."""
+    try:
+        gold = json.loads(Path(gold_json).read_text(encoding="utf-8"))
+    except (OSError, json.JSONDecodeError) as e:
+        raise UserInputError(f"{gold_json}: unreadable gold ({e})") from e
+    targets: set[str] = set()
+    for f in files:
+        if Path(f).suffix.lower() in (".html", ".htm"):
+            import html
+            import re
+
+            raw = Path(f).read_bytes().decode("utf-8", errors="replace")
+            targets |= {html.unescape(h) for h in re.findall(r"""href\s*=\s*["']([^"']+)["']""", raw, re.I)}
+    markers: dict[str, dict[str, Any]] = {}
+    notes = gold.get("notes") or []
+    from eval.formats import marker_keys        # labels as ingest keys markers ("n 8" -> n8, "1#2")
+
+    for n, label in zip(notes, marker_keys(notes)):
+        if n.get("redacted_fully") or not (n.get("note_visible") or "").strip():
+            markers[label] = {"status": "redacted"}
+        else:
+            markers[label] = {"status": "resolved", "text": n["note_visible"]}
+    from eval.metrics import squash
+
+    links = frozenset(squash(t) for t in targets if "://" in t)
+    for entry in markers.values():
+        if entry["status"] == "resolved":
+            entry["links"] = links              # one set shared by every note of the file
+    return {name: {"title": "", "date": "", "files": [Path(f).name for f in files], "markers": markers}}

@@ -18,8 +18,10 @@ space, and case is folded. The same function is applied to both sides of every c
 
 from __future__ import annotations
 
+import difflib
 import math
 import re
+import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import PurePath
@@ -194,12 +196,28 @@ def answer_text(answer: Mapping[str, Any]) -> str:
     return " ".join(s.get("text") or "" for s in answer.get("answer") or [])
 
 
+def answer_notes(answer: Mapping[str, Any]) -> list[str]:
+    """The text of each note shown under an answer sentence: the notes of the markers that end
+    it, as its citations show them. A note is read where it backs its sentence (it is never
+    quoted as an answer sentence itself)."""
+    shown = _cited(answer)
+    out = []
+    for s in answer.get("answer") or []:
+        markers = {str(m) for m in s.get("markers") or []}
+        for n in s.get("citations") or []:
+            for fn in (shown.get(n) or {}).get("footnotes") or []:
+                if str(fn.get("marker")) in markers and fn.get("text"):
+                    out.append(fn["text"])
+    return out
+
+
 def key_fact_recall(question: Mapping[str, Any], answer: Mapping[str, Any]) -> Outcome | None:
-    """Share of the gold key facts (any alias) present in the answer text."""
+    """Share of the gold key facts (any alias) present in the answer: its sentences, or the
+    notes shown under them (`answer_notes`)."""
     facts = question.get("key_facts") or []
     if not question.get("answerable") or not facts:
         return None
-    text = answer_text(answer)
+    text = " ".join([answer_text(answer), *answer_notes(answer)])
     missing = [aliases for aliases in facts if not any(contains_phrase(text, a) for a in aliases)]
     reasons = [f"key fact missing: {' | '.join(aliases)}" for aliases in missing]
     return _outcome(len(facts) - len(missing), len(facts), reasons)
@@ -336,11 +354,58 @@ def report_key(report: Mapping[str, Any], gold_maps: Mapping[str, Mapping[str, A
     return None
 
 
+def squash(text: str) -> str:
+    """Letters and digits only, folded (NFKC): compares a note as one reader extracted it with
+    the same note from the report's sources (ligatures, quotes, hyphens and spacing aside)."""
+    return re.sub(r"[^0-9a-z]", "", unicodedata.normalize("NFKC", text or "").casefold())
+
+
+def same_note(shown: str, gold: str) -> bool:
+    """The shown note text is the gold note's text (a real-world gold: no URL list, the text)."""
+    a, b = squash(shown), squash(gold)
+    if not a or not b:
+        return a == b
+    if a == b or (min(len(a), len(b)) >= 20 and (a in b or b in a)):
+        return True
+    return difflib.SequenceMatcher(None, a, b, autojunk=False).ratio() >= 0.9
+
+
+def _text_gold(gold: Mapping[str, Any]) -> bool:
+    return "text" in gold and "urls" not in gold
+
+
+def _text_note_problems(marker: Any, shown: Mapping[str, Any], gold: Mapping[str, Any]) -> list[str]:
+    """A real-world gold note (its text, no URL list): the shown note must be that text, and
+    every URL shown must be one written in it; a redacted note shows nothing."""
+    status, want = shown.get("status"), gold.get("status")
+    if want == "redacted":
+        problems = [] if status in ("redacted", "missing") else [f"[{marker}] shown as {status}, the note is redacted"]
+        if shown.get("urls") or (shown.get("text") or "").strip():
+            problems.append(f"[{marker}] shows sources for a redacted note")
+        return problems
+    problems = []
+    if status != "resolved":
+        problems.append(f"[{marker}] shown as {status}, the report has the note")
+    if (shown.get("text") or "").strip() and not same_note(shown.get("text") or "", gold["text"]):
+        problems.append(f"[{marker}] note text is not the report's note {_clip(gold['text'], 40)!r}")
+    problems += [f"[{marker}] url {u} is not in the report's note" for u in shown.get("urls") or []
+                 if not _url_of(u, gold["text"], gold.get("links", frozenset()))]
+    return problems
+
+
+def _url_of(url: str, text: str, links: frozenset[str]) -> bool:
+    """A URL shown for a real-world note: written in its text, or a link target of the file."""
+    u = squash(url)
+    return bool(u) and (u in squash(text) or u in links or any(u in t or t in u for t in links if len(t) >= 12))
+
+
 def _note_problems(shown: Mapping[str, Any], gold: Mapping[str, Any] | None) -> list[str]:
     """Why a shown footnote is not the report's own note for its marker ([] when it is)."""
     marker = shown.get("marker")
     if gold is None:
         return [f"[{marker}] is not a marker of this report"]
+    if _text_gold(gold):
+        return _text_note_problems(marker, shown, gold)
     status, want = shown.get("status"), gold.get("status")
     if want == "resolved":
         problems = []
@@ -397,6 +462,13 @@ def marker_validity(answer: Mapping[str, Any], gold_maps: Mapping[str, Mapping[s
 def _bad_sources(fn: Mapping[str, Any], gold: Mapping[str, Any] | None) -> list[str]:
     """Each URL or note text shown for `fn` that is not one of the gold note's entries."""
     bad = []
+    if gold and _text_gold(gold):
+        text = gold.get("text", "") if gold.get("status") == "resolved" else ""
+        bad += [f"url {u}" for u in fn.get("urls") or [] if not text or not _url_of(u, text, gold.get("links", frozenset()))]
+        shown = (fn.get("text") or "").strip()
+        if shown and (not text or not same_note(shown, text)):
+            bad.append(f"note text {_clip(shown, 50)!r}")
+        return bad
     urls = list(gold.get("urls") or []) if gold and gold.get("status") == "resolved" else []
     dngts = list(gold.get("dngts_urls") or []) if gold and gold.get("status") == "resolved" else []
     for u in fn.get("urls") or []:
@@ -458,7 +530,8 @@ def attachment_accuracy(
             continue
         shown = {str(fn.get("marker")): fn for fn in holder.get("footnotes") or []}
         problems = []
-        for m in ev.get("markers") or []:
+        marks = _evidence_markers(ev)
+        for m in marks:
             if m not in shown:
                 problems.append(f"[{m}] not shown")
             else:
@@ -467,13 +540,13 @@ def attachment_accuracy(
         # must be exactly the report's markers for the sentence.
         for s in answer.get("answer") or []:
             if "markers" in s and contains(s.get("text") or "", ev.get("text") or ""):
-                said, want = {str(x) for x in s.get("markers") or []}, set(ev.get("markers") or [])
+                said, want = {str(x) for x in s.get("markers") or []}, set(marks)
                 if said != want:
                     problems.append(f"answer sentence marked [{', '.join(sorted(said, key=_marker_order))}], "
                                     f"the report marks it [{', '.join(sorted(want, key=_marker_order))}]")
         in_text = _text_markers(holder.get("text") or "")
         if in_text is not None:
-            extra = sorted(set(shown) - in_text - set(ev.get("markers") or []), key=_marker_order)
+            extra = sorted(set(shown) - in_text - set(marks), key=_marker_order)
             problems += [f"[{m}] shown but not in the passage text" for m in extra]
         if problems:
             reasons += [f"evidence {i} ({ev['report']}): {p}" for p in problems]
@@ -482,6 +555,14 @@ def attachment_accuracy(
     if not judged:
         return None
     return _outcome(good, judged, reasons)
+
+
+def _evidence_markers(ev: Mapping[str, Any]) -> list[str]:
+    """The markers a gold evidence fragment names, as a report keys them (a Wikipedia note
+    group's "n 8" is marker "n8", ingest.footnotes.marker_label)."""
+    from ingest.footnotes import marker_label
+
+    return [marker_label(str(x)) for x in ev.get("markers") or []]
 
 
 _MARKER_TOKENS = re.compile(r"\[(\d{1,3})\]|<sup>\s*(\d{1,3})\s*</sup>|([\u2070\u00b9\u00b2\u00b3\u2074-\u2079]+)")
@@ -516,6 +597,12 @@ def parse_accuracy(parsed: Mapping[str, Mapping[str, Any]], gold_map: Mapping[st
             reasons.append(f"[{m}] parsed but not a marker of the report")
         elif p is None:
             reasons.append(f"[{m}] not parsed (gold: {g.get('status')})")
+        elif _text_gold(g):
+            problems = _text_note_problems(m, {"marker": m, **p}, g)
+            if problems:
+                reasons += problems
+            else:
+                good += 1
         elif p.get("status") != g.get("status"):
             reasons.append(f"[{m}] parsed as {p.get('status')}, gold {g.get('status')}")
         elif g.get("status") == "resolved" and list(p.get("urls") or []) != list(g.get("urls") or []):

@@ -9,7 +9,7 @@ from html import escape
 from typing import Any
 
 from eval import metrics as m
-from eval.table import SYSTEM_LABELS, SYSTEMS, table_rows
+from eval.table import SYSTEM_LABELS, SYSTEMS, format_ablation, format_corpora, table_rows
 
 COLORS = {"dossier": "#1f6feb", "bm25": "#8c959f", "dense": "#d29922", "llamaindex": "#8250df"}
 
@@ -202,6 +202,16 @@ def _parse_and_plumbing(result: Mapping[str, Any]) -> str:
     return f"<h2>Parse accuracy</h2>{parse}<h2>Plumbing checks</h2>{plumbing}"
 
 
+def _corpora(result: Mapping[str, Any]) -> str:
+    """Each corpus and split side by side, and the ablation, as the terminal prints them."""
+    out = ""
+    if len(result.get("corpora") or {}) > 1:
+        out += f"<h2>Per corpus</h2><pre>{escape(format_corpora(result['corpora']))}</pre>"
+    if result.get("ablation"):
+        out += f"<h2>Ablation</h2><pre>{escape(format_ablation(result['ablation']))}</pre>"
+    return out
+
+
 def render(result: Mapping[str, Any]) -> str:
     """The whole page."""
     questions = "".join(_question(q) for q in result["questions"])
@@ -219,6 +229,7 @@ def render(result: Mapping[str, Any]) -> str:
         f"{result['baseline']['reading_top']} passages; lower is better)</p>{_cost_chart(result)}"
         f"<h2>Summary</h2>{_summary_table(result)}"
         f"<h2>Thresholds</h2>{_thresholds(result)}"
+        f"{_corpora(result)}"
         f"{_parse_and_plumbing(result)}"
         f"<h2>Questions</h2>{questions}"
         "</body></html>"

@@ -92,3 +92,52 @@ def format_splits(result: Mapping[str, Any]) -> str:
             kind = "answerable" if any(cats[s].get(c, {}).get("answerable") for s in cats) else "unanswerable"
             lines.append(f"  {c:18} {kind:12} " + "   ".join(cells))
     return "\n".join(lines)
+
+
+CORPUS_KEYS = ("hit_at_1", "hit_at_5", "key_fact_recall", "false_abstention", "abstention_recall", "reading_cost",
+               "invented_sources", "marker_validity", "attachment_accuracy", "citation_recall")
+ABLATION_KEYS = ("hit_at_5", "key_fact_recall", "false_abstention", "abstention_recall", "reading_cost",
+                 "invented_sources")
+ABLATION_LABELS = {"lexical": "lexical only", "semantic": "+ semantic", "learned": "+ learned decision",
+                   "full": "+ context"}
+
+
+def _cell(fig: Mapping[str, Any] | None, key: str) -> str:
+    if not fig or fig.get("value") is None:
+        return "—"
+    return f"{fmt_value(key, fig['value'])} ({fig['n']})"
+
+
+def _grid(header: Sequence[str], rows: Sequence[Sequence[str]]) -> list[str]:
+    table = [list(header), *[list(r) for r in rows]]
+    widths = [max(len(r[i]) for r in table) for i in range(len(header))]
+    lines = [" | ".join(c.ljust(w) if i == 0 else c.rjust(w) for i, (c, w) in enumerate(zip(r, widths))) for r in table]
+    lines.insert(1, "-+-".join("-" * w for w in widths))
+    return lines
+
+
+def format_corpora(corpora: Mapping[str, Mapping[str, Any]]) -> str:
+    """Dossier on each corpus and split side by side (figure (n)): the rules and weights were
+    chosen on tune splits only; a corpus with a test split only was never looked at."""
+    cols = [(name, split) for name, c in corpora.items() for split in ("tune", "test") if split in c["metrics"]]
+    header = ["Dossier, per corpus", *(f"{name} {split}" for name, split in cols)]
+    rows = [[m.SPECS[k].label, *(_cell(corpora[name]["metrics"][split].get(k), k) for name, split in cols)]
+            for k in CORPUS_KEYS]
+    rows.append([EXTRA_LABELS["parse_accuracy"], *(
+        fmt_value("parse_accuracy", corpora[name]["parse_accuracy"]["value"]) if split == "test" else ""
+        for name, split in cols)])
+    return "\n".join(_grid(header, rows))
+
+
+def format_ablation(ablation: Mapping[str, Mapping[str, Any]]) -> str:
+    """Each step of the answer path added in turn, per corpus and split (figure (n))."""
+    lines = []
+    for name, steps in ablation.items():
+        for split in ("tune", "test"):
+            if not any(split in s for s in steps.values()):
+                continue
+            header = [f"ablation: {name} {split}", *(m.SPECS[k].label for k in ABLATION_KEYS)]
+            rows = [[ABLATION_LABELS.get(step, step), *(_cell(figs.get(split, {}).get(k), k) for k in ABLATION_KEYS)]
+                    for step, figs in steps.items()]
+            lines += _grid(header, rows) + [""]
+    return "\n".join(lines).rstrip()

@@ -1,6 +1,7 @@
 """Dossier: the one answer path that the command line, Slack, the eval and the bench call."""
 from __future__ import annotations
 
+import os
 import threading
 from pathlib import Path
 from typing import Any, Sequence
@@ -29,6 +30,25 @@ def check_question(question: str) -> str:
     return q
 
 
+def sentence_vectors(settings: Settings, encoder: Any, exact: bool) -> Any:
+    """What scores sentences in meaning (index/answer/semantic.py): the ONNX export an ingest
+    cached, in a warm process; the query encoder's numpy pass on the one-shot command line
+    (no onnxruntime session to load) or without the export; None when the model runs neither
+    (another kind of model: no semantic signal)."""
+    from index.answer.semantic import SentenceVectors
+
+    model = None
+    if not exact:
+        from index.encode.embed import cached_onnx_encoder
+
+        try:
+            model = cached_onnx_encoder(settings, threads=min(2, os.cpu_count() or 1))
+        except Exception:  # noqa: BLE001 - a damaged or unloadable export: the numpy pass does the same
+            model = None
+    model = model or getattr(encoder, "_np", None)
+    return SentenceVectors(model) if model is not None else None
+
+
 def word_vectors(encoder: Any) -> Any:
     """Static word vectors of the query encoder's model, when it runs the numpy pass."""
     from index.answer.judge import WordVectors
@@ -42,8 +62,10 @@ def word_vectors(encoder: Any) -> Any:
 class Dossier:
     """An opened index. Follows `CURRENT`: after an ingest, the next question sees the new state."""
 
-    def __init__(self, settings: Settings, *, encoder: Any = None, exact: bool = False):
+    def __init__(self, settings: Settings, *, encoder: Any = None, exact: bool = False,
+                 answers: ans.AnswerConfig = ans.DEFAULT):
         self.settings = settings
+        self.answers = answers              # which parts of the answer path are on (the eval's ablation)
         self._encoder = encoder
         self._exact = exact
         self._lock = threading.RLock()
@@ -51,10 +73,11 @@ class Dossier:
         self._open()
 
     @classmethod
-    def open(cls, settings: Settings, *, encoder: Any = None, exact: bool = False) -> "Dossier":
+    def open(cls, settings: Settings, *, encoder: Any = None, exact: bool = False,
+             answers: ans.AnswerConfig = ans.DEFAULT) -> "Dossier":
         """exact=True searches the ingest's vector matrix instead of Chroma (embedded store
         only): same ranking, no `import chromadb`; what the one-shot command line uses."""
-        return cls(settings, encoder=encoder, exact=exact)
+        return cls(settings, encoder=encoder, exact=exact, answers=answers)
 
     def _open(self) -> None:
         from index.store.generations import hold
@@ -104,6 +127,17 @@ class Dossier:
         self._lease = lease
         self.retriever = Retriever(collection, self._encoder, lex, snap)
         self._vectors = word_vectors(self._encoder)
+        from index.answer.evidence import Reports
+
+        self._reports = Reports(snap)              # reports read once per generation, for the answers
+        if getattr(self, "_semantic", None) is None:
+            self._semantic = sentence_vectors(self.settings, self._encoder, self._exact)
+        else:
+            self._semantic.clear()          # a new generation: its passages may differ
+        if self._semantic is not None:      # one forward pass of the question serves retrieval and the answer
+            semantic, lex_of = self._semantic, lambda: self.lex
+            self.retriever.embed = lambda text: semantic.question(
+                text, weight=lex_of().idf if lex_of() is not None else None).vector
         self._gen = snap.gen
         if old is not None:
             old.close()
@@ -142,13 +176,18 @@ class Dossier:
         q = check_question(question)
         ctx = " ".join(c for c in context if c)[-MAX_QUESTION:]
         asked = read_question(q)
+        if ctx and _elliptic(asked):
+            asked = read_question(f"{ctx} {q}")   # "Since when?" in a thread asks it of the earlier question
         with self._lock:
             self._refresh()
             scoped = resolve(scope, self.snapshot.reports()) if scope else None
             hits = self.retriever.retrieve(asked, k=ASK_K, context=ctx, scope=scoped.ids if scoped else None)
-            decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx, vectors=self._vectors)
+            decision = ans.decide(asked, hits, self.snapshot, self.lex, context=ctx, vectors=self._vectors,
+                                  semantic=self._semantic, config=self.answers, reports=self._reports)
+            self.last_decision = decision
             by_id = {h.id: h for h in hits}
-            citations = [dict(self._passage(by_id[pid]), n=n) for n, pid in enumerate(decision.cited, 1)]
+            citations = [dict(self._passage(by_id.get(pid) or _cited_hit(pid, decision, hits)), n=n)
+                         for n, pid in enumerate(decision.cited, 1)]
             passages = [self._passage(h) for h in hits] if ranked else []
         result = {"question": q, "abstained": decision.abstained, "answer": decision.sentences,
                   "citations": citations}
@@ -325,6 +364,13 @@ class Dossier:
         return shaped
 
 
+def _cited_hit(pid: str, decision: ans.Decision, hits: list[Hit]) -> Hit:
+    """A cited passage that retrieval did not return itself: the body passage holding the
+    sentence a retrieved note is attached to. It is shown with that note passage's score."""
+    notes = {f"{c.report_id}-n{c.via_note}" for c in decision.candidates if c.passage_id == pid and c.via_note}
+    return Hit(pid, max((h.score for h in hits if h.id in notes), default=0.0))
+
+
 def _summarize_now(snap: st.Snapshot, report_id: str, summarize: Any) -> list[dict]:
     """A report's summary computed from its stored text (generations from before summaries)."""
     record = snap.report(report_id)
@@ -336,3 +382,10 @@ def _summarize_now(snap: st.Snapshot, report_id: str, summarize: Any) -> list[di
         sent["passage_id"] = next((p["id"] for p in passages if p["kind"] == "body"
                                    and p["start"] <= sent["start"] and sent["end"] <= p["end"]), "")
     return picked
+
+
+def _elliptic(asked: Any) -> bool:
+    """A follow-up that names nothing and holds at most one informative word ("Since when?",
+    "And where?", "Which brigade?") is read with the thread's earlier questions; the answer
+    path judges a question by what it names, and this one names nothing alone."""
+    return not asked.entities and len(asked.terms) <= 1

@@ -17,22 +17,26 @@ class PassageSplitter(TransformComponent):
 
     _passages: dict[str, list[Passage]] = PrivateAttr(default_factory=dict)
     _vectors: Callable[[str, list[str]], Any] = PrivateAttr()
+    _texts: dict[str, list[str]] = PrivateAttr(default_factory=dict)
 
     @classmethod
     def for_passages(cls, passages: dict[str, list[Passage]],
-                     vectors: Callable[[str, list[str]], Any]) -> "PassageSplitter":
+                     vectors: Callable[[str, list[str]], Any],
+                     texts: dict[str, list[str]] | None = None) -> "PassageSplitter":
         """`passages`: report id -> its passages, in order; `vectors(report_id, texts)`: their
-        embeddings, one row per text."""
+        embeddings, one row per text; `texts`: what is embedded of each
+        (index.answer.context.embedded_texts; default: the passages' own text)."""
         splitter = cls()
         splitter._passages = passages
         splitter._vectors = vectors
+        splitter._texts = texts or {}
         return splitter
 
     def __call__(self, nodes: Sequence[BaseNode], **kwargs: Any) -> list[BaseNode]:
         out: list[BaseNode] = []
         for doc in nodes:
             passages = self._passages[doc.id_]
-            rows = self._vectors(doc.id_, [p.text for p in passages])
+            rows = self._vectors(doc.id_, self._texts.get(doc.id_) or [p.text for p in passages])
             for p, row in zip(passages, rows):
                 metadata = {"report_id": p.report_id, "kind": p.kind, "start": p.start, "end": p.end,
                             "ordinal": p.ordinal}

@@ -26,6 +26,7 @@ from index.errors import ReportReadError
 from index.store.store import FileRecord
 from ingest.chunk import chunk_report
 from ingest.encode_ahead import EncodeAhead
+from index.answer.context import embedded_texts
 from ingest.merge import merge_reports
 from ingest.model import Passage, Report
 from ingest.read import read_report_file
@@ -254,9 +255,9 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
     reports likely to have changed start encoding before llama-index is even imported."""
     likely = _likely_changed(base, reports, touched)
     passages = {r.id: chunk_report(r) for r in likely}
+    texts = {r.id: embedded_texts(r, passages[r.id]) for r in likely}       # passages read with their context
     counts = [len(passages[r.id]) for r in likely]
-    ahead = EncodeAhead(lambda: loader.get(counts), [(r.id, [p.text for p in passages[r.id]]) for r in likely],
-                        threaded=OVERLAP)
+    ahead = EncodeAhead(lambda: loader.get(counts), [(r.id, texts[r.id]) for r in likely], threaded=OVERLAP)
     try:
         docstore = st.open_docstore(base.gen if base is not None else None)
         partial = touched is not None and base is not None and base.incremental
@@ -273,6 +274,7 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
         for d in changed:
             if d.id_ not in passages:
                 passages[d.id_] = chunk_report(by_id[d.id_])
+                texts[d.id_] = embedded_texts(by_id[d.id_], passages[d.id_])
         dim = base.dim if base is not None else None
         if changed:
             from index.encode.embed import model_dimension
@@ -285,7 +287,8 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
                 docstore.delete_document(rid, raise_error=False)
             writer.remove_reports(removed)
             if changed:
-                summary.passages_embedded = _embed_changed(changed, passages, docstore, writer, ahead, progress)
+                summary.passages_embedded = _embed_changed(changed, passages, texts, docstore, writer, ahead,
+                                                           progress)
             writer.put_reports(reports, files, dim=dim, touched=touched)
             if hashes is not None:
                 upsert, unseen = hashes.changes()
@@ -373,8 +376,8 @@ class _EncoderLoad:
             self._thread.join()
 
 
-def _embed_changed(changed: list, passages: dict[str, list[Passage]], docstore: Any, writer: st.Writer,
-                   ahead: EncodeAhead, progress: Progress) -> int:
+def _embed_changed(changed: list, passages: dict[str, list[Passage]], texts: dict[str, list[str]], docstore: Any,
+                   writer: st.Writer, ahead: EncodeAhead, progress: Progress) -> int:
     """Hand the changed reports' passages and their vectors (from `ahead`) to the writer,
     BATCH_REPORTS reports at a time (taking them off `changed` and `passages`), through a llama-index pipeline whose nodes carry them;
     the docstore then records the reports' new content hashes. The encoder keeps working
@@ -384,7 +387,7 @@ def _embed_changed(changed: list, passages: dict[str, list[Passage]], docstore: 
 
     from ingest.passage_splitter import PassageSplitter
 
-    pipeline = IngestionPipeline(transformations=[PassageSplitter.for_passages(passages, ahead.vectors)],
+    pipeline = IngestionPipeline(transformations=[PassageSplitter.for_passages(passages, ahead.vectors, texts)],
                                  disable_cache=True)   # its node cache grows with the corpus (bench: memory)
     total = sum(len(passages[d.id_]) for d in changed)
     progress("embed", 0, total)

@@ -1,174 +1,98 @@
 """Extractive answers: sentences quoted verbatim from retrieved passages, each with its
-citation, or an honest abstention with the closest material.
+citation, or an honest abstention with the closest material (`decide`).
 
-A sentence's score is the share of the question's informative words (IDF-weighted, as
-BM25 weighs them) that it contains, plus a little for its passage's rank. The answer is the
-best sentence and up to two more that add words of the question the first lacks or come
-from another report. The reports "don't say" when the best sentence covers too little of
-the question, or the question names a thing (a capitalised name, a number, a year) that no
-report contains.
+The candidates are the quotable sentences of the best passages (`index.answer.evidence`).
+With the learned decision (`index.answer.decision`, the default) each gets the probability
+that it answers the question, from its signals: how much of the question it holds, how close
+it is in meaning (`index.answer.semantic`), whether it has the kind of answer asked for, names
+the question's entities, falls in its time, where its passage ranked. The answer is the most
+probable sentence when it reaches the model's threshold, and up to three more that are nearly
+as probable and add something (a word of the question the first lacks, another report's
+view, the detail in the sentence after it). Otherwise the reports "don't say".
+
+The earlier hand rules (word overlap, then `index.answer.judge.misfits` and fixed thresholds)
+remain as the `lexical` and `semantic` configurations, which `dossier eval --ablation`
+measures against the learned decision.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
+from index.answer import decision as dm
 from index.answer import judge
+from index.answer.evidence import (Candidate, Reports, addressed_to_a_machine, answer_signals, gather, has_count,
+                                   has_kind, signals, term_weights, unknown_share, unknown_things)
+from index.answer.question import Question, question_parts
 
-from index.store import lexical
-from index.answer.question import Question, question_parts, question_terms
-from index.text import words
-from index.text.dates import ANY_MONTH, WEEKDAY
-from index.text.sentences import split_sentences
+__all__ = ["AnswerConfig", "CONFIGS", "Decision", "addressed_to_a_machine", "choose", "decide", "has_count",
+           "has_kind"]
 
 MAX_SENTENCES = 4
-MAX_PASSAGES = 6
-MIN_COVERAGE = 0.10           # chosen on the tune split (was 0.15 on all 100 old questions), see README (Quality)
-MAX_UNKNOWN = 0.60            # share of the question's words that no report uses (tune split; was 0.40)
-FOLLOW = 0.5                  # a further sentence needs this share of the best one's coverage
+MIN_COVERAGE = 0.10           # hand rules: chosen on the tune split (was 0.15 on all 100 old questions)
+MAX_UNKNOWN = 0.60            # hand rules: share of the question's words that no report uses (tune split; was 0.40)
+FOLLOW = 0.5                  # hand rules: a further sentence needs this share of the best one's coverage
 OTHER_VIEW = 0.8              # ...and one from another report that adds no word of the question, this share
-                              # (was FOLLOW: key facts 0.824 -> 0.835, reading 1,105 -> 1,043 chars on the gold
-                              # questions; 0.7 and 0.9 measured too, see README)
-MAX_UNKNOWN_FOCUS = 0.99     # ...and when none of its topic words (names aside) occurs in any report: "the weather
-                              # in Minsk" (tune split: 0.5 and 0.75 cost false abstentions, 0.99 none)
+MAX_UNKNOWN_FOCUS = 0.99      # ...and when none of its topic words (names aside) occurs in any report
 CLOSEST = 3
-KIND_BONUS = 0.1             # a sentence holding what was asked for (a number, a date) ranks first
-FIT_BONUS = 1.0              # a sentence that answers the question (index.answer.judge) ranks above one that doesn't
-CHECK_FIT = True
+# The learned decision's choice of sentences (`pick`), chosen on the tune split (key facts against
+# reading: follow 0.25 / 0.4 / 0.5, 2 or 3 passages, 3 to 5 sentences, same-passage share 0.05 / 0.15)
+PICK_FOLLOW = 0.4             # a further sentence needs this share of the best one's probability
+PICK_SAME = 0.15              # ...one from a passage already cited (nothing more to read but itself), this share
+PICK_PASSAGES = 3             # sentences from at most this many passages
+PICK_SENTENCES = 5
+KIND_BONUS = 0.1              # hand rules: a sentence holding what was asked for (a number, a date) ranks first
+FIT_BONUS = 1.0               # hand rules: a sentence that answers the question (judge) ranks above one that doesn't
+RANK_BONUS = 0.12             # hand rules: a little for the passage's rank
+
+
+@dataclass(frozen=True)
+class AnswerConfig:
+    """Which parts of the answer path are on (the ablation's steps)."""
+
+    name: str
+    semantic: bool = True         # sentences scored with the embedding model too
+    learned: bool = True          # the learned decision (else the hand rules)
+    context: bool = True          # sentence vectors read with title, headings and the sentence before
+
+    @property
+    def model(self) -> str:
+        return "context" if self.context else ("semantic" if self.semantic else "lexical")
+
+
+# The ablation's steps, in order. The default is `learned`: sentences read with their context
+# ("context") measured no better on the tune split (docs/quality.md) for about a third more
+# of the answer's model time, so it is measured, not used.
+CONFIGS = {
+    "lexical": AnswerConfig("lexical", semantic=False, learned=False, context=False),
+    "semantic": AnswerConfig("semantic", semantic=True, learned=False, context=False),
+    "learned": AnswerConfig("learned", semantic=True, learned=True, context=False),
+    "context": AnswerConfig("context", semantic=True, learned=True, context=True),
+}
+DEFAULT = CONFIGS["learned"]
 
 
 @dataclass
-class Candidate:
-    text: str
-    passage_id: str
-    report_id: str
-    markers: list[str]
-    coverage: float
-    score: float
-    terms: set[str]
-    order: tuple[int, int]
-    passage: str = ""                 # the passage's text, and its report's title and date:
-    title: str = ""                   # what index.answer.judge reads a sentence with
-    date: str = ""
+class Decision:
+    """What to say: quoted sentences citing passages numbered 1..n in `cited` order, or an
+    abstention with the closest passages (`cited`, shown as such, never as an answer).
+    `unanswered` names the parts of a several-part question that no sentence answers.
+    `candidates` are the sentences weighed (for the eval and the training of the decision)."""
+
+    abstained: bool
+    sentences: list[dict]
+    cited: list[str]
+    unanswered: list[str] = field(default_factory=list)
+    candidates: list[Candidate] = field(default_factory=list)
 
 
-_COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
-                          r"fifty|dozens?|hundreds?|thousands?|millions?|billions?|several)\b", re.I)
-_CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
-_MONTHS = rf"({ANY_MONTH})"
-_DATE = re.compile(rf"\b(1[89]|20)\d\d\b|\b({ANY_MONTH})\b|\b({WEEKDAY}|yesterday|today|week|month|year)\b")
-
-
-def has_count(text: str, question: str = "") -> bool:
-    """A quantity: a cardinal that is not a year, not a day of a date, not part of a name
-    (M4, S-400, 76th) and not already in the question; or a number word."""
-    for m in _CARDINAL.finditer(text):
-        num = m.group(1).rstrip(".,")
-        if not num or re.fullmatch(r"(19|20)\d\d", num) or num in question:
-            continue
-        if re.search(_MONTHS + r"\.?\s*$", text[max(0, m.start() - 12):m.start()]) or re.match(
-                r"\s*" + _MONTHS, text[m.end():m.end() + 12]):
-            continue
-        return True
-    return bool(_COUNT_WORDS.search(text))
-
-
-def has_kind(text: str, kind: str | None, question: str = "") -> bool:
-    if kind == "number":
-        return has_count(text, question)
-    if kind == "date":
-        return bool(_DATE.search(text))
-    return True
-
-
-_ADDRESSED = re.compile(
-    r"\b(ignore|disregard|forget|override)\b[^.]{0,60}\b(instructions?|prompts?|rules|reports?|context|above)\b"
-    r"|^\s*(system|assistant|user)\s*:|\byou are (now|an? )\b|\bas an ai\b|\btell the (user|reader)\b", re.I)
-
-
-def addressed_to_a_machine(text: str) -> bool:
-    """Text that talks to an assistant rather than about the world (a prompt injection in a
-    report) is never quoted as an answer; it can still be found and shown as a passage."""
-    return bool(_ADDRESSED.search(text))
-
-
-def unknown_things(question: Question, lex: lexical.Lexical | None) -> list[str]:
-    """Names and numbers of the question that no report mentions (prefix-tolerant:
-    'Moldovan' is known when the reports say 'Moldova')."""
-    if lex is None:
-        return []
-    missing = []
-    for w in question.named:
-        toks = words.terms(w)
-        if toks and all(not lex.knows(t) for t in toks):
-            missing.append(w)
-    return missing
-
-
-def unknown_share(terms: list[str], lex: lexical.Lexical | None) -> float:
-    if lex is None or not terms:
-        return 0.0
-    return sum(1 for t in terms if t not in lex.vocab) / len(terms)
-
-
-def sentences_of(passage: dict, report_text: str, sentences: list[tuple[int, int, list[str]]]) -> list[tuple[str, list[str]]]:
-    """(verbatim text, markers) of each sentence of a passage."""
-    if passage["kind"] == "note":
-        text = passage["text"]
-        out = []
-        for a, b in split_sentences(text):
-            seg = text[a:b]
-            link = re.search(r"[\s;,]*(?:<?https?://|www\.)", seg)       # the note's links are its sources,
-            seg = seg[:link.start()] if link else seg                     # shown under the citation
-            if len(seg) > 15:
-                out.append((seg, list(passage["markers"])))
-        return out
-    out = []
-    for a, b, markers in sentences:
-        if a >= passage["start"] and b <= passage["end"]:
-            out.append((report_text[a:b], list(markers)))
-    return out or [(passage["text"], list(passage["markers"]))]
-
-
-def candidates(question: Question, hits: list, snapshot, lex, context: str = "") -> tuple[list[Candidate], list[str]]:
-    q = list(question.terms)
-    ctx = [t for t in question_terms(context) if t not in q] if context else []
-    weights = {t: (lex.idf(t) if lex else 1.0) for t in q}
-    weights.update({t: 0.5 * (lex.idf(t) if lex else 1.0) for t in ctx})
-    total = sum(weights.values()) or 1.0
-    passages = snapshot.passages([h.id for h in hits])
-    out: list[Candidate] = []
-    texts: dict[str, tuple[str, list]] = {}
-    reports: dict[str, dict] = {}
-    rank = 0
-    for h in hits:
-        if rank >= MAX_PASSAGES:
-            break
-        p = passages.get(h.id)
-        if p is None:
-            continue
-        rid = p["report_id"]
-        if rid not in texts:
-            texts[rid] = snapshot.report_text(rid)
-            reports[rid] = snapshot.reports([rid]).get(rid, {})
-        rtext, sents = texts[rid]
-        report = reports[rid]
-        sentences = sentences_of(p, rtext, sents)
-        if any(addressed_to_a_machine(text) for text, _ in sentences):
-            continue                 # a passage that talks to the assistant is not evidence at all
-        for j, (text, markers) in enumerate(sentences):
-            terms = set(words.terms(text))
-            cov = sum(w for t, w in weights.items() if t in terms) / total
-            out.append(Candidate(text, h.id, rid, markers, cov, cov + 0.12 / (rank + 1), terms & set(weights),
-                                 (rank, j), p["text"], report.get("title", ""), report.get("date", "")))
-        rank += 1
-    return out, q
-
-
-def choose(cands: list[Candidate]) -> list[Candidate]:
+def choose(cands: list[Candidate], *, floor: float = 0.0, follow: float = FOLLOW, use_coverage: bool = True,
+           max_sentences: int = MAX_SENTENCES) -> list[Candidate]:
     """The best sentence, the one after it in the same passage (a topic sentence is often
     followed by the detail asked for), then others that add words of the question or
-    another report's view."""
+    another report's view. `use_coverage`: a further sentence is measured by its share of the
+    question's words (the hand rules), else by its score against the best one's."""
     ranked = sorted(cands, key=lambda c: -c.score)
     follower = None                      # the sentence after the best one (key facts 0.775 -> 0.798)
     if ranked:
@@ -191,21 +115,30 @@ def choose(cands: list[Candidate]) -> list[Candidate]:
             best = chosen[0]
             adds = c.terms - covered
             other_report = all(c.report_id != x.report_id for x in chosen)
-            if c is not follower and c.coverage < max(MIN_COVERAGE, FOLLOW * best.coverage):
-                continue
+            if use_coverage:
+                if c is not follower and c.coverage < max(MIN_COVERAGE, follow * best.coverage):
+                    continue
+                near = c.coverage >= OTHER_VIEW * best.coverage
+            else:
+                if c is not follower and (c.score < floor or c.score < follow * best.score):
+                    continue
+                if c is follower and c.score < floor * follow:
+                    continue
+                near = c.score >= OTHER_VIEW * best.score
             same_passage = c.passage_id == best.passage_id
-            if not adds and not same_passage and (not other_report or c.coverage < OTHER_VIEW * best.coverage):
+            if not adds and not same_passage and (not other_report or not near):
                 continue
             chosen.append(c)
         seen_text.add(key)
         covered |= c.terms
-        if len(chosen) >= MAX_SENTENCES:
+        if len(chosen) >= max_sentences:
             break
     return chosen
 
 
 def should_abstain(cands: list[Candidate], unknown: list[str], unknown_frac: float, question: Question,
                    unknown_focus: float = 0.0) -> bool:
+    """The hand rules' abstention (configurations `lexical` and `semantic`)."""
     if not cands or unknown or unknown_frac > MAX_UNKNOWN or unknown_focus > MAX_UNKNOWN_FOCUS:
         return True
     best = max(c.coverage for c in cands)
@@ -217,48 +150,151 @@ def should_abstain(cands: list[Candidate], unknown: list[str], unknown_frac: flo
     return not any(has_kind(c.text, question.kind, question.text) for c in close)
 
 
-@dataclass
-class Decision:
-    """What to say: quoted sentences citing passages numbered 1..n in `cited` order, or an
-    abstention with the closest passages (`cited`, shown as such, never as an answer).
-    `unanswered` names the parts of a several-part question that no sentence answers."""
+def _cover(question: Question, cands: list[Candidate], lex: Any, context: str) -> list[Candidate]:
+    """Copies of the candidates with their coverage of this question (a part's own words)."""
+    weights = term_weights(question, lex, context)
+    total = sum(weights.values()) or 1.0
+    out = []
+    for c in cands:
+        d = dict(c.__dict__)
+        d["coverage"] = sum(w for t, w in weights.items() if t in c.terms) / total
+        d["terms"] = c.terms & set(weights)
+        d["signals"] = {}
+        out.append(Candidate(**d))
+    return out
 
-    abstained: bool
-    sentences: list[dict]
-    cited: list[str]
-    unanswered: list[str] = field(default_factory=list)
+
+def weigh(question: Question, pool: list[Candidate], hits: list, lex: Any, *, context: str = "",
+          vectors: Any = None, sem: list[float] | None = None, align: Any = None) -> list[Candidate]:
+    """Copies of the candidates with this question's coverage and every signal filled in."""
+    cands = _cover(question, pool, lex, context)
+    signals(question, cands, hits, lex, vectors=vectors, semantic=sem, align=align)
+    return cands
 
 
-def decide(question: Question, hits: list, snapshot, lex, *, context: str = "",
-           vectors: judge.WordVectors | None = None) -> Decision:
-    """The extractive answer to a question from its retrieved passages (`hits`, best first)."""
+def semantic_scores(question: Question, pool: list[Candidate], semantic: Any, reports: Reports, lex: Any, *,
+                    context: bool = False) -> tuple[list[float], Any]:
+    """Each candidate's cosine to the question, and `align(terms)`: its alignment with those
+    of the question's words (index.answer.semantic); `context`: sentences read with theirs."""
+    qs = semantic.question(question.text, weight=lex.idf if lex is not None else None)
+    sem = semantic.cosines(qs.vector, pool, reports, context=context)
+
+    def align(terms: set[str]) -> list[float]:
+        return semantic.alignment(qs, pool, reports, only=terms, context=context)
+
+    return sem, align
+
+
+def decide(question: Question, hits: list, snapshot: Any, lex: Any, *, context: str = "",
+           vectors: judge.WordVectors | None = None, semantic: Any = None,
+           config: AnswerConfig = DEFAULT, weights: Any = None, reports: Reports | None = None) -> Decision:
+    """The extractive answer to a question from its retrieved passages (`hits`, best first).
+    `semantic`: an index.answer.semantic.SentenceVectors (without it the semantic signals are
+    0); `weights`: a decision weights file (tests); `reports`: the snapshot's reports as read
+    so far (evidence.Reports, kept by the caller across questions)."""
     closest = Decision(True, [], [h.id for h in hits[:CLOSEST]])
-    cands, terms = candidates(question, hits, snapshot, lex, context=context)
-    parts = question_parts(question) if CHECK_FIT else [question]
-    fitting: set[tuple[str, tuple[int, int]]] = set()
+    reports = reports if reports is not None and reports.snapshot is snapshot else Reports(snapshot)
+    pool = gather(question, hits, snapshot, lex, context=context, reports=reports)
+    sem = align = None
+    if config.semantic and semantic is not None and pool:
+        sem, align = semantic_scores(question, pool, semantic, reports, lex, context=config.context)
+    model = dm.decider(config.model, weights) if config.learned else None
+    parts = question_parts(question)
+    best: dict[tuple[str, int], float] = {}
     unanswered = []
+    whole: list[Candidate] = []
     for part in parts:                    # each part of a several-part question on its own
-        pc, pterms = (cands, terms) if len(parts) == 1 else candidates(part, hits, snapshot, lex, context=context)
-        fits = [] if should_abstain(pc, unknown_things(part, lex), unknown_share(pterms, lex), part,
-                                    unknown_share(list(part.focus), lex)) else [
-            c for c in pc if not CHECK_FIT or not judge.misfits(part, c.text, c.passage, c.date, c.title,
-                                                                 lex=lex, vectors=vectors)]
+        if model is not None:
+            cands = weigh(part, pool, hits, lex, context=context, vectors=vectors, sem=sem, align=align)
+            fits = learned_fits(model, cands)
+        else:
+            cands = _cover(part, pool, lex, context)
+            fits = _hand_fits(part, cands, lex, vectors, sem)
+        if len(parts) == 1:
+            whole = cands
         if not fits:
             unanswered.append(part.text)
-        fitting |= {(c.passage_id, c.order) for c in fits}
-    if not fitting:
+        for c in fits:
+            best[c.key] = max(best.get(c.key, 0.0), c.score)
+    if not whole:
+        whole = _cover(question, pool, lex, context)
+    if not best:
+        closest.candidates = whole
         return closest                    # no sentence answers any part: the reports don't say
     if len(parts) == 1:
         unanswered = []
-    for c in cands:
-        if (c.passage_id, c.order) in fitting:
-            c.score += FIT_BONUS
-    for c in cands:
-        if question.kind and has_kind(c.text, question.kind, question.text):
-            c.score += KIND_BONUS
+    if model is not None:
+        for c in whole:
+            c.score = best.get(c.key, 0.0)
+        picked = pick([c for c in whole if c.key in best])
+    else:
+        for i, c in enumerate(whole):
+            c.score = c.coverage + RANK_BONUS / (c.order[0] + 1) + (sem[i] if sem is not None else 0.0)
+            if c.key in best:
+                c.score += FIT_BONUS
+            if question.kind and has_kind(c.text, question.kind, question.text):
+                c.score += KIND_BONUS
+        picked = choose(whole)
     numbers: dict[str, int] = {}
     sentences = []
-    for c in choose(cands):
+    for c in picked:
         n = numbers.setdefault(c.passage_id, len(numbers) + 1)
         sentences.append({"text": c.text, "citations": [n], "markers": c.markers})
-    return Decision(False, sentences, list(numbers), unanswered)
+    return Decision(False, sentences, list(numbers), unanswered, whole)
+
+
+def pick(cands: list[Candidate], *, follow: float | None = None, max_sentences: int | None = None,
+         max_passages: int | None = None) -> list[Candidate]:
+    """The learned decision's choice: the most probable sentence, then, most probable first,
+    those at least `follow` times as probable, from at most `max_passages` passages (each new
+    passage is more to read), no text twice."""
+    follow = PICK_FOLLOW if follow is None else follow
+    max_sentences = PICK_SENTENCES if max_sentences is None else max_sentences
+    max_passages = PICK_PASSAGES if max_passages is None else max_passages
+    ranked = sorted(cands, key=lambda c: -c.score)
+    chosen: list[Candidate] = []
+    seen: set[str] = set()
+    passages: set[str] = set()
+    for c in ranked:
+        key = re.sub(r"\W+", " ", c.text.lower()).strip()
+        if key in seen:
+            continue
+        if chosen and c.score < (PICK_SAME if c.passage_id in passages else follow) * chosen[0].score:
+            continue
+        if c.passage_id not in passages and len(passages) >= max_passages:
+            continue
+        chosen.append(c)
+        seen.add(key)
+        passages.add(c.passage_id)
+        if len(chosen) >= max_sentences:
+            break
+    return sorted(chosen, key=lambda c: (c.order[0] if c is not chosen[0] else -1, c.start)) if chosen else chosen
+
+
+def learned_fits(model: dm.Decider, cands: list[Candidate]) -> list[Candidate]:
+    """The learned decision: each sentence's probability from the ranker; when the answerer
+    says the reports answer, every candidate with its probability (the choice takes the best
+    and those nearly as good), else none."""
+    if not cands:
+        return []
+    probs = [model.ranker.probability(c.signals) for c in cands]
+    for c, p in zip(cands, probs):
+        c.score = p
+    if model.answerer.probability(answer_signals(cands, probs)) < model.threshold:
+        return []
+    return list(cands)
+
+
+def _hand_fits(part: Question, cands: list[Candidate], lex: Any, vectors: Any, sem: list[float] | None) -> list[Candidate]:
+    """The hand rules: the reports don't say when the best coverage is too low or the question
+    names what no report has; else the sentences that pass every check of `judge.misfits`."""
+    if should_abstain(cands, unknown_things(part, lex), unknown_share(list(part.terms), lex), part,
+                      unknown_share(list(part.focus), lex)):
+        return []
+    fits = []
+    for c in cands:
+        if not judge.misfits(part, c.text + (" " + c.note if c.note else ""), c.passage, c.date, c.title,
+                             lex=lex, vectors=vectors):
+            c.score = 1.0
+            fits.append(c)
+    return fits

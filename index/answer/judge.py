@@ -14,7 +14,7 @@ A sentence (read with its passage and its report's date) answers a question only
 
 Sentence tags (`tags_of`: the types and dates a sentence holds) are pure functions of its text,
 cached per sentence. The thresholds are chosen on the tune split of the gold questions only
-(eval/gold/questions.jsonl, "split": "tune"); see README, Quality.
+(eval/gold/questions.jsonl, "split": "tune"); the figures: docs/quality.md.
 """
 from __future__ import annotations
 
@@ -31,10 +31,20 @@ from index.text.names import other_names
 FOCUS_SHARE = 0.5          # IDF-weighted share of the focus a sentence or its passage must state
 PARAPHRASE = 0.55          # word-vector cosine that counts as a close paraphrase of a focus word
 ENTITY_SLACK = 0           # entities of the question a sentence and its passage may leave unnamed
-CHECKED_TYPES = ("count", "money", "percent", "measure", "year", "date", "person", "place", "age")   # "reason": tune, -1 false abstention
+CHECKED_TYPES = ("count", "money", "percent", "measure", "year", "date", "person", "place", "name", "age")   # "reason": tune, -1 false abstention
 TOPIC_SHARE = 0.0          # without an attribute in the wording: the share of the topic words needed
 
-_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b")
+# a year before 1800 only after a word that leads into a year and before no noun: "between 1250 and
+# 1300", "in 1642,", not "and 1500 troops"
+_YEAR = re.compile(r"\b(1[89]\d\d|20\d\d)\b|\b(?:in|between|and|since|from|until|by|around|about|circa|c\.) "
+                   r"(1[0-7]\d\d)\b(?!\s+(?!(?:and|or|to|when|as|with|until|in|on|at|the|that|which|while|after|"
+                   r"before)\b)[a-z])", re.I)
+# a time told by its distance from another ("5 years after the regulations are made", "three years (36
+# months) after publication", "from the very first day"): an answer to "when?" as much as a date
+_RELATIVE_TIME = re.compile(r"\b(?:\d+|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                            r"eighteen|twenty|thirty|a few|several)\s+(?:days?|weeks?|months?|years?|decades?)\s+"
+                            r"(?:\([^)]{0,30}\)\s+)?(?:after|before|from|later|earlier|ago|into)\b|"
+                            r"\b(?:from|on|since)\s+(?:the\s+)?(?:very\s+)?first\s+day\b|\bfrom day one\b", re.I)
 _MONTH_WORD = re.compile(rf"\b({ANY_MONTH})\b\.?")
 _COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|twenty|"
                           r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|several|"
@@ -43,10 +53,12 @@ _CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
 _MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:dollars|rubles|roubles|euros|"
                     r"USD|RUB|EUR)\b|\b(?:budget|funding|loan|credit|cost|price|worth|paid|pay|spend|spent)\b[^.]{0,40}\d",
                     re.I)
-_PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quarter|majority|minority) of\b", re.I)
+_PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quarter|majority|minority) of\b|"
+                      r"\b(?:one|two|three|four|five)[- ](?:half|halves|thirds?|quarters?|fifths?|tenths?)\b|"
+                      r"\b(?:one|two|three|four|five|nine) (?:in|out of) (?:two|three|four|five|ten|\d+)\b", re.I)
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged \d+|\bborn (?:in|on)\b|\bage of \d+", re.I)
 _MEASURE = re.compile(r"\d[\d,.]*\s?(?:-\s?)?(?:km|kilometers?|kilometres?|miles?|meters?|metres?|square|sq|hectares?|"
-                      r"km2|tons?|tonnes?|feet|foot|inches)\b", re.I)
+                      r"km2|tons?|tonnes?|feet|foot|inches|minutes|hours)\b", re.I)     # "how far ahead": 45 minutes
 _REASON = re.compile(r"\b(?:because|due to|in order to|so that|aims? to|aimed at|intend(?:s|ed)? to|seeks? to|sought to|"
                      r"in response to|as part of|to (?:deter|prevent|counter|prepare|support|signal|pressure|secure|"
                      r"protect|defend|strengthen|deepen|increase|expand|integrate|justify|build)|likely (?:to|in order)|"
@@ -72,14 +84,20 @@ class Tags:
 @lru_cache(maxsize=65536)
 def tags_of(sentence: str) -> Tags:
     types = set()
-    years = {int(y) for y in _YEAR.findall(sentence)}
+    years = {int(a or b) for a, b in _YEAR.findall(sentence)}
     months = {_month_of(m.group(1)) for m in _MONTH_WORD.finditer(sentence)}
     from index.text.dates import month_days
 
     days = set(month_days(sentence))
     days |= {(_month_of(m), int(d)) for d, m in re.findall(r"\b(\d{1,2})\s+(" + ANY_MONTH + r")\b", sentence)
              if 1 <= int(d) <= 31}
-    if years or months or days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence):
+    for y, m, d in _numeric_dates(sentence):
+        years.add(y)
+        months.add(m)
+        if d:
+            days.add((m, d))
+    if (years or months or days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence)
+            or _RELATIVE_TIME.search(sentence)):
         types.add("date")
     if years:
         types.add("year")
@@ -97,9 +115,33 @@ def tags_of(sentence: str) -> Tags:
         types.add("reason")
     if _TITLE.search(sentence) or _NAME.search(sentence):
         types.add("place")
+    if _NAME.search(sentence):
+        types.add("name")
     if _PERSON.search(sentence):
         types.add("person")
     return Tags(frozenset(types), frozenset(years), frozenset(months), frozenset(days))
+
+
+_NUMERIC_DATE = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)\d\d)\b|\b((?:19|20)\d\d)-(\d\d)-(\d\d)\b"
+                           r"|\b(\d{1,2})/((?:19|20)\d\d)\b")
+
+
+def _numeric_dates(text: str) -> list[tuple[int, int, int]]:
+    """(year, month, day) of dates written in figures: 04/03/2024 (day first, as in British
+    and most non-US reports; month first when the first number cannot be a month), 2024-03-04,
+    03/2024 (day 0)."""
+    out = []
+    for m in _NUMERIC_DATE.finditer(text):
+        if m.group(3):
+            a, b, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+            d, mo = (a, b) if b <= 12 else (b, a)
+        elif m.group(4):
+            y, mo, d = int(m.group(4)), int(m.group(5)), int(m.group(6))
+        else:
+            mo, y, d = int(m.group(7)), int(m.group(8)), 0
+        if 1 <= mo <= 12 and 0 <= d <= 31:
+            out.append((y, mo, d))
+    return out
 
 
 def _month_of(name: str) -> int:
@@ -161,6 +203,11 @@ _WORD = re.compile(r"[A-Za-z][\w’'-]*|\d[\d,.]*\w*")
 @lru_cache(maxsize=16384)
 def _terms(text: str) -> frozenset[str]:
     return frozenset(words.terms(text))
+
+
+def terms_of(text: str) -> frozenset[str]:
+    """The BM25 terms of a text (cached: passages are read for every question that meets them)."""
+    return _terms(text)
 
 
 @lru_cache(maxsize=16384)
@@ -251,3 +298,48 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
     if focus_share(question, sentence, passage, lex, vectors) < (FOCUS_SHARE if question.attribute else TOPIC_SHARE):
         why.append("focus")
     return why
+
+
+_SPAN_TYPES = {"money": _MONEY, "percent": _PERCENT, "measure": _MEASURE, "age": _AGE}
+
+
+def new_value(question: Question, sentence: str) -> bool:
+    """The sentence holds a value of the asked type that the question does not already say: a
+    name other than the question's for "who", a number it does not give for "how many", a date
+    or year other than its own for "when". A near-miss is often met by a sentence whose only
+    person, number or date is the one the question names ("the RT journalist who interviewed
+    Lukashenko" against "Lukashenko thanked RT journalists"). True when no type is asked."""
+    kind = question.answer_type
+    if not kind or kind == "reason":
+        return True
+    asked = _words(question.text)
+    if kind in ("person", "place", "name"):
+        names = _PERSON.findall(sentence) if kind == "person" else [m.group(0) for m in _NAME.finditer(sentence)]
+        if kind == "person":
+            names += [m.group(0) for m in _NAME.finditer(sentence)] if _TITLE.search(sentence) else []
+        return any(not (_words(n) - _TITLE_WORDS) <= asked for n in names if _words(n) - _TITLE_WORDS)
+    if kind == "count":
+        for m in _CARDINAL.finditer(sentence):
+            num = m.group(1).rstrip(".,")
+            if num and not re.fullmatch(r"(1[89]|20)\d\d", num) and num.lower() not in asked:
+                before, after = sentence[max(0, m.start() - 12):m.start()], sentence[m.end():m.end() + 12]
+                if not (re.search(rf"({ANY_MONTH})\.?\s*$", before) or re.match(rf"\s*({ANY_MONTH})\b", after)):
+                    return True
+        return any(w.lower() not in asked for w in _COUNT_WORDS.findall(sentence))
+    tags = tags_of(sentence)
+    if kind == "year":
+        return bool(tags.years - question.time.years - {y for y, _ in question.time.year_months})
+    if kind == "date":
+        return bool(tags.days - question.time.days or tags.years - question.time.years
+                    or tags.months - question.time.months - {m for m, _ in question.time.days}
+                    or any(_words(m.group(0)) - asked for m in _RELATIVE_TIME.finditer(sentence)))
+    pattern = _SPAN_TYPES.get(kind)
+    if pattern is None:
+        return True
+    return any(_words(m.group(0)) - asked for m in pattern.finditer(sentence))
+
+
+_TITLE_WORDS = frozenset(w.lower().rstrip(".") for w in ("President", "Prime", "Minister", "General", "Gen", "Lt",
+                                                         "Colonel", "Col", "Commander", "Chief", "Secretary",
+                                                         "Ambassador", "Defense", "Admiral", "Adm", "Major", "Maj",
+                                                         "the", "of", "Spokesman", "Chairman"))

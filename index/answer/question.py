@@ -46,12 +46,15 @@ _TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"\bsince when\b|\bhow long ago\b", re.I)),
     ("person", re.compile(r"^\s*(?:and\s+)?who\b|\bwhom\b|\b(which|what) (person|official|officer|commander|leader|"
                           r"general|minister|spokesman|spokesperson|author|president|politician|individual)\b|"
-                          r"\bwhat (is|was) the name of the (person|official|officer|commander|leader|general|minister|"
-                          r"spokesman|journalist|author|president|head|chief)\b",
+                          r"\bwhat (is|was) the name of the (?:[\w-]+\s){0,2}(person|official|officer|commander|leader|"
+                          r"general|minister|spokesman|spokeswoman|journalist|reporter|author|president|head|chief|"
+                          r"analyst|founder|man|woman)\b",
                           re.I)),
     ("place", re.compile(r"^\s*(?:and\s+)?where\b|\b(which|what) (city|town|village|country|region|oblast|district|"
                          r"base|airfield|location|place|port|province|area|garrison)\b|\bin what (city|country|"
                          r"region|place)\b", re.I)),
+    ("name", re.compile(r"\b(what|which) (is|was|are|were) the names? of\b|\bwhat (is|was) (it|he|she|they) called\b|"
+                        r"\bwhat (is|was) [^?]{0,40} called\b", re.I)),
     ("reason", re.compile(r"^\s*(?:and\s+)?why\b|\bwhat (is|was|were|are) the (reason|motive|purpose|rationale)\b|"
                           r"\bfor what (purpose|reason)\b|\bwhat (drove|motivated|prompted|caused)\b", re.I)),
 )
@@ -99,7 +102,7 @@ class Question:
     kind: str | None
     dates: tuple[tuple[int, int], ...]
     latest: bool
-    answer_type: str | None = None          # count, money, percent, measure, year, date, person, place, reason
+    answer_type: str | None = None          # count, money, percent, measure, year, date, person, place, name, reason
     focus: tuple[str, ...] = ()             # BM25 terms of the attribute or relation asked
     focus_words: tuple[str, ...] = ()       # ...and the words they came from
     attribute: tuple[tuple[str, str], ...] = ()   # (term, word) of the attribute or relation the
@@ -247,7 +250,8 @@ _TIME_TERMS = set(words.terms(" ".join(MONTHS) + " " + " ".join(WEEKDAYS) + " " 
 
 
 _PART = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+also\s+|;\s*|\?\s+(?:and\s+)?|,\s+and\s+)"
-                   r"(?=(?:what|which|who|whom|when|where|why|how|whether|in what|on what|since when|did|does|is|are|was|were)\b)",
+                   r"(?=(?:(?:from|in|on|at|for|by|with|to|of|through|under)\s+)?"
+                   r"(?:what|which|who|whom|when|where|why|how|whether|since when|did|does|is|are|was|were)\b)",
                    re.I)
 
 

@@ -1,7 +1,7 @@
 """Finding passages: dense (Chroma) and lexical (BM25) rankings fused by reciprocal rank,
 with a nudge toward the reports a question's dates or "latest" point at.
 
-Measured on the gold questions (see README, Quality): fused beats either alone; names and
+Measured on the gold questions (docs/quality.md): fused beats either alone; names and
 unit numbers (Greenkiewicz, Veyshnoriya, 234th) are found by BM25, paraphrases by dense.
 """
 from __future__ import annotations
@@ -75,6 +75,15 @@ class Retriever:
         self.lex = lex
         self.snapshot = snapshot
         self._dates: dict[str, str] | None = None
+        self._last: tuple[str, list[float]] | None = None
+        self.embed: Any = None          # text -> vector, when the answer path encodes questions itself
+
+    def vector(self, text: str) -> list[float]:
+        """The query vector of a text; the last one is kept (the answer reuses the question's)."""
+        if self._last is None or self._last[0] != text:
+            v = self.embed(text) if self.embed is not None else self.encoder.encode(text)
+            self._last = (text, [float(x) for x in v])
+        return self._last[1]
 
     def report_dates(self) -> dict[str, str]:
         if self._dates is None:
@@ -87,7 +96,7 @@ class Retriever:
         if not n:
             return []
         kwargs = {"where": report_filter(scope)} if scope is not None else {}
-        res = self.collection.query(query_embeddings=[self.encoder.encode(text)], n_results=min(k, n),
+        res = self.collection.query(query_embeddings=[self.vector(text)], n_results=min(k, n),
                                     include=["distances"], **kwargs)
         return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])]
 

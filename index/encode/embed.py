@@ -145,6 +145,15 @@ class NumpyBert:
 
     def encode_batch(self, texts: list[str]) -> np.ndarray:
         """Embeddings of several texts at once (padded, masked), one row each, L2-normalised."""
+        x, mask, _ = self.token_states(texts)
+        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
+        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
+        return (pooled / norms).astype(np.float32)
+
+    def token_states(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list]:
+        """The last layer's state of every token of several texts (padded: [batch, tokens,
+        hidden]), the mask of real tokens, and each text's tokenizer Encoding (its `offsets`
+        say which characters each token covers): what a span of a text is pooled from."""
         encs = self.tok.encode_batch(list(texts))
         b, n = len(encs), max(len(e.ids) for e in encs)
         ids = np.zeros((b, n), dtype=np.int64)
@@ -174,9 +183,7 @@ class NumpyBert:
             h = self._lin(x, p + "intermediate.dense")
             h = 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0)))
             x = self._ln(self._lin(h, p + "output.dense") + x, p + "output.LayerNorm")
-        pooled = (x * mask[:, :, None]).sum(1) / np.maximum(mask.sum(1, keepdims=True), 1.0)
-        norms = np.maximum(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12)
-        return (pooled / norms).astype(np.float32)
+        return x, mask, encs
 
 
 # passages: without the ONNX export, below this the numpy pass (~18/s, no import) beats
@@ -250,6 +257,25 @@ def ingest_encoder(settings: Settings, counts: Iterable[int]) -> Any:
             return load_sentence_transformer(settings)
     log.warning("no ONNX export of %s (%s); embedding with the numpy pass", settings.model_name, failure)
     return NumpyTextEncoder(NumpyBert(where))
+
+
+def cached_onnx_encoder(settings: Settings, threads: int = 1) -> Any | None:
+    """The ONNX export an ingest cached under the home, on onnxruntime (`threads` batches at a
+    time), or None when there is none (it is never built on the query path). Warm processes
+    use it for the answer's token states (index/answer/semantic.py): 2-3x faster than the
+    numpy pass."""
+    where = Path(model_location(settings))
+    if not (where.is_dir() and NumpyBert.supports(where)):
+        return None
+    from index.encode.onnx_cache import cache_dir, read_checked
+
+    path = cache_dir(settings.home, where, ONNX_LAYOUT) / f"{ONNX_LAYOUT}.onnx"
+    data = read_checked(path) if path.is_file() else None
+    if data is None:
+        return None
+    from index.encode.onnx_encoder import OnnxEncoder
+
+    return OnnxEncoder(data, where, threads=threads)
 
 
 class QueryEncoder:

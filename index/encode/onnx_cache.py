@@ -24,7 +24,7 @@ STALE_TEMP_SECONDS = 600     # a temporary file this old was left by a killed bu
 KEEP_FREE = 256 * 2**20
 
 # Part of the source hash: a change to the graph builder is a new export, not a stale one.
-BUILDER_VERSION = "1"
+BUILDER_VERSION = "2"          # 2: the last layer's token states are an output too
 SOURCE_FILES = ("config.json", "model.safetensors")   # all the graph is built from
 
 

@@ -80,11 +80,39 @@ class OnnxEncoder:
     def encode_batch(self, texts: list[str]) -> np.ndarray:
         return self.encode(texts)
 
-    def _run(self, rows: list[list[int]]) -> np.ndarray:
+    def token_states(self, texts: list[str]) -> tuple[np.ndarray, np.ndarray, list]:
+        """As NumpyBert.token_states: every token's last-layer state ([batch, tokens, hidden],
+        padded), the mask of real tokens, each text's tokenizer Encoding (its offsets). With
+        threads > 1 the texts, by length, run as that many batches side by side."""
+        encs = self._tok.encode_batch(list(texts))
+        ids, mask = self._pad([e.ids for e in encs])
+        order = sorted(range(len(encs)), key=lambda i: len(encs[i].ids))
+        k = max(1, min(self.threads, len(order)))
+        groups = [order[len(order) * g // k:len(order) * (g + 1) // k] for g in range(k)]
+        states = np.zeros(ids.shape + (self.dim,), dtype=np.float32)
+
+        def run(idx: list[int]) -> None:
+            n = int(mask[idx].sum(1).max())
+            states[idx, :n] = self._session.run(["tokens"], {"input_ids": ids[idx, :n],
+                                                            "attention_mask": mask[idx, :n]})[0]
+
+        if k == 1:
+            run(groups[0])
+        else:
+            with ThreadPoolExecutor(k, thread_name_prefix="dossier-onnx") as pool:
+                list(pool.map(run, groups))
+        return states, mask.astype(np.float32), encs
+
+    @staticmethod
+    def _pad(rows: list[list[int]]) -> tuple[np.ndarray, np.ndarray]:
         n = max(len(r) for r in rows)
         ids = np.zeros((len(rows), n), dtype=np.int64)
         mask = np.zeros((len(rows), n), dtype=np.int64)
         for i, r in enumerate(rows):
             ids[i, :len(r)] = r
             mask[i, :len(r)] = 1
-        return self._session.run(None, {"input_ids": ids, "attention_mask": mask})[0]
+        return ids, mask
+
+    def _run(self, rows: list[list[int]]) -> np.ndarray:
+        ids, mask = self._pad(rows)
+        return self._session.run(["embedding"], {"input_ids": ids, "attention_mask": mask})[0]

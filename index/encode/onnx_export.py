@@ -34,7 +34,9 @@ def _weights(model_dir: Path) -> tuple[dict, dict[str, np.ndarray]]:
 
 def build_graph(model_dir: Path, layout: str = "fused") -> bytes:
     """The serialized fp32 ONNX model: inputs input_ids, attention_mask (int64 [batch, seq]);
-    output `embedding` (float32 [batch, hidden], L2-normalised, mean-pooled over the mask)."""
+    outputs `embedding` (float32 [batch, hidden], L2-normalised, mean-pooled over the mask) and
+    `tokens` (float32 [batch, seq, hidden], the last layer's states, which the answer path pools
+    per sentence: index/answer/semantic.py). A run asks for the outputs it needs."""
     import onnx
     from onnx import TensorProto, helper, numpy_helper
 
@@ -146,9 +148,11 @@ def build_graph(model_dir: Path, layout: str = "fused") -> bytes:
     norm = node("ReduceL2", [pooled], "norm", axes=[1], keepdims=1)      # axes an attribute until opset 18
     norm = node("Max", [norm, const("min_norm", np.array(1e-12, np.float32))], "norm_c")
     node("Div", [pooled, norm], "embedding")
+    node("Identity", [x], "tokens")
 
     ins = [helper.make_tensor_value_info(n, TensorProto.INT64, ["batch", "seq"]) for n in ("input_ids", "attention_mask")]
-    outs = [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", hidden])]
+    outs = [helper.make_tensor_value_info("embedding", TensorProto.FLOAT, ["batch", hidden]),
+            helper.make_tensor_value_info("tokens", TensorProto.FLOAT, ["batch", "seq", hidden])]
     graph = helper.make_graph(nodes, "sentence_embedding", ins, outs, initializer=inits)
     opsets = [helper.make_opsetid("", OPSET)]
     if layout == "fused":

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 
 from eval.dataset import (ANSWERABLE_CATEGORIES, CATEGORIES, DEFAULT_QUESTIONS, NEAR_MISS_CATEGORIES, SPLITS,
-                          UNANSWERABLE_CATEGORIES, categories, load_gold_maps, load_questions)
+                          UNANSWERABLE_CATEGORIES, categories, load_gold_maps, load_questions, realworld_gold_maps)
 from eval.metrics import normalize
 from eval.plumbing import MARKER, _regions, occurrences, read_report_file
 from index.errors import UserInputError
@@ -197,3 +197,23 @@ def test_a_file_without_split_or_category_loads_as_test_questions(tmp_path):
     assert load_questions(path, split="test") == qs and load_questions(path, split="tune") == []
     with pytest.raises(UserInputError, match="unknown split 'dev'"):
         load_questions(path, split="dev")
+
+
+def test_gold_notes_are_keyed_as_ingest_keys_markers(tmp_path):
+    """A Wikipedia note group ("n 8") and numbering that restarts per section ("1" three times,
+    three notes) are keyed as a report keys its markers ("n8"; "1", "1#2", "1#3"); the same note
+    cited twice keeps one label."""
+    notes = [{"n": "1", "note_visible": "Costs include transfers."},
+             {"n": "2", "note_visible": "2019 prices."},
+             {"n": "1", "note_visible": "Includes  transfers, 2019 prices."},
+             {"n": "1", "note_visible": "Independent Assessment."},
+             {"n": "1", "note_visible": "Independent\nAssessment."},
+             {"n": "n 8", "note_visible": "The population is increasing."},
+             {"n": "9", "note_visible": "", "redacted_fully": True}]
+    gold = tmp_path / "gold.json"
+    gold.write_text(json.dumps({"notes": notes}), encoding="utf-8")
+    markers = realworld_gold_maps("r", gold, [])["r"]["markers"]
+    assert markers["1#3"]["text"] == "Independent\nAssessment."
+    assert markers["n8"]["text"] == "The population is increasing."
+    assert markers["9"] == {"status": "redacted"}
+    assert "n 8" not in markers

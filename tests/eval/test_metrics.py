@@ -345,3 +345,72 @@ def test_attachment_accuracy_checks_the_markers_an_answer_sentence_claims():
     ans["answer"][0]["markers"] = ["2"]
     out = m.attachment_accuracy(QUESTION, ans, GOLD_MAPS)
     assert out.value == 0 and "marked [2], the report marks it [1]" in out.reasons[0]
+
+
+def test_attachment_accuracy_reads_evidence_markers_as_a_report_keys_them():
+    """A gold written from the page ("n 8", a Wikipedia note group) names the marker the
+    report keys as "n8"."""
+    question = {**QUESTION, "evidence": [{**QUESTION["evidence"][0], "markers": ["n 1"]}]}
+    ans = good_answer()
+    ans["citations"] = [citation(footnotes=({**FN1, "marker": "n1"}, FN2))]
+    ans["answer"][0]["markers"] = ["n1"]
+    gold = {k: {**v, "markers": {"n1": v["markers"]["1"]}} for k, v in GOLD_MAPS.items() if "1" in v["markers"]}
+    assert m.attachment_accuracy(question, ans, gold).value == 1
+    ans["answer"][0]["markers"] = ["n2"]
+    assert m.attachment_accuracy(question, ans, gold).value == 0
+
+
+# ---------------------------------------------------------------------------- real-world golds (note text, no URL list)
+
+def _rw_gold():
+    from eval.metrics import squash
+
+    links = frozenset({squash("https://example.org/a-report")})
+    return {"rw": {"title": "", "date": "", "files": ["r.html"], "markers": {
+        "1": {"status": "resolved", "text": "See Report on the Attorney General's review, p. 12.", "links": links},
+        "2": {"status": "resolved", "text": "Interview of J. Doe (Mar. 3, 2018); https://example.net/x", "links": links},
+        "3": {"status": "redacted"}}}}
+
+
+def _answer_showing(*footnotes):
+    return {"abstained": False, "answer": [{"text": "A sentence.", "citations": [1], "markers": ["1"]}],
+            "citations": [{"n": 1, "report": {"title": "", "date": "", "sources": ["/x/r.html"]},
+                           "text": "A sentence.", "footnotes": list(footnotes)}]}
+
+
+def test_a_real_world_note_is_checked_by_its_text_and_its_urls_by_the_file():
+    gm = _rw_gold()
+    ok = _answer_showing(
+        {"marker": "1", "status": "resolved", "text": "See Report on the Attorney General\u2019s review, p.\u00a012.",
+         "urls": ["https://example.org/a-report"]},
+        {"marker": "2", "status": "resolved", "text": "Interview of J. Doe (Mar. 3, 2018);", "urls": ["https://example.net/x"]},
+        {"marker": "3", "status": "redacted", "text": "", "urls": []})
+    assert m.source_fidelity(ok, gm).num == 0
+    assert m.marker_validity(ok, gm).value == 1.0
+    wrong = _answer_showing(
+        {"marker": "1", "status": "resolved", "text": "Interview of J. Doe (Mar. 3, 2018);", "urls": []},
+        {"marker": "2", "status": "resolved", "text": "Interview of J. Doe (Mar. 3, 2018);",
+         "urls": ["https://invented.example.com/y"]},
+        {"marker": "3", "status": "resolved", "text": "Something", "urls": []})
+    fid = m.source_fidelity(wrong, gm)
+    assert fid.num == 3, fid.reasons                # a misattached text, an invented URL, a redacted note given text
+    assert m.marker_validity(wrong, gm).value == 0.0
+
+
+def test_parse_accuracy_on_a_real_world_gold():
+    gm = _rw_gold()["rw"]
+    parsed = {"1": {"status": "resolved", "text": "See Report on the Attorney General's review, p. 12.", "urls": []},
+              "2": {"status": "missing", "text": "", "urls": []},
+              "3": {"status": "redacted", "text": "", "urls": []}}
+    out = m.parse_accuracy(parsed, gm)
+    assert (out.num, out.den) == (2, 3) and any("[2]" in r for r in out.reasons)
+
+
+def test_key_facts_count_the_notes_under_the_answer_sentences():
+    q = {"answerable": True, "key_facts": [["Financial Times"]]}
+    a = {"answer": [{"text": "Moscow accused NATO of meddling.", "citations": [1], "markers": ["38"]}],
+         "citations": [{"n": 1, "footnotes": [{"marker": "38", "text": "\"Putin warns\", Financial Times, 2020"},
+                                              {"marker": "39", "text": "Something else"}]}]}
+    assert m.key_fact_recall(q, a).value == 1.0
+    a["answer"][0]["markers"] = ["39"]                # a note not under the sentence does not count
+    assert m.key_fact_recall(q, a).value == 0.0

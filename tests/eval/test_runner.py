@@ -175,3 +175,45 @@ def test_declines_are_counted_per_split_and_category():
     assert cats["tune"]["reworded"]["declined"] == 1 and cats["test"]["original"]["declined"] == 0
     text = format_splits({"metrics": {}, "by_category": cats})
     assert "time_outside" in text and "test  1/2" in text and "tune  1/1" in text
+
+
+def test_another_corpus_is_scored_in_its_own_index_with_the_ablation(sample_settings, run, tmp_path):
+    """A corpus beside the samples (an --extra folder: questions.jsonl beside its report file) is
+    ingested into its own home next to the samples' and reported per split, each step of the
+    answer path too; the samples' test split alone gates."""
+    import shutil
+
+    from eval.dataset import extra_corpora
+
+    folder = tmp_path / "extra" / "belarus-sept"
+    folder.mkdir(parents=True)
+    shutil.copy(Path(__file__).resolve().parents[2] / "data" / "reports" / "000_08cac09e5d9ef787.txt", folder)
+    qs = [dict(q, split="tune") for q in five_questions()]
+    (folder / "questions.jsonl").write_text("".join(json.dumps(q) + "\n" for q in qs), encoding="utf-8")
+    corpora = extra_corpora(tmp_path / "extra")
+    assert [c.name for c in corpora] == ["belarus-sept"] and corpora[0].reports[0].suffix == ".txt"
+    settings = sample_settings.with_(home=tmp_path / "home")
+    shutil.copytree(sample_settings.home, settings.home)
+    out = io.StringIO()
+    rc = run_eval(settings, questions=run["questions"], json_out=tmp_path / "e.json", baselines=False,
+                  plumbing=False, stdout=out, corpora=corpora, ablation=True)
+    assert rc == 0
+    data = json.loads((tmp_path / "e.json").read_text(encoding="utf-8"))
+    assert list(data["corpora"]) == ["five", "belarus-sept"]
+    assert set(data["corpora"]["belarus-sept"]["metrics"]) == {"tune"}
+    assert data["corpora"]["belarus-sept"]["metrics"]["tune"]["abstention_recall"]["n"] == 2
+    assert (tmp_path / "home.belarus-sept" / "CURRENT").is_file()
+    assert set(data["ablation"]["belarus-sept"]) == {"lexical", "semantic", "learned", "context"}
+    text = out.getvalue()
+    assert "belarus-sept tune" in text and "ablation: belarus-sept tune" in text and "+ learned decision" in text
+
+
+def test_the_real_world_reports_in_the_repository_are_corpora():
+    from eval.dataset import realworld_corpora
+
+    corpora = {c.name: c for c in realworld_corpora()}
+    assert corpora["mueller-vol-2"].reports[0].suffix == ".pdf"          # the report as published
+    assert corpora["mueller-vol-2.html"].reports[0].suffix == ".html"
+    gm = corpora["mueller-vol-2"].gold_maps()
+    assert set(gm) == {"mueller-vol-2"} and len(gm["mueller-vol-2"]["markers"]) == 1092
+    assert sum(1 for n in gm["mueller-vol-2"]["markers"].values() if n["status"] == "redacted") >= 19

@@ -59,13 +59,17 @@ def test_footnotes_shown_are_exactly_the_reports_own(dossier):
             assert f["urls"] == []
 
 
-def test_a_note_only_answer_cites_the_note(dossier):
+def test_a_note_only_answer_quotes_the_sentence_the_note_backs(dossier):
+    """The note's text is never quoted as an answer: the sentence carrying its marker is, and the
+    note is shown under it with its own sources."""
     a = dossier.ask("What deal did Belarus sign with Almaz-Antey?")
     assert not a["abstained"]
     first = a["citations"][a["answer"][0]["citations"][0] - 1]
-    assert "Almaz-Antey" in first["text"] and first["passage_id"].endswith("-n4")
-    assert [f["marker"] for f in first["footnotes"]] == ["4"]
-    assert first["footnotes"][0]["urls"] == ["https://www.iswresearch.org/2020/08/warning-lukashenkos-security-forces.html"]
+    assert first["kind"] == "body"
+    notes = {f["marker"]: f for c in a["citations"] for f in c["footnotes"]}
+    shown = [notes[m] for s in a["answer"] for m in s["markers"] if m in notes]
+    almaz = [f for f in shown if "Almaz-Antey" in (f.get("text") or "")]
+    assert almaz and almaz[0]["urls"] == ["https://www.iswresearch.org/2020/08/warning-lukashenkos-security-forces.html"]
 
 
 def test_the_duplicate_report_appears_once(dossier):
@@ -89,6 +93,15 @@ def test_a_question_phrased_say_about_is_judged_by_its_topic(dossier):
     assert a["abstained"] is True and a["answer"] == []
     b = dossier.ask("What did the reports say about the Kavkaz-2020 exercises?")
     assert not b["abstained"] and any("Kavkaz" in s["text"] for s in b["answer"])
+
+
+def test_a_follow_up_that_names_nothing_is_asked_of_the_earlier_question(dossier):
+    earlier = ["Which Russian regiment has been drilling with Belarusian troops?"]
+    alone = dossier.ask("Since when?")
+    followed = dossier.ask("Since when?", context=earlier)
+    assert alone["abstained"]
+    assert not followed["abstained"] and "since September 17" in " ".join(s["text"] for s in followed["answer"])
+    assert followed["question"] == "Since when?"
 
 
 def test_dates_prefer_the_right_report(dossier):
@@ -130,7 +143,7 @@ def test_another_reports_sentence_must_add_a_word_or_cover_nearly_as_much():
     from index.answer.choose import Candidate, choose
 
     def cand(text, report, cov, terms, order):
-        return Candidate(text, f"{report}-p{order[0]}", report, [], cov, cov, set(terms), order)
+        return Candidate(text, f"{report}-p{order[0]}", report, [], order, coverage=cov, score=cov, terms=set(terms))
 
     best = cand("The 234th regiment has exercised with Belarusian forces since September 17.", "r1", 0.8,
                 {"regiment", "belarusian", "since"}, (0, 0))

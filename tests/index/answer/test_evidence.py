@@ -1,0 +1,57 @@
+"""The evidence an answer may quote: never a heading, a contents line, a question or a note's own
+text; a note retrieval finds brings the body sentence that carries its marker."""
+from __future__ import annotations
+
+import pytest
+
+from index.answer.evidence import Reports, gather, quotable
+from index.answer.question import read_question
+
+
+@pytest.mark.parametrize("text", [
+    "Belarus Warning Update",                                  # a heading
+    "II. Factual Results",
+    "Introduction to Volume II .......................... 1",  # a contents line
+    "A. The Campaign's Response to Reports .... 15",
+    "Why do they keep doing it?",                              # the report asks, it does not answer
+    "Short.",
+])
+def test_what_is_never_quoted(text):
+    assert not quotable(text)
+
+
+def test_what_is_quoted():
+    assert quotable("Approximately 300 Russian troops arrived in Brest on September 14.")
+    # a value in a structured report (a table cell, a form field) has no full stop
+    assert quotable("David Hanson", structured=True)
+    assert not quotable("David Hanson")
+    assert not quotable("Belarus Warning Update: Lukashenko Reaches Agreement",
+                        title="Belarus Warning Update: Lukashenko Reaches Agreement", structured=True)
+
+
+def test_a_note_brings_the_sentence_it_backs(dossier):
+    """The note on Almaz-Antey is found by its words, and the answer can quote only the body
+    sentence whose marker points at it; the note is shown as that sentence's footnote."""
+    snap = dossier.snapshot
+    q = read_question("What deal did Belarus sign with Almaz-Antey?")
+    hits = dossier.retriever.retrieve(q, k=10)
+    notes = [h for h in hits if snap.passages([h.id])[h.id]["kind"] == "note"]
+    assert notes, "retrieval finds the note passage"
+    cands = gather(q, hits, snap, dossier.lex, reports=Reports(snap))
+    assert cands
+    bodies = snap.passages([c.passage_id for c in cands])
+    assert all(p["kind"] == "body" for p in bodies.values())
+    via = [c for c in cands if c.via_note]
+    assert via and all(c.via_note in c.markers for c in via)
+    assert any("Almaz" in c.note for c in via)
+
+
+def test_the_answer_quotes_a_body_sentence_and_shows_the_note_under_it(dossier):
+    a = dossier.ask("What deal did Belarus sign with Almaz-Antey?")
+    assert not a["abstained"]
+    cites = {c["n"]: c for c in a["citations"]}
+    for s in a["answer"]:
+        cited = cites[s["citations"][0]]
+        assert cited["kind"] == "body" and s["text"] in cited["text"]
+    shown = [fn for s in a["answer"] for fn in cites[s["citations"][0]]["footnotes"] if fn["marker"] in s["markers"]]
+    assert any("Almaz" in (fn.get("text") or "") or any("almaz" in u.lower() for u in fn["urls"]) for fn in shown)
