@@ -263,15 +263,16 @@ def _cited(answer: Mapping[str, Any]) -> dict[int, Mapping[str, Any]]:
     return {c.get("n"): c for c in answer.get("citations") or [] if isinstance(c.get("n"), int)}
 
 
-def supports(sentence: str, passages: Iterable[Mapping[str, Any]], *, generated: bool = False) -> bool:
+def supports(sentence: str, passages: Iterable[Mapping[str, Any]], *, generated: bool = False,
+             question: str | None = None) -> bool:
     """Extractive support: the sentence appears verbatim (after normalisation) in one of the
     passages' text or in the text of one of their footnotes. A generated sentence is no quote:
     its support is the verifier's check (index/answer/verify.py), whose agreement with hand labels
-    `dossier eval --llm-url` reports beside it."""
+    `dossier eval --llm-url` reports beside it, given the question as the product gives it."""
     if generated:
         from index.answer.verify import supports as verified
 
-        return verified(sentence, list(passages))
+        return verified(sentence, list(passages), question=question)
     return any(contains(t, sentence) for p in passages for t in _passage_texts(p, with_notes=True))
 
 
@@ -283,6 +284,7 @@ def citation_recall(answer: Mapping[str, Any]) -> Outcome | None:
         return None
     shown = _cited(answer)
     gen = answer.get("mode") == "generated"
+    q = answer.get("question")
     good, reasons = 0, []
     for i, s in enumerate(sentences, 1):
         nums = list(s.get("citations") or [])
@@ -290,7 +292,7 @@ def citation_recall(answer: Mapping[str, Any]) -> Outcome | None:
             reasons.append(f"sentence {i} has no citation")
         elif any(n not in shown for n in nums):
             reasons.append(f"sentence {i} cites [{', '.join(str(n) for n in nums if n not in shown)}], not shown")
-        elif not supports(s.get("text") or "", [shown[n] for n in nums], generated=gen):
+        elif not supports(s.get("text") or "", [shown[n] for n in nums], generated=gen, question=q):
             reasons.append(f"sentence {i} is not in its cited passages: {_clip(s.get('text') or '')!r}")
         else:
             good += 1
@@ -305,20 +307,21 @@ def citation_precision(answer: Mapping[str, Any]) -> Outcome | None:
         return None
     shown = _cited(answer)
     gen = answer.get("mode") == "generated"
+    q = answer.get("question")
     total, good, reasons = 0, 0, []
     for i, s in enumerate(sentences, 1):
         nums = list(s.get("citations") or [])
         text = s.get("text") or ""
         cited = [shown[n] for n in nums if n in shown]
-        whole = supports(text, cited, generated=gen)
+        whole = supports(text, cited, generated=gen, question=q)
         for n in nums:
             total += 1
             if n not in shown:
                 reasons.append(f"sentence {i}: citation [{n}] points at no shown passage")
             elif not whole:
                 reasons.append(f"sentence {i}: citation [{n}] on an unsupported sentence")
-            elif not supports(text, [shown[n]], generated=gen) and supports(
-                    text, [shown[m] for m in nums if m != n and m in shown], generated=gen):
+            elif not supports(text, [shown[n]], generated=gen, question=q) and supports(
+                    text, [shown[m] for m in nums if m != n and m in shown], generated=gen, question=q):
                 reasons.append(f"sentence {i}: citation [{n}] is irrelevant (the others support it)")
             else:
                 good += 1

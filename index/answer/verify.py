@@ -397,10 +397,12 @@ def _negated(words: Sequence[str], word_stem: str) -> bool | None:
     return next(iter(seen)) if len(seen) == 1 else None
 
 
-def supports(sentence: str, passages: Sequence[Mapping[str, Any]], *, min_overlap: float = MIN_OVERLAP) -> bool:
-    """The verifier's verdict for a sentence against these passages (all of them cited)."""
+def supports(sentence: str, passages: Sequence[Mapping[str, Any]], *, min_overlap: float = MIN_OVERLAP,
+             question: str | None = None) -> bool:
+    """The verifier's verdict for a sentence against these passages (all of them cited), given
+    the question as the answer stage gives it (its words count; a restatement is not kept)."""
     shown = {i: p for i, p in enumerate(passages, 1)}
-    return verify_sentence(sentence, list(shown), shown, min_overlap=min_overlap).supported
+    return verify_sentence(sentence, list(shown), shown, min_overlap=min_overlap, question=question).supported
 
 
 def citation_numbers(text: str) -> list[int]:

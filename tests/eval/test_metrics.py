@@ -414,3 +414,14 @@ def test_key_facts_count_the_notes_under_the_answer_sentences():
     assert m.key_fact_recall(q, a).value == 1.0
     a["answer"][0]["markers"] = ["39"]                # a note not under the sentence does not count
     assert m.key_fact_recall(q, a).value == 0.0
+
+
+def test_a_generated_sentence_is_checked_as_the_product_checks_it_with_the_question():
+    passage = {"n": 1, "text": "The battalion arrived at the Brest training ground on September 14. "
+                                 "It joined Belarusian units for the exercise.", "footnotes": []}
+    sentence = {"text": "The paratrooper battalion arrived at the Brest training ground on September 14. [1]",
+                "citations": [1]}
+    answer = {"mode": "generated", "abstained": False, "answer": [sentence], "citations": [passage],
+              "question": "When did the paratrooper battalion arrive in Brest?"}
+    assert m.citation_recall(answer).value == 1.0
+    assert m.citation_recall(dict(answer, question="When did the battalion arrive in Brest?")).value == 0.0
