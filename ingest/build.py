@@ -315,6 +315,7 @@ class _Builder:
         if text.strip():
             page_starts = [(shift(off, True), page) for off, page in block.pages]
             for sa, sb in split_sentences(text):
+                sa = _past_bullet(text, sa, sb)
                 self.sentences.append(Sentence(start + sa, start + sb, [], paragraph,
                                                _pages(page_starts, sa, sb), section))
         spans = self.sentences[first:]
@@ -389,6 +390,16 @@ def note_of(marker: str, dn: DocNote) -> Note:
         note.text = _one_line(dn.text) or note.text        # a note that is only a link shows its target
     note.pages = list(dn.pages)
     return note
+
+
+_BULLET = re.compile(r"[\u2022\u25e6\u25aa\u25ab\u2023\u2043\u25cf\u25cb\u25a0\u25a1\u00b7]\s+")
+
+
+def _past_bullet(text: str, a: int, b: int) -> int:
+    """Where a sentence starts once a bullet typed before it ("• Heat networks …", as Word and
+    web pages type list items by hand) is left out: the bullet stays in the text, not in a quote."""
+    m = _BULLET.match(text, a, b)
+    return m.end() if m and m.end() < b else a
 
 
 def _spaced(text: str, positions: list[int]):

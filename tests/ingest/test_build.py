@@ -207,3 +207,14 @@ def test_two_copies_of_a_structured_report_merge_into_one_that_stays_structured(
     (merged,) = merge_reports([a, b])
     assert merged.sources == ["a.html", "b.html"] and merged.notes["1"].text == "The note of alpha."
     assert merged.structured and merged.page_labels == {3: "1"} and merged.sentences[0].section == "Findings"
+
+
+def test_a_bullet_typed_before_a_list_item_is_not_quoted_with_its_sentence():
+    r = one(Document("a.docx", blocks=[
+        para("The market is small."),
+        para("\u2022 Heat networks provide around 3% of heat demand.", ("demand.", "1", "n1")),
+        para("\u25aa\tZoning could raise it."),
+    ], notes={"n1": DocNote("n1", "1", "CCC, Heat and Buildings Strategy.")}))
+    assert sentence_texts(r) == ["The market is small.", "Heat networks provide around 3% of heat demand.",
+                                 "Zoning could raise it."]
+    assert r.sentences[1].markers == ["1"] and "\u2022 Heat networks" in r.text
