@@ -34,6 +34,7 @@ from ingest.report import parse_text
 from ingest.walk import FileHashes, walk
 
 BATCH_REPORTS = 32       # reports written at a time
+GROUP_REPORTS = 2048     # a first ingest merges, chunks and embeds this many reports at a time (_first_ingest)
 FEW_NOTES = 0.05         # a file whose markers find no note more often than this is named (a likely reader failure)
 OVERLAP = True           # encode ahead in a thread while this one writes (False: one after the other)
 Progress = Callable[[str, int, int], None]        # (stage, done, total)
@@ -109,7 +110,10 @@ def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
         summary.unchanged = summary.reports = base.reports
         summary.generation = base.gen.name
         return summary
-    touched = None if base is None or rebuild else _touched(base, files, old_files)
+    if base is None:                              # a first ingest, or a rebuild: group by group
+        _first_ingest(settings, files, summary, loader, progress, rebuild, hashes)
+        return summary
+    touched = None if rebuild else _touched(base, files, old_files)
     if touched is not None and base is not None and base.incremental:
         reports = _merge_touched(base, files, touched)      # only what can differ from the base
     else:
@@ -121,6 +125,69 @@ def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
     _commit(settings, base, files, reports, summary, loader, progress, rebuild=rebuild, files_changed=files_changed,
             touched=touched, hashes=hashes)
     return summary
+
+
+def _first_ingest(settings: Settings, files: dict[str, FileRecord], summary: IngestSummary,
+                  loader: "_EncoderLoad", progress: Progress, rebuild: bool, hashes: FileHashes | None) -> None:
+    """Write a generation from nothing, GROUP_REPORTS reports at a time in the usual order:
+    each group merged from its reports' copies, chunked, embedded, written, then released, so
+    the ingest's peak does not grow with the corpus's reports (one ingest held them all: about
+    110 MiB per 1,000 reports; docs/scale.md). What stays is the files' records and, embedded,
+    Chroma's index."""
+    order, where = _report_index(files)
+    summary.reports = len(order)
+    if not order:                                 # nothing readable on a fresh home: write nothing
+        return
+    docstore = st.open_docstore(None)
+    dim = None
+    with st.Writer(settings, None, rebuild=rebuild) as writer:
+        for a in range(0, len(order), GROUP_REPORTS):
+            group = order[a:a + GROUP_REPORTS]
+            reports = _merge_group(files, where, group)
+            passages = {r.id: chunk_report(r) for r in reports}
+            texts = {r.id: embedded_texts(r, passages[r.id]) for r in reports}
+            counts = [len(passages[r.id]) for r in reports]
+            ahead = EncodeAhead(lambda counts=counts: loader.get(counts), [(r.id, texts[r.id]) for r in reports],
+                                threaded=OVERLAP)
+            try:
+                changed, _gone = _diff(_documents(reports), docstore, summary, scope=set(group))
+                if dim is None:
+                    from index.encode.embed import model_dimension
+
+                    dim = model_dimension(loader.get(counts))
+                    st.check_compatible({}, settings.model_name, dim, settings.home)
+                summary.passages_embedded += _embed_changed(changed, passages, texts, docstore, writer, ahead,
+                                                            progress)
+            finally:
+                ahead.close()
+            writer.put_report_batch(reports)
+            del reports, passages, texts, changed
+        writer.put_files(files, dim=dim)
+        if hashes is not None:
+            upsert, _unseen = hashes.changes()
+            writer.put_file_stats(upsert, ())
+        summary.generation = writer.commit(docstore).name
+
+
+def _report_index(files: dict[str, FileRecord]) -> tuple[list[str], dict[str, list[str]]]:
+    """Every report id the files hold, in the order reports are written (date, then id), and
+    the files holding a copy of each."""
+    where: dict[str, list[str]] = {}
+    dates: dict[str, str] = {}
+    for k, f in files.items():
+        for d in f.report_dicts():
+            where.setdefault(d["id"], []).append(k)
+            dates.setdefault(d["id"], d.get("date") or "")
+    return sorted(where, key=lambda rid: (dates[rid] or "9999", rid)), where
+
+
+def _merge_group(files: dict[str, FileRecord], where: dict[str, list[str]], group: list[str]) -> list[Report]:
+    """The reports `group` names, each merged from all its copies, in `group`'s order."""
+    ids = set(group)
+    paths = list(dict.fromkeys(k for rid in group for k in where[rid]))
+    merged = {r.id: r for r in merge_reports([Report.from_dict(d) for k in paths for d in files[k].report_dicts()
+                                              if d["id"] in ids])}
+    return [merged[rid] for rid in group]
 
 
 def _touched(base: st.Base, files: dict[str, FileRecord], old_files: dict[str, FileRecord]) -> tuple[set[str], set[str]]:

@@ -351,6 +351,7 @@ class Writer:
         self._doomed: list[str] = []
         self._adding: list[tuple[list[tuple[str, str]], Any]] = []
         self._adding_ids: set[str] = set()
+        self._streamed: dict[str, Any] | None = None      # put_report_batch's change record, written by put_files
         self.gen = new_generation(self.home, base)
         try:                                      # from here on any exit, Ctrl-C too, removes the partial generation
             self._new = NewVectors(self.gen)      # this ingest's vectors, on disk until the commit
@@ -442,9 +443,38 @@ class Writer:
             con.executemany("DELETE FROM files WHERE path = ?", [(x,) for x in paths])
         counts = dict(con.execute("SELECT report_id, COUNT(*) FROM passages GROUP BY report_id").fetchall())
         written = [r for r in reports if r.id in ids]
-        for r in written:
-            con.execute(schema.INSERT_REPORT, schema.report_row(r, counts.get(r.id, 0)))
-            con.executemany(schema.INSERT_NOTE, schema.note_rows(r))
+        self._report_rows(written, counts)
+        self._files_and_meta(files, paths, dim)
+        self.put_summaries(written, prior, kept={r.id for r in reports}, rewritten=ids)
+
+    def put_report_batch(self, reports: Sequence[Any]) -> None:
+        """A fresh generation written a batch at a time (a first ingest or a rebuild: the
+        generation starts empty): these reports' rows, notes and summaries, their passages
+        written already; `put_files` ends it. Nothing of a batch stays in memory, so a first
+        ingest's peak does not grow with the corpus's reports (docs/scale.md)."""
+        con = self.con
+        if self._streamed is None:
+            before, titles, baseline = self._prior_state(set())
+            self._streamed = self._new_change(baseline)
+        ids = [r.id for r in reports]
+        counts = dict(_rows_with_ids(con, "SELECT report_id, COUNT(*) FROM passages", ids, column="report_id",
+                                     group="report_id"))
+        self._report_rows(reports, counts)
+        self._summaries(reports, {}, self._streamed)
+
+    def put_files(self, files: dict[str, FileRecord], *, dim: int | None) -> None:
+        """Every file and the meta, after the last `put_report_batch`; records what the
+        batches added."""
+        self._files_and_meta(files, set(files), dim)
+        self.con.execute(schema.INSERT_CHANGE, (json.dumps(self._streamed or self._new_change(False)),))
+
+    def _report_rows(self, reports: Sequence[Any], counts: dict[str, int]) -> None:
+        for r in reports:
+            self.con.execute(schema.INSERT_REPORT, schema.report_row(r, counts.get(r.id, 0)))
+            self.con.executemany(schema.INSERT_NOTE, schema.note_rows(r))
+
+    def _files_and_meta(self, files: dict[str, FileRecord], paths: set[str], dim: int | None) -> None:
+        con = self.con
         con.executemany(schema.INSERT_FILE, [schema.file_row(k, v) for k, v in files.items() if k in paths])
         meta = {"schema_version": str(SCHEMA_VERSION), "model": self.settings.model_name,
                 "chroma_url": self.settings.chroma_url or "",
@@ -453,7 +483,6 @@ class Writer:
         if dim:
             meta["dim"] = str(dim)
         con.executemany("INSERT OR REPLACE INTO meta VALUES (?,?)", list(meta.items()))
-        self.put_summaries(written, prior, kept={r.id for r in reports}, rewritten=ids)
 
     def put_file_stats(self, upsert: dict[str, tuple], gone: Iterable[str]) -> None:
         """Record what files' stats were when they were hashed (schema.UPSERT_FILE_STAT rows after
@@ -490,15 +519,26 @@ class Writer:
         report of the generation; `rewritten`: the ids whose summaries are replaced (`reports`
         and the removed ones; the others keep theirs). Called by put_reports once the passages
         are written."""
+        con = self.con
+        before, titles, baseline = prior
+        con.executemany("DELETE FROM summaries WHERE report_id = ?", [(x,) for x in rewritten])
+        change = self._new_change(baseline)
+        self._summaries(reports, before, change)
+        change["removed"] = [{"id": rid, "title": titles.get(rid, ("", ""))[0], "date": titles.get(rid, ("", ""))[1]}
+                             for rid in before if rid not in kept]
+        con.execute(schema.INSERT_CHANGE, (json.dumps(change),))
+
+    def _new_change(self, baseline: bool) -> dict[str, Any]:
+        return {"generation": self.gen.name.split(".")[0], "added": [], "updated": [], "removed": [],
+                "baseline": baseline}
+
+    def _summaries(self, reports: Sequence[Any], before: dict[str, dict], change: dict[str, Any]) -> None:
+        """Write `reports`' summaries; note in `change` those added or updated since `before`."""
         import hashlib
 
         from index.summary import summarize
 
         con = self.con
-        before, titles, baseline = prior
-        con.executemany("DELETE FROM summaries WHERE report_id = ?", [(x,) for x in rewritten])
-        change: dict[str, Any] = {"generation": self.gen.name.split(".")[0], "added": [], "updated": [],
-                                  "removed": [], "baseline": baseline}
         for r in reports:
             spans = con.execute('SELECT id, start, "end", text, kind FROM passages WHERE report_id = ? ORDER BY ordinal',
                                 (r.id,)).fetchall()
@@ -518,9 +558,6 @@ class Writer:
                 gone = set(old["passages"]) - set(state["passages"])
                 change["updated"].append({"id": r.id, "passages_added": len(added), "passages_removed": len(gone),
                                           "notes_available": [m for m in notes if m not in old["notes"]]})
-        change["removed"] = [{"id": rid, "title": titles.get(rid, ("", ""))[0], "date": titles.get(rid, ("", ""))[1]}
-                             for rid in before if rid not in kept]
-        con.execute(schema.INSERT_CHANGE, (json.dumps(change),))
 
     def commit(self, docstore: Any = None) -> Path:
         """Make the generation durable and current: SQL, the vector mirror (embedded store
@@ -611,12 +648,14 @@ class Writer:
                                   "the previous index is unchanged") from None
 
 
-def _rows_with_ids(con: sqlite3.Connection, select: str, ids: Sequence[str], column: str = "id") -> Iterable[tuple]:
+def _rows_with_ids(con: sqlite3.Connection, select: str, ids: Sequence[str], column: str = "id",
+                   group: str = "") -> Iterable[tuple]:
     """`select` ("SELECT id, ... FROM table") for the rows whose `column` is one of `ids`, asked
-    900 ids at a time (under SQLite's limit on parameters)."""
+    900 ids at a time (under SQLite's limit on parameters); `group`: GROUP BY this."""
     for a in range(0, len(ids), 900):
         part = list(ids[a:a + 900])
-        yield from con.execute(f"{select} WHERE {column} IN ({','.join('?' * len(part))})", part)
+        yield from con.execute(f"{select} WHERE {column} IN ({','.join('?' * len(part))})"
+                               + (f" GROUP BY {group}" if group else ""), part)
 
 
 def _add(client: Any, collection: Any, rows: Sequence[tuple[str, str]], matrix: Any) -> None:
