@@ -109,6 +109,22 @@ def python_cmd(module: str, *args: str) -> list[str]:
     return [sys.executable, "-m", module, *args]
 
 
+def link_encoders(src_home: Path, home: Path) -> None:
+    """Give `home` the encoder exports cached under `src_home` (hard links: no second 90 MB copy)."""
+    src = Path(src_home) / "encoders"
+    if not src.is_dir():
+        return
+    for f in src.rglob("*"):
+        if f.is_file():
+            dst = Path(home) / "encoders" / f.relative_to(src)
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            if not dst.exists():
+                try:
+                    os.link(f, dst)
+                except OSError:
+                    shutil.copy2(f, dst)
+
+
 def dir_bytes(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 

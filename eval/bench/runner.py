@@ -43,7 +43,7 @@ from typing import Callable, Iterable
 
 from eval.bench import report as bench_report
 from eval.bench.figures import GROWTH, P95_GROWTH_MAX, Figure, growth_figures  # noqa: F401 - re-exported
-from eval.bench.proc import REPO, ChromaServer, Measured, dir_bytes, python_cmd, run_measured
+from eval.bench.proc import REPO, ChromaServer, Measured, dir_bytes, link_encoders, python_cmd, run_measured
 from eval.bench.synth import SynthCorpus, edit_reports, generate
 
 GOLD_QUESTIONS = REPO / "eval" / "gold" / "questions.jsonl"
@@ -237,18 +237,7 @@ class EncoderLimit(RawLimit):
         self.model.encode(["warm up"], batch_size=64)
 
     def seed_home(self, home: Path) -> None:
-        src = Path(self.home) / "encoders"
-        if not src.is_dir():
-            return
-        for f in src.rglob("*"):
-            if f.is_file():
-                dst = Path(home) / "encoders" / f.relative_to(src)
-                dst.parent.mkdir(parents=True, exist_ok=True)
-                if not dst.exists():
-                    try:
-                        os.link(f, dst)                      # no second 90 MB copy
-                    except OSError:
-                        shutil.copy2(f, dst)
+        link_encoders(Path(self.home), home)
 
 
 def describe_encoder(model) -> str:
@@ -497,6 +486,8 @@ def bench_one(n: int, *, settings_factory: SettingsFactory, work: Path, seed: in
     run.raw["corpus"] = {"reports": n, "files": len(files), "bytes": dir_bytes(corpus.root)}
     if enc is not None:
         enc.seed_home(settings.home)
+    elif stand_in:
+        seed_export(settings, work / "export-home")
 
     # 1. Full ingest, in a child process (its peak RSS is the figure).
     progress(f"[{n}] full ingest of {n} reports in {len(files)} files"
@@ -656,6 +647,22 @@ def _stand_in():
     return StandInEncoder()
 
 
+def seed_export(settings, cache_home: Path) -> None:
+    """Give a stand-in home the ONNX export a real ingest caches under its home (the stand-in
+    never builds it), built once under `cache_home`. Warm processes score the answer's
+    sentences with it (index/engine.py `sentence_vectors`); without it they fell back to the
+    numpy pass, which no real home does: warm ask p50 584 ms against 250 ms with it at 10,000
+    reports (load 8.5-9, docs/scale.md)."""
+    from index.encode.embed import ONNX_LAYOUT, NumpyBert, model_location
+    from index.encode.onnx_cache import cached_export
+
+    where = Path(model_location(settings))
+    if not (where.is_dir() and NumpyBert.supports(where)):
+        return
+    cached_export(cache_home, where, ONNX_LAYOUT)
+    link_encoders(cache_home, settings.home)
+
+
 def _server_figures(run: Run, synth: SynthCorpus, settings_factory, root: Path, model, questions,
                     rounds: int, chroma_url: str | None, progress: Progress, *, stand_in: bool = False,
                     seed: int = 0, cold_runs: int = 1, full_seconds: float | None = None) -> None:
@@ -681,6 +688,8 @@ def _server_figures(run: Run, synth: SynthCorpus, settings_factory, root: Path, 
             raise RuntimeError(f"the Chroma server at {url} already holds corpus {corpus!r}; "
                                "give the bench a scratch server, or --chroma-url auto to start one")
         shutil.rmtree(s.home, ignore_errors=True)
+        if stand_in:
+            seed_export(s, root.parent / "export-home")
         try:
             progress(f"[{run.n}] ingest into the Chroma server at {url}")
             before = load()

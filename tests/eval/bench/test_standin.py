@@ -72,3 +72,9 @@ def test_tiny_stand_in_bench_in_slices_against_a_server(tmp_path):
     total = sum(v - dead for _n, v, dead in layers)
     assert figs["server_edit_uploaded"]["value"] == pytest.approx(layers[1][1] / total, abs=1e-3)
     assert figs["server_peak_rss"]["value"] > 50 and figs["server_disk_mib"]["value"] > 0
+    # both homes hold the encoder export a real ingest caches, so warm questions take the path a
+    # real home takes (the stand-in ingest never builds it)
+    from index.encode.embed import cached_onnx_encoder
+
+    for home in (tmp_path / "n8" / "home", tmp_path / "n8" / "home-server"):
+        assert cached_onnx_encoder(Settings(home=home)) is not None, home
