@@ -156,8 +156,10 @@ def _first_ingest(settings: Settings, files: dict[str, FileRecord], summary: Ing
 
                     dim = model_dimension(loader.get(counts))
                     st.check_compatible({}, settings.model_name, dim, settings.home)
-                summary.passages_embedded += _embed_changed(changed, passages, texts, docstore, writer, ahead,
-                                                            progress)
+                done = summary.passages_embedded         # the count goes on from group to group
+                summary.passages_embedded += _embed_changed(
+                    changed, passages, texts, docstore, writer, ahead,
+                    lambda stage, n, total, done=done: progress(stage, done + n, done + total))
             finally:
                 ahead.close()
             writer.put_report_batch(reports)
