@@ -287,7 +287,7 @@ class Case:
 
 
 def cases(rows: Sequence[Row], probs: np.ndarray) -> list[Case]:
-    from index.answer.evidence import answer_signals
+    from index.answer.evidence import answer_signals, lead_with_type
 
     by: dict[tuple[str, int], list[int]] = {}
     for i, r in enumerate(rows):
@@ -296,7 +296,9 @@ def cases(rows: Sequence[Row], probs: np.ndarray) -> list[Case]:
     for (qid, _), idx in by.items():
         r0 = rows[idx[0]]
         real = [i for i in idx if rows[i].signals]
-        sig = answer_signals([rows[i] for i in real], [float(probs[i]) for i in real]) if real else {}
+        # as the answer path sees them (index/answer/choose.py learned_fits): the typed sentences lead
+        led = lead_with_type([rows[i].signals for i in real], [float(probs[i]) for i in real])
+        sig = answer_signals([rows[i] for i in real], led) if real else {}
         out.append(Case(qid, r0.group, r0.answerable, r0.synthetic, sig))
     return out
 
