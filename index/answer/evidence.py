@@ -359,6 +359,10 @@ def answer_signals(cands: list[Candidate], probs: list[float]) -> dict[str, floa
     fit = [i for i, c in enumerate(cands)
            if all(c.signals[m] == 0 for m in MISFITS) and c.signals["lexical"] >= FIT_COVERAGE]
     fit_new = [i for i in fit if cands[i].signals["value_missing"] == 0]
+    # a sentence that passes every check and holds a new value of the asked type: how well the
+    # question's focus words align with it in context (tune, 5-fold held out over 5 fold seeds:
+    # abstention recall less false abstentions +0.007 to +0.043, 0.755 -> 0.785 at seed 24)
+    whole = [c for c in cands if all(c.signals[m] == 0 for m in MISFITS) and c.signals["value_missing"] == 0]
     best_fit = max((probs[i] for i in fit), default=0.0)
     return {
         "top_logit": _logit(p1),
@@ -375,6 +379,7 @@ def answer_signals(cands: list[Candidate], probs: list[float]) -> dict[str, floa
         "fit_semantic": max((cands[i].signals["semantic"] for i in fit), default=0.0),
         "fit_lexical": max((cands[i].signals["lexical"] for i in fit), default=0.0),
         "fit_share": len(fit) / len(cands),
+        "fit_align_focus": max((c.signals["align_focus"] for c in whole), default=0.0),
         "top_type_missing": top["type_missing"],
         "top_time_missing": top["time_missing"],
         "top_entity_missing": top["entity_missing"],

@@ -74,3 +74,24 @@ def test_the_lead_leaves_questions_without_a_typed_sentence_alone():
     assert lead_with_type(lacking, [0.9, 0.5]) == [0.9, 0.5]          # none holds the type
     untyped = [_sig(), _sig()]
     assert lead_with_type(untyped, [0.9, 0.5]) == [0.9, 0.5]          # no type asked (nothing lacks it)
+
+
+def _cand(**sig: float):
+    from index.answer.evidence import Candidate
+
+    base = {"type_missing": 0.0, "time_missing": 0.0, "entity_missing": 0.0, "focus_missing": 0.0,
+            "value_missing": 0.0, "lexical": 0.3, "semantic": 0.5, "align": 0.5, "align_focus": 0.5}
+    c = Candidate("A sentence of the report.", "p1", "r1", [], (0, 0))
+    c.signals = {**base, **sig, **{k: 0.0 for k in ("kind_missing", "focus_sentence", "rarest_missing",
+                                                    "topic_missing", "unknown_name", "unknown_terms",
+                                                    "unknown_focus", "dense")}}
+    return c
+
+
+def test_the_focus_alignment_of_a_fitting_sentence_is_a_signal():
+    from index.answer.evidence import answer_signals
+
+    fits, misses = _cand(align_focus=0.4), _cand(align_focus=0.9, focus_missing=1.0)
+    assert answer_signals([misses, fits], [0.9, 0.5])["fit_align_focus"] == 0.4   # only a fitting one counts
+    no_value = _cand(align_focus=0.8, value_missing=1.0)
+    assert answer_signals([misses, no_value], [0.9, 0.5])["fit_align_focus"] == 0.0
