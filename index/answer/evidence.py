@@ -274,7 +274,9 @@ def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
     rarest = max(idf, key=lambda t: idf[t]) if idf else None
     total_idf = sum(idf.values()) or 1.0
     aligned = align(set(question.terms)) if align is not None else [0.0] * len(cands)
-    aligned_focus = (align(focus_terms) if focus_terms else [1.0] * len(cands)) if align is not None \
+    # a question without focus words aligns as its words do (not as fully aligned: "Since when?"
+    # alone, which names nothing, must not look answered)
+    aligned_focus = (align(focus_terms) if focus_terms else list(aligned)) if align is not None \
         else [0.0] * len(cands)
     for c, sem, al, af in zip(cands, sems, aligned, aligned_focus):
         why = judge.misfits(question, c.text + (" " + c.note if c.note else ""), c.passage, c.date, c.title,
