@@ -6,7 +6,7 @@ import pytest
 
 from eval.verifier import agreement, load_labels
 from index.answer.generate import split_sentences
-from index.answer.verify import MIN_OVERLAP, cut_off, dropped_attribution, number_moved, source_reference, verify_sentence
+from index.answer.verify import MIN_OVERLAP, cut_off, number_moved, verify_sentence
 
 P1 = {"passage_id": "r-0019", "report": {"title": "Belarus Warning Update", "date": "2020-09-19"},
       "text": "Approximately 350 unspecified Belarusian personnel and approximately 30 Belarusian tanks arrived in "
@@ -90,21 +90,6 @@ def test_a_sentence_cut_off_mid_clause_is_no_statement():
     assert cut_off("Belarusian tanks arrived in Kapustin Yar on September 16.") is None
     v = verify_sentence("About 350 Belarusian personnel arrived in Kapustin Yar and [1]", [1], SHOWN)
     assert not v.supported and v.reasons == ("is cut off (it ends in 'and')",), v.reasons
-
-
-def test_a_bare_source_reference_is_recognised():
-    assert source_reference("Christie 2/13/19 302, at 4.") and source_reference("Porter 4/13/18 302, at 16-17.")
-    assert not source_reference("Approximately 350 Belarusian personnel arrived on September 16.")
-
-
-def test_a_recollection_is_not_stated_as_fact():
-    window = "Rice recalled that Flynn said he wanted to end the story about the sanctions."
-    assert dropped_attribution("Flynn said he wanted to end the story about the sanctions.", window) == "Rice recalled"
-    assert dropped_attribution("Rice recalled that Flynn wanted to end the story.", window) is None
-    # a quotation in its speaker's own voice reads as a quotation
-    assert dropped_attribution("I would have picked somebody else.",
-                               "The President said that he should have told me and I would have picked somebody "
-                               "else.") is None
 
 
 def test_replies_are_cut_into_cited_sentences():
