@@ -163,16 +163,10 @@ def _stems(text: str) -> list[str]:
 
 
 def order_share(row: Mapping[str, Any]) -> float:
-    """The longest run of the sentence's content words in the window's order, over those in the window."""
-    a, b = _stems(sentence_text(row)), _stems(window_text(row))
-    a = [w for w in a if w in set(b)]
-    if not a:
-        return 1.0
-    table = [[0] * (len(b) + 1) for _ in range(len(a) + 1)]
-    for i, x in enumerate(a):
-        for j, y in enumerate(b):
-            table[i + 1][j + 1] = table[i][j] + 1 if x == y else max(table[i][j + 1], table[i + 1][j])
-    return table[-1][-1] / len(a)
+    """verify.order_share: the share of the sentence's content words in the window's order."""
+    shown = {int(p["n"]): p for p in row["passages"]}
+    return verify.order_share(sentence_text(row), [verify.window(sentence_text(row), shown[n]) for n in row["cites"]
+                                                   if n in shown])
 
 
 def bigram_share(row: Mapping[str, Any]) -> float:
@@ -212,6 +206,12 @@ def same_subject(row: Mapping[str, Any]) -> bool:
     return True
 
 
+def names_together(row: Mapping[str, Any]) -> bool:
+    """verify.names_apart: each run of capitalised words stands together in a cited passage."""
+    shown = {int(p["n"]): p for p in row["passages"]}
+    return verify.names_apart(sentence_text(row), [str(shown[n]["text"]) for n in row["cites"] if n in shown]) is None
+
+
 RULES: dict[str, Callable[[Mapping[str, Any]], bool]] = {      # keep(row) as an extra check
     "not cut off (function word or colon at the end)": lambda r: not ends_cut_off(r),
     "not a bare source reference": lambda r: not bare_source_reference(r),
@@ -221,6 +221,7 @@ RULES: dict[str, Callable[[Mapping[str, Any]], bool]] = {      # keep(row) as an
     "no hedge dropped (within 2 words)": lambda r: not hedge_dropped(r, 2),
     "one passage sentence holds every word": one_passage_sentence,
     "a shared word keeps the name before it": same_subject,
+    "each run of capitalised words stands together in a passage": names_together,
 }
 SCORES: dict[str, Callable[[Mapping[str, Any]], float]] = {
     "content words in the window's order (share)": order_share,
