@@ -30,7 +30,7 @@ NEW_REPORT = ("Saturday, October 3, 2020\n\nBelarus Warning Update: Convoy near 
               "Belarusian officials did not comment on the convoy. Residents filmed at least forty trucks on the "
               "M6 highway. The Kremlin will likely present the movement as a routine logistics exercise.[2]\n\n"
               "[1] https://example.org/grodno-convoy\n[2] https://example.org/kremlin-logistics\n")
-STALL = 1.0
+STALL = 1.0       # seconds; on a loaded machine a third of the ingest's time (a blocked reader waits all of it)
 
 
 def env_for(home: Path) -> dict:
@@ -133,8 +133,10 @@ def test_answers_keep_coming_while_another_process_ingests(tmp_path, sample_sett
     during = [c for c in asker.calls if t_ingest <= c[0] <= t_done]
     assert len(during) >= 10, len(during)
     worst = max(c[1] for c in asker.calls)
-    print(f"{len(asker.calls)} answers, {len(during)} during the ingest, worst {worst:.3f} s")
-    assert worst < STALL, f"an answer took {worst:.2f} s while ingesting"
+    stall = max(STALL, (t_done - t_ingest) / 3)
+    print(f"{len(asker.calls)} answers, {len(during)} during the ingest of {t_done - t_ingest:.1f} s, "
+          f"worst {worst:.3f} s")
+    assert worst < stall, f"an answer took {worst:.2f} s while ingesting"
     gens = [c[2] for c in asker.calls]
     assert gens[0] == old_gen.name and gens[-1] == current_gen(home).name != old_gen.name
     assert len(asker.answers) == 1                            # the same answer before, during, after
