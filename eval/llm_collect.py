@@ -5,6 +5,7 @@ cites, for a person to judge (eval/gold/llm_kept_sentences.jsonl holds the judge
     python -m eval.llm_collect --url http://127.0.0.1:PORT/v1 --model gemma-3-270m \
         --home HOME --questions eval/gold/questions.jsonl --variant cite --temperature 0.8 --seed 3 \
         --out sentences.jsonl
+    python -m eval.llm_collect … --split tune --temperature 0.35 --seeds 12,22,32   # 3 answers a question
 
 The passages are Dossier's own (the extractive answer's, then the next best), numbered as the
 product numbers them, and every sentence goes through the product's splitter and verifier.
