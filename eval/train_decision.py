@@ -53,11 +53,12 @@ FEATURES["context"] = FEATURES["semantic"]
 RANKER_L2 = 1.0
 # The answerer's signals (index/answer/evidence.py answer_signals), few enough to read: its
 # best sentence by the ranker, the best sentence that passes every check, and the checks the
-# best one fails. 28 signals (all of answer_signals) held out by publisher did no better
-# (AUC 0.880-0.898 against 0.908-0.914, docs/quality.md).
+# best one fails; how well the question's focus aligns with a sentence passing every check
+# (fit_align_focus, chosen by held-out figures on tune, docs/quality.md). 28 signals (all of
+# answer_signals) held out by publisher did no better (AUC 0.880-0.898 against 0.908-0.914).
 ANSWER_FEATURES = ("top_logit", "fit_exists", "fit_semantic", "fit_lexical", "top_semantic", "top_time_missing",
                    "top_type_missing", "top_value_missing", "top_focus_missing", "top_entity_missing",
-                   "unknown_terms", "unknown_focus", "unknown_name")
+                   "unknown_terms", "unknown_focus", "unknown_name", "fit_align_focus")
 L2 = (0.3, 1.0, 3.0, 10.0)            # answerer penalties tried (on standardised signals)
 SYNTHETIC_WEIGHT = (0.0, 0.25, 0.5, 1.0)
 FOLDS = 5
@@ -287,7 +288,7 @@ class Case:
 
 
 def cases(rows: Sequence[Row], probs: np.ndarray) -> list[Case]:
-    from index.answer.evidence import answer_signals
+    from index.answer.evidence import answer_signals, lead_with_type
 
     by: dict[tuple[str, int], list[int]] = {}
     for i, r in enumerate(rows):
@@ -296,7 +297,9 @@ def cases(rows: Sequence[Row], probs: np.ndarray) -> list[Case]:
     for (qid, _), idx in by.items():
         r0 = rows[idx[0]]
         real = [i for i in idx if rows[i].signals]
-        sig = answer_signals([rows[i] for i in real], [float(probs[i]) for i in real]) if real else {}
+        # as the answer path sees them (index/answer/choose.py learned_fits): the typed sentences lead
+        led = lead_with_type([rows[i].signals for i in real], [float(probs[i]) for i in real])
+        sig = answer_signals([rows[i] for i in real], led) if real else {}
         out.append(Case(qid, r0.group, r0.answerable, r0.synthetic, sig))
     return out
 

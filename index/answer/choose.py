@@ -23,7 +23,7 @@ from typing import Any
 from index.answer import decision as dm
 from index.answer import judge
 from index.answer.evidence import (Candidate, Reports, addressed_to_a_machine, answer_signals, gather, has_count,
-                                   has_kind, signals, term_weights, unknown_share, unknown_things)
+                                   has_kind, lead_with_type, signals, term_weights, unknown_share, unknown_things)
 from index.answer.question import Question, question_parts
 
 __all__ = ["AnswerConfig", "CONFIGS", "Decision", "addressed_to_a_machine", "choose", "decide", "has_count",
@@ -277,7 +277,7 @@ def learned_fits(model: dm.Decider, cands: list[Candidate]) -> list[Candidate]:
     and those nearly as good), else none."""
     if not cands:
         return []
-    probs = [model.ranker.probability(c.signals) for c in cands]
+    probs = lead_with_type([c.signals for c in cands], [model.ranker.probability(c.signals) for c in cands])
     for c, p in zip(cands, probs):
         c.score = p
     if model.answerer.probability(answer_signals(cands, probs)) < model.threshold:

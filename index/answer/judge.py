@@ -216,22 +216,44 @@ def _words(text: str) -> frozenset[str]:
     out = set()
     for w in _WORD.findall(text):
         w = w.strip("’'-").lower()
+        if w[:1].isdigit():
+            w = w.rstrip(",.")              # "2020/21," names 21 as "21" does
         out.add(w[:-2] if w.endswith(("’s", "'s")) else w)
     return frozenset(out)
 
 
+# a nationality or language adjective and the stem it shares with its country ("Turkish" and
+# "Turkey", "Swedish" and "Sweden"); stems shorter than four letters are too loose ("Polish")
+_ADJECTIVE = re.compile(r"^([a-z]{4,}?)(?:ish|ian|ese|ean|ic|i)$")
+_DECADE = re.compile(r"^(?:1[89]|20)(\d0s)$")
+
+
+def _stem(word: str) -> str | None:
+    m = _ADJECTIVE.match(word)
+    return m.group(1) if m else None
+
+
 def _mentions(words_: set[str], entity: str) -> bool:
     """The text names the entity: the same word, or one sharing its first five letters
-    ("Belarusian" for "Belarus")."""
+    ("Belarusian" for "Belarus"), a country for its adjective or the reverse ("Turkish" and
+    "Turkey"), a decade written short ("the ’80s" for "the 1980s")."""
     e = entity.strip("’'-").lower()
     if e.endswith(("’s", "'s")):
         e = e[:-2]
+    decade = _DECADE.match(e)
+    if decade and decade.group(1) in words_:
+        return True
     for name in other_names(e):
         if name in words_:
             return True
         if len(name) >= 5 and not name[0].isdigit() and any(w.startswith(name[:5]) for w in words_):
             return True
-    return False
+    if e[:1].isdigit():
+        return False
+    stem = _stem(e)
+    if stem and any(w.startswith(stem) for w in words_):
+        return True
+    return len(e) >= 5 and any((s := _stem(w)) and e.startswith(s) for w in words_)
 
 
 def in_time(question: Question, sentence: str, report_date: str) -> bool:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer.evidence import Reports, gather, quotable
+from index.answer.evidence import TYPE_LEAD, Reports, gather, lead_with_type, quotable
 from index.answer.question import read_question
 
 
@@ -55,3 +55,43 @@ def test_the_answer_quotes_a_body_sentence_and_shows_the_note_under_it(dossier):
         assert cited["kind"] == "body" and s["text"] in cited["text"]
     shown = [fn for s in a["answer"] for fn in cites[s["citations"][0]]["footnotes"] if fn["marker"] in s["markers"]]
     assert any("Almaz" in (fn.get("text") or "") or any("almaz" in u.lower() for u in fn["urls"]) for fn in shown)
+
+
+def _sig(type_missing: float = 0.0, value_missing: float = 0.0) -> dict[str, float]:
+    return {"type_missing": type_missing, "value_missing": value_missing, "semantic": 0.5}
+
+
+def test_the_sentence_holding_the_asked_type_leads():
+    # "Who founded NEXTA?": the closest sentence names no founder, the next one does
+    sigs = [_sig(type_missing=1.0, value_missing=1.0), _sig(), _sig(value_missing=1.0)]
+    led = lead_with_type(sigs, [0.96, 0.49, 0.30])
+    assert led == [0.96 * TYPE_LEAD, 0.49, 0.30 * TYPE_LEAD]
+    assert max(range(3), key=led.__getitem__) == 1
+
+
+def test_the_lead_leaves_questions_without_a_typed_sentence_alone():
+    lacking = [_sig(type_missing=1.0), _sig(value_missing=1.0)]
+    assert lead_with_type(lacking, [0.9, 0.5]) == [0.9, 0.5]          # none holds the type
+    untyped = [_sig(), _sig()]
+    assert lead_with_type(untyped, [0.9, 0.5]) == [0.9, 0.5]          # no type asked (nothing lacks it)
+
+
+def _cand(**sig: float):
+    from index.answer.evidence import Candidate
+
+    base = {"type_missing": 0.0, "time_missing": 0.0, "entity_missing": 0.0, "focus_missing": 0.0,
+            "value_missing": 0.0, "lexical": 0.3, "semantic": 0.5, "align": 0.5, "align_focus": 0.5}
+    c = Candidate("A sentence of the report.", "p1", "r1", [], (0, 0))
+    c.signals = {**base, **sig, **{k: 0.0 for k in ("kind_missing", "focus_sentence", "rarest_missing",
+                                                    "topic_missing", "unknown_name", "unknown_terms",
+                                                    "unknown_focus", "dense")}}
+    return c
+
+
+def test_the_focus_alignment_of_a_fitting_sentence_is_a_signal():
+    from index.answer.evidence import answer_signals
+
+    fits, misses = _cand(align_focus=0.4), _cand(align_focus=0.9, focus_missing=1.0)
+    assert answer_signals([misses, fits], [0.9, 0.5])["fit_align_focus"] == 0.4   # only a fitting one counts
+    no_value = _cand(align_focus=0.8, value_missing=1.0)
+    assert answer_signals([misses, no_value], [0.9, 0.5])["fit_align_focus"] == 0.0
