@@ -5,6 +5,7 @@ cites, for a person to judge (eval/gold/llm_kept_sentences.jsonl holds the judge
     python -m eval.llm_collect --url http://127.0.0.1:PORT/v1 --model gemma-3-270m \
         --home HOME --questions eval/gold/questions.jsonl --variant cite --temperature 0.8 --seed 3 \
         --out sentences.jsonl
+    python -m eval.llm_collect … --split tune --temperature 0.35 --seeds 12,22,32   # 3 answers a question
 
 The passages are Dossier's own (the extractive answer's, then the next best), numbered as the
 product numbers them, and every sentence goes through the product's splitter and verifier.
@@ -98,29 +99,33 @@ class Asker:
 
 
 def sentences(dossier: Any, asker: Asker, questions: Sequence[Mapping[str, Any]], *, corpus: str,
-              progress: Any = None) -> Iterator[dict[str, Any]]:
-    """Every sentence the model wrote for these questions, with the verifier's verdict."""
+              progress: Any = None, seeds: Sequence[int] = ()) -> Iterator[dict[str, Any]]:
+    """Every sentence the model wrote for these questions, with the verifier's verdict. With several
+    `seeds` (and a temperature above 0) each question is asked once per seed, one after the other, so
+    the server evaluates the long prompt once and reuses it (llama.cpp keeps the common prefix)."""
     for i, q in enumerate(questions, 1):
         extractive, ranked = dossier.ask_ranked(q["question"])
         if extractive["abstained"]:
             continue                               # the product never asks the model then
         shown = shown_passages(extractive, ranked)
         started = time.monotonic()
-        try:
-            text = asker.reply(extractive["question"], shown)
-        except Exception as error:  # noqa: BLE001 - one failed question must not end a long collection
-            print(f"  {q['id']}: {type(error).__name__}: {error}", file=progress or sys.stderr)
-            continue
         verdicts = Verdicts(shown, extractive["question"])
-        for s in split_sentences(text):
-            v = verdicts.of(s)
-            yield {"question_id": q["id"], "question": q["question"], "split": q.get("split", "test"),
-                   "corpus": corpus, "variant": asker.variant, "temperature": asker.temperature, "seed": asker.seed,
-                   "sentence": s["text"], "cites": s["citations"], "verdict": v.to_dict(), "reply": text,
-                   "passages": [{"n": n, "passage_id": p.get("passage_id"),
-                                 "report": {"title": (p.get("report") or {}).get("title"),
-                                            "date": (p.get("report") or {}).get("date")},
-                                 "text": p.get("text")} for n, p in enumerate(shown, 1)]}
+        for seed in seeds or (asker.seed,):
+            asker.seed = seed
+            try:
+                text = asker.reply(extractive["question"], shown)
+            except Exception as error:  # noqa: BLE001 - one failed question must not end a long collection
+                print(f"  {q['id']}: {type(error).__name__}: {error}", file=progress or sys.stderr)
+                continue
+            for s in split_sentences(text):
+                v = verdicts.of(s)
+                yield {"question_id": q["id"], "question": q["question"], "split": q.get("split", "test"),
+                       "corpus": corpus, "variant": asker.variant, "temperature": asker.temperature, "seed": seed,
+                       "sentence": s["text"], "cites": s["citations"], "verdict": v.to_dict(), "reply": text,
+                       "passages": [{"n": n, "passage_id": p.get("passage_id"),
+                                     "report": {"title": (p.get("report") or {}).get("title"),
+                                                "date": (p.get("report") or {}).get("date")},
+                                     "text": p.get("text")} for n, p in enumerate(shown, 1)]}
         if progress:
             print(f"  {i}/{len(questions)} {q['id']} {time.monotonic() - started:.1f} s", file=progress, flush=True)
 
@@ -139,17 +144,21 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("--variant", choices=VARIANTS, default="cite")
     p.add_argument("--temperature", type=float, default=0.0)
     p.add_argument("--seed", type=int, default=1)
+    p.add_argument("--seeds", default="", help="several seeds, comma-separated (e.g. 11,21,31): each question is "
+                                               "asked once per seed, back to back (use with --temperature > 0)")
+    p.add_argument("--split", choices=("tune", "test"), help="only the questions of this split")
     p.add_argument("--limit", type=int, default=0, help="only the first N answerable questions")
     p.add_argument("--out", type=Path, required=True, help="JSON lines, appended to")
     args = p.parse_args(argv)
-    questions = [q for q in load_questions(args.questions) if q["answerable"]]
+    questions = [q for q in load_questions(args.questions, split=args.split) if q["answerable"]]
     if args.limit:
         questions = questions[: args.limit]
     dossier = Dossier.open(Settings(home=args.home), exact=True)
     asker = Asker(args.url, args.model, args.variant, args.temperature, args.seed)
     kept = removed = 0
     with args.out.open("a", encoding="utf-8") as out:
-        for row in sentences(dossier, asker, questions, corpus=args.corpus, progress=sys.stderr):
+        seeds = [int(x) for x in args.seeds.split(",") if x.strip()]
+        for row in sentences(dossier, asker, questions, corpus=args.corpus, progress=sys.stderr, seeds=seeds):
             out.write(json.dumps(row, ensure_ascii=False) + "\n")
             out.flush()
             kept += row["verdict"]["supported"]

@@ -6,7 +6,7 @@ import pytest
 
 from eval.verifier import agreement, load_labels
 from index.answer.generate import split_sentences
-from index.answer.verify import MIN_OVERLAP, verify_sentence
+from index.answer.verify import MIN_ORDER, MIN_OVERLAP, cut_off, names_apart, number_moved, order_share, verify_sentence
 
 P1 = {"passage_id": "r-0019", "report": {"title": "Belarus Warning Update", "date": "2020-09-19"},
       "text": "Approximately 350 unspecified Belarusian personnel and approximately 30 Belarusian tanks arrived in "
@@ -71,6 +71,45 @@ def test_a_sentence_about_the_report_may_give_its_date_not_the_numbers_of_its_ti
     v = verify_sentence("Corallo worked with Circa News on a story published about the June 9, 2016 meeting [1].",
                         [1], {1: p})
     assert not v.supported and any("number 2016" in r for r in v.reasons), v.reasons
+
+
+def test_a_number_keeps_the_words_it_counts():
+    # every word is in the window ("30", "Belarusian", "personnel"), but 30 counts the tanks there
+    v = verify_sentence("About 30 Belarusian personnel arrived in Kapustin Yar on September 16 [1].", [1], SHOWN)
+    assert not v.supported and any("number 30 counts" in r for r in v.reasons), v.reasons
+    assert number_moved("30 Belarusian personnel arrived.", P1["text"]) == "30"
+    assert number_moved("350 Belarusian personnel and 30 tanks arrived.", P1["text"]) is None
+    assert number_moved("Turkey sent only three convoys in 13 days.", P2["text"]) is None
+    assert number_moved("Turkey sent only 13 convoys in three days.", P2["text"]) == "13"
+
+
+def test_a_sentence_cut_off_mid_clause_is_no_statement():
+    assert cut_off("According to an email, the President said that he had heard Comey was") == "was"
+    assert cut_off("The next day, the President sent a series of tweets that said:") == ":"
+    assert cut_off("Cohen signed a non-binding letter of intent in 2015") is None      # ends, without its stop
+    assert cut_off("Belarusian tanks arrived in Kapustin Yar on September 16.") is None
+    v = verify_sentence("About 350 Belarusian personnel arrived in Kapustin Yar and [1]", [1], SHOWN)
+    assert not v.supported and v.reasons == ("is cut off (it ends in 'and')",), v.reasons
+
+
+def test_a_title_stays_with_its_name():
+    text = ("Belarusian Foreign Minister Vladimir Makei met with Russian Foreign Minister Sergey Lavrov in Moscow "
+            "on September 2.")
+    assert names_apart("Belarusian Foreign Minister Sergei Lavrov.", [text]) == "belarusian foreign minister sergei lavrov"
+    assert names_apart("Makei met Russian Foreign Minister Sergei Lavrov.", [text]) is None     # "Sergei" / "Sergey"
+    assert names_apart("Makei met the Russian foreign minister.", [text]) is None
+    v = verify_sentence("Belarusian Foreign Minister Sergey Lavrov met Makei in Moscow [1].", [1], {1: {"text": text}})
+    assert not v.supported and any("do not stand together" in r for r in v.reasons), v.reasons
+
+
+def test_the_windows_words_shuffled_into_another_claim_are_removed():
+    window = ("Russian forces in the WMD may be preparing to perform crowd control operations in Belarus. A battalion "
+              "of the Taman Division held exercises in the Moscow region.")
+    assert order_share("A battalion of the Taman Division held exercises in the Moscow region.", [window]) == 1.0
+    shuffled = "The Moscow region held exercises of the Taman Division preparing crowd control in Belarus."
+    assert order_share(shuffled, [window]) < MIN_ORDER
+    v = verify_sentence(shuffled + " [1]", [1], {1: {"text": window}})
+    assert not v.supported and any("order" in r for r in v.reasons), v.reasons
 
 
 def test_replies_are_cut_into_cited_sentences():
