@@ -176,7 +176,7 @@ class Dossier:
         q = check_question(question)
         ctx = " ".join(c for c in context if c)[-MAX_QUESTION:]
         asked = read_question(q)
-        if ctx and _elliptic(asked):
+        if ctx and asked.names_nothing:
             asked = read_question(f"{ctx} {q}")   # "Since when?" in a thread asks it of the earlier question
         with self._lock:
             self._refresh()
@@ -382,10 +382,3 @@ def _summarize_now(snap: st.Snapshot, report_id: str, summarize: Any) -> list[di
         sent["passage_id"] = next((p["id"] for p in passages if p["kind"] == "body"
                                    and p["start"] <= sent["start"] and sent["end"] <= p["end"]), "")
     return picked
-
-
-def _elliptic(asked: Any) -> bool:
-    """A follow-up that names nothing and holds at most one informative word ("Since when?",
-    "And where?", "Which brigade?") is read with the thread's earlier questions; the answer
-    path judges a question by what it names, and this one names nothing alone."""
-    return not asked.entities and len(asked.terms) <= 1

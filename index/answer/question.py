@@ -110,6 +110,12 @@ class Question:
     entities: tuple[str, ...] = ()          # names and unit numbers a passage must mention
     time: TimeScope = TimeScope()
 
+    @property
+    def names_nothing(self) -> bool:
+        """No name and at most one informative word ("Since when?", "And where?", "Which brigade?"):
+        a thread's follow-up, read with the earlier questions; asked alone, nothing to answer."""
+        return not self.entities and len(self.terms) <= 1
+
 
 def read_question(text: str) -> Question:
     named = named_things(text)

@@ -95,6 +95,27 @@ def test_a_question_phrased_say_about_is_judged_by_its_topic(dossier):
     assert not b["abstained"] and any("Kavkaz" in s["text"] for s in b["answer"])
 
 
+def test_a_question_that_names_nothing_is_declined_by_every_step_of_the_answer_path():
+    from index.answer.question import read_question
+    assert read_question("Since when?").names_nothing and read_question("Which brigade?").names_nothing
+    assert not read_question("Since when has the 234th regiment trained?").names_nothing
+    assert not read_question("When did Lukashenko speak?").names_nothing
+
+
+@pytest.mark.parametrize("config", ["learned", "context"])
+def test_since_when_alone_is_declined_whatever_the_weights(sample_settings, config):
+    # the context weights once answered it with "Military and security cooperation between
+    # Belarus and Russia…": a question that asks nothing is declined before any weights are read
+    from index.answer.choose import CONFIGS
+    from index.engine import Dossier
+    d = Dossier.open(sample_settings, answers=CONFIGS[config])
+    try:
+        a = d.ask("Since when?")
+        assert a["abstained"] and a["answer"] == []
+    finally:
+        d.close()
+
+
 def test_a_follow_up_that_names_nothing_is_asked_of_the_earlier_question(dossier):
     earlier = ["Which Russian regiment has been drilling with Belarusian troops?"]
     alone = dossier.ask("Since when?")
