@@ -528,7 +528,8 @@ def order_share(sentence: str, windows: Sequence[str]) -> float:
     share = 1.0
     for window_text in windows:
         there = [stem(w) for w in content_words(window_text)]
-        said = [w for w in (stem(x) for x in content_words(sentence)) if w in set(there)]
+        held = set(there)
+        said = [w for w in (stem(x) for x in content_words(sentence)) if w in held]
         if len(said) < 2:
             continue
         table = [[0] * (len(there) + 1) for _ in range(len(said) + 1)]

@@ -486,7 +486,7 @@ class Writer:
         ingest's peak does not grow with the corpus's reports (docs/scale.md)."""
         con = self.con
         if self._streamed is None:
-            before, titles, baseline = self._prior_state(set())
+            baseline = self._prior_state(set())[2]
             self._streamed = self._new_change(baseline)
         ids = [r.id for r in reports]
         counts = dict(_rows_with_ids(con, "SELECT report_id, COUNT(*) FROM passages", ids, column="report_id",
