@@ -6,8 +6,10 @@ against the place that states it, not against words gathered from all over a pas
 
 1. it cites at least one passage, and every number it cites is a passage that was shown;
 2. it is a statement: not a question, not a fragment starting in lower case, at least
-   MIN_WORDS words, not cut off on a function word or a colon ("…he had heard Comey was"), and
-   (when the question is given) more than the question restated;
+   MIN_WORDS words, not cut off on a function word or a colon ("…he had heard Comey was"), not a
+   note's reference (a link, "302, at 4", "p. 23"), not starting with a pronoun outside a
+   quotation ("It is a rehearsal …": shown alone, it names no one), and (when the question is
+   given) more than the question restated;
 3. every number in it (digits, or number words from two to twenty, ordinals, years) occurs
    in the window, and every month and weekday name too, and a day of a month as that day of
    that month ("since August 17" is not "August 2014 … since September 17"); the cited report's
@@ -19,15 +21,19 @@ against the place that states it, not against words gathered from all over a pas
    title, which the model also saw, is no evidence for a name;
 5. every content word (stemmed, stopwords out; MIN_OVERLAP of them) occurs in the window, the
    report's title or the question: a real model's invented word is most often one changed word;
-6. it is no more certain than the window ("likely" where the passage says "may"), negates
+6. it is no more certain than the window ("likely" where the passage says "may"), drops no limit
+   it puts on a shared word ("almost", "nearly", … within three words before it), negates
    nothing the window affirms and affirms nothing it negates ("did not" within three words
-   of a shared word), and gives no cause ("because", "due to") the window does not.
+   of a shared word), and gives no cause ("because", "due to") the window does not;
+7. it keeps who said it: the window's "X recalled / estimated / claimed that …" is not stated
+   as fact without X.
 
 Pure functions, no model and no network: the same input always gets the same verdict.
 `eval/verifier.py` measures how often the verdict agrees with hand labels; rules 2, 3's report
 date, 4's title, and 6, and the window were added after a real model's kept sentences were
 counted by hand, 3's day of a month and 5's every word after a second count, 2's cut-off
-sentence and 3's number that counts other words after a third count, on tune
+sentence and 3's number that counts other words after a third count, on tune, 2's source reference
+and pronoun, 6's limit and 7 after a fourth, on tune sentences of real reports with prose notes
 (eval/gold/llm_kept_sentences.jsonl, docs/llm.md; eval/llm_alternatives.py measured the rest).
 """
 from __future__ import annotations
@@ -79,6 +85,13 @@ CERTAIN = 3
 NEGATIONS = frozenset(("not", "no", "never", "none", "nor", "neither", "without", "cannot", "n't", "didn't",
                        "doesn't", "don't", "isn't", "wasn't", "aren't", "weren't", "won't", "hasn't", "haven't",
                        "hadn't", "couldn't", "wouldn't", "shouldn't", "failed", "refused", "denied"))
+# A limit the window puts on a claim ("mapped almost the entire coastline") that the sentence drops ("mapped
+# the coastline"): a word of it within LIMITER_REACH words before a word the sentence shares. Chosen on the
+# fourth tune count (one sentence of that kind, no supported one lost); prepositions such as "over" and
+# "about", and "some"/"most", are left out: too often no limit at all.
+LIMITERS = frozenset(("almost", "nearly", "approximately", "roughly", "partly", "partially", "mostly", "largely"))
+LIMITER_REACH = 3
+_SAID_LIMITS = LIMITERS | {"about", "around", "some", "most", "over", "under", "up", "least", "close", "near"}  # "about 350"
 CAUSES = frozenset(("because", "due", "therefore", "thus", "hence", "consequently", "caused", "causing"))
 # A sentence that speaks of the report may date it by the report's date.
 _ABOUT_THE_REPORT = re.compile(r"\b(report|update|assessment|publication|published|wrote|writes|dated)\b", re.I)
@@ -408,10 +421,27 @@ def _meaning_changes(sentence: str, window_text: str) -> list[str]:
         if here is not None and there is not None and here != there:
             reasons.append(f"negation differs from the cited passage (around {word!r})")
             break
+    limit = _limit_dropped(sentence, window_text) if not any(w in _SAID_LIMITS for w in said) else None
+    if limit:
+        reasons.append(f"drops the cited passage's {limit!r}")
     causes = sorted(set(said) & CAUSES - set(source))
     if causes:
         reasons.append(f"gives a cause the cited passage does not ({causes[0]!r})")
     return reasons
+
+
+def _limit_dropped(sentence: str, window_text: str) -> str | None:
+    """The window's limiter ("almost") before a word the sentence shares, within LIMITER_REACH words; a
+    round number ("approximately 30 tanks" said "30 tanks") is left to rule 3."""
+    words = [w.lower() for w in re.findall(r"[A-Za-z][A-Za-z'\u2019]*|\d[\d,.]*\d|\d", window_text or "")]
+    shared = {stem(w) for w in content_words(sentence)}
+    for i, w in enumerate(words):
+        after = words[i + 1:i + 1 + LIMITER_REACH]
+        if w not in LIMITERS or not after:
+            continue
+        if not after[0][:1].isdigit() and any(stem(x) in shared for x in after):
+            return w
+    return None
 
 
 def _plain_words(text: str) -> list[str]:

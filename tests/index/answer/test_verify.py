@@ -197,3 +197,15 @@ def test_a_claim_keeps_who_made_it():
     v = verify_sentence("Median loss to businesses from a fraud case was $145,000. [1]", [1], {1: {"text": estimate}})
     assert not v.supported and "drops who said it ('certified fraud examiners estimated' in the cited passages)" \
         in v.reasons, v.reasons
+
+
+def test_a_limit_on_a_claim_is_kept():
+    passage = {"text": "Europeans did not revisit New Zealand until 1769 when British explorer James Cook mapped "
+                       "almost the entire coastline."}
+    v = verify_sentence("James Cook mapped the coastline of New Zealand in 1769. [1]", [1], {1: passage})
+    assert not v.supported and "drops the cited passage's 'almost'" in v.reasons, v.reasons
+    assert verify_sentence("James Cook mapped almost the entire coastline of New Zealand in 1769. [1]", [1],
+                           {1: passage}).supported
+    # a limit on another part of the passage is no limit on this claim
+    other = {"text": "Nearly two hundred sailors came later. James Cook mapped the coastline of New Zealand in 1769."}
+    assert verify_sentence("James Cook mapped the coastline of New Zealand in 1769. [1]", [1], {1: other}).supported
