@@ -270,6 +270,14 @@ def question_parts(question: Question) -> list[Question]:
     parts = []
     for piece in pieces:
         part = read_question(piece[0].upper() + piece[1:] + "?")
+        if not part.entities and len(part.focus) <= 1:
+            # a part that names nothing and at most one topic word asks its type of what the whole
+            # question is about ("When was the term coined, and by whom?": who coined the term; "...,
+            # and from how many companies?"), as a thread's follow-up does
+            # ("bought" of "Who bought Heroku, when, and for how much?" is not asked of "for how much")
+            part = Question(**{**part.__dict__, "terms": tuple(dict.fromkeys((*question.terms, *part.terms))),
+                               "time": part.time or question.time})
         # names the whole question gave stay in scope for every part ("...in Brest, and when?")
         parts.append(part if part.entities else Question(**{**part.__dict__, "entities": question.entities}))
     return parts
+

@@ -91,6 +91,17 @@ def test_a_several_part_question_is_read_part_by_part():
     assert parts[1].entities, "names of the whole question stay in scope for a part that has none"
 
 
+def test_a_part_that_names_nothing_is_asked_of_what_the_whole_question_is_about():
+    coined, by_whom = question_parts(read_question('When was the term "open source" coined, and by whom?'))
+    assert by_whom.answer_type == "person" and coined.answer_type == "date"
+    assert {"term", "open", "sourc", "coin"} <= set(by_whom.terms), "the topic of the question, not nothing"
+    *_, how_much = question_parts(read_question("Who bought the cloud platform Heroku, when, and for how much?"))
+    assert how_much.answer_type == "money" and not how_much.attribute, "one part's relation is not asked of another"
+    _, cost = question_parts(read_question("How many Belarusian tanks arrived in Kapustin Yar, and how much did "
+                                           "their deployment cost?"))
+    assert "tank" not in cost.terms, "a part with a topic of its own keeps it"
+
+
 def test_a_partial_answer_names_the_part_the_reports_do_not_answer(dossier):
     result = dossier.ask("How many Belarusian tanks arrived in Kapustin Yar, and how much did their deployment cost?")
     assert not result["abstained"]
