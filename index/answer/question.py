@@ -109,6 +109,7 @@ class Question:
                                             # wording points at ("area" in "what is the area of X")
     entities: tuple[str, ...] = ()          # names and unit numbers a passage must mention
     time: TimeScope = TimeScope()
+    head: tuple[str, ...] = ()              # BM25 term of the noun a "which <noun>" question asks for
 
     @property
     def names_nothing(self) -> bool:
@@ -126,7 +127,7 @@ def read_question(text: str) -> Question:
                     dates=tuple(month_days(text)), latest=bool(_LATEST.search(text)),
                     answer_type=answer_type(text), focus=tuple(t for t, _ in focus),
                     focus_words=tuple(w for _, w in focus), entities=entities, time=time,
-                    attribute=tuple(attribute_terms(text, named)))
+                    attribute=tuple(attribute_terms(text, named)), head=tuple(head_terms(text)))
 
 
 def answer_type(question: str) -> str | None:
@@ -138,6 +139,33 @@ def answer_type(question: str) -> str | None:
         if t in _FOCUS_TYPE_TERMS:
             return _FOCUS_TYPE_TERMS[t]
     return None
+
+
+_WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){1,4})", re.I)
+_CLASSIFIER = re.compile(r"^(?:kind|kinds|type|types|sort|sorts|class|category|form)\s+of\s+", re.I)
+
+
+def head_terms(question: str) -> list[str]:
+    """The noun a "which <noun>" question asks for when no answer type says it ("Which Russian
+    regiment trained near Brest?": regiment; "which existing government sites": sites), as BM25
+    terms: the last lower-case word after "which" or "what" (names between them skipped) before
+    a word of the question's form or a past tense. Without POS tags a present-tense verb can be
+    taken ("which company builds": builds), which then names nothing. [] for a typed question
+    ("which city", "which year"), a description ("what role") or "what did"."""
+    if answer_type(question):
+        return []
+    m = _WHICH.search(question)
+    if not m:
+        return []
+    last = ""
+    for word in _CLASSIFIER.sub("", m.group(1)).split():
+        low = word.lower()
+        if word[:1].isupper() or word[:1].isdigit():
+            continue                        # "Which Russian regiment", "which 2 roadmaps"
+        if low in words.STOPWORDS or low in _CUE_WORDS or (len(low) > 4 and low.endswith("ed")):
+            break                           # "what did", "which of", "what role", "regiment trained"
+        last = word
+    return [t for t in words.terms(last) if t not in _FILLER and t not in _CUE_TERMS]
 
 
 def focus_terms(question: str, named: list[str] | None = None) -> list[tuple[str, str]]:
