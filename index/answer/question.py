@@ -89,9 +89,11 @@ class TimeScope:
     year_months: frozenset[tuple[int, int]] = frozenset()
     months: frozenset[int] = frozenset()
     days: frozenset[tuple[int, int]] = frozenset()
+    after: frozenset[int] = frozenset()      # "after 2014", "since 2020": this year or later
+    before: frozenset[int] = frozenset()     # "before 2010", "by 2014", "until 2030": this year or earlier
 
     def __bool__(self) -> bool:
-        return bool(self.years or self.year_months or self.months or self.days)
+        return bool(self.years or self.year_months or self.months or self.days or self.after or self.before)
 
 
 @dataclass(frozen=True)
@@ -228,9 +230,17 @@ def time_scope(question: str) -> TimeScope:
     year_months = {(int(y), month_number(m)) for m, y in _MONTH_YEAR.findall(question)}
     years = {int(m.group(1)) for m in _YEAR.finditer(question) if not _names_part(question, m.start())}
     years -= {y for y, _ in year_months}
+    after = {int(y) for y in _AFTER_YEAR.findall(question)} & years
+    before = {int(y) for y in _BEFORE_YEAR.findall(question)} & years
     days = set(month_days(question))
     months = {month_number(m) for m in _IN_MONTH.findall(question)} - {m for _, m in year_months}
-    return TimeScope(frozenset(years), frozenset(year_months), frozenset(months), frozenset(days))
+    return TimeScope(frozenset(years - after - before), frozenset(year_months), frozenset(months), frozenset(days),
+                     frozenset(after), frozenset(before))
+
+
+# a year that bounds the time asked rather than naming it: "after 2014" is answered by 2016
+_AFTER_YEAR = re.compile(r"\b(?:after|since|from|post-)\s*(1[89]\d\d|20\d\d)\b(?!\s*(?:to|until|-|–))", re.I)
+_BEFORE_YEAR = re.compile(r"\b(?:before|until|till|by|prior to|pre-)\s*(1[89]\d\d|20\d\d)\b", re.I)
 
 
 def _names_part(text: str, start: int) -> bool:

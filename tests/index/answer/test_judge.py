@@ -72,6 +72,17 @@ def test_time_scope_reads_the_sentence_and_the_report_date():
     assert "percent" in tags_of("Turnout was 84 percent.").types
 
 
+def test_a_year_after_since_or_before_bounds_the_time_asked():
+    after = read_question("Where did NATO station its four multinational battle groups after 2014?")
+    assert in_time(after, "In 2016, the allies deployed four multinational battle groups in Poland.", "2021-01-01")
+    assert not in_time(after, "In 2008 the Alliance decided that Ukraine will become a member.", "2021-01-01")
+    assert in_time(after, "The allies deployed four battle groups.", "2021-01-01"), "a report written after it"
+    assert not in_time(after, "The allies deployed four battle groups.", "2012-01-01")
+    by = read_question("By 2014, what share of the web's servers relied on OpenSSL?")
+    assert in_time(by, "In 2012, two thirds of servers relied on it.", "") and not in_time(by, "In 2019, half.", "")
+    assert read_question("What happened from 2014 to 2016?").time.years == {2014, 2016}, "a span names its years"
+
+
 def test_a_when_question_is_answered_by_a_time_told_relative_to_another_or_an_early_year():
     when = read_question("When is the policy due to be reviewed?")
     assert "type" not in misfits(when, "The policy will be reviewed 5 years after the regulations are made.", "", "")
