@@ -588,7 +588,12 @@ _SOURCE_REFERENCE = re.compile(
     r"\bSource:|^\W*(?:see|id\.|cf\.|ibid)\b", re.I)
 # A subject the reader cannot resolve: a sentence is shown and checked alone, so "It is a rehearsal …",
 # "They are supposed to start …", "I was disappointed" say nothing about anyone named.
-_PRONOUN_START = re.compile(r"^\W*(it|its|they|their|them|these|those|this|that|he|his|she|her|i|we|our)\b", re.I)
+_PRONOUN_START = re.compile(r"^\W*(it|its|they|their|them|he|his|she|her|i|we|our)\b", re.I)
+# "This", "That", "These", "Those" only as a pronoun, before a verb ("This is less restrictive …"), not
+# before a noun ("This exercise can prepare …", "That evening …"), which a copied passage sentence often has.
+_DEMONSTRATIVE_START = re.compile(
+    r"^\W*(this|that|these|those)\s+(is|was|are|were|has|have|had|can|could|will|would|may|might|should|must|"
+    r"does|did|means|meant|shows|showed|suggests|suggested|includes|included)\b", re.I)
 _QUOTED = re.compile(r"^\s*[\"\u201c]")                  # a verbatim quotation keeps its own voice
 # Who stated, estimated or claimed what the window reports ("McFarland recalled that …", "the ACFE's
 # report estimated that …", "according to Torvalds"): said without them, a claim reads as fact.
@@ -609,7 +614,7 @@ def pronoun_subject(text: str) -> str | None:
     """The pronoun a sentence starts with ("It", "They", "These", "I"), unless it opens a quotation."""
     if _QUOTED.search(text):
         return None
-    m = _PRONOUN_START.search(text)
+    m = _PRONOUN_START.search(text) or _DEMONSTRATIVE_START.search(text)
     return m.group(1) if m else None
 
 

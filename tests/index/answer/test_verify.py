@@ -170,7 +170,9 @@ def test_a_note_reference_copied_as_a_sentence_is_no_statement():
 def test_a_sentence_about_someone_unnamed_is_no_statement():
     assert pronoun_subject("It is a rehearsal for crowd control operations.") == "It"
     assert pronoun_subject("They are supposed to start in September.") == "They"
-    assert pronoun_subject("These moments are fitting to this pact.") == "These"
+    assert pronoun_subject("This is less restrictive than it may appear.") == "This"
+    assert pronoun_subject("This exercise can prepare Russian and Belarusian forces.") is None   # a determiner
+    assert pronoun_subject("That evening, officials met.") is None
     assert pronoun_subject("I was disappointed.") == "I"
     assert pronoun_subject("\u201cI\u2019d like to remind everyone that we didn\u2019t replace anyone.\u201d") is None
     assert pronoun_subject("Italy sent three convoys.") is None and pronoun_subject("Theirs is no army.") is None
