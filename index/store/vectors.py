@@ -80,7 +80,7 @@ def update_mirror(gen: Path, gone: set[str], new: NewVectors) -> None:
     if old is not None:
         old_ids, old_vecs = old
         keep = [i for i, pid in enumerate(old_ids) if pid not in gone and pid not in fresh]
-        ids = [old_ids[i] for i in keep] if len(keep) < len(old_ids) else old_ids
+        ids = [old_ids[i] for i in keep]
         if keep:
             dim = old_vecs.shape[1]
             old_path, old_offset = gen / "vectors.npy", old_vecs.offset

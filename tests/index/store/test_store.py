@@ -234,3 +234,13 @@ def test_the_mirror_is_rewritten_block_by_block_from_the_old_rows_and_the_new_fi
     np.testing.assert_array_equal(matrix, np.vstack([old[[0, 2, 4, 5, 6]], a, b]))
     new.close()
     assert not new.path.exists() and not (tmp_path / "vectors.tmp.npy").exists()
+    # nothing gone, nothing re-embedded: every old row, then the new one (a window across the old end)
+    monkeypatch.setattr(vectors, "STEP", 5)
+    more = vectors.NewVectors(tmp_path)
+    c = rng.standard_normal((1, 4)).astype(np.float32)
+    more.add(["n7"], c)
+    vectors.update_mirror(tmp_path, set(), more)
+    ids2, matrix2 = vectors.load_mirror(tmp_path)
+    assert ids2 == ids + ["n7"]
+    np.testing.assert_array_equal(matrix2, np.vstack([old[[0, 2, 4, 5, 6]], a, b, c]))
+    more.close()
