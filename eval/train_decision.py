@@ -492,7 +492,10 @@ def fit_all(rows: dict[str, list[Row]], counts: dict[str, dict[str, int]], comma
 
 
 ROWS = Path(__file__).resolve().parent / "decision_rows.jsonl.gz"
-SIGNALS = sorted({f for fs in FEATURES.values() for f in fs})
+# signals the rows keep beyond the ranker's features: what the answer path's lead reads
+# (index/answer/evidence.py lead_with_type), so that the answerer is trained on what it will see
+LEAD_SIGNALS = ("head_missing",)
+SIGNALS = sorted({f for fs in FEATURES.values() for f in fs} | set(LEAD_SIGNALS))
 
 
 def write_rows(path: Path, rows: dict[str, list[Row]], counts: dict[str, dict[str, int]], command: str) -> None:

@@ -272,6 +272,12 @@ def in_time(question: Question, sentence: str, report_date: str) -> bool:
     for y in t.years:
         if y not in tags.years and ry != y:
             return False
+    for y in t.after:                 # "after 2014": a later year, or a report written then
+        if not any(x >= y for x in tags.years) and not (ry is not None and ry >= y and not tags.years):
+            return False
+    for y in t.before:
+        if not any(x <= y for x in tags.years) and not (ry is not None and ry <= y and not tags.years):
+            return False
     for m, d in t.days:
         if (m, d) not in tags.days and (rm, rd) != (m, d):
             return False

@@ -89,9 +89,11 @@ class TimeScope:
     year_months: frozenset[tuple[int, int]] = frozenset()
     months: frozenset[int] = frozenset()
     days: frozenset[tuple[int, int]] = frozenset()
+    after: frozenset[int] = frozenset()      # "after 2014", "since 2020": this year or later
+    before: frozenset[int] = frozenset()     # "before 2010", "by 2014", "until 2030": this year or earlier
 
     def __bool__(self) -> bool:
-        return bool(self.years or self.year_months or self.months or self.days)
+        return bool(self.years or self.year_months or self.months or self.days or self.after or self.before)
 
 
 @dataclass(frozen=True)
@@ -109,6 +111,7 @@ class Question:
                                             # wording points at ("area" in "what is the area of X")
     entities: tuple[str, ...] = ()          # names and unit numbers a passage must mention
     time: TimeScope = TimeScope()
+    head: tuple[str, ...] = ()              # BM25 term of the noun a "which <noun>" question asks for
 
     @property
     def names_nothing(self) -> bool:
@@ -126,7 +129,7 @@ def read_question(text: str) -> Question:
                     dates=tuple(month_days(text)), latest=bool(_LATEST.search(text)),
                     answer_type=answer_type(text), focus=tuple(t for t, _ in focus),
                     focus_words=tuple(w for _, w in focus), entities=entities, time=time,
-                    attribute=tuple(attribute_terms(text, named)))
+                    attribute=tuple(attribute_terms(text, named)), head=tuple(head_terms(text)))
 
 
 def answer_type(question: str) -> str | None:
@@ -138,6 +141,33 @@ def answer_type(question: str) -> str | None:
         if t in _FOCUS_TYPE_TERMS:
             return _FOCUS_TYPE_TERMS[t]
     return None
+
+
+_WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){1,4})", re.I)
+_CLASSIFIER = re.compile(r"^(?:kind|kinds|type|types|sort|sorts|class|category|form)\s+of\s+", re.I)
+
+
+def head_terms(question: str) -> list[str]:
+    """The noun a "which <noun>" question asks for when no answer type says it ("Which Russian
+    regiment trained near Brest?": regiment; "which existing government sites": sites), as BM25
+    terms: the last lower-case word after "which" or "what" (names between them skipped) before
+    a word of the question's form or a past tense. Without POS tags a present-tense verb can be
+    taken ("which company builds": builds), which then names nothing. [] for a typed question
+    ("which city", "which year"), a description ("what role") or "what did"."""
+    if answer_type(question):
+        return []
+    m = _WHICH.search(question)
+    if not m:
+        return []
+    last = ""
+    for word in _CLASSIFIER.sub("", m.group(1)).split():
+        low = word.lower()
+        if word[:1].isupper() or word[:1].isdigit():
+            continue                        # "Which Russian regiment", "which 2 roadmaps"
+        if low in words.STOPWORDS or low in _CUE_WORDS or (len(low) > 4 and low.endswith("ed")):
+            break                           # "what did", "which of", "what role", "regiment trained"
+        last = word
+    return [t for t in words.terms(last) if t not in _FILLER and t not in _CUE_TERMS]
 
 
 def focus_terms(question: str, named: list[str] | None = None) -> list[tuple[str, str]]:
@@ -200,9 +230,17 @@ def time_scope(question: str) -> TimeScope:
     year_months = {(int(y), month_number(m)) for m, y in _MONTH_YEAR.findall(question)}
     years = {int(m.group(1)) for m in _YEAR.finditer(question) if not _names_part(question, m.start())}
     years -= {y for y, _ in year_months}
+    after = {int(y) for y in _AFTER_YEAR.findall(question)} & years
+    before = {int(y) for y in _BEFORE_YEAR.findall(question)} & years
     days = set(month_days(question))
     months = {month_number(m) for m in _IN_MONTH.findall(question)} - {m for _, m in year_months}
-    return TimeScope(frozenset(years), frozenset(year_months), frozenset(months), frozenset(days))
+    return TimeScope(frozenset(years - after - before), frozenset(year_months), frozenset(months), frozenset(days),
+                     frozenset(after), frozenset(before))
+
+
+# a year that bounds the time asked rather than naming it: "after 2014" is answered by 2016
+_AFTER_YEAR = re.compile(r"\b(?:after|since|from|post-)\s*(1[89]\d\d|20\d\d)\b(?!\s*(?:to|until|-|–))", re.I)
+_BEFORE_YEAR = re.compile(r"\b(?:before|until|till|by|prior to|pre-)\s*(1[89]\d\d|20\d\d)\b", re.I)
 
 
 def _names_part(text: str, start: int) -> bool:
@@ -270,6 +308,14 @@ def question_parts(question: Question) -> list[Question]:
     parts = []
     for piece in pieces:
         part = read_question(piece[0].upper() + piece[1:] + "?")
+        if not part.entities and len(part.focus) <= 1:
+            # a part that names nothing and at most one topic word asks its type of what the whole
+            # question is about ("When was the term coined, and by whom?": who coined the term; "...,
+            # and from how many companies?"), as a thread's follow-up does
+            # ("bought" of "Who bought Heroku, when, and for how much?" is not asked of "for how much")
+            part = Question(**{**part.__dict__, "terms": tuple(dict.fromkeys((*question.terms, *part.terms))),
+                               "time": part.time or question.time})
         # names the whole question gave stay in scope for every part ("...in Brest, and when?")
         parts.append(part if part.entities else Question(**{**part.__dict__, "entities": question.entities}))
     return parts
+

@@ -95,3 +95,18 @@ def test_the_focus_alignment_of_a_fitting_sentence_is_a_signal():
     assert answer_signals([misses, fits], [0.9, 0.5])["fit_align_focus"] == 0.4   # only a fitting one counts
     no_value = _cand(align_focus=0.8, value_missing=1.0)
     assert answer_signals([misses, no_value], [0.9, 0.5])["fit_align_focus"] == 0.0
+
+
+def test_a_which_question_names_the_noun_it_asks_for():
+    assert read_question("Which Russian regiment trained with Belarusian forces near Brest?").head[0] == "regiment"
+    assert read_question("What class of weapons does Moscow want to keep?").head == ("weapon",)
+    assert not read_question("Which city hosts the drills?").head, "a typed question: its type says it"
+    assert not read_question("What did Lukashenko say?").head and not read_question("What role did he play?").head
+
+
+def test_a_which_question_leads_with_a_sentence_naming_what_it_asks_for(dossier):
+    """'Which Russian regiment ...?' leads with the sentence naming the 234th Guards Airborne Assault
+    Regiment, not with the 76th Division's arrival in Brest (closer in words: Russian, Brest)."""
+    result = dossier.ask("Which Russian regiment trained with Belarusian forces near Brest?")
+    assert not result["abstained"]
+    assert "234th Guards Airborne Assault Regiment" in result["answer"][0]["text"]

@@ -72,6 +72,17 @@ def test_time_scope_reads_the_sentence_and_the_report_date():
     assert "percent" in tags_of("Turnout was 84 percent.").types
 
 
+def test_a_year_after_since_or_before_bounds_the_time_asked():
+    after = read_question("Where did NATO station its four multinational battle groups after 2014?")
+    assert in_time(after, "In 2016, the allies deployed four multinational battle groups in Poland.", "2021-01-01")
+    assert not in_time(after, "In 2008 the Alliance decided that Ukraine will become a member.", "2021-01-01")
+    assert in_time(after, "The allies deployed four battle groups.", "2021-01-01"), "a report written after it"
+    assert not in_time(after, "The allies deployed four battle groups.", "2012-01-01")
+    by = read_question("By 2014, what share of the web's servers relied on OpenSSL?")
+    assert in_time(by, "In 2012, two thirds of servers relied on it.", "") and not in_time(by, "In 2019, half.", "")
+    assert read_question("What happened from 2014 to 2016?").time.years == {2014, 2016}, "a span names its years"
+
+
 def test_a_when_question_is_answered_by_a_time_told_relative_to_another_or_an_early_year():
     when = read_question("When is the policy due to be reviewed?")
     assert "type" not in misfits(when, "The policy will be reviewed 5 years after the regulations are made.", "", "")
@@ -89,6 +100,17 @@ def test_a_several_part_question_is_read_part_by_part():
                                          "their deployment cost?"))
     assert [p.answer_type for p in parts] == ["count", "money"]
     assert parts[1].entities, "names of the whole question stay in scope for a part that has none"
+
+
+def test_a_part_that_names_nothing_is_asked_of_what_the_whole_question_is_about():
+    coined, by_whom = question_parts(read_question('When was the term "open source" coined, and by whom?'))
+    assert by_whom.answer_type == "person" and coined.answer_type == "date"
+    assert {"term", "open", "sourc", "coin"} <= set(by_whom.terms), "the topic of the question, not nothing"
+    *_, how_much = question_parts(read_question("Who bought the cloud platform Heroku, when, and for how much?"))
+    assert how_much.answer_type == "money" and not how_much.attribute, "one part's relation is not asked of another"
+    _, cost = question_parts(read_question("How many Belarusian tanks arrived in Kapustin Yar, and how much did "
+                                           "their deployment cost?"))
+    assert "tank" not in cost.terms, "a part with a topic of its own keeps it"
 
 
 def test_a_partial_answer_names_the_part_the_reports_do_not_answer(dossier):
