@@ -41,33 +41,23 @@ def build(gen: Path, ids: list[str], texts_of: Callable[[list[str]], list[str]],
         return
     vocab: list[str] = list(old[1]) if old else []       # term id -> term; the old ids stay valid
     term_id = {t: i for i, t in enumerate(vocab)}
-    old_row = {pid: i for i, pid in enumerate(old[0])} if old else {}
-    need = [pid for pid in ids if pid in fresh or pid not in old_row]
-    tokenised: dict[str, np.ndarray] = {}
-    for a in range(0, len(need), TEXTS_AT_ONCE):
-        chunk = need[a:a + TEXTS_AT_ONCE]
+    row = _old_rows(ids, old[0] if old else [], fresh)   # each passage's row in the old index, -1: tokenise
+    need_at = np.flatnonzero(row < 0)
+    tokenised: list[np.ndarray] = []                     # the passages of need_at, in order
+    for a in range(0, len(need_at), TEXTS_AT_ONCE):
+        chunk = [ids[i] for i in need_at[a:a + TEXTS_AT_ONCE]]
         tok = bm25s.tokenize(texts_of(chunk), stopwords="en", stemmer=stemmer(), token_pattern=TOKEN_PATTERN,
                              show_progress=False)
         to_global = np.array([term_id.setdefault(t, len(term_id)) for t in _by_id(tok.vocab)], dtype=np.int64)
-        for pid, doc in zip(chunk, tok.ids):
-            tokenised[pid] = to_global[np.asarray(doc, dtype=np.int64)] if doc else np.zeros(0, np.int64)
+        tokenised += [to_global[np.asarray(doc, dtype=np.int64)] if doc else np.zeros(0, np.int64) for doc in tok.ids]
     vocab = _by_id(term_id)
-    docs = []
-    for pid in ids:
-        if pid in tokenised:
-            docs.append(tokenised[pid])
-        else:
-            i = old_row[pid]
-            docs.append(old[2][old[3][i]:old[3][i + 1]])
-    flat = np.concatenate(docs) if docs else np.zeros(0, np.int64)
-    offsets = np.zeros(len(docs) + 1, dtype=np.int64)
-    np.cumsum([len(d) for d in docs], out=offsets[1:])
-    del docs, tokenised
+    flat, offsets = _assemble(row, need_at, tokenised, old[2] if old else None, old[3] if old else None)
+    del tokenised, row
     # only the terms some passage still has, numbered afresh (a clean build's vocabulary)
-    used = np.unique(flat)
-    remap = np.full(len(vocab), -1, dtype=np.int64)
-    remap[used] = np.arange(len(used))
-    flat = remap[flat].astype(np.int32)
+    used = np.flatnonzero(np.bincount(flat, minlength=len(vocab)))     # sorted, as np.unique gives, without a sort
+    remap = np.full(len(vocab), -1, dtype=np.int32)
+    remap[used] = np.arange(len(used), dtype=np.int32)
+    flat = remap[flat]
     vocab_dict = {vocab[int(i)]: n for n, i in enumerate(used)}
     model = bm25s.BM25()
     model.scores = _scores(flat, offsets, len(vocab_dict), k1=model.k1, b=model.b)
@@ -84,6 +74,59 @@ def build(gen: Path, ids: list[str], texts_of: Callable[[list[str]], list[str]],
     np.save(target / "offsets.npy", offsets)
 
 
+ROWS_AT_ONCE = 65536     # kept passages whose terms are copied at a time (_assemble)
+
+
+def _old_rows(ids: list[str], old_ids: list[str], fresh: set[str]) -> np.ndarray:
+    """The row in the old index of each of `ids` not in `fresh`, -1 for the others and the
+    new ones. Both lists are sorted (written so): one walk through them, no dictionary of
+    every passage (1.7 million at 100,000 reports)."""
+    row = np.full(len(ids), -1, dtype=np.int64)
+    if not old_ids:
+        return row
+    if old_ids != sorted(old_ids) or ids != sorted(ids):      # not written by build(): look them up
+        at = {pid: i for i, pid in enumerate(old_ids)}
+        for i, pid in enumerate(ids):
+            if pid not in fresh and pid in at:
+                row[i] = at[pid]
+        return row
+    j, n = 0, len(old_ids)
+    for i, pid in enumerate(ids):
+        while j < n and old_ids[j] < pid:
+            j += 1
+        if j == n:
+            break
+        if old_ids[j] == pid and pid not in fresh:
+            row[i] = j
+    return row
+
+
+def _assemble(row: np.ndarray, need_at: np.ndarray, tokenised: list[np.ndarray], old_flat: np.ndarray | None,
+              old_offsets: np.ndarray | None) -> tuple[np.ndarray, np.ndarray]:
+    """Every passage's term ids end to end, and the offsets: a kept passage's terms copied from
+    the old index (ROWS_AT_ONCE passages at a time, by array indexing), a tokenised one's from
+    `tokenised` (same order as `need_at`)."""
+    lengths = np.zeros(len(row), dtype=np.int64)
+    kept = row >= 0
+    if kept.any():
+        lengths[kept] = old_offsets[row[kept] + 1] - old_offsets[row[kept]]
+    lengths[need_at] = [len(t) for t in tokenised]
+    offsets = np.zeros(len(row) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=offsets[1:])
+    flat = np.empty(int(offsets[-1]), dtype=np.int32)     # term ids, as written
+    for a in range(0, len(row), ROWS_AT_ONCE):
+        r = row[a:a + ROWS_AT_ONCE]
+        k = np.flatnonzero(r >= 0)
+        if not len(k):
+            continue
+        lens = lengths[a + k]
+        rel = np.arange(int(lens.sum()), dtype=np.int64) - np.repeat(np.cumsum(lens) - lens, lens)
+        flat[np.repeat(offsets[a + k], lens) + rel] = old_flat[np.repeat(old_offsets[r[k]], lens) + rel]
+    for i, t in zip(need_at, tokenised):
+        flat[offsets[i]:offsets[i + 1]] = t
+    return flat, offsets
+
+
 def _scores(flat: np.ndarray, offsets: np.ndarray, n_vocab: int, *, k1: float, b: float) -> dict:
     """bm25s's "lucene" score matrix (BM25.build_index_from_ids, method and idf "lucene"), the
     same numbers computed for every (passage, term) at once instead of passage by passage in
@@ -94,16 +137,19 @@ def _scores(flat: np.ndarray, offsets: np.ndarray, n_vocab: int, *, k1: float, b
     n_docs = len(offsets) - 1
     lengths = np.diff(offsets)
     l_avg = lengths.mean()
-    doc = np.repeat(np.arange(n_docs, dtype=np.int64), lengths)
+    # 32-bit ids and counts (the values are those of 64-bit ones): at 1.7 million passages each
+    # array of one entry per term is 0.2 GB, not 0.4
+    doc = np.repeat(np.arange(n_docs, dtype=np.int32), lengths)
     # the term counts of every (passage, term), term by term, passages in order (CSC order): scipy
     # sums the duplicates by counting sort (0.15 s for 5 million terms, np.unique's sort 1.5 s)
-    counts = sparse.csc_matrix((np.ones(len(flat), dtype=np.int64), (doc, flat.astype(np.int64))),
+    counts = sparse.csc_matrix((np.ones(len(flat), dtype=np.int32), (doc, np.asarray(flat, dtype=np.int32))),
                                shape=(n_docs, n_vocab))
+    del doc
     counts.sum_duplicates()
     counts.sort_indices()
-    rows, tf = counts.indices.astype(np.int64), counts.data
+    rows, tf = counts.indices, counts.data
     df = np.diff(counts.indptr)
-    cols = np.repeat(np.arange(n_vocab, dtype=np.int64), df)
+    cols = np.repeat(np.arange(n_vocab, dtype=np.int32), df)
     idf = np.zeros(n_vocab, dtype=np.float32)
     for t in np.flatnonzero(df):
         n = int(df[t])
@@ -131,7 +177,7 @@ def _read_terms(bm25_dir: Path) -> tuple[list[str], list[str], np.ndarray, np.nd
     try:
         ids = json.loads((bm25_dir / "ids.json").read_text())
         vocab_dict = json.loads((bm25_dir / "vocab.index.json").read_text())
-        flat = np.load(bm25_dir / "tokens.npy")
+        flat = np.load(bm25_dir / "tokens.npy", mmap_mode="r")
         offsets = np.load(bm25_dir / "offsets.npy")
     except (OSError, ValueError):
         return None

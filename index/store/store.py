@@ -384,6 +384,7 @@ class Writer:
         self._adding: list[tuple[list[tuple[str, str]], Any]] = []
         self._adding_ids: set[str] = set()
         self._streamed: dict[str, Any] | None = None      # put_report_batch's change record, written by put_files
+        self._gone: set[str] = set()      # passages of the base removed or replaced: their mirror rows go
         self.gen = new_generation(self.home, base)
         try:                                      # from here on any exit, Ctrl-C too, removes the partial generation
             self._new = NewVectors(self.gen)      # this ingest's vectors, on disk until the commit
@@ -415,6 +416,7 @@ class Writer:
         """Forget these reports' passages (rows and vectors)."""
         for rid in report_ids:
             old = [pid for (pid,) in self.con.execute("SELECT id FROM passages WHERE report_id = ?", (rid,))]
+            self._gone.update(old)
             if self._server is None:         # by id: a `where` costs a scan of every vector's metadata
                 self._delete_later(old)
             else:                            # the layer holding them keeps them until no reader needs them
@@ -435,6 +437,7 @@ class Writer:
             for pid, rid in self.con.execute(f"SELECT id, report_id FROM passages WHERE report_id IN ({placeholders})",
                                              ids):
                 old.setdefault(rid, []).append(pid)
+                self._gone.add(pid)
             if self._server is None:             # by id: a `where` costs a scan of every vector's metadata
                 self._delete_later([pid for rid in stored for pid in old.get(rid, [])])
             else:                                # on a server, once no reader needs them
@@ -598,11 +601,13 @@ class Writer:
 
         con = self.con
         self._flush_chroma()
+        if self._server is None:    # embedded Chroma is complete: its index (2.2 KB a vector) leaves memory now
+            self._close_chroma()
         con.commit()
         # the exact, import-light dense search of the cold query path (index/store/vectors.py); on a
-        # server also what the new generation's database is filled from
-        live = {r[0] for r in con.execute("SELECT id FROM passages")}
-        vectors.update_mirror(self.gen, live, self._new)
+        # server also what the new generation's database is filled from. Its rows that go are known
+        # (the writes above named them): no set of every passage id (1.7 million at 100,000 reports)
+        vectors.update_mirror(self.gen, self._gone, self._new)
         if self._server is not None:
             self._server.finish(con, set(self._new.ids), self.gen)
         self._close_chroma()        # Chroma is complete: its index leaves memory before the lexical build

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 import os
 
+import numpy as np
 import pytest
 
 pytestmark = pytest.mark.slow
@@ -131,18 +132,44 @@ def test_an_edit_merges_only_what_its_files_hold_and_agrees_with_a_clean_ingest(
                                        "The Kremlin quickly qualified Belarusian President"))
     edited = ingest([sub], home, embedder=enc)
     assert (edited.updated, edited.unchanged, edited.added, edited.removed, edited.reports) == (1, 6, 0, 0, 7)
-    assert _tables(home.home) == _tables(_clean(tmp_path / "c1", [sub], enc))
+    clean = _clean(tmp_path / "c1", [sub], enc)
+    assert _tables(home.home) == _tables(clean)
+    assert _derived(home.home) == _derived(clean)
 
     # the same files found from another root (every record changes, no report does), one edited again
     f.write_text(f.read_text().replace("quickly qualified", "promptly qualified"))
     moved = ingest([corpus], home, embedder=enc)
     assert (moved.updated, moved.unchanged, moved.reports) == (1, 6, 7)
-    assert _tables(home.home) == _tables(_clean(tmp_path / "c2", [corpus], enc))
+    clean = _clean(tmp_path / "c2", [corpus], enc)
+    assert _tables(home.home) == _tables(clean)
+    assert _derived(home.home) == _derived(clean)
 
     (sub / "002_8a4a9fea978dff02.txt").unlink()
     gone = ingest([corpus], home, embedder=enc)
     assert (gone.removed, gone.unchanged, gone.reports) == (1, 6, 6)
-    assert _tables(home.home) == _tables(_clean(tmp_path / "c3", [corpus], enc))
+    clean = _clean(tmp_path / "c3", [corpus], enc)
+    assert _tables(home.home) == _tables(clean)
+    assert _derived(home.home) == _derived(clean)
+
+
+def _derived(home) -> dict:
+    """What an edit rewrites from the base's files rather than from SQL: the vector mirror
+    (passage id -> vector bytes, each id once) and the lexical index (passage id -> its terms,
+    and every posting's score), whatever the rows' order or the terms' numbering."""
+    from index.store import lexical
+    from index.store.store import current_generation
+    from index.store.vectors import load_mirror
+
+    gen = current_generation(home)
+    ids, matrix = load_mirror(gen)
+    assert len(set(ids)) == len(ids)
+    pids, vocab, flat, offsets = lexical._read_terms(gen / lexical.DIRNAME)
+    terms = {pid: [vocab[t] for t in flat[offsets[i]:offsets[i + 1]]] for i, pid in enumerate(pids)}
+    lex = lexical.Lexical(gen / lexical.DIRNAME)
+    data, indices, indptr = (np.asarray(lex.model.scores[k]) for k in ("data", "indices", "indptr"))
+    postings = {(t, lex.ids[int(d)]): float(v) for t, i in lex.vocab.items() if i + 1 < len(indptr)
+                for d, v in zip(indices[indptr[i]:indptr[i + 1]], data[indptr[i]:indptr[i + 1]])}
+    return {"mirror": {pid: matrix[i].tobytes() for i, pid in enumerate(ids)}, "terms": terms, "postings": postings}
 
 
 def _clean(home, paths, enc):

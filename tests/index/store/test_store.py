@@ -213,7 +213,7 @@ def test_a_failed_write_leaves_the_current_generation(tmp_path, reports):
 
 def test_the_mirror_is_rewritten_block_by_block_from_the_old_rows_and_the_new_file(tmp_path, monkeypatch):
     """An ingest's vectors wait in a file, not in memory; the rewrite copies a few rows at a
-    time (STEP 3 here) and gives exactly: the old rows still live and not re-embedded, then
+    time (STEP 3 here) and gives exactly: the old rows not gone and not re-embedded, then
     the new ones in the order they came; the file is gone once the writer closes it."""
     from index.store import vectors
 
@@ -228,9 +228,19 @@ def test_the_mirror_is_rewritten_block_by_block_from_the_old_rows_and_the_new_fi
     with pytest.raises(ValueError):
         new.add(["x"], np.zeros((1, 5), np.float32))     # another width
     assert new.path.stat().st_size == 7 * 4 * 4
-    vectors.update_mirror(tmp_path, {"o0", "o2", "o3", "o4", "o5", "o6", "n1"}, new)     # o1 removed
+    vectors.update_mirror(tmp_path, {"o1", "o3"}, new)     # o1 removed, o3 replaced
     ids, matrix = vectors.load_mirror(tmp_path)
     assert ids == ["o0", "o2", "o4", "o5", "o6", "o3", "n1", "n2", "n3", "n4", "n5", "n6"]
     np.testing.assert_array_equal(matrix, np.vstack([old[[0, 2, 4, 5, 6]], a, b]))
     new.close()
     assert not new.path.exists() and not (tmp_path / "vectors.tmp.npy").exists()
+    # nothing gone, nothing re-embedded: every old row, then the new one (a window across the old end)
+    monkeypatch.setattr(vectors, "STEP", 5)
+    more = vectors.NewVectors(tmp_path)
+    c = rng.standard_normal((1, 4)).astype(np.float32)
+    more.add(["n7"], c)
+    vectors.update_mirror(tmp_path, set(), more)
+    ids2, matrix2 = vectors.load_mirror(tmp_path)
+    assert ids2 == ids + ["n7"]
+    np.testing.assert_array_equal(matrix2, np.vstack([old[[0, 2, 4, 5, 6]], a, b, c]))
+    more.close()
