@@ -33,6 +33,12 @@ def main(argv: list[str]) -> None:
         raise SystemExit(__doc__)
     home, corpus, work = Path(argv[1]), Path(argv[2]), Path(argv[3])
     steps = argv[4].split(",")
+    unknown = [x for x in steps if x not in ("edit", "embedded", "server")]
+    if unknown:
+        raise SystemExit(f"eval.bench.home: unknown step {', '.join(unknown)} (edit, embedded, server)")
+    if not home.is_dir() or not corpus.is_dir():
+        raise SystemExit(f"eval.bench.home: {home if not home.is_dir() else corpus}: no such folder")
+    work.mkdir(parents=True, exist_ok=True)
     out_path = work / "measured.json"
     out = json.loads(out_path.read_text()) if out_path.exists() else {}
     def save():
