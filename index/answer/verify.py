@@ -530,19 +530,25 @@ def number_moved(sentence: str, window_text: str) -> str | None:
     return None
 
 
-def _name_runs(text: str) -> list[list[str]]:
-    """Runs of two or more capitalised words ("Belarusian Foreign Minister Sergei Lavrov"), lower-cased."""
+def _capital_runs(text: str, *, possessive_ends: bool) -> list[list[str]]:
+    """Runs of capitalised words, lower-cased, a stopword never opening one; with `possessive_ends`
+    a possessive closes its run ("Russia's Kavkaz 2020" names two things)."""
     runs, run = [], []
-    for raw in re.findall(r"[\w'\u2019\-]+|[^\w\s]", _CITATION.sub(" ", text)):
+    for raw in re.findall(r"[\w'\u2019\-]+|[^\w\s]", text):
         word = _possessive(raw)
         if word[:1].isupper() and (run or word.lower() not in STOPWORDS):
             run.append(word.lower())
-            if word == raw:
-                continue                    # a possessive ends the run: "Russia's Kavkaz 2020" names two things
-        if len(run) > 1:
+            if word == raw or not possessive_ends:
+                continue
+        if run:
             runs.append(run)
         run = []
-    return runs + ([run] if len(run) > 1 else [])
+    return runs + ([run] if run else [])
+
+
+def _name_runs(text: str) -> list[list[str]]:
+    """Runs of two or more capitalised words ("Belarusian Foreign Minister Sergei Lavrov"), lower-cased."""
+    return [r for r in _capital_runs(_CITATION.sub(" ", text), possessive_ends=True) if len(r) > 1]
 
 
 def names_apart(sentence: str, passage_texts: Sequence[str]) -> str | None:
@@ -620,16 +626,7 @@ def pronoun_subject(text: str) -> str | None:
 
 def _speakers(text: str) -> list[str]:
     """Runs of capitalised words, one or more, lower-cased ("certified fraud examiners", "russian")."""
-    units, run = [], []
-    for raw in re.findall(r"[\w'\u2019\-]+|[^\w\s]", text):
-        word = _possessive(raw)
-        if word[:1].isupper() and (run or word.lower() not in STOPWORDS):
-            run.append(word.lower())
-            continue
-        if run:
-            units.append(" ".join(run))
-        run = []
-    return units + ([" ".join(run)] if run else [])
+    return [" ".join(r) for r in _capital_runs(text, possessive_ends=False)]
 
 
 def dropped_attribution(sentence: str, window_text: str) -> str | None:
