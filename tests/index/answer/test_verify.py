@@ -6,8 +6,9 @@ import pytest
 
 from eval.verifier import agreement, load_labels
 from index.answer.generate import split_sentences
-from index.answer.verify import (MIN_ORDER, MIN_OVERLAP, cut_off, dropped_attribution, names_apart, number_moved,
-                                 order_share, pronoun_subject, source_reference, verify_sentence)
+from index.answer.verify import (MIN_ORDER, MIN_OVERLAP, actor_changed, cut_off, dropped_attribution, names_apart,
+                                 number_moved, order_share, pronoun_subject, source_reference, stops_short,
+                                 unquoted_speaker, verify_sentence)
 
 P1 = {"passage_id": "r-0019", "report": {"title": "Belarus Warning Update", "date": "2020-09-19"},
       "text": "Approximately 350 unspecified Belarusian personnel and approximately 30 Belarusian tanks arrived in "
@@ -211,3 +212,65 @@ def test_a_limit_on_a_claim_is_kept():
     # a limit on another part of the passage is no limit on this claim
     other = {"text": "Nearly two hundred sailors came later. James Cook mapped the coastline of New Zealand in 1769."}
     assert verify_sentence("James Cook mapped the coastline of New Zealand in 1769. [1]", [1], {1: other}).supported
+
+
+def test_a_conclusion_keeps_whose_it_is():
+    # "concluded" is an attribution too; "The report says" gives the Select Committee's words to the cited report
+    window = ("The Select Committee report on post-legislative scrutiny of the Bribery Act 2010 concluded that the new "
+              "offence of failure to prevent bribery is regarded as particularly effective.")
+    said = "The report says that the new offence of failure to prevent bribery is regarded as particularly effective."
+    assert dropped_attribution(said, window) == "bribery act concluded"
+    assert dropped_attribution("The Select Committee on the Bribery Act concluded that the new offence of failure to "
+                               "prevent bribery is regarded as particularly effective.", window) is None
+
+
+def test_a_quotation_keeps_its_speaker():
+    text = ("Lukashenko stated Russia is prepared to intervene: Lukashenko stated \"we have an agreement with the "
+            "Russian Federation in the framework of the Union State. These moments are fitting to this pact.")
+    window = "These moments are fitting to this pact."
+    assert unquoted_speaker("These moments are fitting to this pact.", text, window) == "lukashenko quoted"
+    v = verify_sentence("These moments are fitting to this pact. [1]", [1], {1: {"text": text}})
+    assert not v.supported and "drops who said it ('lukashenko quoted' in the cited passages)" in v.reasons, v.reasons
+    # quoted, or with its speaker, it is kept; so is a sentence after the quotation closed
+    assert unquoted_speaker("Lukashenko said these moments are fitting to this pact.", text, window) is None
+    assert unquoted_speaker("\u201cThese moments are fitting to this pact.\u201d", text, window) is None
+    closed = 'Lukashenko stated "we have an agreement." These moments are fitting to this pact.'
+    assert unquoted_speaker("These moments are fitting to this pact.", closed, window) is None
+    # a mistyped mark after a title opens nothing
+    stray = ("MoJ reviewed awareness among small firms (\u201cInsight into awareness (SMEs) \u201c), published 2015. "
+             "The offence only applies to large organisations.")
+    assert unquoted_speaker("The offence only applies to large organisations.", stray,
+                            "The offence only applies to large organisations.") is None
+
+
+def test_a_sentence_that_stops_where_the_clause_goes_on_is_removed():
+    servers = "By 2014, two-thirds of all Web servers were using OpenSSL, enabling websites to pass card details."
+    assert stops_short("By 2014, two-thirds of all Web servers were used.", servers) == "used"
+    assert stops_short("By 2014, two-thirds of all Web servers were using OpenSSL.", servers) is None
+    busby = "The British Government appointed James Busby as British Resident to New Zealand in 1832."
+    assert stops_short("James Busby appointed.", busby) == "appointed"
+    assert stops_short("The British Government appointed James Busby in 1832.", busby) is None
+    kremlin = "The Kremlin qualified Lukashenko\u2019s claim he requested Russian weapons from Putin."
+    assert stops_short("Alexander Lukashenko and the Kremlin.", kremlin) == "Kremlin"
+    serbs = "The Serbian 72nd Brigade has been in Belarus, as part of the Russian Army Games, since 27 JUL."
+    assert stops_short("The Serbian 72nd Brigade was in Belarus for the Army Games, and since then.", serbs) == "then"
+    # a modifier dropped from the end is no clause cut ("… in the Moscow region" of "… region on September 19")
+    assert stops_short("A battalion held exercises in the Moscow region.",
+                       "A battalion held exercises in the Moscow region on September 19.") is None
+    v = verify_sentence("By 2014, two-thirds of all Web servers were used. [1]", [1], {1: {"text": servers}})
+    assert not v.supported and "stops where the cited passage's clause goes on ('used')" in v.reasons, v.reasons
+
+
+def test_a_relation_keeps_its_actors():
+    window = ("The Kremlin qualified Belarusian President Alexander Lukashenko\u2019s claim he requested Russian weapons "
+              "from Russian President Vladimir Putin on September 16. Russian Defense Minister Sergei Shoigu met with "
+              "Lukashenko in Minsk on September 16.")
+    said = "Belarusian President Alexander Lukashenko met with Russian President Vladimir Putin on September 16."
+    assert actor_changed(said, window) == "russian president vladimir putin"
+    assert actor_changed("Russian Defense Minister Sergei Shoigu met with Lukashenko in Minsk on September 16.",
+                         window) is None
+    # an apposition moved keeps the actor
+    assert actor_changed("Russia issued a warrant for NEXTA founder Stepan Putilo.",
+                         "Russia issued an arrest warrant for Stepan Putilo, founder of the NEXTA channel.") is None
+    v = verify_sentence(said + " [1]", [1], {1: {"text": window}})
+    assert not v.supported and any("another actor" in r for r in v.reasons), v.reasons
