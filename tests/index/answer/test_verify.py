@@ -6,9 +6,9 @@ import pytest
 
 from eval.verifier import agreement, load_labels
 from index.answer.generate import split_sentences
-from index.answer.verify import (MIN_ORDER, MIN_OVERLAP, actor_changed, cut_off, dropped_attribution, names_apart,
-                                 number_moved, order_share, pronoun_subject, source_reference, stops_short,
-                                 unquoted_speaker, verify_sentence)
+from index.answer.verify import (MIN_ORDER, MIN_OVERLAP, actor_changed, cut_off, dropped_attribution, name_dropped,
+                                 names_apart, number_moved, order_share, pronoun_subject, source_reference,
+                                 stops_short, unquoted_speaker, verify_sentence)
 
 P1 = {"passage_id": "r-0019", "report": {"title": "Belarus Warning Update", "date": "2020-09-19"},
       "text": "Approximately 350 unspecified Belarusian personnel and approximately 30 Belarusian tanks arrived in "
@@ -227,20 +227,25 @@ def test_a_conclusion_keeps_whose_it_is():
 def test_a_quotation_keeps_its_speaker():
     text = ("Lukashenko stated Russia is prepared to intervene: Lukashenko stated \"we have an agreement with the "
             "Russian Federation in the framework of the Union State. These moments are fitting to this pact.")
-    window = "These moments are fitting to this pact."
-    assert unquoted_speaker("These moments are fitting to this pact.", text, window) == "lukashenko quoted"
+    assert unquoted_speaker("These moments are fitting to this pact.", text) == "lukashenko quoted"
     v = verify_sentence("These moments are fitting to this pact. [1]", [1], {1: {"text": text}})
     assert not v.supported and "drops who said it ('lukashenko quoted' in the cited passages)" in v.reasons, v.reasons
     # quoted, or with its speaker, it is kept; so is a sentence after the quotation closed
-    assert unquoted_speaker("Lukashenko said these moments are fitting to this pact.", text, window) is None
-    assert unquoted_speaker("\u201cThese moments are fitting to this pact.\u201d", text, window) is None
+    assert unquoted_speaker("Lukashenko said these moments are fitting to this pact.", text) is None
+    assert unquoted_speaker("\u201cThese moments are fitting to this pact.\u201d", text) is None
     closed = 'Lukashenko stated "we have an agreement." These moments are fitting to this pact.'
-    assert unquoted_speaker("These moments are fitting to this pact.", closed, window) is None
+    assert unquoted_speaker("These moments are fitting to this pact.", closed) is None
+    # a quotation's words inside a sentence of the model's own ("keep me occupied" is nobody's)
+    python = ("Python was developed by computer scientist Guido van Rossum in 1991. Van Rossum claimed he \u201cwas "
+              "looking for a \u2018hobby\u2019 programming project that would keep me occupied during the week around "
+              "Christmas.\u201d")
+    said = ("Python was started by a computer scientist, who was looking for a hobby programming project that would "
+            "keep me occupied during the week around Christmas.")
+    assert unquoted_speaker(said, python) == "van rossum quoted"
     # a mistyped mark after a title opens nothing
     stray = ("MoJ reviewed awareness among small firms (\u201cInsight into awareness (SMEs) \u201c), published 2015. "
-             "The offence only applies to large organisations.")
-    assert unquoted_speaker("The offence only applies to large organisations.", stray,
-                            "The offence only applies to large organisations.") is None
+             "The offence of failure to prevent fraud only applies to large organisations.")
+    assert unquoted_speaker("The offence of failure to prevent fraud only applies to large organisations.", stray) is None
 
 
 def test_a_sentence_that_stops_where_the_clause_goes_on_is_removed():
@@ -254,6 +259,9 @@ def test_a_sentence_that_stops_where_the_clause_goes_on_is_removed():
     assert stops_short("Alexander Lukashenko and the Kremlin.", kremlin) == "Kremlin"
     serbs = "The Serbian 72nd Brigade has been in Belarus, as part of the Russian Army Games, since 27 JUL."
     assert stops_short("The Serbian 72nd Brigade was in Belarus for the Army Games, and since then.", serbs) == "then"
+    # a clause opener at the end lost its clause, full stop or not
+    assert cut_off("Companies House data shows that.") == "that"
+    assert cut_off("Companies House statistics show 1.58 directorships per company.") is None
     # a modifier dropped from the end is no clause cut ("… in the Moscow region" of "… region on September 19")
     assert stops_short("A battalion held exercises in the Moscow region.",
                        "A battalion held exercises in the Moscow region on September 19.") is None
@@ -274,3 +282,15 @@ def test_a_relation_keeps_its_actors():
                          "Russia issued an arrest warrant for Stepan Putilo, founder of the NEXTA channel.") is None
     v = verify_sentence(said + " [1]", [1], {1: {"text": window}})
     assert not v.supported and any("another actor" in r for r in v.reasons), v.reasons
+
+
+def test_the_name_between_two_words_is_not_left_out():
+    window = ("In September 2022, a comprehensive primary stage Impact Assessment was published at the introduction of "
+              "the Economic Crime and Corporate Transparency Act.")
+    assert name_dropped("In September 2022, a comprehensive primary stage was published.", window) == "Impact Assessment"
+    assert name_dropped("In September 2022, a primary stage Impact Assessment was published.", window) is None
+    # one capitalised word left out (an adjective, a first name) is no name dropped
+    assert name_dropped("Defense Minister Shoigu met with Lukashenko.",
+                        "Russian Defense Minister Sergei Shoigu met with Lukashenko.") is None
+    v = verify_sentence("In September 2022, a comprehensive primary stage was published. [1]", [1], {1: {"text": window}})
+    assert not v.supported and "leaves out the name the cited passage has there ('Impact Assessment')" in v.reasons
