@@ -28,6 +28,7 @@ from index.errors import ReportReadError
 from ingest.document import (CONTENTS, FRONT, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote,
                              Document, Mark, take_links)
 from ingest.metadata import split_names
+from ingest.tables import Cell, row_joins
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 R = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
@@ -160,6 +161,42 @@ def _paragraphs(root: ET.Element):
         yield p, (style.get(W + "val", "") if style is not None else "")
 
 
+def _table_rows(body: ET.Element, links: dict[str, str]) -> dict[int, tuple[int, str | None]]:
+    """The paragraphs of table rows read as one line (ingest/tables.py): id(w:p) -> (the row's
+    id, the cell's join for a cell's first paragraph, None for the next). A row whose cells hold
+    a table stays cell by cell."""
+    out: dict[int, tuple[int, str | None]] = {}
+    for tbl in body.iter(W + "tbl"):
+        rows = tbl.findall(W + "tr")
+        read, paras = [], []
+        header = True                                    # Word repeats header rows: the table's first rows
+        for tr in rows:
+            header = header and tr.find(f"{W}trPr/{W}tblHeader") is not None
+            cells, ps = [], []
+            for tc in tr.findall(W + "tc"):
+                span = tc.find(f"{W}tcPr/{W}gridSpan")
+                texts = []
+                for p in tc.iter(W + "p"):
+                    t = _Text(links, lambda *_: "", in_note=False)
+                    t.walk(p)
+                    texts.append(t.text)
+                merged = tc.find(f"{W}tcPr/{W}vMerge")
+                continued = merged is not None and merged.get(W + "val", "continue") == "continue"
+                width = int(span.get(W + "val")) if span is not None and (span.get(W + "val") or "").isdigit() else 1
+                cells.append(Cell("" if continued else " ".join(t for t in texts if t), header, max(1, width),
+                                  lines=sum(1 for t in texts if t)))
+                ps.append([] if tc.find(f".//{W}tbl") is not None else list(tc.iter(W + "p")))
+            read.append(cells)
+            paras.append(ps)
+        for tr, cells, ps, joins in zip(rows, read, paras, row_joins(read)):
+            if joins is None or any(not p for p, c in zip(ps, cells) if c.text):
+                continue
+            for cell_ps, join in zip(ps, joins):
+                for i, p in enumerate(cell_ps):
+                    out[id(p)] = (id(tr), join if i == 0 else None)
+    return out
+
+
 def _note_props(pr: ET.Element | None, default: tuple[int | None, str]) -> tuple[int | None, str]:
     """(numStart, numRestart) of a w:footnotePr / w:endnotePr, each falling back to `default`."""
     if pr is None:
@@ -284,11 +321,26 @@ def _read(doc: "_Doc", path: Path, source: str) -> Document:
     kinds = _style_kinds(doc)
     links = doc.links("word/document.xml")
     paragraphs: list[tuple[str, int, str]] = []          # (kind, level, text with placeholders)
+    rows = _table_rows(body, links)
+    row: tuple[int, list[str]] | None = None             # the row being read as one line: (its id, texts)
+    join: str | None = None                              # the text before the cell being read
     for p, style in _paragraphs(body):
         t = _Text(links, number, in_note=False)
         t.walk(p)
         if p.find(f"{W}pPr/{W}sectPr") is not None:
             section += 1                                 # this paragraph ends a section
+        in_row = rows.get(id(p))
+        if row is not None and (in_row is None or in_row[0] != row[0]):
+            paragraphs.append((PARAGRAPH, 0, "".join(row[1]).strip()))
+            row = None
+        if in_row is not None:
+            row = row or (in_row[0], [])
+            if in_row[1] is not None:
+                join = in_row[1]                         # a cell's first paragraph: the cell's join
+            if t.text:
+                row[1].append((join if join is not None else " ") + t.text)
+                join = None
+            continue
         if not t.text:
             continue
         kind, level = kinds.get(style) or _kind_of(style) or (PARAGRAPH, 0)
@@ -297,6 +349,8 @@ def _read(doc: "_Doc", path: Path, source: str) -> Document:
                 and int(outline.get(W + "val")) < 9:
             kind, level = HEADING, int(outline.get(W + "val")) + 1
         paragraphs.append((kind, level, t.text))
+    if row is not None:
+        paragraphs.append((PARAGRAPH, 0, "".join(row[1]).strip()))
     if not paragraphs:
         raise ReportReadError(path, "no text (the Word document is empty)")
     # Word's display numbers: footnotes in reference order from numStart; endnotes likewise,

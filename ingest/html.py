@@ -31,7 +31,8 @@ Markers and notes, by linkage (every producer we know writes one):
 
 Structure: `<h1>`-`<h6>` are headings (a level each); a table of contents (`class="toc"`,
 `tableofcontents`, `role="doc-toc"`, Word's `MsoToc`, a line that only links into the page) is
-contents; `<nav>`, forms, scripts, styles, the page's banner and footer, a word processor's
+contents; a table row of short cells is one line, its cells joined with their labels
+(ingest/tables.py); `<nav>`, forms, scripts, styles, the page's banner and footer, a word processor's
 page footer and what the page hides (`hidden`, `display:none`, classes its styles hide) are
 left out. When the page has one `<main>` or one `<article>`, only that is read (plus the notes
 it links to); several `<article>`s are several reports. Metadata: the title from
@@ -53,6 +54,7 @@ from dataclasses import dataclass, field
 from ingest.document import CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote, Document, Mark
 from ingest.footnotes import marker_label, parse_note_block, take_markers
 from ingest.html_tree import RAW, Node, parse_html
+from ingest.tables import Cell, row_joins
 from ingest.metadata import parse_date_text, parse_name_line, split_names
 
 HEADINGS = {f"h{i}": i for i in range(1, 7)}
@@ -455,6 +457,51 @@ class _Block:
     links: list[tuple[int, str]] = field(default_factory=list)   # (offset, URL) after a link not showing it
 
 
+_ROW_BREAKERS = {"table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote"}
+
+
+def _lines(cell: Node, shown) -> int:
+    """Its innermost blocks with text (a cell of bare text is one line)."""
+    inner = [d for d in cell.iter() if d is not cell and d.tag in BLOCKS
+             and not any(e is not d and e.tag in BLOCKS for e in d.iter())]
+    return max(1, sum(1 for d in inner if shown(d)))
+
+
+def _span(value: str) -> int:
+    return int(value) if value.strip().isdigit() and 0 < int(value) < 1000 else 1
+
+
+def _table_rows(root: Node, markers: dict[int, str]) -> tuple[set[int], dict[int, str]]:
+    """The rows read as one line (ingest/tables.py) and the text before each of their cells,
+    by element order. A row whose cells hold a list, a table or a heading stays cell by cell."""
+    def shown(cell: Node) -> str:                        # its text without its footnote markers
+        out: list[str] = []
+        stack: list = [cell]
+        while stack:
+            n = stack.pop()
+            if isinstance(n, str):
+                out.append(n)
+            elif n.tag not in SKIP and n.order not in markers:
+                stack.extend(reversed(n.children))
+        return _squash(_CONTROL.sub("", "".join(out)))
+
+    rows_out: set[int] = set()
+    joins_out: dict[int, str] = {}
+    for table in (n for n in root.iter() if n.tag == "table"):
+        rows = [n for n in table.iter() if n.tag == "tr"
+                and next((a for a in n.ancestors() if a.tag == "table"), None) is table]
+        cells = [[c for c in r.children if isinstance(c, Node) and c.tag in ("td", "th")] for r in rows]
+        read = [[Cell(shown(c), c.tag == "th", _span(c.get("colspan")), _span(c.get("rowspan")),
+                      _lines(c, shown)) for c in row]
+                for row in cells]
+        for row, nodes, joins in zip(rows, cells, row_joins(read)):
+            if joins is None or any(d.tag in _ROW_BREAKERS for c in nodes for d in c.iter() if d is not c):
+                continue
+            rows_out.add(row.order)
+            joins_out.update((c.order, j) for c, j in zip(nodes, joins) if j)
+    return rows_out, joins_out
+
+
 def _content_root(root: Node) -> Node:
     """The page's one <main>, else its one top-level <article>, else its <body>."""
     mains = [n for n in root.iter() if n.tag == "main" or n.get("role") == "main"]
@@ -489,6 +536,8 @@ class _Walker:
         self.lists: list[list[int]] = []                 # open <ol>/<ul>: [next number], [] for a <ul>
         self.internal = 0                                # inside a link to this page (not a marker)
         self.linked = 0                                  # characters of the block inside such links
+        self.rows, self.joins = _table_rows(root, index.markers)   # rows read as one line; their cells' joins
+        self.in_row = 0                                  # inside such a row: its cells' blocks are one block
 
     # text accumulation
     def _start(self) -> None:
@@ -512,6 +561,16 @@ class _Walker:
                 self.linked += len(data.strip())
             if self.bold:
                 self.bolded += len(re.sub(r"\s", "", data))
+
+    def _join(self, text: str) -> None:
+        """The text between two cells of a row read as one line, without the space before it."""
+        if self.buf and not text.startswith(" "):
+            last = self.buf[-1].rstrip()
+            self.length -= len(self.buf[-1]) - len(last)
+            self.buf[-1] = last
+            for m in self.cur.marks if self.cur is not None else []:
+                m.pos = min(m.pos, self.length)
+        self._add(text)
 
     def _mark(self, label: str, key: str) -> None:
         """A linked marker; a key the Document's notes lack makes it `missing`, never matched by label."""
@@ -598,11 +657,16 @@ class _Walker:
             self.bold += 1
         if tag in BLOCKS:
             self.open_blocks.append(tag)
-        if tag in HEADINGS:
+        if self.in_row:
+            if node.order in self.joins:
+                self._join(self.joins[node.order])
+        elif tag in HEADINGS:
             self.flush()
             self.heading = HEADINGS[tag]
         elif tag in BLOCKS and tag != "dd":
             self.flush()
+        if node.order in self.rows:
+            self.in_row += 1
         if _CONTENTS_NAME.search(node.get("class")) or _CONTENTS_NAME.search(node.get("id")) \
                 or node.get("role") == "doc-toc":
             self.contents += 1
@@ -630,7 +694,11 @@ class _Walker:
         href = node.get("href") if tag == "a" else ""
         if href.startswith(("http://", "https://")) and self.cur is not None and not _shows(node.text(), href):
             self.cur.links.append((self.length, href))
-        if tag in HEADINGS:
+        if node.order in self.rows:
+            self.in_row -= 1
+        if self.in_row:
+            pass                                         # a cell of a row read as one line
+        elif tag in HEADINGS:
             self.flush()
             self.heading = 0
         elif tag in BLOCKS and tag != "dt":

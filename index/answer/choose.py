@@ -248,7 +248,9 @@ def pick(cands: list[Candidate], *, follow: float | None = None, max_sentences: 
          max_passages: int | None = None) -> list[Candidate]:
     """The learned decision's choice: the most probable sentence, then, most probable first,
     those at least `follow` times as probable, from at most `max_passages` passages (each new
-    passage is more to read), no text twice."""
+    passage is more to read), no text twice. A sentence from a passage not yet cited that
+    holds no word of the question the chosen ones lack and no value of the type asked adds
+    nothing but reading (`adds_nothing`)."""
     follow = PICK_FOLLOW if follow is None else follow
     max_sentences = PICK_SENTENCES if max_sentences is None else max_sentences
     max_passages = PICK_PASSAGES if max_passages is None else max_passages
@@ -256,6 +258,7 @@ def pick(cands: list[Candidate], *, follow: float | None = None, max_sentences: 
     chosen: list[Candidate] = []
     seen: set[str] = set()
     passages: set[str] = set()
+    covered: set[str] = set()
     for c in ranked:
         key = re.sub(r"\W+", " ", c.text.lower()).strip()
         if key in seen:
@@ -264,12 +267,25 @@ def pick(cands: list[Candidate], *, follow: float | None = None, max_sentences: 
             continue
         if c.passage_id not in passages and len(passages) >= max_passages:
             continue
+        if chosen and c.passage_id not in passages and adds_nothing(c, covered):
+            continue
         chosen.append(c)
         seen.add(key)
         passages.add(c.passage_id)
+        covered |= c.terms
         if len(chosen) >= max_sentences:
             break
     return sorted(chosen, key=lambda c: (c.order[0] if c is not chosen[0] else -1, c.start)) if chosen else chosen
+
+
+def adds_nothing(c: Candidate, covered: set[str]) -> bool:
+    """The sentence holds no word of the question beyond `covered` and, for a question asking
+    for a type (a number, a date, a person), no new value of it. Judged from a single
+    question's signals: a part of a several-part question keeps none, and nothing is pruned
+    there (a part's answer often holds none of the whole question's words)."""
+    sig = c.signals
+    return bool(sig) and not (c.terms - covered) and (sig.get("value_missing", 0.0) == 1.0
+                                                      or sig.get("kind_missing", 0.0) == 1.0)
 
 
 def learned_fits(model: dm.Decider, cands: list[Candidate]) -> list[Candidate]:

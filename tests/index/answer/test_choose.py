@@ -173,3 +173,29 @@ def test_another_reports_sentence_must_add_a_word_or_cover_nearly_as_much():
     close = cand("Russian regiments kept training with Belarusian units since mid-September.", "r3", 0.7,
                  {"regiment", "belarusian", "since"}, (2, 0))
     assert [c.report_id for c in choose([best, weak, close])] == ["r1", "r3"]
+
+
+def test_a_sentence_from_another_passage_that_adds_nothing_is_not_quoted():
+    """Over-quoting ("How many Russian troops arrived in Brest by rail?"): a sentence from a
+    passage not yet cited that holds no word of the question the answer lacks and no number is
+    more to read and nothing more to know; one that adds a word of the question, or holds a
+    number, stays, and so does the next sentence of a passage already cited."""
+    from index.answer.choose import Candidate, pick
+
+    def cand(text, passage, order, terms, score, value=True):
+        sig = {"value_missing": 0.0 if value else 1.0, "kind_missing": 0.0 if value else 1.0}
+        return Candidate(text, passage, "r1", [], order, terms=set(terms), signals=sig, score=score)
+
+    lead = cand("Approximately 300 Russian troops arrived in Brest on September 14.", "p1", (0, 0),
+                {"russian", "troop", "arriv", "brest"}, 0.9)
+    same = cand("They are to return home on September 25.", "p1", (0, 1), set(), 0.5, value=False)
+    idle = cand("Russian troops in Brest have trained with Belarusian forces before.", "p2", (1, 0),
+                {"russian", "troop", "brest"}, 0.7, value=False)
+    counted = cand("Around 200 more are expected, officials said.", "p3", (2, 0), set(), 0.6)
+    adds = cand("The airborne troops came by rail.", "p4", (3, 0), {"troop", "rail"}, 0.5, value=False)
+    texts = [c.text for c in pick([lead, same, idle, counted, adds])]
+    assert idle.text not in texts
+    assert texts[0] == lead.text and {same.text, counted.text, adds.text} <= set(texts)
+    # a part of a several-part question keeps no signals: nothing is pruned there
+    idle.signals = {}
+    assert idle.text in [c.text for c in pick([lead, idle])]
