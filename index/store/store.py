@@ -780,6 +780,7 @@ class _ServerLayers:
         --rebuild)."""
         import secrets
 
+        self.complete = not base_meta         # an empty start (first ingest, rebuild): every vector is fresh
         current = current_generation(self.settings.home)
         known = base_meta if base_meta.get("corpus") else (_gen_meta(current) if current is not None else {})
         recorded = known.get("corpus")
@@ -996,6 +997,7 @@ class _EmbeddedLayers(_ServerLayers):
         import secrets
 
         self.root.mkdir(parents=True, exist_ok=True)
+        self.complete = not base_meta         # an empty start (first ingest, rebuild): every vector is fresh
         layered = base_meta.get("chroma_layout") == "layers" and not base_meta.get("chroma_url")
         base = layers_mod.read(self.gen) if layered else None
         if base is not None:
