@@ -21,9 +21,11 @@ A generation directory holds:
   docstore.json  llama-index docstore: report id -> content hash (what ingest diffs against)
   bm25/          the lexical index (index/store/lexical.py)
   vectors.npy    every passage vector as one matrix + vector_ids.json (index/store/vectors.py)
-  chroma/        the embedded Chroma store (on a server: the database meta["chroma_database"])
-  layers.json    on a server: the layers (collections) of that database it reads, and their dead
-  report_layers.json  on a server: which layer holds each report's vectors (for the next ingest)
+  layers.json    the vector layers it reads, and their dead: embedded, Chroma stores under
+                 home/layers/ shared between generations (_EmbeddedLayers); on a server,
+                 collections of the database meta["chroma_database"] (_ServerLayers)
+  report_layers.json  which layer holds each report's vectors (for the next ingest)
+  chroma/        a generation from before embedded layers: its own Chroma store (still read)
 
 The writer takes records with the shape of ingest/model.py's (Report, Passage) and never
 needs ingest itself; the schema and the row codecs are index/store/schema.py's.
