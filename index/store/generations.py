@@ -11,12 +11,16 @@ rename (and the generation stays) or sees the generation gone and reads `CURRENT
 
 The generation just replaced is the one exception to removal: unless a reader holds it
 (then it stays whole), its catalogue is kept until the next ingest: `dossier.db` with every
-id, hash, count and the meta, but without the texts (2 % of a generation at 250 reports;
-what the last ingest replaced can still be read). Its vectors, Chroma store and lexical
-index go at once. A reader that releases a replaced generation (the bot at its first
-question after an ingest) thins it so itself, in a thread, if no other reader holds it.
+id, hash, count and the meta (what the last ingest replaced can still be read). Its vector
+copy and lexical index go at once; the ingest keeps its dossier.db as it is (rewriting it
+without the texts read and wrote the whole catalogue, in proportion to the archive, not the
+edit). A reader that releases a replaced generation (the bot at its first question after an
+ingest) thins it itself, in a thread, if no other reader holds it, and there the catalogue
+is rewritten without the texts (2 % of a generation at 250 reports).
 SQLite and Chroma modify their files in place, so generations never share those by hard
-links; only files that are replaced whole (vectors.npy) are linked, not copied.
+links; only files that are replaced whole (vectors.npy, the layer lists, the lexical index's
+files) are linked, not copied. Embedded Chroma lives outside the generations, in layers shared
+between them (index/store/layers.py).
 """
 from __future__ import annotations
 
@@ -32,7 +36,8 @@ from index.errors import StoreBusy, StoreWriteError
 
 LEASE = "lease"                 # readers flock() it shared; removal takes it exclusively
 REMOVING = ".removing"          # a generation being deleted (renamed first: no reader can open it)
-SHARED = {"vectors.npy", "report_layers.json"}   # never written in place, only replaced: hard-linked
+SHARED = {"vectors.npy", "report_layers.json", "layers.json"}   # never written in place, only replaced: hard-linked
+SHARED_DIRS = {"bm25"}          # folders whose files are only ever written anew (lexical.build removes the folder first)
 CATALOGUE = "dossier.db"        # what a replaced, unread generation keeps until the next ingest
 # the catalogue keeps ids and hashes, not texts; it keeps what the digest says of its ingest (the
 # change record, the new reports' summaries, their notes), so two ingests finished within one digest
@@ -97,7 +102,9 @@ def new_generation(home: Path, base: Path | None) -> Path:
     partial = gens / (name + ".partial")
     try:
         if base is not None:
-            shutil.copytree(base, partial, ignore=shutil.ignore_patterns(LEASE), copy_function=_copy_or_link)
+            # chroma/: a generation from before embedded layers; the next one reads its vectors from
+            # vectors.npy into a layer (index/store/store.py's _EmbeddedLayers), never from a copy
+            shutil.copytree(base, partial, ignore=shutil.ignore_patterns(LEASE, "chroma"), copy_function=_copy_or_link)
         else:
             partial.mkdir()
         (partial / LEASE).touch()
@@ -113,7 +120,7 @@ def new_generation(home: Path, base: Path | None) -> Path:
 def _copy_or_link(src: str, dst: str) -> None:
     """Copy a file into the new generation; a file that is only ever replaced whole, never
     modified in place, is hard-linked instead (the next generation shares it until then)."""
-    if Path(src).name in SHARED:
+    if Path(src).name in SHARED or Path(src).parent.name in SHARED_DIRS:
         try:
             os.link(src, dst)
             return
@@ -276,7 +283,7 @@ def sweep(home: Path, *, keep: set[Path], catalogue: Path | None = None) -> list
             continue
         try:
             if gen == catalogue and fd is not None:
-                _thin(gen)
+                _thin(gen, blank=False)         # the ingest waits for this: removals only
                 continue
             doomed = gen.with_name(gen.name + REMOVING)
             try:
@@ -290,9 +297,12 @@ def sweep(home: Path, *, keep: set[Path], catalogue: Path | None = None) -> list
     return held
 
 
-def _thin(gen: Path) -> None:
+def _thin(gen: Path, *, blank: bool = True) -> None:
     """Keep only the catalogue of a replaced generation (its lease goes first: no reader can
-    take it any more; the next sweep removes the rest)."""
+    take it any more; the next sweep removes the rest). `blank`: also rewrite its dossier.db
+    without the texts. The ingest that replaced it does not (the rewrite reads and writes the
+    whole catalogue: 8 s of a 1 % edit at 30,000 reports, round 4); it keeps the whole
+    dossier.db until the next ingest removes it; a reader that releases it later blanks it."""
     try:
         os.unlink(gen / LEASE)
     except OSError:
@@ -307,6 +317,8 @@ def _thin(gen: Path) -> None:
                 p.unlink()
             except OSError:
                 pass
+    if not blank:
+        return
     try:
         _write_catalogue(gen / CATALOGUE)
     except Exception:  # noqa: BLE001 - best effort: the next ingest removes it anyway

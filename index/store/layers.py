@@ -15,8 +15,12 @@ every query would cost a scan (170,000 vectors: 2.7 ms unfiltered, about 500 ms 
 eval.bench.layouts`, docs/scale.md). Layers need no filter: a reader asks each layer for k plus
 that layer's dead count and drops the dead.
 
-Dead vectors are deleted from their layer as soon as no older generation is read (at the end
-of the ingest, or by the next one): in the common case a reader never over-fetches at all.
+On a server, dead vectors are deleted from their layer as soon as no older generation is read
+(at the end of the ingest, or by the next one): in the common case a reader never over-fetches
+at all. Embedded mode (one Chroma directory per layer under home/layers/, index/store/store.py's
+`_EmbeddedLayers`) never writes a listed layer, since another process may have it open: its dead
+stay until the layer is rewritten (DEAD_MAX), and a reader over-fetches only as far as the dead
+among the best hits require (`_live_hits`).
 Layers are merged as they accumulate (size tiers: a layer not TIER times bigger than what
 is being merged into the new layer joins it; never more than MAX_LAYERS), and a layer whose
 dead share passes DEAD_MAX is rewritten, so uploads stay in proportion to the edits
@@ -30,6 +34,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Sequence
 
+DIR = "layers"                           # embedded mode: home/layers/<name>/ is one layer's Chroma store
 FILE = "layers.json"                     # the layers a generation reads, with their dead vectors
 REPORTS_FILE = "report_layers.json"      # report id -> the layer holding its vectors (the writer's)
 MAX_LAYERS = 8
@@ -53,7 +58,8 @@ class Layer:
 
 def read(gen: Path) -> list[Layer] | None:
     """The generation's layers, oldest first; None when it was not written in layers
-    (embedded mode, or a server generation from before layers: one database of its own)."""
+    (a generation from before layers: its own chroma/ directory, or on a server a database
+    of its own)."""
     try:
         doc = json.loads((gen / FILE).read_text())
     except (OSError, ValueError):
@@ -122,11 +128,39 @@ class LayeredCollection:
         hits: list[tuple[float, str]] = []
         extra = {"where": where} if where else {}
         for collection, layer, dead in self.layers:
-            n = min(n_results + len(dead), layer.vectors)
-            if n <= 0 or layer.live <= 0:
+            if n_results <= 0 or layer.live <= 0:
                 continue
-            res = collection.query(query_embeddings=query_embeddings, n_results=n, include=["distances"], **extra)
-            hits += [(float(d), pid) for pid, d in zip(res["ids"][0], res["distances"][0]) if pid not in dead]
+            hits += _live_hits(collection, layer, dead, query_embeddings, n_results, extra)
         hits.sort()
         hits = hits[:n_results]
         return {"ids": [[pid for _d, pid in hits]], "distances": [[d for d, _p in hits]]}
+
+    def get(self, include: list[str] | None = None) -> dict:
+        """Every live vector's id and the fields `include` names, layer by layer, as one
+        collection's get() gives them (reads every layer whole: for checks, not questions)."""
+        out: dict[str, list] = {"ids": [], **{key: [] for key in include or []}}
+        for collection, _layer, dead in self.layers:
+            res = collection.get(include=include or [])
+            keep = [i for i, pid in enumerate(res["ids"]) if pid not in dead]
+            out["ids"] += [res["ids"][i] for i in keep]
+            for key in include or []:
+                out[key] += [res[key][i] for i in keep]
+        return out
+
+
+def _live_hits(collection: Any, layer: Layer, dead: set[str], query_embeddings: Any, k: int,
+               extra: dict) -> list[tuple[float, str]]:
+    """The layer's best k vectors that are not dead. Asked for k plus a few, then more while
+    the dead crowd out the live: an embedded layer keeps its dead until it is rewritten
+    (another process may be reading it), so its dead list can be thousands long, and asking
+    for k plus all of them would make every question an exhaustive search. The best k live
+    are among the best n whenever n holds k live ones."""
+    most = min(k + len(dead), layer.vectors)
+    n = min(k + min(len(dead), max(k, 16)), most)
+    while True:
+        res = collection.query(query_embeddings=query_embeddings, n_results=n, include=["distances"], **extra)
+        got = list(zip(res["ids"][0], res["distances"][0]))
+        live = [(float(d), pid) for pid, d in got if pid not in dead]
+        if len(live) >= k or n >= most or len(got) < n:
+            return live
+        n = min(n * 4, most)

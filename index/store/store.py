@@ -21,9 +21,11 @@ A generation directory holds:
   docstore.json  llama-index docstore: report id -> content hash (what ingest diffs against)
   bm25/          the lexical index (index/store/lexical.py)
   vectors.npy    every passage vector as one matrix + vector_ids.json (index/store/vectors.py)
-  chroma/        the embedded Chroma store (on a server: the database meta["chroma_database"])
-  layers.json    on a server: the layers (collections) of that database it reads, and their dead
-  report_layers.json  on a server: which layer holds each report's vectors (for the next ingest)
+  layers.json    the vector layers it reads, and their dead: embedded, Chroma stores under
+                 home/layers/ shared between generations (_EmbeddedLayers); on a server,
+                 collections of the database meta["chroma_database"] (_ServerLayers)
+  report_layers.json  which layer holds each report's vectors (for the next ingest)
+  chroma/        a generation from before embedded layers: its own Chroma store (still read)
 
 The writer takes records with the shape of ingest/model.py's (Report, Passage) and never
 needs ingest itself; the schema and the row codecs are index/store/schema.py's.
@@ -37,7 +39,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 from urllib.parse import urlparse
 
 from index.store import schema
@@ -109,12 +111,20 @@ def chroma_client(settings: Settings, gen: Path) -> Any:
         client = server_client(settings, corpus, database)
         listed = layers_mod.read(gen)
         return client if listed is None else _LayeredClient(settings, client, listed)
+    listed = layers_mod.read(gen)
+    if listed is not None:
+        return _EmbeddedLayeredClient(settings, gen, listed)
+    return _GenerationClient(_persistent(gen / "chroma"))       # a generation from before embedded layers
+
+
+def _persistent(path: Path) -> Any:
+    """An embedded Chroma client of the store at `path` (clients of one path in one process
+    share Chroma's system, counted: closing one leaves the others working)."""
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 
-    return _GenerationClient(chromadb.PersistentClient(path=str(gen / "chroma"),
-                                                       settings=ChromaSettings(anonymized_telemetry=False,
-                                                                               allow_reset=False)))
+    return chromadb.PersistentClient(path=str(path), settings=ChromaSettings(anonymized_telemetry=False,
+                                                                             allow_reset=False))
 
 
 class _GenerationClient:
@@ -167,6 +177,40 @@ class _LayeredClient:
 
     def close(self) -> None:
         close_client(self.client)
+
+
+class _EmbeddedLayeredClient:
+    """An embedded generation written in layers: one Chroma store per layer under
+    home/layers/ (index/store/layers.py), read as one collection. A bot that moves to the next
+    generation opens the layers it shares with the previous one again: Chroma's system for
+    that path (and its loaded index) is shared, so only the new layers load."""
+
+    def __init__(self, settings: Settings, gen: Path, listed: list[layers_mod.Layer]):
+        root = settings.home / layers_mod.DIR
+        self.clients: list[Any] = []
+        pairs = []
+        try:
+            for layer in listed:
+                if not (root / layer.name).is_dir():
+                    built = " on a Chroma server" if _gen_meta(gen).get("chroma_url") else ""
+                    raise StoreMismatch(f"the index at {settings.home} was built{built} with vector layers it no longer "
+                                        f"has ({root / layer.name}); rebuild with: dossier ingest --rebuild "
+                                        f"--home {settings.home} PATH...")
+                client = _persistent(root / layer.name)
+                self.clients.append(client)
+                pairs.append((client.get_collection(COLLECTION), layer))
+        except BaseException:
+            self.close()
+            raise
+        self.collection = layers_mod.LayeredCollection(pairs)
+
+    def get_collection(self, name: str, **_: Any) -> layers_mod.LayeredCollection:
+        return self.collection
+
+    def close(self) -> None:
+        for client in self.clients:
+            close_client(client)
+        self.clients = []
 
 
 def _server_address(settings: Settings) -> tuple[str, int, bool]:
@@ -376,7 +420,8 @@ class Writer:
         self._con: sqlite3.Connection | None = None
         self._client: Any = None
         self._new: NewVectors | None = None
-        self._server: _ServerLayers | None = None
+        self._server: _ServerLayers | None = None       # server mode's layers
+        self._layers: _ServerLayers | None = None       # either mode's (_EmbeddedLayers: embedded)
         self.final: Path | None = None
         # embedded: Chroma's deletes and adds wait here and go in few calls (_flush_chroma); each call
         # into a big persisted collection has a fixed cost (a 1 % edit at 10,000 reports: 8 calls, 3.8 s)
@@ -388,15 +433,14 @@ class Writer:
         self.gen = new_generation(self.home, base)
         try:                                      # from here on any exit, Ctrl-C too, removes the partial generation
             self._new = NewVectors(self.gen)      # this ingest's vectors, on disk until the commit
-            self._server = _ServerLayers(settings, self.gen, rebuild=rebuild) if settings.chroma_url else None
-            self._con = connect(self.gen)
-            if self._server is not None:
-                self._client = self._server.create(read_meta(self._con))
-                self._collection = self._server.new_collection
+            if settings.chroma_url:
+                self._layers = self._server = _ServerLayers(settings, self.gen, rebuild=rebuild)
             else:
-                self._client = chroma_client(settings, self.gen)
-                self._collection = self._client.get_or_create_collection(
-                    collection_name(settings), embedding_function=None, metadata={"hnsw:space": "cosine"})
+                self._layers = _EmbeddedLayers(settings, self.gen, rebuild=rebuild)
+                self._layers.delete_new = self._delete_later     # its adds wait: the delete follows them
+            self._con = connect(self.gen)
+            self._client = self._layers.create(read_meta(self._con))
+            self._collection = self._layers.new_collection
         except BaseException as e:
             self._fail(e)
             raise
@@ -417,10 +461,7 @@ class Writer:
         for rid in report_ids:
             old = [pid for (pid,) in self.con.execute("SELECT id FROM passages WHERE report_id = ?", (rid,))]
             self._gone.update(old)
-            if self._server is None:         # by id: a `where` costs a scan of every vector's metadata
-                self._delete_later(old)
-            else:                            # the layer holding them keeps them until no reader needs them
-                self._server.retire(rid, old)
+            self._layers.retire(rid, old)    # the layer holding them keeps them while a reader may need them
             self.con.execute("DELETE FROM passages WHERE report_id = ?", (rid,))
 
     def put_passages(self, report_ids: Sequence[str], passages: Sequence[Any], vecs: Sequence[Sequence[float]]) -> None:
@@ -438,11 +479,8 @@ class Writer:
                                              ids):
                 old.setdefault(rid, []).append(pid)
                 self._gone.add(pid)
-            if self._server is None:             # by id: a `where` costs a scan of every vector's metadata
-                self._delete_later([pid for rid in stored for pid in old.get(rid, [])])
-            else:                                # on a server, once no reader needs them
-                for rid in stored:
-                    self._server.retire(rid, old.get(rid, []))
+            for rid in stored:                   # kept in their layer while a reader may need them
+                self._layers.retire(rid, old.get(rid, []))
         matrix = np.asarray(vecs, dtype=np.float32)   # what Chroma stores too: the same floats
         if len(matrix) != len(passages):
             raise ValueError(f"{len(passages)} passages but {len(matrix)} vectors")
@@ -453,8 +491,7 @@ class Writer:
         self.con.executemany("DELETE FROM passages WHERE report_id = ?", [(x,) for x in ids])
         self.con.executemany(schema.INSERT_PASSAGE, [schema.passage_row(p) for p in passages])
         self._new.add([p.id for p in passages], matrix)
-        if self._server is not None:
-            self._server.wrote(ids)
+        self._layers.wrote(ids)
 
     def put_reports(self, reports: Sequence[Any], files: dict[str, FileRecord], *, dim: int | None,
                     touched: tuple[set[str], set[str]] | None = None) -> None:
@@ -513,7 +550,7 @@ class Writer:
         con.executemany(schema.INSERT_FILE, [schema.file_row(k, v) for k, v in files.items() if k in paths])
         meta = {"schema_version": str(SCHEMA_VERSION), "model": self.settings.model_name,
                 "chroma_url": self.settings.chroma_url or "",
-                **(self._server.meta() if self._server is not None else {}),
+                **self._layers.meta(),
                 "last_ingest": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())}
         if dim:
             meta["dim"] = str(dim)
@@ -601,15 +638,12 @@ class Writer:
 
         con = self.con
         self._flush_chroma()
-        if self._server is None:    # embedded Chroma is complete: its index (2.2 KB a vector) leaves memory now
-            self._close_chroma()
         con.commit()
         # the exact, import-light dense search of the cold query path (index/store/vectors.py); on a
         # server also what the new generation's database is filled from. Its rows that go are known
         # (the writes above named them): no set of every passage id (1.7 million at 100,000 reports)
         vectors.update_mirror(self.gen, self._gone, self._new)
-        if self._server is not None:
-            self._server.finish(con, set(self._new.ids), self.gen)
+        self._layers.finish(con, set(self._new.ids), self.gen)
         self._close_chroma()        # Chroma is complete: its index leaves memory before the lexical build
         lexical.build(self.gen, [pid for (pid,) in con.execute("SELECT id FROM passages ORDER BY id")],
                       self._texts, fresh=set(self._new.ids))
@@ -617,8 +651,8 @@ class Writer:
             docstore.persist(str(self.gen / "docstore.json"))
         self._close()
         self.final = finish_generation(self.home, self.gen)
+        self._layers.after_switch(self.final)
         if self._server is not None:
-            self._server.after_switch(self.final)
             close_client(self._server.client)
         return self.final
 
@@ -677,8 +711,8 @@ class Writer:
         except Exception:  # noqa: BLE001 - already failing; the partial generation goes anyway
             pass
         discard(self.gen)
-        if self._server is not None:
-            self._server.discard()
+        if self._layers is not None:
+            self._layers.discard()
         chroma_error = type(e).__module__.split(".")[0] == "chromadb"   # e.g. a full disk in its Rust core
         if isinstance(e, (OSError, sqlite3.Error)) or (chroma_error and not isinstance(e, (StoreMismatch, StoreWriteError))):
             raise StoreWriteError(f"writing the index under {self.home} failed: {os_reason(e)}; "
@@ -734,6 +768,8 @@ class _ServerLayers:
         self.new_name = ""
         self.new_collection: Any = None
         self.uploaded = 0                 # vectors this ingest sent to the server (fresh + merged)
+        self.complete = False             # layer_of names the layer of every report of the base
+        self.delete_new: Callable[[list[str]], None] = lambda ids: self.new_collection.delete(ids=ids)
 
     def meta(self) -> dict[str, str]:
         return {"corpus": self.corpus, "chroma_database": self.database, "home_token": self.token,
@@ -746,6 +782,7 @@ class _ServerLayers:
         --rebuild)."""
         import secrets
 
+        self.complete = not base_meta         # an empty start (first ingest, rebuild): every vector is fresh
         current = current_generation(self.settings.home)
         known = base_meta if base_meta.get("corpus") else (_gen_meta(current) if current is not None else {})
         recorded = known.get("corpus")
@@ -785,6 +822,7 @@ class _ServerLayers:
                                     f"{len(missing)} of the collections the index at {self.settings.home} reads; rebuild "
                                     f"with: dossier ingest --rebuild --home {self.settings.home} PATH...")
             self.layers, self.layer_of = base, layers_mod.read_report_layers(self.gen)
+            self.complete = True
         self._clean(before_copy=current)
         self.new_name = f"{self.gen_name}-{secrets.token_hex(3)}"
         self.new_collection = self.client.create_collection(self.new_name, embedding_function=None,
@@ -796,7 +834,7 @@ class _ServerLayers:
         """`report_id`'s passages `old_ids` are replaced or removed in the new generation."""
         layer = self.layer_of.pop(report_id, None)
         if layer == self.new_name and old_ids:            # written twice by this ingest: no reader saw it
-            self.new_collection.delete(ids=old_ids)
+            self.delete_new(old_ids)
             return
         for kept in self.layers:
             if kept.name == layer:
@@ -815,7 +853,13 @@ class _ServerLayers:
 
         keep = layers_mod.merge_from(self.layers, len(fresh))
         kept = {layer.name for layer in self.layers[:keep]}
-        rows = {r[0]: r for r in con.execute("SELECT id, report_id FROM passages")}
+        total = con.execute("SELECT COUNT(*) FROM passages").fetchone()[0]
+        if self.complete:             # only the passages of the reports in merged layers: not every row
+            merged = sorted(rid for rid, name in self.layer_of.items() if name not in kept and name != self.new_name)
+            rows = {r[0]: r for r in _rows_with_ids(con, "SELECT id, report_id FROM passages", merged,
+                                                     column="report_id")}
+        else:                         # a base from before layers (or another mode's): every row
+            rows = {r[0]: r for r in con.execute("SELECT id, report_id FROM passages")}
         upload = {pid for pid, (_p, rid) in rows.items() if pid not in fresh and self.layer_of.get(rid) not in kept}
         mirror = load_mirror(gen) if upload else None
         if mirror is not None:
@@ -833,18 +877,23 @@ class _ServerLayers:
         new = layers_mod.Layer(self.new_name, self.new_collection.count())
         self.uploaded = new.vectors
         self.layers = self.layers[:keep] + ([new] if new.vectors else [])
-        for layer in self.layers[:keep]:
+        self._check_kept(self.layers[:keep])
+        live = sum(layer.live for layer in self.layers)
+        if live != total or new.vectors != len(fresh) + len(upload):
+            where = "the Chroma server holds" if self.settings.chroma_url else "the vector layers hold"
+            raise StoreWriteError(f"{where} {live} vectors for the new index under {self.settings.home} but it has "
+                                  f"{total} passages; the previous index is unchanged; if this persists, rebuild with: "
+                                  f"dossier ingest --rebuild --home {self.settings.home} PATH...")
+        layers_mod.write(gen, self.layers)
+        layers_mod.write_report_layers(gen, self.layer_of)
+
+    def _check_kept(self, kept: Sequence[layers_mod.Layer]) -> None:
+        for layer in kept:
             stored = self.client.get_collection(layer.name).count()
             if stored != layer.vectors:
                 raise StoreWriteError(f"the Chroma server's collection {layer.name!r} holds {stored} vectors, "
                                       f"{layer.vectors} expected; the previous index is unchanged; if this persists, "
                                       f"rebuild with: dossier ingest --rebuild --home {self.settings.home} PATH...")
-        live = sum(layer.live for layer in self.layers)
-        if live != len(rows) or new.vectors != len(fresh) + len(upload):
-            raise StoreWriteError(f"the Chroma server holds {live} vectors for the new index under "
-                                  f"{self.settings.home} but it has {len(rows)} passages; the previous index is unchanged")
-        layers_mod.write(gen, self.layers)
-        layers_mod.write_report_layers(gen, self.layer_of)
 
     # -------------------------------------------------------------- cleaning up
     def after_switch(self, final: Path) -> None:
@@ -921,6 +970,78 @@ class _ServerLayers:
             names += [d["name"] if isinstance(d, dict) else d.name for d in page]
             if len(page) < 100:
                 return names
+
+
+class _EmbeddedLayers(_ServerLayers):
+    """Embedded mode's layers: each layer is an embedded Chroma store of its own,
+    home/layers/<name>/, shared by the generations that list it (index/store/layers.py).
+
+    Why: a generation used to hold a whole copy of the Chroma store, and an edit opened that
+    copy, which loads the whole HNSW index (2.2 KB a vector: 3.9 GB and most of a 1 % edit's
+    77 s at 100,000 reports) to delete and add 1 %. Now an ingest writes only a new layer
+    with what it embedded (and what layers.merge_from merges, read from the vector copy);
+    the layers it keeps are never opened by the writer nor written by anyone once listed,
+    since readers in other processes may have them open (Chroma's embedded store is not
+    process-safe). So their dead vectors stay until the layer is rewritten (DEAD_MAX) and
+    readers skip them. A layer no readable generation lists (a crash's, or one merged away
+    whose last reader left) is removed by the next ingest or at the end of this one."""
+
+    def __init__(self, settings: Settings, gen: Path, *, rebuild: bool):
+        super().__init__(settings, gen, rebuild=rebuild)
+        self.root = settings.home / layers_mod.DIR
+
+    def meta(self) -> dict[str, str]:
+        return {"chroma_layout": "layers"}
+
+    def create(self, base_meta: dict[str, str]) -> Any:
+        """The new layer's store, empty. The base's layers are kept when it was written in
+        embedded layers; a base from before them is read from its vector copy (finish)."""
+        import secrets
+
+        self.root.mkdir(parents=True, exist_ok=True)
+        self.complete = not base_meta         # an empty start (first ingest, rebuild): every vector is fresh
+        layered = base_meta.get("chroma_layout") == "layers" and not base_meta.get("chroma_url")
+        base = layers_mod.read(self.gen) if layered else None
+        if base is not None:
+            missing = [layer.name for layer in base if not (self.root / layer.name).is_dir()]
+            if missing:
+                raise StoreMismatch(f"the index at {self.settings.home} has lost {len(missing)} of its vector layers "
+                                    f"({self.root / missing[0]}); rebuild with: dossier ingest --rebuild "
+                                    f"--home {self.settings.home} PATH...")
+            self.layers, self.layer_of = base, layers_mod.read_report_layers(self.gen)
+            self.complete = True
+        self._clean()
+        self.new_name = f"{self.gen_name}-{secrets.token_hex(3)}"
+        self.client = _persistent(self.root / self.new_name)
+        self.new_collection = self.client.get_or_create_collection(COLLECTION, embedding_function=None,
+                                                                   metadata={"hnsw:space": "cosine"})
+        return self.client
+
+    def _check_kept(self, kept: Sequence[layers_mod.Layer]) -> None:
+        """Never opened (a reader may have them open): create() checked they are there."""
+
+    def after_switch(self, final: Path) -> None:
+        try:
+            self._clean()
+        except OSError:               # leftovers cost disk, not correctness: the next ingest retries
+            pass
+
+    def _clean(self, **_: Any) -> None:
+        """Remove every layer directory that no readable generation lists (the one being
+        written lists the base's layers; the new layer is created after this)."""
+        import shutil
+
+        listed = {layer.name for g in self._readable() for layer in (layers_mod.read(g) or [])}
+        for path in self.root.iterdir() if self.root.is_dir() else []:
+            if path.name not in listed:
+                shutil.rmtree(path, ignore_errors=True)
+
+    def discard(self) -> None:
+        import shutil
+
+        if self.new_name:
+            close_client(self.client)
+            shutil.rmtree(self.root / self.new_name, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------------ reader

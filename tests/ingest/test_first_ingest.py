@@ -25,10 +25,14 @@ def _generation(home) -> dict:
         con.close()
     change.pop("generation")
     ids, matrix = load_mirror(gen)
-    import chromadb
+    from index.config import Settings
+    from index.store.store import chroma_client, close_client
 
-    client = chromadb.PersistentClient(path=str(gen / "chroma"))
-    chroma_ids = set(client.list_collections()[0].get(include=[])["ids"])
+    client = chroma_client(Settings(home=gen.parent.parent), gen)
+    try:
+        chroma_ids = set(client.get_collection("dossier_passages").get(include=[])["ids"])
+    finally:
+        close_client(client)
     docstore = json.loads((gen / "docstore.json").read_text())
     return {"tables": tables, "change": change, "mirror": dict(zip(ids, map(tuple, matrix))),
             "chroma": chroma_ids, "order": passage_order,

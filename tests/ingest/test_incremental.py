@@ -132,6 +132,14 @@ def test_an_edit_merges_only_what_its_files_hold_and_agrees_with_a_clean_ingest(
                                        "The Kremlin quickly qualified Belarusian President"))
     edited = ingest([sub], home, embedder=enc)
     assert (edited.updated, edited.unchanged, edited.added, edited.removed, edited.reports) == (1, 6, 0, 0, 7)
+    # in proportion: the base's vector layer is kept as it was, the new one holds the edit's vectors only
+    from index.store import layers
+    from index.store.store import current_generation
+
+    base, new = layers.read(current_generation(home.home))
+    assert base.vectors == first.passages_embedded
+    assert new.vectors == edited.passages_embedded < first.passages_embedded / 3 and new.dead == []
+    assert 0 < len(base.dead) < first.passages_embedded / 3            # the edited report's old vectors, skipped
     clean = _clean(tmp_path / "c1", [sub], enc)
     assert _tables(home.home) == _tables(clean)
     assert _derived(home.home) == _derived(clean)
@@ -169,7 +177,25 @@ def _derived(home) -> dict:
     data, indices, indptr = (np.asarray(lex.model.scores[k]) for k in ("data", "indices", "indptr"))
     postings = {(t, lex.ids[int(d)]): float(v) for t, i in lex.vocab.items() if i + 1 < len(indptr)
                 for d, v in zip(indices[indptr[i]:indptr[i + 1]], data[indptr[i]:indptr[i + 1]])}
-    return {"mirror": {pid: matrix[i].tobytes() for i, pid in enumerate(ids)}, "terms": terms, "postings": postings}
+    return {"mirror": {pid: matrix[i].tobytes() for i, pid in enumerate(ids)}, "terms": terms, "postings": postings,
+            "chroma": _chroma(home)}
+
+
+def _chroma(home) -> dict:
+    """What the bot's searches read: passage id -> (vector bytes, report id), live vectors of
+    every layer (a passage twice, or a dead one, fails)."""
+    from index.config import Settings
+    from index.store.store import chroma_client, close_client, collection_name, current_generation
+
+    settings = Settings(home=home)
+    client = chroma_client(settings, current_generation(home))
+    try:
+        got = client.get_collection(collection_name(settings)).get(include=["embeddings", "metadatas"])
+    finally:
+        close_client(client)
+    assert len(set(got["ids"])) == len(got["ids"])
+    return {pid: (np.asarray(v, np.float32).tobytes(), m["report_id"])
+            for pid, v, m in zip(got["ids"], got["embeddings"], got["metadatas"])}
 
 
 def _clean(home, paths, enc):

@@ -153,10 +153,11 @@ def state(gen: Path) -> dict:
 
 def vector_ids(gen: Path) -> set[str]:
     """The ids in the generation's Chroma collection, read in a child (no client cache here)."""
-    code = ("import chromadb, json, sys; from chromadb.config import Settings as S; "
-            "c = chromadb.PersistentClient(path=sys.argv[1], settings=S(anonymized_telemetry=False))"
-            ".get_collection('dossier_passages'); print(json.dumps(c.get(include=[])['ids']))")
-    r = subprocess.run([sys.executable, "-c", code, str(gen / "chroma")], capture_output=True, text=True, timeout=120)
+    code = ("import json, sys; from pathlib import Path; from index.config import Settings; "
+            "from index.store.store import chroma_client; g = Path(sys.argv[1]); "
+            "c = chroma_client(Settings(home=g.parent.parent), g).get_collection('dossier_passages'); "
+            "ids = c.get(include=[])['ids']; assert len(ids) == len(set(ids)), 'a vector twice'; print(json.dumps(ids))")
+    r = subprocess.run([sys.executable, "-c", code, str(gen)], capture_output=True, text=True, timeout=120, cwd=ROOT)
     assert r.returncode == 0, r.stderr
     return set(json.loads(r.stdout))
 
@@ -253,6 +254,8 @@ def assert_converged(scenario, home: Path) -> None:
     assert now["files"] == ref["files"]
     assert vector_ids(gen) == all_passage_ids(ref)            # no vector left from a killed run
     assert not list((home / "generations").glob("*.partial"))
+    from index.store import layers                            # no layer of a killed run left either
+    assert sorted(p.name for p in (home / layers.DIR).iterdir()) == sorted(x.name for x in layers.read(gen))
     d = Dossier.open(Settings(home=home), exact=True)
     ref_d = Dossier.open(scenario["sample_settings"], exact=True)
     try:
@@ -278,6 +281,9 @@ def test_kill_9_at_each_point_then_converge(scenario):
         assert_last_complete_state(scenario, home, s0_name)
     leftovers = sorted(p.name for p in (home / "generations").iterdir())
     assert any(not n.endswith(".partial") and n != s0_name for n in leftovers), leftovers   # the renamed orphan
+    from index.store import layers                            # the killed runs' vector layers, unlisted
+    listed = {x.name for x in layers.read(home / "generations" / s0_name)}
+    assert {p.name for p in (home / layers.DIR).iterdir()} - listed
 
     r = subprocess.run([sys.executable, "-m", "bot.cli", "ingest", "--json", str(scenario["folder"])], cwd=ROOT,
                        env=env_for(home), capture_output=True, text=True, timeout=300)

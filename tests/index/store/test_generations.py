@@ -42,6 +42,18 @@ def _passages(gen) -> int:
         con.close()
 
 
+def _texts(gen) -> int:
+    """Passages whose text the generation's dossier.db still holds."""
+    try:
+        con = sqlite3.connect(f"file:{gen / 'dossier.db'}?mode=ro", uri=True)
+        try:
+            return con.execute("SELECT COUNT(*) FROM passages WHERE text != ''").fetchone()[0]
+        finally:
+            con.close()
+    except sqlite3.Error:                    # replaced by its rewrite meanwhile
+        return -1
+
+
 def test_an_unread_generation_goes_when_replaced(tmp_path, reports):
     from index.config import Settings
 
@@ -50,20 +62,12 @@ def test_an_unread_generation_goes_when_replaced(tmp_path, reports):
     g2 = _write(settings, g1, reports, [0])
     assert _names(settings.home) == [g1.name, g2.name]
     assert sorted(p.name for p in g1.iterdir()) == ["dossier.db"]          # only its catalogue:
-    assert _passages(g1) == _passages(g2)                                   # every id, no text
-    con = sqlite3.connect(f"file:{g1 / 'dossier.db'}?mode=ro", uri=True)
-    try:
-        assert con.execute("SELECT COUNT(*) FROM passages WHERE text != ''").fetchone()[0] == 0
-        assert con.execute("SELECT value FROM meta WHERE key = 'model'").fetchone() is not None
-    finally:
-        con.close()
-    # smaller than a whole record; it keeps the notes and summaries of the reports its ingest
-    # added or updated (here: all of them), for the digest
-    assert (g1 / "dossier.db").stat().st_size < (g2 / "dossier.db").stat().st_size
+    assert _passages(g1) == _passages(g2)                                   # every id; the ingest does
+    assert _texts(g1) > 0                                                   # not rewrite it (round 5)
     g3 = _write(settings, g2, reports, [1])
     assert _names(settings.home) == [g2.name, g3.name]
     assert sorted(p.name for p in g2.iterdir()) == ["dossier.db"]
-    assert {"chroma", "bm25", "vectors.npy", "dossier.db", "lease"} <= {p.name for p in g3.iterdir()}
+    assert {"layers.json", "bm25", "vectors.npy", "dossier.db", "lease"} <= {p.name for p in g3.iterdir()}
 
 
 def test_a_held_generation_survives_until_released(tmp_path, reports):
@@ -107,7 +111,7 @@ def test_a_lease_in_another_process_holds(tmp_path, reports):
     try:
         assert reader.stdout.readline().strip() == "held"
         g2 = _write(settings, g1, reports, [0])
-        assert (g1 / "chroma").is_dir() and (g1 / "vectors.npy").exists()
+        assert (g1 / "layers.json").exists() and (g1 / "vectors.npy").exists()
     finally:
         reader.communicate("", timeout=60)
     g3 = _write(settings, g2, reports, [1])
@@ -154,16 +158,20 @@ def test_a_reader_moving_on_thins_the_generation_it_released(tmp_path, reports):
     g1 = _write(settings, None, reports, range(len(reports)))
     first, second = hold(g1), hold(g1)
     g2 = _write(settings, g1, reports, [0])
-    assert (g1 / "chroma").is_dir()
+    assert (g1 / "layers.json").exists()
     first.release()
     time.sleep(1.0)
-    assert (g1 / "chroma").is_dir()                                       # the second reader holds it
+    assert (g1 / "layers.json").exists()                                     # the second reader holds it
     second.release()
     deadline = time.monotonic() + 30
-    while time.monotonic() < deadline and sorted(p.name for p in g1.iterdir()) != ["dossier.db"]:
+    while time.monotonic() < deadline and (sorted(p.name for p in g1.iterdir()) != ["dossier.db"] or _texts(g1)):
         time.sleep(0.1)
     assert sorted(p.name for p in g1.iterdir()) == ["dossier.db"] and _passages(g1) == _passages(g2)
+    assert _texts(g1) == 0                                   # the reader's thread rewrote it without texts
+    # smaller than a whole record; it keeps the notes and summaries of the reports its ingest
+    # added or updated (here: all of them), for the digest
+    assert (g1 / "dossier.db").stat().st_size < (g2 / "dossier.db").stat().st_size
     current = hold(g2)
     current.release()                                                     # the current one stays whole
     time.sleep(0.5)
-    assert (g2 / "chroma").is_dir() and (g2 / "lease").exists()
+    assert (g2 / "layers.json").exists() and (g2 / "lease").exists()

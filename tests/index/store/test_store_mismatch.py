@@ -29,16 +29,17 @@ import json, sys
 import numpy as np
 import chromadb
 from chromadb.config import Settings
-gen = sys.argv[1]
-client = chromadb.PersistentClient(path=gen + "/chroma", settings=Settings(anonymized_telemetry=False))
-old = client.get_collection("dossier_passages")
-got = old.get(include=["metadatas"])
-client.delete_collection("dossier_passages")
-new = client.create_collection("dossier_passages", embedding_function=None, metadata={"hnsw:space": "cosine"})
-rng = np.random.default_rng(7)
-vecs = rng.standard_normal((len(got["ids"]), 768)).astype("float32")
-vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
-new.add(ids=got["ids"], embeddings=vecs.tolist(), metadatas=got["metadatas"])
+for store in sys.argv[1:]:            # each vector layer's Chroma store
+    client = chromadb.PersistentClient(path=store, settings=Settings(anonymized_telemetry=False))
+    old = client.get_collection("dossier_passages")
+    got = old.get(include=["metadatas"])
+    client.delete_collection("dossier_passages")
+    new = client.create_collection("dossier_passages", embedding_function=None, metadata={"hnsw:space": "cosine"})
+    rng = np.random.default_rng(7)
+    vecs = rng.standard_normal((len(got["ids"]), 768)).astype("float32")
+    vecs /= np.linalg.norm(vecs, axis=1, keepdims=True)
+    if len(got["ids"]):
+        new.add(ids=got["ids"], embeddings=vecs.tolist(), metadatas=got["metadatas"])
 '''
 
 
@@ -62,7 +63,10 @@ def _another_dimension(home: Path) -> None:
     """Same model name, but 768-dim vectors: a model path whose weights were swapped."""
     gen = _gen(home)
     _meta(home, "INSERT OR REPLACE INTO meta VALUES ('dim', '768')")
-    r = subprocess.run([sys.executable, "-c", REWRITE_768, str(gen)], capture_output=True, text=True, timeout=120)
+    from index.store import layers
+
+    stores = [str(home / layers.DIR / layer.name) for layer in layers.read(gen)]
+    r = subprocess.run([sys.executable, "-c", REWRITE_768, *stores], capture_output=True, text=True, timeout=120)
     assert r.returncode == 0, r.stderr
     mirror = gen / "vectors.npy"
     if mirror.exists():
