@@ -475,15 +475,7 @@ def _table_rows(root: Node, markers: dict[int, str]) -> tuple[set[int], dict[int
     """The rows read as one line (ingest/tables.py) and the text before each of their cells,
     by element order. A row whose cells hold a list, a table or a heading stays cell by cell."""
     def shown(cell: Node) -> str:                        # its text without its footnote markers
-        out: list[str] = []
-        stack: list = [cell]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, str):
-                out.append(n)
-            elif n.tag not in SKIP and n.order not in markers:
-                stack.extend(reversed(n.children))
-        return _squash(_CONTROL.sub("", "".join(out)))
+        return _squash(_CONTROL.sub("", cell.text(lambda n: n.tag in SKIP or n.order in markers)))
 
     rows_out: set[int] = set()
     joins_out: dict[int, str] = {}
@@ -715,15 +707,8 @@ class _Walker:
 
     def _separators_only(self, sup: Node) -> bool:
         """`<sup><a href="#fn1">1</a>,<a href="#fn2">2</a></sup>`: the comma is no text."""
-        text: list[str] = []
-        stack: list = [sup]
-        while stack:
-            n = stack.pop()
-            if isinstance(n, str):
-                text.append(n)
-            elif n.order not in self.index.markers:
-                stack.extend(n.children)
-        return any(n.order in self.index.markers for n in sup.iter()) and not re.sub(r"[\s,;–-]", "", "".join(text))
+        text = sup.text(lambda n: n.order in self.index.markers)
+        return any(n.order in self.index.markers for n in sup.iter()) and not re.sub(r"[\s,;–-]", "", text)
 
 
 def _fallback(blocks: list[_Block]) -> tuple[list[_Block], dict[str, DocNote]]:

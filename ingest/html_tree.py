@@ -13,6 +13,7 @@ Nothing is fetched.
 from __future__ import annotations
 
 from html.parser import HTMLParser
+from typing import Callable
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"}
 RAW = {"script", "style", "noscript", "template", "svg", "iframe", "object", "canvas", "textarea", "select"}
@@ -53,15 +54,15 @@ class Node:
             yield node
             stack.extend(c for c in reversed(node.children) if isinstance(c, Node))
 
-    def text(self) -> str:
-        """All text under it, white space as written."""
+    def text(self, skip: "Callable[[Node], bool] | None" = None) -> str:
+        """All text under it, white space as written; without the elements `skip` says."""
         out: list[str] = []
         stack: list = [self]
         while stack:
             node = stack.pop()
             if isinstance(node, str):
                 out.append(node)
-            elif node.tag not in RAW:
+            elif node.tag not in RAW and not (skip is not None and node is not self and skip(node)):
                 stack.extend(reversed(node.children))
         return "".join(out)
 

@@ -148,28 +148,20 @@ def test_field_code_links_and_alternate_content_in_notes(tmp_path):
 def _with_section_breaks(data: bytes, after: list[int], restart: str = "eachSect") -> bytes:
     """The .docx with a section ending after each given body paragraph (0-based), every
     section's notes numbered per `restart` (Word's w:numRestart)."""
-    import io
-
-    src = zipfile.ZipFile(io.BytesIO(data))
-    out = io.BytesIO()
     sect = f'<w:sectPr><w:footnotePr><w:numRestart w:val="{restart}"/></w:footnotePr></w:sectPr>'
-    with zipfile.ZipFile(out, "w") as z:
-        for item in src.infolist():
-            raw = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                xml = raw.decode()
-                parts = xml.split("<w:p>")
-                for k in after:                       # parts[k + 1] is paragraph k
-                    p = parts[k + 1]
-                    parts[k + 1] = (p.replace("<w:pPr>", f"<w:pPr>{sect}", 1) if p.startswith("<w:pPr>")
-                                    else f"<w:pPr>{sect}</w:pPr>" + p)
-                xml = "<w:p>".join(parts)
-                last = xml.rindex("<w:sectPr><w:footnotePr>")      # the body's own: the last section's
-                xml = xml[:last] + f'<w:sectPr><w:footnotePr><w:numRestart w:val="{restart}"/>' + \
-                    xml[last + len("<w:sectPr><w:footnotePr>"):]
-                raw = xml.encode()
-            z.writestr(item, raw)
-    return out.getvalue()
+
+    def edit(xml: str) -> str:
+        parts = xml.split("<w:p>")
+        for k in after:                       # parts[k + 1] is paragraph k
+            p = parts[k + 1]
+            parts[k + 1] = (p.replace("<w:pPr>", f"<w:pPr>{sect}", 1) if p.startswith("<w:pPr>")
+                            else f"<w:pPr>{sect}</w:pPr>" + p)
+        xml = "<w:p>".join(parts)
+        last = xml.rindex("<w:sectPr><w:footnotePr>")      # the body's own: the last section's
+        return xml[:last] + f'<w:sectPr><w:footnotePr><w:numRestart w:val="{restart}"/>' + \
+            xml[last + len("<w:sectPr><w:footnotePr>"):]
+
+    return fx.docx_with_document(data, edit)
 
 
 def test_numbers_that_restart_with_each_section_keep_every_note_on_its_marker(tmp_path):

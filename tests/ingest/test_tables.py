@@ -1,9 +1,6 @@
 """Table rows read as one line with their labels (ingest/tables.py), in HTML and Word alike."""
 from __future__ import annotations
 
-import io
-import zipfile
-
 from ingest.build import reports_from_document
 from ingest.html import read_html
 from ingest.read import read_report_file
@@ -92,16 +89,8 @@ def _docx_with_table(rows: list[list[str]]) -> bytes:
     cell = "<w:tc><w:p><w:r><w:t xml:space=\"preserve\">{}</w:t></w:r></w:p></w:tc>"
     table = "".join("<w:tr>" + "".join(cell.format(c) for c in row) + "</w:tr>" for row in rows)
     table = f"<w:tbl>{table}</w:tbl>"
-    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
-    with zipfile.ZipFile(out, "w") as z:
-        for item in src.infolist():
-            raw = src.read(item.filename)
-            if item.filename == "word/document.xml":
-                xml = raw.decode()
-                k = xml.index("<w:p><w:r><w:t xml:space=\"preserve\">Companies House")
-                raw = (xml[:k] + table + xml[k:]).encode()
-            z.writestr(item, raw)
-    return out.getvalue()
+    anchor = "<w:p><w:r><w:t xml:space=\"preserve\">Companies House"
+    return fx.docx_with_document(data, lambda xml: xml.replace(anchor, table + anchor, 1))
 
 
 def test_word_rows_read_as_the_same_lines(tmp_path):

@@ -542,6 +542,19 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 
 
+def docx_with_document(data: bytes, edit) -> bytes:
+    """The .docx with word/document.xml replaced by edit(its XML text)."""
+    import io
+    import zipfile
+
+    src, out = zipfile.ZipFile(io.BytesIO(data)), io.BytesIO()
+    with zipfile.ZipFile(out, "w") as z:
+        for item in src.infolist():
+            raw = src.read(item.filename)
+            z.writestr(item, edit(raw.decode()).encode() if item.filename == "word/document.xml" else raw)
+    return out.getvalue()
+
+
 def docx_bytes(title: str, header: list[str], paras: list[tuple[list[tuple[str, bool]], str]],
                notes: list[tuple[str, str]], *, endnotes: list[tuple[str, str]] = (), author: str = "",
                num_start: int = 1, hyperlinks: dict[str, str] | None = None) -> bytes:
