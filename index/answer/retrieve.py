@@ -51,20 +51,6 @@ def report_filter(report_ids: Sequence[str]) -> dict:
     return {"report_id": ids[0]} if len(ids) == 1 else {"report_id": {"$in": ids}}
 
 
-def scoped_bm25(lex: lexical.Lexical, terms: list[str], k: int, allowed: set[str]) -> list[tuple[str, float]]:
-    """BM25 over the allowed passages only: the others get weight 0 before the top k are taken
-    (bm25s's weight_mask), so the scope's best passages are found however low they rank overall."""
-    import numpy as np
-
-    known = [t for t in terms if t in lex.vocab]
-    if not known or not lex.n or not allowed:
-        return []
-    mask = np.fromiter((pid in allowed for pid in lex.ids), dtype=np.float32, count=lex.n)
-    k = min(k, lex.n)
-    idx, scores = lex.model.retrieve([known], k=k, show_progress=False, n_threads=1, weight_mask=mask)
-    return [(lex.ids[int(i)], float(s)) for i, s in zip(idx[0], scores[0]) if s > 0 and lex.ids[int(i)] in allowed]
-
-
 class Retriever:
     """Dense + BM25 + fusion over one generation. Clients are injected: a Chroma
     collection, a query encoder, the lexical index, and the snapshot for report dates."""
@@ -103,9 +89,8 @@ class Retriever:
     def bm25(self, text: str, k: int, scope: Sequence[str] | None = None) -> list[tuple[str, float]]:
         if self.lex is None:
             return []
-        if scope is None:
-            return self.lex.search(words.terms(text), k)
-        return scoped_bm25(self.lex, words.terms(text), k, set(self.snapshot.passage_ids_of(list(scope))))
+        allowed = None if scope is None else set(self.snapshot.passage_ids_of(list(scope)))
+        return self.lex.search(words.terms(text), k, allowed)
 
     def retrieve(self, question: Question, *, k: int = 10, mode: str = "hybrid", context: str = "",
                  scope: Sequence[str] | None = None) -> list[Hit]:
