@@ -1,0 +1,163 @@
+"""An upgrade whose readers read differently takes effect on the next ingest: every file read
+by other readers (READERS_VERSION, recorded with each file) is read again and what came out
+different is rewritten, as an edit would be; an unchanged re-ingest reads nothing. The homes
+"as an older version left them" are real ingests whose records are then written the way an
+older Dossier wrote them (no readers column, or another version; an older reading in the rows)."""
+from __future__ import annotations
+
+import hashlib
+import shutil
+import sqlite3
+
+from eval.bench.standin import StandInEncoder
+from index.config import Settings
+from index.encode.embed import QueryEncoder
+from index.engine import Dossier
+from index.store.store import current_generation
+from ingest.pipeline import ingest, readers_changed
+from ingest.read import READERS_VERSION
+from tests.conftest import SAMPLES
+from tests.ingest.test_incremental import _derived, _tables
+
+SEPT2 = "003_dcd5aac377835ac8.txt"       # "Lavrov repeated this accusation on September 2.¹⁸"
+NOTE_18 = ("¹⁸ [https://www.mid\\(.\\)ru/ru/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/4308361]"
+           "(https://www.mid(.)ru/ru/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/4308361)\n\n")
+MID = "https://www.mid(.)ru/ru/foreign_policy/news/-/asset_publisher/cKNonkJE02Bw/content/id/4308361"
+
+
+def _older(home, sql: list[tuple[str, tuple]]) -> None:
+    """Write the current generation's records as an older Dossier left them."""
+    con = sqlite3.connect(current_generation(home) / "dossier.db")
+    try:
+        for statement, args in sql:
+            con.execute(statement, args)
+        con.commit()
+    finally:
+        con.close()
+
+
+def _lavrov(home) -> dict:
+    """What `dossier search` shows for the sentence note 18 backs (lexical: the stand-in's
+    vectors mean nothing), read without loading a model."""
+    d = Dossier.open(Settings(home=home), encoder=QueryEncoder(Settings(home=home), StandInEncoder()), exact=True)
+    try:
+        hits = d.search("Lavrov repeated this accusation on September 2", k=3, mode="bm25")["results"]
+    finally:
+        d.close()
+    return next(h for h in hits if "Lavrov repeated this accusation" in h["text"])
+
+
+def _sha(path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_a_home_from_before_readers_versions_is_read_again_once(tmp_path, capsys):
+    corpus = tmp_path / "reports"
+    shutil.copytree(SAMPLES, corpus)
+    enc = StandInEncoder()
+    settings = Settings(home=tmp_path / "home")
+    f = corpus / SEPT2
+    real = f.read_text(encoding="utf-8")
+    assert NOTE_18 in real
+    # the older reading: one that missed note 18 of the very file on disk now
+    f.write_text(real.replace(NOTE_18, ""), encoding="utf-8")
+    ingest([corpus], settings, embedder=enc)
+    f.write_text(real, encoding="utf-8")
+    _older(settings.home, [("UPDATE files SET sha256 = ? WHERE path = ?", (_sha(f), str(f.resolve()))),
+                           ("UPDATE file_stats SET sha256 = ? WHERE path = ?", (_sha(f), str(f.resolve()))),
+                           ("ALTER TABLE files DROP COLUMN readers", ())])
+    before = _lavrov(settings.home)
+    assert [n["status"] for n in before["footnotes"] if n["marker"] == "18"] == ["missing"]
+    capsys.readouterr()
+
+    again = ingest([corpus], settings, embedder=enc)
+
+    # (c) the user is told, in one line on stderr, before the files are read
+    assert capsys.readouterr().err.splitlines() == ["readers changed since this index was built: re-reading 5 files"]
+    # (b) every file read again; the one report whose reading differs is rewritten, the rest kept
+    assert (again.reread, again.files_read, again.failed) == (5, 5, [])
+    assert (again.updated, again.unchanged, again.added, again.removed, again.reports) == (1, 6, 0, 0, 7)
+    after = _lavrov(settings.home)
+    assert [(n["status"], n["urls"]) for n in after["footnotes"] if n["marker"] == "18"] == [("resolved", [MID])]
+    # ... and the home is, row for row and vector for vector, what a fresh ingest of the files gives
+    clean = Settings(home=tmp_path / "clean")
+    ingest([corpus], clean, embedder=enc)
+    assert _tables(settings.home) == _tables(clean.home)
+    assert _derived(settings.home) == _derived(clean.home)
+
+    # (a) once read by these readers, an unchanged re-ingest reads nothing and says nothing
+    third = ingest([corpus], settings, embedder=enc)
+    assert (third.reread, third.files_read, third.generation) == (0, 0, again.generation)
+    assert capsys.readouterr().err == ""
+
+
+def test_another_version_rewrites_passages_whose_text_did_not_change(tmp_path):
+    """Readers that attach markers differently (or a new chunking) change passages but not the
+    report's text, which is all the docstore's hash covers: the passages are compared and made
+    anew. Only files of another version are read; an edit after it stays an edit."""
+    corpus = tmp_path / "reports"
+    shutil.copytree(SAMPLES, corpus)
+    enc = StandInEncoder()
+    settings = Settings(home=tmp_path / "home")
+    first = ingest([corpus], settings, embedder=enc)
+    assert (first.files_read, first.reread) == (5, 0)
+    quiet = ingest([corpus], settings, embedder=enc)
+    assert (quiet.files_read, quiet.reread, quiet.generation) == (0, 0, first.generation)
+    assert [n["status"] for n in _lavrov(settings.home)["footnotes"] if n["marker"] == "18"] == ["resolved"]
+
+    # an older version: its reader attached no markers to the body passages of the Sept 2 report
+    # (same text), and it read that one file; the other four were read by today's readers
+    rid = _lavrov(settings.home)["report"]["id"]
+    path = str((corpus / SEPT2).resolve())
+    _older(settings.home, [("UPDATE passages SET markers = '[]' WHERE report_id = ? AND kind = 'body'", (rid,)),
+                           ("UPDATE files SET readers = ? WHERE path = ?", (READERS_VERSION - 1, path))])
+    assert _lavrov(settings.home)["footnotes"] == []
+    notices: list[str] = []
+
+    again = ingest([corpus], settings, embedder=enc, notice=notices.append)
+
+    assert notices == [readers_changed(1)] == ["readers changed since this index was built: re-reading 1 file"]
+    assert (again.reread, again.files_read, again.updated, again.unchanged) == (1, 1, 1, 6)
+    passages = sqlite3.connect(current_generation(settings.home) / "dossier.db").execute(
+        "SELECT COUNT(*) FROM passages WHERE report_id = ?", (rid,)).fetchone()[0]
+    assert again.passages_embedded == passages                # that report's passages, made anew
+    assert "18" in [n["marker"] for n in _lavrov(settings.home)["footnotes"]]
+    clean = Settings(home=tmp_path / "clean")
+    ingest([corpus], clean, embedder=enc)
+    assert _tables(settings.home) == _tables(clean.home)
+    assert _derived(settings.home) == _derived(clean.home)
+
+    # an ordinary edit afterwards: one file read, no notice
+    f = corpus / "001_2615153153a8a9b8.txt"
+    f.write_text(f.read_text().replace("The Kremlin qualified Belarusian President",
+                                       "The Kremlin quickly qualified Belarusian President"))
+    notices.clear()
+    edited = ingest([corpus], settings, embedder=enc, notice=notices.append)
+    assert (edited.files_read, edited.reread, edited.updated, notices) == (1, 0, 1, [])
+
+
+def test_the_version_is_kept_per_file(tmp_path):
+    """An ingest of one folder re-reads that folder's files; another folder's files keep their
+    record and its version, and are re-read when that folder is ingested."""
+    a, b = tmp_path / "a", tmp_path / "b"
+    for folder, names in ((a, sorted(p.name for p in SAMPLES.iterdir())[:2]),
+                          (b, sorted(p.name for p in SAMPLES.iterdir())[2:])):
+        folder.mkdir()
+        for name in names:
+            shutil.copy(SAMPLES / name, folder / name)
+    enc = StandInEncoder()
+    settings = Settings(home=tmp_path / "home")
+    ingest([a, b], settings, embedder=enc)
+    _older(settings.home, [("UPDATE files SET readers = NULL", ())])
+
+    notices: list[str] = []
+    only_a = ingest([a], settings, embedder=enc, notice=notices.append)
+    assert (only_a.reread, only_a.files_read, only_a.reports, notices) == (2, 2, 7, [readers_changed(2)])
+    con = sqlite3.connect(current_generation(settings.home) / "dossier.db")
+    got = sorted((p.rsplit("/", 2)[-2], v) for p, v in con.execute("SELECT path, readers FROM files"))
+    con.close()
+    assert got == [("a", READERS_VERSION)] * 2 + [("b", None)] * 3
+    only_b = ingest([b], settings, embedder=enc, notice=notices.append)
+    assert (only_b.reread, only_b.files_read, only_b.reports, notices[1:]) == (3, 3, 7, [readers_changed(3)])
+    both = ingest([a, b], settings, embedder=enc, notice=notices.append)
+    assert (both.reread, both.files_read, both.generation, notices[2:]) == (0, 0, only_b.generation, [])
