@@ -6,8 +6,11 @@ older Dossier wrote them (no readers column, or another version; an older readin
 from __future__ import annotations
 
 import hashlib
+import json
 import shutil
 import sqlite3
+import subprocess
+import sys
 
 from eval.bench.standin import StandInEncoder
 from index.config import Settings
@@ -16,7 +19,7 @@ from index.engine import Dossier
 from index.store.store import current_generation
 from ingest.pipeline import ingest, readers_changed
 from ingest.read import READERS_VERSION
-from tests.conftest import SAMPLES
+from tests.conftest import ROOT, SAMPLES
 from tests.ingest.test_incremental import _derived, _tables
 
 SEPT2 = "003_dcd5aac377835ac8.txt"       # "Lavrov repeated this accusation on September 2.¹⁸"
@@ -157,7 +160,12 @@ def test_the_version_is_kept_per_file(tmp_path):
     got = sorted((p.rsplit("/", 2)[-2], v) for p, v in con.execute("SELECT path, readers FROM files"))
     con.close()
     assert got == [("a", READERS_VERSION)] * 2 + [("b", None)] * 3
-    only_b = ingest([b], settings, embedder=enc, notice=notices.append)
-    assert (only_b.reread, only_b.files_read, only_b.reports, notices[1:]) == (3, 3, 7, [readers_changed(3)])
+    # the real command line (with the bench's stand-in encoder: no model to load) prints the line
+    proc = subprocess.run([sys.executable, "-m", "eval.bench.standin", "ingest", "--json", "--home", str(settings.home),
+                           str(b)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    only_b = json.loads(proc.stdout)
+    assert (only_b["reread"], only_b["files_read"], only_b["reports"]) == (3, 3, 7)
+    assert proc.stderr.splitlines() == ["readers changed since this index was built: re-reading 3 files"]
     both = ingest([a, b], settings, embedder=enc, notice=notices.append)
-    assert (both.reread, both.files_read, both.generation, notices[2:]) == (0, 0, only_b.generation, [])
+    assert (both.reread, both.files_read, both.generation, notices[1:]) == (0, 0, only_b["generation"], [])
