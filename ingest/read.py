@@ -16,7 +16,8 @@ from ingest.model import ParsedFile
 # endnotes.py, report.py), the merge of copies (merge.py) or the passages (chunk.py). Each file's
 # record keeps the version that read it (index/store/schema.py FileRecord.readers); the next
 # `dossier ingest` re-reads every file read by another version, as if each had been edited, and
-# rewrites the reports and passages that came out different (docs/ingest.md).
+# rewrites the reports and passages that came out different (docs/ingest.md). A test records
+# what the readers make of the bundled files per version (tests/ingest/test_readers_version.py).
 READERS_VERSION = 1
 
 EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")

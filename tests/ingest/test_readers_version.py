@@ -169,3 +169,37 @@ def test_the_version_is_kept_per_file(tmp_path):
     assert proc.stderr.splitlines() == ["readers changed since this index was built: re-reading 3 files"]
     both = ingest([a, b], settings, embedder=enc, notice=notices.append)
     assert (both.reread, both.files_read, both.generation, notices[1:]) == (0, 0, only_b["generation"], [])
+
+
+# What today's readers make of the bundled files, per READERS_VERSION (the digest below). A change
+# of any reader, the text parser, the merge or the chunking that alters it must bump the version:
+# users' homes then re-read their files on the next ingest. PDF and Word readers are not covered
+# here (the one bundled PDF takes 10-20 s to read); their changes bump the version all the same.
+READINGS = {1: "dfddf497588f4f5b77e4e98789d5baedba75bfacf0e93ca9a3832718e7505b26"}
+GUARDED = sorted(SAMPLES.glob("*.txt")) + [ROOT / "data" / "realworld" / "mueller-vol-2" / "mueller-report-vol-2.html"]
+
+
+def _reading() -> str:
+    from dataclasses import asdict
+
+    from ingest.chunk import chunk_report
+    from ingest.merge import merge_reports
+    from ingest.read import read_report_file
+    from ingest.report import parse_text
+
+    out, reports = [], []
+    for path in GUARDED:
+        got, skipped = parse_text(read_report_file(path), path.name)
+        out.append([path.name, [r.to_dict() for r in got], list(skipped)])
+        reports += got
+    for r in merge_reports(reports):
+        out.append([r.id, r.to_dict(), [asdict(p) for p in chunk_report(r)]])
+    return hashlib.sha256(json.dumps(out, sort_keys=True, ensure_ascii=False).encode("utf-8")).hexdigest()
+
+
+def test_a_change_of_the_reading_bumps_the_version():
+    got = _reading()
+    assert READINGS.get(READERS_VERSION) == got, (
+        f"what the readers make of {', '.join(p.name for p in GUARDED)} is not what READERS_VERSION "
+        f"{READERS_VERSION} recorded: bump READERS_VERSION in ingest/read.py and record "
+        f"{{{READERS_VERSION + 1}: {got!r}}} in READINGS here (tests/ingest/test_readers_version.py)")
