@@ -38,6 +38,7 @@ from ingest.walk import FileHashes, walk
 
 BATCH_REPORTS = 32       # reports written at a time
 GROUP_REPORTS = 2048     # a first ingest merges, chunks and embeds this many reports at a time (_first_ingest)
+BATCH_COMPARED = 512     # reports whose passages are compared with the stored rows at a time (_passages_redone)
 FEW_NOTES = 0.05         # a file whose markers find no note more often than this is named (a likely reader failure)
 OVERLAP = True           # encode ahead in a thread while this one writes (False: one after the other)
 Progress = Callable[[str, int, int], None]        # (stage, done, total)
@@ -407,14 +408,21 @@ def _passages_redone(base: st.Base, reports: list[Report], changed: list[Any], i
     whose passages, cut now, are not the base's rows: the docstore hashes a report's text, title
     and date only, and new readers (sentences, markers, sections, pages) or a new chunking
     (ingest/chunk.py) change passages without them. Their passages and texts are put in
-    `passages` and `texts`, to be embedded and written like those of a changed report."""
+    `passages` and `texts`, to be embedded and written like those of a changed report. Compared
+    BATCH_COMPARED reports at a time: after a change of readers every report is compared, and
+    only the passages that differ are kept."""
     done = {d.id_ for d in changed}
-    cut = {r.id: passages.get(r.id) or chunk_report(r) for r in reports if r.id in ids and r.id not in done}
-    differ = base.passages_differ(cut) if cut else set()
-    redone = [r for r in reports if r.id in differ]
-    for r in redone:
-        passages[r.id] = cut[r.id]
-        texts[r.id] = texts.get(r.id) or embedded_texts(r, cut[r.id])
+    rest = [r for r in reports if r.id in ids and r.id not in done]
+    redone: list[Report] = []
+    for a in range(0, len(rest), BATCH_COMPARED):
+        batch = rest[a:a + BATCH_COMPARED]
+        cut = {r.id: passages.get(r.id) or chunk_report(r) for r in batch}
+        differ = base.passages_differ(cut)
+        for r in batch:
+            if r.id in differ:
+                redone.append(r)
+                passages[r.id] = cut[r.id]
+                texts[r.id] = texts.get(r.id) or embedded_texts(r, cut[r.id])
     return redone
 
 
