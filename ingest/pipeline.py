@@ -6,12 +6,11 @@ turns the passages of reports that changed into nodes with their vectors, batch 
 so memory stays flat. A file is read again when its content changed or when other readers
 read it (READERS_VERSION, ingest/read.py: an upgrade takes effect on the next ingest).
 Encoding is nearly all of an ingest's time, so the rest hides behind it: the encoder loads in
-a thread while the files are parsed, and a thread encodes the
-reports likely to have changed (ingest/encode_ahead.py) from then on, while this one imports
-llama-index, diffs the docstore and writes. Everything is written through the
-store's `Writer` (index/store/store.py): passages with their vectors, reports, files; it builds
-the lexical index and makes the new generation current. Nothing here writes SQL or files
-of the index.
+a thread while the files are parsed, and a thread encodes the reports likely to have changed
+(ingest/encode_ahead.py) from then on, while this one imports llama-index, diffs the docstore
+and writes. Everything is written through the store's `Writer` (index/store/store.py):
+passages with their vectors, reports, files; it builds the lexical index and makes the new
+generation current. Nothing here writes SQL or files of the index.
 """
 from __future__ import annotations
 
