@@ -37,6 +37,9 @@ from ingest.walk import FileHashes, walk
 
 BATCH_REPORTS = 32       # reports written at a time
 GROUP_REPORTS = 2048     # a first ingest merges, chunks and embeds this many reports at a time (_first_ingest)
+REREAD_SLICE = 2048      # files re-read for their readers version alone in one pass: a pass is an edit of
+                         # that many files, so a big home's first ingest after an upgrade never holds
+                         # every report at once (ingest(); docs/ingest.md)
 BATCH_COMPARED = 512     # reports whose passages are compared with the stored rows at a time (_passages_redone)
 FEW_NOTES = 0.05         # a file whose markers find no note more often than this is named (a likely reader failure)
 OVERLAP = True           # encode ahead in a thread while this one writes (False: one after the other)
@@ -59,13 +62,33 @@ class IngestSummary:
     few_notes: list[dict] = field(default_factory=list)     # files parsed now whose markers often found no note
     files_read: int = 0           # files parsed in this run (the others' records were reused)
     reread: int = 0               # files re-read because other readers read them (READERS_VERSION)
+    passes: int = 1               # generations written in turn, REREAD_SLICE such files each
+    pending: int = 0              # (one pass) files of another version left for the next pass
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "removed": self.removed,
                 "unchanged": self.unchanged, "passages_embedded": self.passages_embedded,
                 "failed": self.failed, "seconds": round(self.seconds, 3), "reports": self.reports,
                 "skipped": self.skipped, "generation": self.generation, "few_notes": self.few_notes,
-                "files_read": self.files_read, "reread": self.reread}
+                "files_read": self.files_read, "reread": self.reread, "passes": self.passes}
+
+    def then(self, later: "IngestSummary") -> "IngestSummary":
+        """This pass's summary followed by the next pass's: one summary of both."""
+        later.added += self.added
+        later.updated += self.updated
+        later.removed += self.removed
+        later.passages_embedded += self.passages_embedded
+        later.files_read += self.files_read
+        later.reread = self.reread
+        later.passes = self.passes + 1
+        later.unchanged = max(0, later.reports - later.added - later.updated)
+        failed: list[dict] = []
+        for f in self.failed + later.failed:        # the walk's failures come again in every pass
+            if f not in failed:
+                failed.append(f)
+        later.failed = failed
+        later.few_notes = self.few_notes + later.few_notes
+        return later
 
 
 def _covered(path: str, roots: list[Path]) -> bool:
@@ -78,19 +101,32 @@ def _covered(path: str, roots: list[Path]) -> bool:
 
 def ingest(paths: list[Path], settings: Settings, *, embedder: Any = None, progress: Progress | None = None,
            rebuild: bool = False, wait: float = 0.0, follow_symlinks: bool = False,
-           notice: Notice | None = None) -> IngestSummary:
+           notice: Notice | None = None, reread_slice: int = REREAD_SLICE) -> IngestSummary:
     """Bring the index in step with `paths`. `embedder` is a loaded SentenceTransformer
     (tests and the bench share one); None loads the configured model when needed. Links that
     lead outside `paths` are skipped unless `follow_symlinks` (ingest/walk.py). `notice` gets
     the lines a user should read before the run ends (files re-read because the readers
-    changed: `readers_changed`); default: printed on stderr."""
+    changed: `readers_changed`); default: printed on stderr.
+
+    Files whose content did not change but which other readers read are re-read at most
+    `reread_slice` a pass: each pass writes a generation, like an edit of that many files, and
+    the next pass takes the next ones, until none is left (files changed or new are read in
+    the first pass, as ever)."""
     t0 = time.monotonic()
     progress = progress or (lambda stage, done, total: None)
     notice = notice or _to_stderr
+    tried: set[str] = set()
     with st.ingest_lock(settings.home, wait=wait):
-        gen = None if rebuild else st.current_generation(settings.home)
-        base = st.Base.read(settings, gen) if gen is not None else None
-        summary = _update(paths, settings, base, embedder, progress, rebuild, follow_symlinks, notice)
+        summary: IngestSummary | None = None
+        while True:
+            gen = None if rebuild else st.current_generation(settings.home)
+            base = st.Base.read(settings, gen) if gen is not None else None
+            one = _update(paths, settings, base, embedder, progress, rebuild, follow_symlinks,
+                          notice if summary is None else (lambda line: None), (tried, reread_slice))
+            summary = one if summary is None else summary.then(one)
+            if not one.pending:
+                break
+            rebuild = False
     summary.seconds = time.monotonic() - t0
     return summary
 
@@ -105,14 +141,15 @@ def readers_changed(files: int) -> str:
 
 
 def _update(paths: list[Path], settings: Settings, base: st.Base | None, embedder: Any, progress: Progress,
-            rebuild: bool, follow_symlinks: bool, notice: Notice = _to_stderr) -> IngestSummary:
+            rebuild: bool, follow_symlinks: bool, notice: Notice = _to_stderr,
+            reread: tuple[set[str], int] | None = None) -> IngestSummary:
     summary = IngestSummary()
     old_files = base.files if base is not None else {}
     loader = _EncoderLoad(settings, embedder)
     hashes = FileHashes(base.stats if base is not None else {})
     try:
         files = _read_files(paths, old_files, summary, progress, on_change=loader.start,
-                            follow_symlinks=follow_symlinks, hashes=hashes, notice=notice)
+                            follow_symlinks=follow_symlinks, hashes=hashes, notice=notice, reread=reread)
         return _finish(settings, base, files, summary, loader, progress, rebuild, hashes)
     finally:
         loader.close()
@@ -245,19 +282,23 @@ def _merge_touched(base: st.Base, files: dict[str, FileRecord], touched: tuple[s
 def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: IngestSummary,
                 progress: Progress, on_change: Callable[[], None] = lambda: None,
                 follow_symlinks: bool = False, hashes: FileHashes | None = None,
-                notice: Notice = _to_stderr) -> dict[str, FileRecord]:
+                notice: Notice = _to_stderr, reread: tuple[set[str], int] | None = None) -> dict[str, FileRecord]:
     """Every file under `paths`, parsed (or reused while its hash is unchanged and these
     readers read it: READERS_VERSION); a file that fails keeps what it had; files outside
     `paths` stay as they were, unless they were found through one of `paths` before (a link
     since removed or now skipped: they go). `on_change` is called before the first file that
     must be parsed (the encoder then loads meanwhile). `hashes` hashes the files (and remembers
     their stats for the next ingest). Files read by other readers are counted and the count
-    told (`notice`) before any is read."""
+    told (`notice`) before any is read. `reread`: (the files re-read for their version in earlier
+    passes, which keep their record now; at most how many such files to read in this pass, the
+    others are left `pending`)."""
     hashes = hashes or FileHashes({})
     roots = [Path(p).resolve() if Path(p).exists() else Path(p).absolute() for p in paths]
     found, summary.failed, summary.skipped = walk([Path(p) for p in paths], follow_symlinks=follow_symlinks)
     keys = [str(path.resolve()) for path, _root in found]
-    summary.reread = sum(1 for k in keys if k in old_files and old_files[k].readers != READERS_VERSION)
+    tried, budget = reread if reread is not None else (set(), len(keys))
+    summary.reread = sum(1 for k in keys if k in old_files and old_files[k].readers != READERS_VERSION
+                         and k not in tried)
     if summary.reread:
         notice(readers_changed(summary.reread))
     files: dict[str, FileRecord] = {}
@@ -268,9 +309,16 @@ def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: In
         try:
             old = old_files.get(key)
             sha = hashes.sha256(path, key, old.sha256 if old else None)
-            if old and old.sha256 == sha and old.readers == READERS_VERSION:
+            same = old is not None and old.sha256 == sha
+            if same and old.readers != READERS_VERSION and (key in tried or budget <= 0):
+                summary.pending += key not in tried           # the next pass reads it
+                files[key] = old._replace(root=real_root)
+            elif same and old.readers == READERS_VERSION:
                 files[key] = old._replace(root=real_root)
             else:
+                if same:                                      # read for its version alone: this pass's slice
+                    budget -= 1
+                tried.add(key)
                 on_change()
                 summary.files_read += 1
                 reports, skipped = parse_text(read_report_file(path), key)

@@ -203,3 +203,54 @@ def test_a_change_of_the_reading_bumps_the_version():
         f"what the readers make of {', '.join(p.name for p in GUARDED)} is not what READERS_VERSION "
         f"{READERS_VERSION} recorded: bump READERS_VERSION in ingest/read.py and record "
         f"{{{READERS_VERSION + 1}: {got!r}}} in READINGS here (tests/ingest/test_readers_version.py)")
+
+
+def test_a_big_re_read_goes_in_passes(tmp_path):
+    """Files of another version are re-read `reread_slice` at a time, a generation each (an edit
+    of that many files: a big home's first ingest after an upgrade never holds every report at
+    once); a file edited meanwhile is read in the first pass; the end is a fresh ingest's home."""
+    corpus = tmp_path / "reports"
+    shutil.copytree(SAMPLES, corpus)
+    enc = StandInEncoder()
+    settings = Settings(home=tmp_path / "home")
+    first = ingest([corpus], settings, embedder=enc)
+    _older(settings.home, [("UPDATE files SET readers = NULL", ())])
+    f = corpus / "001_2615153153a8a9b8.txt"
+    f.write_text(f.read_text().replace("The Kremlin qualified Belarusian President",
+                                       "The Kremlin quickly qualified Belarusian President"))
+    notices: list[str] = []
+
+    again = ingest([corpus], settings, embedder=enc, notice=notices.append, reread_slice=1)
+
+    assert notices == [readers_changed(5)]
+    assert (again.passes, again.reread, again.files_read, again.failed) == (4, 5, 5, [])   # the edited one + 1, 1, 1, 1
+    assert (again.updated, again.unchanged, again.reports) == (1, 6, 7)
+    assert int(again.generation[1:]) == int(first.generation[1:]) + 4
+    clean = Settings(home=tmp_path / "clean")
+    ingest([corpus], clean, embedder=enc)
+    assert _tables(settings.home) == _tables(clean.home)
+    assert _derived(settings.home) == _derived(clean.home)
+    quiet = ingest([corpus], settings, embedder=enc, notice=notices.append, reread_slice=1)
+    assert (quiet.passes, quiet.files_read, quiet.generation, notices[1:]) == (1, 0, again.generation, [])
+
+
+def test_a_file_the_new_readers_fail_on_keeps_its_old_reading(tmp_path):
+    """A file read by an older version that today's readers refuse is named, keeps its old
+    record (and version: tried again at the next ingest) and ends no pass loop."""
+    corpus = tmp_path / "reports"
+    shutil.copytree(SAMPLES, corpus)
+    enc = StandInEncoder()
+    settings = Settings(home=tmp_path / "home")
+    ingest([corpus], settings, embedder=enc)
+    f = corpus / "002_8a4a9fea978dff02.txt"
+    f.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00binary")           # what an older reader took for that report
+    _older(settings.home, [("UPDATE files SET sha256 = ? WHERE path = ?", (_sha(f), str(f.resolve()))),
+                           ("UPDATE file_stats SET sha256 = ? WHERE path = ?", (_sha(f), str(f.resolve()))),
+                           ("UPDATE files SET readers = NULL", ())])
+    notices: list[str] = []
+    for _ in range(2):
+        got = ingest([corpus], settings, embedder=enc, notice=notices.append, reread_slice=1)
+        assert got.failed == [{"path": str(f), "error": "binary file (a PNG image), not a text report"}]
+        assert got.reports == 7                                       # its report kept
+    assert notices == [readers_changed(5), readers_changed(1)]
+    assert (got.passes, got.files_read, got.reread) == (1, 1, 1)
