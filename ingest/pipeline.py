@@ -3,17 +3,19 @@
 Built on llama-index: each report is a `Document` (id = report id) whose content hash, in
 a persisted docstore, says whether it changed; an `IngestionPipeline` (`PassageSplitter`)
 turns the passages of reports that changed into nodes with their vectors, batch by batch
-so memory stays flat. Encoding is nearly all of an ingest's time, so the rest hides behind
-it: the encoder loads in a thread while the files are parsed, and a thread encodes the
-reports likely to have changed (ingest/encode_ahead.py) from then on, while this one imports
-llama-index, diffs the docstore and writes. Everything is written through the
-store's `Writer` (index/store/store.py): passages with their vectors, reports, files; it builds
-the lexical index and makes the new generation current. Nothing here writes SQL or files
-of the index.
+so memory stays flat. A file is read again when its content changed or when other readers
+read it (READERS_VERSION, ingest/read.py: an upgrade takes effect on the next ingest).
+Encoding is nearly all of an ingest's time, so the rest hides behind it: the encoder loads in
+a thread while the files are parsed, and a thread encodes the reports likely to have changed
+(ingest/encode_ahead.py) from then on, while this one imports llama-index, diffs the docstore
+and writes. Everything is written through the store's `Writer` (index/store/store.py):
+passages with their vectors, reports, files; it builds the lexical index and makes the new
+generation current. Nothing here writes SQL or files of the index.
 """
 from __future__ import annotations
 
 import json
+import sys
 import threading
 import time
 from dataclasses import dataclass, field
@@ -29,15 +31,20 @@ from ingest.encode_ahead import EncodeAhead
 from index.answer.context import embedded_texts
 from ingest.merge import merge_reports
 from ingest.model import Passage, Report
-from ingest.read import read_report_file
+from ingest.read import READERS_VERSION, read_report_file
 from ingest.report import parse_text
 from ingest.walk import FileHashes, walk
 
 BATCH_REPORTS = 32       # reports written at a time
 GROUP_REPORTS = 2048     # a first ingest merges, chunks and embeds this many reports at a time (_first_ingest)
+REREAD_SLICE = 2048      # files re-read for their readers version alone in one pass: a pass is an edit of
+                         # that many files, so a big home's first ingest after an upgrade never holds
+                         # every report at once (ingest(); docs/ingest.md)
+BATCH_COMPARED = 512     # reports whose passages are compared with the stored rows at a time (_passages_redone)
 FEW_NOTES = 0.05         # a file whose markers find no note more often than this is named (a likely reader failure)
 OVERLAP = True           # encode ahead in a thread while this one writes (False: one after the other)
 Progress = Callable[[str, int, int], None]        # (stage, done, total)
+Notice = Callable[[str], None]                    # one line for the user (default: stderr)
 
 
 @dataclass
@@ -53,12 +60,35 @@ class IngestSummary:
     reports: int = 0
     generation: str = ""
     few_notes: list[dict] = field(default_factory=list)     # files parsed now whose markers often found no note
+    files_read: int = 0           # files parsed in this run (the others' records were reused)
+    reread: int = 0               # files re-read because other readers read them (READERS_VERSION)
+    passes: int = 1               # generations written in turn, REREAD_SLICE such files each
+    pending: int = 0              # (one pass) files of another version left for the next pass
 
     def to_dict(self) -> dict:
         return {"added": self.added, "updated": self.updated, "removed": self.removed,
                 "unchanged": self.unchanged, "passages_embedded": self.passages_embedded,
                 "failed": self.failed, "seconds": round(self.seconds, 3), "reports": self.reports,
-                "skipped": self.skipped, "generation": self.generation, "few_notes": self.few_notes}
+                "skipped": self.skipped, "generation": self.generation, "few_notes": self.few_notes,
+                "files_read": self.files_read, "reread": self.reread, "passes": self.passes}
+
+    def then(self, later: "IngestSummary") -> "IngestSummary":
+        """This pass's summary followed by the next pass's: one summary of both."""
+        later.added += self.added
+        later.updated += self.updated
+        later.removed += self.removed
+        later.passages_embedded += self.passages_embedded
+        later.files_read += self.files_read
+        later.reread = self.reread
+        later.passes = self.passes + 1
+        later.unchanged = max(0, later.reports - later.added - later.updated)
+        failed: list[dict] = []
+        for f in self.failed + later.failed:        # the walk's failures come again in every pass
+            if f not in failed:
+                failed.append(f)
+        later.failed = failed
+        later.few_notes = self.few_notes + later.few_notes
+        return later
 
 
 def _covered(path: str, roots: list[Path]) -> bool:
@@ -70,29 +100,56 @@ def _covered(path: str, roots: list[Path]) -> bool:
 
 
 def ingest(paths: list[Path], settings: Settings, *, embedder: Any = None, progress: Progress | None = None,
-           rebuild: bool = False, wait: float = 0.0, follow_symlinks: bool = False) -> IngestSummary:
+           rebuild: bool = False, wait: float = 0.0, follow_symlinks: bool = False,
+           notice: Notice | None = None, reread_slice: int = REREAD_SLICE) -> IngestSummary:
     """Bring the index in step with `paths`. `embedder` is a loaded SentenceTransformer
     (tests and the bench share one); None loads the configured model when needed. Links that
-    lead outside `paths` are skipped unless `follow_symlinks` (ingest/walk.py)."""
+    lead outside `paths` are skipped unless `follow_symlinks` (ingest/walk.py). `notice` gets
+    the lines a user should read before the run ends (files re-read because the readers
+    changed: `readers_changed`); default: printed on stderr.
+
+    Files whose content did not change but which other readers read are re-read at most
+    `reread_slice` a pass: each pass writes a generation, like an edit of that many files, and
+    the next pass takes the next ones, until none is left (files changed or new are read in
+    the first pass, as ever)."""
     t0 = time.monotonic()
     progress = progress or (lambda stage, done, total: None)
+    notice = notice or _to_stderr
+    tried: set[str] = set()
     with st.ingest_lock(settings.home, wait=wait):
-        gen = None if rebuild else st.current_generation(settings.home)
-        base = st.Base.read(settings, gen) if gen is not None else None
-        summary = _update(paths, settings, base, embedder, progress, rebuild, follow_symlinks)
+        summary: IngestSummary | None = None
+        while True:
+            gen = None if rebuild else st.current_generation(settings.home)
+            base = st.Base.read(settings, gen) if gen is not None else None
+            one = _update(paths, settings, base, embedder, progress, rebuild, follow_symlinks,
+                          notice if summary is None else (lambda line: None), (tried, reread_slice))
+            summary = one if summary is None else summary.then(one)
+            if not one.pending:
+                break
+            rebuild = False
     summary.seconds = time.monotonic() - t0
     return summary
 
 
+def _to_stderr(line: str) -> None:
+    print(line, file=sys.stderr, flush=True)
+
+
+def readers_changed(files: int) -> str:
+    """The line that says why an ingest re-reads files whose content did not change."""
+    return f"readers changed since this index was built: re-reading {files} file{'s' if files != 1 else ''}"
+
+
 def _update(paths: list[Path], settings: Settings, base: st.Base | None, embedder: Any, progress: Progress,
-            rebuild: bool, follow_symlinks: bool) -> IngestSummary:
+            rebuild: bool, follow_symlinks: bool, notice: Notice = _to_stderr,
+            reread: tuple[set[str], int] | None = None) -> IngestSummary:
     summary = IngestSummary()
     old_files = base.files if base is not None else {}
     loader = _EncoderLoad(settings, embedder)
     hashes = FileHashes(base.stats if base is not None else {})
     try:
         files = _read_files(paths, old_files, summary, progress, on_change=loader.start,
-                            follow_symlinks=follow_symlinks, hashes=hashes)
+                            follow_symlinks=follow_symlinks, hashes=hashes, notice=notice, reread=reread)
         return _finish(settings, base, files, summary, loader, progress, rebuild, hashes)
     finally:
         loader.close()
@@ -103,7 +160,8 @@ def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
             ) -> IngestSummary:
     old_files = base.files if base is not None else {}
     summary.skipped += [s for f in files.values() for s in f.skipped]     # after the links walk skipped
-    files_changed = {k: f.sha256 for k, f in files.items()} != {k: f.sha256 for k, f in old_files.items()}
+    files_changed = ({k: (f.sha256, f.readers) for k, f in files.items()}
+                     != {k: (f.sha256, f.readers) for k, f in old_files.items()})
     if base is not None and not files_changed:
         # every file as it was: nothing to parse, merge or embed, and no llama-index import
         # (2 s of the re-ingest: `dossier bench` measured the unchanged run at 0.030 of full)
@@ -223,34 +281,53 @@ def _merge_touched(base: st.Base, files: dict[str, FileRecord], touched: tuple[s
 
 def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: IngestSummary,
                 progress: Progress, on_change: Callable[[], None] = lambda: None,
-                follow_symlinks: bool = False, hashes: FileHashes | None = None) -> dict[str, FileRecord]:
-    """Every file under `paths`, parsed (or reused while its hash is unchanged); a file that
-    fails keeps what it had; files outside `paths` stay as they were, unless they were found
-    through one of `paths` before (a link since removed or now skipped: they go). `on_change` is
-    called before the first file that must be parsed (the encoder then loads meanwhile).
-    `hashes` hashes the files (and remembers their stats for the next ingest)."""
+                follow_symlinks: bool = False, hashes: FileHashes | None = None,
+                notice: Notice = _to_stderr, reread: tuple[set[str], int] | None = None) -> dict[str, FileRecord]:
+    """Every file under `paths`, parsed (or reused while its hash is unchanged and these
+    readers read it: READERS_VERSION); a file that fails keeps what it had; files outside
+    `paths` stay as they were, unless they were found through one of `paths` before (a link
+    since removed or now skipped: they go). `on_change` is called before the first file that
+    must be parsed (the encoder then loads meanwhile). `hashes` hashes the files (and remembers
+    their stats for the next ingest). Files read by other readers are counted and the count
+    told (`notice`) before any is read. `reread`: (the files re-read for their version in earlier
+    passes, which keep their record now; at most how many such files to read in this pass, the
+    others are left `pending`)."""
     hashes = hashes or FileHashes({})
     roots = [Path(p).resolve() if Path(p).exists() else Path(p).absolute() for p in paths]
     found, summary.failed, summary.skipped = walk([Path(p) for p in paths], follow_symlinks=follow_symlinks)
+    keys = [str(path.resolve()) for path, _root in found]
+    tried, budget = reread if reread is not None else (set(), len(keys))
+    summary.reread = sum(1 for k in keys if k in old_files and old_files[k].readers != READERS_VERSION
+                         and k not in tried)
+    if summary.reread:
+        notice(readers_changed(summary.reread))
     files: dict[str, FileRecord] = {}
     real_roots: dict[Path, str] = {}
     progress("parse", 0, len(found))
-    for i, (path, root) in enumerate(found):
-        key = str(path.resolve())
+    for i, ((path, root), key) in enumerate(zip(found, keys)):
         real_root = real_roots.get(root) or real_roots.setdefault(root, str(root.resolve()))
         try:
             old = old_files.get(key)
             sha = hashes.sha256(path, key, old.sha256 if old else None)
-            if old and old.sha256 == sha:
+            same = old is not None and old.sha256 == sha
+            if same and old.readers != READERS_VERSION and (key in tried or budget <= 0):
+                summary.pending += key not in tried           # the next pass reads it
+                files[key] = old._replace(root=real_root)
+            elif same and old.readers == READERS_VERSION:
                 files[key] = old._replace(root=real_root)
             else:
+                if same:                                      # read for its version alone: this pass's slice
+                    budget -= 1
+                tried.add(key)
                 on_change()
+                summary.files_read += 1
                 reports, skipped = parse_text(read_report_file(path), key)
                 if not reports:
                     raise ReportReadError(path, "no report found (no body text with sentences)")
                 summary.few_notes += few_notes(str(path), reports)
                 files[key] = FileRecord(real_root, sha, json.dumps([r.to_dict() for r in reports]),
-                                        [{"path": key, "title": t, "reason": "teaser without a body"} for t in skipped])
+                                        [{"path": key, "title": t, "reason": "teaser without a body"} for t in skipped],
+                                        READERS_VERSION)
         except ReportReadError as e:
             summary.failed.append({"path": str(path), "error": e.reason})
             if key in old_files:                      # keep what we had: nothing is lost
@@ -331,6 +408,11 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
         docstore = st.open_docstore(base.gen if base is not None else None)
         partial = touched is not None and base is not None and base.incremental
         changed, removed = _diff(_documents(reports), docstore, summary, scope=touched[1] if partial else None)
+        if touched is not None and base is not None:
+            redone = _passages_redone(base, reports, changed, touched[1], passages, texts)
+            changed += _documents(redone)
+            summary.updated += len(redone)
+            summary.unchanged -= len(redone)
         if partial:                               # the reports not merged are the base's, unchanged
             summary.reports = base.reports + summary.added - summary.removed
             summary.unchanged = summary.reports - summary.added - summary.updated
@@ -365,6 +447,30 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
             summary.generation = writer.commit(docstore).name
     finally:
         ahead.close()
+
+
+def _passages_redone(base: st.Base, reports: list[Report], changed: list[Any], ids: set[str],
+                     passages: dict[str, list[Passage]], texts: dict[str, list[str]]) -> list[Report]:
+    """The reports of `ids` (those the touched files hold) that the docstore calls unchanged but
+    whose passages, cut now, are not the base's rows: the docstore hashes a report's text, title
+    and date only, and new readers (sentences, markers, sections, pages) or a new chunking
+    (ingest/chunk.py) change passages without them. Their passages and texts are put in
+    `passages` and `texts`, to be embedded and written like those of a changed report. Compared
+    BATCH_COMPARED reports at a time: after a change of readers every report is compared, and
+    only the passages that differ are kept."""
+    done = {d.id_ for d in changed}
+    rest = [r for r in reports if r.id in ids and r.id not in done]
+    redone: list[Report] = []
+    for a in range(0, len(rest), BATCH_COMPARED):
+        batch = rest[a:a + BATCH_COMPARED]
+        cut = {r.id: passages.get(r.id) or chunk_report(r) for r in batch}
+        differ = base.passages_differ(cut)
+        for r in batch:
+            if r.id in differ:
+                redone.append(r)
+                passages[r.id] = cut[r.id]
+                texts[r.id] = texts.get(r.id) or embedded_texts(r, cut[r.id])
+    return redone
 
 
 def _likely_changed(base: st.Base | None, reports: list[Report],

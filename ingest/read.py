@@ -9,6 +9,17 @@ from pathlib import Path
 from index.errors import ReportReadError
 from ingest.model import ParsedFile
 
+# The version of what reading a file produces: its reports (text, sentences, footnote markers and
+# notes, tables, pages, sections) and their passages. Bump it in the same commit as any change that
+# alters that output for some file: the readers (this module, html.py, html_tree.py, docx.py,
+# pdf/, tables.py, document.py, build.py), the text parser (split.py, metadata.py, footnotes.py,
+# endnotes.py, report.py), the merge of copies (merge.py) or the passages (chunk.py). Each file's
+# record keeps the version that read it (index/store/schema.py FileRecord.readers); the next
+# `dossier ingest` re-reads every file read by another version, as if each had been edited, and
+# rewrites the reports and passages that came out different (docs/ingest.md). A test records
+# what the readers make of the bundled files per version (tests/ingest/test_readers_version.py).
+READERS_VERSION = 1
+
 EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 PAGED = (".pdf", ".docx")        # read by layout (ingest/pdf/reader.py, ingest/docx.py), not decoded as text
 _MB = 1024 * 1024

@@ -10,7 +10,8 @@ reports.unplaced (notes with no marker in the body) and the paragraph of each se
 the section path (headings) of each sentence and passage, the printed page labels
 (reports.page_labels, passages.page_labels) and reports.structured (built from a Document). An
 index of an older version is refused with the command that rebuilds it (store.check_compatible):
-its rows lack what v3 reads.
+its rows lack what v3 reads. Within v3, files.readers (the readers version that parsed each
+file) was added without a version change: a v3 index without it is read, and its files re-read.
 """
 from __future__ import annotations
 
@@ -22,7 +23,7 @@ SCHEMA_VERSION = 3
 DDL = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
 CREATE TABLE IF NOT EXISTS files (path TEXT PRIMARY KEY, root TEXT, sha256 TEXT, reports TEXT,
-                                  skipped TEXT);
+                                  skipped TEXT, readers INTEGER);
 CREATE TABLE IF NOT EXISTS reports (id TEXT PRIMARY KEY, title TEXT, date TEXT, time TEXT,
                                     authors TEXT, publisher TEXT, sources TEXT, passages INTEGER,
                                     footnotes TEXT, text TEXT, body_end INTEGER, sentences TEXT,
@@ -53,12 +54,12 @@ def _cols(names: tuple[str, ...]) -> str:
 INSERT_REPORT = f"INSERT INTO reports ({_cols(REPORT_COLUMNS)}) VALUES ({','.join('?' * len(REPORT_COLUMNS))})"
 INSERT_NOTE = "INSERT INTO notes (report_id, marker, note) VALUES (?,?,?)"
 INSERT_PASSAGE = f"INSERT INTO passages ({_cols(PASSAGE_COLUMNS)}) VALUES ({','.join('?' * len(PASSAGE_COLUMNS))})"
-INSERT_FILE = "INSERT INTO files (path, root, sha256, reports, skipped) VALUES (?,?,?,?,?)"
+INSERT_FILE = "INSERT INTO files (path, root, sha256, reports, skipped, readers) VALUES (?,?,?,?,?,?)"
 SELECT_PASSAGES = f"SELECT {_cols(PASSAGE_COLUMNS)} FROM passages"
 SELECT_SUMMARIES = f"SELECT {_cols(SUMMARY_COLUMNS)} FROM reports"
 SELECT_REPORTS = f"SELECT {_cols(REPORT_COLUMNS)} FROM reports"
-SELECT_FILES = "SELECT path, root, sha256, reports, skipped FROM files"
-SELECT_FILES_WITHOUT_REPORTS = "SELECT path, root, sha256, NULL, skipped FROM files"   # FileRecord.reports_json None
+SELECT_FILES = "SELECT path, root, sha256, reports, skipped, readers FROM files"
+SELECT_FILES_WITHOUT_REPORTS = "SELECT path, root, sha256, NULL, skipped, readers FROM files"   # reports_json None
 # the order ingest sorts reports in: by date, undated last, then id
 REPORT_ORDER = " ORDER BY CASE WHEN date IS NULL OR date = '' THEN '9999' ELSE date END, id"
 
@@ -155,14 +156,17 @@ def passage_dict(row: tuple) -> dict:
 # ------------------------------------------------------------------------------ files
 class FileRecord(NamedTuple):
     """What ingest remembers of one file: where it was found, its hash, the reports parsed
-    from it (reused while the hash is unchanged) and its teasers. The reports stay the JSON
-    text they are stored as (a list of Report.to_dict() dicts) until someone reads them: at
-    10,000 reports the parsed dicts of every file took 425 MB of an ingest, the text 137."""
+    from it (reused while the hash is unchanged and they were read by the readers of today:
+    `readers`) and its teasers. The reports stay the JSON text they are stored as (a list of
+    Report.to_dict() dicts) until someone reads them: at 10,000 reports the parsed dicts of
+    every file took 425 MB of an ingest, the text 137."""
 
     root: str
     sha256: str
     reports_json: str | None          # None: not read from the store (store.Base.file_reports reads it)
     skipped: list[dict]
+    readers: int | None = None        # the version of the readers that parsed it (ingest/read.py
+                                      # READERS_VERSION); None: recorded before versions were
 
     def report_dicts(self) -> list[dict]:
         if self.reports_json is None:
@@ -171,12 +175,24 @@ class FileRecord(NamedTuple):
 
 
 def file_row(path: str, f: FileRecord) -> tuple:
-    return (path, f.root, f.sha256, f.reports_json, json.dumps(f.skipped))
+    return (path, f.root, f.sha256, f.reports_json, json.dumps(f.skipped), f.readers)
 
 
 def file_record(row: tuple) -> tuple[str, FileRecord]:
-    path, root, sha, reports, skipped = row
-    return path, FileRecord(root, sha, reports, json.loads(skipped or "[]"))
+    path, root, sha, reports, skipped, readers = row
+    return path, FileRecord(root, sha, reports, json.loads(skipped or "[]"), readers)
+
+
+# files.readers (added without a schema version change, like file_stats below): the version of
+# the readers that parsed each file. A generation written before it has no such column: read, its
+# files are "None" (ingest re-reads each once); copied into a new generation, the column is added.
+SELECT_FILES_BEFORE_READERS = "SELECT path, root, sha256, NULL, skipped, NULL FROM files"
+
+
+def add_files_readers(con: Any) -> None:
+    """Give a copied generation from before files.readers the column (its rows: NULL)."""
+    if "readers" not in {row[1] for row in con.execute("PRAGMA table_info(files)")}:
+        con.execute("ALTER TABLE files ADD COLUMN readers INTEGER")
 
 
 # file_stats (added without a schema version change: an older generation has none, and every

@@ -62,6 +62,7 @@ CHROMA_FLUSH = 8192        # vectors a writer holds back before adding them to t
 def connect(gen: Path) -> sqlite3.Connection:
     con = sqlite3.connect(gen / "dossier.db", timeout=30)
     con.executescript(schema.DDL)
+    schema.add_files_readers(con)
     return con
 
 
@@ -338,7 +339,11 @@ class Base:
         (`file_reports`); every record's other fields are."""
         con, meta = _open_read_only(settings, gen)
         try:
-            files = dict(schema.file_record(row) for row in con.execute(schema.SELECT_FILES_WITHOUT_REPORTS))
+            try:
+                rows = con.execute(schema.SELECT_FILES_WITHOUT_REPORTS).fetchall()
+            except sqlite3.OperationalError:          # written before files.readers: every file re-read once
+                rows = con.execute(schema.SELECT_FILES_BEFORE_READERS).fetchall()
+            files = dict(schema.file_record(row) for row in rows)
             reports = con.execute("SELECT COUNT(*) FROM reports").fetchone()[0]
             try:
                 summarised = con.execute("SELECT EXISTS (SELECT 1 FROM summaries)").fetchone()[0]
@@ -374,6 +379,20 @@ class Base:
                                                                                  sorted(ids))}
         finally:
             con.close()
+
+    def passages_differ(self, passages: dict[str, Sequence[Any]]) -> set[str]:
+        """The report ids of `passages` (report id -> its passages, ingest/model.py's shape)
+        whose rows are not exactly the ones this generation holds for that report: passages made
+        anew from the same report text (other readers, another chunking) that must be rewritten."""
+        con = sqlite3.connect(f"file:{self.gen / 'dossier.db'}?mode=ro", uri=True)
+        try:
+            stored: dict[str, list[tuple]] = {}
+            for row in _rows_with_ids(con, schema.SELECT_PASSAGES, sorted(passages), column="report_id"):
+                stored.setdefault(row[1], []).append(tuple(row))
+        finally:
+            con.close()
+        return {rid for rid, ps in passages.items()
+                if sorted(stored.get(rid, [])) != sorted(schema.passage_row(p) for p in ps)}
 
     @property
     def dim(self) -> int | None:
