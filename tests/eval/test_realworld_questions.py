@@ -1,7 +1,8 @@
 """The real-world gold questions (eval/gold/realworld/<report>.questions.jsonl) checked against the
 report files themselves, independently of Dossier: the report's text comes from its HTML read with
-the standard library's html.parser (not Dossier's readers), the footnotes from the report's own
-gold.json (built from the LaTeX sources). Every evidence fragment must occur in one sentence of the
+the standard library's html.parser (not Dossier's readers: tex4ht's HTML for the Mueller report, a
+Google Docs export for the tune reports), the footnotes from the report's own gold.json (built from
+the LaTeX sources; for a Google Docs export, from its own endnote list). Every evidence fragment must occur in one sentence of the
 report (or in the note it names), its markers must be the footnote numbers that close that sentence
 in the HTML and agree with gold.json, and the set must be well formed: unique ids, valid categories,
 unanswerable questions without evidence, at least a third of them unanswerable, the split given to
@@ -131,14 +132,81 @@ class _ReportHTML(HTMLParser):
             self.out.append(text)
 
 
+class _GoogleDocsHTML(HTMLParser):
+    """The same text for a Google Docs HTML export (eval/gold/README.md, the tune reports): a
+    marker is <a id="ftnt_refN">[N]</a>, note N is the paragraph of <a id="ftntN"> after the
+    closing <hr>, and a heading is a short paragraph whose every span has a class that the
+    export's style sheet makes 13 pt, bold or italic (the export has no <h1>-<h6>). The export is
+    pretty-printed: white space between tags that holds a line break is layout, not text."""
+
+    def __init__(self, css: str) -> None:
+        super().__init__(convert_charrefs=True)
+        self.heading_classes = {c for c, rule in re.findall(r"(?<![\w-])\.(c\d+)\{([^}]*)\}", css)
+                                if "font-size:13pt" in rule or "font-style:italic" in rule or "font-weight:700" in rule}
+        self.out: list[str] = []
+        self.notes: dict[str, str] = {}
+        self.note: str | None = None
+        self.skip = 0
+        self.after_hr = False
+        self.anchor: str | None = None
+        self.para: list[str] | None = None      # the spans of the paragraph being read
+        self.span_classes: list[set[str]] = []
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag in ("head", "title", "style", "script"):
+            self.skip += 1
+        elif tag == "hr":
+            self.after_hr = True
+        elif tag == "p" and not self.after_hr:
+            self.para, self.span_classes = [], []
+        elif tag == "span" and self.para is not None:
+            self.span_classes.append(set((a.get("class") or "").split()))
+        elif tag == "a":
+            ident = a.get("id") or ""
+            if m := re.fullmatch(r"ftnt_ref(\d+)", ident):
+                self.anchor = m.group(1)
+            elif (m := re.fullmatch(r"ftnt(\d+)", ident)) and self.after_hr:
+                self.anchor, self.note = "", m.group(1)
+                self.notes[self.note] = ""
+
+    def handle_endtag(self, tag):
+        if tag in ("head", "title", "style", "script"):
+            self.skip -= 1
+        elif tag == "a" and self.anchor is not None:
+            if self.anchor:
+                self._emit(f"\u27e6{self.anchor}\u27e7")
+            self.anchor = None
+        elif tag == "p" and self.para is not None:
+            text = "".join(self.para)
+            heading = (self.span_classes and all(c & self.heading_classes for c in self.span_classes)
+                       and "\u27e6" not in text and 0 < len(text.strip()) < 100)
+            self.out.append(f"\n\u27e6H {text.strip()}\u27e7\n" if heading else f"\n{text}\n")
+            self.para = None
+
+    def handle_data(self, data):
+        if self.skip or self.anchor is not None or (not data.strip() and "\n" in data):
+            return
+        if self.after_hr:
+            if self.note is not None:
+                self.notes[self.note] += data
+        else:
+            self._emit(data)
+
+    def _emit(self, text: str) -> None:
+        (self.para if self.para is not None else self.out).append(text)
+
+
 class Report:
     """One real-world report: its HTML text and notes, and its gold.json."""
 
     def __init__(self, folder: Path) -> None:
         htmls = sorted(folder.glob("*.html"))
+        self.pdf = any(folder.glob("*.pdf"))
         assert len(htmls) == 1, f"{folder}: expected one HTML file, found {len(htmls)}"
-        parser = _ReportHTML()
-        parser.feed(htmls[0].read_text(encoding="utf-8"))
+        raw = htmls[0].read_text(encoding="utf-8")
+        parser = _GoogleDocsHTML(raw) if 'id="ftnt_ref' in raw else _ReportHTML()
+        parser.feed(raw)
         parser.close()
         lines = (normalise(line) for line in "".join(parser.out).split("\n"))
         self.body = "\n".join(line for line in lines if line)
@@ -211,7 +279,7 @@ def problems(name: str, questions: list[dict], report: Report) -> list[str]:
     ids = [q.get("id") for q in questions]
     out += [f"duplicate id {i!r}" for i in sorted({i for i in ids if ids.count(i) > 1})]
     answerable = {q["id"] for q in questions if q.get("answerable") is True}
-    pages = report.gold.get("pdf_pages", 10 ** 6)
+    pages = report.gold.get("pdf_pages") if report.pdf else None
     for q in questions:
         qid = q.get("id")
         if not re.fullmatch(r"[a-z0-9]+-q\d{3}", str(qid)):
@@ -248,7 +316,10 @@ def _evidence_problems(name: str, e: dict, report: Report, pages: int) -> list[s
     text, markers = e.get("text", ""), e.get("markers")
     if e.get("report") != name:
         out.append(f"evidence report {e.get('report')!r} is not {name!r}")
-    if not isinstance(e.get("page"), int) or not 1 <= e["page"] <= pages:
+    if pages is None:                     # a report kept only in HTML: no page to name
+        if e.get("page") is not None:
+            out.append(f"page {e.get('page')!r}: the report has no PDF, page must be null")
+    elif not isinstance(e.get("page"), int) or not 1 <= e["page"] <= pages:
         out.append(f"page {e.get('page')!r} is not a page of the PDF (1-{pages})")
     if not isinstance(markers, list) or not all(isinstance(m, str) for m in markers):
         return out + ["markers must be a list of strings"]
@@ -367,4 +438,42 @@ def _too_few_unanswerable(q, rows): rows[:] = [r for r in rows if r["answerable"
 ])
 def test_the_checker_catches_a_broken_line(question_id, change, expected, reports):
     found = problems("mueller-vol-2", _broken(question_id, change), reports["mueller-vol-2"])
+    assert any(expected in p for p in found), found
+
+
+def test_the_google_docs_reader_finds_every_endnote_and_marker(reports):
+    report = reports["google-docs-roads-and-bridges"]
+    numbers = {str(n) for n in range(1, len(report.gold["notes"]) + 1)}
+    assert len(numbers) == 206 and set(report.notes) == numbers
+    assert sorted(_MARK.findall(report.body), key=int) == sorted(numbers, key=int)      # each printed once
+    assert report.notes["172"] == "Gittip is now called Gratipay. The product has been modified somewhat since " \
+                                  "the original publication of Andrey's post."
+    # a heading the export sets as a bold, 13 pt or italic paragraph, even split over two spans
+    assert report.occurrences("gathered nearly $4 million in pledges") == [(["177"], "Dedicated foundation support")]
+    # a marker inside a sentence is listed for a fragment before it, not for one after it
+    assert report.occurrences("Distribute it on Gittip")[0][0] == ["172"]
+    assert report.occurrences("if you wish, or do what Stripe did")[0][0] == []
+
+
+def _gd_broken(question_id: str, change) -> list[dict]:
+    rows = copy.deepcopy(_rows(QUESTIONS_DIR / "google-docs-roads-and-bridges.questions.jsonl"))
+    change(next(q for q in rows if q["id"] == question_id), rows)
+    return rows
+
+
+def _gd_page(q, rows): q["evidence"][0]["page"] = 3
+def _gd_marker(q, rows): q["evidence"][0]["markers"] = ["78"]
+def _gd_note(q, rows): q["evidence"][0]["markers"] = ["171"]
+def _gd_section(q, rows): q["evidence"][0]["section"] = "Introduction"
+
+
+@pytest.mark.parametrize("question_id,change,expected", [
+    ("grb-q009", _gd_page, "page must be null"),
+    ("grb-q009", _gd_marker, "markers ['78']"),
+    ("grb-q020", _gd_note, "is not in note 171 of the HTML"),
+    ("grb-q017", _gd_section, "section 'Introduction'"),
+])
+def test_the_checker_catches_a_broken_google_docs_line(question_id, change, expected, reports):
+    found = problems("google-docs-roads-and-bridges", _gd_broken(question_id, change),
+                     reports["google-docs-roads-and-bridges"])
     assert any(expected in p for p in found), found

@@ -217,3 +217,9 @@ def test_the_real_world_reports_in_the_repository_are_corpora():
     gm = corpora["mueller-vol-2"].gold_maps()
     assert set(gm) == {"mueller-vol-2"} and len(gm["mueller-vol-2"]["markers"]) == 1092
     assert sum(1 for n in gm["mueller-vol-2"]["markers"].values() if n["status"] == "redacted") >= 19
+    # a tune report kept only as HTML (a Google Docs export): one corpus, read from its HTML
+    assert corpora["google-docs-roads-and-bridges"].reports[0].name == "roads-and-bridges.html"
+    assert "google-docs-roads-and-bridges.html" not in corpora
+    gm = corpora["google-docs-roads-and-bridges"].gold_maps()["google-docs-roads-and-bridges"]["markers"]
+    assert len(gm) == 206 and all(n["status"] == "resolved" for n in gm.values())
+    assert {q["split"] for q in corpora["google-docs-roads-and-bridges"].load_questions()} == {"tune"}
