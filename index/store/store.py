@@ -104,12 +104,8 @@ def chroma_client(settings: Settings, gen: Path) -> Any:
     server has lost it)."""
     if settings.chroma_url:
         meta = _gen_meta(gen)
-        corpus, database = meta.get("corpus"), meta.get("chroma_database")
-        if not corpus or not database:
-            raise StoreMismatch(f"the index at {settings.home} was not built on a Chroma server; "
-                                f"rebuild with: dossier ingest --rebuild --home {settings.home} --chroma-url "
-                                f"{shown_url(settings.chroma_url)} PATH...")
-        client = server_client(settings, corpus, database)
+        check_server_of(meta, settings)
+        client = server_client(settings, meta["corpus"], meta["chroma_database"])
         listed = layers_mod.read(gen)
         return client if listed is None else _LayeredClient(settings, client, listed)
     listed = layers_mod.read(gen)
@@ -302,11 +298,22 @@ def _open_read_only(settings: Settings, gen: Path) -> tuple[sqlite3.Connection, 
                             f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
     try:
         check_compatible(meta, settings.model_name, None, settings.home)
+        check_server_of(meta, settings)
         check_corpus_of(meta, settings)
     except StoreMismatch:
         con.close()
         raise
     return con, meta
+
+
+def check_server_of(meta: dict[str, str], settings: Settings) -> None:
+    """StoreMismatch, with the command to rebuild, when a Chroma server is named but the index
+    was built embedded (its vectors are not on any server: an ingest would find every file
+    unchanged and upload nothing)."""
+    if settings.chroma_url and not (meta.get("corpus") and meta.get("chroma_database")):
+        raise StoreMismatch(f"the index at {settings.home} was not built on a Chroma server; "
+                            f"rebuild with: dossier ingest --rebuild --home {settings.home} --chroma-url "
+                            f"{shown_url(settings.chroma_url)} PATH...")
 
 
 def check_corpus_of(meta: dict[str, str], settings: Settings) -> None:

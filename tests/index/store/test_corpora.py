@@ -151,6 +151,32 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
     check(a, reports_a)
 
 
+def test_an_embedded_home_named_with_a_server_says_to_rebuild(tmp_path, server, st_model):
+    """Its vectors are on no server: an ingest that found every file unchanged used to say so
+    and upload nothing, and every question then failed. Ingest and readers say the fix."""
+    from index.config import Settings
+    from index.errors import StoreMismatch
+    from ingest.pipeline import ingest
+
+    folder = tmp_path / "reports"
+    folder.mkdir()
+    (folder / "convoy.txt").write_text(EXTRA)
+    embedded = Settings(home=tmp_path / "home")
+    assert ingest([folder], embedded, embedder=st_model).added == 1
+    on_server = embedded.with_(chroma_url=server)
+    for attempt in (lambda: ingest([folder], on_server, embedder=st_model), lambda: _open(on_server)):
+        with pytest.raises(StoreMismatch) as e:
+            attempt()
+        assert str(e.value).startswith(f"the index at {embedded.home} was not built on a Chroma server")
+        assert f"dossier ingest --rebuild --home {embedded.home} --chroma-url {server}" in str(e.value)
+    assert ingest([folder], on_server, embedder=st_model, rebuild=True).added == 1      # the fix it names
+    assert home_ids(server, embedded.home)
+    d = _open(on_server)
+    try:
+        assert "Grodno" in " ".join(r["text"] for r in d.search("convoy of trucks near Grodno", k=3, mode="dense")["results"])
+    finally:
+        d.close()
+
 def _open_reports(settings):
     d = _open(settings)
     try:
