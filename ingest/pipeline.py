@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from index.store import store as st
 from index.config import Settings
+from index.text.urls import shown_url
 from index.errors import ReportReadError
 from index.store.store import FileRecord
 from ingest.chunk import chunk_report
@@ -140,11 +141,19 @@ def readers_changed(files: int) -> str:
     return f"readers changed since this index was built: re-reading {files} file{'s' if files != 1 else ''}"
 
 
+def moving_to_server(settings: Settings, reports: int) -> str:
+    """The line that says why an ingest uploads an index whose files did not change."""
+    return (f"this index was built without a Chroma server: moving it onto {shown_url(settings.chroma_url or '')}, "
+            f"uploading the vectors of its {reports:,} report{'s' if reports != 1 else ''} (nothing is encoded again)")
+
+
 def _update(paths: list[Path], settings: Settings, base: st.Base | None, embedder: Any, progress: Progress,
             rebuild: bool, follow_symlinks: bool, notice: Notice = _to_stderr,
             reread: tuple[set[str], int] | None = None) -> IngestSummary:
     summary = IngestSummary()
     old_files = base.files if base is not None else {}
+    if base is not None and st.moves_to_server(base.meta, settings):
+        notice(moving_to_server(settings, base.reports))
     loader = _EncoderLoad(settings, embedder)
     hashes = FileHashes(base.stats if base is not None else {})
     try:
@@ -162,7 +171,7 @@ def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
     summary.skipped += [s for f in files.values() for s in f.skipped]     # after the links walk skipped
     files_changed = ({k: (f.sha256, f.readers) for k, f in files.items()}
                      != {k: (f.sha256, f.readers) for k, f in old_files.items()})
-    if base is not None and not files_changed:
+    if base is not None and not files_changed and not st.moves_to_server(base.meta, settings):
         # every file as it was: nothing to parse, merge or embed, and no llama-index import
         # (2 s of the re-ingest: `dossier bench` measured the unchanged run at 0.030 of full)
         summary.unchanged = summary.reports = base.reports
@@ -418,7 +427,8 @@ def _commit(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
             summary.unchanged = summary.reports - summary.added - summary.updated
         if base is None and not reports:          # nothing readable on a fresh home: write nothing
             return
-        if base is not None and not changed and not removed and not files_changed and not rebuild:
+        if (base is not None and not changed and not removed and not files_changed and not rebuild
+                and not st.moves_to_server(base.meta, settings)):
             summary.generation = base.gen.name
             return
         by_id = {r.id: r for r in reports}

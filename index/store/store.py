@@ -298,7 +298,6 @@ def _open_read_only(settings: Settings, gen: Path) -> tuple[sqlite3.Connection, 
                             f"rebuild with: dossier ingest --rebuild --home {settings.home} PATH...") from None
     try:
         check_compatible(meta, settings.model_name, None, settings.home)
-        check_server_of(meta, settings)
         check_corpus_of(meta, settings)
     except StoreMismatch:
         con.close()
@@ -306,14 +305,20 @@ def _open_read_only(settings: Settings, gen: Path) -> tuple[sqlite3.Connection, 
     return con, meta
 
 
+def moves_to_server(meta: dict[str, str], settings: Settings) -> bool:
+    """A Chroma server is named for an index built embedded: its vectors are on no server
+    yet. The next ingest writes a generation even when no file changed, uploading every
+    vector from the vector copy (nothing is encoded again)."""
+    return bool(settings.chroma_url) and not (meta.get("corpus") and meta.get("chroma_database"))
+
+
 def check_server_of(meta: dict[str, str], settings: Settings) -> None:
-    """StoreMismatch, with the command to rebuild, when a Chroma server is named but the index
-    was built embedded (its vectors are not on any server: an ingest would find every file
-    unchanged and upload nothing)."""
-    if settings.chroma_url and not (meta.get("corpus") and meta.get("chroma_database")):
-        raise StoreMismatch(f"the index at {settings.home} was not built on a Chroma server; "
-                            f"rebuild with: dossier ingest --rebuild --home {settings.home} --chroma-url "
-                            f"{shown_url(settings.chroma_url)} PATH...")
+    """StoreMismatch, with the command that moves it, when a reader names a Chroma server for
+    an index built embedded."""
+    if moves_to_server(meta, settings):
+        raise StoreMismatch(f"the index at {settings.home} was built without a Chroma server; move it onto the "
+                            f"server with: dossier ingest --home {settings.home} --chroma-url "
+                            f"{shown_url(settings.chroma_url or '')} PATH... (its vectors are uploaded, not encoded again)")
 
 
 def check_corpus_of(meta: dict[str, str], settings: Settings) -> None:
@@ -937,7 +942,8 @@ class _ServerLayers:
         written: its dead vectors may go if nothing older is read, and both record that."""
         readable = self._readable()
         gen = current or before_copy
-        if gen is not None and all(g == gen or g == self.gen for g in readable):
+        here = gen is not None and _gen_meta(gen).get("chroma_database") == self.database     # not embedded
+        if here and all(g == gen or g == self.gen for g in readable):
             doomed = [layer for layer in (layers_mod.read(gen) or []) if layer.dead]
             for layer in doomed:
                 self.client.get_collection(layer.name).delete(ids=layer.dead)
@@ -1017,7 +1023,9 @@ class _EmbeddedLayers(_ServerLayers):
         self.root = settings.home / layers_mod.DIR
 
     def meta(self) -> dict[str, str]:
-        return {"chroma_layout": "layers"}
+        # a home moved off a server keeps its corpus and token (a move back reuses them), but its
+        # vectors are no longer in the server's database: a reader naming the server is told to move it
+        return {"chroma_layout": "layers", "chroma_database": ""}
 
     def create(self, base_meta: dict[str, str]) -> Any:
         """The new layer's store, empty. The base's layers are kept when it was written in

@@ -22,6 +22,7 @@ pytestmark = pytest.mark.slow
 EXTRA = ("Convoy near Grodno\n\nThe extra report describes a convoy of trucks near Grodno on Tuesday. Officials in "
          "Minsk did not comment on the convoy. Residents filmed the trucks on the highway. Analysts expect more "
          "movements.\n")
+TOWNS = ("Grodno", "Brest", "Vitebsk", "Mogilev", "Gomel", "Pinsk")
 QUESTION = "Which Russian unit has trained with Belarusian forces since September 17?"
 
 
@@ -151,31 +152,45 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
     check(a, reports_a)
 
 
-def test_an_embedded_home_named_with_a_server_says_to_rebuild(tmp_path, server, st_model):
-    """Its vectors are on no server: an ingest that found every file unchanged used to say so
-    and upload nothing, and every question then failed. Ingest and readers say the fix."""
+def test_an_embedded_home_moves_onto_a_server(tmp_path, server, st_model):
+    """Named with a server, an embedded home's next ingest uploads its vectors even when no
+    file changed (it used to say "unchanged" and upload nothing; with dead vectors in its
+    layers it failed on a collection the server never had); a reader is told how to move it."""
     from index.config import Settings
     from index.errors import StoreMismatch
+    from index.store import layers
+    from index.store.generations import current_generation
     from ingest.pipeline import ingest
 
     folder = tmp_path / "reports"
     folder.mkdir()
-    (folder / "convoy.txt").write_text(EXTRA)
+    for town in TOWNS:
+        (folder / f"{town}.txt").write_text(EXTRA.replace("Grodno", town))
     embedded = Settings(home=tmp_path / "home")
-    assert ingest([folder], embedded, embedder=st_model).added == 1
+    assert ingest([folder], embedded, embedder=st_model).added == len(TOWNS)
+    report = folder / "Grodno.txt"
+    report.write_text(report.read_text().replace("convoy of trucks", "column of tanks"))
+    assert ingest([folder], embedded, embedder=st_model).passages_embedded   # its old passages: dead in their layer
+    assert any(layer.dead for layer in layers.read(current_generation(embedded.home)))
     on_server = embedded.with_(chroma_url=server)
-    for attempt in (lambda: ingest([folder], on_server, embedder=st_model), lambda: _open(on_server)):
-        with pytest.raises(StoreMismatch) as e:
-            attempt()
-        assert str(e.value).startswith(f"the index at {embedded.home} was not built on a Chroma server")
-        assert f"dossier ingest --rebuild --home {embedded.home} --chroma-url {server}" in str(e.value)
-    assert ingest([folder], on_server, embedder=st_model, rebuild=True).added == 1      # the fix it names
+    with pytest.raises(StoreMismatch) as e:
+        _open(on_server)
+    assert str(e.value).startswith(f"the index at {embedded.home} was built without a Chroma server")
+    assert f"dossier ingest --home {embedded.home} --chroma-url {server} PATH" in str(e.value)
+
+    said: list[str] = []
+    moved = ingest([folder], on_server, embedder=st_model, notice=said.append)
+    assert (moved.unchanged, moved.passages_embedded) == (len(TOWNS), 0)       # nothing encoded again
+    assert len(said) == 1 and said[0].startswith("this index was built without a Chroma server: moving it onto")
     assert home_ids(server, embedded.home)
     d = _open(on_server)
     try:
-        assert "Grodno" in " ".join(r["text"] for r in d.search("convoy of trucks near Grodno", k=3, mode="dense")["results"])
+        hits = d.search("a column of tanks near Grodno", k=3, mode="dense")["results"]
+        assert hits and "column of tanks" in hits[0]["text"]
     finally:
         d.close()
+    said.clear()
+    assert ingest([folder], on_server, embedder=st_model, notice=said.append).unchanged == len(TOWNS) and not said
 
 def _open_reports(settings):
     d = _open(settings)
