@@ -1,12 +1,14 @@
 """The real-world gold questions (eval/gold/realworld/<report>.questions.jsonl) checked against the
 report files themselves, independently of Dossier: the report's text comes from its HTML read with
 the standard library's html.parser (not Dossier's readers: tex4ht's HTML for the Mueller report, a
-Google Docs export for the tune reports), the footnotes from the report's own gold.json (built from
-the LaTeX sources; for a Google Docs export, from its own endnote list). Every evidence fragment must occur in one sentence of the
-report (or in the note it names), its markers must be the footnote numbers that close that sentence
-in the HTML and agree with gold.json, and the set must be well formed: unique ids, valid categories,
-unanswerable questions without evidence, at least a third of them unanswerable, the split given to
-the whole publisher."""
+Google Docs export and a saved Wikipedia page for tune reports) or, for a report kept only as a PDF
+(the CRS report), from its PDF read with pdfminer.six by character size (Dossier's PDF reader is
+built on pypdfium2), the footnotes from the report's own gold.json (built from the LaTeX sources;
+for the others, from the file's own notes). Every evidence fragment must occur in one sentence of the
+report (or in the note it names), on the PDF page its `page` names when the report is read from a PDF,
+its markers must be the footnote numbers that close that sentence in the file and agree with
+gold.json, and the set must be well formed: unique ids, valid categories, unanswerable questions
+without evidence, at least a third of them unanswerable, the split given to the whole publisher."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import copy
 import json
 import re
 import unicodedata
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,7 +30,7 @@ QUESTIONS_DIR = ROOT / "eval" / "gold" / "realworld"
 DATA_DIR = ROOT / "data" / "realworld"
 # The split of each real-world report, given to the whole publisher: rules are chosen on other
 # publishers ("tune"), this one is held out.
-SPLIT_OF = {"mueller-vol-2": "test"}
+SPLIT_OF = {"mueller-vol-2": "test", "crs-pdf-strait-of-hormuz": "test"}
 MIN_QUESTIONS = {"mueller-vol-2": 70}
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
@@ -197,22 +200,194 @@ class _GoogleDocsHTML(HTMLParser):
         (self.para if self.para is not None else self.out).append(text)
 
 
+
+class _MediaWikiHTML(HTMLParser):
+    """A saved Wikipedia page (MediaWiki HTML): only <div id="mw-content-text"> is read; a marker is a
+    <sup class="reference"> (its printed [N]), note N is the N-th <li> of <ol class="references">
+    (its <span class="reference-text">), a heading is an <h2>-<h4> ("[edit]" left out); the contents
+    box, navboxes, what the page hides or does not print (display:none, noprint), scripts and styles
+    are left out."""
+
+    _VOID = {"br", "img", "meta", "link", "hr", "input", "wbr"}
+    _BLOCK = {"p", "div", "li", "tr", "dd", "dt", "blockquote", "caption", "ul", "ol", "table"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, set[str]]] = []     # (tag, roles it opened)
+        self.out: list[str] = []
+        self.notes: dict[str, str] = {}
+        self.note: str | None = None
+
+    def _in(self, role: str) -> bool:
+        return any(role in roles for _, roles in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._VOID:
+            if tag == "br":
+                self._emit(" ")
+            return
+        a = dict(attrs)
+        classes = set((a.get("class") or "").split())
+        roles = set()
+        if a.get("id") == "mw-content-text":
+            roles.add("content")
+        if (tag in ("script", "style") or a.get("id") == "toc" or classes & {"navbox", "mw-editsection", "noprint"}
+                or "navbox" in " ".join(classes) or re.search(r"display:\s*none", a.get("style") or "")):
+            roles.add("skip")
+        if tag == "sup" and "reference" in classes:
+            roles.add("mark")
+            self.mark = ""
+        if tag == "ol" and "references" in classes:
+            roles.add("notes")
+        if tag == "li" and self._in("notes") and not self._in("skip"):
+            self.note = str(len(self.notes) + 1)
+            self.notes[self.note] = ""
+        if tag == "span" and "mw-cite-backlink" in classes:
+            roles.add("skip")
+        if re.fullmatch(r"h[2-4]", tag):
+            roles.add("head")
+            self._emit("\n\u27e6H ")
+        if tag in self._BLOCK or tag in ("td", "th"):
+            self._emit("\n" if tag in self._BLOCK else " ")
+        self.stack.append((tag, roles))
+
+    def handle_endtag(self, tag):
+        if tag in self._VOID or tag not in (t for t, _ in self.stack):
+            return
+        while self.stack:
+            opened, roles = self.stack.pop()
+            if "mark" in roles:
+                n = self.mark.strip().strip("[]")
+                self._emit(f"\u27e6{n}\u27e7")
+            if "head" in roles:
+                self._emit("\u27e7\n")
+            if "notes" in roles:
+                self.note = None
+            if opened in self._BLOCK:
+                self._emit("\n")
+            if opened == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._in("content") or self._in("skip"):
+            return
+        if self._in("mark"):
+            self.mark += data
+        elif self._in("notes"):
+            if self.note is not None:
+                self.notes[self.note] += data
+        else:
+            self._emit(data.replace("\n", " "))
+
+    def _emit(self, text: str) -> None:
+        if self._in("content") and not self._in("notes") and not self._in("skip"):
+            self.out.append(text)
+
+class _WordPDF:
+    """The same text for a PDF typeset by Microsoft Word (the CRS report), read with pdfminer.six by
+    character size, not with Dossier's reader: the commonest size is the body, the next commonest
+    below it the notes; digits smaller than the body inside a body line are markers, digits smaller
+    than the notes at the start of a note line begin note N (a line without them goes on with the
+    note before, across pages); a line set larger than the body is a heading (after the cover page);
+    other sizes (running header, page foot, cover, author block) and contents lines (dot leaders) are
+    left out. Word writes the space at the end of a line, so lines are joined as they are (a URL or a
+    compound broken after its hyphen goes on without a space). A paragraph ends at a gap wider than
+    the line pitch. `pages` holds each page's body and note text, markers left out, for checking an
+    evidence's page."""
+
+    def __init__(self, path: Path) -> None:
+        from pdfminer.high_level import extract_pages
+        from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
+
+        pages, sizes = [], Counter()
+        for page in extract_pages(str(path)):
+            lines = []
+            for box in page:
+                for line in (box if isinstance(box, LTTextContainer) else []):
+                    chars = [(c.get_text(), round(c.size)) for c in line if isinstance(c, LTChar)] \
+                        if isinstance(line, LTTextLine) else []
+                    if chars:
+                        lines.append((round(line.y0), line.x0, chars))
+                        sizes.update(size for t, size in chars if t.strip())
+            pages.append(sorted(lines, key=lambda l: (-l[0], l[1])))
+        body = sizes.most_common(1)[0][0]
+        note_size = max((size for size in sizes if size < body), key=lambda size: sizes[size])
+        self.out: list[str] = []
+        self.notes: dict[str, str] = {}
+        self.pages: list[str] = []
+        note = None
+        for number, lines in enumerate(pages, 1):
+            last_y, seen = None, []
+            for y, _, chars in lines:
+                main = Counter(size for t, size in chars if t.strip()).most_common(1)[0][0]
+                text = "".join(t for t, _ in chars)
+                if "....." in text:
+                    continue
+                if main > body and number > 1:
+                    self.out.append(f"\n\u27e6H {text.strip()}\u27e7\n")
+                    last_y = None
+                elif main == body:
+                    if last_y is not None and last_y - y > 1.2 * (body + 2):
+                        self.out.append("\n")
+                    line = self._body_line(chars, body)
+                    self.out.append(line)
+                    seen.append(_MARK.sub("", line))
+                    last_y = y
+                elif main == note_size:
+                    label = ""
+                    while len(label) < len(chars) and chars[len(label)][1] < note_size \
+                            and chars[len(label)][0].isdigit():
+                        label += chars[len(label)][0]
+                    rest = "".join(t for t, _ in chars[len(label):])
+                    if label:
+                        note = label
+                        self.notes[note] = ""
+                    if note is not None:
+                        self.notes[note] += rest
+                    seen.append(rest)
+            self.pages.append(normalise("".join(seen)))
+
+    @staticmethod
+    def _body_line(chars: list[tuple[str, int]], body: int) -> str:
+        out, mark = [], ""
+        for t, size in chars + [("", body)]:
+            if size < body and (t.isdigit() or (t == "," and mark)):
+                mark += t
+                continue
+            if mark:
+                out += [f"\u27e6{m}\u27e7" for m in mark.split(",") if m]
+                mark = ""
+            out.append(t)
+        return "".join(out)
+
+
 class Report:
-    """One real-world report: its HTML text and notes, and its gold.json."""
+    """One real-world report: its text and notes (from its HTML, else its PDF), and its gold.json."""
 
     def __init__(self, folder: Path) -> None:
-        htmls = sorted(folder.glob("*.html"))
-        self.pdf = any(folder.glob("*.pdf"))
-        assert len(htmls) == 1, f"{folder}: expected one HTML file, found {len(htmls)}"
-        raw = htmls[0].read_text(encoding="utf-8")
-        parser = _GoogleDocsHTML(raw) if 'id="ftnt_ref' in raw else _ReportHTML()
-        parser.feed(raw)
-        parser.close()
-        lines = (normalise(line) for line in "".join(parser.out).split("\n"))
+        htmls, pdfs = sorted(folder.glob("*.html")), sorted(folder.glob("*.pdf"))
+        self.pdf = bool(pdfs)
+        self.pages: list[str] | None = None          # each PDF page's text, when read from the PDF
+        assert len(htmls) == 1 or (not htmls and len(pdfs) == 1), \
+            f"{folder}: expected one HTML file (or one PDF), found {len(htmls)} HTML and {len(pdfs)} PDF"
+        if htmls:
+            raw = htmls[0].read_text(encoding="utf-8")
+            parser = (_GoogleDocsHTML(raw) if 'id="ftnt_ref' in raw else
+                      _MediaWikiHTML() if 'id="mw-content-text"' in raw else _ReportHTML())
+            parser.feed(raw)
+            parser.close()
+        else:
+            parser = _WordPDF(pdfs[0])
+            self.pages = parser.pages
+        text = re.sub(r"(\u27e6H [^\u27e7]*?)\s+(?=\u27e7)", r"\1", "".join(parser.out))   # "⟦H History ⟧"
+        lines = (normalise(line) for line in text.split("\n"))
         self.body = "\n".join(line for line in lines if line)
         self.notes = {n: normalise(t) for n, t in parser.notes.items()}
         self.gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
         self.gold_notes = {str(n["n"]): n for n in self.gold["notes"]}
+        self.gold_contexts: dict[str, list[str]] = {}     # a note cited twice has an entry per citation
+        for n in self.gold["notes"]:
+            self.gold_contexts.setdefault(str(n["n"]), []).append(squash(n["context_before"]))
         # the body without its markers, and for each of its characters the index in the body
         plain, index, at = [], [], 0
         for m in _MARK.finditer(self.body):
@@ -236,9 +411,10 @@ class Report:
             found.append((_MARK.findall(self.body[start:end]), self._heading_before(start)))
         return found
 
-    def text_before_marker(self, marker: str) -> str:
-        at = self.body.find(f"\u27e6{marker}\u27e7")
-        return "" if at < 0 else _MARK.sub("", _HEAD.sub(" ", self.body[max(0, at - 200):at]))
+    def texts_before_marker(self, marker: str) -> list[str]:
+        """The text before each place the marker is printed (a note cited twice is printed twice)."""
+        return [_MARK.sub("", _HEAD.sub(" ", self.body[max(0, m.start() - 200):m.start()]))
+                for m in re.finditer(re.escape(f"\u27e6{marker}\u27e7"), self.body)]
 
     def _heading_before(self, pos: int) -> str | None:
         heads = _HEAD.findall(self.body, 0, pos)
@@ -321,6 +497,8 @@ def _evidence_problems(name: str, e: dict, report: Report, pages: int) -> list[s
             out.append(f"page {e.get('page')!r}: the report has no PDF, page must be null")
     elif not isinstance(e.get("page"), int) or not 1 <= e["page"] <= pages:
         out.append(f"page {e.get('page')!r} is not a page of the PDF (1-{pages})")
+    elif report.pages is not None and squash(text)[:40] not in squash(report.pages[e["page"] - 1]):
+        out.append(f"{text[:50]!r} is not on PDF page {e['page']}")
     if not isinstance(markers, list) or not all(isinstance(m, str) for m in markers):
         return out + ["markers must be a list of strings"]
     if e.get("in_note"):
@@ -343,8 +521,8 @@ def _evidence_problems(name: str, e: dict, report: Report, pages: int) -> list[s
         if gold is None:
             out.append(f"marker {m} is not a note of gold.json")
             continue
-        before = squash(report.text_before_marker(m))[-40:]
-        if not before or not squash(gold["context_before"]).endswith(before):
+        befores = [squash(t)[-40:] for t in report.texts_before_marker(m)]
+        if not any(b and ctx.endswith(b) for b in befores for ctx in report.gold_contexts[m]):
             out.append(f"marker {m}: the HTML's text before it does not end gold.json's context_before")
     return out
 
