@@ -655,3 +655,69 @@ def test_the_checker_catches_a_broken_google_docs_line(question_id, change, expe
     found = problems("google-docs-roads-and-bridges", _gd_broken(question_id, change),
                      reports["google-docs-roads-and-bridges"])
     assert any(expected in p for p in found), found
+
+
+def test_the_mediawiki_reader_finds_every_reference_and_marker(reports):
+    report = reports["mediawiki-wikipedia-mozilla"]
+    assert set(report.notes) == {str(n) for n in range(1, 73)}
+    # 76 markers as printed: four notes are cited twice, and the gold has an entry per citation
+    assert len(_MARK.findall(report.body)) == len(report.gold["notes"]) == 76
+    assert sorted(m for m in set(_MARK.findall(report.body)) if _MARK.findall(report.body).count(m) > 1) == \
+        ["36", "40", "60", "70"]
+    # the note's text without its back-link ("^ a b") and without the hidden COinS span
+    assert report.notes["60"] == 'Eich, Brendan (21 June 2011). "New JavaScript Engine Module Owner". BrendanEich.com.'
+    # headings without their "[edit]" link; the contents box is not text
+    assert report.occurrences("Firefox Mobile (codenamed Fennec)") == [([], "Firefox Mobile")]
+    assert "Contents" not in report.body.split("\n")[:20]
+    # the lead, before any heading, has no section
+    assert report.occurrences("promoting exclusively free software and open standards") == [(["1"], None)]
+
+
+def test_the_word_pdf_reader_finds_every_footnote_and_marker(reports):
+    report = reports["crs-pdf-strait-of-hormuz"]
+    numbers = {str(n) for n in range(1, 41)}
+    assert set(report.notes) == numbers and sorted(_MARK.findall(report.body), key=int) == sorted(numbers, key=int)
+    # a note's URL broken after a hyphen at a line end goes on without a space, across lines
+    assert report.notes["3"] == 'United Kingdom Maritime Trade Operations (UKMTO) Centre, "Recent Incidents," ' \
+                                'https://www.ukmto.org/recent-incidents.'
+    # a marker inside a sentence (7 pt digits in an 11 pt line) closes the text before it
+    assert report.occurrences("under an unsubstantiated premise that harbor mines")[0][0] == ["10", "11"]
+    assert report.occurrences("have been placed in the normal designated shipping lanes")[0][0] == ["11"]
+    # headings from their size; the running header, the page foot and the contents page are not text
+    assert report.occurrences("Qatar accounts for about 30% of the world's helium") == [(["28"], "Oil and Gas Byproducts")]
+    assert "Congressional Research Service" not in report.body and "....." not in report.body
+    # each page's text, for the evidence's page
+    assert "Jebel Ali" in report.pages[3] and "Jebel Ali" not in report.pages[2]
+
+
+def _other_broken(name: str, question_id: str, change) -> list[dict]:
+    rows = copy.deepcopy(_rows(QUESTIONS_DIR / f"{name}.questions.jsonl"))
+    change(next(q for q in rows if q["id"] == question_id), rows)
+    return rows
+
+
+def _pdf_page(q, rows): q["evidence"][0]["page"] = 3
+def _no_page(q, rows): q["evidence"][0]["page"] = None
+def _crs_marker(q, rows): q["evidence"][0]["markers"] = ["13"]
+def _crs_note(q, rows): q["evidence"][0]["markers"] = ["11"]
+def _moz_marker(q, rows): q["evidence"][0]["markers"] = ["16", "17"]
+def _moz_section(q, rows): q["evidence"][0]["section"] = "Firefox"
+def _moz_note(q, rows): q["evidence"][0]["markers"] = ["20"]
+def _moz_split(q, rows): q["split"] = "test"
+
+
+@pytest.mark.parametrize("name,question_id,change,expected", [
+    ("crs-pdf-strait-of-hormuz", "crs-q006", _pdf_page, "is not on PDF page 3"),
+    ("crs-pdf-strait-of-hormuz", "crs-q006", _no_page, "is not a page of the PDF (1-8)"),
+    ("crs-pdf-strait-of-hormuz", "crs-q006", _crs_marker, "markers ['13'] / section"),
+    ("crs-pdf-strait-of-hormuz", "crs-q005", _crs_note, "is not in note 11 of the HTML"),
+    ("crs-pdf-strait-of-hormuz", "crs-q006", _tune_split, "split 'tune'"),
+    ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_marker, "markers ['16', '17']"),
+    ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_section, "section 'Firefox'"),
+    ("mediawiki-wikipedia-mozilla", "moz-q006", _moz_note, "is not in note 20 of the HTML"),
+    ("mediawiki-wikipedia-mozilla", "moz-q005", _gd_page, "page must be null"),
+    ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_split, "split 'test'"),
+])
+def test_the_checker_catches_a_broken_line_of_the_new_publishers(name, question_id, change, expected, reports):
+    found = problems(name, _other_broken(name, question_id, change), reports[name])
+    assert any(expected in p for p in found), found
