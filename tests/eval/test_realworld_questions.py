@@ -284,16 +284,21 @@ class _MediaWikiHTML(HTMLParser):
             self.out.append(text)
 
 class _WordPDF:
-    """The same text for a PDF typeset by Microsoft Word (the CRS report), read with pdfminer.six by
-    character size, not with Dossier's reader: the commonest size is the body, the next commonest
-    below it the notes; digits smaller than the body inside a body line are markers, digits smaller
-    than the notes at the start of a note line begin note N (a line without them goes on with the
-    note before, across pages); a line set larger than the body is a heading (after the cover page);
-    other sizes (running header, page foot, cover, author block) and contents lines (dot leaders) are
+    """The same text for a PDF typeset by Microsoft Word (the CRS report, the Commission's
+    Communication), read with pdfminer.six by character size, not with Dossier's reader (built on
+    pypdfium2). Pieces of one printed line (a justified line can come in several) are one line. The
+    commonest size is the body, the next commonest below it the notes; raised digits smaller than the
+    body inside a body line are markers (a lowered one is a subscript: CO2); digits smaller than the
+    notes at the start of a note line begin note N, and a note line without them goes on with the
+    note before, across pages. A heading is a line set larger than the body, or a numbered line
+    ("2.1.1. …") set in bold or italic, with an indented styled line after it; after the cover page.
+    Other sizes (running header, page numbers, captions, cover) and contents lines (dot leaders) are
     left out. Word writes the space at the end of a line, so lines are joined as they are (a URL or a
-    compound broken after its hyphen goes on without a space). A paragraph ends at a gap wider than
-    the line pitch. `pages` holds each page's body and note text, markers left out, for checking an
+    compound broken after its hyphen goes on without a space). A paragraph ends at a gap wider than the
+    line pitch. `pages` holds each page's body and note text, markers left out, for checking an
     evidence's page."""
+
+    _NUMBERED = re.compile(r"\d+(\.\d+)*\.\s")
 
     def __init__(self, path: Path) -> None:
         from pdfminer.high_level import extract_pages
@@ -301,15 +306,16 @@ class _WordPDF:
 
         pages, sizes = [], Counter()
         for page in extract_pages(str(path)):
-            lines = []
+            rows: dict[int, list] = {}
             for box in page:
                 for line in (box if isinstance(box, LTTextContainer) else []):
-                    chars = [(c.get_text(), round(c.size)) for c in line if isinstance(c, LTChar)] \
-                        if isinstance(line, LTTextLine) else []
+                    chars = [(c.get_text(), round(c.size * 2) / 2, c.fontname, c.x0, c.y0)
+                             for c in line if isinstance(c, LTChar)] if isinstance(line, LTTextLine) else []
                     if chars:
-                        lines.append((round(line.y0), line.x0, chars))
-                        sizes.update(size for t, size in chars if t.strip())
-            pages.append(sorted(lines, key=lambda l: (-l[0], l[1])))
+                        y = round(line.y0)
+                        rows.setdefault(next((k for k in rows if abs(k - y) <= 2), y), []).extend(chars)
+                        sizes.update(c[1] for c in chars if c[0].strip())
+            pages.append([(y, sorted(rows[y], key=lambda c: c[3])) for y in sorted(rows, reverse=True)])
         body = sizes.most_common(1)[0][0]
         note_size = max((size for size in sizes if size < body), key=lambda size: sizes[size])
         self.out: list[str] = []
@@ -317,28 +323,34 @@ class _WordPDF:
         self.pages: list[str] = []
         note = None
         for number, lines in enumerate(pages, 1):
-            last_y, seen = None, []
-            for y, _, chars in lines:
-                main = Counter(size for t, size in chars if t.strip()).most_common(1)[0][0]
-                text = "".join(t for t, _ in chars)
+            last_y, seen, heading = None, [], False
+            for y, chars in lines:
+                main = Counter(c[1] for c in chars if c[0].strip()).most_common(1)[0][0]
+                text = "".join(c[0] for c in chars).strip()
+                styled = all("Bold" in c[2] or "Italic" in c[2] for c in chars if c[0].isalpha())
                 if "....." in text:
                     continue
-                if main > body and number > 1:
-                    self.out.append(f"\n\u27e6H {text.strip()}\u27e7\n")
-                    last_y = None
-                elif main == body:
-                    if last_y is not None and last_y - y > 1.2 * (body + 2):
+                if number > 1 and (main > body or (styled and self._NUMBERED.match(text) and len(text) < 160)):
+                    self.out.append(f"\n\u27e6H {text}\u27e7\n")
+                    last_y, heading = None, True
+                    continue
+                if heading and styled and main == body and chars[0][3] > 90 and not self._NUMBERED.match(text):
+                    self.out[-1] = self.out[-1][:-2] + f" {text}\u27e7\n"      # a heading's second line
+                    continue
+                heading = False
+                if main == body:
+                    if last_y is not None and last_y - y > 1.35 * body:
                         self.out.append("\n")
                     line = self._body_line(chars, body)
                     self.out.append(line)
                     seen.append(_MARK.sub("", line))
                     last_y = y
-                elif main == note_size:
+                elif note_size - 0.5 <= main <= note_size:
                     label = ""
                     while len(label) < len(chars) and chars[len(label)][1] < note_size \
                             and chars[len(label)][0].isdigit():
                         label += chars[len(label)][0]
-                    rest = "".join(t for t, _ in chars[len(label):])
+                    rest = "".join(c[0] for c in chars[len(label):])
                     if label:
                         note = label
                         self.notes[note] = ""
@@ -348,10 +360,11 @@ class _WordPDF:
             self.pages.append(normalise("".join(seen)))
 
     @staticmethod
-    def _body_line(chars: list[tuple[str, int]], body: int) -> str:
+    def _body_line(chars: list[tuple], body: float) -> str:
+        base = Counter(round(c[4]) for c in chars if c[1] == body).most_common(1)[0][0]
         out, mark = [], ""
-        for t, size in chars + [("", body)]:
-            if size < body and (t.isdigit() or (t == "," and mark)):
+        for t, size, _, _, y in chars + [("", body, "", 0, base)]:
+            if size < body and y > base + 1 and (t.isdigit() or (t == "," and mark)):
                 mark += t
                 continue
             if mark:
