@@ -703,6 +703,22 @@ def test_the_word_pdf_reader_finds_every_footnote_and_marker(reports):
     assert "Jebel Ali" in report.pages[3] and "Jebel Ali" not in report.pages[2]
 
 
+
+def test_the_word_pdf_reader_reads_a_justified_commission_pdf(reports):
+    report = reports["ec-pdf-european-green-deal"]
+    numbers = [str(n) for n in range(1, 31)]
+    assert sorted(report.notes, key=int) == numbers and _MARK.findall(report.body) == numbers
+    # a subscript (CO2, lowered) is not a marker; a raised digit is
+    assert report.occurrences("can increase absorption of CO2 while improving the resilience of forests") == \
+        [([], "2.1.7. Preserving and restoring ecosystems and biodiversity")]
+    # the pieces a justified line comes in are one line
+    assert report.occurrences("the Commission will refocus the European Semester process")
+    # a numbered heading set in italic over two lines is one heading
+    assert report.occurrences("European food is famous for being safe")[0][1] == \
+        "2.1.6. From 'Farm to Fork': designing a fair, healthy and environmentally-friendly food system"
+    # a note whose URL is set smaller than the notes is still that note; page numbers are not note text
+    assert report.notes["14"].startswith("https://ec.europa.eu/eurostat/") and report.notes["4"].endswith("Europe':")
+
 def _other_broken(name: str, question_id: str, change) -> list[dict]:
     rows = copy.deepcopy(_rows(QUESTIONS_DIR / f"{name}.questions.jsonl"))
     change(next(q for q in rows if q["id"] == question_id), rows)
@@ -730,6 +746,10 @@ def _moz_split(q, rows): q["split"] = "test"
     ("mediawiki-wikipedia-mozilla", "moz-q006", _moz_note, "is not in note 20 of the HTML"),
     ("mediawiki-wikipedia-mozilla", "moz-q005", _gd_page, "page must be null"),
     ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_split, "split 'test'"),
+    ("ec-pdf-european-green-deal", "egd-q001", _pdf_page, "is not on PDF page 3"),
+    ("ec-pdf-european-green-deal", "egd-q001", _moz_section, "section 'Firefox'"),
+    ("ec-pdf-european-green-deal", "egd-q005", _crs_note, "is not in note 11 of the HTML"),
+    ("ec-pdf-european-green-deal", "egd-q016", _drop_marker, "markers []"),
 ])
 def test_the_checker_catches_a_broken_line_of_the_new_publishers(name, question_id, change, expected, reports):
     found = problems(name, _other_broken(name, question_id, change), reports[name])
