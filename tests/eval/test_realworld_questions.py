@@ -383,6 +383,7 @@ class Report:
         self.pages: list[str] | None = None          # each PDF page's text, when read from the PDF
         assert len(htmls) == 1 or (not htmls and len(pdfs) == 1), \
             f"{folder}: expected one HTML file (or one PDF), found {len(htmls)} HTML and {len(pdfs)} PDF"
+        self.kind = "HTML" if htmls else "PDF"      # what the text was read from, for messages
         if htmls:
             raw = htmls[0].read_text(encoding="utf-8")
             parser = (_GoogleDocsHTML(raw) if 'id="ftnt_ref' in raw else
@@ -519,7 +520,7 @@ def _evidence_problems(name: str, e: dict, report: Report, pages: int) -> list[s
             return out + [f"a note's evidence names its one note, not {markers}"]
         note = markers[0]
         if normalise(text) not in report.notes.get(note, ""):
-            out.append(f"{text[:50]!r} is not in note {note} of the HTML")
+            out.append(f"{text[:50]!r} is not in note {note} of the {report.kind}")
         if squash(text) not in squash(report.gold_notes.get(note, {}).get("note_visible", "")):
             out.append(f"{text[:50]!r} is not in note {note} of gold.json")
         return out
@@ -536,7 +537,7 @@ def _evidence_problems(name: str, e: dict, report: Report, pages: int) -> list[s
             continue
         befores = [squash(t)[-40:] for t in report.texts_before_marker(m)]
         if not any(b and ctx.endswith(b) for b in befores for ctx in report.gold_contexts[m]):
-            out.append(f"marker {m}: the HTML's text before it does not end gold.json's context_before")
+            out.append(f"marker {m}: the {report.kind}'s text before it does not end gold.json's context_before")
     return out
 
 
@@ -595,10 +596,15 @@ def test_the_html_reader_finds_every_note_and_marker(reports):
     assert report.occurrences("and praising Putin as a")[0][0] == ["13"]
 
 
-def _broken(question_id: str, change) -> list[dict]:
-    rows = copy.deepcopy(_rows(QUESTIONS_DIR / "mueller-vol-2.questions.jsonl"))
+def _broken_rows(name: str, question_id: str, change) -> list[dict]:
+    """A copy of a report's questions with one line broken by `change`."""
+    rows = copy.deepcopy(_rows(QUESTIONS_DIR / f"{name}.questions.jsonl"))
     change(next(q for q in rows if q["id"] == question_id), rows)
     return rows
+
+
+def _broken(question_id: str, change) -> list[dict]:
+    return _broken_rows("mueller-vol-2", question_id, change)
 
 
 def _set_text(q, rows): q["evidence"][0]["text"] = q["evidence"][0]["text"].replace("five", "six")
@@ -647,9 +653,7 @@ def test_the_google_docs_reader_finds_every_endnote_and_marker(reports):
 
 
 def _gd_broken(question_id: str, change) -> list[dict]:
-    rows = copy.deepcopy(_rows(QUESTIONS_DIR / "google-docs-roads-and-bridges.questions.jsonl"))
-    change(next(q for q in rows if q["id"] == question_id), rows)
-    return rows
+    return _broken_rows("google-docs-roads-and-bridges", question_id, change)
 
 
 def _gd_page(q, rows): q["evidence"][0]["page"] = 3
@@ -697,11 +701,11 @@ def test_the_word_pdf_reader_finds_every_footnote_and_marker(reports):
     assert report.occurrences("under an unsubstantiated premise that harbor mines")[0][0] == ["10", "11"]
     assert report.occurrences("have been placed in the normal designated shipping lanes")[0][0] == ["11"]
     # headings from their size; the running header, the page foot and the contents page are not text
-    assert report.occurrences("Qatar accounts for about 30% of the world's helium") == [(["28"], "Oil and Gas Byproducts")]
+    assert report.occurrences("Qatar accounts for about 30% of the world's helium") == \
+        [(["28"], "Oil and Gas Byproducts")]
     assert "Congressional Research Service" not in report.body and "....." not in report.body
     # each page's text, for the evidence's page
     assert "Jebel Ali" in report.pages[3] and "Jebel Ali" not in report.pages[2]
-
 
 
 def test_the_word_pdf_reader_reads_a_justified_commission_pdf(reports):
@@ -719,10 +723,6 @@ def test_the_word_pdf_reader_reads_a_justified_commission_pdf(reports):
     # a note whose URL is set smaller than the notes is still that note; page numbers are not note text
     assert report.notes["14"].startswith("https://ec.europa.eu/eurostat/") and report.notes["4"].endswith("Europe':")
 
-def _other_broken(name: str, question_id: str, change) -> list[dict]:
-    rows = copy.deepcopy(_rows(QUESTIONS_DIR / f"{name}.questions.jsonl"))
-    change(next(q for q in rows if q["id"] == question_id), rows)
-    return rows
 
 
 def _pdf_page(q, rows): q["evidence"][0]["page"] = 3
@@ -739,7 +739,7 @@ def _moz_split(q, rows): q["split"] = "test"
     ("crs-pdf-strait-of-hormuz", "crs-q006", _pdf_page, "is not on PDF page 3"),
     ("crs-pdf-strait-of-hormuz", "crs-q006", _no_page, "is not a page of the PDF (1-8)"),
     ("crs-pdf-strait-of-hormuz", "crs-q006", _crs_marker, "markers ['13'] / section"),
-    ("crs-pdf-strait-of-hormuz", "crs-q005", _crs_note, "is not in note 11 of the HTML"),
+    ("crs-pdf-strait-of-hormuz", "crs-q005", _crs_note, "is not in note 11 of the PDF"),
     ("crs-pdf-strait-of-hormuz", "crs-q006", _tune_split, "split 'tune'"),
     ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_marker, "markers ['16', '17']"),
     ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_section, "section 'Firefox'"),
@@ -748,9 +748,9 @@ def _moz_split(q, rows): q["split"] = "test"
     ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_split, "split 'test'"),
     ("ec-pdf-european-green-deal", "egd-q001", _pdf_page, "is not on PDF page 3"),
     ("ec-pdf-european-green-deal", "egd-q001", _moz_section, "section 'Firefox'"),
-    ("ec-pdf-european-green-deal", "egd-q005", _crs_note, "is not in note 11 of the HTML"),
+    ("ec-pdf-european-green-deal", "egd-q005", _crs_note, "is not in note 11 of the PDF"),
     ("ec-pdf-european-green-deal", "egd-q016", _drop_marker, "markers []"),
 ])
 def test_the_checker_catches_a_broken_line_of_the_new_publishers(name, question_id, change, expected, reports):
-    found = problems(name, _other_broken(name, question_id, change), reports[name])
+    found = problems(name, _broken_rows(name, question_id, change), reports[name])
     assert any(expected in p for p in found), found
