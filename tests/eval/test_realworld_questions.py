@@ -1,12 +1,14 @@
 """The real-world gold questions (eval/gold/realworld/<report>.questions.jsonl) checked against the
 report files themselves, independently of Dossier: the report's text comes from its HTML read with
 the standard library's html.parser (not Dossier's readers: tex4ht's HTML for the Mueller report, a
-Google Docs export for the tune reports), the footnotes from the report's own gold.json (built from
-the LaTeX sources; for a Google Docs export, from its own endnote list). Every evidence fragment must occur in one sentence of the
-report (or in the note it names), its markers must be the footnote numbers that close that sentence
-in the HTML and agree with gold.json, and the set must be well formed: unique ids, valid categories,
-unanswerable questions without evidence, at least a third of them unanswerable, the split given to
-the whole publisher."""
+Google Docs export and a saved Wikipedia page for tune reports) or, for a report kept only as a PDF
+(the CRS report), from its PDF read with pdfminer.six by character size (Dossier's PDF reader is
+built on pypdfium2), the footnotes from the report's own gold.json (built from the LaTeX sources;
+for the others, from the file's own notes). Every evidence fragment must occur in one sentence of the
+report (or in the note it names), on the PDF page its `page` names when the report is read from a PDF,
+its markers must be the footnote numbers that close that sentence in the file and agree with
+gold.json, and the set must be well formed: unique ids, valid categories, unanswerable questions
+without evidence, at least a third of them unanswerable, the split given to the whole publisher."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ import copy
 import json
 import re
 import unicodedata
+from collections import Counter
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -27,7 +30,7 @@ QUESTIONS_DIR = ROOT / "eval" / "gold" / "realworld"
 DATA_DIR = ROOT / "data" / "realworld"
 # The split of each real-world report, given to the whole publisher: rules are chosen on other
 # publishers ("tune"), this one is held out.
-SPLIT_OF = {"mueller-vol-2": "test"}
+SPLIT_OF = {"mueller-vol-2": "test", "crs-pdf-strait-of-hormuz": "test"}
 MIN_QUESTIONS = {"mueller-vol-2": 70}
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
@@ -197,22 +200,208 @@ class _GoogleDocsHTML(HTMLParser):
         (self.para if self.para is not None else self.out).append(text)
 
 
+
+class _MediaWikiHTML(HTMLParser):
+    """A saved Wikipedia page (MediaWiki HTML): only <div id="mw-content-text"> is read; a marker is a
+    <sup class="reference"> (its printed [N]), note N is the N-th <li> of <ol class="references">
+    (its <span class="reference-text">), a heading is an <h2>-<h4> ("[edit]" left out); the contents
+    box, navboxes, what the page hides or does not print (display:none, noprint), scripts and styles
+    are left out."""
+
+    _VOID = {"br", "img", "meta", "link", "hr", "input", "wbr"}
+    _BLOCK = {"p", "div", "li", "tr", "dd", "dt", "blockquote", "caption", "ul", "ol", "table"}
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.stack: list[tuple[str, set[str]]] = []     # (tag, roles it opened)
+        self.out: list[str] = []
+        self.notes: dict[str, str] = {}
+        self.note: str | None = None
+
+    def _in(self, role: str) -> bool:
+        return any(role in roles for _, roles in self.stack)
+
+    def handle_starttag(self, tag, attrs):
+        if tag in self._VOID:
+            if tag == "br":
+                self._emit(" ")
+            return
+        a = dict(attrs)
+        classes = set((a.get("class") or "").split())
+        roles = set()
+        if a.get("id") == "mw-content-text":
+            roles.add("content")
+        if (tag in ("script", "style") or a.get("id") == "toc" or classes & {"navbox", "mw-editsection", "noprint"}
+                or "navbox" in " ".join(classes) or re.search(r"display:\s*none", a.get("style") or "")):
+            roles.add("skip")
+        if tag == "sup" and "reference" in classes:
+            roles.add("mark")
+            self.mark = ""
+        if tag == "ol" and "references" in classes:
+            roles.add("notes")
+        if tag == "li" and self._in("notes") and not self._in("skip"):
+            self.note = str(len(self.notes) + 1)
+            self.notes[self.note] = ""
+        if tag == "span" and "mw-cite-backlink" in classes:
+            roles.add("skip")
+        if re.fullmatch(r"h[2-4]", tag):
+            roles.add("head")
+            self._emit("\n\u27e6H ")
+        if tag in self._BLOCK or tag in ("td", "th"):
+            self._emit("\n" if tag in self._BLOCK else " ")
+        self.stack.append((tag, roles))
+
+    def handle_endtag(self, tag):
+        if tag in self._VOID or tag not in (t for t, _ in self.stack):
+            return
+        while self.stack:
+            opened, roles = self.stack.pop()
+            if "mark" in roles:
+                n = self.mark.strip().strip("[]")
+                self._emit(f"\u27e6{n}\u27e7")
+            if "head" in roles:
+                self._emit("\u27e7\n")
+            if "notes" in roles:
+                self.note = None
+            if opened in self._BLOCK:
+                self._emit("\n")
+            if opened == tag:
+                break
+
+    def handle_data(self, data):
+        if not self._in("content") or self._in("skip"):
+            return
+        if self._in("mark"):
+            self.mark += data
+        elif self._in("notes"):
+            if self.note is not None:
+                self.notes[self.note] += data
+        else:
+            self._emit(data.replace("\n", " "))
+
+    def _emit(self, text: str) -> None:
+        if self._in("content") and not self._in("notes") and not self._in("skip"):
+            self.out.append(text)
+
+class _WordPDF:
+    """The same text for a PDF typeset by Microsoft Word (the CRS report, the Commission's
+    Communication), read with pdfminer.six by character size, not with Dossier's reader (built on
+    pypdfium2). Pieces of one printed line (a justified line can come in several) are one line. The
+    commonest size is the body, the next commonest below it the notes; raised digits smaller than the
+    body inside a body line are markers (a lowered one is a subscript: CO2); digits smaller than the
+    notes at the start of a note line begin note N, and a note line without them goes on with the
+    note before, across pages. A heading is a line set larger than the body, or a numbered line
+    ("2.1.1. …") set in bold or italic, with an indented styled line after it; after the cover page.
+    Other sizes (running header, page numbers, captions, cover) and contents lines (dot leaders) are
+    left out. Word writes the space at the end of a line, so lines are joined as they are (a URL or a
+    compound broken after its hyphen goes on without a space). A paragraph ends at a gap wider than the
+    line pitch. `pages` holds each page's body and note text, markers left out, for checking an
+    evidence's page."""
+
+    _NUMBERED = re.compile(r"\d+(\.\d+)*\.\s")
+
+    def __init__(self, path: Path) -> None:
+        from pdfminer.high_level import extract_pages
+        from pdfminer.layout import LTChar, LTTextContainer, LTTextLine
+
+        pages, sizes = [], Counter()
+        for page in extract_pages(str(path)):
+            rows: dict[int, list] = {}
+            for box in page:
+                for line in (box if isinstance(box, LTTextContainer) else []):
+                    chars = [(c.get_text(), round(c.size * 2) / 2, c.fontname, c.x0, c.y0)
+                             for c in line if isinstance(c, LTChar)] if isinstance(line, LTTextLine) else []
+                    if chars:
+                        y = round(line.y0)
+                        rows.setdefault(next((k for k in rows if abs(k - y) <= 2), y), []).extend(chars)
+                        sizes.update(c[1] for c in chars if c[0].strip())
+            pages.append([(y, sorted(rows[y], key=lambda c: c[3])) for y in sorted(rows, reverse=True)])
+        body = sizes.most_common(1)[0][0]
+        note_size = max((size for size in sizes if size < body), key=lambda size: sizes[size])
+        self.out: list[str] = []
+        self.notes: dict[str, str] = {}
+        self.pages: list[str] = []
+        note = None
+        for number, lines in enumerate(pages, 1):
+            last_y, seen, heading = None, [], False
+            for y, chars in lines:
+                main = Counter(c[1] for c in chars if c[0].strip()).most_common(1)[0][0]
+                text = "".join(c[0] for c in chars).strip()
+                styled = all("Bold" in c[2] or "Italic" in c[2] for c in chars if c[0].isalpha())
+                if "....." in text:
+                    continue
+                if number > 1 and (main > body or (styled and self._NUMBERED.match(text) and len(text) < 160)):
+                    self.out.append(f"\n\u27e6H {text}\u27e7\n")
+                    last_y, heading = None, True
+                    continue
+                if heading and styled and main == body and chars[0][3] > 90 and not self._NUMBERED.match(text):
+                    self.out[-1] = self.out[-1][:-2] + f" {text}\u27e7\n"      # a heading's second line
+                    continue
+                heading = False
+                if main == body:
+                    if last_y is not None and last_y - y > 1.35 * body:
+                        self.out.append("\n")
+                    line = self._body_line(chars, body)
+                    self.out.append(line)
+                    seen.append(_MARK.sub("", line))
+                    last_y = y
+                elif note_size - 0.5 <= main <= note_size:
+                    label = ""
+                    while len(label) < len(chars) and chars[len(label)][1] < note_size \
+                            and chars[len(label)][0].isdigit():
+                        label += chars[len(label)][0]
+                    rest = "".join(c[0] for c in chars[len(label):])
+                    if label:
+                        note = label
+                        self.notes[note] = ""
+                    if note is not None:
+                        self.notes[note] += rest
+                    seen.append(rest)
+            self.pages.append(normalise("".join(seen)))
+
+    @staticmethod
+    def _body_line(chars: list[tuple], body: float) -> str:
+        base = Counter(round(c[4]) for c in chars if c[1] == body).most_common(1)[0][0]
+        out, mark = [], ""
+        for t, size, _, _, y in chars + [("", body, "", 0, base)]:
+            if size < body and y > base + 1 and (t.isdigit() or (t == "," and mark)):
+                mark += t
+                continue
+            if mark:
+                out += [f"\u27e6{m}\u27e7" for m in mark.split(",") if m]
+                mark = ""
+            out.append(t)
+        return "".join(out)
+
+
 class Report:
-    """One real-world report: its HTML text and notes, and its gold.json."""
+    """One real-world report: its text and notes (from its HTML, else its PDF), and its gold.json."""
 
     def __init__(self, folder: Path) -> None:
-        htmls = sorted(folder.glob("*.html"))
-        self.pdf = any(folder.glob("*.pdf"))
-        assert len(htmls) == 1, f"{folder}: expected one HTML file, found {len(htmls)}"
-        raw = htmls[0].read_text(encoding="utf-8")
-        parser = _GoogleDocsHTML(raw) if 'id="ftnt_ref' in raw else _ReportHTML()
-        parser.feed(raw)
-        parser.close()
-        lines = (normalise(line) for line in "".join(parser.out).split("\n"))
+        htmls, pdfs = sorted(folder.glob("*.html")), sorted(folder.glob("*.pdf"))
+        self.pdf = bool(pdfs)
+        self.pages: list[str] | None = None          # each PDF page's text, when read from the PDF
+        assert len(htmls) == 1 or (not htmls and len(pdfs) == 1), \
+            f"{folder}: expected one HTML file (or one PDF), found {len(htmls)} HTML and {len(pdfs)} PDF"
+        self.kind = "HTML" if htmls else "PDF"      # what the text was read from, for messages
+        if htmls:
+            raw = htmls[0].read_text(encoding="utf-8")
+            parser = (_GoogleDocsHTML(raw) if 'id="ftnt_ref' in raw else
+                      _MediaWikiHTML() if 'id="mw-content-text"' in raw else _ReportHTML())
+            parser.feed(raw)
+            parser.close()
+        else:
+            parser = _WordPDF(pdfs[0])
+            self.pages = parser.pages
+        text = re.sub(r"(\u27e6H [^\u27e7]*?)\s+(?=\u27e7)", r"\1", "".join(parser.out))   # "⟦H History ⟧"
+        lines = (normalise(line) for line in text.split("\n"))
         self.body = "\n".join(line for line in lines if line)
         self.notes = {n: normalise(t) for n, t in parser.notes.items()}
         self.gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
         self.gold_notes = {str(n["n"]): n for n in self.gold["notes"]}
+        self.gold_contexts: dict[str, list[str]] = {}     # a note cited twice has an entry per citation
+        for n in self.gold["notes"]:
+            self.gold_contexts.setdefault(str(n["n"]), []).append(squash(n["context_before"]))
         # the body without its markers, and for each of its characters the index in the body
         plain, index, at = [], [], 0
         for m in _MARK.finditer(self.body):
@@ -236,9 +425,10 @@ class Report:
             found.append((_MARK.findall(self.body[start:end]), self._heading_before(start)))
         return found
 
-    def text_before_marker(self, marker: str) -> str:
-        at = self.body.find(f"\u27e6{marker}\u27e7")
-        return "" if at < 0 else _MARK.sub("", _HEAD.sub(" ", self.body[max(0, at - 200):at]))
+    def texts_before_marker(self, marker: str) -> list[str]:
+        """The text before each place the marker is printed (a note cited twice is printed twice)."""
+        return [_MARK.sub("", _HEAD.sub(" ", self.body[max(0, m.start() - 200):m.start()]))
+                for m in re.finditer(re.escape(f"\u27e6{marker}\u27e7"), self.body)]
 
     def _heading_before(self, pos: int) -> str | None:
         heads = _HEAD.findall(self.body, 0, pos)
@@ -321,6 +511,8 @@ def _evidence_problems(name: str, e: dict, report: Report, pages: int) -> list[s
             out.append(f"page {e.get('page')!r}: the report has no PDF, page must be null")
     elif not isinstance(e.get("page"), int) or not 1 <= e["page"] <= pages:
         out.append(f"page {e.get('page')!r} is not a page of the PDF (1-{pages})")
+    elif report.pages is not None and squash(text)[:40] not in squash(report.pages[e["page"] - 1]):
+        out.append(f"{text[:50]!r} is not on PDF page {e['page']}")
     if not isinstance(markers, list) or not all(isinstance(m, str) for m in markers):
         return out + ["markers must be a list of strings"]
     if e.get("in_note"):
@@ -328,7 +520,7 @@ def _evidence_problems(name: str, e: dict, report: Report, pages: int) -> list[s
             return out + [f"a note's evidence names its one note, not {markers}"]
         note = markers[0]
         if normalise(text) not in report.notes.get(note, ""):
-            out.append(f"{text[:50]!r} is not in note {note} of the HTML")
+            out.append(f"{text[:50]!r} is not in note {note} of the {report.kind}")
         if squash(text) not in squash(report.gold_notes.get(note, {}).get("note_visible", "")):
             out.append(f"{text[:50]!r} is not in note {note} of gold.json")
         return out
@@ -343,9 +535,9 @@ def _evidence_problems(name: str, e: dict, report: Report, pages: int) -> list[s
         if gold is None:
             out.append(f"marker {m} is not a note of gold.json")
             continue
-        before = squash(report.text_before_marker(m))[-40:]
-        if not before or not squash(gold["context_before"]).endswith(before):
-            out.append(f"marker {m}: the HTML's text before it does not end gold.json's context_before")
+        befores = [squash(t)[-40:] for t in report.texts_before_marker(m)]
+        if not any(b and ctx.endswith(b) for b in befores for ctx in report.gold_contexts[m]):
+            out.append(f"marker {m}: the {report.kind}'s text before it does not end gold.json's context_before")
     return out
 
 
@@ -404,10 +596,15 @@ def test_the_html_reader_finds_every_note_and_marker(reports):
     assert report.occurrences("and praising Putin as a")[0][0] == ["13"]
 
 
-def _broken(question_id: str, change) -> list[dict]:
-    rows = copy.deepcopy(_rows(QUESTIONS_DIR / "mueller-vol-2.questions.jsonl"))
+def _broken_rows(name: str, question_id: str, change) -> list[dict]:
+    """A copy of a report's questions with one line broken by `change`."""
+    rows = copy.deepcopy(_rows(QUESTIONS_DIR / f"{name}.questions.jsonl"))
     change(next(q for q in rows if q["id"] == question_id), rows)
     return rows
+
+
+def _broken(question_id: str, change) -> list[dict]:
+    return _broken_rows("mueller-vol-2", question_id, change)
 
 
 def _set_text(q, rows): q["evidence"][0]["text"] = q["evidence"][0]["text"].replace("five", "six")
@@ -456,9 +653,7 @@ def test_the_google_docs_reader_finds_every_endnote_and_marker(reports):
 
 
 def _gd_broken(question_id: str, change) -> list[dict]:
-    rows = copy.deepcopy(_rows(QUESTIONS_DIR / "google-docs-roads-and-bridges.questions.jsonl"))
-    change(next(q for q in rows if q["id"] == question_id), rows)
-    return rows
+    return _broken_rows("google-docs-roads-and-bridges", question_id, change)
 
 
 def _gd_page(q, rows): q["evidence"][0]["page"] = 3
@@ -476,4 +671,86 @@ def _gd_section(q, rows): q["evidence"][0]["section"] = "Introduction"
 def test_the_checker_catches_a_broken_google_docs_line(question_id, change, expected, reports):
     found = problems("google-docs-roads-and-bridges", _gd_broken(question_id, change),
                      reports["google-docs-roads-and-bridges"])
+    assert any(expected in p for p in found), found
+
+
+def test_the_mediawiki_reader_finds_every_reference_and_marker(reports):
+    report = reports["mediawiki-wikipedia-mozilla"]
+    assert set(report.notes) == {str(n) for n in range(1, 73)}
+    # 76 markers as printed: four notes are cited twice, and the gold has an entry per citation
+    assert len(_MARK.findall(report.body)) == len(report.gold["notes"]) == 76
+    assert sorted(m for m in set(_MARK.findall(report.body)) if _MARK.findall(report.body).count(m) > 1) == \
+        ["36", "40", "60", "70"]
+    # the note's text without its back-link ("^ a b") and without the hidden COinS span
+    assert report.notes["60"] == 'Eich, Brendan (21 June 2011). "New JavaScript Engine Module Owner". BrendanEich.com.'
+    # headings without their "[edit]" link; the contents box is not text
+    assert report.occurrences("Firefox Mobile (codenamed Fennec)") == [([], "Firefox Mobile")]
+    assert "Contents" not in report.body.split("\n")[:20]
+    # the lead, before any heading, has no section
+    assert report.occurrences("promoting exclusively free software and open standards") == [(["1"], None)]
+
+
+def test_the_word_pdf_reader_finds_every_footnote_and_marker(reports):
+    report = reports["crs-pdf-strait-of-hormuz"]
+    numbers = {str(n) for n in range(1, 41)}
+    assert set(report.notes) == numbers and sorted(_MARK.findall(report.body), key=int) == sorted(numbers, key=int)
+    # a note's URL broken after a hyphen at a line end goes on without a space, across lines
+    assert report.notes["3"] == 'United Kingdom Maritime Trade Operations (UKMTO) Centre, "Recent Incidents," ' \
+                                'https://www.ukmto.org/recent-incidents.'
+    # a marker inside a sentence (7 pt digits in an 11 pt line) closes the text before it
+    assert report.occurrences("under an unsubstantiated premise that harbor mines")[0][0] == ["10", "11"]
+    assert report.occurrences("have been placed in the normal designated shipping lanes")[0][0] == ["11"]
+    # headings from their size; the running header, the page foot and the contents page are not text
+    assert report.occurrences("Qatar accounts for about 30% of the world's helium") == \
+        [(["28"], "Oil and Gas Byproducts")]
+    assert "Congressional Research Service" not in report.body and "....." not in report.body
+    # each page's text, for the evidence's page
+    assert "Jebel Ali" in report.pages[3] and "Jebel Ali" not in report.pages[2]
+
+
+def test_the_word_pdf_reader_reads_a_justified_commission_pdf(reports):
+    report = reports["ec-pdf-european-green-deal"]
+    numbers = [str(n) for n in range(1, 31)]
+    assert sorted(report.notes, key=int) == numbers and _MARK.findall(report.body) == numbers
+    # a subscript (CO2, lowered) is not a marker; a raised digit is
+    assert report.occurrences("can increase absorption of CO2 while improving the resilience of forests") == \
+        [([], "2.1.7. Preserving and restoring ecosystems and biodiversity")]
+    # the pieces a justified line comes in are one line
+    assert report.occurrences("the Commission will refocus the European Semester process")
+    # a numbered heading set in italic over two lines is one heading
+    assert report.occurrences("European food is famous for being safe")[0][1] == \
+        "2.1.6. From 'Farm to Fork': designing a fair, healthy and environmentally-friendly food system"
+    # a note whose URL is set smaller than the notes is still that note; page numbers are not note text
+    assert report.notes["14"].startswith("https://ec.europa.eu/eurostat/") and report.notes["4"].endswith("Europe':")
+
+
+
+def _pdf_page(q, rows): q["evidence"][0]["page"] = 3
+def _no_page(q, rows): q["evidence"][0]["page"] = None
+def _crs_marker(q, rows): q["evidence"][0]["markers"] = ["13"]
+def _crs_note(q, rows): q["evidence"][0]["markers"] = ["11"]
+def _moz_marker(q, rows): q["evidence"][0]["markers"] = ["16", "17"]
+def _moz_section(q, rows): q["evidence"][0]["section"] = "Firefox"
+def _moz_note(q, rows): q["evidence"][0]["markers"] = ["20"]
+def _moz_split(q, rows): q["split"] = "test"
+
+
+@pytest.mark.parametrize("name,question_id,change,expected", [
+    ("crs-pdf-strait-of-hormuz", "crs-q006", _pdf_page, "is not on PDF page 3"),
+    ("crs-pdf-strait-of-hormuz", "crs-q006", _no_page, "is not a page of the PDF (1-8)"),
+    ("crs-pdf-strait-of-hormuz", "crs-q006", _crs_marker, "markers ['13'] / section"),
+    ("crs-pdf-strait-of-hormuz", "crs-q005", _crs_note, "is not in note 11 of the PDF"),
+    ("crs-pdf-strait-of-hormuz", "crs-q006", _tune_split, "split 'tune'"),
+    ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_marker, "markers ['16', '17']"),
+    ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_section, "section 'Firefox'"),
+    ("mediawiki-wikipedia-mozilla", "moz-q006", _moz_note, "is not in note 20 of the HTML"),
+    ("mediawiki-wikipedia-mozilla", "moz-q005", _gd_page, "page must be null"),
+    ("mediawiki-wikipedia-mozilla", "moz-q005", _moz_split, "split 'test'"),
+    ("ec-pdf-european-green-deal", "egd-q001", _pdf_page, "is not on PDF page 3"),
+    ("ec-pdf-european-green-deal", "egd-q001", _moz_section, "section 'Firefox'"),
+    ("ec-pdf-european-green-deal", "egd-q005", _crs_note, "is not in note 11 of the PDF"),
+    ("ec-pdf-european-green-deal", "egd-q016", _drop_marker, "markers []"),
+])
+def test_the_checker_catches_a_broken_line_of_the_new_publishers(name, question_id, change, expected, reports):
+    found = problems(name, _broken_rows(name, question_id, change), reports[name])
     assert any(expected in p for p in found), found
