@@ -225,12 +225,31 @@ def extra_corpora(root: Path) -> list[Corpus]:
     return out
 
 
+def pdf_link_targets(path: Path) -> set[str]:
+    """The web addresses of a PDF's link annotations, read with pdfminer (not with the PDFium
+    reader Dossier ingests with, so the gold does not share the reader's mistakes)."""
+    from pdfminer.pdfpage import PDFPage
+    from pdfminer.pdftypes import resolve1
+
+    out: set[str] = set()
+    with open(path, "rb") as fp:
+        for page in PDFPage.get_pages(fp):
+            for annot in resolve1(page.annots) or []:
+                action = resolve1((resolve1(annot) or {}).get("A"))
+                uri = resolve1(action.get("URI")) if isinstance(action, dict) else None
+                if isinstance(uri, bytes):
+                    uri = uri.decode("utf-8", errors="replace")
+                if isinstance(uri, str) and uri:
+                    out.add(uri)
+    return out
+
+
 def realworld_gold_maps(name: str, gold_json: Path, files: list[Path]) -> dict[str, dict[str, Any]]:
     """A real-world report's gold.json as a footnote map (eval/gold/README.md's shape): every
     note by its printed label, "redacted" when the file prints only its label, else "resolved"
     with its visible `text`. The gold has no URL lists: a URL shown for a note must be written
-    in the note's text or, in an HTML file, be a link target in the file (`link_targets`: the
-    file's href values, squashed as eval.metrics.squash does)."""
+    in the note's text or be a link target in the file (an HTML file's href values, a PDF's link
+    annotations' web addresses), squashed as eval.metrics.squash does."""
     try:
         gold = json.loads(Path(gold_json).read_text(encoding="utf-8"))
     except (OSError, json.JSONDecodeError) as e:
@@ -243,6 +262,8 @@ def realworld_gold_maps(name: str, gold_json: Path, files: list[Path]) -> dict[s
 
             raw = Path(f).read_bytes().decode("utf-8", errors="replace")
             targets |= {html.unescape(h) for h in re.findall(r"""href\s*=\s*["']([^"']+)["']""", raw, re.I)}
+        elif Path(f).suffix.lower() == ".pdf":
+            targets |= pdf_link_targets(Path(f))
     markers: dict[str, dict[str, Any]] = {}
     notes = gold.get("notes") or []
     from eval.formats import marker_keys        # labels as ingest keys markers ("n 8" -> n8, "1#2")

@@ -217,3 +217,20 @@ def test_gold_notes_are_keyed_as_ingest_keys_markers(tmp_path):
     assert markers["n8"]["text"] == "The population is increasing."
     assert markers["9"] == {"status": "redacted"}
     assert "n 8" not in markers
+
+
+def test_a_pdfs_link_targets_count_as_the_notes_own_sources():
+    """A web address Dossier shows for a note of a PDF may be a link annotation of the file
+    (the Commission's Green Deal links its notes' documents): the gold accepts those, not others."""
+    from eval.metrics import squash
+
+    folder = Path(__file__).resolve().parents[2] / "data" / "realworld" / "ec-pdf-european-green-deal"
+
+    def links(files):
+        markers = realworld_gold_maps("egd", folder / "gold.json", files)["egd"]["markers"]
+        return next(m["links"] for m in markers.values() if m["status"] == "resolved")
+
+    with_pdf = links([folder / "EuropeanGreenDeal.pdf"])
+    assert squash("https://ec.europa.eu/commission/presscorner/detail/en/IP_19_6353") in with_pdf
+    assert squash("https://example.org/not-in-the-file") not in with_pdf
+    assert not links([])
