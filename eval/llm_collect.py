@@ -23,6 +23,9 @@ the product's way:
   cite      as fewshot, one sentence at a time: after each sentence the model wrote, " [" is
             appended and the model writes the passage number itself; the sentence and the number
             are both the model's, only the bracket is given
+  copy      as cite, but the worked examples answer with the passages' own sentences, whole or with a
+            part left out: the answers the verifier keeps since rule 9 (a copy of one cited sentence),
+            asked for the way a product would ask once it keeps nothing else
 """
 from __future__ import annotations
 
@@ -39,7 +42,7 @@ from index.answer import llm as L
 from index.answer.generate import Verdicts, shown_passages, split_sentences
 from index.answer.verify import verify_sentence
 
-VARIANTS = ("product", "fewshot", "cite")
+VARIANTS = ("product", "fewshot", "cite", "copy")
 
 # Made-up places and numbers on purpose: what leaks from them into an answer is an invention.
 EXAMPLES = (
@@ -58,6 +61,13 @@ EXAMPLES = (
     "Answer (each sentence ending with [n]): Protesters blocked roads in Nasiriyah for a third day [1]. Police "
     "arrested 40 people [1].\n\n")
 _STOPS = ["\n\nPassages:", "\nQuestion:", "\n\n"]
+# The same examples answered with the passages' own sentences (the first shortened), for the `copy` variant.
+COPY_EXAMPLES = (EXAMPLES
+                 .replace("12 ships left the port of Varna on January 1 [1]. They returned on January 3 [2].",
+                          "The ministry said 12 ships left the port of Varna on January 1 [1]. The ships returned on "
+                          "January 3 [2].")
+                 .replace("Protesters blocked roads in Nasiriyah for a third day [1].",
+                          "Protesters in Nasiriyah blocked roads [1]."))
 
 
 class Asker:
@@ -87,7 +97,7 @@ class Asker:
                 return text
             at = text.lower().find(echoed.lower())
             return text[:at] if at >= 0 else ""
-        prompt = f"{L.SYSTEM_PROMPT}\n\n{EXAMPLES}{user}"
+        prompt = f"{L.SYSTEM_PROMPT}\n\n{COPY_EXAMPLES if self.variant == 'copy' else EXAMPLES}{user}"
         if self.variant == "fewshot":
             return self._complete(prompt, max_tokens=self.max_tokens, stop=_STOPS, seed=self.seed)[0]
         answer = ""

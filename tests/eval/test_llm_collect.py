@@ -3,6 +3,8 @@ seed, back to back, and every sentence comes with the product's verdict and the 
 The model server is what is faked: a stand-in that answers from the passages it was shown."""
 from __future__ import annotations
 
+import re
+
 from eval.dataset import DEFAULT_QUESTIONS, load_questions
 from eval.llm_collect import pool, sentences
 
@@ -58,3 +60,14 @@ def test_the_pool_holds_what_the_verifier_keeps_and_nobody_judged():
         ("k300", copy, "p-1"), ("k301", copy, "p-9")]
     assert all(r["label"] == "" and r["reason"] == "" and r["collection"] == 6 and r["blind"] for r in out)
     assert [p["n"] for p in out[0]["passages"]] == [1]                      # the cited passages only
+
+
+def test_the_copy_variants_examples_answer_with_what_rule_9_keeps():
+    from eval.llm_collect import COPY_EXAMPLES, EXAMPLES
+    from index.answer.verify import copy_faults
+
+    assert COPY_EXAMPLES != EXAMPLES
+    for block in COPY_EXAMPLES.strip().split("Passages:")[1:]:
+        passages, answer = block.split("Answer (each sentence ending with [n]):")
+        for sentence in re.findall(r"(.+?) \[\d\]\.", answer):
+            assert copy_faults(sentence.strip(), [passages]) == [], sentence

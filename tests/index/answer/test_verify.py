@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.verifier import agreement, load_labels
+from eval.verifier import agreement, by_split, copy_parts, load_labels
 from index.answer.generate import split_sentences
 from index.answer.verify import (MIN_ORDER, MIN_OVERLAP, actor_changed, copy_faults, cut_off, dropped_attribution,
                                  name_dropped, not_a_copy,
@@ -356,3 +356,23 @@ def test_a_kept_sentence_is_a_copy_of_one_cited_sentence():
         "leaves the cited sentence's condition ('if') out"
     v = verify_sentence("Lukashenko met with Russian Defense Minister Sergei Shoigu in Minsk. [1]", [1], {1: {"text": two}})
     assert not v.supported and any(r.startswith("is not a copy of one cited sentence") for r in v.reasons), v.reasons
+
+
+def test_eval_verifier_counts_what_each_part_of_rule_9_removes():
+    text = ("Russian Defense Minister Sergei Shoigu met with Lukashenko in Minsk on September 16. Lukashenko made "
+            "concessions to Putin during their September 14 meeting in Sochi.")
+    passages = [{"n": 1, "passage_id": "p", "report": {}, "text": text}]
+
+    def row(sentence, label, collection):
+        return {"id": sentence[:8], "split": "tune", "collection": collection, "label": label, "sentence": sentence,
+                "cites": [1], "passages": passages}
+    rows = [row("Russian Defense Minister Sergei Shoigu met with Lukashenko in Minsk on September 16 [1].", "supported", 1),
+            row("Lukashenko made concessions to Putin in Minsk on September 16 [1].", "unsupported", 1),   # recombined
+            row("Shoigu met with Lukashenko in Minsk on September 30 [1].", "unsupported", 2)]   # rule 3 removes it
+    parts = copy_parts(rows)
+    assert parts[("kept by the rest", "supported")] == 1 and parts[("kept by the rest", "unsupported")] == 1
+    assert parts[("added", "unsupported")] == 1 and parts[("added alone", "unsupported")] == 1
+    assert parts[("added", "supported")] == 0
+    figures = by_split(rows)
+    assert (figures[("tune", 1)].kept, figures[("tune", 1)].kept_unsupported) == (1, 0)
+    assert (figures[("tune", 2)].n, figures[("tune", 2)].kept) == (1, 0)
