@@ -940,7 +940,7 @@ def copy_faults(sentence: str, passage_texts: Sequence[str]) -> list[tuple[str, 
     (kind, reason): "added", a word added that is not an article or an auxiliary, or more than MAX_ADDED of those;
     "cuts", more than MAX_CUTS cuts inside the copy; "cut", a cut that removes a hedge, a negation, a limit, a
     speaker's verb or a condition; "start", a copy that starts right after one ("suggest | …", "a group of | Māori
-    …", "… that | …"); "name", a copy that starts or ends inside a name ("New | Zealand, …"); "question", a copy
+    …", "X recalled that | …"); "name", a copy that starts or ends inside a name ("New | Zealand, …"); "question", a copy
     of a question; "condition", a condition ("if", "unless") left outside the copy."""
     copy = best_copy(sentence, passage_texts)
     if copy is None:
