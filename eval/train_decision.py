@@ -1,6 +1,8 @@
 """`python -m eval.train_decision`: learn the answer decision (index/answer/decision.json).
 
-Trained on TUNE questions only: the sample reports' tune split and, with `--extra DIR`, the
+Trained on TUNE questions only: the sample reports' tune split; with `--realworld`, the tune
+questions of the real-world reports in the repository (data/realworld/, eval/gold/realworld/: a
+corpus with test questions only, such as Mueller, is never opened); with `--extra DIR`, the
 tune questions of other publishers' reports kept outside the repository (DIR/<name>/
 questions.jsonl beside the report), plus synthetic near-misses made from those tune questions
 and each corpus itself (`near_misses`: the question's entity swapped for another name the
@@ -22,6 +24,11 @@ text), so that the weights can be refitted and checked without the corpora:
 
     python -m eval.train_decision --extra /work/realworld-extra   # corpora -> rows and weights
     python -m eval.train_decision --from-rows --check               # refit from the rows, compare
+
+`--keep-rows` keeps, from the rows file, the rows of every corpus not collected again (corpora
+whose questions are no longer at hand: the tune corpora lost with the machine in session 6);
+a corpus collected again replaces its stored rows whole. Those kept rows hold the signals of
+the code that collected them.
 """
 from __future__ import annotations
 
@@ -40,7 +47,7 @@ from typing import Any, Iterable, Sequence
 import numpy as np
 
 from eval.dataset import SAMPLES as SAMPLES_CORPUS
-from eval.dataset import corpus_home, extra_corpora
+from eval.dataset import corpus_home, extra_corpora, realworld_corpora
 from eval.metrics import contains
 
 FEATURES = {
@@ -445,11 +452,13 @@ def corpus_texts(dossier: Any) -> list[str]:
     return list(dossier.snapshot.passage_texts())
 
 
-def training_sets(home: Path, extra: Sequence[Path] = ()) -> list[tuple[str, Any, list[dict]]]:
+def training_sets(home: Path, extra: Sequence[Path] = (), *, realworld: bool = False) -> list[tuple[str, Any, list[dict]]]:
     """(name, open Dossier, tune questions and their near-misses) per corpus: the samples in
-    `home`, each extra corpus beside it (eval.dataset.corpus_home, as `dossier eval` keeps them)."""
+    `home`, each real-world (`realworld`) and extra corpus beside it (eval.dataset.corpus_home,
+    as `dossier eval` keeps them). A corpus without tune questions is not opened."""
     sets = []
-    for corpus in [SAMPLES_CORPUS, *(c for root in extra for c in extra_corpora(root))]:
+    more = [*(realworld_corpora() if realworld else ()), *(c for root in extra for c in extra_corpora(root))]
+    for corpus in [SAMPLES_CORPUS, *more]:
         qs = corpus.load_questions(split="tune")
         if not qs:
             continue
@@ -463,9 +472,10 @@ def training_sets(home: Path, extra: Sequence[Path] = ()) -> list[tuple[str, Any
     return sets
 
 
-def collect(home: Path, extra: Sequence[Path] = ()) -> tuple[dict[str, list[Row]], dict[str, dict[str, int]]]:
+def collect(home: Path, extra: Sequence[Path] = (), *,
+            realworld: bool = False) -> tuple[dict[str, list[Row]], dict[str, dict[str, int]]]:
     """Every model's training rows, and how many questions and near-misses each corpus gave."""
-    sets = training_sets(home, extra)
+    sets = training_sets(home, extra, realworld=realworld)
     rows: dict[str, list[Row]] = {}
     counts: dict[str, dict[str, int]] = {}
     try:
@@ -516,6 +526,22 @@ def write_rows(path: Path, rows: dict[str, list[Row]], counts: dict[str, dict[st
                                              for r in group if r.signals]}, separators=(",", ":")) + "\n")
 
 
+def row_corpus(qid: str) -> str:
+    """The corpus a row's question comes from: its id's prefix ("wikipedia-new-zealand:wnz-q3"),
+    none for the samples."""
+    return qid.split(":", 1)[0] if ":" in qid else SAMPLES_CORPUS.name
+
+
+def keep_rows(rows: dict[str, list[Row]], counts: dict[str, dict[str, int]], path: Path
+              ) -> tuple[dict[str, list[Row]], dict[str, dict[str, int]]]:
+    """`rows` with the stored rows (and counts) of every corpus they do not hold themselves."""
+    stored, stored_counts, _ = read_rows(path)
+    fresh = set(counts)
+    merged = {name: [r for r in stored.get(name, []) if row_corpus(r.qid) not in fresh] + rs
+              for name, rs in rows.items()}
+    return merged, {**{k: v for k, v in stored_counts.items() if k not in fresh}, **counts}
+
+
 def read_rows(path: Path) -> tuple[dict[str, list[Row]], dict[str, dict[str, int]], str]:
     rows: dict[str, list[Row]] = {}
     with gzip.open(path, "rt", encoding="utf-8") as f:
@@ -536,13 +562,17 @@ def read_rows(path: Path) -> tuple[dict[str, list[Row]], dict[str, dict[str, int
 def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.train_decision", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
-                                 epilog="examples:\n  python -m eval.train_decision --extra /work/realworld-extra\n"
+                                 epilog="examples:\n  python -m eval.train_decision --realworld --keep-rows\n"
                                         "  python -m eval.train_decision --from-rows --check\n")
     ap.add_argument("--home", type=Path, help="the samples' index (default: a temporary one; extra corpora beside it)")
     ap.add_argument("--extra", type=Path, action="append", default=[],
                     help="a folder of corpora: <name>/questions.jsonl and its report files (tune questions only)")
     ap.add_argument("--out", type=Path, help="where to write the weights (default: index/answer/decision.json)")
     ap.add_argument("--rows", type=Path, default=ROWS, help=f"the training rows file (default: {ROWS.name} in eval/)")
+    ap.add_argument("--realworld", action="store_true",
+                    help="also the tune questions of the real-world reports in data/realworld/")
+    ap.add_argument("--keep-rows", action="store_true",
+                    help="keep the stored rows of every corpus not collected again (its questions are gone)")
     ap.add_argument("--from-rows", action="store_true", help="refit from the rows file instead of the corpora")
     ap.add_argument("--check", action="store_true", help="compare with the weights file instead of writing; exit 1 if they differ")
     args = ap.parse_args(argv)
@@ -551,9 +581,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.from_rows:
         rows, counts, command = read_rows(args.rows)
     else:
-        command = "python -m eval.train_decision" + "".join(f" --extra {e}" for e in args.extra)
+        command = ("python -m eval.train_decision" + (" --realworld" if args.realworld else "")
+                   + "".join(f" --extra {e}" for e in args.extra) + (" --keep-rows" if args.keep_rows else ""))
         with tempfile.TemporaryDirectory(prefix="dossier-train-") as tmp:
-            rows, counts = collect(args.home or Path(tmp) / "home", args.extra)
+            rows, counts = collect(args.home or Path(tmp) / "home", args.extra, realworld=args.realworld)
+        if args.keep_rows:
+            rows, counts = keep_rows(rows, counts, args.rows)
     built = fit_all(rows, counts, command)
     out = args.out or WEIGHTS
     if args.check:

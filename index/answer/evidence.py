@@ -220,7 +220,6 @@ def unknown_share(terms: list[str] | tuple[str, ...], lex: Any) -> float:
 
 _COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|"
                           r"fifty|dozens?|hundreds?|thousands?|millions?|billions?|several)\b", re.I)
-_CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
 _MONTHS = rf"({ANY_MONTH})"
 _DATE = re.compile(rf"\b(1[89]|20)\d\d\b|\b({ANY_MONTH})\b|\b({WEEKDAY}|yesterday|today|week|month|year)\b")
 
@@ -228,7 +227,7 @@ _DATE = re.compile(rf"\b(1[89]|20)\d\d\b|\b({ANY_MONTH})\b|\b({WEEKDAY}|yesterda
 def has_count(text: str, question: str = "") -> bool:
     """A quantity: a cardinal that is not a year, not a day of a date, not part of a name
     (M4, S-400, 76th) and not already in the question; or a number word."""
-    for m in _CARDINAL.finditer(text):
+    for m in judge.CARDINAL.finditer(text):
         num = m.group(1).rstrip(".,")
         if not num or re.fullmatch(r"(19|20)\d\d", num) or num in question:
             continue

@@ -49,7 +49,8 @@ _MONTH_WORD = re.compile(rf"\b({ANY_MONTH})\b\.?")
 _COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozen|dozens|twenty|"
                           r"thirty|forty|fifty|hundred|hundreds|thousand|thousands|million|millions|several|"
                           r"multiple|numerous|few)\b", re.I)
-_CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?![\w-])")
+# a cardinal, with a magnitude written as a letter ("$1M", "$2M", "£3bn", "5K"): "M4" and "S-400" are names
+CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?:bn|[MKB])?(?![\w-])")
 _MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:dollars|rubles|roubles|euros|"
                     r"USD|RUB|EUR)\b|\b(?:budget|funding|loan|credit|cost|price|worth|paid|pay|spend|spent)\b[^.]{0,40}\d",
                     re.I)
@@ -149,7 +150,7 @@ def _month_of(name: str) -> int:
 
 
 def _has_count(text: str) -> bool:
-    for m in _CARDINAL.finditer(text):
+    for m in CARDINAL.finditer(text):
         num = m.group(1).rstrip(".,")
         if not num or re.fullmatch(r"(1[89]|20)\d\d", num):
             continue
@@ -316,7 +317,8 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
     """Why the sentence does not answer the question ([] when it does): "type", "time",
     "entity", "focus"."""
     why = []
-    if question.answer_type and question.answer_type in CHECKED_TYPES and question.answer_type not in tags_of(sentence).types:
+    accepted = accepted_types(question)
+    if accepted and not accepted & tags_of(sentence).types:
         why.append("type")
     if not in_time(question, sentence, report_date):
         why.append("time")
@@ -329,6 +331,22 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
 
 
 _SPAN_TYPES = {"money": _MONEY, "percent": _PERCENT, "measure": _MEASURE, "age": _AGE}
+QUANTITIES = frozenset({"count", "money", "measure", "percent"})
+# "how much", "how big", "how large" ask for a quantity without saying which: a sum ("How large was the
+# grant?": "$150,000"), a count ("How big is the membership?": "over 26,000 members") or a size
+_ANY_QUANTITY = re.compile(r"\bhow (?:much|big|large)\b(?! of\b)", re.I)
+
+
+def accepted_types(question: Question) -> frozenset[str]:
+    """The checked answer types a sentence may hold to answer the question: the one asked, or for
+    a count or size asked with "how much", "how big" or "how large", any quantity; none when no
+    checked type is asked."""
+    kind = question.answer_type
+    if not kind or kind not in CHECKED_TYPES:
+        return frozenset()
+    if kind in ("count", "measure") and _ANY_QUANTITY.search(question.text):
+        return QUANTITIES
+    return frozenset({kind})
 
 
 def new_value(question: Question, sentence: str) -> bool:
@@ -340,6 +358,13 @@ def new_value(question: Question, sentence: str) -> bool:
     kind = question.answer_type
     if not kind or kind == "reason":
         return True
+    accepted = accepted_types(question)
+    if len(accepted) > 1:
+        return any(_new_value(k, question, sentence) for k in sorted(accepted))
+    return _new_value(kind, question, sentence)
+
+
+def _new_value(kind: str, question: Question, sentence: str) -> bool:
     asked = _words(question.text)
     if kind in ("person", "place", "name"):
         names = _PERSON.findall(sentence) if kind == "person" else [m.group(0) for m in _NAME.finditer(sentence)]
@@ -347,7 +372,7 @@ def new_value(question: Question, sentence: str) -> bool:
             names += [m.group(0) for m in _NAME.finditer(sentence)] if _TITLE.search(sentence) else []
         return any(not (_words(n) - _TITLE_WORDS) <= asked for n in names if _words(n) - _TITLE_WORDS)
     if kind == "count":
-        for m in _CARDINAL.finditer(sentence):
+        for m in CARDINAL.finditer(sentence):
             num = m.group(1).rstrip(".,")
             if num and not re.fullmatch(r"(1[89]|20)\d\d", num) and num.lower() not in asked:
                 before, after = sentence[max(0, m.start() - 12):m.start()], sentence[m.end():m.end() + 12]

@@ -64,7 +64,7 @@ _FOCUS_TYPE = {"area": "measure", "size": "measure", "range": "measure", "distan
                "founded": "year", "established": "year", "percentage": "percent"}
 # words that say what kind of answer is wanted, not what it is about
 _CUE_WORDS = ("how many much what which who whom whose when where why year date day month week "
-                             "number total percentage percent share proportion reason purpose place city "
+                             "number total percentage percent share proportion reason purpose place city money amount "
                              "country kind type sort long far large big is are was were been be does do did has have "
                              "had can could would will should get got make made there any some name named also "
                              "exactly precisely roughly approximately happen happened happens occur occurred "

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from index.answer.judge import in_time, misfits, tags_of
+from index.answer.evidence import has_count
+from index.answer.judge import in_time, misfits, new_value, tags_of
 from index.answer.question import question_parts, read_question
 
 NEAR_MISSES = [
@@ -152,3 +153,33 @@ def test_an_entity_is_not_named_by_a_near_form(text, entity):
     asked = read_question(QUESTION_NAMING[entity])
     assert entity in asked.entities
     assert "entity" in misfits(asked, text, text, "2024-01-01")
+
+
+def test_how_much_big_or_large_is_answered_by_any_quantity():
+    # "how much", "how big", "how large" do not say which quantity: a count, a sum, a size
+    members = "Bountysource is a popular platform to find and post bounties; it has over 26,000 members."
+    assert misfits(read_question("How big is the membership of Bountysource?"), members, members, "") == []
+    grant = "Last year, the foundation received a one-time $150,000 grant from the Mozilla Foundation."
+    assert misfits(read_question("How large was the foundation's grant from Mozilla?"), grant, grant, "") == []
+    # a quantity asked in a way that says which keeps its type
+    assert "type" in misfits(read_question("How far is Bountysource from its members?"), members, members, "")
+    assert "type" in misfits(read_question("How much did the membership of Bountysource cost?"), members, members, "")
+    # and a sentence with no quantity at all still lacks one
+    assert "type" in misfits(read_question("How big is the membership of Bountysource?"),
+                             "Bountysource is a popular platform.", "Bountysource is a popular platform.", "")
+
+
+def test_a_sum_written_with_a_magnitude_letter_is_a_number():
+    walmart = "Walmart, for example, is investing over $2M in an open source project called hapi."
+    q = read_question("How much has the retailer Walmart put into hapi?")
+    assert misfits(q, walmart, walmart, "") == [] and new_value(q, walmart)
+    assert has_count(walmart) and has_count("The budget was £3bn.")
+    assert not has_count("The M4 and the S-400 were shown."), "a letter before the number: a name"
+
+
+def test_money_is_the_type_asked_not_the_attribute():
+    # "How much money did X commit?" asks for a sum: a sentence stating one need not say "money"
+    q = read_question("How much money did Mozilla commit to open source in 2015?")
+    pledge = "In October 2015, the Mozilla Foundation announced a program pledging $1M to support open source."
+    assert q.answer_type == "money" and "money" not in q.focus
+    assert misfits(q, pledge, pledge, "") == []
