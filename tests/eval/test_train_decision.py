@@ -105,3 +105,15 @@ def test_the_committed_rows_are_what_the_answer_path_gives_on_the_samples(dossie
             assert a.gold == b.gold, key
             for name in td.FEATURES["semantic"]:
                 assert abs(a.signals.get(name, 0.0) - b.signals.get(name, 0.0)) < 2e-3, (key, name)
+
+
+def test_keep_rows_keeps_only_the_corpora_not_collected_again(tmp_path):
+    def row(qid):
+        return td.Row(qid=qid, group=qid, answerable=True, synthetic=False, signals={"lexical": 0.5}, gold=True)
+    stored = {"context": [row("q1"), row("lost:q1"), row("rb:old1")]}
+    path = tmp_path / "rows.jsonl.gz"
+    td.write_rows(path, stored, {"samples": {"questions": 1}, "lost": {"questions": 1}, "rb": {"questions": 1}}, "x")
+    fresh = {"context": [row("q2"), row("rb:new1")]}
+    merged, counts = td.keep_rows(fresh, {"samples": {"questions": 1}, "rb": {"questions": 1}}, path)
+    assert sorted(r.qid for r in merged["context"]) == ["lost:q1", "q2", "rb:new1"]
+    assert set(counts) == {"samples", "lost", "rb"}
