@@ -1078,16 +1078,18 @@ class _EmbeddedLayers(_ServerLayers):
             shutil.rmtree(self.root / self.new_name, ignore_errors=True)
 
 
-
 def _remove_unlisted_layers(root: Path, readable: Sequence[Path]) -> None:
     """Remove every embedded layer directory under `root` that no readable generation lists:
     a crash's, one merged away whose last reader left, or, after a move onto a server, all."""
     import shutil
 
+    if not root.is_dir():             # a home that was never embedded: nothing to read or remove
+        return
     listed = {layer.name for g in readable for layer in (layers_mod.read(g) or [])}
-    for path in root.iterdir() if root.is_dir() else []:
+    for path in root.iterdir():
         if path.name not in listed:
             shutil.rmtree(path, ignore_errors=True)
+
 
 # ------------------------------------------------------------------------------ reader
 @dataclass
