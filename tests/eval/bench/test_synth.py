@@ -160,3 +160,17 @@ def test_files_parse_into_the_expected_reports(corpus):
             assert got.date == (want.date.isoformat() if want.date else "")
         parsed += reports
     assert len(merge.merge_reports(parsed)) == N
+
+
+def test_undated_chapters_are_known_apart_by_their_opening_words():
+    # ingest.report.report_id knows an untitled, undated report by its first 400 characters:
+    # two chapters opening alike would be merged into one report as copies
+    import random
+
+    from eval.bench.synth import _new_report
+    from ingest.report import report_id
+
+    rng, pool, used = random.Random(3), load_pool(), set()
+    chapters = [_new_report(rng, f"c{i}", "chapter", pool, used) for i in range(3000)]
+    ids = {report_id("", "", r.body_text()) for r in chapters}
+    assert len(ids) == len(chapters)
