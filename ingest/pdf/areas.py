@@ -11,7 +11,7 @@ from dataclasses import dataclass
 
 from ingest.pdf.layout import Line, drop_running_lines
 from ingest.pdf.notes import NOTES_HEADING, footnote_area, opens_note
-from ingest.pdf.text import Edges, body_size, vocabulary
+from ingest.pdf.text import Edges, Vocabulary, body_size, vocabulary
 
 
 @dataclass
@@ -22,18 +22,19 @@ class Areas:
     sections: list[tuple[Line, list[Line]]]     # each endnotes section: its heading, its lines
     size: float                 # the body text's type size
     edges: Edges
-    vocab: tuple[set[str], set[str]]
+    vocab: Vocabulary
 
 
 def split_areas(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
-                printed: dict[int, str] | None = None) -> Areas:
-    """`printed` receives the bare page numbers found in the running lines."""
+                printed: dict[int, str] | None = None, producer: str = "") -> Areas:
+    """`printed` receives the bare page numbers found in the running lines; `producer`: the PDF's
+    Creator and Producer information (what wrote it tells whether its line-end hyphens were typed)."""
     pages = drop_running_lines(pages, heights, printed)
     _left_column_pages(pages)
     every = [ln for p in pages for ln in p]
     size = body_size(every)
     edges = Edges.of(every, size)
-    vocab = vocabulary(every)
+    vocab = vocabulary(every, producer)
     body, foot = _note_areas(pages, heights, rules, size)
     body, sections = _endnotes_sections(body, size)
     return Areas(body, foot, [ln for _, lines in sections for ln in lines], sections, size, edges, vocab)

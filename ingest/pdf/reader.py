@@ -89,7 +89,7 @@ def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: lis
                 areas: Areas | None = None, printed: dict[int, str] | None = None) -> Document:
     if areas is None:
         printed = {}
-        areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed)
+        areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed, producer(info))
     front = front_matter(areas.body, areas.size, areas.edges, info)
     paras = body_blocks(areas.body, areas, front.kinds, toc)
     foot, end, pointed = doc_notes(areas, paras)
@@ -134,7 +134,7 @@ def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
     if printed_text(lines):
         return parse_lines(lines, [p.height for p in pages], [p.rules for p in pages], info, source)
     printed: dict[int, str] = {}
-    areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed)
+    areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed, producer(info))
     if any(n.number is None for _, ls in areas.sections for n in section_notes(ls, areas.edges, areas.vocab)):
         # unnumbered endnotes: the text parser aligns them to the markers by their words and
         # says which it cannot place (ingest/endnotes.py); a Document has no such status
@@ -142,6 +142,11 @@ def read_pdf(path: Path, source: str) -> tuple[list[Report], list[str]]:
     from ingest.build import reports_from_document
 
     return reports_from_document(document_of(lines, pages, info, toc, source, areas, printed))
+
+
+def producer(info: dict) -> str:
+    """What wrote the PDF, from its document information: "Creator; Producer"."""
+    return "; ".join(str(info.get(k) or "") for k in ("Creator", "Producer"))
 
 
 def printed_text(lines: list[list[Line]]) -> bool:
@@ -154,7 +159,7 @@ def printed_text(lines: list[list[Line]]) -> bool:
 def parse_lines(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
                 info: dict, source: str, areas: Areas | None = None) -> tuple[list[Report], list[str]]:
     """The reports of lines written as the text parser's text (a printed web page, unnumbered endnotes)."""
-    areas = areas or split_areas(pages, heights, rules)
+    areas = areas or split_areas(pages, heights, rules, producer=producer(info))
     body, foot, section, size, edges, vocab = (areas.body, areas.foot, areas.section, areas.size, areas.edges,
                                                areas.vocab)
     notes = numbered_notes(foot, edges, vocab) if foot else []

@@ -5,7 +5,8 @@ A line ends its paragraph when the first word of the next line would have fitted
 when the type size changes, or when the next line is indented. A paragraph continues across
 a column or page break when its last line wrapped. A word hyphenated at a line end is joined
 (the hyphen kept when the document writes the word with a hyphen elsewhere, or when the
-next part starts with a capital); a URL cut at the right edge is joined without a space.
+next part starts with a capital, or when the document does not hyphenate words at all: see
+`vocabulary`); a URL cut at the right edge is joined without a space.
 """
 from __future__ import annotations
 
@@ -242,17 +243,45 @@ def _header_end(a: str, b: str) -> bool:
     return _byline(a) and len(a) < 100 and not re.search(r"(?:,|\band|\bwith|&)\s*$", a)
 
 
-def vocabulary(lines: list[Line]) -> tuple[set[str], set[str]]:
-    """Words (lower case) written whole, and words written with a hyphen, in the document."""
+# Word processors that hyphenate only when told to (Word, Writer and Google Docs ship with automatic
+# hyphenation off): a line-end hyphen in the PDFs they write was typed, unless the document shows otherwise.
+_WORD_PROCESSOR = re.compile(r"Microsoft.{0,3} Word|LibreOffice|OpenOffice|Google Docs", re.IGNORECASE)
+_LINE_END_PART = re.compile(r"([A-Za-z\u00c0-\u024f\u0400-\u04ff]+)-$")
+_LINE_START_PART = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+")
+
+
+@dataclass
+class Vocabulary:
+    """Words (lower case) written whole and words written with a hyphen in the document, and whether its
+    line-end hyphens are typed ones: the document hyphenates no word (no line-end hyphen whose joined word it
+    writes whole elsewhere), and it keeps a line-end hyphen that it writes elsewhere ("zero-" + "tolerance"
+    with "zero-tolerance" on another line) or a word processor that does not hyphenate wrote it. A
+    typesetter's hyphenation ("investi-" + "gation", "investigation" elsewhere) shows in any long document."""
+    whole: set[str]
+    hyphened: set[str]
+    typed_hyphens: bool = False
+
+
+def vocabulary(lines: list[Line], producer: str = "") -> Vocabulary:
+    """The document's Vocabulary; `producer`: the PDF's Creator and Producer information."""
     whole: set[str] = set()
     hyphened: set[str] = set()
     for ln in lines:
         for w in _WORD.findall(ln.plain):
             (hyphened if "-" in w else whole).add(w.lower())
-    return whole, hyphened
+    broken = kept = 0
+    for a, b in zip(lines, lines[1:]):
+        m, n = _LINE_END_PART.search(a.plain), _LINE_START_PART.match(b.plain)
+        if m and n:
+            left, right = m.group(1).lower(), n.group(0).lower()
+            if f"{left}-{right}" in hyphened:
+                kept += 1
+            elif left + right in whole:
+                broken += 1
+    return Vocabulary(whole, hyphened, not broken and bool(kept or _WORD_PROCESSOR.search(producer)))
 
 
-def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[str], set[str]]) -> str:
+def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: Vocabulary) -> str:
     """`prev` and `nxt` (the texts of lines a and b) as one paragraph's text."""
     if not prev:
         return nxt
@@ -280,10 +309,12 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: tuple[set[s
     n = re.match(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+", nxt)
     if m and n:
         left, right = m.group(1), n.group(0)
-        whole, hyphened = vocab
+        whole, hyphened = vocab.whole, vocab.hyphened
         if f"{left}-{right}".lower() in hyphened or (
                 (left + right).lower() not in whole and _hyphened_stem(f"{left}-{right}".lower(), hyphened)):
             return prev + nxt                     # a compound the document writes with its hyphen
+        if vocab.typed_hyphens and (left + right).lower() not in whole:
+            return prev + nxt                     # a document that hyphenates no word: a typed hyphen
         if (left + right).lower() in whole or not right[0].isupper():
             return prev[:-1] + nxt                # a word hyphenated at the line end
         return prev + nxt
