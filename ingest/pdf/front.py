@@ -38,7 +38,9 @@ _MONTH_DAY_YEAR = re.compile(rf"^\s*(?:\w+day,\s+)?({FULL_MONTH})\s+(\d{{1,2}}),
 _DAY_MONTH_YEAR = re.compile(rf"^\s*(\d{{1,2}})\s+({FULL_MONTH})\s+(\d{{4}})\s*$")
 _MONTH_YEAR = re.compile(rf"^\s*({FULL_MONTH})\s+(\d{{4}})\s*$")
 _ISO = re.compile(r"^\s*(\d{4})-(\d{2})-(\d{2})\s*$")
-_DMY = re.compile(r"^\s*(\d{1,2})[/.](\d{1,2})[/.](\d{4})\s*$")
+_DMY = re.compile(r"^\s*(\d{1,2})([/.])(\d{1,2})[/.](\d{4})\s*$")
+# where a cover was signed, before its date: "Brussels, 11.12.2019", "Washington, D.C., March 22, 2019"
+_PLACE = re.compile(r"^\s*[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}(?:,\s*[A-Z]\.\s?[A-Z]\.)?,\s+(?=\S)")
 # a form's labelled fields, as title pages of government reports print them ("Title: …")
 _FIELD = re.compile(r"^\s*(title|report title|subject|date|date of (?:issue|publication)|published|authors?|"
                     r"prepared by|written by|publisher|published by|lead department or agency|department)\s*:\s*(.*)$", re.I)
@@ -56,12 +58,30 @@ class Front:
 
 
 def _prose(ln: Line, size: float, edges: Edges) -> bool:
+    """A line of running text: body-size type across most of the measure, not set in capitals (a cover's
+    addressee block, "COMMUNICATION FROM THE COMMISSION TO THE EUROPEAN PARLIAMENT, …", is not prose)."""
     left, right = edges.left.get(ln.col, ln.x0), edges.right.get(ln.col, ln.x1)
-    return abs(ln.size - size) <= 0.1 * size and ln.x1 - ln.x0 >= 0.6 * (right - left) and len(ln.plain) > 20
+    return (abs(ln.size - size) <= 0.1 * size and ln.x1 - ln.x0 >= 0.6 * (right - left) and len(ln.plain) > 20
+            and not _capitals(ln.plain))
+
+
+def _capitals(text: str) -> bool:
+    return any(c.isalpha() for c in text) and text == text.upper()
+
+
+def _wordy(ln: Line) -> bool:
+    """A line that can be a title: it has a word of three letters or more (not a cover's "EN  EN")."""
+    return bool(re.search(r"[^\W\d_]{3}", ln.plain))
 
 
 def parse_date(text: str) -> str:
-    """An ISO date ("2019-03-22", or "2019-03" for a month) of a line that is only a date."""
+    """An ISO date ("2019-03-22", or "2019-03" for a month) of a line that is only a date, or a place and a
+    date ("Brussels, 11.12.2019")."""
+    place = _PLACE.match(text)
+    return _date_only(text) or (_date_only(text[place.end():]) if place else "")
+
+
+def _date_only(text: str) -> str:
     d = parse_date_line(text) or parse_time_line(text)[0]
     if d:
         return d
@@ -79,9 +99,10 @@ def parse_date(text: str) -> str:
         return m.group(0).strip()
     m = _DMY.match(text)
     if m:
-        a, b, year = int(m.group(1)), int(m.group(2)), m.group(3)
-        # day first (as in "17/03/2025") only when the order cannot be the other one
-        if a > 12 and 1 <= b <= 12:
+        a, b, year = int(m.group(1)), int(m.group(3)), m.group(4)
+        # day first (as in "17/03/2025") when the order cannot be the other one, or when the numbers are
+        # dotted: "11.12.2019" is day first wherever dots are written (Europe; no month-first convention dots)
+        if (a > 12 or m.group(2) == ".") and 1 <= a <= 31 and 1 <= b <= 12:
             return f"{year}-{b:02d}-{a:02d}"
         if b > 12 and 1 <= a <= 12:
             return f"{year}-{a:02d}-{b:02d}"
@@ -141,6 +162,20 @@ def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s.lower()).strip()
 
 
+def _bold_title(zone: list[Line], size: float) -> list[Line]:
+    """A cover set in the body's type size throughout: its first run of bold lines in mixed case, not a date
+    or a byline (the Commission's "The European Green Deal" under its addressee block in bold capitals)."""
+    run: list[Line] = []
+    for ln in zone:
+        fits = (ln.bold and ln.size >= 0.95 * size and _wordy(ln) and not _capitals(ln.plain)
+                and not parse_date(ln.plain) and not BYLINE.match(ln.plain))
+        if fits:
+            run.append(ln)
+        elif run:
+            break
+    return run
+
+
 def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Front:
     """The front matter of a document whose body lines (reading order, running lines out) are `lines`."""
     out = Front()
@@ -167,15 +202,18 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Fr
         title_info = ""
     # the title: the largest type, larger than the body
     title_lines: list[Line] = []
-    if zone:
-        top = max(ln.size for ln in zone)
+    wordy = [ln for ln in zone if _wordy(ln)]
+    if wordy:
+        top = max(ln.size for ln in wordy)
         if top >= 1.15 * size:
-            first = next(i for i, ln in enumerate(zone) if ln.size == top)
+            first = next(i for i, ln in enumerate(zone) if ln.size == top and _wordy(ln))
             title_lines = [zone[first]]
             for ln in zone[first + 1:]:
                 if ln.size != top:
                     break
                 title_lines.append(ln)
+    if not title_lines and not title_info and title_page:
+        title_lines = _bold_title(zone, size)
     if not title_lines and title_info:
         for ln in (zone or page1[:4]):
             if _norm(ln.plain) == _norm(title_info):
@@ -213,7 +251,20 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Fr
         out.authors = people(fields["authors"]) or [fields["authors"]]
     out.publisher = fields.get("publisher", "")
     if not out.authors:
-        author = str(info.get("Author") or "").strip()
-        if author and not JUNK_INFO.match(author) and _norm(author) in _norm(" ".join(ln.plain for ln in page1)):
-            out.authors = [a.strip() for a in re.split(r"\s*(?:;|,|\band\b|&)\s*", author) if a.strip()]
+        out.authors = _printed_authors(str(info.get("Author") or "").strip(), page1, lines)
     return out
+
+
+def _printed_authors(author: str, page1: list[Line], lines: list[Line]) -> list[str]:
+    """The document information's Author when the document prints it: all of it on page 1, or each name
+    (two or more words) somewhere in the text (a CRS report's "Author Information" on its last page). A
+    name the text never prints is the tool's user, not the report's author."""
+    if not author or JUNK_INFO.match(author):
+        return []
+    names = [a.strip() for a in re.split(r"\s*(?:;|,|\band\b|&)\s*", author) if a.strip()]
+    if _norm(author) in _norm(" ".join(ln.plain for ln in page1)):
+        return names
+    text = f" {_norm(' '.join(ln.plain for ln in lines))} "
+    if names and all(len(n.split()) >= 2 and f" {_norm(n)} " in text for n in names):
+        return names
+    return []
