@@ -333,7 +333,9 @@ def fit_answerer(cs: Sequence[Case], features: Sequence[str], l2: float, sw: flo
 
 
 def answer_probability(model: dict[str, Any], c: Case) -> float:
-    if not c.signals:
+    """As the answer path sees it (index/answer/choose.py learned_fits): 0 for a part whose
+    topic is absent from the reports and its evidence (`topic_absent`)."""
+    if not c.signals or c.signals.get("topic_absent"):
         return 0.0
     x = np.array([float(c.signals.get(f, 0.0)) for f in model["features"]])
     return float(sigmoid(((x - np.array(model["mean"])) / np.array(model["scale"])) @ np.array(model["weights"])

@@ -81,7 +81,6 @@ class Dossier:
 
     def _open(self) -> None:
         from index.store.generations import hold
-        from index.store.lexical import Lexical
 
         while True:               # a lease keeps the generation on disk while this reads it
             snap = st.Snapshot.open(self.settings)
@@ -89,6 +88,17 @@ class Dossier:
             if lease is not None:
                 break
             snap.close()          # removed between reading CURRENT and the lease: read it again
+        try:
+            self._bind(snap, lease)
+        except BaseException:     # a reader that cannot open lets the generation go (a bot would keep it forever)
+            snap.close()
+            lease.release()
+            raise
+
+    def _bind(self, snap: "st.Snapshot", lease: Any) -> None:
+        """Read generation `snap` (held by `lease`) and make it the one this Dossier answers from."""
+        from index.store.lexical import Lexical
+
         if self._encoder is None:
             from index.encode.embed import QueryEncoder
 
@@ -98,8 +108,6 @@ class Dossier:
         if built_dim and enc_dim and built_dim != enc_dim:
             from index.errors import StoreMismatch
 
-            snap.close()
-            lease.release()
             raise StoreMismatch(f"the index at {self.settings.home} holds {built_dim}-dim vectors but model "
                                 f"{self.settings.model_name!r} gives {enc_dim}; rebuild with: dossier ingest "
                                 f"--rebuild --home {self.settings.home} PATH...")
@@ -117,7 +125,6 @@ class Dossier:
             except Exception:  # noqa: BLE001 - chroma raises various errors for a missing collection
                 from index.errors import IndexEmpty
 
-                lease.release()
                 raise IndexEmpty(f"the index at {self.settings.home} has no passages; run `dossier ingest PATH`") from None
         bm25_dir = snap.gen / "bm25"
         lex = Lexical(bm25_dir) if (bm25_dir / "ids.json").exists() else None

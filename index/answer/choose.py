@@ -291,13 +291,15 @@ def adds_nothing(c: Candidate, covered: set[str]) -> bool:
 def learned_fits(model: dm.Decider, cands: list[Candidate]) -> list[Candidate]:
     """The learned decision: each sentence's probability from the ranker; when the answerer
     says the reports answer, every candidate with its probability (the choice takes the best
-    and those nearly as good), else none."""
+    and those nearly as good), else none; none either when the question's topic is absent
+    from every report and every candidate (`evidence.topic_absent`)."""
     if not cands:
         return []
     probs = lead_with_type([c.signals for c in cands], [model.ranker.probability(c.signals) for c in cands])
     for c, p in zip(cands, probs):
         c.score = p
-    if model.answerer.probability(answer_signals(cands, probs)) < model.threshold:
+    said = answer_signals(cands, probs)
+    if said["topic_absent"] or model.answerer.probability(said) < model.threshold:
         return []
     return list(cands)
 

@@ -375,6 +375,18 @@ MISFITS = ("type_missing", "time_missing", "entity_missing", "focus_missing")
 FIT_COVERAGE = 0.10           # a fitting sentence holds at least this share of the question's words
 
 
+def topic_absent(cands: list[Candidate]) -> bool:
+    """The question's topic words are used by no report and no candidate sentence states one,
+    even in other words (`judge.focus_share` with word vectors): whatever the sentences say is
+    about something else ("What did the reports say about the weather in Minsk?" met by
+    sentences about Minsk). The answer path declines such a question part whatever the
+    answerer's probability (`index.answer.choose.learned_fits`). On the tune split it declined
+    no question the answerer answered (docs/quality.md, eighth session); the answerer alone,
+    with a lower threshold, answered the weather question."""
+    return bool(cands) and all(c.signals.get("unknown_focus", 0.0) >= 1.0 and c.signals.get("focus_sentence", 1.0) == 0.0
+                               for c in cands)
+
+
 def answer_signals(cands: list[Candidate], probs: list[float]) -> dict[str, float]:
     """What the question's evidence as a whole says (the answerability decision's signals):
     the best sentence by the ranker, how far it stands out, and the best of the sentences that
@@ -423,6 +435,7 @@ def answer_signals(cands: list[Candidate], probs: list[float]) -> dict[str, floa
         "unknown_terms": top["unknown_terms"],
         "unknown_focus": top["unknown_focus"],
         "best_dense": max(c.signals["dense"] for c in cands),
+        "topic_absent": 1.0 if topic_absent(cands) else 0.0,
     }
 
 

@@ -939,8 +939,13 @@ class _ServerLayers:
 
     def _clean(self, *, before_copy: Path | None, current: Path | None = None) -> None:
         """`before_copy`: the current generation while the new one (a copy of it) is being
-        written: its dead vectors may go if nothing older is read, and both record that."""
+        written: its dead vectors may go if nothing older is read, and both record that. Also the
+        embedded layers of a home moved onto the server, once no readable generation lists them."""
         readable = self._readable()
+        try:
+            _remove_unlisted_layers(self.settings.home / layers_mod.DIR, readable)
+        except OSError:                 # leftovers cost disk, not correctness: the next ingest retries
+            pass
         gen = current or before_copy
         here = gen is not None and _gen_meta(gen).get("chroma_database") == self.database     # not embedded
         if here and all(g == gen or g == self.gen for g in readable):
@@ -1063,12 +1068,7 @@ class _EmbeddedLayers(_ServerLayers):
     def _clean(self, **_: Any) -> None:
         """Remove every layer directory that no readable generation lists (the one being
         written lists the base's layers; the new layer is created after this)."""
-        import shutil
-
-        listed = {layer.name for g in self._readable() for layer in (layers_mod.read(g) or [])}
-        for path in self.root.iterdir() if self.root.is_dir() else []:
-            if path.name not in listed:
-                shutil.rmtree(path, ignore_errors=True)
+        _remove_unlisted_layers(self.root, self._readable())
 
     def discard(self) -> None:
         import shutil
@@ -1076,6 +1076,19 @@ class _EmbeddedLayers(_ServerLayers):
         if self.new_name:
             close_client(self.client)
             shutil.rmtree(self.root / self.new_name, ignore_errors=True)
+
+
+def _remove_unlisted_layers(root: Path, readable: Sequence[Path]) -> None:
+    """Remove every embedded layer directory under `root` that no readable generation lists:
+    a crash's, one merged away whose last reader left, or, after a move onto a server, all."""
+    import shutil
+
+    if not root.is_dir():             # a home that was never embedded: nothing to read or remove
+        return
+    listed = {layer.name for g in readable for layer in (layers_mod.read(g) or [])}
+    for path in root.iterdir():
+        if path.name not in listed:
+            shutil.rmtree(path, ignore_errors=True)
 
 
 # ------------------------------------------------------------------------------ reader

@@ -32,6 +32,15 @@ def test_the_threshold_declines_the_unanswerable_for_the_fewest_answerable():
     assert 0.1 < t < 0.9 and fig == {"false_abstention": 0.0, "abstention_recall": 1.0}
 
 
+def test_a_part_whose_topic_is_absent_is_declined_whatever_the_answerer_says():
+    model = {"features": ["top_semantic"], "mean": [0.0], "scale": [1.0], "weights": [5.0], "bias": 0.0,
+             "threshold": 0.5}
+    said = {"top_semantic": 1.0, "topic_absent": 0.0}
+    assert td.answer_probability(model, td.Case("q1", "q1", False, False, said)) > 0.99
+    gated = td.Case("q1", "q1", False, False, {**said, "topic_absent": 1.0})
+    assert td.answer_probability(model, gated) == 0.0        # as index/answer/choose.py learned_fits declines it
+
+
 def test_near_misses_come_from_tune_questions_and_the_corpus_only():
     corpus = ["The 234th Guards Regiment trained with Belarusian forces near Brest in September 2020.",
               "Later, the Taman Division held drills near Moscow. Observers from Serbian units watched.",

@@ -97,6 +97,24 @@ def test_the_focus_alignment_of_a_fitting_sentence_is_a_signal():
     assert answer_signals([misses, no_value], [0.9, 0.5])["fit_align_focus"] == 0.0
 
 
+def test_a_topic_no_report_uses_and_no_candidate_states_is_absent():
+    from index.answer.evidence import answer_signals, topic_absent
+
+    def about_else(**sig: float):
+        c = _cand()
+        c.signals.update({"unknown_focus": 1.0, "focus_sentence": 0.0, **sig})
+        return c
+
+    # "the weather in Minsk": "weather" is in no report, and no sentence says it in other words
+    cands = [about_else(), about_else()]
+    assert topic_absent(cands) and answer_signals(cands, [0.9, 0.8])["topic_absent"] == 1.0
+    # one sentence states it in other words (focus_share with word vectors): not absent
+    assert not topic_absent([about_else(), about_else(focus_sentence=0.6)])
+    # some report uses a topic word: the learned answerer judges
+    assert not topic_absent([about_else(unknown_focus=0.5), about_else(unknown_focus=0.5)])
+    assert not topic_absent([])
+
+
 def test_a_which_question_names_the_noun_it_asks_for():
     assert read_question("Which Russian regiment trained with Belarusian forces near Brest?").head[0] == "regiment"
     assert read_question("What class of weapons does Moscow want to keep?").head == ("weapon",)

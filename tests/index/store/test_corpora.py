@@ -155,7 +155,9 @@ def test_two_homes_on_one_server(tmp_path, server, st_model):
 def test_an_embedded_home_moves_onto_a_server(tmp_path, server, st_model):
     """Named with a server, an embedded home's next ingest uploads its vectors even when no
     file changed (it used to say "unchanged" and upload nothing; with dead vectors in its
-    layers it failed on a collection the server never had); a reader is told how to move it."""
+    layers it failed on a collection the server never had); a reader is told how to move it, and
+    that reader's failed open lets its generation go (it used to keep its lease: the embedded
+    layers, which the server ingests remove once unread, stayed forever)."""
     from index.config import Settings
     from index.errors import StoreMismatch
     from index.store import layers
@@ -191,6 +193,9 @@ def test_an_embedded_home_moves_onto_a_server(tmp_path, server, st_model):
         d.close()
     said.clear()
     assert ingest([folder], on_server, embedder=st_model, notice=said.append).unchanged == len(TOWNS) and not said
+    report.write_text(report.read_text().replace("column of tanks", "line of tanks"))
+    assert ingest([folder], on_server, embedder=st_model).passages_embedded
+    assert not any((embedded.home / layers.DIR).iterdir())      # the embedded layers went once nothing read them
 
 def _open_reports(settings):
     d = _open(settings)
