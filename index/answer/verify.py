@@ -974,9 +974,10 @@ def copy_faults(sentence: str, passage_texts: Sequence[str]) -> list[tuple[str, 
 
 
 # The copy's frame: what the passage sentence says around the copied part that makes it someone's claim or a
-# part of a clause (chosen in session 8 on tune labels; docs/llm.md). A claim's holder may stand several words
+# part of a clause (chosen in session 8 on tune labels, eval/gold/frame_labels.jsonl; its shapes are those of the
+# three unsupported sentences of the sixth count, on test: docs/llm.md). A claim's holder may stand several words
 # before its "that" ("McGahn had made clear to the President that | …"); a factive "noted", "shows" or
-# "discovered" is the passage's own (k207). A copy may not be an opening phrase or clause whose main clause is
+# "discovered" is the passage's own, and none of them is in the list (k207). A copy may not be an opening phrase or clause whose main clause is
 # left out ("On June 19, 2017, two days after …, | the President …"), nor the words of a quotation that opened
 # before it (a whole quotation in its marks is left to rule 7: a verbatim first-person quotation is supported, k33).
 _CLAIMED = re.compile(
@@ -1000,11 +1001,18 @@ _FINITE = frozenset(("is", "are", "was", "were", "has", "have", "had", "will", "
                      "might", "should", "must", "did", "does", "do", "seems", "seemed", "remains", "remained"))
 
 
+def _verb_in_ed(word: str, following: str) -> bool:
+    """A word in -ed that reads as a finite verb: written in lower case (not "United"), and ending its part or standing
+    before a function word or a name ("… migrated to", "explained that"), not before another word ("armed groups",
+    "By building automated controls")."""
+    return (word[:1].islower() and len(word) > 4 and word.lower().endswith("ed")
+            and (not following or following.lower() in STOPWORDS or following[:1].isupper()))
+
+
 def _holds_main_clause(segment: str, first: bool) -> bool:
     """Whether a comma-separated part of a copy may hold a main clause. The copy's first part, which opens with a
-    preposition or subordinator, only when it has a finite verb before any subordinator: an auxiliary, or a word in
-    -ed that ends the part or stands before a function word or a name ("In 1862 only 101 survived", "… migrated
-    to"), not before another word ("By building automated controls …"). A later part unless it opens as no main
+    preposition or subordinator, only when it has a finite verb before any subordinator: an auxiliary, or a verb in
+    -ed (`_verb_in_ed`: "In 1862 only 101 survived"). A later part unless it opens as no main
     clause does: with a preposition or subordinator ("…, which dates from 2014"), a number ("…, 2017, two days
     after …") or a word in -ing ("…, killing two")."""
     words = _WORD.findall(segment)
@@ -1017,9 +1025,7 @@ def _holds_main_clause(segment: str, first: bool) -> bool:
         low = word.lower()
         if low in _SUBORDINATORS:
             return False
-        following = words[i + 1] if i + 1 < len(words) else ""
-        if i and (low in _FINITE or (len(low) > 4 and low.endswith("ed") and (
-                not following or following.lower() in STOPWORDS or following[:1].isupper()))):
+        if i and (low in _FINITE or _verb_in_ed(word, words[i + 1] if i + 1 < len(words) else "")):
             return True
     return False
 
@@ -1037,11 +1043,12 @@ def frame_faults(sentence: str, copy: Copy) -> list[tuple[str, str]]:
     before its sentence, or the sentence itself closes a quotation before it opens one."""
     faults = []
     if copy.before[-1:] == ("that",):
-        holder = [w for w in copy.before[-1 - CLAIM_REACH:-1] if _CLAIMED.fullmatch(w) and w != "noted"]
+        holder = [w for w in copy.before[-1 - CLAIM_REACH:-1] if _CLAIMED.fullmatch(w)]
         if holder:
             faults.append(("claim", f"leaves out who holds it ('{holder[-1]} … that' in the cited sentence)"))
-    first = copy.first.lower()
-    if copy.before and (first in _FINITE or first in _CONTINUING or (len(first) > 4 and first.endswith("ed"))):
+    first, said_words = copy.first.lower(), _copy_words(sentence)
+    if copy.before and (first in _FINITE or first in _CONTINUING or
+                        _verb_in_ed(copy.first, said_words[1] if len(said_words) > 1 else "")):
         faults.append(("fragment", f"starts inside the cited sentence at {copy.first!r}, without its subject"))
     source = _CITATION.sub(" ", " ".join(copy.source.split()))
     said = _CITATION.sub(" ", sentence).strip()
