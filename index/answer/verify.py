@@ -977,9 +977,10 @@ def copy_faults(sentence: str, passage_texts: Sequence[str]) -> list[tuple[str, 
 # part of a clause (chosen in session 8 on tune labels, eval/gold/frame_labels.jsonl; its shapes are those of the
 # three unsupported sentences of the sixth count, on test: docs/llm.md). A claim's holder may stand several words
 # before its "that" ("McGahn had made clear to the President that | …"); a factive "noted", "shows" or
-# "discovered" is the passage's own, and none of them is in the list (k207). A copy may not be an opening phrase or clause whose main clause is
-# left out ("On June 19, 2017, two days after …, | the President …"), nor the words of a quotation that opened
-# before it (a whole quotation in its marks is left to rule 7: a verbatim first-person quotation is supported, k33).
+# "discovered" is the passage's own, and none of them is in the list (k207). A copy may not be an opening phrase
+# or clause whose main clause is left out ("On June 19, 2017, two days after …, | the President …"), nor the words
+# of a quotation that opened before it (a whole quotation in its marks is left to rule 7: a verbatim first-person
+# quotation is supported, k33).
 _CLAIMED = re.compile(
     r"(recall|remember|sa(?:y|id)|state|claim|told|tell|believ|thought|think|testif|alleg|assert|report|wr[io]te|"
     r"estimat|expect|argu|explain|suggest|predict|conclu|f(?:i|ou)nd|warn|clear|insist|maintain|den(?:y|ie)|add|"
