@@ -17,15 +17,20 @@ product numbers them, and every sentence goes through the product's splitter and
 Only the way the model is asked varies, because a small base model rarely cites when asked
 the product's way:
 
-  product   the product's chat prompt (index/answer/llm.py); the reply is judged up to the point
-            where it starts repeating its prompt (the product itself falls back there: "echo")
-  fewshot   the same instructions as one plain-text completion prompt, after three worked examples
+  product   the product's chat messages (index/answer/llm.py `messages`); the reply is judged up to the
+            point where it starts repeating its prompt (the product itself falls back there: "echo")
+  fewshot   the product's instructions as one plain-text completion prompt, after three worked
+            examples of this module that answer in the reports' words but not with their sentences
   cite      as fewshot, one sentence at a time: after each sentence the model wrote, " [" is
             appended and the model writes the passage number itself; the sentence and the number
             are both the model's, only the bracket is given
-  copy      as cite, but the worked examples answer with the passages' own sentences, whole or with a
-            part left out: the answers the verifier keeps since rule 9 (a copy of one cited sentence),
-            asked for the way a product would ask once it keeps nothing else
+  copy      the product's own prompt as one plain text (`completion_prompt`: its instructions and worked
+            examples, which answer with the passages' own sentences, whole or shortened, as rule 9 keeps),
+            one sentence at a time as cite
+
+(Until session 8 the product's instructions were shorter, had no worked examples and did not ask for
+the passages' own sentences, and `copy` used examples of this module; the rows of the first six counts
+were asked so.)
 """
 from __future__ import annotations
 
@@ -61,13 +66,6 @@ EXAMPLES = (
     "Answer (each sentence ending with [n]): Protesters blocked roads in Nasiriyah for a third day [1]. Police "
     "arrested 40 people [1].\n\n")
 _STOPS = ["\n\nPassages:", "\nQuestion:", "\n\n"]
-# The same examples answered with the passages' own sentences (the first shortened), for the `copy` variant.
-COPY_EXAMPLES = (EXAMPLES
-                 .replace("12 ships left the port of Varna on January 1 [1]. They returned on January 3 [2].",
-                          "The ministry said 12 ships left the port of Varna on January 1 [1]. The ships returned on "
-                          "January 3 [2].")
-                 .replace("Protesters blocked roads in Nasiriyah for a third day [1].",
-                          "Protesters in Nasiriyah blocked roads [1]."))
 
 
 class Asker:
@@ -86,18 +84,18 @@ class Asker:
         return r.choices[0].text or "", r.choices[0].finish_reason
 
     def reply(self, question: str, passages: Sequence[Mapping[str, Any]]) -> str:
-        user = L.user_prompt(question, passages)
         if self.variant == "product":
             r = self.client.chat.completions.create(
                 model=self.model, temperature=self.temperature, seed=self.seed, max_tokens=self.max_tokens,
-                messages=[{"role": "system", "content": L.SYSTEM_PROMPT}, {"role": "user", "content": user}])
+                messages=L.messages(question, passages))
             text = r.choices[0].message.content or ""
             echoed = L.echo_in(text + "\n", passages)
             if not echoed:
                 return text
             at = text.lower().find(echoed.lower())
             return text[:at] if at >= 0 else ""
-        prompt = f"{L.SYSTEM_PROMPT}\n\n{COPY_EXAMPLES if self.variant == 'copy' else EXAMPLES}{user}"
+        prompt = (L.completion_prompt(question, passages) if self.variant == "copy" else
+                  f"{L.INSTRUCTIONS}\n\n{EXAMPLES}{L.user_prompt(question, passages)}")
         if self.variant == "fewshot":
             return self._complete(prompt, max_tokens=self.max_tokens, stop=_STOPS, seed=self.seed)[0]
         answer = ""

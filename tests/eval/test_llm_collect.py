@@ -3,10 +3,9 @@ seed, back to back, and every sentence comes with the product's verdict and the 
 The model server is what is faked: a stand-in that answers from the passages it was shown."""
 from __future__ import annotations
 
-import re
-
 from eval.dataset import DEFAULT_QUESTIONS, load_questions
 from eval.llm_collect import pool, sentences
+from index.answer.verify import verify_sentence
 
 
 class _Model:
@@ -62,12 +61,22 @@ def test_the_pool_holds_what_the_verifier_keeps_and_nobody_judged():
     assert [p["n"] for p in out[0]["passages"]] == [1]                      # the cited passages only
 
 
-def test_the_copy_variants_examples_answer_with_what_rule_9_keeps():
-    from eval.llm_collect import COPY_EXAMPLES, EXAMPLES
-    from index.answer.verify import copy_faults
+def test_the_products_worked_examples_answer_with_what_the_verifier_keeps():
+    from index.answer import llm as L
+    from index.answer.generate import split_sentences
 
-    assert COPY_EXAMPLES != EXAMPLES
-    for block in COPY_EXAMPLES.strip().split("Passages:")[1:]:
-        passages, answer = block.split("Answer (each sentence ending with [n]):")
-        for sentence in re.findall(r"(.+?) \[\d\]\.", answer):
-            assert copy_faults(sentence.strip(), [passages]) == [], sentence
+    prompt = L.completion_prompt("What happened?", [{"report": {"title": "T", "date": "2020-01-01"}, "text": "X."}])
+    assert prompt.startswith(L.INSTRUCTIONS) and prompt.endswith("Question: What happened?\nAnswer (each sentence "
+                                                                  "ending with [n]):")
+    assert [m["content"] for m in L.messages("What happened?", [])][0] == L.system_prompt()
+    for question, passages, answer in L.WORKED_EXAMPLES:
+        shown = {n: {"text": text} for n, (_, _, text) in enumerate(passages, 1)}
+        said = split_sentences(answer)
+        assert len(said) >= 2
+        for s in said:
+            v = verify_sentence(s["text"], s["citations"], shown, question=question)
+            assert v.supported, (s, v.reasons)
+    # one example is shortened at its end: what the instructions allow ("whole or with a part left out")
+    sentences = [(s["text"], text) for _, ps, a in L.WORKED_EXAMPLES for s in split_sentences(a)
+                 for _, _, text in ps[s["citations"][0] - 1:s["citations"][0]]]
+    assert any(text.startswith(said[:-1] + ",") for said, text in sentences), sentences
