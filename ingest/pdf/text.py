@@ -20,7 +20,8 @@ from ingest.pdf.layout import Line
 
 # an address at the end of a line: with its scheme, "www.", or a host name and a path ("st.cs.uni-sb.de/edu/")
 _URL_TAIL = re.compile(r"(?:https?://|www\.|(?<![\w@])[a-z0-9][\w-]*(?:\.[\w-]+)+/)\S*$")
-_WORD = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+(?:-[A-Za-z\u00c0-\u024f\u0400-\u04ff]+)*")
+_LETTERS = r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+"
+_WORD = re.compile(rf"{_LETTERS}(?:-{_LETTERS})*")
 
 
 def last_uri(line: Line | None) -> str | None:
@@ -246,8 +247,8 @@ def _header_end(a: str, b: str) -> bool:
 # Word processors that hyphenate only when told to (Word, Writer and Google Docs ship with automatic
 # hyphenation off): a line-end hyphen in the PDFs they write was typed, unless the document shows otherwise.
 _WORD_PROCESSOR = re.compile(r"Microsoft.{0,3} Word|LibreOffice|OpenOffice|Google Docs", re.IGNORECASE)
-_LINE_END_PART = re.compile(r"([A-Za-z\u00c0-\u024f\u0400-\u04ff]+)-$")
-_LINE_START_PART = re.compile(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+")
+_LINE_END_PART = re.compile(rf"({_LETTERS})-$")        # "Re-" at a line's end ...
+_LINE_START_PART = re.compile(_LETTERS)                 # ... and "routing" opening the next
 
 
 @dataclass
@@ -305,8 +306,7 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: Vocabulary)
             return prev + nxt                     # a URL cut at the margin
     if re.search(r"\S[\u2013\u2014]$", prev):
         return prev + nxt                         # a break after a dash that touches its word ("8:14–8:24")
-    m = re.search(r"([A-Za-z\u00c0-\u024f\u0400-\u04ff]+)-$", prev)
-    n = re.match(r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+", nxt)
+    m, n = _LINE_END_PART.search(prev), _LINE_START_PART.match(nxt)
     if m and n:
         left, right = m.group(1), n.group(0)
         whole, hyphened = vocab.whole, vocab.hyphened
