@@ -61,6 +61,7 @@ class IngestSummary:
     reports: int = 0
     generation: str = ""
     few_notes: list[dict] = field(default_factory=list)     # files parsed now whose markers often found no note
+    different_copies: list[dict] = field(default_factory=list)  # other texts merged as copies (ingest.merge)
     files_read: int = 0           # files parsed in this run (the others' records were reused)
     reread: int = 0               # files re-read because other readers read them (READERS_VERSION)
     passes: int = 1               # generations written in turn, REREAD_SLICE such files each
@@ -71,7 +72,7 @@ class IngestSummary:
                 "unchanged": self.unchanged, "passages_embedded": self.passages_embedded,
                 "failed": self.failed, "seconds": round(self.seconds, 3), "reports": self.reports,
                 "skipped": self.skipped, "generation": self.generation, "few_notes": self.few_notes,
-                "files_read": self.files_read, "reread": self.reread, "passes": self.passes}
+                "different_copies": self.different_copies, "files_read": self.files_read, "reread": self.reread, "passes": self.passes}
 
     def then(self, later: "IngestSummary") -> "IngestSummary":
         """This pass's summary followed by the next pass's: one summary of both."""
@@ -89,6 +90,8 @@ class IngestSummary:
                 failed.append(f)
         later.failed = failed
         later.few_notes = self.few_notes + later.few_notes
+        later.different_copies = self.different_copies + [d for d in later.different_copies
+                                                          if d not in self.different_copies]
         return later
 
 
@@ -182,11 +185,12 @@ def _finish(settings: Settings, base: st.Base | None, files: dict[str, FileRecor
         return summary
     touched = None if rebuild else _touched(base, files, old_files)
     if touched is not None and base is not None and base.incremental:
-        reports = _merge_touched(base, files, touched)      # only what can differ from the base
+        reports = _merge_touched(base, files, touched, summary.different_copies)   # what can differ from the base
     else:
         if base is not None:
             files = base.with_reports(files)
-        reports = merge_reports([Report.from_dict(d) for f in files.values() for d in f.report_dicts()])
+        reports = merge_reports([Report.from_dict(d) for f in files.values() for d in f.report_dicts()],
+                                summary.different_copies)
     reports.sort(key=lambda r: (r.date or "9999", r.id))
     summary.reports = len(reports)
     _commit(settings, base, files, reports, summary, loader, progress, rebuild=rebuild, files_changed=files_changed,
@@ -210,7 +214,7 @@ def _first_ingest(settings: Settings, files: dict[str, FileRecord], summary: Ing
     with st.Writer(settings, None, rebuild=rebuild) as writer:
         for a in range(0, len(order), GROUP_REPORTS):
             group = order[a:a + GROUP_REPORTS]
-            reports = _merge_group(files, where, group)
+            reports = _merge_group(files, where, group, summary.different_copies)
             passages = {r.id: chunk_report(r) for r in reports}
             texts = {r.id: embedded_texts(r, passages[r.id]) for r in reports}
             counts = [len(passages[r.id]) for r in reports]
@@ -250,12 +254,13 @@ def _report_index(files: dict[str, FileRecord]) -> tuple[list[str], dict[str, li
     return sorted(where, key=lambda rid: (dates[rid] or "9999", rid)), where
 
 
-def _merge_group(files: dict[str, FileRecord], where: dict[str, list[str]], group: list[str]) -> list[Report]:
+def _merge_group(files: dict[str, FileRecord], where: dict[str, list[str]], group: list[str],
+                 different: list[dict]) -> list[Report]:
     """The reports `group` names, each merged from all its copies, in `group`'s order."""
     ids = set(group)
     paths = list(dict.fromkeys(k for rid in group for k in where[rid]))
     merged = {r.id: r for r in merge_reports([Report.from_dict(d) for k in paths for d in files[k].report_dicts()
-                                              if d["id"] in ids])}
+                                              if d["id"] in ids], different)}
     return [merged[rid] for rid in group]
 
 
@@ -274,7 +279,8 @@ def _touched(base: st.Base, files: dict[str, FileRecord], old_files: dict[str, F
     return paths, ids
 
 
-def _merge_touched(base: st.Base, files: dict[str, FileRecord], touched: tuple[set[str], set[str]]) -> list[Report]:
+def _merge_touched(base: st.Base, files: dict[str, FileRecord], touched: tuple[set[str], set[str]],
+                   different: list[dict]) -> list[Report]:
     """The reports the touched files hold or held, each merged from all its copies: those in
     touched files, and those in the untouched files its stored row names as sources (an
     untouched file still holds what it held). A report none of them holds any more is absent:
@@ -285,7 +291,8 @@ def _merge_touched(base: st.Base, files: dict[str, FileRecord], touched: tuple[s
     untouched = {s for rid in ids for s in sources.get(rid, ()) if s in files and s not in paths}
     stored = base.file_reports(untouched)
     texts = [files[k].reports_json for k in sorted(paths) if k in files] + [stored[k] for k in sorted(stored)]
-    return merge_reports([Report.from_dict(d) for text in texts if text for d in json.loads(text) if d["id"] in ids])
+    return merge_reports([Report.from_dict(d) for text in texts if text for d in json.loads(text) if d["id"] in ids],
+                         different)
 
 
 def _read_files(paths: list[Path], old_files: dict[str, FileRecord], summary: IngestSummary,

@@ -159,6 +159,11 @@ def format_ingest(s: dict) -> str:
         lines.append(f"  WARNING: {f['path']}: {f['without_note']} of {f['markers']} footnote markers found no note "
                      f"({100 * f['share']:.0f} %): a reader failure, or notes the file lacks; check with: dossier notes "
                      f"{f['report']}")
+    for d in s.get("different_copies", []):
+        named = f"\u201c{d['title']}\u201d" if d.get("title") else "an untitled, undated report (the same opening words)"
+        lines.append(f"  WARNING: {d['path']} is read as a copy of {named} in {d['kept']}, but only "
+                     f"{100 * d['shared']:.0f} % of its text is there: it is not indexed on its own; give the two "
+                     f"different titles or dates, or check with: dossier reports --json")
     return "\n".join(lines) + "\n"
 
 
