@@ -35,9 +35,9 @@ MIN_QUESTIONS = {"mueller-vol-2": 70}
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
                          "\u201e": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " "})
-_MARK = re.compile(r"\u27e6(\d+)\u27e7")          # a footnote marker in the extracted text
+_MARK = re.compile(r"\u27e6((?:n )?\d+)\u27e7")    # a footnote marker in the extracted text ("n 8": a page's own footnote)
 _HEAD = re.compile(r"\u27e6H (.*?)\u27e7")         # a heading in the extracted text
-_GLUED_MARK = re.compile(r" *\u27e6(\d+)\u27e7")
+_GLUED_MARK = re.compile(r" *\u27e6((?:n )?\d+)\u27e7")
 # words that end with a full stop inside a sentence (legal citations, titles, dates)
 _ABBREVIATIONS = {"u.s", "mr", "mrs", "ms", "jr", "dr", "st", "v", "no", "inc", "gen", "sen", "rep", "e.g", "i.e",
                   "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "u.s.c", "c.f.r", "op",
@@ -203,8 +203,9 @@ class _GoogleDocsHTML(HTMLParser):
 
 class _MediaWikiHTML(HTMLParser):
     """A saved Wikipedia page (MediaWiki HTML): only <div id="mw-content-text"> is read; a marker is a
-    <sup class="reference"> (its printed [N]), note N is the N-th <li> of <ol class="references">
-    (its <span class="reference-text">), a heading is an <h2>-<h4> ("[edit]" left out); the contents
+    <sup class="reference"> (its printed [N], or [n N] for the page's own footnotes), its note the <li>
+    of an <ol class="references"> its link names (#cite_note-…; its <span class="reference-text">; a
+    note no marker in the text links to is "#<its place among the notes>"); a heading is an <h2>-<h4> ("[edit]" left out); the contents
     box, navboxes, what the page hides or does not print (display:none, noprint), scripts and styles
     are left out."""
 
@@ -217,6 +218,8 @@ class _MediaWikiHTML(HTMLParser):
         self.out: list[str] = []
         self.notes: dict[str, str] = {}
         self.note: str | None = None
+        self.targets: dict[str, str] = {}                 # a note's element id -> the marker that links to it
+        self.target = ""
 
     def _in(self, role: str) -> bool:
         return any(role in roles for _, roles in self.stack)
@@ -229,6 +232,8 @@ class _MediaWikiHTML(HTMLParser):
         a = dict(attrs)
         classes = set((a.get("class") or "").split())
         roles = set()
+        if tag == "a" and self._in("mark") and (a.get("href") or "").startswith("#"):
+            self.target = a["href"][1:]
         if a.get("id") == "mw-content-text":
             roles.add("content")
         if (tag in ("script", "style") or a.get("id") == "toc" or classes & {"navbox", "mw-editsection", "noprint"}
@@ -236,11 +241,11 @@ class _MediaWikiHTML(HTMLParser):
             roles.add("skip")
         if tag == "sup" and "reference" in classes:
             roles.add("mark")
-            self.mark = ""
+            self.mark, self.target = "", ""
         if tag == "ol" and "references" in classes:
             roles.add("notes")
         if tag == "li" and self._in("notes") and not self._in("skip"):
-            self.note = str(len(self.notes) + 1)
+            self.note = self.targets.get(a.get("id") or "") or f"#{len(self.notes) + 1}"
             self.notes[self.note] = ""
         if tag == "span" and "mw-cite-backlink" in classes:
             roles.add("skip")
@@ -258,6 +263,8 @@ class _MediaWikiHTML(HTMLParser):
             opened, roles = self.stack.pop()
             if "mark" in roles:
                 n = self.mark.strip().strip("[]")
+                if self.target:
+                    self.targets.setdefault(self.target, n)
                 self._emit(f"\u27e6{n}\u27e7")
             if "head" in roles:
                 self._emit("\u27e7\n")
