@@ -672,8 +672,10 @@ def dropped_attribution(sentence: str, window_text: str) -> str | None:
     names them nowhere ("Flynn said … 'kill the story'" from "McFarland recalled that Flynn said …";
     "Median loss … was $145,000" from "the Association of Certified Fraud Examiners estimated that median
     loss …"). A name counts only whole ("Fraud" in the claim is not the Certified Fraud Examiners); a
-    quotation in its speaker's own voice is left alone. Returns the attribution, or None."""
-    if _OWN_WORDS.search(sentence):
+    quotation in its speaker's own voice is left alone, unless the sentence names who spoke it: "The
+    President stated, 'I need loyalty'" from "According to Comey's account, … the President stated, 'I
+    need loyalty'" leaves out whose account it is. Returns the attribution, or None."""
+    if _OWN_WORDS.search(sentence) and not _ATTRIBUTION.search(sentence):
         return None
     words = {stem(w) for w in content_words(sentence)}
     if not words:

@@ -208,6 +208,14 @@ def test_a_claim_keeps_who_made_it():
     assert dropped_attribution("I would have picked somebody else.",
                                "The President said that he should have told me and I would have picked somebody "
                                "else.") is None
+    # ... but a quotation whose speaker the sentence names keeps the account it comes from (a real model's
+    # sentence, session 10's blind count, k322): the words are the President's, the account Comey's
+    account = ("According to Comey\u2019s account, at one point during the dinner the President stated, "
+               "\u201dI need loyalty, I expect loyalty.\u201d")
+    assert dropped_attribution("The President stated, \u201dI need loyalty.\u201d", account) == "comey According to"
+    assert dropped_attribution("According to Comey\u2019s account, the President stated, \u201dI need loyalty.\u201d",
+                               account) is None
+    assert dropped_attribution("\u201dI need loyalty, I expect loyalty.\u201d", account) is None
     # an estimate is its estimator's; a word of the claim ("fraud") does not name the Certified Fraud Examiners
     estimate = ("The 2024 report on occupational fraud by the Association of Certified Fraud Examiners estimated that "
                 "median loss to businesses from a fraud case at $145,000.")
