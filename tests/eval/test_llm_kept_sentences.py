@@ -9,11 +9,13 @@ from eval.llm_check import KEPT_LABELS, current_verdict
 # were judged unsupported, by split. Since rule 9 (a kept sentence is a copy of one cited sentence, the sixth round):
 # tune 3 of the first count, 5 of the third, 17 of the fourth, 4 of the fifth; test 29 of the first two counts and
 # the 23 of the sixth (blind, judged after rule 9 was fixed: 3 unsupported, which rule 9's frame check of session 8,
-# made for their shapes, removes: so 20, and the test figure is no longer held out), and the 10 of the seventh (blind,
-# session 9, judged after the frame check: 0 unsupported). Lower is better for the second; change either only with a
-# reason written there.
-KEPT = {"tune": 29, "test": 59}
-UNSUPPORTED_KEPT = {"tune": 0, "test": 0}
+# made for their shapes, removes: so 20, and the test figure is no longer held out), the 10 of the seventh (blind,
+# session 9, judged after the frame check: 0 unsupported), and 46 of the 47 of the eighth (blind, session 10: 5
+# unsupported, of which the attribution rule's fix made for k322 removes one; the other 4, two noun phrases naming
+# the wrong thing, a citation fragment and a dropped qualifier, are kept: docs/llm.md). Lower is better for the
+# second; change either only with a reason written there.
+KEPT = {"tune": 29, "test": 105}
+UNSUPPORTED_KEPT = {"tune": 0, "test": 4}
 
 
 def rows():
@@ -39,17 +41,20 @@ def test_the_verifier_keeps_no_more_unsupported_sentences_than_reported():
             kept_bad[row["split"]] += row["label"] == "unsupported"
     assert kept_bad == UNSUPPORTED_KEPT
     assert kept == KEPT
-    # the issue asks for a hand count on at least 50 kept sentences: 59 of the 135 judged test sentences (docs/llm.md;
-    # only the seventh count's 10 were judged after the frame check was chosen, so the held-out count is 10, not 50)
+    # the issue asks for a hand count on at least 50 kept sentences: 105 of the 182 judged test sentences (docs/llm.md;
+    # the seventh and eighth counts' 57 were judged blind after the frame check was chosen: 5 unsupported)
     assert kept["test"] >= 50
 
 
-def test_the_seventh_counts_sentences_answer_the_questions_they_name():
+def test_the_blind_counts_sentences_answer_the_questions_they_name():
     from pathlib import Path
     root = Path(KEPT_LABELS).resolve().parents[2]
     seventh = [r for r in rows() if r.get("collection") == 7]
-    assert len(seventh) == 10 and {r["split"] for r in seventh} == {"test"} and all(r["blind"] for r in seventh)
-    for r in seventh:
+    eighth = [r for r in rows() if r.get("collection") == 8]
+    assert len(seventh) == 10 and len(eighth) == 47
+    assert {r["split"] for r in seventh + eighth} == {"test"} and all(r["blind"] for r in seventh + eighth)
+    assert sum(r["label"] == "unsupported" for r in eighth) == 5
+    for r in seventh + eighth:
         asked = {q["id"]: q["question"] for _, q in json_lines(root / r["questions_file"], "questions")}
         assert asked.get(r["question_id"]) == r["question"], r["id"]
     blind = [q for _, q in json_lines(root / "eval" / "gold" / "llm_blind_questions.jsonl", "questions")]
