@@ -72,7 +72,8 @@ class IngestSummary:
                 "unchanged": self.unchanged, "passages_embedded": self.passages_embedded,
                 "failed": self.failed, "seconds": round(self.seconds, 3), "reports": self.reports,
                 "skipped": self.skipped, "generation": self.generation, "few_notes": self.few_notes,
-                "different_copies": self.different_copies, "files_read": self.files_read, "reread": self.reread, "passes": self.passes}
+                "different_copies": self.different_copies, "files_read": self.files_read, "reread": self.reread,
+                "passes": self.passes}
 
     def then(self, later: "IngestSummary") -> "IngestSummary":
         """This pass's summary followed by the next pass's: one summary of both."""
