@@ -27,6 +27,7 @@ to send. The key is sent to the server and nowhere else: not in logs, errors or 
 """
 from __future__ import annotations
 
+import functools
 import logging
 import queue
 import re
@@ -84,8 +85,10 @@ def example_block(question: str, passages: Sequence[tuple[str, str, str]], answe
     return f"{user_prompt(question, [{'report': {'title': t, 'date': d}, 'text': x} for t, d, x in passages])} {answer}"
 
 
+@functools.cache
 def system_prompt() -> str:
-    """The instructions, then the worked examples, each in the form of the question that follows them."""
+    """The instructions, then the worked examples, each in the form of the question that follows them
+    (built once: the same text for every request)."""
     examples = "\n\n".join(example_block(*e) for e in WORKED_EXAMPLES)
     return f"{INSTRUCTIONS}\n\nExamples:\n\n{examples}"
 
