@@ -60,6 +60,15 @@ def squash(text: str) -> str:
     return re.sub(r"\s+", "", fold(text))
 
 
+def _row_holds(before: str, sentence: str) -> bool:
+    """A table row the reader writes as "Label: value" (an infobox) holds the marker when the row,
+    without the colon the reader adds, begins with the text the gold has just before the marker
+    (at least 8 characters): the gold's text runs the rows together, so no sentence start is
+    found in it."""
+    row = sentence.replace(":", "")
+    return ":" in sentence and any(before.endswith(row[:k]) for k in range(len(row), 7, -1))
+
+
 def words(text: str) -> list[str]:
     return _WORD.findall(fold(text).lower())
 
@@ -191,6 +200,7 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
                     broken_examples.append((key, w))
     ctx_words = broken_body = 0
     right_sentence = sentence_total = 0
+    sentence_examples: list[dict] = []
     note_texts = [squash(n.text) for r in reports for n in r.notes.values() if n.text]
     for g in entries:
         key, ctx = label(g), g.get("context_before") or ""
@@ -207,8 +217,11 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
             tail = squash(re.split(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])", ctx.strip())[-1])[-30:]
             # a marker printed inside a note: the text before it is in a note of the report
             places = note_texts if g.get("in_note") else sentences_of.get(key, [])
-            if c and any((tail and tail in s) or (len(s) >= 8 and c.endswith(s)) for s in places):
+            if c and any((tail and tail in s) or (len(s) >= 8 and c.endswith(s)) or _row_holds(c, s) for s in places):
                 right_sentence += 1              # a sentence with this marker holds the text just before it
+            elif c:
+                sentence_examples.append({"marker": key, "gold_before": tail,
+                                          "sentences": [s[-120:] for s in places][:3]})
     out = {
         "gold_markers": len(entries), "reports": len(reports),
         "markers_found": sum(1 for g in entries if label(g) in found_markers),
@@ -218,6 +231,7 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
         "body_words": ctx_words, "broken_body_words": broken_body,
         "right_sentence": right_sentence, "sentence_total": sentence_total,
         "statuses": _statuses(reports), "wrong_examples": wrong_examples, "broken_examples": broken_examples[:100],
+        "wrong_sentence_examples": sentence_examples[:50],
         "cut_sentences": cut_sentences(reports),
     }
     out["markers"] = out["markers_found"] / len(entries) if entries else 0.0

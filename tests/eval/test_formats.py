@@ -94,3 +94,15 @@ def test_sentences_cut_across_paragraphs_are_counted():
                                      Block(PARAGRAPH, "the rest follow.")])
     (r,), _ = reports_from_document(doc)
     assert score([r], {"notes": []})["cut_sentences"] == 1
+
+
+def test_an_infobox_row_read_as_label_and_value_holds_its_marker():
+    """Wikipedia's infobox rows are read "Water (%): 1.6"; the gold's text before the marker runs
+    the rows together ("… (75th) • Water (%) 1.6"): the row is the marker's sentence, and the ones
+    it is not are named."""
+    nz = ROOT / "data" / "realworld" / "mediawiki-wikipedia-new-zealand"
+    reports, _, _ = read_file(nz / "wikipedia-new-zealand.html")
+    s = score(reports, json.loads((nz / "gold.json").read_text()))
+    assert s["right_sentence"] >= 436 and s["sentence_total"] == 437
+    # the one left: a list value read without its label, "English" (7 characters, too short to tell)
+    assert [e["marker"] for e in s["wrong_sentence_examples"]] == ["n2"]
