@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Iterator, Mapping, Sequence
 
 from eval.dataset import DEFAULT_SPLIT, REALWORLD_QUESTIONS, load_questions
+from index.errors import UserInputError
 
 # (key, label, higher is better)
 METRICS = (("hit_at_5", "hit@5", True), ("key_fact_recall", "key facts", True),
@@ -46,7 +47,7 @@ def _splits_from_files(result: Mapping[str, Any], corpus: str) -> dict[str, str]
         REALWORLD_QUESTIONS / f"{corpus.split('.')[0]}.questions.jsonl"
     try:
         return {q["id"]: q["split"] for q in load_questions(path)}
-    except Exception:                     # noqa: BLE001 - a file moved or gone: the split is unknown
+    except (OSError, UserInputError):     # a file moved or gone: the split is unknown
         return {}
 
 
