@@ -52,7 +52,8 @@ and pronoun, 6's limit and 7 after a fourth, on tune sentences of real reports w
 2's stopped clause and clause opener, 7's conclusion and quotation, and 8 after that, on the tune
 sentences still kept (a fifth count, on tune, among them), and 9 on the tune sentences rules 1-8 still kept
 (eval/gold/llm_kept_sentences.jsonl, docs/llm.md; eval/llm_alternatives.py measured the rest), its frame on
-tune cuts of tune passages' sentences labelled by hand (eval/gold/frame_labels.jsonl) after a sixth count.
+tune cuts of tune passages' sentences labelled by hand (eval/gold/frame_labels.jsonl) after a sixth count,
+and its cut of a speaker's frame ("… stressing that | …") after a ninth count, on tune.
 """
 from __future__ import annotations
 
@@ -958,7 +959,11 @@ def copy_faults(sentence: str, passage_texts: Sequence[str]) -> list[tuple[str, 
         faults.append(("added", f"is not a copy of one cited sentence (adds {', '.join(repr(w) for w in words[:3])})"))
     if len(copy.cut) > MAX_CUTS:
         faults.append(("cuts", f"leaves out {len(copy.cut)} stretches of the cited sentence (at most {MAX_CUTS})"))
-    governing = [w for stretch in copy.cut for w in stretch if _governs(w)]
+    # a speaker's frame cut from the middle: "… by stressing that | …" left out makes his claim the passage's fact
+    # (k355, a tune sentence of the ninth count: the copy took its "the" from before the frame)
+    governing = [w for stretch in copy.cut for w in stretch if _governs(w)] + \
+        [f"{w} that" for stretch in copy.cut for w, after in zip(stretch, stretch[1:])
+         if after == "that" and _CLAIMED.fullmatch(w)]
     if governing:
         faults.append(("cut", f"leaves out {governing[0]!r} from the middle of the cited sentence"))
     governor = [w for w in copy.before[-2:] if w != "that"][-1:] if copy.before[-1:] == ("that",) else copy.before[-1:]

@@ -12,9 +12,10 @@ from eval.llm_check import KEPT_LABELS, current_verdict
 # made for their shapes, removes: so 20, and the test figure is no longer held out), the 10 of the seventh (blind,
 # session 9, judged after the frame check: 0 unsupported), and 46 of the 47 of the eighth (blind, session 10: 5
 # unsupported, of which the attribution rule's fix made for k322 removes one; the other 4, two noun phrases naming
-# the wrong thing, a citation fragment and a dropped qualifier, are kept: docs/llm.md). Lower is better for the
-# second; change either only with a reason written there.
-KEPT = {"tune": 29, "test": 105}
+# the wrong thing, a citation fragment and a dropped qualifier, are kept: docs/llm.md); tune 4 more of the 5 of the
+# ninth (session 11, tune questions: 1 unsupported, k355, which the cut-frame rule made for it removes). Lower is
+# better for the second; change either only with a reason written there.
+KEPT = {"tune": 33, "test": 105}
 UNSUPPORTED_KEPT = {"tune": 0, "test": 4}
 
 

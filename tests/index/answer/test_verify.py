@@ -338,6 +338,11 @@ def test_a_kept_sentence_is_a_copy_of_one_cited_sentence():
     assert [k for k, _ in copy_faults("The 234th likely formed a unit to execute exercises.", [unit])] == ["cuts"]
     assert not_a_copy("The 234th formed a joint Russian-Belarusian battalion-sized unit.", [unit]) == \
         "leaves out 'likely' from the middle of the cited sentence"
+    # a speaker's frame cut from the middle (k355, ninth count, tune): the copy's "the" taken from before the frame
+    roadmaps = ("Lukashenko has so far stalled Russia's absorption of Belarus via the Union State mechanism by "
+                "stressing that Union State roadmaps' ratification is only possible as a package deal.")
+    assert not_a_copy("The Union State roadmaps’ ratification is only possible as a package deal.", [roadmaps]) == \
+        "leaves out 'stressing that' from the middle of the cited sentence"
     # a copy that starts after what governs it, or inside a name
     nz = ("Radiocarbon dating and mitochondrial DNA variability within Maori populations suggest New Zealand was "
           "first settled by Eastern Polynesians between 1250 and 1300.")
