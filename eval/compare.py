@@ -74,10 +74,14 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any], only: str | Non
         if (only and name != only) or name not in after_corpora:
             continue
         fallback = {} if all("split" in r for r in recs_before) else _splits_from_files(before, name)
+
+        def split_of(r: Mapping[str, Any]) -> str:
+            return r.get("split") or fallback.get(r["id"], DEFAULT_SPLIT)
+
         by_id = {r["id"]: r for r in after_corpora[name]}
         pairs = [(r, by_id[r["id"]]) for r in recs_before if r["id"] in by_id]
-        for split in sorted({r.get("split") or fallback.get(r["id"], DEFAULT_SPLIT) for r, _ in pairs}):
-            in_split = [(a, b) for a, b in pairs if (a.get("split") or fallback.get(a["id"], DEFAULT_SPLIT)) == split]
+        for split in sorted({split_of(r) for r, _ in pairs}):
+            in_split = [(a, b) for a, b in pairs if split_of(a) == split]
             for key, label, higher in METRICS:
                 vals = [(va, vb) for va, vb in ((_value(a, key), _value(b, key)) for a, b in in_split)
                         if va is not None and vb is not None]
