@@ -61,12 +61,17 @@ def squash(text: str) -> str:
 
 
 def _row_holds(before: str, sentence: str) -> bool:
-    """A table row the reader writes as "Label: value" (an infobox) holds the marker when the row,
-    without the colon the reader adds, begins with the text the gold has just before the marker
-    (at least 8 characters): the gold's text runs the rows together, so no sentence start is
-    found in it."""
-    row = sentence.replace(":", "")
-    return ":" in sentence and any(before.endswith(row[:k]) for k in range(len(row), 7, -1))
+    """A table row the reader writes as one line ("Water (%): 1.6", ingest/tables.py row_joins) holds
+    the marker when the row begins with the text the gold has just before the marker (at least 8
+    characters), both without the punctuation the reader joins cells with (":", ";"): the gold's
+    text runs the rows together, so no sentence start is found in it."""
+    if ":" not in sentence and ";" not in sentence:
+        return False
+    row, gold = sentence.translate(_JOINS), before.translate(_JOINS)
+    return any(gold.endswith(row[:k]) for k in range(len(row), 7, -1))
+
+
+_JOINS = str.maketrans("", "", ":;")
 
 
 def words(text: str) -> list[str]:

@@ -302,7 +302,8 @@ def evaluate(
             per_system[system].append(s)
         records.append({
             "id": q["id"], "split": q.get("split", DEFAULT_SPLIT), "question": q["question"],
-            "answerable": q["answerable"], "kinds": q.get("kinds", []), "evidence": q.get("evidence", []), "key_facts": q.get("key_facts", []),
+            "answerable": q["answerable"], "kinds": q.get("kinds", []), "evidence": q.get("evidence", []),
+            "key_facts": q.get("key_facts", []),
             "answer": answer,
             **({"generated": generated[-1]} if generation is not None else {}),
             "retrieved": {s: [_brief(rank, p, q) for rank, p in enumerate(r, 1)] for s, r in ranked.items()},
