@@ -227,6 +227,7 @@ def _words(text: str) -> frozenset[str]:
 # "Turkey", "Swedish" and "Sweden"); stems shorter than four letters are too loose ("Polish")
 _ADJECTIVE = re.compile(r"^([a-z]{4,}?)(?:ish|ian|ese|ean|ic|i)$")
 _DECADE = re.compile(r"^(?:1[89]|20)(\d0s)$")
+_YEARS_OF = re.compile(r"^(1[0-9]|20)(\d)0s$")          # "1980s": 1980-1989; "1800s": the century, 1800-1899
 
 
 def _stem(word: str) -> str | None:
@@ -237,13 +238,20 @@ def _stem(word: str) -> str | None:
 def _mentions(words_: set[str], entity: str) -> bool:
     """The text names the entity: the same word, or one sharing its first five letters
     ("Belarusian" for "Belarus"), a country for its adjective or the reverse ("Turkish" and
-    "Turkey"), a decade written short ("the ’80s" for "the 1980s")."""
+    "Turkey"), a decade written short ("the ’80s" for "the 1980s"), a decade or century by a year in
+    it ("1801" for "the 1800s")."""
     e = entity.strip("’'-").lower()
     if e.endswith(("’s", "'s")):
         e = e[:-2]
     decade = _DECADE.match(e)
     if decade and decade.group(1) in words_:
         return True
+    span = _YEARS_OF.match(e)
+    if span:                            # "the early 1800s" is named by "between 1801 and 1840"
+        first = int(span.group(1) + span.group(2) + "0")
+        last = first + (99 if span.group(2) == "0" and first % 100 == 0 else 9)
+        if any(w.isdigit() and len(w) == 4 and first <= int(w) <= last for w in words_):
+            return True
     for name in other_names(e):
         if name in words_:
             return True
@@ -332,9 +340,10 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
 
 _SPAN_TYPES = {"money": _MONEY, "percent": _PERCENT, "measure": _MEASURE, "age": _AGE}
 QUANTITIES = frozenset({"count", "money", "measure", "percent"})
-# "how much", "how big", "how large" ask for a quantity without saying which: a sum ("How large was the
-# grant?": "$150,000"), a count ("How big is the membership?": "over 26,000 members") or a size
-_ANY_QUANTITY = re.compile(r"\bhow (?:much|big|large)\b(?! of\b)", re.I)
+# "how much", "how big", "how large", "how high", "how deep" ask for a quantity without saying which: a sum
+# ("How large was the grant?": "$150,000"), a count ("How big is the membership?": "over 26,000 members"), a
+# size, or a rate ("How high was youth unemployment?": "15.6%"; "How deep a cut?": "a 90% reduction")
+_ANY_QUANTITY = re.compile(r"\bhow (?:much|big|large|high|low|deep|small)\b(?! of\b)", re.I)
 
 
 def accepted_types(question: Question) -> frozenset[str]:

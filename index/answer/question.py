@@ -54,7 +54,7 @@ _TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"base|airfield|location|place|port|province|area|garrison)\b|\bin what (city|country|"
                          r"region|place)\b", re.I)),
     ("name", re.compile(r"\b(what|which) (is|was|are|were) the names? of\b|\bwhat (is|was) (it|he|she|they) called\b|"
-                        r"\bwhat (is|was) [^?]{0,40} called\b", re.I)),
+                        r"\bwhat (is|was) [^?]{0,40} called\b|\bwhat (?:is|was|are|were) [^?]* called\s*\??\s*$", re.I)),
     ("reason", re.compile(r"^\s*(?:and\s+)?why\b|\bwhat (is|was|were|are) the (reason|motive|purpose|rationale)\b|"
                           r"\bfor what (purpose|reason)\b|\bwhat (drove|motivated|prompted|caused)\b", re.I)),
 )
@@ -170,13 +170,17 @@ def head_terms(question: str) -> list[str]:
     return [t for t in words.terms(last) if t not in _FILLER and t not in _CUE_TERMS]
 
 
+# a word of any alphabet: "[A-Za-z]" read "Māori" as "M" and "ori", a focus word no report states
+_QUESTION_WORD = re.compile(r"[^\W\d_][\w’'-]*")
+
+
 def focus_terms(question: str, named: list[str] | None = None) -> list[tuple[str, str]]:
     """The attribute or relation asked, as (BM25 term, word) pairs: the question's informative
     words less its names, its time words and the words that only say what kind of answer is wanted."""
     named = named_things(question) if named is None else named
     names = {t for w in named for t in words.terms(w)}
     out: dict[str, str] = {}
-    for word in re.findall(r"[A-Za-z][A-Za-z’'-]*", question):
+    for word in _QUESTION_WORD.findall(question):
         for t in words.terms(word):
             if (t in names or t in _CUE_TERMS or t in _TIME_TERMS or t in _FILLER or t[:1].isdigit()
                     or word.lower() in words.STOPWORDS):
