@@ -133,7 +133,9 @@ def test_a_partial_answer_names_the_part_the_reports_do_not_answer(dossier):
 QUESTION_NAMING = {"Turkish": "How many Turkish convoys entered Idlib?", "Turkey": "How many convoys did Turkey send?",
                    "Sweden": "Which troops did Sweden send?", "1980s": "Where did he work in the 1980s?",
                    "21": "How many applications did Companies House process in 2020/21?",
-                   "Poland": "Who did the police of Poland detain?", "Polish": "Who did the Polish police detain?"}
+                   "Poland": "Who did the police of Poland detain?", "Polish": "Who did the Polish police detain?",
+                   "Netherlands": "Which ships did the Netherlands send?", "France": "Which ships did France send?",
+                   "1800s": "How many settlers arrived in the early 1800s?"}
 
 
 @pytest.mark.parametrize("text, entity", [
@@ -142,6 +144,9 @@ QUESTION_NAMING = {"Turkish": "How many Turkish convoys entered Idlib?", "Turkey
     ("Swedish troops took part.", "Sweden"),
     ("He worked at MIT in the 1970s and early ’80s.", "1980s"),       # a decade written short
     ("In 2020/21, Companies House processed 1,388 applications.", "21"),   # a number before a comma
+    ("Two Dutch frigates joined the patrol.", "Netherlands"),        # an adjective sharing no stem
+    ("A French frigate joined the patrol.", "France"),
+    ("Between 1814 and 1840 some 2,000 settlers arrived.", "1800s"),  # a century by a year in it
 ])
 def test_an_entity_is_named_in_another_form(text, entity):
     asked = read_question(QUESTION_NAMING[entity])
@@ -154,6 +159,8 @@ def test_an_entity_is_named_in_another_form(text, entity):
     ("The police detained him.", "Polish"),
     ("He worked there in the 1970s.", "1980s"),
     ("In 2020, Companies House processed 1,388 applications.", "21"),
+    ("In 1790 some 2,000 settlers arrived.", "1800s"),
+    ("Two Danish frigates joined the patrol.", "Netherlands"),
 ])
 def test_an_entity_is_not_named_by_a_near_form(text, entity):
     asked = read_question(QUESTION_NAMING[entity])
@@ -173,6 +180,24 @@ def test_how_much_big_or_large_is_answered_by_any_quantity():
     # and a sentence with no quantity at all still lacks one
     assert "type" in misfits(read_question("How big is the membership of Bountysource?"),
                              "Bountysource is a popular platform.", "Bountysource is a popular platform.", "")
+
+
+def test_how_high_or_deep_is_answered_by_a_rate_as_by_a_size():
+    rate = "In the December 2014 quarter the unemployment rate for youth aged 15 to 21 was 15.6%."
+    assert misfits(read_question("How high was unemployment among young people at the end of 2014?"), rate, rate,
+                   "2019-01-01") == []
+    cut = "To reach the goal, a 90% reduction in transport emissions is needed by 2050."
+    assert misfits(read_question("How deep a cut in transport emissions is needed by 2050?"), cut, cut, "") == []
+    assert "type" in misfits(read_question("How deep a cut in transport emissions is needed by 2050?"),
+                             "Transport emissions must fall by 2050.", "", "")
+
+
+def test_what_a_thing_is_called_asks_for_a_name_however_long_the_thing():
+    q = read_question("What is the EU's initiative for a network of protected areas in Africa called?")
+    assert q.answer_type == "name", "'areas' is part of the thing named, not an area asked"
+    # words of any alphabet are read whole: "Māori" is a name, not the focus word "ori"
+    q = read_question("What was the Māori death toll of the tribal wars?")
+    assert "Māori" in q.entities and "ori" not in q.focus and "toll" in q.focus
 
 
 def test_a_sum_written_with_a_magnitude_letter_is_a_number():
