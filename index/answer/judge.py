@@ -266,30 +266,26 @@ def _mentions(words_: set[str], entity: str) -> bool:
 
 
 def in_time(question: Question, sentence: str, report_date: str) -> bool:
-    """The sentence's own dates, or its report's date, fall in the question's time scope. The
-    report's year stands in only for a sentence that names no year: "in the December 2014
-    quarter" does not answer a question about 2019 because the report was written in 2019. Its
-    month and day still do ("announced exercises for October" in a September report is a
-    September announcement)."""
+    """The sentence's own dates, or its report's date, fall in the question's time scope."""
     t = question.time
     if not t:
         return True
     tags = tags_of(sentence)
-    ry = int(report_date[:4]) if report_date[:4].isdigit() and not tags.years else None
+    ry = int(report_date[:4]) if report_date[:4].isdigit() else None
     rm = int(report_date[5:7]) if report_date[5:7].isdigit() else None
     rd = int(report_date[8:10]) if report_date[8:10].isdigit() else None
     for y, m in t.year_months:
         if not ((y in tags.years and m in tags.months) or (ry == y and rm == m)
-                or (m in tags.months and ry == y)):
+                or (m in tags.months and not tags.years and ry == y)):
             return False
     for y in t.years:
         if y not in tags.years and ry != y:
             return False
     for y in t.after:                 # "after 2014": a later year, or a report written then
-        if not any(x >= y for x in tags.years) and not (ry is not None and ry >= y):
+        if not any(x >= y for x in tags.years) and not (ry is not None and ry >= y and not tags.years):
             return False
     for y in t.before:
-        if not any(x <= y for x in tags.years) and not (ry is not None and ry <= y):
+        if not any(x <= y for x in tags.years) and not (ry is not None and ry <= y and not tags.years):
             return False
     for m, d in t.days:
         if (m, d) not in tags.days and (rm, rd) != (m, d):
