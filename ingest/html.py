@@ -471,9 +471,30 @@ def _span(value: str) -> int:
     return int(value) if value.strip().isdigit() and 0 < int(value) < 1000 else 1
 
 
+_BULLET_WORDS = 8                 # an entry longer than this is a sentence: its list stays item by item
+
+
+def _bullets(cell: Node) -> list[Node]:
+    """The items of a cell that holds one bulleted list of short entries and nothing else of
+    its own (an infobox's "Official languages": English, Māori, NZ Sign Language); [] otherwise."""
+    lists = [d for d in cell.iter() if d.tag in ("ul", "ol")]
+    if len(lists) != 1 or lists[0].tag != "ul":
+        return []
+    items = [c for c in lists[0].children if isinstance(c, Node) and c.tag == "li"]
+    inside = {id(d) for li in items for d in li.iter()}
+    if not items or any(d.tag in _ROW_BREAKERS for li in items for d in li.iter() if d is not li) \
+            or any(len(li.text().split()) > _BULLET_WORDS for li in items):
+        return []
+    if any(d.tag in _ROW_BREAKERS and d is not lists[0] and id(d) not in inside for d in cell.iter() if d is not cell):
+        return []
+    return items
+
+
 def _table_rows(root: Node, markers: dict[int, str]) -> tuple[set[int], dict[int, str]]:
     """The rows read as one line (ingest/tables.py) and the text before each of their cells,
-    by element order. A row whose cells hold a list, a table or a heading stays cell by cell."""
+    by element order. A row whose cells hold a table, a heading or a list of more than short
+    entries stays cell by cell; a cell holding one bulleted list of short entries reads as them
+    joined ("Official languages: English; Māori; NZ Sign Language"), so no entry loses its label."""
     def shown(cell: Node) -> str:                        # its text without its footnote markers
         return _squash(_CONTROL.sub("", cell.text(lambda n: n.tag in SKIP or n.order in markers)))
 
@@ -483,14 +504,18 @@ def _table_rows(root: Node, markers: dict[int, str]) -> tuple[set[int], dict[int
         rows = [n for n in table.iter() if n.tag == "tr"
                 and next((a for a in n.ancestors() if a.tag == "table"), None) is table]
         cells = [[c for c in r.children if isinstance(c, Node) and c.tag in ("td", "th")] for r in rows]
-        read = [[Cell(shown(c), c.tag == "th", _span(c.get("colspan")), _span(c.get("rowspan")),
-                      _lines(c, shown)) for c in row]
-                for row in cells]
-        for row, nodes, joins in zip(rows, cells, row_joins(read)):
-            if joins is None or any(d.tag in _ROW_BREAKERS for c in nodes for d in c.iter() if d is not c):
+        bullets = [[_bullets(c) for c in row] for row in cells]
+        read = [[Cell("; ".join(shown(i) for i in items) if items else shown(c), c.tag == "th",
+                      _span(c.get("colspan")), _span(c.get("rowspan")), 1 if items else _lines(c, shown))
+                 for c, items in zip(row, row_items)]
+                for row, row_items in zip(cells, bullets)]
+        for row, nodes, items, joins in zip(rows, cells, bullets, row_joins(read)):
+            if joins is None or any(d.tag in _ROW_BREAKERS for c, its in zip(nodes, items) if not its
+                                    for d in c.iter() if d is not c):
                 continue
             rows_out.add(row.order)
             joins_out.update((c.order, j) for c, j in zip(nodes, joins) if j)
+            joins_out.update((li.order, "; ") for its in items for li in its[1:])
     return rows_out, joins_out
 
 
