@@ -81,6 +81,28 @@ def test_html_rows_read_as_lines_keep_their_markers_on_them():
     assert "Date:" not in said and "-£167.5m" not in said          # no cell alone
 
 
+INFOBOX_PAGE = """<html><body><main><h1>Aotearoa</h1><p>Aotearoa is an island country.</p>
+<table class="infobox">
+<tr><th scope="row">Official languages</th><td><div class="plainlist"><ul>
+<li><a href="/wiki/English">English</a><sup class="reference"><a href="#cite_note-4">[n 2]</a></sup></li>
+<li>Māori</li><li>NZ Sign Language</li></ul></div></td></tr>
+<tr><th scope="row">Notes</th><td><ul><li>The first of these notes is a whole sentence of its own.</li>
+<li>Short</li></ul></td></tr>
+</table><p>The rest of the page.</p>
+<ol class="references"><li id="cite_note-4">English is a de facto official language.</li></ol>
+</main></body></html>"""
+
+
+def test_a_cell_listing_short_entries_reads_them_beside_its_label():
+    (r,), _ = reports_from_document(read_html(INFOBOX_PAGE, "infobox.html"))
+    said = {r.text[s.start:s.end]: s.markers for s in r.sentences}
+    line = "Official languages: English; Māori; NZ Sign Language"
+    assert said.get(line) == ["n2"], said                     # no entry quoted without what it is
+    assert "English" not in said and "Māori" not in said
+    # entries that are sentences stay item by item
+    assert "The first of these notes is a whole sentence of its own." in said
+
+
 def _docx_with_table(rows: list[list[str]]) -> bytes:
     """A .docx of one paragraph, then a table of the given rows, then a paragraph."""
     data = fx.docx_bytes("Identity Verification Regulations", [],
