@@ -477,16 +477,13 @@ _BULLET_WORDS = 8                 # an entry longer than this is a sentence: its
 def _bullets(cell: Node) -> list[Node]:
     """The items of a cell that holds one bulleted list of short entries and nothing else of
     its own (an infobox's "Official languages": English, Māori, NZ Sign Language); [] otherwise."""
-    lists = [d for d in cell.iter() if d.tag in ("ul", "ol")]
-    if len(lists) != 1 or lists[0].tag != "ul":
+    blocks = [d for d in cell.iter() if d is not cell and d.tag in _ROW_BREAKERS]   # document order
+    if not blocks or blocks[0].tag != "ul":
         return []
-    items = [c for c in lists[0].children if isinstance(c, Node) and c.tag == "li"]
-    inside = {id(d) for li in items for d in li.iter()}
-    if not items or any(d.tag in _ROW_BREAKERS for li in items for d in li.iter() if d is not li) \
+    items = [c for c in blocks[0].children if isinstance(c, Node) and c.tag == "li"]
+    if len(blocks) != len(items) + 1 or any(a is not b for a, b in zip(blocks[1:], items)) \
             or any(len(li.text().split()) > _BULLET_WORDS for li in items):
-        return []
-    if any(d.tag in _ROW_BREAKERS and d is not lists[0] and id(d) not in inside for d in cell.iter() if d is not cell):
-        return []
+        return []                                        # another block, a nested list, or a sentence
     return items
 
 
