@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.pdf.layout import Line, drop_running_lines
-from ingest.pdf.notes import NOTES_HEADING, footnote_area, opens_note
+from ingest.pdf.notes import NOTES_HEADING, footnote_area, opens_note, under_rule
 from ingest.pdf.text import Edges, Vocabulary, body_size, vocabulary
 
 
@@ -45,13 +45,13 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     """(body lines, page-bottom note lines), both in reading order."""
     body: list[Line] = []
     foot: list[Line] = []
+    ruled = any(under_rule(run, _rules_over(run, rl), size, h) is not None
+                for lines, h, rl in zip(pages, heights, rules) for run in _column_runs(lines))
     continuing = False          # the last note so far may go on (the page before ended in notes)
     unfinished = False          # ... and its last line ran to the margin: it does go on
     for lines, h, rl in zip(pages, heights, rules):
         for run in _column_runs(lines):         # two columns may each end in their own notes
-            x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
-            inside = [r for r in rl if r[1] >= x0 - 5 and r[2] <= x1 + 5]
-            k = footnote_area(run, inside, size, h, continuing or unfinished)
+            k = footnote_area(run, _rules_over(run, rl), size, h, continuing or unfinished, ruled)
             if unfinished and k < len(run):
                 # a note's rest is set above the next notes, maybe pages later (LibreOffice):
                 # the small type right above them that opens no note
@@ -68,6 +68,12 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
             else:
                 continuing = False
     return body, foot
+
+
+def _rules_over(run: list[Line], rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:
+    """The page's rules across the column of `run`."""
+    x0, x1 = min(ln.x0 for ln in run), max(ln.x1 for ln in run)
+    return [r for r in rules if r[1] >= x0 - 5 and r[2] <= x1 + 5]
 
 
 def _endnotes_sections(body: list[Line], size: float) -> tuple[list[Line], list[tuple[Line, list[Line]]]]:

@@ -19,6 +19,8 @@ from dataclasses import dataclass, field
 
 SUP_RATIO = 0.85        # a superscript is at most this size relative to its line
 SUP_RISE = 0.25         # ... and its box bottom at least this many line-sizes above the line's
+SMALL_SUP_RISE = 0.15   # ... or this many, for digits at most SMALL_SUP of its size (a 6 pt marker in a 9 pt sidebar)
+SMALL_SUP = 0.7
 BAND = 0.12             # top and bottom share of the page where running headers/footers live
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$")
@@ -112,7 +114,8 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                 size_j, bottom_j = info[j]
                 rise = bottom_j - info[i][1]
                 lowered = -0.5 * size_j <= rise <= -0.1 * size_j       # a subscript: "CO₂" is text
-                if size_i >= SUP_RATIO * size_j or not (SUP_RISE * size_j <= rise <= 0.9 * size_j or lowered):
+                least = SMALL_SUP_RISE if size_i <= SMALL_SUP * size_j and text[:1].isdigit() else SUP_RISE
+                if size_i >= SUP_RATIO * size_j or not (least * size_j <= rise <= 0.9 * size_j or lowered):
                     continue
                 x0, x1 = run[0]["x0"], run[-1]["x1"]
                 visible = [d for d in other if d["text"].strip()]

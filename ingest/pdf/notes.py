@@ -39,10 +39,30 @@ class RawNote:
 
 
 def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], body_size: float,
-                  page_height: float, continuing: bool = False) -> int:
+                  page_height: float, continuing: bool = False, ruled: bool = False) -> int:
     """Index into a column's `lines` (reading order) where its footnotes begin; len(lines) if
     none. `continuing`: the previous column or page ended in footnotes, so a bottom run of
-    small type that opens with no number continues its last note."""
+    small type that opens with no number continues its last note. `ruled`: the document sets a
+    rule over its notes (`under_rule` found one on some page), as Word, LaTeX and LibreOffice do
+    over a note continued from the page before too: without one, small type at a page's foot
+    that opens no note is a figure's or a table's source line ("Source: …"), not a note's rest."""
+    k = under_rule(lines, rules, body_size, page_height, continuing)
+    if k is not None:
+        return k
+    # no rule: a bottom run of smaller type whose first line opens with a number
+    i = len(lines)
+    while i > 0 and lines[i - 1].size < 0.9 * body_size:
+        i -= 1
+    if continuing and not ruled and i < len(lines):
+        return i
+    while i < len(lines) and not opens_note(lines[i], None):
+        i += 1
+    return i if i < len(lines) and i > 0 else len(lines)
+
+
+def under_rule(lines: list[Line], rules: list[tuple[float, float, float]], body_size: float,
+               page_height: float, continuing: bool = False) -> int | None:
+    """Index into a column's `lines` where footnotes under a separator rule begin; None if none."""
     # a separator rule: the lowest horizontal line in the lower 2/3 of the page with text below
     # that is not an underline (a rule just under a line's baseline, over its text)
     for y, x0, x1 in sorted(rules, key=lambda r: -r[0]):
@@ -65,15 +85,7 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
             if ((small or first.leading_marker is not None) and (opens_note(first, None) or _alone_number(first))
                     or (continuing and (rest_small or then_note))):
                 return below[0]
-    # no rule: a bottom run of smaller type whose first line opens with a number
-    i = len(lines)
-    while i > 0 and lines[i - 1].size < 0.9 * body_size:
-        i -= 1
-    if continuing and i < len(lines):
-        return i
-    while i < len(lines) and not opens_note(lines[i], None):
-        i += 1
-    return i if i < len(lines) and i > 0 else len(lines)
+    return None
 
 
 def _label(mark: str) -> str:

@@ -1,4 +1,4 @@
-"""Two real PDFs written by word processors: a CRS report (Word, says its document information)
+"""Real PDFs written by word processors: two CRS reports (Word, says their document information)
 and a European Commission communication (rewritten by a sanitizer that left no producer).
 
 - A line-end hyphen: word processors hyphenate no word unless told to, so it was typed and is
@@ -9,6 +9,11 @@ and a European Commission communication (rewritten by a sanitizer that left no p
   addressee block in bold capitals, then the title in bold), dated "Brussels, 11.12.2019";
   the CRS report names its authors only in an "Author Information" block on its last page, as
   its document information does.
+- A figure's source line at a page's foot: Word sets a rule over the notes, also over a note
+  continued from the page before; small type at the foot of a page without one is a caption
+  ("Source: CRS, with data from ..."), not the rest of the last note.
+- A marker in a boxed sidebar set in smaller type (a 6 pt number on a 9 pt line) is raised less
+  than one in the body, and still closes the sentence it follows.
 """
 from __future__ import annotations
 
@@ -69,3 +74,22 @@ def test_a_cover_date_line(line, date):
     from ingest.pdf.front import parse_date
 
     assert parse_date(line) == date
+
+
+def test_a_figures_source_line_under_no_rule_is_not_the_last_notes_rest():
+    # R48908: note 12 ends page 4; page 5 holds Figure 1, its "Source:" and "Note:" lines set in
+    # the notes' type at the page's foot, under no rule (the old reader made them note 12's rest)
+    doc = _doc(REALWORLD / "crs-pdf-foreign-commercial-service" / "R48908.2.pdf")
+    assert doc.notes["n12"].text.endswith("Budget Estimates Fiscal Year 2024, p. ITA-75.")
+    assert not any("ESRI" in n.text for n in doc.notes.values())
+    assert any("Source: CRS, with data from the Departments of Commerce and State and ESRI" in b.text
+               for b in doc.blocks)
+
+
+def test_a_marker_in_a_small_type_sidebar_closes_its_sentence():
+    # R48908's "Examples of USFCS Activities" box: 9 pt text, marker 16 in 6 pt raised 2 pt (the body's
+    # 7 pt markers on 11 pt lines rise more); the old reader left it a line of its own, after the next sentence
+    doc = _doc(REALWORLD / "crs-pdf-foreign-commercial-service" / "R48908.2.pdf")
+    box = next(b for b in doc.blocks if "Air Cambodia" in b.text)
+    assert [(m.label, box.text[:m.pos][-len("aerospace, and health care."):]) for m in box.marks] == \
+        [("16", "aerospace, and health care.")]
