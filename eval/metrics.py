@@ -445,7 +445,10 @@ def _shown_footnotes(answer: Mapping[str, Any], gold_maps: Mapping[str, Mapping[
 
 def marker_validity(answer: Mapping[str, Any], gold_maps: Mapping[str, Mapping[str, Any]]) -> Outcome | None:
     """Share of shown footnotes whose marker resolves to the report's own note (status,
-    URLs, DNGTS flags, prose), or is shown as missing when the report has no note."""
+    URLs, DNGTS flags, prose), or is shown as missing when the report has no note. None
+    without gold maps (questions about reports no gold map describes: nothing to judge by)."""
+    if not gold_maps:
+        return None
     total, good, reasons = 0, 0, []
     for n, key, fn in _shown_footnotes(answer, gold_maps):
         total += 1
@@ -489,9 +492,11 @@ def _bad_sources(fn: Mapping[str, Any], gold: Mapping[str, Any] | None) -> list[
     return bad
 
 
-def source_fidelity(answer: Mapping[str, Any], gold_maps: Mapping[str, Mapping[str, Any]]) -> Outcome:
+def source_fidelity(answer: Mapping[str, Any], gold_maps: Mapping[str, Mapping[str, Any]]) -> Outcome | None:
     """Count of URLs and note texts shown that are not exactly one of that note's gold
-    entries: invented or misattached sources. Must be 0."""
+    entries: invented or misattached sources. Must be 0. None without gold maps."""
+    if not gold_maps:
+        return None
     reasons = []
     for n, key, fn in _shown_footnotes(answer, gold_maps):
         gold = gold_maps[key]["markers"].get(str(fn.get("marker"))) if key else None
@@ -513,7 +518,7 @@ def attachment_accuracy(
     It must show a footnote for every gold marker of the sentence, each equal to the gold
     note, and no marker the report does not attach to that passage's text. Evidence that
     nothing shown holds is left to the retrieval metrics and not counted here."""
-    if not question.get("answerable"):
+    if not question.get("answerable") or not gold_maps:
         return None
     judged, good, reasons = 0, 0, []
     for i, ev in enumerate(question.get("evidence") or [], 1):

@@ -61,7 +61,10 @@ def run_eval(
     limits = load_thresholds(thresholds or THRESHOLDS)
     questions_path = Path(questions) if questions else DEFAULT_QUESTIONS
     gold_questions = load_questions(questions_path)
-    gold_maps = load_gold_maps()
+    gold_maps = footnote_gold(gold_questions, load_gold_maps())
+    if not gold_maps:
+        _say(sys.stderr, f"eval: no gold footnote map names the reports of {questions_path}: marker validity, "
+                         "invented sources and attachment are not measured (they need the report's own notes)")
     opened = engine is None
     if opened:
         from index.engine import Dossier
@@ -365,6 +368,14 @@ def by_category(questions: Sequence[Mapping[str, Any]], records: Sequence[Mappin
         for row in rows.values():
             row["rate"] = round(row["declined"] / row["n"], 3)
     return out
+
+
+def footnote_gold(questions: Sequence[Mapping[str, Any]], gold_maps: Mapping[str, Any]) -> Mapping[str, Any]:
+    """The gold footnote maps, or none when no question's evidence names a report they describe
+    (a user's own questions about their own reports): the footnote metrics then say "not
+    measured" instead of counting every note shown as invented."""
+    named = {e.get("report") for q in questions for e in q.get("evidence") or []}
+    return gold_maps if not named or named & set(gold_maps) else {}
 
 
 def _say(stream: TextIO | None, text: str) -> None:

@@ -428,3 +428,19 @@ def test_a_generated_sentence_is_checked_as_the_product_checks_it_with_the_quest
     assert m.citation_recall(dict(answer, question="Did the battalion arrive at the Brest training ground?")).value == 0.0
     added = dict(sentence, text="The paratrooper battalion arrived at the Brest training ground. [1]")
     assert m.citation_recall(dict(answer, answer=[added], question="When did the paratrooper battalion arrive?")).value == 0.0
+
+
+def test_footnote_metrics_are_not_measured_without_gold_maps():
+    # a user's own questions about reports no gold map describes: nothing to judge a note against,
+    # so the metrics say "not measured" rather than counting every note shown as invented
+    ans = good_answer()
+    assert m.source_fidelity(ans, {}) is None and m.marker_validity(ans, {}) is None
+    assert m.source_fidelity(ans, GOLD_MAPS).value == 0
+
+
+def test_the_runner_keeps_gold_maps_only_for_questions_about_their_reports():
+    from eval.runner import footnote_gold
+
+    ours = [{"question": "q", "evidence": [{"report": next(iter(GOLD_MAPS))}]}]
+    theirs = [{"question": "q", "evidence": [{"report": "a-report-of-my-own"}]}]
+    assert footnote_gold(ours, GOLD_MAPS) is GOLD_MAPS and footnote_gold(theirs, GOLD_MAPS) == {}
