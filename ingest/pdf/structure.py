@@ -246,6 +246,10 @@ def _looks_like_heading(para: _Para, body_size: float) -> bool:
     text = para.text
     if not text or len(text) > 200 or len(para.lines) > 3 or not re.search(r"[^\W\d_]", text):
         return False
+    words = text.split()
+    figures = sum(1 for w in words if re.search(r"\d", w))
+    if figures >= 3 and 2 * figures >= len(words):     # a table's bold row: "ITA units 613.0 611.0 611.0"
+        return False
     size, bold = _style(para)
     if re.search(r"[,;:]$", text) or (text.endswith(".") and not (bold and len(para.lines) == 1 and len(text) < 120)):
         return bool(re.search(r"\b(?:[A-Z]|[IVX]+|\d+)\.$", text)) and (bold or size >= 1.12 * body_size)

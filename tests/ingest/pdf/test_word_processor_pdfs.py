@@ -93,3 +93,12 @@ def test_a_marker_in_a_small_type_sidebar_closes_its_sentence():
     box = next(b for b in doc.blocks if "Air Cambodia" in b.text)
     assert [(m.label, box.text[:m.pos][-len("aerospace, and health care."):]) for m in box.marks] == \
         [("16", "aerospace, and health care.")]
+
+
+def test_a_tables_bold_rows_are_not_headings():
+    # R48908's Tables 1 and 2 set their header and total rows in bold: the old reader made
+    # "ITA units 1,634 1,355 …" a section heading, shown as the section of the sentences after it
+    doc = _doc(REALWORLD / "crs-pdf-foreign-commercial-service" / "R48908.2.pdf")
+    headings = [b.text for b in doc.blocks if b.kind == "heading"]
+    assert not any(h.startswith(("ITA units", "FY2023")) for h in headings), headings
+    assert "Budget and Staffing" in headings and "Table 1. ITA Direct Appropriations, FY2023-FY2027" in headings
