@@ -423,6 +423,37 @@ def test_a_copy_keeps_its_frame():
     assert not v.supported and any(r.startswith("leaves out who holds it") for r in v.reasons), v.reasons
 
 
+def test_a_phrase_from_inside_a_sentence_needs_a_verb():
+    def kinds(sentence, passage):
+        return [k for k, _ in copy_faults(sentence, [passage])]
+    # k315 and k309 (eighth count, test): a noun phrase shown as the answer to a question it does not answer
+    close_out = ("After the election, the Trump Organization sought to formally close out certain deals in advance of "
+                 "the inauguration.")
+    assert kinds("The Trump Organization.", close_out) == ["phrase"]
+    oil = ("Nearly all the corn oil exported from the ports of New Orleans and Savannah is destined for either Kuwait, "
+           "Saudi Arabia, or Qatar.")
+    assert kinds("The port of New Orleans and Savannah.", oil) == ["phrase"]
+    # with a verb it is a statement, also an irregular past or a contracted auxiliary; a sentence's opening keeps
+    # its own rules (a subject cut short at its end is rule 2's)
+    hicks = "Later, the President handed the phone to Hicks, and the attorney told Hicks that he had been working."
+    assert kinds("The President handed the phone to Hicks.", hicks) == []
+    assert kinds("The attorney told Hicks.", hicks) == []
+    kochanova = "Lukashenko and Kochanova, who left the meeting after 30 minutes, spoke to reporters."
+    assert kinds("Kochanova left the meeting after 30 minutes.", kochanova.replace("who ", "")) == []
+    assert kinds("Belarus's border with Poland.", "Russian troops arrived at Belarus's border with Poland on Monday.") \
+        == ["phrase"]
+    v = verify_sentence("The Trump Organization [1].", [1], {1: {"text": close_out}})
+    assert not v.supported and any(r.startswith("is a phrase from inside") for r in v.reasons), v.reasons
+
+
+def test_an_abbreviation_is_one_word():
+    # k313 (eighth count, test): a citation's abbreviation is no sentence three words long
+    const = "The Constitution vests the \u201cexecutive Power\u201d in the President. U.S. Const."
+    v = verify_sentence("U.S. Const. [1]", [1], {1: {"text": const}})
+    assert not v.supported and v.reasons[0].startswith("is too short to check"), v.reasons
+    assert verify_sentence("U.S. forces left Syria [1].", [1], {1: {"text": "U.S. forces left Syria."}}).supported
+
+
 def test_the_frame_labels_are_what_docs_say():
     from pathlib import Path
     rows = load_labels(Path(__file__).resolve().parents[3] / "eval" / "gold" / "frame_labels.jsonl")
