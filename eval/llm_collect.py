@@ -25,7 +25,7 @@ the product's way:
             appended and the model writes the passage number itself; the sentence and the number
             are both the model's, only the bracket is given
   copy      the product's own prompt as one plain text (`completion_prompt`: its instructions and worked
-            examples, which answer with the passages' own sentences, whole or shortened, as rule 9 keeps),
+            examples, which answer with the passages' own sentences, whole, as rule 9 keeps),
             one sentence at a time as cite
 
 (Until session 8 the product's instructions were shorter, had no worked examples and did not ask for

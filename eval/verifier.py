@@ -127,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
         print("rule 9 on what the other rules keep (unsupported / supported): kept by the rest "
               f"{parts[('kept by the rest', 'unsupported')]} / {parts[('kept by the rest', 'supported')]}")
         for kind in ("added", "cuts", "cut", "start", "name", "question", "condition", "claim", "clause", "quoted",
-                     "fragment", "phrase"):
+                     "fragment", "phrase", "case", "part"):
             print(f"  {kind:9}  fires on {parts[(kind, 'unsupported')]} / {parts[(kind, 'supported')]}, "
                   f"alone on {parts[(kind + ' alone', 'unsupported')]} / {parts[(kind + ' alone', 'supported')]}")
     now = agreement(rows)
