@@ -15,9 +15,10 @@ from eval.llm_check import KEPT_LABELS, current_verdict
 # the wrong thing, a citation fragment and a dropped qualifier, are kept: docs/llm.md); tune 4 more of the 5 of the
 # ninth (session 11, tune questions: 1 unsupported, k355, which the cut-frame rule made for it removes). Session 14:
 # rule 9 keeps only a whole sentence (chosen on tune: frame_labels.jsonl), which removes every part of a sentence
-# judged here: k309, k313, k315 and k334 (the last unsupported ones kept), and 60 supported (21 tune, 39 test). Lower is
-# better for the second; change either only with a reason written there.
-KEPT = {"tune": 10, "test": 59}
+# judged here: k309, k313, k315 and k334 (the last unsupported ones kept), and 60 supported (21 tune, 39 test); of
+# the tenth count (blind, 25, 6 unsupported, judged before it but not held out for it) it keeps 11, all supported.
+# Lower is better for the second; change either only with a reason written there.
+KEPT = {"tune": 10, "test": 70}
 UNSUPPORTED_KEPT = {"tune": 0, "test": 0}
 
 
@@ -44,8 +45,9 @@ def test_the_verifier_keeps_no_more_unsupported_sentences_than_reported():
             kept_bad[row["split"]] += row["label"] == "unsupported"
     assert kept_bad == UNSUPPORTED_KEPT
     assert kept == KEPT
-    # the issue asks for a hand count on at least 50 kept sentences: 59 of the 182 judged test sentences (docs/llm.md;
-    # the seventh and eighth counts' 57 were judged blind after the frame check was chosen: 5 unsupported)
+    # the issue asks for a hand count on at least 50 kept sentences: 70 of the 207 judged test sentences (docs/llm.md;
+    # the seventh and eighth counts' 57 were judged blind after the frame check was chosen: 5 unsupported; the tenth
+    # count's 25 after the phrase check: 6 unsupported)
     assert kept["test"] >= 50
 
 
@@ -54,12 +56,15 @@ def test_the_blind_counts_sentences_answer_the_questions_they_name():
     root = Path(KEPT_LABELS).resolve().parents[2]
     seventh = [r for r in rows() if r.get("collection") == 7]
     eighth = [r for r in rows() if r.get("collection") == 8]
-    assert len(seventh) == 10 and len(eighth) == 47
-    assert {r["split"] for r in seventh + eighth} == {"test"} and all(r["blind"] for r in seventh + eighth)
+    tenth = [r for r in rows() if r.get("collection") == 10]
+    assert len(seventh) == 10 and len(eighth) == 47 and len(tenth) == 25
+    blind = seventh + eighth + tenth
+    assert {r["split"] for r in blind} == {"test"} and all(r["blind"] for r in blind)
     assert sum(r["label"] == "unsupported" for r in eighth) == 5
-    for r in seventh + eighth:
+    assert sum(r["label"] == "unsupported" for r in tenth) == 6
+    for r in blind:
         asked = {q["id"]: q["question"] for _, q in json_lines(root / r["questions_file"], "questions")}
         assert asked.get(r["question_id"]) == r["question"], r["id"]
-    blind = [q for _, q in json_lines(root / "eval" / "gold" / "llm_blind_questions.jsonl", "questions")]
-    assert len(blind) >= 20 and all(q["split"] == "test" and q["answerable"] for q in blind)
+    written = [q for _, q in json_lines(root / "eval" / "gold" / "llm_blind_questions.jsonl", "questions")]
+    assert len(written) >= 20 and all(q["split"] == "test" and q["answerable"] for q in written)
     assert sum(r["questions_file"].endswith("llm_blind_questions.jsonl") for r in seventh) == 3
