@@ -6,8 +6,8 @@ against the place that states it, not against words gathered from all over a pas
 
 1. it cites at least one passage, and every number it cites is a passage that was shown;
 2. it is a statement: not a question, not a fragment starting in lower case, at least
-   MIN_WORDS words, not cut off on a function word or a colon ("…he had heard Comey was") or on a
-   word that opens a clause ("… data shows that."), not a
+   MIN_WORDS words, not cut off (no stop at its end, or a colon or comma there: "…he had heard Comey was"),
+   not ending on a word that opens a clause ("… data shows that."), not a
    note's reference (a link, "302, at 4", "p. 23"), not starting with a pronoun outside a
    quotation ("It is a rehearsal …": shown alone, it names no one), not stopped where its window's
    clause goes on (a verb without the object the window gives it, "servers were used." for "were
@@ -520,13 +520,13 @@ def citation_numbers(text: str) -> list[int]:
 
 def cut_off(text: str) -> str | None:
     """The word a sentence stops on when the model stopped mid-clause ("…he had heard Comey was",
-    "…tweets that said:"), or None: a colon, comma or semicolon at its end, or a function word with
-    no full stop after it."""
+    "…tweets that said:"), or None: a colon, comma or semicolon at its end, or no stop at all (since the
+    eleventh count: "… would be part of an obstruction-of-justice", its passage cut inside the sentence)."""
     end = text.rstrip().rstrip("\"'\u201d\u2019)")
     if re.search(r"[:;,\-\u2013\u2014]$", end):
         return end[-1]
     words = re.findall(r"[\w'\u2019]+", end)
-    if words and not re.search(r"[.!?]$", end) and words[-1].lower() in STOPWORDS:
+    if words and not re.search(r"[.!?]$", end):     # no stop at all: "… would be part of an obstruction-of-justice"
         return words[-1]
     if words and words[-1].lower() in _CLAUSE_OPENERS:       # "Companies House data shows that."
         return words[-1]
@@ -640,7 +640,7 @@ _SOURCE_REFERENCE = re.compile(
     r"\bSource:|^\W*(?:see|id\.|cf\.|ibid)\b", re.I)
 # A subject the reader cannot resolve: a sentence is shown and checked alone, so "It is a rehearsal …",
 # "They are supposed to start …", "I was disappointed" say nothing about anyone named.
-_PRONOUN_START = re.compile(r"^\W*(it|its|they|their|them|he|his|she|her|i|we|our)\b", re.I)
+_PRONOUN_START = re.compile(r"^\W*(it|its|they|their|them|he|his|she|her|i|we|our|you|your)\b", re.I)
 # "This", "That", "These", "Those" only as a pronoun, before a verb ("This is less restrictive …"), not
 # before a noun ("This exercise can prepare …", "That evening …"), which a copied passage sentence often has.
 _DEMONSTRATIVE_START = re.compile(

@@ -17,8 +17,11 @@ from eval.llm_check import KEPT_LABELS, current_verdict
 # rule 9 keeps only a whole sentence (chosen on tune: frame_labels.jsonl), which removes every part of a sentence
 # judged here: k309, k313, k315 and k334 (the last unsupported ones kept), and 60 supported (21 tune, 39 test); of
 # the tenth count (blind, 25, 6 unsupported, judged before it but not held out for it) it keeps 11, all supported.
-# Lower is better for the second; change either only with a reason written there.
-KEPT = {"tune": 10, "test": 70}
+# The eleventh count (blind, after it): 45 kept, 2 unsupported (k409, a sentence with no stop; k411, a block
+# quotation's "You …"); the checks made for them after the count (rule 2: no stop, "You" names no one) remove those
+# two and k86, k286 (supported, their stop missing): 43 kept. Lower is better for the second; change either only
+# with a reason written there.
+KEPT = {"tune": 10, "test": 111}
 UNSUPPORTED_KEPT = {"tune": 0, "test": 0}
 
 
@@ -45,9 +48,9 @@ def test_the_verifier_keeps_no_more_unsupported_sentences_than_reported():
             kept_bad[row["split"]] += row["label"] == "unsupported"
     assert kept_bad == UNSUPPORTED_KEPT
     assert kept == KEPT
-    # the issue asks for a hand count on at least 50 kept sentences: 70 of the 207 judged test sentences (docs/llm.md;
+    # the issue asks for a hand count on at least 50 kept sentences: 111 of the 252 judged test sentences (docs/llm.md;
     # the seventh and eighth counts' 57 were judged blind after the frame check was chosen: 5 unsupported; the tenth
-    # count's 25 after the phrase check: 6 unsupported)
+    # count's 25 after the phrase check: 6 unsupported; the eleventh count's 45 after the whole-sentence rule: 2)
     assert kept["test"] >= 50
 
 
@@ -57,8 +60,10 @@ def test_the_blind_counts_sentences_answer_the_questions_they_name():
     seventh = [r for r in rows() if r.get("collection") == 7]
     eighth = [r for r in rows() if r.get("collection") == 8]
     tenth = [r for r in rows() if r.get("collection") == 10]
-    assert len(seventh) == 10 and len(eighth) == 47 and len(tenth) == 25
-    blind = seventh + eighth + tenth
+    eleventh = [r for r in rows() if r.get("collection") == 11]
+    assert len(seventh) == 10 and len(eighth) == 47 and len(tenth) == 25 and len(eleventh) == 45
+    assert sum(r["label"] == "unsupported" for r in eleventh) == 2
+    blind = seventh + eighth + tenth + eleventh
     assert {r["split"] for r in blind} == {"test"} and all(r["blind"] for r in blind)
     assert sum(r["label"] == "unsupported" for r in eighth) == 5
     assert sum(r["label"] == "unsupported" for r in tenth) == 6

@@ -421,12 +421,13 @@ def test_a_generated_sentence_is_checked_as_the_product_checks_it_with_the_quest
     restates the question is not kept, and a word taken from the question is no copy of the passage."""
     passage = {"n": 1, "text": "The battalion arrived at the Brest training ground on September 14. "
                                  "It joined Belarusian units for the exercise.", "footnotes": []}
-    sentence = {"text": "The battalion arrived at the Brest training ground. [1]", "citations": [1]}
+    sentence = {"text": "The battalion arrived at the Brest training ground on September 14. [1]", "citations": [1]}
     answer = {"mode": "generated", "abstained": False, "answer": [sentence], "citations": [passage],
               "question": "When did the battalion arrive in Brest?"}
     assert m.citation_recall(answer).value == 1.0
-    assert m.citation_recall(dict(answer, question="Did the battalion arrive at the Brest training ground?")).value == 0.0
-    added = dict(sentence, text="The paratrooper battalion arrived at the Brest training ground. [1]")
+    restated = "Did the battalion arrive at the Brest training ground on September 14?"
+    assert m.citation_recall(dict(answer, question=restated)).value == 0.0
+    added = dict(sentence, text="The paratrooper battalion arrived at the Brest training ground on September 14. [1]")
     assert m.citation_recall(dict(answer, answer=[added], question="When did the paratrooper battalion arrive?")).value == 0.0
 
 

@@ -120,7 +120,8 @@ def test_a_number_keeps_the_words_it_counts():
 def test_a_sentence_cut_off_mid_clause_is_no_statement():
     assert cut_off("According to an email, the President said that he had heard Comey was") == "was"
     assert cut_off("The next day, the President sent a series of tweets that said:") == ":"
-    assert cut_off("Cohen signed a non-binding letter of intent in 2015") is None      # ends, without its stop
+    # with no stop at all it may have been cut anywhere (k409, eleventh count; k86, supported, is lost with it)
+    assert cut_off("Cohen signed a non-binding letter of intent in 2015") == "2015"
     assert cut_off("Belarusian tanks arrived in Kapustin Yar on September 16.") is None
     v = verify_sentence("About 350 Belarusian personnel arrived in Kapustin Yar and [1]", [1], SHOWN)
     assert not v.supported and v.reasons == ("is cut off (it ends in 'and')",), v.reasons
@@ -473,6 +474,18 @@ def test_tenth_count_shapes():
     said = "The President-Elect began the meeting by telling Comey he had conducted himself honorably over the prior year."
     assert dropped_attribution(said, memo) is not None
     assert dropped_attribution("According to a memorandum Comey drafted, " + said[0].lower() + said[1:], memo) is None
+
+
+
+def test_eleventh_count_shapes():
+    # k409: a sentence with no stop at all is cut off, whatever its last word (its passage was cut inside the sentence)
+    stops = "The President's statements reflect his understanding that those events would be part of an obstruction"
+    assert cut_off(stops) == "obstruction"
+    assert cut_off(stops + " inquiry.") is None
+    # k411: a block quotation's "You …" names no one the reader can check
+    flip = "You flip and you lie and you get—the prosecutors will tell you 99 percent of the time they can get people."
+    v = verify_sentence(flip + " [1]", [1], {1: {"text": flip}})
+    assert not v.supported and any(r.startswith("starts with 'You'") for r in v.reasons), v.reasons
 
 
 def test_an_abbreviation_is_one_word():
