@@ -252,6 +252,29 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Fr
     out.publisher = fields.get("publisher", "")
     if not out.authors:
         out.authors = _printed_authors(str(info.get("Author") or "").strip(), page1, lines)
+    for ln in _author_table(lines, out.authors, out.kinds):
+        out.kinds[id(ln)] = FRONT
+    return out
+
+
+def _author_table(lines: list[Line], authors: list[str], kinds: dict[int, str]) -> list[Line]:
+    """A block that lists the report's authors away from its front (a CRS report's "Author Information" on its
+    last page): a line whose cells are each one of the authors' names, and the line under it that gives each a
+    role in as many cells ("Specialist in International Trade and Finance"). Both are front matter, not
+    passages: a name and a title state nothing an answer could quote."""
+    names = {_norm(a) for a in authors}
+    out: list[Line] = []
+    for i, ln in enumerate(lines):
+        cells = [c for c in ln.plain.split("\t") if c.strip()]
+        if id(ln) in kinds or not cells or any(_norm(c) not in names for c in cells):
+            continue
+        out.append(ln)
+        under = lines[i + 1] if i + 1 < len(lines) else None
+        if under is not None and id(under) not in kinds and abs(under.size - ln.size) < 0.5 and not under.bold:
+            roles = [c.strip() for c in under.plain.split("\t") if c.strip()]
+            if len(roles) == len(cells) and all(len(r.split()) <= 10 and not r.endswith((".", ":", ";"))
+                                                and r[:1].isupper() for r in roles):
+                out.append(under)
     return out
 
 

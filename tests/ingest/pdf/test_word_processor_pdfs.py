@@ -21,7 +21,7 @@ import re
 
 import pytest
 
-from ingest.document import PARAGRAPH
+from ingest.document import FRONT, PARAGRAPH
 from tests.conftest import ROOT
 
 REALWORLD = ROOT / "data" / "realworld"
@@ -59,6 +59,14 @@ def test_a_cover_in_body_size_type_gives_its_bold_title_and_its_dotted_date():
 def test_authors_the_document_information_names_and_the_text_prints():
     doc = _doc(REALWORLD / "crs-pdf-strait-of-hormuz" / "R48903.3.pdf")
     assert doc.authors == ["John Frittelli", "Ben Goldman"]
+    # the "Author Information" block that prints them (names, and a role under each) is front matter, not
+    # passages: the old reader quoted "John Frittelli Ben Goldman" as the closest material to a question
+    assert [b.text for b in doc.blocks if b.kind == PARAGRAPH and ("Frittelli" in b.text or "Analyst in" in b.text)] \
+        == []
+    assert [b.text for b in doc.blocks if b.kind == FRONT and "Goldman" in b.text] == ["John Frittelli Ben Goldman"]
+    # the body sentence that names one of them stays a sentence of the report
+    assert any("Programs, by Ben Goldman." in n.text for n in doc.notes.values()) or \
+        any("by Ben Goldman" in b.text for b in doc.blocks if b.kind == PARAGRAPH)
 
 
 @pytest.mark.parametrize("line, date", [
