@@ -89,6 +89,8 @@ BOLD_HEADING_WORDS = 10
 BOLD_LEVEL = 7                                           # under every <h1>-<h6>: the innermost heading
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)\b", re.I)
 _TEX_BOLD_FONT = re.compile(r"^(?:(?:cm|lm|ec|tc)bx\w*|[pu]\w{2}b[78][tcr]\w*)(?:-[\w-]+)?$", re.I)
+_INDENT_STYLE = re.compile(r"margin-left\s*:\s*(?:[1-9]\d*(?:\.\d+)?|0?\.\d*[1-9])\s*(?:pt|px|em|rem|in|cm|mm)\b", re.I)
+_QUOTE_CLASSES = {"quote", "quotation", "templatequote", "pullquote"}   # tex4ht's quote environment, MediaWiki's template
 _NOT_HEADING_IN = {"td", "th", "li", "caption", "figcaption", "dt", "dd", "pre", "table"}
 
 
@@ -99,7 +101,7 @@ def read_html(html: str, source: str) -> Document:
     index = _Index(root)
     meta = _metadata(root, scripts, source)
     body = _content_root(root)
-    walker = _Walker(index, body, _bold_classes(styles))
+    walker = _Walker(index, body, _bold_classes(styles), _indent_classes(styles))
     walker.walk(body)
     blocks, notes = _contents_under_heading(walker.blocks), dict(index.notes)
     if not index.markers:
@@ -174,6 +176,17 @@ def _bold_classes(styles: list[str]) -> set[str]:
     for css in styles:
         for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
             if _BOLD_STYLE.search(body):
+                out |= {sel.strip()[1:].lower() for sel in selectors.split(",") if re.fullmatch(r"\s*\.[\w-]+\s*", sel)}
+    return out
+
+
+def _indent_classes(styles: list[str]) -> set[str]:
+    """Classes the page's own styles indent from the left (rules made of one class, `.c3{margin-left:36pt}`: a
+    Google Docs export sets its block quotations so, and also its glossary and contents)."""
+    out: set[str] = set()
+    for css in styles:
+        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
+            if _INDENT_STYLE.search(body):
                 out |= {sel.strip()[1:].lower() for sel in selectors.split(",") if re.fullmatch(r"\s*\.[\w-]+\s*", sel)}
     return out
 
@@ -454,6 +467,8 @@ class _Block:
     marks: list[Mark] = field(default_factory=list)
     number: int | None = None                            # an item of a numbered list: its number
     in_cell: bool = False                                # in a table cell, list item, caption...: never a heading
+    quoted: bool = False                                 # in a block quotation: someone else's words
+    indented: bool = False                               # in an element the page's styles indent (maybe a quotation)
     links: list[tuple[int, str]] = field(default_factory=list)   # (offset, URL) after a link not showing it
 
 
@@ -530,9 +545,14 @@ def _content_root(root: Node) -> Node:
 class _Walker:
     """The body's elements in order to blocks of text with their markers."""
 
-    def __init__(self, index: _Index, root: Node, bold_classes: set[str] | None = None) -> None:
+    def __init__(self, index: _Index, root: Node, bold_classes: set[str] | None = None,
+                 indent_classes: set[str] | None = None) -> None:
         self.index, self.root = index, root
         self.bold_classes = bold_classes or set()
+        self.indent_classes = indent_classes or set()
+        self.quote = 0                                   # open block quotations
+        self.indent = 0                                  # open indented paragraphs
+        self.indented: set[int] = set()                  # their nodes
         self.bold = 0                                    # open bold elements
         self.bolded = 0                                  # characters of the block set in bold
         self.open_blocks: list[str] = []                 # the block elements being read
@@ -557,7 +577,8 @@ class _Walker:
     def _start(self) -> None:
         kind, level = (HEADING, self.heading) if self.heading else (PARAGRAPH, 0)
         self.cur = _Block(CONTENTS if self.contents else kind, level, number=self.number,
-                          in_cell=bool(_NOT_HEADING_IN.intersection(self.open_blocks)))
+                          in_cell=bool(_NOT_HEADING_IN.intersection(self.open_blocks)),
+                          quoted=self.quote > 0, indented=self.indent > 0)
         self.number = None                               # a list item's number goes to its first block
 
     def _add(self, data: str) -> None:
@@ -608,8 +629,19 @@ class _Walker:
                   and not re.search(r"[.!,;]$", b.text)):
                 b.kind, b.level = HEADING, BOLD_LEVEL    # a heading typed as a bold line
             if b.text or b.marks:
+                if b.kind == PARAGRAPH and b.text and (b.quoted or b.indented and self._introduced()):
+                    b.quoted = True
+                    _in_marks(b)
                 self.blocks.append(b)
         self.cur, self.buf, self.length, self.linked, self.bolded = None, [], 0, 0, 0
+
+    def _introduced(self) -> bool:
+        """An indented paragraph is a block quotation when the paragraph before it introduces one (ends with a
+        colon: "Jeff Atwood … described his decision …, in 2013:"), or is a quotation so introduced (its next
+        paragraph); an indented paragraph after anything else is the page's own (a glossary, a list)."""
+        prev = self.blocks[-1] if self.blocks else None
+        return prev is not None and prev.kind == PARAGRAPH and (prev.text.endswith(":") and not prev.indented
+                                                                 or prev.quoted and prev.indented)
 
     def walk(self, top: Node) -> None:
         stack: list = [top]
@@ -671,6 +703,11 @@ class _Walker:
             self.bold += 1
         if tag in BLOCKS:
             self.open_blocks.append(tag)
+        if self._is_quote(node):
+            self.quote += 1
+        if self._is_indented(node):
+            self.indent += 1
+            self.indented.add(node.order)
         if self.in_row:
             if node.order in self.joins:
                 self._join(self.joins[node.order])
@@ -694,6 +731,13 @@ class _Walker:
             self.lists[-1][0] += 1
         return True
 
+    def _is_quote(self, node: Node) -> bool:
+        return node.tag == "blockquote" or bool(_QUOTE_CLASSES.intersection(node.classes.split()))
+
+    def _is_indented(self, node: Node) -> bool:
+        return node.tag in ("p", "div") and not {"li", "ul", "ol", "td", "th"}.intersection(self.open_blocks[:-1]) and (
+            bool(self.indent_classes.intersection(node.classes.split())) or bool(_INDENT_STYLE.search(node.get("style"))))
+
     def _is_bold(self, node: Node) -> bool:
         if node.tag in ("b", "strong") or _BOLD_STYLE.search(node.get("style")):
             return True
@@ -705,6 +749,10 @@ class _Walker:
             self.bold -= 1
         if tag in BLOCKS and self.open_blocks:
             self.open_blocks.pop()
+        if self._is_quote(node) and self.quote:
+            self.quote -= 1
+        if node.order in self.indented:
+            self.indent -= 1
         href = node.get("href") if tag == "a" else ""
         if href.startswith(("http://", "https://")) and self.cur is not None and not _shows(node.text(), href):
             self.cur.links.append((self.length, href))
@@ -731,6 +779,20 @@ class _Walker:
         """`<sup><a href="#fn1">1</a>,<a href="#fn2">2</a></sup>`: the comma is no text."""
         text = sup.text(lambda n: n.order in self.index.markers)
         return any(n.order in self.index.markers for n in sup.iter()) and not re.sub(r"[\s,;–-]", "", text)
+
+
+def _in_marks(b: _Block) -> None:
+    """A block quotation's paragraph in quotation marks, as the page sets it apart, so that a sentence of it reads
+    as someone's words and not the report's own claim wherever it is shown or checked (index/answer/verify.py
+    treats words inside a quotation whose speaker comes before it as that speaker's). Its markers keep their
+    places; one at its very end goes after the closing mark."""
+    if b.text[0] in "\"\u201c\u2018":
+        return                                           # its own marks printed: left as printed
+    end = len(b.text)
+    b.text = f"\u201c{b.text}\u201d"
+    for m in b.marks:
+        m.pos = len(b.text) if m.pos >= end else m.pos + 1
+    b.links = [(len(b.text) if p >= end else p + 1, u) for p, u in b.links]
 
 
 def _fallback(blocks: list[_Block]) -> tuple[list[_Block], dict[str, DocNote]]:

@@ -877,6 +877,7 @@ class Copy:
     previous: str         # the passage's words right before and after the copy, case kept ("" at its ends)
     following: str
     renamed: tuple[str, ...] = ()   # words the sentence capitalises (not its first) that the passage writes in lower case
+    quoted: bool = False            # the passage sentence stands inside a quotation that opened before it
 
 
 def _copy_words(text: str) -> list[str]:
@@ -931,7 +932,13 @@ def best_copy(sentence: str, passage_texts: Sequence[str]) -> Copy | None:
     best, best_key = None, None
     for text in passage_texts:
         flat = " ".join(str(text or "").split())
+        # quotations that open a sentence (a block quotation in its marks, one after a colon): a sentence after their
+        # first is their speaker's words (one opened inside a sentence and not closed, a mistyped mark as "”I never
+        # said that.’ The President said …" of k112, says nothing of the sentences after it)
+        spans, at = [(start, end) for start, end in _quotations(flat)
+                     if not flat[:start].strip() or flat[:start].rstrip()[-1] in ".!?:"], 0
         for part in sentence_texts(flat) or [flat]:
+            at = max(at, flat.find(part, at))
             there = _copy_words(part)
             pairs = _align(said, there)
             if not pairs:
@@ -949,7 +956,8 @@ def best_copy(sentence: str, passage_texts: Sequence[str]) -> Copy | None:
                         tuple(w.lower() for w in there[:js[0]]), tuple(w.lower() for w in there[js[-1] + 1:]),
                         there[js[0]], there[js[-1]], there[js[0] - 1] if js[0] else "",
                         there[js[-1] + 1] if js[-1] + 1 < len(there) else "",
-                        tuple(said[i] for i, j in pairs if i and said[i][:1].isupper() and there[j][:1].islower()))
+                        tuple(said[i] for i, j in pairs if i and said[i][:1].isupper() and there[j][:1].islower()),
+                        any(start < at < end for start, end in spans))
     return best
 
 
@@ -1127,6 +1135,10 @@ def frame_faults(sentence: str, copy: Copy) -> list[tuple[str, str]]:
         faults.append(("quoted", "is part of a quotation opened before its sentence: its speaker is left out"))
     elif opens and _closes_quotation(said, opens[0]):
         faults.append(("quoted", "closes a quotation it does not open: a quotation's words without its speaker"))
+    elif copy.quoted and not opens:
+        # a sentence from the middle of a quotation (a block quotation the reader put in its marks, whose speaker
+        # the paragraph before it names: "Mark Suster reflected …: “… | Linux (instead of UNIX), … and PHP. | …”")
+        faults.append(("quoted", "is a sentence from inside a quotation opened before it: its speaker is left out"))
     return faults
 
 

@@ -581,3 +581,50 @@ def test_a_wiki_pages_furniture_is_not_the_article():
     assert "Eastport 1,200" in text and "Largest towns, 2018 estimate" in text
     assert notes(r) == {"1": ("resolved", "Survey, 2017."), "2": ("resolved", "Census office, 2018.")}
     assert r.title == "Atoll"
+
+
+QUOTATIONS = """<html><head><title>Bridges</title>
+<style>.c3{margin-left:36pt;orphans:2}.c4{orphans:2}</style></head><body>
+<p class="c4">Maintainers are rarely paid for the work.</p>
+<p class="c4">One maintainer described the reports he receives:</p>
+<p class="c3">Many of them are a waste of time. I view them with dread.<sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup></p>
+<p class="c3">[...]</p>
+<p class="c3">The returns are low.</p>
+<p class="c4">The report's own sentence follows the quotation.</p>
+<h2>Glossary</h2>
+<p class="c3">Source code: the code of a project, as this report uses the term.</p>
+<p class="c3">Fork: a copy of a project that goes its own way.</p>
+<blockquote><p>The foundation pledges to support the manifesto.</p></blockquote>
+<div class="quote"><p class="noindent">“Already in its marks,” the speaker wrote.</p></div>
+<div><p><a href="#ftnt_ref1" id="ftnt1">[1]</a> A blog post, 2015.</p></div>
+</body></html>"""
+
+
+def test_a_block_quotation_is_in_quotation_marks_and_keeps_its_markers():
+    # a Google Docs export sets a quotation apart by indenting it (a class of the page's styles) after a paragraph
+    # that introduces it with a colon; its glossary is indented too, after a heading, and stays the report's own
+    # words; <blockquote> and tex4ht's `quote` environment are quotations as such. Shown or checked, a sentence of
+    # a quotation without its marks reads as the report's own claim (the twelfth hand count: k510, k511, k522, k524)
+    r = one(QUOTATIONS)
+    text = r.text[:r.body_end]
+    assert "“Many of them are a waste of time. I view them with dread.”" in text
+    assert "“[...]”" in text and "“The returns are low.”" in text
+    assert "\nThe report's own sentence follows the quotation." in "\n" + text.replace("\n\n", "\n")
+    assert "“Maintainers" not in text and "“One maintainer" not in text
+    assert "Source code: the code of a project" in text and "“Source code" not in text and "“Fork" not in text
+    assert "“The foundation pledges to support the manifesto.”" in text
+    assert "““Already" not in text and "“Already in its marks,” the speaker wrote." in text
+    # the marker stays on the sentence it closed, after the closing mark
+    assert ("I view them with dread.”", ["1"]) in sentences(r)
+    assert notes(r) == {"1": ("resolved", "A blog post, 2015.")}
+
+
+def test_the_real_google_docs_reports_quotations_and_glossary():
+    from tests.conftest import ROOT
+
+    r, = parse_text(read_report_file(ROOT / "data" / "realworld" / "google-docs-roads-and-bridges" /
+                                     "roads-and-bridges.html"), "roads-and-bridges.html")[0]
+    # Jeff Atwood's words on choosing Ruby, introduced "… in 2013:", and the report's own glossary
+    assert "“Getting up and running with a Microsoft stack is just plain too hard" in r.text
+    assert "help us change the world.”" in r.text
+    assert "Source code: For the purposes of this report" in r.text and "“Source code: For" not in r.text

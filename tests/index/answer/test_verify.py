@@ -488,6 +488,28 @@ def test_eleventh_count_shapes():
     assert not v.supported and any(r.startswith("starts with 'You'") for r in v.reasons), v.reasons
 
 
+def test_twelfth_count_shapes():
+    # k510: a sentence from the middle of a block quotation (Mark Suster's blog post, which the HTML reader now puts in
+    # its marks): its speaker is in the paragraph before; shown alone, someone's words read as the report's
+    quote = ("Mark Suster reflected on his experience in a 2011 blog post: \u201cThe first major change in our industry "
+             "was imperceptible to us. The change was driven by the LAMP stack. Linux (instead of UNIX), Apache, MySQL and PHP. "
+             "Of course there were variants.\u201d")
+    v = verify_sentence("Linux (instead of UNIX), Apache, MySQL and PHP. [1]", [1], {1: {"text": quote}})
+    assert not v.supported and any("inside a quotation opened before it" in r for r in v.reasons), v.reasons
+    # the same sentence, not quoted, is the report's own
+    assert verify_sentence("The change was driven by the LAMP stack. [1]", [1], {1: {"text": quote.replace("\u201c", "").replace(
+        "\u201d", "")}}).supported
+    # a passage cut inside a block quotation still has its opening mark and no closing one
+    cut = quote[quote.index("\u201c"):quote.index(" Of course")]
+    assert not verify_sentence("The change was driven by the LAMP stack. [1]", [1], {1: {"text": cut}}).supported
+    # a mark opened inside a sentence and never closed (k112's mistyped "\u201dI never said that.\u2019") says nothing
+    # of the sentences after it
+    typo = ("The President responded, \u201dI never said that.\u2019 The President said he merely wanted McGahn to raise "
+            "the conflicts issue with Rosenstein.")
+    assert verify_sentence("The President said he merely wanted McGahn to raise the conflicts issue with Rosenstein. "
+                           "[1]", [1], {1: {"text": typo}}).supported
+
+
 def test_an_abbreviation_is_one_word():
     # k313 (eighth count, test): a citation's abbreviation is no sentence three words long
     const = "The Constitution vests the \u201cexecutive Power\u201d in the President. U.S. Const."
