@@ -16,11 +16,13 @@ it (eval/sse_recorder.py), and runs the real command line in LLM mode through it
 4. prints what was generated, each fallback and why, the sentences the verifier kept and
    removed, what the server's streams looked like, and the hand count: the sentences in
    eval/gold/llm_kept_sentences.jsonl judged by a person, how many unsupported ones the current
-   verifier still keeps, and which of this run's kept sentences nobody has judged yet.
+   verifier still keeps (on the passages as collected; if any, again on the passages as today's
+   readers read them, `python -m eval.verifier --reread`), and which of this run's kept sentences
+   nobody has judged yet.
 
 The server is stopped on every way out (eval/model_server.py). Everything is written under
 OUT (default llm-check-out/). The exit code is 1 when a step failed or the current verifier
-keeps a sentence judged unsupported, else 0.
+keeps a sentence judged unsupported on today's passages, else 0.
 """
 from __future__ import annotations
 
@@ -290,11 +292,20 @@ def hand_count(kept_now: Sequence[Mapping[str, Any]], out: Path) -> int:
     if newest is not None:
         rows = [r for r in labels if r.get("collection") == newest]
         still = [r for r in rows if current_verdict(r).supported]
-        say(f"  the newest count (collection {newest}, {rows[0]['split']}): {len(rows)} judged, the current verifier "
+        say(f"  the newest count (collection {newest}, {'/'.join(sorted({r['split'] for r in rows}))}): {len(rows)} judged, the current verifier "
             f"keeps {len(still)} of them, {sum(r['label'] == 'unsupported' for r in still)} unsupported")
     unsupported_kept = [r for r in labels if r["label"] == "unsupported" and current_verdict(r).supported]
     for r in unsupported_kept:
         say(f"    kept and unsupported: {r['id']}: {r['sentence']}  ({r.get('reason', '')})")
+    if unsupported_kept:
+        # a reader change since the count may give the passages what the verifier needs (session 15: the HTML
+        # reader's block quotations in their marks); what the product does today is what fails the check
+        from eval.verifier import reread
+        today, changed = reread(labels)
+        unsupported_kept = [r for r in today if r["label"] == "unsupported" and current_verdict(r).supported]
+        say(f"  with the passages as today's readers read them ({changed} read differently): the current verifier "
+            f"keeps {len(unsupported_kept)} of the sentences judged unsupported"
+            + "".join(f"\n    kept and unsupported: {r['id']}: {r['sentence']}" for r in unsupported_kept))
     judged = {(r["sentence"], tuple(p["passage_id"] for p in r["passages"] if p["n"] in r["cites"])) for r in labels}
     new = [k for k in kept_now if (k["sentence"], tuple(k["passage_ids"])) not in judged]
     say(f"  this run: {len(kept_now)} sentences shown in generated answers; {len(kept_now) - len(new)} of them "

@@ -7,10 +7,16 @@ wrong or missing citations, vague but true sentences, contradictions, outside kn
 
     python -m eval.verifier            # agreement at the current threshold, then a sweep
     python -m eval.verifier eval/gold/llm_kept_sentences.jsonl --split tune   # a real model's, one split
+    python -m eval.verifier eval/gold/llm_kept_sentences.jsonl --reread       # passages as today's readers read them
 
 For a file whose rows carry a split it also prints, by split and collection, the sentences kept, the
 unsupported ones among them and the supported ones removed, and what each part of rule 9 (a kept
 sentence is a copy of one cited sentence) removes of what the other rules keep.
+
+`--reread` reads the reports of data/realworld/ again and gives each passage the text today's readers make of it
+(the passage of the same report and id, else of the same report, that holds the stored text's first words): a
+reader change that a row's stored passage predates (the HTML reader's block quotations in their marks, session
+15) is then measured on the sentences already judged. Passages of other reports keep their stored text.
 
 The threshold in index/answer/verify.py was chosen with this sweep on these same labels, so the
 agreement it reports is optimistic for sentences nobody has labelled yet.
@@ -58,6 +64,40 @@ def load_labels(path: Path = LABELS) -> list[dict[str, Any]]:
             raise UserInputError(f"{path}:{i}: needs \"sentence\" and \"label\": supported or unsupported")
         rows.append(row)
     return rows
+
+
+def reread(rows: Sequence[dict[str, Any]], data: Path | None = None) -> tuple[list[dict[str, Any]], int]:
+    """The rows with each passage's text as today's readers make it of its report in `data` (default
+    data/realworld), found by its id and its first words; and how many passages read differently."""
+    import re
+
+    from eval.dataset import REALWORLD_DATA
+    from ingest.chunk import chunk_report
+    from ingest.read import EXTENSIONS, read_report_file
+    from ingest.report import parse_text
+
+    def flat(text: str) -> str:
+        return re.sub(r"[^a-z0-9]", "", text.lower())
+
+    wanted = {p["passage_id"].rsplit("-", 1)[0] for row in rows for p in row["passages"]}
+    today: dict[str, list[dict[str, str]]] = {}          # report id -> per file read: passage id -> text
+    for path in sorted((data or REALWORLD_DATA).glob("*/*")):
+        if path.suffix.lower() not in EXTENSIONS or path.name.lower() == "readme.md":
+            continue
+        for report in parse_text(read_report_file(path), path.name)[0]:
+            if report.id in wanted:
+                today.setdefault(report.id, []).append({p.id: p.text for p in chunk_report(report)})
+    out, changed = [], 0
+    for row in rows:
+        passages = []
+        for p in row["passages"]:
+            key, reads = flat(p["text"])[:80], today.get(p["passage_id"].rsplit("-", 1)[0], [])
+            hit = next((t for read in reads for pid, t in read.items() if pid == p["passage_id"] and key in flat(t)),
+                       None) or next((t for read in reads for t in read.values() if key and key in flat(t)), None)
+            changed += hit is not None and hit != p["text"]
+            passages.append(dict(p, text=hit) if hit is not None else p)
+        out.append(dict(row, passages=passages))
+    return out, changed
 
 
 def verdict(row: dict[str, Any], threshold: float = verify.MIN_OVERLAP) -> verify.Verdict:
@@ -114,10 +154,15 @@ def main(argv: list[str] | None = None) -> int:
                                 formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("labels", nargs="?", type=Path, default=LABELS)
     p.add_argument("--split", help="only the rows of this split (tune, test)")
+    p.add_argument("--reread", action="store_true",
+                   help="read data/realworld/ again: each cited passage as today's readers make it")
     args = p.parse_args(argv)
     rows = [r for r in load_labels(args.labels) if not args.split or r.get("split") == args.split]
     if not rows:
         raise UserInputError(f"{args.labels}: no rows" + (f" of split {args.split!r}" if args.split else ""))
+    if args.reread:
+        rows, changed = reread(rows)
+        print(f"{changed} cited passages read differently today")
     if any("split" in r for r in rows):
         print("split  collection  judged  kept  unsupported kept  supported removed")
         for (split, collection), a in by_split(rows).items():

@@ -19,10 +19,12 @@ from eval.llm_check import KEPT_LABELS, current_verdict
 # the tenth count (blind, 25, 6 unsupported, judged before it but not held out for it) it keeps 11, all supported.
 # The eleventh count (blind, after it): 45 kept, 2 unsupported (k409, a sentence with no stop; k411, a block
 # quotation's "You …"); the checks made for them after the count (rule 2: no stop, "You" names no one) remove those
-# two and k86, k286 (supported, their stop missing): 43 kept. Lower is better for the second; change either only
-# with a reason written there.
-KEPT = {"tune": 10, "test": 111}
-UNSUPPORTED_KEPT = {"tune": 0, "test": 0}
+# two and k86, k286 (supported, their stop missing): 43 kept. The twelfth count (blind, session 15, on publishers
+# never collected on with these questions): 139 kept, 126 on the four tune corpora (5 unsupported: block quotations
+# of the Google Docs report, which the HTML reader now puts in their marks; `--reread` measures that) and 13 on the
+# test corpora (0 unsupported). Lower is better for the second; change either only with a reason written there.
+KEPT = {"tune": 136, "test": 124}
+UNSUPPORTED_KEPT = {"tune": 5, "test": 0}
 
 
 def rows():
@@ -50,7 +52,8 @@ def test_the_verifier_keeps_no_more_unsupported_sentences_than_reported():
     assert kept == KEPT
     # the issue asks for a hand count on at least 50 kept sentences: 111 of the 252 judged test sentences (docs/llm.md;
     # the seventh and eighth counts' 57 were judged blind after the frame check was chosen: 5 unsupported; the tenth
-    # count's 25 after the phrase check: 6 unsupported; the eleventh count's 45 after the whole-sentence rule: 2)
+    # count's 25 after the phrase check: 6 unsupported; the eleventh count's 45 after the whole-sentence rule: 2;
+    # the twelfth count's 139, 5 unsupported, all on tune)
     assert kept["test"] >= 50
 
 
@@ -61,10 +64,17 @@ def test_the_blind_counts_sentences_answer_the_questions_they_name():
     eighth = [r for r in rows() if r.get("collection") == 8]
     tenth = [r for r in rows() if r.get("collection") == 10]
     eleventh = [r for r in rows() if r.get("collection") == 11]
+    twelfth = [r for r in rows() if r.get("collection") == 12]
     assert len(seventh) == 10 and len(eighth) == 47 and len(tenth) == 25 and len(eleventh) == 45
     assert sum(r["label"] == "unsupported" for r in eleventh) == 2
+    # the twelfth: split by publisher, the four tune corpora's questions tune, the CRS and Mueller ones test
+    assert len(twelfth) == 139 and all(r["blind"] for r in twelfth)
+    assert {r["question_id"].startswith(("wm", "wz", "gd", "ecn")) for r in twelfth if r["split"] == "tune"} == {True}
+    assert {r["question_id"].startswith(("hzb", "fcsb", "mt")) for r in twelfth if r["split"] == "test"} == {True}
+    assert [r["id"] for r in twelfth if r["label"] == "unsupported"] == ["k510", "k511", "k522", "k524", "k540"]
     blind = seventh + eighth + tenth + eleventh
     assert {r["split"] for r in blind} == {"test"} and all(r["blind"] for r in blind)
+    blind += twelfth
     assert sum(r["label"] == "unsupported" for r in eighth) == 5
     assert sum(r["label"] == "unsupported" for r in tenth) == 6
     for r in blind:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from eval.verifier import agreement, by_split, copy_parts, load_labels
+from eval.verifier import agreement, by_split, copy_parts, load_labels, reread, verdict
 from index.answer.generate import split_sentences
 from index.answer.verify import (MIN_ORDER, MIN_OVERLAP, actor_changed, copy_faults, cut_off, dropped_attribution,
                                  name_dropped, not_a_copy,
@@ -548,3 +548,30 @@ def test_eval_verifier_counts_what_each_part_of_rule_9_removes():
     figures = by_split(rows)
     assert (figures[("tune", 1)].kept, figures[("tune", 1)].kept_unsupported) == (1, 0)
     assert (figures[("tune", 2)].n, figures[("tune", 2)].kept) == (1, 0)
+
+
+def test_eval_verifier_rereads_a_passage_that_todays_readers_read_differently(tmp_path):
+    # a row judged on a passage read before the HTML reader put block quotations in their marks (the twelfth count's
+    # k511): read again, the passage shows the quotation, and the sentence from inside it is no longer kept
+    from ingest.chunk import chunk_report
+    from ingest.read import read_report_file
+    from ingest.report import parse_text
+
+    page = tmp_path / "blog" / "page.html"
+    page.parent.mkdir()
+    page.write_text("<html><head><title>Open code</title><style>.c3{margin-left:36pt}</style></head><body>"
+                    "<p>Open code is free to use.</p><p>Jeff Atwood described his choice of Ruby in 2013:</p>"
+                    "<p class=\"c3\">Getting started with a Microsoft stack is hard in Nepal. Open source tool chains are "
+                    "the great equalizer for programmers all over the world.</p></body></html>", encoding="utf-8")
+    (report,), _ = parse_text(read_report_file(page), page.name)
+    today = next(p for p in chunk_report(report) if "equalizer" in p.text)
+    assert "\u201cGetting started" in today.text
+    sentence = "Open source tool chains are the great equalizer for programmers all over the world. [1]"
+    row = {"id": "k1", "split": "tune", "label": "unsupported", "sentence": sentence, "cites": [1],
+           "passages": [{"n": 1, "passage_id": today.id, "report": {"title": "Open code"},
+                         "text": today.text.replace("\u201c", "").replace("\u201d", "")}]}
+    other = dict(row, id="k2", passages=[dict(row["passages"][0], passage_id="elsewhere-0001")])
+    assert verdict(row).supported                      # as it was judged
+    (again, kept), changed = reread([row, other], data=tmp_path)
+    assert changed == 1 and again["passages"][0]["text"] == today.text and kept == other
+    assert not verdict(again).supported and any("quotation" in r for r in verdict(again).reasons)
