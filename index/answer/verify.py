@@ -521,7 +521,7 @@ def citation_numbers(text: str) -> list[int]:
 def cut_off(text: str) -> str | None:
     """The word a sentence stops on when the model stopped mid-clause ("…he had heard Comey was",
     "…tweets that said:"), or None: a colon, comma or semicolon at its end, or no stop at all (since the
-    eleventh count: "… would be part of an obstruction-of-justice", its passage cut inside the sentence)."""
+    eleventh count: "… would be part of an obstruction-of-justice", where that edition of the report itself stops)."""
     end = text.rstrip().rstrip("\"'\u201d\u2019)")
     if re.search(r"[:;,\-\u2013\u2014]$", end):
         return end[-1]
