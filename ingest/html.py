@@ -101,7 +101,7 @@ def read_html(html: str, source: str) -> Document:
     index = _Index(root)
     meta = _metadata(root, scripts, source)
     body = _content_root(root)
-    walker = _Walker(index, body, _bold_classes(styles), _indent_classes(styles))
+    walker = _Walker(index, body, _styled_classes(styles, _BOLD_STYLE), _styled_classes(styles, _INDENT_STYLE))
     walker.walk(body)
     blocks, notes = _contents_under_heading(walker.blocks), dict(index.notes)
     if not index.markers:
@@ -170,23 +170,14 @@ def _contents_under_heading(blocks: list[_Block]) -> list[_Block]:
     return blocks
 
 
-def _bold_classes(styles: list[str]) -> set[str]:
-    """Classes the page's own styles set in bold (rules made of one class, `.c3{font-weight:700}`)."""
+def _styled_classes(styles: list[str], style: re.Pattern) -> set[str]:
+    """Classes the page's own styles give `style` (rules made of one class): set in bold (`.c3{font-weight:700}`), or
+    indented from the left (`.c3{margin-left:36pt}`: a Google Docs export sets its block quotations so, and also its
+    glossary and contents)."""
     out: set[str] = set()
     for css in styles:
         for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
-            if _BOLD_STYLE.search(body):
-                out |= {sel.strip()[1:].lower() for sel in selectors.split(",") if re.fullmatch(r"\s*\.[\w-]+\s*", sel)}
-    return out
-
-
-def _indent_classes(styles: list[str]) -> set[str]:
-    """Classes the page's own styles indent from the left (rules made of one class, `.c3{margin-left:36pt}`: a
-    Google Docs export sets its block quotations so, and also its glossary and contents)."""
-    out: set[str] = set()
-    for css in styles:
-        for selectors, body in re.findall(r"([^{}]+)\{([^{}]*)\}", css):
-            if _INDENT_STYLE.search(body):
+            if style.search(body):
                 out |= {sel.strip()[1:].lower() for sel in selectors.split(",") if re.fullmatch(r"\s*\.[\w-]+\s*", sel)}
     return out
 
