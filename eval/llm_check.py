@@ -292,7 +292,8 @@ def hand_count(kept_now: Sequence[Mapping[str, Any]], out: Path) -> int:
     if newest is not None:
         rows = [r for r in labels if r.get("collection") == newest]
         still = [r for r in rows if current_verdict(r).supported]
-        say(f"  the newest count (collection {newest}, {'/'.join(sorted({r['split'] for r in rows}))}): {len(rows)} judged, the current verifier "
+        splits = "/".join(sorted({r["split"] for r in rows}))
+        say(f"  the newest count (collection {newest}, {splits}): {len(rows)} judged, the current verifier "
             f"keeps {len(still)} of them, {sum(r['label'] == 'unsupported' for r in still)} unsupported")
     unsupported_kept = [r for r in labels if r["label"] == "unsupported" and current_verdict(r).supported]
     for r in unsupported_kept:
