@@ -628,10 +628,11 @@ class _Walker:
 
     def _introduced(self) -> bool:
         """An indented paragraph is a block quotation when the paragraph before it introduces one (ends with a
-        colon: "Jeff Atwood … described his decision …, in 2013:"), or is a quotation so introduced (its next
-        paragraph); an indented paragraph after anything else is the page's own (a glossary, a list)."""
+        colon, "Jeff Atwood … described his decision …, in 2013:", or a comma, "Of the experience, Andrey wrote,"),
+        or is a quotation so introduced (its next paragraph); an indented paragraph after anything else is the
+        page's own (a glossary, a list)."""
         prev = self.blocks[-1] if self.blocks else None
-        return prev is not None and prev.kind == PARAGRAPH and (prev.text.endswith(":") and not prev.indented
+        return prev is not None and prev.kind == PARAGRAPH and (prev.text.endswith((":", ",")) and not prev.indented
                                                                  or prev.quoted and prev.indented)
 
     def walk(self, top: Node) -> None:

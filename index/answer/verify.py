@@ -1139,7 +1139,18 @@ def frame_faults(sentence: str, copy: Copy) -> list[tuple[str, str]]:
         # a sentence from the middle of a quotation (a block quotation the reader put in its marks, whose speaker
         # the paragraph before it names: "Mark Suster reflected …: “… | Linux (instead of UNIX), … and PHP. | …”")
         faults.append(("quoted", "is a sentence from inside a quotation opened before it: its speaker is left out"))
+    elif not opens and _whole_quotation(source):
+        # the cited sentence is all quotation, in its marks (a block quotation's paragraph): without them, someone's
+        # words read as the report's (k614, thirteenth count: Andrew Godwin's "The idea here is twofold …")
+        faults.append(("quoted", "is a quotation of the cited passage without its quotation marks or its speaker"))
     return faults
+
+
+def _whole_quotation(text: str) -> bool:
+    """Whether a sentence is one quotation from its first character to its stop: "“The idea is …”" (not "“I need
+    loyalty,” Comey recalled.", whose speaker stands after the quotation)."""
+    spans = _quotations(text.strip())
+    return len(spans) == 1 and spans[0][0] == 0 and not re.search(r"\w", text.strip()[spans[0][1] + 1:])
 
 
 def _governs(word: str) -> bool:

@@ -590,7 +590,8 @@ QUOTATIONS = """<html><head><title>Bridges</title>
 <p class="c3">Many of them are a waste of time. I view them with dread.<sup><a href="#ftnt1" id="ftnt_ref1">[1]</a></sup></p>
 <p class="c3">[...]</p>
 <p class="c3">The returns are low.</p>
-<p class="c4">The report's own sentence follows the quotation.</p>
+<p class="c4">The report's own sentence follows the quotation. Of the retreat, a grantee wrote,</p>
+<p class="c3">Which is fine, it is how open source has always worked.</p>
 <h2>Glossary</h2>
 <p class="c3">Source code: the code of a project, as this report uses the term.</p>
 <p class="c3">Fork: a copy of a project that goes its own way.</p>
@@ -610,6 +611,7 @@ def test_a_block_quotation_is_in_quotation_marks_and_keeps_its_markers():
     assert "“Many of them are a waste of time. I view them with dread.”" in text
     assert "“[...]”" in text and "“The returns are low.”" in text
     assert "\nThe report's own sentence follows the quotation." in "\n" + text.replace("\n\n", "\n")
+    assert "“Which is fine, it is how open source has always worked.”" in text      # introduced with a comma
     assert "“Maintainers" not in text and "“One maintainer" not in text
     assert "Source code: the code of a project" in text and "“Source code" not in text and "“Fork" not in text
     assert "“The foundation pledges to support the manifesto.”" in text

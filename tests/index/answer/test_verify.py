@@ -510,6 +510,20 @@ def test_twelfth_count_shapes():
                            "[1]", [1], {1: {"text": typo}}).supported
 
 
+def test_thirteenth_count_shapes():
+    # k614: a block quotation's paragraph, which the cited passage holds whole in its marks (the HTML reader's), copied
+    # without them: Andrew Godwin's words read as the report's; with its marks it is a quotation as printed (as k33)
+    godwin = ("\u201cThe idea here is twofold\u2014to guarantee the project a solid period of work, as well as to show "
+              "that open source software really can pay for developers' time.\u201d")
+    bare = godwin.strip("\u201c\u201d")
+    v = verify_sentence(bare + " [1]", [1], {1: {"text": godwin}})
+    assert not v.supported and any("without its quotation marks" in r for r in v.reasons), v.reasons
+    assert verify_sentence(godwin + " [1]", [1], {1: {"text": godwin}}).supported
+    # a quotation with its speaker after it in the same sentence is not all quotation
+    said = "\u201cI need loyalty,\u201d Comey recalled the President saying."
+    assert verify_sentence(said + " [1]", [1], {1: {"text": said}}).supported
+
+
 def test_an_abbreviation_is_one_word():
     # k313 (eighth count, test): a citation's abbreviation is no sentence three words long
     const = "The Constitution vests the \u201cexecutive Power\u201d in the President. U.S. Const."
