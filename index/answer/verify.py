@@ -1141,7 +1141,7 @@ def frame_faults(sentence: str, copy: Copy) -> list[tuple[str, str]]:
         faults.append(("quoted", "is a sentence from inside a quotation opened before it: its speaker is left out"))
     elif not opens and _whole_quotation(source):
         # the cited sentence is all quotation, in its marks (a block quotation's paragraph): without them, someone's
-        # words read as the report's (k614, thirteenth count: Andrew Godwin's "The idea here is twofold …")
+        # words read as the report's (k628, thirteenth count: Andrew Godwin's "The idea here is twofold …")
         faults.append(("quoted", "is a quotation of the cited passage without its quotation marks or its speaker"))
     return faults
 

@@ -511,7 +511,7 @@ def test_twelfth_count_shapes():
 
 
 def test_thirteenth_count_shapes():
-    # k614: a block quotation's paragraph, which the cited passage holds whole in its marks (the HTML reader's), copied
+    # k628: a block quotation's paragraph, which the cited passage holds whole in its marks (the HTML reader's), copied
     # without them: Andrew Godwin's words read as the report's; with its marks it is a quotation as printed (as k33)
     godwin = ("\u201cThe idea here is twofold\u2014to guarantee the project a solid period of work, as well as to show "
               "that open source software really can pay for developers' time.\u201d")
