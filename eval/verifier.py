@@ -71,9 +71,9 @@ def reread(rows: Sequence[dict[str, Any]], data: Path | None = None) -> tuple[li
     data/realworld), found by its id and its first words; and how many passages read differently."""
     import re
 
-    from eval.dataset import REALWORLD_DATA
+    from eval.dataset import REALWORLD_DATA, report_files
     from ingest.chunk import chunk_report
-    from ingest.read import EXTENSIONS, read_report_file
+    from ingest.read import read_report_file
     from ingest.report import parse_text
 
     def flat(text: str) -> str:
@@ -81,9 +81,9 @@ def reread(rows: Sequence[dict[str, Any]], data: Path | None = None) -> tuple[li
 
     wanted = {p["passage_id"].rsplit("-", 1)[0] for row in rows for p in row["passages"]}
     today: dict[str, list[dict[str, str]]] = {}          # report id -> per file read: passage id -> text
-    for path in sorted((data or REALWORLD_DATA).glob("*/*")):
-        if path.suffix.lower() not in EXTENSIONS or path.name.lower() == "readme.md":
-            continue
+    folders = sorted(p for p in (data or REALWORLD_DATA).iterdir() if p.is_dir())
+    files = {f for folder in folders for f in report_files(folder) + report_files(folder, (".html", ".htm"))}
+    for path in sorted(files):
         for report in parse_text(read_report_file(path), path.name)[0]:
             if report.id in wanted:
                 today.setdefault(report.id, []).append({p.id: p.text for p in chunk_report(report)})
