@@ -13,6 +13,7 @@ the text (a "12" printed as a superscript is a Mark, not text).
 """
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 # Block kinds: what a block is in the report, which decides whether it can be quoted.
@@ -89,6 +90,19 @@ def take_links(raw: str) -> tuple[str, list[tuple[int, str]]]:
         links.append((length, raw[a + 1:b]))
         pos = b + 1
     return "".join(out), links
+
+
+def in_quotation_marks(text: str) -> tuple[str, Callable[[int], int]] | None:
+    """A block quotation's paragraph in quotation marks, as the report sets it apart, so that a
+    sentence of it reads as someone's words and not the report's own claim wherever it is shown
+    or checked (index/answer/verify.py treats words inside a quotation whose speaker comes before
+    it as that speaker's), and where an offset of the old text falls in the new one (a marker at
+    the very end goes after the closing mark). None when the text prints its own marks."""
+    if not text or text[0] in "\"\u201c\u2018":
+        return None
+    end = len(text)
+    quoted = f"\u201c{text}\u201d"
+    return quoted, lambda pos: len(quoted) if pos >= end else pos + 1
 
 
 @dataclass

@@ -51,7 +51,8 @@ import json
 import re
 from dataclasses import dataclass, field
 
-from ingest.document import CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote, Document, Mark
+from ingest.document import (CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote, Document, Mark,
+                             in_quotation_marks)
 from ingest.footnotes import marker_label, parse_note_block, take_markers
 from ingest.html_tree import RAW, Node, parse_html
 from ingest.tables import Cell, row_joins
@@ -774,17 +775,14 @@ class _Walker:
 
 
 def _in_marks(b: _Block) -> None:
-    """A block quotation's paragraph in quotation marks, as the page sets it apart, so that a sentence of it reads
-    as someone's words and not the report's own claim wherever it is shown or checked (index/answer/verify.py
-    treats words inside a quotation whose speaker comes before it as that speaker's). Its markers keep their
-    places; one at its very end goes after the closing mark."""
-    if b.text[0] in "\"\u201c\u2018":
+    """A block quotation's paragraph in quotation marks (ingest/document.py), its markers and links kept in place."""
+    quoted = in_quotation_marks(b.text)
+    if quoted is None:
         return                                           # its own marks printed: left as printed
-    end = len(b.text)
-    b.text = f"\u201c{b.text}\u201d"
+    b.text, moved = quoted
     for m in b.marks:
-        m.pos = len(b.text) if m.pos >= end else m.pos + 1
-    b.links = [(len(b.text) if p >= end else p + 1, u) for p, u in b.links]
+        m.pos = moved(m.pos)
+    b.links = [(moved(p), u) for p, u in b.links]
 
 
 def _fallback(blocks: list[_Block]) -> tuple[list[_Block], dict[str, DocNote]]:

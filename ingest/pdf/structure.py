@@ -25,19 +25,18 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
-from ingest.document import CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Mark, take_links
+from ingest.document import (CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Mark, in_quotation_marks,
+                             take_links)
 from ingest.pdf.areas import Areas
 from ingest.pdf.chars import Outline
 from ingest.pdf.layout import Line, Piece
 from ingest.pdf.notes import RawNote, numbered_notes, section_notes
-from ingest.pdf.text import breaks_paragraph, join
+from ingest.pdf.text import BULLET, ENUMERATOR, Edges, breaks_paragraph, join
 
 _CONTENTS_HEADING = re.compile(r"^\s*(?:table\s+of\s+contents|contents|list\s+of\s+(?:figures|tables|illustrations)"
                                r"|inhalt(?:sverzeichnis)?|table\s+des\s+mati[eè]res|sommaire)\b", re.I)
 _LEADERS = re.compile(r"(?:[.·…_]\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})\s*$", re.I)
 _ENDS_IN_PAGE = re.compile(r"(?:\d{1,4}|(?:\s|^)[ivxlc]{1,7})\s*$", re.I)
-_ENUMERATOR = re.compile(r"^\s*(?:(?:[IVXLC]+|[A-Z]|\d{1,3}|[a-z]{1,2})[.)]|\(\w{1,3}\)|§\s*\d+)\s+")
-_BULLET = re.compile(r"^[•▪◦‣∙❖➢✓■□●○]\s+")
 _MARKER_LINE = re.compile(r"^\d{1,4}(?:[ ,]+\d{1,4})*$")
 
 
@@ -59,6 +58,7 @@ class _Para:
     pages: list[tuple[int, int]] = field(default_factory=list)
     level: int = 0
     heading_key: int | None = None      # the outline entry it came from
+    quoted: bool = False                # a block quotation: someone's words, in quotation marks
 
 
 # ------------------------------------------------------------------ one line's text and markers
@@ -178,7 +178,7 @@ def _norm(text: str) -> str:
 
 
 def _strip_enumerator(text: str) -> str:
-    return _ENUMERATOR.sub("", text, count=1)
+    return ENUMERATOR.sub("", text, count=1)
 
 
 def outline_headings(lines: list[Line], outline: list[Outline]) -> dict[int, tuple[int, int, int | None]]:
@@ -306,7 +306,7 @@ def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline:
         if same and kind == TITLE:
             same = True
         if not same:
-            bullet = _BULLET.match(text)
+            bullet = BULLET.match(text)
             if bullet and kind == PARAGRAPH:        # a list item's bullet is layout, not text
                 text = text[bullet.end():]
                 for m in marks:
@@ -331,7 +331,52 @@ def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline:
             cur.lines.append(ln)
         prev = ln
     _style_headings(paras, areas.size)
+    _quotations(paras, areas.edges)
     return paras
+
+
+def _set_apart(p: _Para, edges: Edges) -> float | None:
+    """How far a paragraph is indented when it is set apart as a block quotation: every line
+    indented alike from the left margin (the first maybe by the paragraph indent more), by
+    other than the paragraph indent, every line but the last stopping short of the right
+    margin too, and none opening a list item. None for any other paragraph."""
+    left, right = edges.left.get(p.lines[0].col), edges.right.get(p.lines[0].col)
+    if left is None or right is None or any(ln.col != p.lines[0].col for ln in p.lines):
+        return None
+    if BULLET.match(p.lines[0].plain) or ENUMERATOR.match(p.lines[0].plain):
+        return None
+    ins = [ln.x0 - left for ln in p.lines]
+    d, size = ins[-1], p.lines[-1].size
+    if d < 0.8 * size or abs(d - edges.indent) <= 1 or any(abs(i - d) > 0.5 for i in ins[1:]):
+        return None
+    if abs(ins[0] - d) > 0.5 and not (edges.indent and abs(ins[0] - d - edges.indent) <= 1):
+        return None
+    if any(right - ln.x1 < 0.8 * ln.size for ln in p.lines[:-1]):
+        return None
+    return d
+
+
+def _quotations(paras: list[_Para], edges: Edges) -> None:
+    """A block quotation in quotation marks (ingest/document.py): a paragraph set apart on both
+    sides (`_set_apart`) that the paragraph before introduces (it ends with a colon, "… the
+    President suggested that it was "very brave" that Manafort did not "flip":", or a comma),
+    or that goes on a quotation so introduced at the same indent. A box, a table's rows or a
+    caption set in from the margins is introduced by nothing and stays the report's own."""
+    prev: _Para | None = None
+    prev_in: float | None = None
+    for p in paras:
+        d = _set_apart(p, edges) if p.kind == PARAGRAPH and p.text else None
+        quoted = d is not None and prev is not None and prev.kind == PARAGRAPH and (
+            prev_in is None and prev.text.endswith((":", ",")) or prev.quoted and abs(prev_in - d) <= 0.5)
+        if quoted:
+            marked = in_quotation_marks(p.text)
+            if marked is not None:
+                p.text, moved = marked
+                for m in p.marks:
+                    m.pos = moved(m.pos)
+                p.pages = [(moved(off) if off else 0, page) for off, page in p.pages]
+        p.quoted = quoted
+        prev, prev_in = p, d
 
 
 def _style_headings(paras: list[_Para], body_size: float) -> None:

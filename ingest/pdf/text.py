@@ -22,6 +22,9 @@ from ingest.pdf.layout import Line
 _URL_TAIL = re.compile(r"(?:https?://|www\.|(?<![\w@])[a-z0-9][\w-]*(?:\.[\w-]+)+/)\S*$")
 _LETTERS = r"[A-Za-z\u00c0-\u024f\u0400-\u04ff]+"
 _WORD = re.compile(rf"{_LETTERS}(?:-{_LETTERS})*")
+# what opens a list item: a bullet, or a number or letter ("1.", "(a)", "IV.", "§ 3")
+BULLET = re.compile(r"^[•▪◦‣∙❖➢✓■□●○]\s+")
+ENUMERATOR = re.compile(r"^\s*(?:(?:[IVXLC]+|[A-Z]|\d{1,3}|[a-z]{1,2})[.)]|\(\w{1,3}\)|§\s*\d+)\s+")
 
 
 def last_uri(line: Line | None) -> str | None:
@@ -186,6 +189,20 @@ def goes_on(a: Line, b: Line, edges: Edges) -> bool:
             and not spaced(a, b, edges) and not is_note_line(b.plain))
 
 
+def hangs_on(a: Line, b: Line, edges: Edges) -> bool:
+    """Line `b` is the wrapped line of the list item `a` opens: `a` starts with a bullet or a
+    number, `b` (none of its own) starts further right, where the item's text hangs, at the
+    usual line gap, and `a` wrapped in a measure indented as far as `b` on both sides (a list
+    may stop short of the page's right margin: "• Matchmaking. USFCS aims to help companies
+    connect with potential foreign" / "buyers and partners. …"); a short numbered heading
+    before an indented paragraph did not wrap."""
+    hang = b.x0 - edges.left.get(b.col, b.x0)
+    return (a.page == b.page and a.col == b.col and bool(BULLET.match(a.plain) or ENUMERATOR.match(a.plain))
+            and not (BULLET.match(b.plain) or ENUMERATOR.match(b.plain))
+            and 0.5 * a.size < b.x0 - a.x0 < 4 * a.size and not spaced(a, b, edges)
+            and a.x1 + 0.3 * a.size + b.first_word >= edges.right.get(a.col, a.x1) - hang - 0.5)
+
+
 def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
     if abs(a.size - b.size) > 0.1 * max(a.size, b.size):
         return True
@@ -197,6 +214,8 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
         return False                             # a soft hyphen is drawn only inside a broken word
     if goes_on(a, b, edges):
         return False                             # a sentence going on in a narrow measure (a table cell)
+    if hangs_on(a, b, edges):
+        return False                             # a list item's wrapped line, hung under its text
     if ended_short(a, b, edges):
         return True
     b_in = b.x0 - edges.left.get(b.col, b.x0)

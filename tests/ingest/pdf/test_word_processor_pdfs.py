@@ -110,3 +110,27 @@ def test_a_tables_bold_rows_are_not_headings():
     headings = [b.text for b in doc.blocks if b.kind == "heading"]
     assert not any(h.startswith(("ITA units", "FY2023")) for h in headings), headings
     assert "Budget and Staffing" in headings and "Table 1. ITA Direct Appropriations, FY2023-FY2027" in headings
+
+
+def test_a_list_items_hung_lines_stay_with_its_first():
+    # R48908's services list: "• Matchmaking. USFCS aims to help companies connect with potential foreign" at
+    # 18 pt, its wrapped lines hung at 36 pt in a measure short of the page's right margin; the old reader took
+    # the first line for a paragraph of its own, cutting the sentence (and made the first item's bold run-in
+    # title the section of the rest)
+    doc = _doc(REALWORLD / "crs-pdf-foreign-commercial-service" / "R48908.2.pdf")
+    items = [b for b in doc.blocks if b.text.startswith(("Market Research and", "Matchmaking.", "Foreign Government"))]
+    assert [b.kind for b in items] == [PARAGRAPH] * 3
+    assert "connect with potential foreign buyers and partners. The International Partner Search" in items[1].text
+    assert items[0].text.endswith("Customized Market Research to address specific questions.")
+    assert not any(b.text.startswith(("buyers and partners", "U.S. businesses gather")) for b in doc.blocks)
+
+
+@pytest.mark.parametrize("folder, name", [("crs-pdf-foreign-commercial-service", "R48908.2.pdf"),
+                                          ("ec-pdf-european-green-deal", "EuropeanGreenDeal.pdf")])
+def test_boxes_tables_and_captions_set_in_are_no_quotations(folder, name):
+    # a sidebar, a table's rows, a figure's source line and a caption are set in from the margins too, but nothing
+    # introduces them: they stay the report's own words, out of quotation marks (a block quotation:
+    # tests/ingest/pdf/test_realworld.py)
+    doc = _doc(REALWORLD / folder / name)
+    assert not [b.text for b in doc.blocks if b.kind == PARAGRAPH and b.text.startswith("\u201c")
+                and b.text.endswith("\u201d")]
