@@ -339,7 +339,7 @@ def _set_apart(p: _Para, edges: Edges) -> float | None:
     """How far a paragraph is indented when it is set apart as a block quotation: every line
     indented alike from the left margin (the first maybe by the paragraph indent more), by
     other than the paragraph indent, every line but the last stopping short of the right
-    margin too, and none opening a list item. None for any other paragraph."""
+    margin too, and no bullet or number opening it. None for any other paragraph."""
     left, right = edges.left.get(p.lines[0].col), edges.right.get(p.lines[0].col)
     if left is None or right is None or any(ln.col != p.lines[0].col for ln in p.lines):
         return None
