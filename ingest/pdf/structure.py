@@ -338,10 +338,12 @@ def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline:
 def _set_apart(p: _Para, edges: Edges) -> float | None:
     """How far a paragraph is indented when it is set apart as a block quotation: every line
     indented alike from the left margin (the first maybe by the paragraph indent more), by
-    other than the paragraph indent, every line but the last stopping short of the right
-    margin too, and no bullet or number opening it. None for any other paragraph."""
-    left, right = edges.left.get(p.lines[0].col), edges.right.get(p.lines[0].col)
-    if left is None or right is None or any(ln.col != p.lines[0].col for ln in p.lines):
+    other than the paragraph indent (the right margin set in too, as LaTeX's quote and Word's
+    Quote style do, or not, as APA's and Chicago's block quotations), no bullet or number
+    opening it and no lower-case word (a clause of the report's own list). None for any other
+    paragraph."""
+    left = edges.left.get(p.lines[0].col)
+    if left is None or any(ln.col != p.lines[0].col for ln in p.lines) or p.text[:1].islower():
         return None
     if BULLET.match(p.lines[0].plain) or ENUMERATOR.match(p.lines[0].plain):
         return None
@@ -351,14 +353,12 @@ def _set_apart(p: _Para, edges: Edges) -> float | None:
         return None
     if abs(ins[0] - d) > 0.5 and not (edges.indent and abs(ins[0] - d - edges.indent) <= 1):
         return None
-    if any(right - ln.x1 < 0.8 * ln.size for ln in p.lines[:-1]):
-        return None
     return d
 
 
 def _quotations(paras: list[_Para], edges: Edges) -> None:
-    """A block quotation in quotation marks (ingest/document.py): a paragraph set apart on both
-    sides (`_set_apart`) that the paragraph before introduces (it ends with a colon, "… the
+    """A block quotation in quotation marks (ingest/document.py): a paragraph set apart
+    (`_set_apart`) that the paragraph before introduces (it ends with a colon, "… the
     President suggested that it was "very brave" that Manafort did not "flip":", or a comma),
     or that goes on a quotation so introduced at the same indent. A box, a table's rows or a
     caption set in from the margins is introduced by nothing and stays the report's own."""

@@ -41,6 +41,7 @@ class Para:
     bold: bool = False
     space_before: float = 6.0
     span: bool = False                       # across both columns (the title block)
+    inset: tuple[float, float] = (0.0, 0.0)  # set in from the left and right margins (a block quotation)
 
 
 @dataclass
@@ -438,7 +439,7 @@ class Typesetter:
             return self.margin + c * (self.col_w + self.gutter)
 
         def place_block(lines: list[list[Word]], size: float, bold: bool, space_before: float,
-                        indent: float = 0.0) -> None:
+                        indent: float = 0.0, inset: float = 0.0) -> None:
             nonlocal y, foot, carry
             first = True
             for ln in lines:
@@ -471,7 +472,7 @@ class Typesetter:
                     next_column()
                     gap = 0.0
                 y += gap + h
-                self.draw_line(x_of(col) + (indent if first else 0.0), y, ln, size, bold)
+                self.draw_line(x_of(col) + inset + (indent if first else 0.0), y, ln, size, bold)
                 foot += note_ls
                 placed_notes.update(new_notes)
                 first = False
@@ -484,9 +485,10 @@ class Typesetter:
                     self.draw_line(self.margin, y, ln, p.size, p.bold)
                 col_top[0] = y
                 continue
-            indent = 0.0 if p.bold else s.indent
-            lines = self.break_lines(_words(p.runs), self.col_w, p.size, p.bold, indent)
-            place_block(lines, p.size, p.bold, p.space_before, indent)
+            indent = 0.0 if p.bold or any(p.inset) else s.indent
+            left, right = p.inset
+            lines = self.break_lines(_words(p.runs), self.col_w - left - right, p.size, p.bold, indent)
+            place_block(lines, p.size, p.bold, p.space_before, indent, left)
         if s.notes_mode.startswith("end"):
             place_block([[[("Notes" if s.notes_mode == "end-unnumbered" else "Endnotes", False)]]], 12, True, 16)
             for number, text in s.notes:

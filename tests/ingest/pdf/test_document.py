@@ -173,3 +173,35 @@ def test_a_sentence_wrapped_in_a_narrow_table_cell_stays_one_paragraph():
     assert breaks_paragraph(cell(300, "the employee size bands."), cell(314, "more than 250"), edges)
     assert breaks_paragraph(cell(300, "Corporate Body Size"), cell(314, "Large 11,008"), edges)
     assert breaks_paragraph(a, cell(330, "entities and largest entities that"), edges)   # a blank line between
+
+
+QUOTED = ("I know that the units will stay for as long as they are needed. We will not announce when they leave, "
+          "and nobody should expect us to. The exercises go on as planned and the border stays open. ")
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+@pytest.mark.parametrize("inset", [(30.0, 30.0), (30.0, 0.0)])
+def test_a_block_quotation_set_in_and_introduced_is_in_quotation_marks(tmp_path, writer, inset):
+    """Set in from both margins (LaTeX's quote, Word's Quote style) or from the left only (APA and Chicago block
+    quotations), after a paragraph that introduces it with a colon: someone's words, in marks, its marker after
+    the closing mark. Set in alike but introduced by nothing (a box), or opening in lower case after a colon (the
+    report's own clauses), it stays the report's."""
+    paras = [fx.Para([("Border Forces After the Exercise", False)], size=15, bold=True, space_before=0),
+             fx.Para([(BODY + "Asked about the withdrawal, the minister told reporters:", False)]),
+             fx.Para([(QUOTED, False), ("1", True)], inset=inset),
+             fx.Para([(BODY + "The statement was published in full the next day.", False), ("2", True)]),
+             fx.Para([(QUOTED.replace("I know", "We know"), False)], inset=inset),
+             fx.Para([(BODY + "Under the agreement the ministry would:", False)]),
+             fx.Para([("notify the neighbouring states of every movement of troops within thirty kilometres of the "
+                       "border, and publish the numbers of the units concerned each month.", False)], inset=inset),
+             fx.Para([(BODY * 2, False)])]
+    notes = [("1", "Press conference of the minister, 4 April 2021."), ("2", "Ministry statement, 5 April 2021.")]
+    path = _pdf(tmp_path, fx.Spec(paras=paras, notes=notes), writer)
+    doc = read_document(path, path.name)
+    texts = [b.text for b in doc.blocks if b.kind == PARAGRAPH]
+    quote = next(b for b in doc.blocks if "units will stay" in b.text and b.text.startswith("\u201cI know"))
+    assert quote.text == "\u201c" + QUOTED.strip() + "\u201d"
+    assert [(m.label, m.pos) for m in quote.marks] == [("1", len(quote.text))]
+    assert any(t.startswith("We know that the units will stay") for t in texts)          # a box: introduced by nothing
+    assert any(t.startswith("notify the neighbouring states") for t in texts)            # the report's own clauses
+    assert sum(t.startswith("\u201c") for t in texts) == 1
