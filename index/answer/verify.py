@@ -716,11 +716,13 @@ def dropped_attribution(sentence: str, window_text: str) -> str | None:
 _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 
 
-def _quotations(text: str) -> list[tuple[int, int]]:
+def _quotations(text: str, begun: bool = False) -> list[tuple[int, int]]:
     """The quotations of a text as (start, end): a mark opens one when a letter follows it and neither a letter,
     a digit nor a stop comes before it; the next mark that opens nothing closes it (or the text's end does). A
-    stray or mistyped mark ("(SMEs) \u201c)") opens nothing."""
-    spans, start = [], -1
+    stray or mistyped mark ("(SMEs) \u201c)") opens nothing. With `begun`, a text whose first mark closes a
+    quotation begins inside it, (-1, that mark): a passage cut inside a block quotation too long for one passage
+    ("It’s rare that they can’t. … It’s actually very brave.\u201d", the rest of the President's words of k411)."""
+    spans, start, seen = [], -1, False
     for m in _QUOTE_MARK.finditer(text):
         i = m.start()
         before, after = (text[i - 1] if i else " "), (text[i + 1] if i + 1 < len(text) else " ")
@@ -730,6 +732,9 @@ def _quotations(text: str) -> list[tuple[int, int]]:
         elif start >= 0 and not opening:
             spans.append((start, i))
             start = -1
+        elif begun and not seen:
+            spans.append((-1, i))
+        seen = True
     return spans + ([(start, len(text))] if start >= 0 else [])
 
 
@@ -935,8 +940,8 @@ def best_copy(sentence: str, passage_texts: Sequence[str]) -> Copy | None:
         # quotations that open a sentence (a block quotation in its marks, one after a colon): a sentence after their
         # first is their speaker's words (one opened inside a sentence and not closed, a mistyped mark as "”I never
         # said that.’ The President said …" of k112, says nothing of the sentences after it)
-        spans, at = [(start, end) for start, end in _quotations(flat)
-                     if not flat[:start].strip() or flat[:start].rstrip()[-1] in ".!?:"], 0
+        spans, at = [(start, end) for start, end in _quotations(flat, begun=True)
+                     if start < 0 or not flat[:start].strip() or flat[:start].rstrip()[-1] in ".!?:"], 0
         for part in sentence_texts(flat) or [flat]:
             at = max(at, flat.find(part, at))
             there = _copy_words(part)

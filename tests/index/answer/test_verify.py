@@ -524,6 +524,25 @@ def test_thirteenth_count_shapes():
     assert verify_sentence(said + " [1]", [1], {1: {"text": said}}).supported
 
 
+def test_a_passage_cut_inside_a_block_quotation():
+    # session 16: the Mueller PDF's block quotation of the President (k411's) is longer than a passage; the second
+    # passage begins inside it and holds only its closing mark. A sentence of it, copied, is the President's words
+    # shown as the report's
+    rest = ("It\u2019s rare that they can\u2019t. But I had three people: Manafort, Corsi\u2014I don\u2019t know Corsi, "
+            "but he refuses to say what they demanded. Manafort refused to flip on anybody.\u201d In response to a question "
+            "about a potential pardon for Manafort, the President said, \u201dIt was never discussed.\u201d")
+    for said in ("But I had three people: Manafort, Corsi\u2014I don\u2019t know Corsi, but he refuses to say what "
+                 "they demanded.", "Manafort refused to flip on anybody."):
+        v = verify_sentence(said + " [1]", [1], {1: {"text": rest}})
+        assert not v.supported and any("quotation" in r for r in v.reasons), (said, v.reasons)
+    # the report's own sentence after the quotation closes stays the report's; a passage whose first mark opens a
+    # quotation (the Mueller PDF prints \u201d for both marks) does not begin inside one
+    assert verify_sentence("In response to a question about a potential pardon for Manafort, the President said, "
+                           "\u201dIt was never discussed.\u201d [1]", [1], {1: {"text": rest}}).supported
+    own = "The President said it was \u201dvery brave\u201d that Manafort did not flip. Manafort was sentenced in March."
+    assert verify_sentence("Manafort was sentenced in March. [1]", [1], {1: {"text": own}}).supported
+
+
 def test_an_abbreviation_is_one_word():
     # k313 (eighth count, test): a citation's abbreviation is no sentence three words long
     const = "The Constitution vests the \u201cexecutive Power\u201d in the President. U.S. Const."
