@@ -717,8 +717,8 @@ _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 
 
 def _quotations(text: str, begun: bool = False) -> list[tuple[int, int]]:
-    """The quotations of a text as (start, end): a mark opens one when a letter follows it and neither a letter,
-    a digit nor a stop comes before it; the next mark that opens nothing closes it (or the text's end does). A
+    """The quotations of a text as (start, end): a mark opens one when a letter or a bracket ("“[T]he purpose …")
+    follows it and neither a letter, a digit nor a stop comes before it; the next mark that opens nothing closes it (or the text's end does). A
     stray or mistyped mark ("(SMEs) \u201c)") opens nothing. With `begun`, a text whose first mark closes a
     quotation begins inside it, (-1, that mark): a passage cut inside a block quotation too long for one passage
     ("It’s rare that they can’t. … It’s actually very brave.\u201d", the rest of the President's words of k411)."""
@@ -726,7 +726,7 @@ def _quotations(text: str, begun: bool = False) -> list[tuple[int, int]]:
     for m in _QUOTE_MARK.finditer(text):
         i = m.start()
         before, after = (text[i - 1] if i else " "), (text[i + 1] if i + 1 < len(text) else " ")
-        opening = not before.isalnum() and before not in ".,;:!?" and after.isalpha()
+        opening = not before.isalnum() and before not in ".,;:!?" and (after.isalpha() or after == "[")
         if start < 0 and opening:
             start = i
         elif start >= 0 and not opening:

@@ -539,6 +539,13 @@ def test_a_passage_cut_inside_a_block_quotation():
     # quotation (the Mueller PDF prints \u201d for both marks) does not begin inside one
     assert verify_sentence("In response to a question about a potential pardon for Manafort, the President said, "
                            "\u201dIt was never discussed.\u201d [1]", [1], {1: {"text": rest}}).supported
+    # a quotation whose first word the report bracketed ("\u201c[T]he purpose …") opens with its mark: the report's
+    # sentences before it are not taken for the end of a quotation begun in another passage
+    court = ("The Committee met in May 1982 to review the bill. It explained that: \u201c[T]he purpose of the statute "
+             "is broad. The Committee means every official proceeding.\u201d")
+    assert verify_sentence("The Committee met in May 1982 to review the bill. [1]", [1], {1: {"text": court}}).supported
+    v = verify_sentence("The Committee means every official proceeding. [1]", [1], {1: {"text": court}})
+    assert not v.supported and any("quotation" in r for r in v.reasons), v.reasons
     own = "The President said it was \u201dvery brave\u201d that Manafort did not flip. Manafort was sentenced in March."
     assert verify_sentence("Manafort was sentenced in March. [1]", [1], {1: {"text": own}}).supported
 
