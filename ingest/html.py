@@ -52,7 +52,7 @@ import re
 from dataclasses import dataclass, field
 
 from ingest.document import (CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote, Document, Mark,
-                             in_quotation_marks)
+                             in_quotation_marks, introduces_quotation)
 from ingest.footnotes import marker_label, parse_note_block, take_markers
 from ingest.html_tree import RAW, Node, parse_html
 from ingest.tables import Cell, row_joins
@@ -633,7 +633,7 @@ class _Walker:
         or is a quotation so introduced (its next paragraph); an indented paragraph after anything else is the
         page's own (a glossary, a list)."""
         prev = self.blocks[-1] if self.blocks else None
-        return prev is not None and prev.kind == PARAGRAPH and (prev.text.endswith((":", ",")) and not prev.indented
+        return prev is not None and prev.kind == PARAGRAPH and (introduces_quotation(prev.text) and not prev.indented
                                                                  or prev.quoted and prev.indented)
 
     def walk(self, top: Node) -> None:

@@ -717,11 +717,11 @@ _QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 
 
 def _quotations(text: str, begun: bool = False) -> list[tuple[int, int]]:
-    """The quotations of a text as (start, end): a mark opens one when a letter or a bracket ("“[T]he purpose …")
-    follows it and neither a letter, a digit nor a stop comes before it; the next mark that opens nothing closes it (or the text's end does). A
-    stray or mistyped mark ("(SMEs) \u201c)") opens nothing. With `begun`, a text whose first mark closes a
-    quotation begins inside it, (-1, that mark): a passage cut inside a block quotation too long for one passage
-    ("It’s rare that they can’t. … It’s actually very brave.\u201d", the rest of the President's words of k411)."""
+    """The quotations of a text as (start, end): a mark opens one when a letter or a bracket ("\u201c[T]he purpose
+    …") follows it and neither a letter, a digit nor a stop comes before it; the next mark that opens nothing closes
+    it (or the text's end does). A stray or mistyped mark ("(SMEs) \u201c)") opens nothing. With `begun`, a text
+    whose first mark closes a quotation begins inside it, (-1, that mark): a passage cut inside a block quotation too
+    long for one passage ("It’s rare that they can’t. … It’s actually very brave.\u201d", the rest of k411's)."""
     spans, start, seen = [], -1, False
     for m in _QUOTE_MARK.finditer(text):
         i = m.start()
@@ -937,8 +937,8 @@ def best_copy(sentence: str, passage_texts: Sequence[str]) -> Copy | None:
     best, best_key = None, None
     for text in passage_texts:
         flat = " ".join(str(text or "").split())
-        # quotations that open a sentence (a block quotation in its marks, one after a colon): a sentence after their
-        # first is their speaker's words (one opened inside a sentence and not closed, a mistyped mark as "”I never
+        # quotations that open a sentence (a block quotation in its marks, one after a colon) or that the passage
+        # begins inside (cut from the passage before): a sentence after their start is their speaker's words (one opened inside a sentence and not closed, a mistyped mark as "”I never
         # said that.’ The President said …" of k112, says nothing of the sentences after it)
         spans, at = [(start, end) for start, end in _quotations(flat, begun=True)
                      if start < 0 or not flat[:start].strip() or flat[:start].rstrip()[-1] in ".!?:"], 0

@@ -26,7 +26,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from ingest.document import (CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Mark, in_quotation_marks,
-                             take_links)
+                             introduces_quotation, take_links)
 from ingest.pdf.areas import Areas
 from ingest.pdf.chars import Outline
 from ingest.pdf.layout import Line, Piece
@@ -58,7 +58,6 @@ class _Para:
     pages: list[tuple[int, int]] = field(default_factory=list)
     level: int = 0
     heading_key: int | None = None      # the outline entry it came from
-    quoted: bool = False                # a block quotation: someone's words, in quotation marks
 
 
 # ------------------------------------------------------------------ one line's text and markers
@@ -363,11 +362,12 @@ def _quotations(paras: list[_Para], edges: Edges) -> None:
     or that goes on a quotation so introduced at the same indent. A box, a table's rows or a
     caption set in from the margins is introduced by nothing and stays the report's own."""
     prev: _Para | None = None
-    prev_in: float | None = None
+    prev_in: float | None = None        # how far the paragraph before is set apart (None: not at all)
+    prev_quoted = False
     for p in paras:
         d = _set_apart(p, edges) if p.kind == PARAGRAPH and p.text else None
         quoted = d is not None and prev is not None and prev.kind == PARAGRAPH and (
-            prev_in is None and prev.text.endswith((":", ",")) or prev.quoted and abs(prev_in - d) <= 0.5)
+            prev_in is None and introduces_quotation(prev.text) or prev_quoted and abs(prev_in - d) <= 0.5)
         if quoted:
             marked = in_quotation_marks(p.text)
             if marked is not None:
@@ -375,8 +375,7 @@ def _quotations(paras: list[_Para], edges: Edges) -> None:
                 for m in p.marks:
                     m.pos = moved(m.pos)
                 p.pages = [(moved(off) if off else 0, page) for off, page in p.pages]
-        p.quoted = quoted
-        prev, prev_in = p, d
+        prev, prev_in, prev_quoted = p, d, quoted
 
 
 def _style_headings(paras: list[_Para], body_size: float) -> None:
