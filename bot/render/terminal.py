@@ -70,7 +70,9 @@ def format_citation(c: dict, width: int, label: str) -> list[str]:
     place = place_label(c)
     lines = [f"{label} {title}" + (f" ({r['date']})" if r.get("date") else "") + (f", {place}" if place else "")]
     kind = " (from a footnote)" if c.get("kind") == "note" else ""
-    lines.append(_wrap(f"\u201c{c.get('text', '')}\u201d{kind}", "    ", width))
+    # A block set off by "> " (as Slack and Markdown quote), not framed in quotation marks: a passage that
+    # opens or closes a quotation of its own shows its marks as the report printed them, not doubled.
+    lines.append(_wrap(f"{c.get('text', '')}{kind}", "    > ", width))
     if c.get("footnotes"):
         lines.append("    Sources:")
         for f in c["footnotes"]:

@@ -57,3 +57,13 @@ def test_a_note_of_a_restarted_numbering_shows_the_label_the_report_prints():
               "citations": [dict(_citation(1, "Prices vary."), footnotes=[note])]}
     text = format_answer(result, width=120)
     assert "[1] Climate Change Committee" in text and "1#3" not in text
+
+
+def test_a_passage_that_opens_a_quotation_shows_its_own_mark_once():
+    text = "\u201cIf you told the truth, you go to jail.\u201d The President said so."
+    result = {"question": "q", "abstained": False,
+              "answer": [{"text": "The President said so.", "citations": [1], "markers": ["1"]}],
+              "citations": [_citation(1, text)]}
+    lines = format_answer(result, width=100).splitlines()
+    assert f"    > {text}" in lines
+    assert "\u201c\u201c" not in "\n".join(lines)
