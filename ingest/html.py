@@ -86,9 +86,14 @@ REDACTED_TEXT = "[redacted]"
 # findings", "Why do maintainers quit?") is a heading typed as bold text: never quoted as an answer. Bold is <b>, <strong>,
 # an inline font-weight, a class the page's styles make bold, or a tex4ht font class of a bold
 # TeX font (tex4ht names its spans after the font: `cmbx-12`, `ptmb8t-`, in a separate .css).
-BOLD_HEADING_WORDS = 10
-BOLD_LEVEL = 7                                           # under every <h1>-<h6>: the innermost heading
+# One set wholly in italic is a heading under those (a Google Docs export types its subheadings
+# so: "Within a company", "Stack Overflow as a standardized place to get help with code"):
+# <i>, <em>, an inline font-style or a class the page's styles make italic.
+STYLED_HEADING_WORDS = 12
+BOLD_LEVEL = 7                                           # under every <h1>-<h6>
+ITALIC_LEVEL = 8                                         # under a bold line: the innermost heading
 _BOLD_STYLE = re.compile(r"font-weight\s*:\s*(?:bold|bolder|[6-9]00)\b", re.I)
+_ITALIC_STYLE = re.compile(r"font-style\s*:\s*(?:italic|oblique)\b", re.I)
 _TEX_BOLD_FONT = re.compile(r"^(?:(?:cm|lm|ec|tc)bx\w*|[pu]\w{2}b[78][tcr]\w*)(?:-[\w-]+)?$", re.I)
 _INDENT_STYLE = re.compile(r"margin-left\s*:\s*(?:[1-9]\d*(?:\.\d+)?|0?\.\d*[1-9])\s*(?:pt|px|em|rem|in|cm|mm)\b", re.I)
 _QUOTE_CLASSES = {"quote", "quotation", "templatequote", "pullquote"}   # tex4ht's quote environment, MediaWiki's template
@@ -102,7 +107,8 @@ def read_html(html: str, source: str) -> Document:
     index = _Index(root)
     meta = _metadata(root, scripts, source)
     body = _content_root(root)
-    walker = _Walker(index, body, _styled_classes(styles, _BOLD_STYLE), _styled_classes(styles, _INDENT_STYLE))
+    walker = _Walker(index, body, _styled_classes(styles, _BOLD_STYLE), _styled_classes(styles, _INDENT_STYLE),
+                     _styled_classes(styles, _ITALIC_STYLE))
     walker.walk(body)
     blocks, notes = _contents_under_heading(walker.blocks), dict(index.notes)
     if not index.markers:
@@ -161,8 +167,8 @@ def _contents_under_heading(blocks: list[_Block]) -> list[_Block]:
             inside = True
         elif not inside:
             continue
-        elif (b.kind == HEADING and b.level != BOLD_LEVEL) or b.marks or re.search(r"[.!]$", b.text) \
-                or len(b.text.split()) > BOLD_HEADING_WORDS * 2:
+        elif (b.kind == HEADING and b.level < BOLD_LEVEL) or b.marks or re.search(r"[.!]$", b.text) \
+                or len(b.text.split()) > STYLED_HEADING_WORDS * 2:
             close()
             inside = False
         else:
@@ -538,15 +544,18 @@ class _Walker:
     """The body's elements in order to blocks of text with their markers."""
 
     def __init__(self, index: _Index, root: Node, bold_classes: set[str] | None = None,
-                 indent_classes: set[str] | None = None) -> None:
+                 indent_classes: set[str] | None = None, italic_classes: set[str] | None = None) -> None:
         self.index, self.root = index, root
         self.bold_classes = bold_classes or set()
+        self.italic_classes = italic_classes or set()
         self.indent_classes = indent_classes or set()
         self.quote = 0                                   # open block quotations
         self.indent = 0                                  # open indented paragraphs
         self.indented: set[int] = set()                  # their nodes
         self.bold = 0                                    # open bold elements
         self.bolded = 0                                  # characters of the block set in bold
+        self.italic = 0                                  # open italic elements
+        self.italicized = 0                              # characters of the block set in italic
         self.open_blocks: list[str] = []                 # the block elements being read
         self.blocks: list[_Block] = []
         self.parts: list[int] = []
@@ -588,6 +597,8 @@ class _Walker:
                 self.linked += len(data.strip())
             if self.bold:
                 self.bolded += len(re.sub(r"\s", "", data))
+            if self.italic:
+                self.italicized += len(re.sub(r"\s", "", data))
 
     def _join(self, text: str) -> None:
         """The text between two cells of a row read as one line, without the space before it."""
@@ -616,16 +627,17 @@ class _Walker:
             b.links = [(max(0, min(p - lead, len(b.text))), u) for p, u in b.links]
             if b.kind == PARAGRAPH and b.text and not b.marks and self.linked >= 0.9 * len(b.text.replace(" ", "")):
                 b.kind = CONTENTS                        # a line that is only a link into the page: contents
-            elif (b.kind == PARAGRAPH and b.text and not b.in_cell and b.number is None
-                  and self.bolded >= len(re.sub(r"\s", "", b.text)) and len(b.text.split()) <= BOLD_HEADING_WORDS
-                  and not re.search(r"[.!,;]$", b.text)):
-                b.kind, b.level = HEADING, BOLD_LEVEL    # a heading typed as a bold line
+            elif (b.kind == PARAGRAPH and b.text and not b.in_cell and b.number is None and not (b.quoted or b.indented)
+                  and len(b.text.split()) <= STYLED_HEADING_WORDS and not re.search(r"[.!,;]$", b.text)
+                  and max(self.bolded, self.italicized) >= len(re.sub(r"\s", "", b.text))):
+                # a heading typed as a bold (or an italic) line
+                b.kind, b.level = HEADING, BOLD_LEVEL if self.bolded >= self.italicized else ITALIC_LEVEL
             if b.text or b.marks:
                 if b.kind == PARAGRAPH and b.text and (b.quoted or b.indented and self._introduced()):
                     b.quoted = True
                     _in_marks(b)
                 self.blocks.append(b)
-        self.cur, self.buf, self.length, self.linked, self.bolded = None, [], 0, 0, 0
+        self.cur, self.buf, self.length, self.linked, self.bolded, self.italicized = None, [], 0, 0, 0, 0
 
     def _introduced(self) -> bool:
         """An indented paragraph is a block quotation when the paragraph before it introduces one (ends with a
@@ -694,6 +706,8 @@ class _Walker:
             self.parts.append(len(self.blocks))
         if self._is_bold(node):
             self.bold += 1
+        if self._is_italic(node):
+            self.italic += 1
         if tag in BLOCKS:
             self.open_blocks.append(tag)
         if self._is_quote(node):
@@ -737,9 +751,15 @@ class _Walker:
         classes = node.classes.lower().split()
         return any(c in self.bold_classes or _TEX_BOLD_FONT.match(c) for c in classes)
 
+    def _is_italic(self, node: Node) -> bool:
+        return node.tag in ("i", "em") or bool(_ITALIC_STYLE.search(node.get("style"))) or bool(
+            self.italic_classes.intersection(node.classes.lower().split()))
+
     def _leave(self, tag: str, node: Node) -> None:
         if self._is_bold(node) and self.bold:
             self.bold -= 1
+        if self._is_italic(node) and self.italic:
+            self.italic -= 1
         if tag in BLOCKS and self.open_blocks:
             self.open_blocks.pop()
         if self._is_quote(node) and self.quote:

@@ -507,6 +507,40 @@ def test_a_short_bold_line_is_a_heading_not_an_answer_sentence():
     assert any("Total units" in t for t in quoted)                                      # a table cell is text
 
 
+# Subheadings typed as italic lines, under a bold one (a Google Docs export: the italic is a class
+# of its <style>; a hand-made page uses <i> or <em>). A short italic line is a heading under the
+# bold one; an italic sentence, an italic word in a paragraph, an italic line set in after a colon
+# (a quotation) stay text.
+ITALIC_HEADS = """<html><head><style type="text/css">.c1{font-weight:700}.c6{font-style:italic}
+.c9{margin-left:36pt}</style></head><body>
+<p><span class="c1">How projects are supported</span></p>
+<p><span class="c6">Within a company</span></p>
+<p><span>Sometimes a project starts within a company and is released later.</span></p>
+<p><span class="c6">Stack Overflow as a standardized place to get help with code</span></p>
+<p><span>Answers there are written by volunteers, most of them <i>unpaid</i>.</span></p>
+<p><em>Open source is cheaper to build.</em></p>
+<p><span>One maintainer wrote:</span></p>
+<p class="c9"><span class="c6">Nobody pays for this work</span></p>
+<p><i>Crowdfunding</i></p>
+<p><span>Campaigns raised small sums for a year of work.</span></p>
+</body></html>"""
+
+
+def test_a_short_italic_line_is_a_heading_under_the_bold_one():
+    r = one(ITALIC_HEADS)
+    quoted = [t for t, _ in sentences(r)]
+    assert not {"Within a company", "Stack Overflow as a standardized place to get help with code",
+                "Crowdfunding"} & set(quoted)
+    sections = {t: s.section for (t, _), s in zip(sentences(r), r.sentences)}
+    assert sections["Sometimes a project starts within a company and is released later."] == (
+        "How projects are supported > Within a company")
+    assert sections["Answers there are written by volunteers, most of them unpaid."] == (
+        "How projects are supported > Stack Overflow as a standardized place to get help with code")
+    assert sections["Campaigns raised small sums for a year of work."] == "How projects are supported > Crowdfunding"
+    assert "Open source is cheaper to build." in quoted                       # an italic sentence is text
+    assert any("Nobody pays for this work" in t for t in quoted)             # a quotation set in is text
+
+
 # A Google Docs export's table of contents typed by hand: a bold "Table of Contents", bold part
 # titles and list items, no links into the page. Its lines are contents, never answers; the
 # first part's own bold title, right before its first paragraph, heads that part.
