@@ -22,6 +22,7 @@ from typing import Any
 
 from index.answer import decision as dm
 from index.answer import judge
+from index.answer.attribution import with_speakers
 from index.answer.evidence import (Candidate, Reports, addressed_to_a_machine, answer_signals, gather, has_count,
                                    has_kind, lead_with_type, signals, term_weights, unknown_share, unknown_things)
 from index.answer.question import Question, question_parts
@@ -238,7 +239,7 @@ def decide(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
         picked = choose(whole)
     numbers: dict[str, int] = {}
     sentences = []
-    for c in picked:
+    for c in with_speakers(picked, reports):
         n = numbers.setdefault(c.passage_id, len(numbers) + 1)
         sentences.append({"text": c.text, "citations": [n], "markers": c.markers})
     return Decision(False, sentences, list(numbers), unanswered, whole)

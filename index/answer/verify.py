@@ -66,6 +66,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping, Sequence
 
 from index.text.dates import MONTH_ABBREVIATIONS, MONTHS, WEEKDAYS, month_days
+from index.text.quotations import QUOTE_MARK, quotation_spans
 from index.text.sentences import sentence_texts
 from index.text.words import STOPWORDS, stem
 
@@ -713,31 +714,6 @@ def dropped_attribution(sentence: str, window_text: str) -> str | None:
 
 # --- chosen on the fifth round (verifier4), on the tune sentences the rules above still kept ---
 
-_QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
-
-
-def _quotations(text: str, begun: bool = False) -> list[tuple[int, int]]:
-    """The quotations of a text as (start, end): a mark opens one when a letter or a bracket ("\u201c[T]he purpose
-    …") follows it and neither a letter, a digit nor a stop comes before it; the next mark that opens nothing closes
-    it (or the text's end does). A stray or mistyped mark ("(SMEs) \u201c)") opens nothing. With `begun`, a text
-    whose first mark closes a quotation begins inside it, (-1, that mark): a passage cut inside a block quotation too
-    long for one passage ("It’s rare that they can’t. … It’s actually very brave.\u201d", the rest of k411's)."""
-    spans, start, seen = [], -1, False
-    for m in _QUOTE_MARK.finditer(text):
-        i = m.start()
-        before, after = (text[i - 1] if i else " "), (text[i + 1] if i + 1 < len(text) else " ")
-        opening = not before.isalnum() and before not in ".,;:!?" and (after.isalpha() or after == "[")
-        if start < 0 and opening:
-            start = i
-        elif start >= 0 and not opening:
-            spans.append((start, i))
-            start = -1
-        elif begun and not seen:
-            spans.append((-1, i))
-        seen = True
-    return spans + ([(start, len(text))] if start >= 0 else [])
-
-
 QUOTED_RUN = 4      # words in a row of a quotation that make a sentence a repetition of it
 
 
@@ -746,12 +722,12 @@ def unquoted_speaker(sentence: str, passage_text: str) -> str | None:
     ("Lukashenko stated \"we have an agreement … These moments are fitting to this pact."; van Rossum's "…
     that would keep me occupied …") with no quotation mark and without naming the speaker (a name before the
     quotation in its sentence): shown alone they read as the report's own claim. Returns the speaker."""
-    if _QUOTE_MARK.search(sentence):
+    if QUOTE_MARK.search(sentence):
         return None
     said = re.findall(r"[\w'\u2019\-]+", sentence.lower())
     runs = {tuple(said[i:i + QUOTED_RUN]) for i in range(len(said) - QUOTED_RUN + 1)}
     text = " ".join(passage_text.split())
-    for start, end in _quotations(text):
+    for start, end in quotation_spans(text):
         quoted = re.findall(r"[\w'\u2019\-]+", text[start:end].lower())
         if not any(tuple(quoted[i:i + QUOTED_RUN]) in runs for i in range(len(quoted) - QUOTED_RUN + 1)):
             continue
@@ -940,7 +916,7 @@ def best_copy(sentence: str, passage_texts: Sequence[str]) -> Copy | None:
         # quotations that open a sentence (a block quotation in its marks, one after a colon) or that the passage
         # begins inside (cut from the passage before): a sentence after their start is their speaker's words (one opened inside a sentence and not closed, a mistyped mark as "”I never
         # said that.’ The President said …" of k112, says nothing of the sentences after it)
-        spans, at = [(start, end) for start, end in _quotations(flat, begun=True)
+        spans, at = [(start, end) for start, end in quotation_spans(flat, begun=True)
                      if start < 0 or not flat[:start].strip() or flat[:start].rstrip()[-1] in ".!?:"], 0
         for part in sentence_texts(flat) or [flat]:
             at = max(at, flat.find(part, at))
@@ -1134,8 +1110,8 @@ def frame_faults(sentence: str, copy: Copy) -> list[tuple[str, str]]:
         if not any(_holds_main_clause(part, i == 0) for i, part in enumerate(parts)):
             faults.append(("clause", f"is the cited sentence's opening phrase or clause ('{copy.first} …'); its "
                                      "main clause is left out"))
-    marks = [m.start() for m in _QUOTE_MARK.finditer(source)]
-    opens = [m.start() for m in _QUOTE_MARK.finditer(said)]
+    marks = [m.start() for m in QUOTE_MARK.finditer(source)]
+    opens = [m.start() for m in QUOTE_MARK.finditer(said)]
     if marks and _closes_quotation(source, marks[0]) and len(copy.before) < len(_WORD.findall(source[:marks[0]])):
         faults.append(("quoted", "is part of a quotation opened before its sentence: its speaker is left out"))
     elif opens and _closes_quotation(said, opens[0]):
@@ -1154,7 +1130,7 @@ def frame_faults(sentence: str, copy: Copy) -> list[tuple[str, str]]:
 def _whole_quotation(text: str) -> bool:
     """Whether a sentence is one quotation from its first character to its stop: "“The idea is …”" (not "“I need
     loyalty,” Comey recalled.", whose speaker stands after the quotation)."""
-    spans = _quotations(text.strip())
+    spans = quotation_spans(text.strip())
     return len(spans) == 1 and spans[0][0] == 0 and not re.search(r"\w", text.strip()[spans[0][1] + 1:])
 
 

@@ -4,6 +4,7 @@
     dates.py       month and weekday names, their abbreviations, dates a text names
     words.py       words as BM25 sees them (tokenise, stem, stopwords) and content words
     urls.py        a URL fit to show: no user, password or query
+    quotations.py  where a quotation begins and ends, by its marks
 
 No imports from the rest of the project: `index`, `ingest`, `bot` and `eval` build on it.
 """
