@@ -18,7 +18,8 @@ from index.text.quotations import QUOTE_MARK, quotation_spans
 
 def with_speakers(picked: list[Candidate], reports: Reports) -> list[Candidate]:
     """The chosen sentences in their order, each preceded by the sentence that opens the quotation
-    it is inside of (not those between: each is one more to read) and followed by the first sentence of a quotation it introduces; none twice."""
+    it is inside of (not those between: each is one more to read) and followed by the first
+    sentence of a quotation it introduces; none twice."""
     out: list[Candidate] = []
     shown: set[tuple[str, int]] = set()
     for c in picked:
