@@ -38,6 +38,10 @@ _CONTENTS_HEADING = re.compile(r"^\s*(?:table\s+of\s+contents|contents|list\s+of
 _LEADERS = re.compile(r"(?:[.·…_]\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})\s*$", re.I)
 _ENDS_IN_PAGE = re.compile(r"(?:\d{1,4}|(?:\s|^)[ivxlc]{1,7})\s*$", re.I)
 _MARKER_LINE = re.compile(r"^\d{1,4}(?:[ ,]+\d{1,4})*$")
+# A table's or figure's caption: "Table 1. …", "Figure A-2: …", "Exhibit 3 …"
+_CAPTION = re.compile(r"^(?:table|figure|fig\.|exhibit|chart|map|graph|box)\s+[A-Z]?-?\d+(?:[.\-\u2013]\d+)*[a-z]?"
+                      r"(?:[.:\-\u2013\u2014]|\s)", re.I)
+SMALLER = 0.95            # type this much smaller than the body's: a table's rows, a figure's source lines
 
 
 @dataclass
@@ -58,6 +62,7 @@ class _Para:
     pages: list[tuple[int, int]] = field(default_factory=list)
     level: int = 0
     heading_key: int | None = None      # the outline entry it came from
+    ends: int = 0                       # the level of a table's or figure's caption whose section it ends
 
 
 # ------------------------------------------------------------------ one line's text and markers
@@ -330,6 +335,7 @@ def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline:
             cur.lines.append(ln)
         prev = ln
     _style_headings(paras, areas.size)
+    _caption_ends(paras, areas.size)
     _quotations(paras, areas.edges)
     return paras
 
@@ -397,6 +403,22 @@ def _style_headings(paras: list[_Para], body_size: float) -> None:
     for p in candidates:
         p.kind = HEADING
         p.level = style_level[_style(p)]
+
+
+def _caption_ends(paras: list[_Para], body_size: float) -> None:
+    """A table's or figure's caption is a heading (an outline entry, or bold) whose section is the table:
+    its rows, its source and notes lines, set smaller than the body. The first paragraph in the body's
+    size after them is the report's text again and ends the caption's section (R48908: "In the enacted
+    FY2026 appropriations, …" after Table 2 is under "Budget and Staffing", not under the table)."""
+    level, small = 0, False
+    for p in paras:
+        if p.kind == HEADING:
+            level, small = (p.level if p.level and _CAPTION.match(p.text) else 0), False
+        elif level and p.kind == PARAGRAPH and p.lines:
+            if max(ln.size for ln in p.lines) < SMALLER * body_size:
+                small = True
+            elif small:
+                p.ends, level = level, 0
 
 
 # ------------------------------------------------------------------ notes and the marker -> note links
@@ -496,6 +518,8 @@ def to_blocks(paras: list[_Para], mark_notes: dict[int, str]) -> list[Block]:
     out = []
     for p in paras:
         marks = [Mark(m.pos, m.label, mark_notes.get(id(m))) for m in p.marks]
+        if p.ends:                       # a heading without text ends the caption's section (ingest/build.py)
+            out.append(Block(HEADING, "", level=p.ends, pages=list(p.pages[:1])))
         out.append(Block(p.kind, p.text, level=p.level if p.kind == HEADING else 0, marks=marks, pages=list(p.pages)))
     return out
 

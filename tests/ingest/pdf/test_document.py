@@ -205,3 +205,28 @@ def test_a_block_quotation_set_in_and_introduced_is_in_quotation_marks(tmp_path,
     assert any(t.startswith("We know that the units will stay") for t in texts)          # a box: introduced by nothing
     assert any(t.startswith("notify the neighbouring states") for t in texts)            # the report's own clauses
     assert sum(t.startswith("\u201c") for t in texts) == 1
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_tables_caption_heads_its_rows_and_notes_not_the_text_after_it(tmp_path, writer):
+    """A table's caption (bold, like a heading) is the section of its rows and source line, set smaller
+    than the body; the report's text after them is under the section the table stands in again."""
+    paras = [fx.Para([("Border Forces After the Exercise", False)], size=15, bold=True, space_before=0),
+             fx.Para([("Deployments", False)], size=13, bold=True),
+             fx.Para([(BODY + "The districts received the units shown in Table 1.", False)]),
+             fx.Para([("Table 1. Units by District, 2021", False)], bold=True),
+             fx.Para([("Brest 1,200 1,400 1,650", False)], size=8, space_before=2),
+             fx.Para([("Grodno 900 950 1,100", False)], size=8, space_before=2),
+             fx.Para([("Source: Ministry of Defence annual statements, 2019-2021.", False)], size=8),
+             fx.Para([(BODY + "The third battalion returned to its garrison in May.", False), ("1", True)]),
+             fx.Para([("Exercises", False)], size=13, bold=True),
+             fx.Para([(BODY + "Joint drills resumed in the autumn.", False)])]
+    notes = [("1", "Ministry of Defence statement, 3 June 2021.")]
+    path = _pdf(tmp_path, fx.Spec(paras=paras, notes=notes), writer)
+    (report,), _ = read_pdf(path, path.name)
+    section = {report.text[s.start:s.end]: s.section for s in report.sentences}
+    assert section["Brest 1,200 1,400 1,650"] == "Deployments > Table 1. Units by District, 2021"
+    assert section["Source: Ministry of Defence annual statements, 2019-2021."] == (
+        "Deployments > Table 1. Units by District, 2021")
+    assert section["The third battalion returned to its garrison in May."] == "Deployments"
+    assert section["Joint drills resumed in the autumn."] == "Exercises"

@@ -22,6 +22,7 @@ import re
 import pytest
 
 from ingest.document import FRONT, PARAGRAPH
+from ingest.pdf.reader import read_pdf
 from tests.conftest import ROOT
 
 REALWORLD = ROOT / "data" / "realworld"
@@ -110,6 +111,19 @@ def test_a_tables_bold_rows_are_not_headings():
     headings = [b.text for b in doc.blocks if b.kind == "heading"]
     assert not any(h.startswith(("ITA units", "FY2023")) for h in headings), headings
     assert "Budget and Staffing" in headings and "Table 1. ITA Direct Appropriations, FY2023-FY2027" in headings
+
+
+def test_the_text_after_a_table_is_under_the_section_the_table_stands_in():
+    # R48908's Table 2 (its rows and source line in 9 pt) is followed by the report's 11 pt text on its funding:
+    # the old reader left that text under the table's caption, shown as its section
+    (report,), _ = read_pdf(REALWORLD / "crs-pdf-foreign-commercial-service" / "R48908.2.pdf", "R48908.2.pdf")
+    def section(opening: str) -> str:
+        return next(s.section for s in report.sentences if report.text.startswith(opening, s.start))
+
+    table = "Overview of the Commercial Service > Budget and Staffing > Table 2. ITA Full-Time Equivalents (FTE) " \
+            "Employment, FY2023-FY2027"
+    assert section("ITA units 1,634") == table
+    assert section("In the enacted FY2026 appropriations") == "Overview of the Commercial Service > Budget and Staffing"
 
 
 def test_a_list_items_hung_lines_stay_with_its_first():
