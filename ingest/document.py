@@ -42,7 +42,8 @@ class Block:
 
     kind: str
     text: str
-    level: int = 0              # a heading's depth, 1 for the top level; 0 for other blocks
+    level: int = 0              # a heading's depth, 1 for the top level; 0 for other blocks (a heading
+                                # without text ends the sections at its level: a PDF table's caption)
     marks: list[Mark] = field(default_factory=list)
     pages: list[tuple[int, int]] = field(default_factory=list)
     # (offset in text, 1-based page index) where each page's part of the block begins, in order;
