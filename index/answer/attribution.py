@@ -1,9 +1,10 @@
-"""Whose words an answer quotes. A sentence inside a quotation that an earlier sentence opens is
-shown after that sentence (who speaks, and when), and a sentence that introduces a quotation with a
-colon with the quotation's first sentence: alone, either reads as the report's own words. ("I
-think you will probably be rewarded mightily by our press.”" is the candidate's, at the press
-conference the sentences before it name; "… the President said that Manafort did not “flip”:"
-promises words it does not show.)
+"""Whose words an answer quotes. A sentence inside someone's quotation is shown after the sentence
+whose mark opens the quotation and, when the paragraph before introduces the quotation with a colon
+(a block quotation), after that paragraph's sentence too: it names the speaker. A sentence that
+introduces a quotation with a colon is shown with the quotation's first sentence. Alone, either reads
+as the report's own words ("I think you will probably be rewarded mightily by our press.”" is the
+candidate's, at the press conference the sentences before it name) or promises words it does not show
+("… the President suggested that it was ”very brave” that Manafort did not ”flip”:").
 
 Each sentence added is quoted from the body passage that holds it and cites that passage, as every
 answer sentence does; it adds no claim the answer did not already show, only who makes it.
@@ -13,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from index.answer.evidence import Candidate, Reports, quotable
-from index.text.quotations import QUOTE_MARK, quotation_spans
+from index.text.quotations import quotation_spans
 
 
 def with_speakers(picked: list[Candidate], reports: Reports) -> list[Candidate]:
@@ -31,24 +32,44 @@ def with_speakers(picked: list[Candidate], reports: Reports) -> list[Candidate]:
 
 
 def _opening(c: Candidate, reports: Reports) -> list[Candidate]:
-    """The sentence whose mark opens the quotation that `c` begins inside of, in `c`'s paragraph (a
-    block quotation's paragraph opens with its own mark)."""
+    """The sentence whose mark opens the quotation that `c` begins inside of, in `c`'s paragraph, and
+    before it, when that sentence begins with the quotation and the one before it ends with a colon,
+    that one (it names the speaker: "Ryan Bigg … announced … that he was quitting all open source work,
+    explaining:" before a block quotation, a paragraph of its own in its marks)."""
     view = reports.view(c.report_id)
+    i = _index(view.sentences, c.start)
+    if i is None:
+        return []
     line = view.text.rfind("\n", 0, c.start) + 1
     off = c.start - line
-    opened = next((a for a, b in quotation_spans(view.text[line:c.end]) if a < off < b), None)
-    if opened is None:
+    spans = quotation_spans(view.text[line:c.end])
+    opened = next((a for a, b in spans if a < off < b), None)
+    if opened is not None:
+        o = next((k for k in range(i - 1, -1, -1) if view.sentences[k][0] <= line + opened < view.sentences[k][1]),
+                 None)
+    else:
+        o = i if any(a == off + _lead(view.text[c.start:c.end]) for a, _ in spans) else None
+    if o is None:
         return []
-    i = _index(view.sentences, c.start)
-    o = None if i is None else next(
-        (k for k in range(i - 1, -1, -1) if view.sentences[k][0] <= line + opened < view.sentences[k][1]), None)
-    s = _sentence(c, reports, o) if o is not None else None
-    return [s] if s is not None else []
+    ks = [o] if o != i else []
+    a, b, _ = view.sentences[o]
+    opens_it = any(start == _lead(view.text[a:b]) for start, _ in quotation_spans(view.text[a:b]))
+    if opens_it and o > 0 and _introduces(view.text[view.sentences[o - 1][0]:view.sentences[o - 1][1]]):
+        ks.insert(0, o - 1)
+    return [s for s in (_sentence(c, reports, k) for k in ks) if s is not None]
+
+
+def _lead(text: str) -> int:
+    return len(text) - len(text.lstrip())
+
+
+def _introduces(text: str) -> bool:
+    return text.rstrip().endswith(":")
 
 
 def _introduced(c: Candidate, reports: Reports) -> list[Candidate]:
     """The quotation's first sentence, when `c` ends with a colon and the next sentence opens one."""
-    if not c.text.rstrip().endswith(":"):
+    if not _introduces(c.text):
         return []
     view = reports.view(c.report_id)
     i = _index(view.sentences, c.start)
@@ -56,8 +77,7 @@ def _introduced(c: Candidate, reports: Reports) -> list[Candidate]:
         return []
     a, b, _ = view.sentences[i + 1]
     nxt = view.text[a:b]
-    lead = len(nxt) - len(nxt.lstrip())
-    if not QUOTE_MARK.match(nxt, lead) or not any(start == lead for start, _ in quotation_spans(nxt)):
+    if not any(start == _lead(nxt) for start, _ in quotation_spans(nxt)):
         return []
     s = _sentence(c, reports, i + 1)
     return [s] if s is not None else []

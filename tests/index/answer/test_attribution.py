@@ -1,7 +1,7 @@
 """Whose words an answer quotes (index/answer/attribution.py), on a real ingest and the real
 answer path: a sentence inside a quotation opened in a sentence before it (here in the passage
 before) comes after that sentence, and a sentence introducing a quotation with a colon comes
-with the quotation's first sentence."""
+with the quotation's first sentence, and a block quotation's sentence with the one introducing it."""
 from __future__ import annotations
 
 import pytest
@@ -11,6 +11,9 @@ GOVERNOR = ("At a news conference on July 27, the governor of Tarvia said, \u201
 PRESS = "I think the press will reward us mightily for this decision.\u201d"
 INTRO = "In a statement on August 3, the ministry of the interior wrote the following:"
 STATEMENT = "\u201cThe crossing will stay closed to passenger traffic until the spring, and freight will be inspected.\u201d"
+GUARD = "Asked why so many of her colleagues had resigned in July, the spokeswoman of the border guard explained:"
+UNPAID = "\u201cNobody has paid the night shifts at the northern crossing since March."
+FAMILIES = "Our families cannot live on promises from the capital.\u201d"
 PAGE = f"""<html><head><title>Tarvia Border Update</title><meta name="date" content="2024-05-02"></head><body>
 <h1>Tarvia Border Update</h1>
 <p>{GOVERNOR} Trade must go on whatever the capital decides. Our farmers cannot wait any longer for their buyers.
@@ -19,6 +22,9 @@ PAGE = f"""<html><head><title>Tarvia Border Update</title><meta name="date" cont
 <p>{INTRO}</p>
 <p>{STATEMENT}</p>
 <p>Freight traffic resumed on August 10 under inspection.</p>
+<p>{GUARD}</p>
+<blockquote><p>{UNPAID} {FAMILIES}</p></blockquote>
+<p>The ministry promised to pay the arrears by October.</p>
 </body></html>"""
 
 
@@ -57,3 +63,9 @@ def test_a_sentence_that_introduces_a_quotation_comes_with_its_first_sentence(ta
     shown = _shown(tarvia.ask("What did the interior ministry say on August 3?"))
     assert INTRO in shown
     assert shown[shown.index(INTRO) + 1] == STATEMENT
+
+
+def test_a_sentence_of_a_block_quotation_comes_after_the_sentence_introducing_it(tarvia):
+    shown = _shown(tarvia.ask("Why did the border guards' families say they could not get by?"))
+    assert FAMILIES in shown                                     # the quotation's second sentence answers
+    assert shown[shown.index(FAMILIES) - 2:shown.index(FAMILIES)] == [GUARD, UNPAID]
