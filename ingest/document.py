@@ -93,12 +93,6 @@ def take_links(raw: str) -> tuple[str, list[tuple[int, str]]]:
     return "".join(out), links
 
 
-def introduces_quotation(text: str) -> bool:
-    """Whether a paragraph introduces the block quotation set apart after it: it ends with a colon ("… did not
-    "flip":") or a comma ("Of the experience, Andrey wrote,"). The HTML and PDF readers both ask this."""
-    return text.endswith((":", ","))
-
-
 def in_quotation_marks(text: str) -> tuple[str, Callable[[int], int]] | None:
     """A block quotation's paragraph in quotation marks, as the report sets it apart, so that a
     sentence of it reads as someone's words and not the report's own claim wherever it is shown

@@ -51,8 +51,9 @@ import json
 import re
 from dataclasses import dataclass, field
 
+from index.text.quotations import introduces_quotation
 from ingest.document import (CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote, Document, Mark,
-                             in_quotation_marks, introduces_quotation)
+                             in_quotation_marks)
 from ingest.footnotes import marker_label, parse_note_block, take_markers
 from ingest.html_tree import RAW, Node, parse_html
 from ingest.tables import Cell, row_joins

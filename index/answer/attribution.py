@@ -1,6 +1,6 @@
 """Whose words an answer quotes. A sentence inside someone's quotation is shown after the sentence
 whose mark opens the quotation and, when the paragraph before introduces the quotation with a colon
-(a block quotation), after that paragraph's sentence too: it names the speaker. A sentence that
+or a comma (a block quotation), after that paragraph's sentence too: it names the speaker. A sentence that
 introduces a quotation with a colon is shown with the quotation's first sentence. Alone, either reads
 as the report's own words ("I think you will probably be rewarded mightily by our press.”" is the
 candidate's, at the press conference the sentences before it name) or promises words it does not show
@@ -14,7 +14,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from index.answer.evidence import Candidate, Reports, quotable
-from index.text.quotations import quotation_spans
+from index.text.quotations import introduces_quotation, quotation_spans
 
 
 def with_speakers(picked: list[Candidate], reports: Reports) -> list[Candidate]:
@@ -33,8 +33,8 @@ def with_speakers(picked: list[Candidate], reports: Reports) -> list[Candidate]:
 
 def _opening(c: Candidate, reports: Reports) -> list[Candidate]:
     """The sentence whose mark opens the quotation that `c` begins inside of, in `c`'s paragraph, and
-    before it, when that sentence begins with the quotation and the one before it ends with a colon,
-    that one (it names the speaker: "Ryan Bigg … announced … that he was quitting all open source work,
+    before it, when that sentence begins with the quotation and the one before it introduces it (a
+    colon or a comma at its end), that one (it names the speaker: "Ryan Bigg … announced … that he was quitting all open source work,
     explaining:" before a block quotation, a paragraph of its own in its marks)."""
     view = reports.view(c.report_id)
     i = _index(view.sentences, c.start)
@@ -54,7 +54,7 @@ def _opening(c: Candidate, reports: Reports) -> list[Candidate]:
     ks = [o] if o != i else []
     a, b, _ = view.sentences[o]
     opens_it = any(start == _lead(view.text[a:b]) for start, _ in quotation_spans(view.text[a:b]))
-    if opens_it and o > 0 and _introduces(view.text[view.sentences[o - 1][0]:view.sentences[o - 1][1]]):
+    if opens_it and o > 0 and introduces_quotation(view.text[view.sentences[o - 1][0]:view.sentences[o - 1][1]]):
         ks.insert(0, o - 1)
     return [s for s in (_sentence(c, reports, k) for k in ks) if s is not None]
 
@@ -63,13 +63,10 @@ def _lead(text: str) -> int:
     return len(text) - len(text.lstrip())
 
 
-def _introduces(text: str) -> bool:
-    return text.rstrip().endswith(":")
-
-
 def _introduced(c: Candidate, reports: Reports) -> list[Candidate]:
-    """The quotation's first sentence, when `c` ends with a colon and the next sentence opens one."""
-    if not _introduces(c.text):
+    """The quotation's first sentence, when `c` introduces it (ends with a colon or a comma) and the next
+    sentence opens one."""
+    if not introduces_quotation(c.text):
         return []
     view = reports.view(c.report_id)
     i = _index(view.sentences, c.start)

@@ -11,6 +11,13 @@ import re
 QUOTE_MARK = re.compile(r"[\"\u201c\u201d]")
 
 
+def introduces_quotation(text: str) -> bool:
+    """Whether a paragraph introduces the quotation after it: it ends with a colon ("… did not "flip":") or a
+    comma ("Of the experience, Andrey wrote,"). The HTML and PDF readers ask it of the paragraph before a block
+    quotation, the answer of the sentence before a quotation (index/answer/attribution.py)."""
+    return text.rstrip().endswith((":", ","))
+
+
 def quotation_spans(text: str, begun: bool = False) -> list[tuple[int, int]]:
     """The quotations of a text as (start, end): a mark opens one when a letter or a bracket ("\u201c[T]he purpose
     …") follows it and neither a letter, a digit nor a stop comes before it; the next mark that opens nothing closes

@@ -25,8 +25,9 @@ import re
 import unicodedata
 from dataclasses import dataclass, field
 
+from index.text.quotations import introduces_quotation
 from ingest.document import (CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Mark, in_quotation_marks,
-                             introduces_quotation, take_links)
+                             take_links)
 from ingest.pdf.areas import Areas
 from ingest.pdf.chars import Outline
 from ingest.pdf.layout import Line, Piece
@@ -415,7 +416,7 @@ def _caption_ends(paras: list[_Para], body_size: float) -> None:
         if p.kind == HEADING:
             level, small = (p.level if p.level and _CAPTION.match(p.text) else 0), False
         elif level and p.kind == PARAGRAPH and p.lines:
-            if max(ln.size for ln in p.lines) < SMALLER * body_size:
+            if _style(p)[0] < SMALLER * body_size:
                 small = True
             elif small:
                 p.ends, level = level, 0
