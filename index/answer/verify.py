@@ -914,8 +914,9 @@ def best_copy(sentence: str, passage_texts: Sequence[str]) -> Copy | None:
     for text in passage_texts:
         flat = " ".join(str(text or "").split())
         # quotations that open a sentence (a block quotation in its marks, one after a colon) or that the passage
-        # begins inside (cut from the passage before): a sentence after their start is their speaker's words (one opened inside a sentence and not closed, a mistyped mark as "”I never
-        # said that.’ The President said …" of k112, says nothing of the sentences after it)
+        # begins inside (cut from the passage before): a sentence after their start is their speaker's words (one
+        # opened inside a sentence and not closed, a mistyped mark as "”I never said that.’ The President said …" of
+        # k112, says nothing of the sentences after it)
         spans, at = [(start, end) for start, end in quotation_spans(flat, begun=True)
                      if start < 0 or not flat[:start].strip() or flat[:start].rstrip()[-1] in ".!?:"], 0
         for part in sentence_texts(flat) or [flat]:
