@@ -27,6 +27,7 @@ from pathlib import Path
 import numpy as np
 
 from eval.bench.proc import ChromaServer
+from index.store.store import COLLECTION_METADATA
 
 
 def _unit(rng: np.random.Generator, n: int, dim: int) -> np.ndarray:
@@ -50,7 +51,7 @@ def measure(url: str, passages: int, dim: int = 384, per_report: int = 17, runs:
     host, port = url.split("//")[1].split(":")
     client = chromadb.HttpClient(host=host, port=int(port), settings=ChromaSettings(anonymized_telemetry=False))
     rng = np.random.default_rng(seed)
-    col = client.create_collection("probe", embedding_function=None, metadata={"hnsw:space": "cosine"})
+    col = client.create_collection("probe", embedding_function=None, metadata=COLLECTION_METADATA)
     reports = max(1, passages // per_report)
     step = client.get_max_batch_size()
     out: dict = {"passages": passages, "reports": reports}
@@ -85,7 +86,7 @@ def measure(url: str, passages: int, dim: int = 384, per_report: int = 17, runs:
     # a layer per ingest: small collections beside the big one, queried one after the other
     layers = []
     for n in range(4):
-        c = client.create_collection(f"layer{n}", embedding_function=None, metadata={"hnsw:space": "cosine"})
+        c = client.create_collection(f"layer{n}", embedding_function=None, metadata=COLLECTION_METADATA)
         k = max(1, passages // 100)
         c.add(ids=[f"l{n}-{i}" for i in range(k)], embeddings=_unit(rng, k, dim),
               metadatas=[{"report_id": f"r{i // per_report}", "gen": 2 + n} for i in range(k)])

@@ -56,6 +56,13 @@ __all__ = ["SCHEMA_VERSION", "Base", "FileRecord", "Snapshot", "Writer", "check_
            "os_reason", "read_meta"]
 
 COLLECTION = "dossier_passages"
+# How the collections are made: cosine distance, and a wide HNSW search. At Chroma's default
+# breadth (ef_search 100) the approximate search lost one of the exact five nearest passages for
+# 9 of 154 tune questions on Mueller's 1,909 passages, and two ingests of the same reports ranked
+# 13 of 112 questions' top ten differently (the graph is built anew each time); at 500 none was
+# lost and both builds ranked every top ten alike, for about 0.3 ms more a query (docs/quality.md,
+# eighteenth session). Collections made before keep their breadth until `dossier ingest --rebuild`.
+COLLECTION_METADATA = {"hnsw:space": "cosine", "hnsw:search_ef": 500}
 CHROMA_FLUSH = 8192        # vectors a writer holds back before adding them to the embedded store
 
 
@@ -857,7 +864,7 @@ class _ServerLayers:
         self._clean(before_copy=current)
         self.new_name = f"{self.gen_name}-{secrets.token_hex(3)}"
         self.new_collection = self.client.create_collection(self.new_name, embedding_function=None,
-                                                            metadata={"hnsw:space": "cosine"})
+                                                            metadata=COLLECTION_METADATA)
         return self.client
 
     # -------------------------------------------------------------- as the ingest writes
@@ -1053,7 +1060,7 @@ class _EmbeddedLayers(_ServerLayers):
         self.new_name = f"{self.gen_name}-{secrets.token_hex(3)}"
         self.client = _persistent(self.root / self.new_name)
         self.new_collection = self.client.get_or_create_collection(COLLECTION, embedding_function=None,
-                                                                   metadata={"hnsw:space": "cosine"})
+                                                                   metadata=COLLECTION_METADATA)
         return self.client
 
     def _check_kept(self, kept: Sequence[layers_mod.Layer]) -> None:
