@@ -3,9 +3,10 @@
 Why it exists: `import chromadb` takes 1.1-2.4 s on these machines, more than half the 3 s
 budget of a cold `dossier ask`. Ingest writes the same vectors it gives Chroma to
 `vectors.npy` (memory-mapped on load); a brute-force dot product over 25,000 x 384 floats
-takes a few milliseconds and is exact, so it ranks as Chroma's HNSW does at this scale
-(tests/index/test_vectors.py checks the top 10 agree). The command line uses it; the
-long-running bot and the server mode (`--chroma-url`) query Chroma.
+takes a few milliseconds and is exact. Chroma's HNSW search is approximate; its collections
+search widely enough to rank as this does (index/store/store.py COLLECTION_METADATA), ties
+broken alike (index/answer/retrieve.py; tests/index/store/test_nearest.py). The command line
+uses it; the long-running bot and the server mode (`--chroma-url`) query Chroma.
 """
 from __future__ import annotations
 
