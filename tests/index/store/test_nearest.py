@@ -73,7 +73,7 @@ def test_the_command_line_and_the_bot_rank_alike_ties_included(tmp_path):
     report, passages = _long_report(tmp_path, 60)
     rng = np.random.default_rng(1)
     distinct = _unit(rng.normal(size=(12, 384)))
-    vectors = distinct[np.arange(len(passages)) % 12]        # every vector five times over
+    vectors = distinct[np.arange(len(passages)) % 12]        # each vector about five times
     settings = Settings(home=tmp_path / "home")
     gen = _write(settings, report, passages, vectors)
     question = _unit(distinct[3] + 0.5 * distinct[7])
