@@ -60,8 +60,8 @@ COLLECTION = "dossier_passages"
 # breadth (ef_search 100) the approximate search lost one of the exact five nearest passages for
 # 9 of 154 tune questions on Mueller's 1,909 passages, and two ingests of the same reports ranked
 # 13 of 112 questions' top ten differently (the graph is built anew each time); at 500 none was
-# lost and both builds ranked every top ten alike, for 0.2 ms more a query there and 3 ms on 200,000
-# vectors (docs/quality.md, eighteenth session). A layer made before keeps its breadth until it is
+# lost and both builds ranked every top ten alike, for 0.2 ms more a query there, 3 ms on 200,000
+# vectors and 5-7 ms on 1,000,000 (docs/quality.md, eighteenth session). A layer made before keeps its breadth until it is
 # merged into a new one or `dossier ingest --rebuild`.
 COLLECTION_METADATA = {"hnsw:space": "cosine", "hnsw:search_ef": 500}
 CHROMA_FLUSH = 8192        # vectors a writer holds back before adding them to the embedded store
