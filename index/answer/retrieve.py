@@ -88,10 +88,7 @@ class Retriever:
         kwargs = {"where": report_filter(scope)} if scope is not None else {}
         res = self.collection.query(query_embeddings=[self.vector(text)], n_results=min(k, n),
                                     include=["distances"], **kwargs)
-        # nearest first and, among passages at the same distance (a note repeated word for word), the
-        # lower id: the exact search of the command line and Chroma's of the bot then rank alike
-        return sorted(((pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])),
-                      key=lambda hit: (-hit[1], hit[0]))
+        return [(pid, 1.0 - float(d)) for pid, d in zip(res["ids"][0], res["distances"][0])]
 
     def bm25(self, text: str, k: int, scope: Sequence[str] | None = None) -> list[tuple[str, float]]:
         if self.lex is None:

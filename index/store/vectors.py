@@ -4,9 +4,10 @@ Why it exists: `import chromadb` takes 1.1-2.4 s on these machines, more than ha
 budget of a cold `dossier ask`. Ingest writes the same vectors it gives Chroma to
 `vectors.npy` (memory-mapped on load); a brute-force dot product over 25,000 x 384 floats
 takes a few milliseconds and is exact. Chroma's HNSW search is approximate; its collections
-search widely enough to rank as this does (index/store/store.py COLLECTION_METADATA), ties
-broken alike (index/answer/retrieve.py; tests/index/store/test_nearest.py). The command line
-uses it; the long-running bot and the server mode (`--chroma-url`) query Chroma.
+search widely enough to rank as this does (index/store/store.py COLLECTION_METADATA), and this
+breaks ties as the layered collections do, by id (layers.LayeredCollection;
+tests/index/store/test_nearest.py). The command line uses it; the long-running bot and the
+server mode (`--chroma-url`) query Chroma.
 """
 from __future__ import annotations
 
@@ -155,10 +156,10 @@ class ExactIndex:
             rows = self._rows_where(where)
             scores = self.matrix[rows] @ q if len(rows) else np.zeros(0, np.float32)
             n = min(n_results, len(rows))
-            top = np.argsort(-scores)[:n]
+            top = sorted(np.argsort(-scores)[:n], key=lambda i: (-scores[i], self.ids[rows[i]]))
             return {"ids": [[self.ids[rows[i]] for i in top]], "distances": [[float(1.0 - scores[i]) for i in top]]}
         scores = self.matrix @ q
         n = min(n_results, len(self.ids))
         top = np.argpartition(-scores, n - 1)[:n] if n < len(self.ids) else np.arange(len(self.ids))
-        top = top[np.argsort(-scores[top])]
+        top = sorted(top, key=lambda i: (-scores[i], self.ids[i]))
         return {"ids": [[self.ids[i] for i in top]], "distances": [[float(1.0 - scores[i]) for i in top]]}

@@ -2,7 +2,7 @@
 writes search their HNSW graph widely enough (index/store/store.py COLLECTION_METADATA) that the
 five nearest of 1,500 passages are always the five returned. At Chroma's default breadth these
 vectors lost one of the exact five for 4 of the 60 questions. And the command line's exact search
-and the bot's Chroma search rank passages alike, ties included (index/answer/retrieve.py)."""
+and the bot's Chroma search rank passages alike, ties included (index/store/vectors.py)."""
 from __future__ import annotations
 
 import numpy as np
