@@ -53,14 +53,19 @@ def _opening(c: Candidate, reports: Reports) -> list[Candidate]:
         return []
     ks = [o] if o != i else []
     a, b, _ = view.sentences[o]
-    opens_it = any(start == _lead(view.text[a:b]) for start, _ in quotation_spans(view.text[a:b]))
-    if opens_it and o > 0 and introduces_quotation(view.text[view.sentences[o - 1][0]:view.sentences[o - 1][1]]):
+    if _opens_quotation(view.text[a:b]) and o > 0 and \
+            introduces_quotation(view.text[view.sentences[o - 1][0]:view.sentences[o - 1][1]]):
         ks.insert(0, o - 1)
     return [s for s in (_sentence(c, reports, k) for k in ks) if s is not None]
 
 
 def _lead(text: str) -> int:
     return len(text) - len(text.lstrip())
+
+
+def _opens_quotation(sentence: str) -> bool:
+    """The sentence begins with a quotation mark that opens a quotation."""
+    return any(start == _lead(sentence) for start, _ in quotation_spans(sentence))
 
 
 def _introduced(c: Candidate, reports: Reports) -> list[Candidate]:
@@ -73,8 +78,7 @@ def _introduced(c: Candidate, reports: Reports) -> list[Candidate]:
     if i is None or i + 1 >= len(view.sentences):
         return []
     a, b, _ = view.sentences[i + 1]
-    nxt = view.text[a:b]
-    if not any(start == _lead(nxt) for start, _ in quotation_spans(nxt)):
+    if not _opens_quotation(view.text[a:b]):
         return []
     s = _sentence(c, reports, i + 1)
     return [s] if s is not None else []
