@@ -34,7 +34,7 @@ NOTE_LINE = re.compile(
     r"^\s*(?:"
     rf"\[(?P<br>{NUMBER}|{SYMBOL})\]"
     rf"|(?P<sup>[{SUPERSCRIPTS}]+)(?=\s|$)"
-    r"|(?P<sym>[†‡]{1,3})(?=\s)"
+    r"|(?P<sym>[†‡]{1,3})(?=\s.*?[^\W_])"      # a word after it: "† ¶" is a legend's key, not a note
     rf"|[-*•]\s*<sup>\s*(?P<html>{NUMBER}|{SYMBOL})\s*</sup>"
     rf"|[-*•]\s*\[(?P<lbr>{NUMBER}|{SYMBOL})\]"
     r")\s*(?P<rest>.*)$"

@@ -81,3 +81,16 @@ def test_a_markdown_files_level_one_heading_is_its_title():
     assert r.notes["1"].urls == ["https://a.org/1"]
     (r,), _ = parse_text(md.replace("# Grain", "## Grain"), "notes.md")     # a section heading names nothing
     assert r.title == ""
+
+
+def test_a_key_of_symbols_is_not_a_note_block():
+    # a panel list whose names carry symbol keys, and the legend line "† ¶" under it: the legend is
+    # body text, not a dagger note; before, it ended the report's body and what followed it became a
+    # second, untitled report (pypdf's 137-page guideline resources/issue-604.pdf became two)
+    text = ("Thyroid Carcinoma Guidelines\n\nBy Jane Doe and John Roe\n\nJane Doe, MD †\n\nJohn Roe, MD ¶\n\n† ¶\n\n"
+            "Medical oncology Surgery\n\nThe panel reviewed the evidence in 2020.† It changed two recommendations. "
+            "Both follow the new trial data.\n\n† The trial was reported in March 2020.\n")
+    reports, _ = parse_text(text, "guideline.txt")
+    (r,) = reports
+    assert r.title == "Thyroid Carcinoma Guidelines" and "changed two recommendations" in r.text
+    assert [n.text for n in r.notes.values()] == ["The trial was reported in March 2020."]
