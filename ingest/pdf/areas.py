@@ -45,13 +45,15 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     """(body lines, page-bottom note lines), both in reading order."""
     body: list[Line] = []
     foot: list[Line] = []
-    ruled = any(under_rule(run, _rules_over(run, rl), size, h) is not None
+    # notes numbered by superscripts in small type: a plain number opening small type is text
+    sup_only = any(ln.leading_marker is not None and ln.size < 0.9 * size for lines in pages for ln in lines)
+    ruled = any(under_rule(run, _rules_over(run, rl), size, h, sup_only=sup_only) is not None
                 for lines, h, rl in zip(pages, heights, rules) for run in _column_runs(lines))
     continuing = False          # the last note so far may go on (the page before ended in notes)
     unfinished = False          # ... and its last line ran to the margin: it does go on
     for lines, h, rl in zip(pages, heights, rules):
         for run in _column_runs(lines):         # two columns may each end in their own notes
-            k = footnote_area(run, _rules_over(run, rl), size, h, continuing or unfinished, ruled)
+            k = footnote_area(run, _rules_over(run, rl), size, h, continuing or unfinished, ruled, sup_only)
             if unfinished and k < len(run):
                 # a note's rest is set above the next notes, maybe pages later (LibreOffice):
                 # the small type right above them that opens no note

@@ -16,6 +16,7 @@ layout code reads them; `bottom` of a character is its baseline.
 from __future__ import annotations
 
 import ctypes
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -263,6 +264,7 @@ def read_page(pdf, index: int) -> Page:
             angle_at: tuple | None = None       # (baseline, font) where the rotation was last read
             get_unicode, get_size, get_font = c.FPDFText_GetUnicode, c.FPDFText_GetFontSize, c.FPDFText_GetFontInfo
             get_box, get_origin, is_generated = c.FPDFText_GetLooseCharBox, c.FPDFText_GetCharOrigin, c.FPDFText_IsGenerated
+            get_matrix, matrix = c.FPDFText_GetMatrix, c.FS_MATRIX()
             for k in range(n):
                 u = get_unicode(raw, k)
                 if u in (0x20, 0x0D, 0x0A) and is_generated(raw, k):
@@ -283,6 +285,11 @@ def read_page(pdf, index: int) -> Page:
                 size = get_size(raw, k)
                 if size <= 0:
                     continue
+                # the font operator's size scaled by the character's matrix: a PDF that sets every font
+                # at 1 point and scales its text matrix (the US Government Publishing Office's, through
+                # iText) reads as 1-point type throughout otherwise, its superscripts as big as its body
+                if get_matrix(raw, k, matrix):
+                    size *= math.hypot(matrix.c, matrix.d) or 1.0
                 # the font told apart by its name's length and its flags (one call, no copy):
                 # "LiberationSans" and "LiberationSans-Bold" report the same weight
                 key = (size, get_font(raw, k, None, 0, flags), flags.value)

@@ -4,8 +4,11 @@ Lines: characters grouped by baseline; a smaller character raised above a line's
 superscript of that line (a footnote marker when it is digits or * † ‡, also set off past the
 line's end), a lowered one a subscript (text). A gap wider than twice the type size is a cell
 boundary (a tab in the line's text). Columns: a vertical gutter in the middle of the page that
-few line fragments cross, with lines (not table cells) on both sides, makes a two-column page,
-read left column then right column between full-width lines. Running headers and footers:
+few line fragments cross, with lines (not table cells) on both sides, makes a two-column page;
+two narrow bands that no character crosses in almost any row, cutting the text into three
+columns of about equal width filled with lines, a three-column page (the Federal Register's,
+whose gutters are 3 points wide: narrower than a justified line's word space, so line fragments
+cannot show them). Columns are read one after the other between full-width lines. Running headers and footers:
 lines in the top or bottom band whose text (digits ignored) repeats on other pages, lines in
 the place and type of those (a chapter's own head), and bare page numbers that run with the
 page index (not a note's number alone at the foot).
@@ -46,7 +49,7 @@ class Line:
     size: float                     # the line's main font size
     bold: bool
     pieces: list[Piece] = field(default_factory=list)
-    col: int = 0                    # 0 single/full width, 1 left column, 2 right column
+    col: int = 0                    # 0 single/full width, else the column from the left (1, 2, 3)
     first_word: float = 0.0         # width of the first word (would it have fit on the line above?)
     hyphen_end: bool = False        # ends in a hyphen PDFium judged to break a word (or a soft hyphen)
 
@@ -181,6 +184,71 @@ def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
     return gutter
 
 
+def find_narrow_gutters(lines_chars: list[list[dict]]) -> list[float] | None:
+    """The x of the two gutters of a three-column page whose gutters no line fragment shows, or
+    None: two bands at least 1.5 points wide that no visible character covers in more than 8 % of
+    the rows, cutting the rows' extent into three columns each 25-42 % of it, most of whose
+    rows are lines filling their column (not a table's cells)."""
+    rows = [[c for c in r if c["text"].strip() and not c.get("ink")] for r in lines_chars]
+    rows = [r for r in rows if len(r) >= 3]
+    if len(rows) < 12:
+        return None
+    x0, x1 = min(c["x0"] for r in rows for c in r), max(c["x1"] for r in rows for c in r)
+    span = x1 - x0
+    if span <= 0:
+        return None
+    bins = int(span * 2) + 1                    # half-point bins
+    cover = [0] * bins
+    for r in rows:
+        seen = set()
+        for c in r:
+            seen.update(range(max(0, int((c["x0"] - x0) * 2)), min(bins, int((c["x1"] - x0) * 2) + 1)))
+        for b in seen:
+            cover[b] += 1
+    clear = [cover[b] <= 0.08 * len(rows) for b in range(bins)]
+    bands: list[tuple[float, float]] = []
+    b = 0
+    while b < bins:
+        if clear[b]:
+            e = b
+            while e + 1 < bins and clear[e + 1]:
+                e += 1
+            if e - b + 1 >= 3:
+                bands.append((x0 + b / 2, x0 + (e + 1) / 2))
+            b = e + 1
+        else:
+            b += 1
+    for i, (a1, b1) in enumerate(bands):
+        for a2, b2 in bands[i + 1:]:
+            widths = (a1 - x0, a2 - b1, x1 - b2)
+            if all(0.25 * span <= w <= 0.42 * span for w in widths):
+                gutters = [(a1 + b1) / 2, (a2 + b2) / 2]
+                if _columns_of_lines(rows, [x0, *gutters, x1]):
+                    return gutters
+    return None
+
+
+def _columns_of_lines(rows: list[list[dict]], edges: list[float]) -> bool:
+    """Each column holds running text, not a table's cells: most of its rows fill half its width or
+    more, hold four words or more on average, and are mostly letters (a table of figures, a
+    listing of names and dates in three bands is no three-column page)."""
+    for lo, hi in zip(edges, edges[1:]):
+        fills, words, letters, visible = 0, 0, 0, 0
+        n = 0
+        for r in rows:
+            inside = sorted((c for c in r if lo <= (c["x0"] + c["x1"]) / 2 < hi), key=lambda c: c["x0"])
+            if not inside:
+                continue
+            n += 1
+            fills += inside[-1]["x1"] - inside[0]["x0"] >= 0.5 * (hi - lo)
+            words += 1 + sum(1 for a, b in zip(inside, inside[1:]) if b["x0"] - a["x1"] > 0.15 * a["size"])
+            letters += sum(1 for c in inside if c["text"].isalpha())
+            visible += len(inside)
+        if n < 4 or fills < 0.6 * n or words < 4 * n or letters < 0.7 * visible:
+            return False
+    return True
+
+
 MARK_SYMBOLS = "*†‡§¶"   # printed as note labels where a report numbers none
 
 
@@ -280,6 +348,17 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list) -
                 for c in row:
                     (left if (c["x0"] + c["x1"]) / 2 < gutter else right).append(c)
         groups = [(0, full), (1, left), (2, right)]
+    elif (narrow := find_narrow_gutters(rough)) is not None:
+        # a row with a character across a gutter is full width; every other row splits in three
+        cols: list[list[dict]] = [[], [], [], []]
+        for row in rough:
+            if any(c["x0"] < g < c["x1"] for g in narrow for c in row if c["text"].strip()):
+                cols[0] += row
+            else:
+                for c in row:
+                    mid = (c["x0"] + c["x1"]) / 2
+                    cols[1 + sum(1 for g in narrow if mid >= g)].append(c)
+        groups = list(enumerate(cols))
     lines: list[Line] = []
     for col, group in groups:
         if not group:
@@ -291,21 +370,18 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list) -
 
 
 def reading_order(lines: list[Line]) -> list[Line]:
-    """Top to bottom; between full-width lines, the left column, then the right column."""
+    """Top to bottom; between full-width lines, each column from the left, top to bottom."""
     lines = sorted(lines, key=lambda ln: (ln.top, ln.x0))
     out: list[Line] = []
     band: list[Line] = []
     for ln in lines:
         if ln.col == 0:
-            out += sorted((x for x in band if x.col == 1), key=lambda x: x.top)
-            out += sorted((x for x in band if x.col == 2), key=lambda x: x.top)
+            out += sorted(band, key=lambda x: (x.col, x.top))
             band = []
             out.append(ln)
         else:
             band.append(ln)
-    out += sorted((x for x in band if x.col == 1), key=lambda x: x.top)
-    out += sorted((x for x in band if x.col == 2), key=lambda x: x.top)
-    return out
+    return out + sorted(band, key=lambda x: (x.col, x.top))
 
 
 def _key(line: Line) -> str:

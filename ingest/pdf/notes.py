@@ -39,14 +39,16 @@ class RawNote:
 
 
 def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], body_size: float,
-                  page_height: float, continuing: bool = False, ruled: bool = False) -> int:
+                  page_height: float, continuing: bool = False, ruled: bool = False, sup_only: bool = False) -> int:
     """Index into a column's `lines` (reading order) where its footnotes begin; len(lines) if
     none. `continuing`: the previous column or page ended in footnotes, so a bottom run of
     small type that opens with no number continues its last note. `ruled`: the document sets a
     rule over its notes (`under_rule` found one on some page), as Word, LaTeX and LibreOffice do
     over a note continued from the page before too: without one, small type at a page's foot
-    that opens no note is a figure's or a table's source line ("Source: …"), not a note's rest."""
-    k = under_rule(lines, rules, body_size, page_height, continuing)
+    that opens no note is a figure's or a table's source line ("Source: …"), not a note's rest.
+    `sup_only`: the document numbers its notes with superscripts, so small type that opens with a
+    plain number ("2018 (83 FR 63561)", the Federal Register's rule text in 8 pt) opens no note."""
+    k = under_rule(lines, rules, body_size, page_height, continuing, sup_only)
     if k is not None:
         return k
     # no rule: a bottom run of smaller type whose first line opens with a number
@@ -55,13 +57,13 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
         i -= 1
     if continuing and not ruled and i < len(lines):
         return i
-    while i < len(lines) and not opens_note(lines[i], None):
+    while i < len(lines) and not opens_note(lines[i], None, sup_only):
         i += 1
     return i if i < len(lines) and i > 0 else len(lines)
 
 
 def under_rule(lines: list[Line], rules: list[tuple[float, float, float]], body_size: float,
-               page_height: float, continuing: bool = False) -> int | None:
+               page_height: float, continuing: bool = False, sup_only: bool = False) -> int | None:
     """Index into a column's `lines` where footnotes under a separator rule begin; None if none."""
     # a separator rule: the lowest horizontal line in the lower 2/3 of the page with text below
     # that is not an underline (a rule just under a line's baseline, over its text)
@@ -80,9 +82,9 @@ def under_rule(lines: list[Line], rules: list[tuple[float, float, float]], body_
             # goes on from the page before when small type follows it and a note opens there;
             # body-size lines under a rule are a table's rows, not a note
             rest = lines[below[0]:]
-            then_note = any(ln.size < 0.95 * body_size and opens_note(ln, None) for ln in rest[1:]) and all(
+            then_note = any(ln.size < 0.95 * body_size and opens_note(ln, None, sup_only) for ln in rest[1:]) and all(
                 ln.size < 0.95 * body_size or ln.size > 1.15 * body_size for ln in rest)
-            if ((small or first.leading_marker is not None) and (opens_note(first, None) or _alone_number(first))
+            if ((small or first.leading_marker is not None) and (opens_note(first, None, sup_only) or _alone_number(first))
                     or (continuing and (rest_small or then_note))):
                 return below[0]
     return None

@@ -135,7 +135,7 @@ class Edges:
         body = [ln for ln in lines if abs(ln.size - body_size) <= 0.1 * body_size]
         left: dict[int, float] = {}
         right: dict[int, float] = {}
-        for col in (0, 1, 2):
+        for col in sorted({ln.col for ln in body}):
             xs = [ln for ln in body if ln.col == col]
             if xs:
                 # the margins most lines keep: a table row or a line run off the page is no margin

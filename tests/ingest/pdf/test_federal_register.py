@@ -1,0 +1,77 @@
+"""A real three-column PDF read against its independent gold (data/realworld/federal-register-pdf-737-max: the
+Federal Register's proposed 737 MAX directive, 15 footnotes, gold built with pdfminer.six by character size).
+
+What the Government Publishing Office's PDFs do that no other real file here does: every font is set at
+1 point and scaled by the text matrix (PDFium's font size alone reads 1-point type throughout, superscript
+markers as big as the text), and three columns stand 3 points apart, narrower than a justified line's word
+space. Before both were read, Dossier found none of the 15 markers and ran the three columns' lines together
+(521 sentences cut at a line end); and the rule text of its last pages, 8 pt under a rule, opening with a
+year, was read as the rest of the last footnote."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from eval.formats import read_file, score
+from tests.conftest import ROOT
+
+HERE = ROOT / "data" / "realworld" / "federal-register-pdf-737-max"
+PDF = HERE / "federal-register-2020-17221.pdf"
+
+
+@pytest.fixture(scope="module")
+def register():
+    reports, _, _ = read_file(PDF)
+    return reports, score(reports, json.loads((HERE / "gold.json").read_text()))
+
+
+def test_every_marker_finds_its_own_note_on_its_own_sentence(register):
+    _, s = register
+    assert s["gold_markers"] == 15 and s["markers_found"] == 15 and not s["extra_markers"], s["wrong_examples"]
+    assert s["right_notes"] == 15 and s["shifted"] == 0, s["wrong_examples"]
+    assert s["right_sentence"] == s["sentence_total"] == 15, s["wrong_sentence_examples"]
+    assert s["broken_note_words"] == 0 and s["broken_body_words"] == 0, s["broken_examples"]
+
+
+def test_the_three_columns_are_read_one_after_the_other(register):
+    reports, s = register
+    (r,) = reports
+    assert s["cut_sentences"] <= 2
+    # a sentence that runs down the middle column of page 2, whole, and the rule text of the last pages
+    # in the body, not in a note
+    assert ("To address the unsafe condition, the FAA proposes to require four design changes: (1) Installing "
+            "updated flight control software (with new control laws)") in r.text
+    assert "This AD applies to The Boeing Company Model 737–8 and 737–9 airplanes" in r.text
+    assert all("Applicability" not in n.text for n in r.notes.values())
+
+
+def _rows(cells: list[list[str]], size: float = 9.0) -> list[list[dict]]:
+    """Characters of rows of text set in three bands (x 0-170, 173-343, 346-516): one string per band."""
+    rows = []
+    for k, row in enumerate(cells):
+        chars = []
+        for band, text in enumerate(row):
+            x = band * 173.0
+            for ch in text:
+                w = 0.5 * size if ch != " " else 0.25 * size
+                if ch != " ":
+                    chars.append({"text": ch, "x0": x, "x1": x + w, "top": k * 11.0, "bottom": k * 11.0 + size,
+                                  "size": size, "sz1": size})
+                x += w
+        rows.append(chars)
+    return rows
+
+
+def test_three_bands_of_prose_are_columns_and_three_bands_of_figures_are_a_table():
+    from ingest.pdf.layout import find_narrow_gutters
+
+    prose = ("the agency proposes to require four design changes to the flight control software and to the "
+             "manual so that the crew can respond to a failed sensor before further flight ") * 3
+    lines = [[prose[k * 7 + b * 11:][:36] for b in range(3)] for k in range(20)]    # words fall anywhere
+    gutters = find_narrow_gutters(_rows(lines))
+    assert gutters is not None and 150 < gutters[0] < 173 and 323 < gutters[1] < 346
+    figures = "1,204 3,118 77,290 4,012 8,201 90"
+    assert find_narrow_gutters(_rows([[figures, figures, figures]] * 20)) is None
+    names = "Ace Co  04/11/2015  Dallas"       # a listing: names, dates, places in few words
+    assert find_narrow_gutters(_rows([[names, names, names]] * 20)) is None
