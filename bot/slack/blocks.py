@@ -301,11 +301,12 @@ def _prose(text: str, urls: Iterable[str]) -> str:
     """The note's words once its URLs and DNGTS labels are gone; "" when only punctuation is left."""
     rest = text
     for url in sorted(urls, key=len, reverse=True):
-        rest = rest.replace(f"<{url}>", " ").replace(f"({url})", " ").replace(url, " ")
+        # the URL and the separator after it go: "Reuters, “Title,” https://…, accessed May 1" keeps its commas
+        rest = re.sub(re.escape(url) + r"\s*[,;]?", " ", rest.replace(f"<{url}>", " ").replace(f"({url})", " "))
     rest = re.sub(r"DNGTS:?", " ", rest)
     if len(re.findall(r"[^\W\d_]{2,}", rest)) < 3:
         return ""
-    rest = re.sub(r"[\s;,]+", " ", rest).strip(" ;,.")
+    rest = re.sub(r"\s+([;,])", r"\1", re.sub(r"\s+", " ", rest)).strip(" ;,.")
     # Any URL-like token left in prose stays inline code, so Slack never auto-links it.
     pieces, last = [], 0
     for m in _URLISH.finditer(rest):

@@ -173,6 +173,17 @@ def test_prose_note_is_shown_without_linking_its_urls():
     assert "Kremlin spokesman Dmitry Peskov said the drills were planned" in text
 
 
+def test_a_note_keeps_its_own_commas_where_its_urls_go():
+    # the note's words as the report prints them: "737 MAX, AOA" is not "737 MAX AOA"
+    url = "https://www.reuters.com/article/boeing-737max"
+    a = answer(citations=[citation(1, footnotes=[
+        note("4", urls=[], text="On the current 737 MAX, AOA is measured by two independent AOA sensors, which are "
+                                "small vanes; see the manual."),
+        note("5", urls=[url], text=f"Reuters, “Boeing fixes the sensors,” {url}, accessed May 1, 2020.")])])
+    text = all_text(answer_messages(a))
+    assert "On the current 737 MAX, AOA is measured by two independent AOA sensors, which are small vanes; see" in text
+    assert "Reuters, “Boeing fixes the sensors,” accessed May 1, 2020" in text
+
 
 def test_a_url_in_angle_brackets_leaves_no_empty_brackets_in_the_prose():
     url = "https://www.gov.uk/cma-cases/heat-networks-market-study"
