@@ -260,6 +260,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
     prev: dict | None = None
     last_visible: dict | None = None
     first_word_end: float | None = None
+    between = False                         # a separator between two superscript markers was just skipped
     if links:
         lo, hi = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
         links = [a for a in links if a.top - 0.5 <= hi and a.bottom + 0.5 >= lo]
@@ -288,13 +289,15 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
             first_word_end = prev["x1"]
         marker = is_sup and (ch.isdigit() or ch in MARK_SYMBOLS)
         if is_sup and ch in ",;" and pieces and pieces[-1].marker:
-            prev = c                        # `¹,²`: the comma between two markers is not text
+            prev = c                        # `¹,²`: the comma between two markers is not text,
+            between = True                  # and the next digit opens the second marker, not "12"
             continue
         if (pieces and pieces[-1].marker == marker and pieces[-1].uri == uri and pieces[-1].target == target
-                and not (marker and not (ch.isdigit() and pieces[-1].text.isdigit()))):
+                and not (marker and (between or not (ch.isdigit() and pieces[-1].text.isdigit())))):
             pieces[-1].text += " " if ch.isspace() else ch
         else:
             pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri, target=target))
+        between = False
         prev = c
     x0 = min(c["x0"] for c in chars)
     x1 = max(c["x1"] for c in chars if c["text"].strip()) if main else max(c["x1"] for c in chars)

@@ -333,3 +333,20 @@ def test_layout_variants_give_the_gold_map_and_the_text_passages(tmp_path, varia
     (r,), _ = parse_text(read_report_file(path), path.name)
     assert_notes_equal_gold(r, json.loads((GOLD / "footnotes" / f"{sample[3]}.json").read_text()), prose=False)
     assert _squash(chunk_report(r)) == _squash(chunk_report(_text_report(sample)))
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_two_markers_printed_with_a_comma_between_are_two_notes(tmp_path, writer):
+    # "holds for both sides.¹,²": before, one marker "12" that no note has, and notes 1 and 2 dropped
+    paras = [fx.Para([("Air Defense in Belarus", False)], size=16, space_before=0),
+             fx.Para([("Minsk signed a deal with Almaz-Antey in August. The claim holds for both sides.", False),
+                      ("1", True), (",", True), ("2", True), (" Moscow agreed.", False), ("3", True)])]
+    spec = fx.Spec(paras=paras, notes=[("1", "First source, https://a.org/1"), ("2", "Second source, https://b.org/2"),
+                                       ("3", "Third, https://c.org/3")])
+    data, _ = fx.build_pdf(spec, writer)
+    path = tmp_path / "comma.pdf"
+    path.write_bytes(data)
+    (r,), _ = parse_text(read_report_file(path), path.name)
+    assert [s.markers for s in r.sentences if s.markers] == [["1", "2"], ["3"]]
+    assert {k: n.text for k, n in r.notes.items()} == {"1": "First source, https://a.org/1",
+                                                       "2": "Second source, https://b.org/2", "3": "Third, https://c.org/3"}
