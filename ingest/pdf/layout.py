@@ -8,10 +8,10 @@ few line fragments cross, with lines (not table cells) on both sides, makes a tw
 two narrow bands that no character crosses in almost any row, cutting the text into three
 columns of about equal width filled with lines, a three-column page (the Federal Register's,
 whose gutters are 3 points wide: narrower than a justified line's word space, so line fragments
-cannot show them). Columns are read one after the other between full-width lines. Running headers and footers:
-lines in the top or bottom band whose text (digits ignored) repeats on other pages, lines in
-the place and type of those (a chapter's own head), and bare page numbers that run with the
-page index (not a note's number alone at the foot).
+cannot show them). Columns are read one after the other between full-width lines. Running
+headers and footers: lines in the top or bottom band whose text (digits ignored) repeats on
+other pages, lines in the place and type of those (a chapter's own head), and bare page numbers
+that run with the page index (not a note's number alone at the foot).
 """
 from __future__ import annotations
 
