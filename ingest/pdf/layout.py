@@ -5,10 +5,10 @@ superscript of that line (a footnote marker when it is digits or * † ‡, also
 line's end), a lowered one a subscript (text). A gap wider than twice the type size is a cell
 boundary (a tab in the line's text). Columns: a vertical gutter in the middle of the page that
 few line fragments cross, with lines (not table cells) on both sides, makes a two-column page;
-two narrow bands that no character crosses in almost any row, cutting the text into three
-columns of about equal width filled with lines, a three-column page (the Federal Register's,
-whose gutters are 3 points wide: narrower than a justified line's word space, so line fragments
-cannot show them). Columns are read one after the other between full-width lines. Running
+narrow bands that no character crosses in almost any row, cutting the text into three (or two)
+columns of about equal width filled with lines, make a page of three (or two) columns whose
+gutters are narrower than a justified line's word space, so line fragments cannot show them (the
+Federal Register's, 3 points; LaTeX's twocolumn, 11). Columns are read one after the other between full-width lines. Running
 headers and footers: lines in the top or bottom band whose text (digits ignored) repeats on
 other pages, lines in the place and type of those (a chapter's own head), and bare page numbers
 that run with the page index (not a note's number alone at the foot).
@@ -185,27 +185,21 @@ def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
 
 
 def find_narrow_gutters(lines_chars: list[list[dict]]) -> list[float] | None:
-    """The x of the two gutters of a three-column page whose gutters no line fragment shows, or
-    None: two bands at least 1.5 points wide that no visible character covers in more than 8 % of
-    the rows, cutting the rows' extent into three columns each 25-42 % of it, most of whose
-    rows are lines filling their column (not a table's cells)."""
-    rows = [[c for c in r if c["text"].strip() and not c.get("ink")] for r in lines_chars]
-    rows = [r for r in rows if len(r) >= 3]
+    """The x of the gutters of a page of three or two columns that no line fragment shows (the
+    gutter narrower than a justified line's word space), or None: bands at least 1.5 points wide
+    that no visible character covers in more than 8 % of the rows, cutting the rows' extent into
+    three columns each 25-42 % of it or two each 40-60 %, most of whose rows are lines filling
+    their column (not a table's cells)."""
+    rows = _text_rows(lines_chars)
     if len(rows) < 12:
         return None
     x0, x1 = min(c["x0"] for r in rows for c in r), max(c["x1"] for r in rows for c in r)
     span = x1 - x0
     if span <= 0:
         return None
-    bins = int(span * 2) + 1                    # half-point bins
-    cover = [0] * bins
-    for r in rows:
-        seen = set()
-        for c in r:
-            seen.update(range(max(0, int((c["x0"] - x0) * 2)), min(bins, int((c["x1"] - x0) * 2) + 1)))
-        for b in seen:
-            cover[b] += 1
-    clear = [cover[b] <= 0.08 * len(rows) for b in range(bins)]
+    cover = _coverage(rows, x0, x1)
+    bins = len(cover)
+    clear = [cover[b] <= CLEAR * len(rows) for b in range(bins)]
     bands: list[tuple[float, float]] = []
     b = 0
     while b < bins:
@@ -225,7 +219,53 @@ def find_narrow_gutters(lines_chars: list[list[dict]]) -> list[float] | None:
                 gutters = [(a1 + b1) / 2, (a2 + b2) / 2]
                 if _columns_of_lines(rows, [x0, *gutters, x1]):
                     return gutters
+    for a1, b1 in bands:
+        if 0.40 * span <= a1 - x0 <= 0.60 * span and 0.40 * span <= x1 - b1 <= 0.60 * span:
+            if _columns_of_lines(rows, [x0, (a1 + b1) / 2, x1]):
+                return [(a1 + b1) / 2]
     return None
+
+
+CLEAR = 0.08            # a gutter: no character in more than this share of a page's rows
+
+
+def _text_rows(lines_chars: list[list[dict]]) -> list[list[dict]]:
+    rows = [[c for c in r if c["text"].strip() and not c.get("ink")] for r in lines_chars]
+    return [r for r in rows if len(r) >= 3]
+
+
+def _coverage(rows: list[list[dict]], x0: float, x1: float) -> list[int]:
+    """For each half point from x0 to x1, how many rows have a character over it."""
+    bins = int((x1 - x0) * 2) + 1
+    cover = [0] * bins
+    for r in rows:
+        seen: set[int] = set()
+        for c in r:
+            seen.update(range(max(0, int((c["x0"] - x0) * 2)), min(bins, int((c["x1"] - x0) * 2) + 1)))
+        for b in seen:
+            cover[b] += 1
+    return cover
+
+
+def gutter_width(lines_chars: list[list[dict]], x: float) -> float:
+    """The width of the band around x that no character covers in more than CLEAR of the rows."""
+    rows = _text_rows(lines_chars)
+    if not rows:
+        return 0.0
+    x0, x1 = min(c["x0"] for r in rows for c in r), max(c["x1"] for r in rows for c in r)
+    if not x0 < x < x1:
+        return 0.0
+    cover = _coverage(rows, x0, x1)
+    limit = CLEAR * len(rows)
+    at = int((x - x0) * 2)
+    if cover[at] > limit:
+        return 0.0
+    lo, hi = at, at
+    while lo > 0 and cover[lo - 1] <= limit:
+        lo -= 1
+    while hi + 1 < len(cover) and cover[hi + 1] <= limit:
+        hi += 1
+    return (hi - lo + 1) / 2
 
 
 def _columns_of_lines(rows: list[list[dict]], edges: list[float]) -> bool:
@@ -247,6 +287,34 @@ def _columns_of_lines(rows: list[list[dict]], edges: list[float]) -> bool:
         if n < 4 or fills < 0.6 * n or words < 4 * n or letters < 0.7 * visible:
             return False
     return True
+
+
+def _gap_at(row: list[dict], x: float, size: float) -> float | None:
+    """The gap between the row's text on either side of x (superscripts left out: a marker set off
+    into a gutter does not join two columns); 0 when a character covers x, None when the row has
+    text on one side only."""
+    vis = [c for c in row if c["text"].strip() and c["size"] > SUP_RATIO * size]
+    if any(c["x0"] < x < c["x1"] for c in vis):
+        return 0.0
+    left = [c["x1"] for c in vis if c["x1"] <= x]
+    right = [c["x0"] for c in vis if c["x0"] >= x]
+    return min(right) - max(left) if left and right else None
+
+
+def _joining(size: float, apart: float) -> float:
+    """The widest gap at a gutter that still joins a row's text across it: a line fragment's gap
+    (1.5 type sizes, at least 8 points) where the columns stand well apart; a quarter of their
+    distance where the gutter is not much wider than a word space (LaTeX's twocolumn, the Federal
+    Register: a line ending in "FAA-" stands a few points from the next column's)."""
+    usual = max(1.5 * size, 8.0)
+    return usual if apart > 1.2 * usual else 0.25 * apart
+
+
+def _across(row: list[dict], x: float, least: float, size: float) -> bool:
+    """The row's text goes on across x: a character covers it, or the gap there is at most `least`
+    (a word space, not the columns' gutter)."""
+    gap = _gap_at(row, x, size)
+    return gap is not None and gap <= least
 
 
 MARK_SYMBOLS = "*†‡§¶"   # printed as note labels where a report numbers none
@@ -337,30 +405,20 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list) -
         return []
     rough = _baseline_clusters(chars)
     gutter = find_gutter(rough, width)
+    gutters = [gutter] if gutter is not None else (find_narrow_gutters(rough) or [])
     groups: list[tuple[int, list[dict]]] = [(0, chars)]
-    if gutter is not None:
-        # a row with a run across the gutter is full width; every other row splits in two
-        full: list[dict] = []
-        left: list[dict] = []
-        right: list[dict] = []
+    if gutters:
+        # a row whose text goes on across a gutter is full width; every other row splits by column
+        apart = {g: gutter_width(rough, g) for g in gutters}
+        cols: list[list[dict]] = [[] for _ in range(len(gutters) + 2)]
         for row in rough:
             size = _main_size(row)
-            if any(a < gutter < b for a, b in _fragments(row, max(1.5 * size, 8.0))):
-                full += row
-            else:
-                for c in row:
-                    (left if (c["x0"] + c["x1"]) / 2 < gutter else right).append(c)
-        groups = [(0, full), (1, left), (2, right)]
-    elif (narrow := find_narrow_gutters(rough)) is not None:
-        # a row with a character across a gutter is full width; every other row splits in three
-        cols: list[list[dict]] = [[], [], [], []]
-        for row in rough:
-            if any(c["x0"] < g < c["x1"] for g in narrow for c in row if c["text"].strip()):
+            if any(_across(row, g, _joining(size, apart[g]), size) for g in gutters):
                 cols[0] += row
             else:
                 for c in row:
                     mid = (c["x0"] + c["x1"]) / 2
-                    cols[1 + sum(1 for g in narrow if mid >= g)].append(c)
+                    cols[1 + sum(1 for g in gutters if mid >= g)].append(c)
         groups = list(enumerate(cols))
     lines: list[Line] = []
     for col, group in groups:

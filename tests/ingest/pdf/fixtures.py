@@ -50,6 +50,7 @@ class Spec:
     notes: list[tuple[str | None, str]]      # (number or None, text as written)
     notes_mode: str = "foot"                 # foot | foot-norule | end-numbered | end-unnumbered
     columns: int = 1
+    gutter: float = 22.0                     # between two columns (LaTeX's twocolumn sets 10 pt)
     header: str = ""                         # running header on every page
     footer: str = "{n}"                      # page-number footer ("" for none)
     hyphenate: bool = False
@@ -274,7 +275,7 @@ class Typesetter:
         self.margin = 45.0
         self.top = self.margin + 10
         self.bottom = self.ph - self.margin
-        self.gutter = 22.0
+        self.gutter = spec.gutter
         self.col_w = (self.pw - 2 * self.margin - (self.gutter if spec.columns == 2 else 0)) / spec.columns
         self.continued: list[tuple[str, int, int]] = []   # (note, page, column) of notes carried on
         self.hyphenated = 0

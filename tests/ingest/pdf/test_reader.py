@@ -321,6 +321,9 @@ VARIANTS = [  # (report, writer, options): layouts that once broke the reader
     (SEPT2, "fpdf2", dict(notes_mode="end-numbered", indent=12.0, hyphenate=True)),    # `15.` alone on a line
     (AUG15, "reportlab", dict(columns=2, indent=12.0, notes_mode="foot-norule", page=(420.0, 480.0), hyphenate=True)),
     (SEPT17, "reportlab", dict(notes_mode="foot-norule", hyphenate=True)),
+    # a gutter narrower than a justified line's word space (LaTeX's twocolumn): no line fragment shows it
+    (SEPT2, "reportlab", dict(columns=2, gutter=9.0, indent=12.0, page=(420.0, 640.0), hyphenate=True)),
+    (SEPT19, "fpdf2", dict(columns=2, gutter=9.0, indent=12.0, page=(420.0, 640.0))),
 ]
 
 
