@@ -7,11 +7,12 @@ boundary (a tab in the line's text). Columns: a vertical gutter in the middle of
 few line fragments cross, with lines (not table cells) on both sides, makes a two-column page;
 narrow bands that no character crosses in almost any row, cutting the text into three (or two)
 columns of about equal width filled with lines, make a page of three (or two) columns whose
-gutters are narrower than a justified line's word space, so line fragments cannot show them (the
-Federal Register's, 3 points; LaTeX's twocolumn, 11). Columns are read one after the other between full-width lines. Running
-headers and footers: lines in the top or bottom band whose text (digits ignored) repeats on
-other pages, lines in the place and type of those (a chapter's own head), and bare page numbers
-that run with the page index (not a note's number alone at the foot).
+gutters are narrower than the gap that joins a line's runs, so line fragments cannot show them
+(the Federal Register's and LaTeX's twocolumn, about 9-10 points). Columns are read one after
+the other between full-width lines. Running headers and footers: lines in the top or bottom band
+whose text (digits ignored) repeats on other pages, lines in the place and type of those (a
+chapter's own head), and bare page numbers that run with the page index (not a note's number
+alone at the foot).
 """
 from __future__ import annotations
 
@@ -186,7 +187,7 @@ def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
 
 def find_narrow_gutters(lines_chars: list[list[dict]]) -> list[float] | None:
     """The x of the gutters of a page of three or two columns that no line fragment shows (the
-    gutter narrower than a justified line's word space), or None: bands at least 1.5 points wide
+    gutter narrower than the gap that joins a line's runs), or None: bands at least 1.5 points wide
     that no visible character covers in more than 8 % of the rows, cutting the rows' extent into
     three columns each 25-42 % of it or two each 40-60 %, most of whose rows are lines filling
     their column (not a table's cells)."""
@@ -303,9 +304,9 @@ def _gap_at(row: list[dict], x: float, size: float) -> float | None:
 
 def _joining(size: float, apart: float) -> float:
     """The widest gap at a gutter that still joins a row's text across it: a line fragment's gap
-    (1.5 type sizes, at least 8 points) where the columns stand well apart; a quarter of their
-    distance where the gutter is not much wider than a word space (LaTeX's twocolumn, the Federal
-    Register: a line ending in "FAA-" stands a few points from the next column's)."""
+    (1.5 type sizes, at least 8 points) where the columns stand well apart; a quarter of the
+    gutter's clear band where the gutter is narrower than that (LaTeX's twocolumn, the Federal
+    Register, where a line ending in "FAA-" stands a few points from the next column's)."""
     usual = max(1.5 * size, 8.0)
     return usual if apart > 1.2 * usual else 0.25 * apart
 

@@ -3,8 +3,8 @@ Federal Register's proposed 737 MAX directive, 15 footnotes, gold built with pdf
 
 What the Government Publishing Office's PDFs do that no other real file here does: every font is set at
 1 point and scaled by the text matrix (PDFium's font size alone reads 1-point type throughout, superscript
-markers as big as the text), and three columns stand 3 points apart, narrower than a justified line's word
-space. Before both were read, Dossier found none of the 15 markers and ran the three columns' lines together
+markers as big as the text), and three columns stand about 9 points apart, less than the gap that joins a
+line's runs. Before both were read, Dossier found none of the 15 markers and ran the three columns' lines together
 (521 sentences cut at a line end); and the rule text of its last pages, 8 pt under a rule, opening with a
 year, was read as the rest of the last footnote."""
 from __future__ import annotations
