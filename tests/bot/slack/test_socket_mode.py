@@ -35,6 +35,17 @@ def envelope(envelope_id: str, channel: str, ts: str, question: str) -> dict:
     }
 
 
+def _let_the_receiver_disconnect(handler, seconds: float = 5.0) -> None:
+    """Wait for the client's receive thread, which disconnects when the stream closes, before closing
+    from this thread: slack_sdk's builtin `Connection.disconnect` (3.47.0) checks its socket and then
+    closes it under its locks, so two threads past the check race and the second raises AttributeError
+    on `None.close()` (seen once in CI rehearsal, under load)."""
+    session = handler.client.current_session
+    deadline = time.monotonic() + seconds
+    while session is not None and session.is_active() and time.monotonic() < deadline:
+        time.sleep(0.02)
+
+
 def test_socket_mode_acks_the_envelope_and_posts_the_answer(slack, dossier, tmp_path):
     ts = new_ts()
     question = "When should the Belarusian contingent at Kavkaz-2020 be heading home?"
@@ -71,6 +82,7 @@ def test_socket_mode_acks_the_envelope_and_posts_the_answer(slack, dossier, tmp_
         finally:
             handler.client.auto_reconnect_enabled = False
             server.shutdown()  # first: the client's blocking read returns at once, so close() is quick
+            _let_the_receiver_disconnect(handler)
             handler.close()
     slack.quiet()
     assert len(slack.posts(channel="C0SOCKET")) == 1
