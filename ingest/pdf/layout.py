@@ -185,34 +185,60 @@ def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
     return gutter
 
 
-def find_narrow_gutters(lines_chars: list[list[dict]]) -> list[float] | None:
-    """The x of the gutters of a page of three or two columns that no line fragment shows (the
-    gutter narrower than the gap that joins a line's runs), or None: bands at least 1.5 points wide
-    that no visible character covers in more than 8 % of the rows, cutting the rows' extent into
-    three columns each 25-42 % of it or two each 40-60 %, most of whose rows are lines filling
-    their column (not a table's cells)."""
-    rows = _text_rows(lines_chars)
-    if len(rows) < 12:
-        return None
-    x0, x1 = min(c["x0"] for r in rows for c in r), max(c["x1"] for r in rows for c in r)
-    span = x1 - x0
-    if span <= 0:
-        return None
-    cover = _coverage(rows, x0, x1)
-    bins = len(cover)
-    clear = [cover[b] <= CLEAR * len(rows) for b in range(bins)]
-    bands: list[tuple[float, float]] = []
-    b = 0
-    while b < bins:
-        if clear[b]:
+CLEAR = 0.08            # a gutter: no character in more than this share of a page's rows
+
+
+@dataclass
+class Coverage:
+    """A page's rows of text (three characters or more) and, for each half point across their extent,
+    how many of them have a character there; `bands`: the stretches at least 1.5 points wide that no
+    character covers in more than CLEAR of the rows, as (x from, x to)."""
+
+    rows: list[list[dict]]
+    x0: float
+    x1: float
+    bands: list[tuple[float, float]]
+
+    @classmethod
+    def of(cls, lines_chars: list[list[dict]]) -> "Coverage":
+        rows = [[c for c in r if c["text"].strip() and not c.get("ink")] for r in lines_chars]
+        rows = [r for r in rows if len(r) >= 3]
+        if not rows:
+            return cls(rows, 0.0, 0.0, [])
+        x0, x1 = min(c["x0"] for r in rows for c in r), max(c["x1"] for r in rows for c in r)
+        bins = int((x1 - x0) * 2) + 1
+        counts = [0] * bins
+        for r in rows:
+            seen: set[int] = set()
+            for c in r:
+                seen.update(range(max(0, int((c["x0"] - x0) * 2)), min(bins, int((c["x1"] - x0) * 2) + 1)))
+            for b in seen:
+                counts[b] += 1
+        bands: list[tuple[float, float]] = []
+        b = 0
+        while b < bins:
             e = b
-            while e + 1 < bins and clear[e + 1]:
+            while e < bins and counts[e] <= CLEAR * len(rows):
                 e += 1
-            if e - b + 1 >= 3:
-                bands.append((x0 + b / 2, x0 + (e + 1) / 2))
-            b = e + 1
-        else:
-            b += 1
+            if e - b >= 3:
+                bands.append((x0 + b / 2, x0 + e / 2))
+            b = max(e, b + 1)
+        return cls(rows, x0, x1, bands)
+
+    def gutter_width(self, x: float) -> float:
+        """The width of the clear band around x (0 when x is in none)."""
+        return next((b - a for a, b in self.bands if a <= x <= b), 0.0)
+
+
+def find_narrow_gutters(cover: Coverage) -> list[float] | None:
+    """The x of the gutters of a page of three or two columns that no line fragment shows (the
+    gutter narrower than the gap that joins a line's runs), or None: clear bands (`Coverage`)
+    cutting the rows' extent into three columns each 25-42 % of it or two each 40-60 %, most of
+    whose rows are lines filling their column (not a table's cells)."""
+    rows, x0, x1, bands = cover.rows, cover.x0, cover.x1, cover.bands
+    span = x1 - x0
+    if len(rows) < 12 or span <= 0:
+        return None
     for i, (a1, b1) in enumerate(bands):
         for a2, b2 in bands[i + 1:]:
             widths = (a1 - x0, a2 - b1, x1 - b2)
@@ -225,48 +251,6 @@ def find_narrow_gutters(lines_chars: list[list[dict]]) -> list[float] | None:
             if _columns_of_lines(rows, [x0, (a1 + b1) / 2, x1]):
                 return [(a1 + b1) / 2]
     return None
-
-
-CLEAR = 0.08            # a gutter: no character in more than this share of a page's rows
-
-
-def _text_rows(lines_chars: list[list[dict]]) -> list[list[dict]]:
-    rows = [[c for c in r if c["text"].strip() and not c.get("ink")] for r in lines_chars]
-    return [r for r in rows if len(r) >= 3]
-
-
-def _coverage(rows: list[list[dict]], x0: float, x1: float) -> list[int]:
-    """For each half point from x0 to x1, how many rows have a character over it."""
-    bins = int((x1 - x0) * 2) + 1
-    cover = [0] * bins
-    for r in rows:
-        seen: set[int] = set()
-        for c in r:
-            seen.update(range(max(0, int((c["x0"] - x0) * 2)), min(bins, int((c["x1"] - x0) * 2) + 1)))
-        for b in seen:
-            cover[b] += 1
-    return cover
-
-
-def gutter_width(lines_chars: list[list[dict]], x: float) -> float:
-    """The width of the band around x that no character covers in more than CLEAR of the rows."""
-    rows = _text_rows(lines_chars)
-    if not rows:
-        return 0.0
-    x0, x1 = min(c["x0"] for r in rows for c in r), max(c["x1"] for r in rows for c in r)
-    if not x0 < x < x1:
-        return 0.0
-    cover = _coverage(rows, x0, x1)
-    limit = CLEAR * len(rows)
-    at = int((x - x0) * 2)
-    if cover[at] > limit:
-        return 0.0
-    lo, hi = at, at
-    while lo > 0 and cover[lo - 1] <= limit:
-        lo -= 1
-    while hi + 1 < len(cover) and cover[hi + 1] <= limit:
-        hi += 1
-    return (hi - lo + 1) / 2
 
 
 def _columns_of_lines(rows: list[list[dict]], edges: list[float]) -> bool:
@@ -406,11 +390,12 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list) -
         return []
     rough = _baseline_clusters(chars)
     gutter = find_gutter(rough, width)
-    gutters = [gutter] if gutter is not None else (find_narrow_gutters(rough) or [])
+    cover = Coverage.of(rough)
+    gutters = [gutter] if gutter is not None else (find_narrow_gutters(cover) or [])
     groups: list[tuple[int, list[dict]]] = [(0, chars)]
     if gutters:
         # a row whose text goes on across a gutter is full width; every other row splits by column
-        apart = {g: gutter_width(rough, g) for g in gutters}
+        apart = {g: cover.gutter_width(g) for g in gutters}
         cols: list[list[dict]] = [[] for _ in range(len(gutters) + 2)]
         for row in rough:
             size = _main_size(row)

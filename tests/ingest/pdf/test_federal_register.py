@@ -64,14 +64,14 @@ def _rows(cells: list[list[str]], size: float = 9.0) -> list[list[dict]]:
 
 
 def test_three_bands_of_prose_are_columns_and_three_bands_of_figures_are_a_table():
-    from ingest.pdf.layout import find_narrow_gutters
+    from ingest.pdf.layout import Coverage, find_narrow_gutters
 
     prose = ("the agency proposes to require four design changes to the flight control software and to the "
              "manual so that the crew can respond to a failed sensor before further flight ") * 3
     lines = [[prose[k * 7 + b * 11:][:36] for b in range(3)] for k in range(20)]    # words fall anywhere
-    gutters = find_narrow_gutters(_rows(lines))
+    gutters = find_narrow_gutters(Coverage.of(_rows(lines)))
     assert gutters is not None and 150 < gutters[0] < 173 and 323 < gutters[1] < 346
     figures = "1,204 3,118 77,290 4,012 8,201 90"
-    assert find_narrow_gutters(_rows([[figures, figures, figures]] * 20)) is None
+    assert find_narrow_gutters(Coverage.of(_rows([[figures, figures, figures]] * 20))) is None
     names = "Ace Co  04/11/2015  Dallas"       # a listing: names, dates, places in few words
-    assert find_narrow_gutters(_rows([[names, names, names]] * 20)) is None
+    assert find_narrow_gutters(Coverage.of(_rows([[names, names, names]] * 20))) is None
