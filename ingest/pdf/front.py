@@ -12,7 +12,12 @@ right after it belongs to it (two volumes of one report are two reports). Author
 information's Author when page 1 prints it. Date: a date line ("Saturday, September 19,
 2020", "March 22, 2019", "22 March 2019", or "March 2019", which gives "2019-03"). A form-like
 first page (a government impact assessment) labels its fields: "Title: …", "Date: …",
-"Lead department or agency: …"; those win.
+"Lead department or agency: …"; those win. A Federal Register document's preamble (its agency in capitals, the
+CFR part, the docket, then its subject in bold over "AGENCY: …" and "ACTION: …") gives the title: the bold
+heading over "AGENCY:", not the section's name ("Proposed Rules") in the largest type. Without a date in the
+front matter, a date printed above page 1's first line of prose, alone on its line or as one part of a running
+head ("Federal Register / Vol. 85, No. 152 / Thursday, August 6, 2020 / Proposed Rules"), is the report's date.
+A table of contents on page 1 ends the front matter: "Contents" is no title.
 """
 from __future__ import annotations
 
@@ -45,6 +50,10 @@ _PLACE = re.compile(r"^\s*[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}(?:,\s*[A
 _FIELD = re.compile(r"^\s*(title|report title|subject|date|date of (?:issue|publication)|published|authors?|"
                     r"prepared by|written by|publisher|published by|lead department or agency|department)\s*:\s*(.*)$", re.I)
 _ANY_LABEL = re.compile(r"^\s*[A-Z][\w /()&'’-]{1,40}:(?:\s|$)")
+_CONTENTS = re.compile(r"^\s*(?:(?:table\s+of\s+)?contents|inhalt(?:sverzeichnis)?|table\s+des\s+mati[eè]res|sommaire"
+                       r"|[íi]ndice|sumario|inhoud(?:sopgave)?|spis\s+tre[śs]ci|содержание|оглавление)\s*$", re.I)
+# the parts of a running head: "Federal Register / Vol. 85, No. 152 / Thursday, August 6, 2020 / Proposed Rules"
+_HEAD_PARTS = re.compile(r"\t|\s+/\s+|\s+\|\s+")
 
 
 @dataclass
@@ -176,8 +185,39 @@ def _bold_title(zone: list[Line], size: float) -> list[Line]:
     return run
 
 
-def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Front:
-    """The front matter of a document whose body lines (reading order, running lines out) are `lines`."""
+def _preamble_title(page1: list[Line]) -> list[Line]:
+    """A Federal Register document's subject: the run of bold lines, in one type size, right above its
+    preamble's "AGENCY: …" when "ACTION: …" follows it (1 CFR 18.12 prescribes those captions)."""
+    for i, ln in enumerate(page1):
+        if not ln.plain.startswith("AGENCY:") or not any(n.plain.startswith("ACTION:") for n in page1[i + 1:i + 6]):
+            continue
+        run: list[Line] = []
+        for up in reversed(page1[:i]):
+            if not (up.bold and _wordy(up) and not _capitals(up.plain) and up.col == ln.col
+                    and (not run or abs(up.size - run[0].size) < 0.1 and run[0].top - up.bottom < 1.5 * up.size)):
+                break
+            run.insert(0, up)
+        return run
+    return []
+
+
+def _page_date(page1: list[Line], size: float, edges: Edges) -> str:
+    """The date page 1 prints above its first line of prose (running lines included): a line that is only a
+    date, or a part of a running head."""
+    prose = [ln.top for ln in page1 if _prose(ln, size, edges)]
+    for ln in sorted(page1, key=lambda ln: ln.top):
+        if prose and ln.top >= min(prose):
+            break
+        for part in _HEAD_PARTS.split(ln.plain):
+            date = parse_date(part.strip())
+            if date:
+                return date
+    return ""
+
+
+def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, printed1: list[Line] = ()) -> Front:
+    """The front matter of a document whose body lines (reading order, running lines out) are `lines`;
+    `printed1`: every line page 1 prints, its running lines too."""
     out = Front()
     page1 = [ln for ln in lines if ln.page == lines[0].page] if lines else []
     if not page1:
@@ -195,6 +235,9 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Fr
                 zone.append(ln)
                 continue
             break
+    contents = next((i for i, ln in enumerate(zone) if _CONTENTS.match(ln.plain)), None)
+    if contents is not None:
+        zone = zone[:contents]      # a table of contents and its entries are no title ("Contents", "1 Foo … 2")
     field_lines: list[Line] = []
     fields = labelled_fields(page1[:40], field_lines)
     title_info = str(info.get("Title") or "").strip()
@@ -212,6 +255,10 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Fr
                 if ln.size != top:
                     break
                 title_lines.append(ln)
+    preamble = _preamble_title(page1)
+    if preamble:
+        title_lines = preamble
+        zone = page1[:page1.index(preamble[-1]) + 1]      # the section's name, the agency, the docket
     if not title_lines and not title_info and title_page:
         title_lines = _bold_title(zone, size)
     if not title_lines and title_info:
@@ -249,6 +296,8 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict) -> Fr
         out.date, out.time = parse_date(fields["date"]), ""
     if fields.get("authors") and not out.authors:
         out.authors = people(fields["authors"]) or [fields["authors"]]
+    if not out.date:
+        out.date = _page_date(list(printed1), size, edges)
     out.publisher = fields.get("publisher", "")
     if not out.authors:
         out.authors = _printed_authors(str(info.get("Author") or "").strip(), page1, lines)

@@ -30,7 +30,7 @@ from ingest.model import Report
 from ingest.pdf.areas import Areas, split_areas
 from ingest.document import TITLE, Block, Document, Mark
 from ingest.pdf.chars import Outline, Page, open_pdf, outline, read_page
-from ingest.pdf.front import front_matter
+from ingest.pdf.front import JUNK_INFO, front_matter
 from ingest.pdf.structure import body_blocks, doc_notes, link_marks, to_blocks, to_notes
 from ingest.pdf.layout import Line, page_lines
 from ingest.pdf.notes import RawNote, numbered_notes, section_notes
@@ -41,9 +41,6 @@ from ingest.split import Segment, split_segments
 
 _PRINTED_MARKER = re.compile(r"\[\d{1,4}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]|<sup>")
 MAX_PAGES = 2000                # one PDF; a longer one is refused (the byte limit applies too)
-# document information that names the tool or the file, not the report
-_JUNK_INFO = re.compile(r"^(?:untitled|anonymous|unknown|user|admin|owner|unspecified|microsoft word\b.*"
-                        r"|.*\.(?:docx?|pdf|txt|indd|qxd))$", re.I)
 
 
 def read_pages(path: Path) -> tuple[list[Page], list[list[Line]], dict, list[Outline]]:
@@ -90,7 +87,7 @@ def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: lis
     if areas is None:
         printed = {}
         areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed, producer(info))
-    front = front_matter(areas.body, areas.size, areas.edges, info)
+    front = front_matter(areas.body, areas.size, areas.edges, info, lines[0] if lines else [])
     paras = body_blocks(areas.body, areas, front.kinds, toc)
     foot, end, pointed = doc_notes(areas, paras)
     doc = Document(source=source, blocks=to_blocks(paras, link_marks(paras, foot, end, pointed)),
@@ -221,13 +218,13 @@ def _metadata(segments: list[Segment], body: list[Line], size: float, info: dict
     big = [ln for ln in page1[:4] if ln.size >= 1.2 * size]
     title_info = str(info.get("Title") or "").strip()
     is_title = bool(big) and head.startswith(big[0].plain[:20]) and len(head) < 250 and not head.endswith(".")
-    if not is_title and title_info and not _JUNK_INFO.match(title_info):
+    if not is_title and title_info and not JUNK_INFO.match(title_info):
         is_title = _norm(head) == _norm(title_info)
     if is_title:
         seg.title = re.sub(r"\s+", " ", re.sub(r"\[\d{1,3}\]", "", head)).strip()
         seg.body_lines = seg.body_lines[first + 1:]
     author = str(info.get("Author") or "").strip()
-    if not seg.authors and author and not _JUNK_INFO.match(author):
+    if not seg.authors and author and not JUNK_INFO.match(author):
         page_text = _norm(" ".join(ln.plain for ln in page1))
         if _norm(author) in page_text:
             seg.authors = [a.strip() for a in re.split(r"\s*(?:;|,|\band\b|&)\s*", author) if a.strip()]

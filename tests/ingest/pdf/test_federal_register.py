@@ -75,3 +75,12 @@ def test_three_bands_of_prose_are_columns_and_three_bands_of_figures_are_a_table
     assert find_narrow_gutters(Coverage.of(_rows([[figures, figures, figures]] * 20))) is None
     names = "Ace Co  04/11/2015  Dallas"       # a listing: names, dates, places in few words
     assert find_narrow_gutters(Coverage.of(_rows([[names, names, names]] * 20))) is None
+
+
+def test_title_and_date_are_the_documents_not_the_sections(register):
+    # the largest type on page 1 is the section's name ("Proposed Rules"); the document's subject is the bold
+    # heading over its preamble's "AGENCY:", and its date is the issue's, printed beside the section's name
+    (r,), s = register
+    assert (r.title, r.date) == ("Airworthiness Directives; The Boeing Company Airplanes", "2020-08-06")
+    assert s["meta_ok"] == {"title": True, "date": True, "authors": True}
+    assert r.text.startswith("AGENCY: Federal Aviation Administration (FAA), DOT.")

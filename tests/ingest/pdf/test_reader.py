@@ -186,6 +186,38 @@ def test_metadata_from_document_information_when_page_one_shows_it(tmp_path):
         assert (r.title, r.date, r.authors) == (want, "", [])
 
 
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_the_date_of_a_running_head_above_the_text(tmp_path, writer):
+    # a gazette prints its issue's date only in the running head ("… / Monday, March 2, 2020 / Notices");
+    # a date line under the first line of prose is something the text dates, not the report
+    prose = ("Minsk and Moscow signed a new military doctrine in 2021, replacing the text both sides had kept "
+             "since 2001 and setting out how the two armies would train together in the years to come.")
+    paras = [fx.Para([("Military Integration of Belarus", False)], size=16, bold=True, space_before=0),
+             fx.Para([(prose, False)]), fx.Para([("March 9, 2020", False)])] + [fx.Para([(prose, False)])] * 4
+    got = []
+    for header in ("Gazette / Vol. 3, No. 7 / Monday, March 2, 2020 / Notices", "Gazette of the Union"):
+        data, _ = fx.build_pdf(fx.Spec(paras=paras, notes=[], header=header, page=(420.0, 300.0)), writer)
+        path = tmp_path / "gazette.pdf"
+        path.write_bytes(data)
+        (r,), _ = parse_text(read_report_file(path), path.name)
+        got.append((r.title, r.date))
+    assert got == [("Military Integration of Belarus", "2020-03-02"), ("Military Integration of Belarus", "")]
+
+
+def test_a_file_that_opens_with_its_contents_is_untitled(tmp_path):
+    # before, the contents' heading in the largest type was the report's title: "Contents"
+    prose = ("Minsk and Moscow signed a new military doctrine in 2021, replacing the text both sides had kept "
+             "since 2001 and setting out how the two armies would train together in the years to come.")
+    entries = [fx.Para([(f"{k} Section {k} of the Study {k + 1}", False)], bold=True) for k in range(1, 12)]
+    paras = [fx.Para([("Contents", False)], size=15, bold=True, space_before=0)] + entries + \
+        [fx.Para([(prose, False)])] * 3
+    data, _ = fx.build_pdf(fx.Spec(paras=paras, notes=[], page=(420.0, 300.0)), "reportlab")
+    path = tmp_path / "contents.pdf"
+    path.write_bytes(data)
+    (r,), _ = parse_text(read_report_file(path), path.name)
+    assert r.title == "" and "Minsk and Moscow signed a new military doctrine in 2021" in r.text
+
+
 def test_bad_pdfs_are_one_line_errors(tmp_path):
     good, _ = fx.build_pdf(fx.Spec(paras=[fx.Para([("One sentence here. Two sentences here. Three.", False)])],
                                    notes=[]), "reportlab")
