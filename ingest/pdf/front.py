@@ -64,6 +64,7 @@ class Front:
     time: str = ""
     authors: list[str] = field(default_factory=list)
     publisher: str = ""
+    masthead: set[int] = field(default_factory=set)        # id(line): page furniture over a column, not text
 
 
 def _prose(ln: Line, size: float, edges: Edges) -> bool:
@@ -201,23 +202,27 @@ def _preamble_title(page1: list[Line]) -> list[Line]:
     return []
 
 
-def _page_date(page1: list[Line], size: float, edges: Edges) -> str:
+def _page_date(page1: list[Line], size: float, edges: Edges, height: float) -> tuple[str, list[Line]]:
     """The date page 1 prints above its first line of prose (running lines included): a line that is only a
-    date, or a part of a running head."""
+    date, or a part of a running head; and, when that line stands in the page's head (its top eighth), the
+    block it closes there: the date line and the lines over it in its column (a gazette's masthead, "Federal
+    Register / Vol. 85, No. 152 / Thursday, August 6, 2020", set above its third column), which is page
+    furniture like a running head: left out of the text, so that the paragraph it stood in goes on."""
     prose = [ln.top for ln in page1 if _prose(ln, size, edges)]
     for ln in sorted(page1, key=lambda ln: ln.top):
         if prose and ln.top >= min(prose):
             break
-        for part in _HEAD_PARTS.split(ln.plain):
-            date = parse_date(part.strip())
-            if date:
-                return date
-    return ""
+        date = next((d for d in (parse_date(p.strip()) for p in _HEAD_PARTS.split(ln.plain)) if d), "")
+        if date:
+            head = [x for x in page1 if x.col == ln.col and x.top <= ln.top] if ln.bottom < height / 8 else []
+            return date, head
+    return "", []
 
 
-def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, printed1: list[Line] = ()) -> Front:
+def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, printed1: list[Line] = (),
+                 height1: float = 0.0) -> Front:
     """The front matter of a document whose body lines (reading order, running lines out) are `lines`;
-    `printed1`: every line page 1 prints, its running lines too."""
+    `printed1`: every line page 1 prints, its running lines too; `height1`: page 1's height."""
     out = Front()
     page1 = [ln for ln in lines if ln.page == lines[0].page] if lines else []
     if not page1:
@@ -297,7 +302,8 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
     if fields.get("authors") and not out.authors:
         out.authors = people(fields["authors"]) or [fields["authors"]]
     if not out.date:
-        out.date = _page_date(list(printed1), size, edges)
+        out.date, head = _page_date(list(printed1), size, edges, height1)
+        out.masthead = {id(ln) for ln in head if id(ln) not in out.kinds}
     out.publisher = fields.get("publisher", "")
     if not out.authors:
         out.authors = _printed_authors(str(info.get("Author") or "").strip(), page1, lines)

@@ -432,7 +432,10 @@ def reading_order(lines: list[Line]) -> list[Line]:
 
 
 def _key(line: Line) -> str:
-    return re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.plain.lower())).strip()
+    """A line's text with its numbers as "#", without a number at either end: a book prints the page
+    number on the outer side, before its running head on a left page and after it on a right one."""
+    key = re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.plain.lower())).strip()
+    return re.sub(r"^#\s+|\s+#$", "", key)
 
 
 def _wrapped_head(ln: Line, groups: list[list[Line]], h: float, from_top: bool) -> bool:

@@ -87,8 +87,9 @@ def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: lis
     if areas is None:
         printed = {}
         areas = split_areas(lines, [p.height for p in pages], [p.rules for p in pages], printed, producer(info))
-    front = front_matter(areas.body, areas.size, areas.edges, info, lines[0] if lines else [])
-    paras = body_blocks(areas.body, areas, front.kinds, toc)
+    front = front_matter(areas.body, areas.size, areas.edges, info, lines[0] if lines else [],
+                         pages[0].height if pages else 0.0)
+    paras = body_blocks([ln for ln in areas.body if id(ln) not in front.masthead], areas, front.kinds, toc)
     foot, end, pointed = doc_notes(areas, paras)
     doc = Document(source=source, blocks=to_blocks(paras, link_marks(paras, foot, end, pointed)),
                    notes=to_notes(foot, end),

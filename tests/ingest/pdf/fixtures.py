@@ -52,6 +52,8 @@ class Spec:
     columns: int = 1
     gutter: float = 22.0                     # between two columns (LaTeX's twocolumn sets 10 pt)
     header: str = ""                         # running header on every page
+    outer_numbers: bool = False              # the page number in the header, on the page's outer side (a book's:
+                                             # left of the header on even pages, right of it on odd ones)
     footer: str = "{n}"                      # page-number footer ("" for none)
     hyphenate: bool = False
     link_urls: bool = False                  # link annotations over the URLs in notes
@@ -413,7 +415,11 @@ class Typesetter:
 
         def furniture() -> None:
             if s.header:
-                self.w.draw(self.margin, self.margin - 12, [(s.header, 7.5, 0.0, False)])
+                head_x = self.margin + (30 if s.outer_numbers and page % 2 == 0 else 0)
+                self.w.draw(head_x, self.margin - 12, [(s.header, 7.5, 0.0, False)])
+                if s.outer_numbers:
+                    num_x = self.margin if page % 2 == 0 else self.pw - self.margin - 20
+                    self.w.draw(num_x, self.margin - 12, [(str(page), 7.5, 0.0, False)])
             if s.footer:
                 self.w.draw(self.pw / 2 - 8, self.ph - 22, [(s.footer.format(n=page), 7.5, 0.0, False)])
             for c, lines_ in enumerate(foot_cols + [foot]):

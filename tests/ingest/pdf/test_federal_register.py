@@ -84,3 +84,7 @@ def test_title_and_date_are_the_documents_not_the_sections(register):
     assert (r.title, r.date) == ("Airworthiness Directives; The Boeing Company Airplanes", "2020-08-06")
     assert s["meta_ok"] == {"title": True, "date": True, "authors": True}
     assert r.text.startswith("AGENCY: Federal Aviation Administration (FAA), DOT.")
+    # neither the masthead over page 1's third column nor the running heads (the page number before the head on
+    # even pages, after it on odd ones) stand in the text, between the halves of a sentence as they did
+    assert "Vol. 85" not in r.text and "Proposed Rules" not in r.text
+    assert "The most helpful comments reference a specific portion of the proposal, explain the reason" in r.text

@@ -218,6 +218,25 @@ def test_a_file_that_opens_with_its_contents_is_untitled(tmp_path):
     assert r.title == "" and "Minsk and Moscow signed a new military doctrine in 2021" in r.text
 
 
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_running_head_with_the_page_number_on_the_outer_side_is_dropped(tmp_path, writer):
+    # a book prints the number left of its running head on even pages and right of it on odd ones; read as
+    # two different lines, neither recurred on half the pages, and the head stood in the text between the
+    # halves of a sentence ("… The Boeing Company Model 737–8 and Federal Register / Vol. 85 … 47701 737–9 …")
+    sentence = ("Minsk and Moscow signed a new military doctrine in 2021, replacing the text both sides had kept "
+                "since 2001 and setting out how the two armies would train together in the years to come.")
+    paras = [fx.Para([("Military Integration of Belarus", False)], size=16, bold=True, space_before=0)] + \
+        [fx.Para([(sentence, False)])] * 12
+    spec = fx.Spec(paras=paras, notes=[], header="Journal of Eastern Security, Spring Issue", outer_numbers=True,
+                   footer="", page=(420.0, 330.0))
+    data, _ = fx.build_pdf(spec, writer)
+    path = tmp_path / "book.pdf"
+    path.write_bytes(data)
+    (r,), _ = parse_text(read_report_file(path), path.name)
+    assert "Journal" not in r.text
+    assert [r.text[x.start:x.end] for x in r.sentences] == [sentence] * 12
+
+
 def test_bad_pdfs_are_one_line_errors(tmp_path):
     good, _ = fx.build_pdf(fx.Spec(paras=[fx.Para([("One sentence here. Two sentences here. Three.", False)])],
                                    notes=[]), "reportlab")
