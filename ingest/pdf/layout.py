@@ -305,9 +305,31 @@ def _across(row: list[dict], x: float, least: float, size: float) -> bool:
 MARK_SYMBOLS = "*†‡§¶"   # printed as note labels where a report numbers none
 
 
+def _small_caps_size(main: list[dict], size: float) -> float:
+    """The size of a line's lowercase text where the rest is small capitals: capitals set smaller, in words
+    of two letters or more ("FOR FURTHER INFORMATION CONTACT: Ian" is 9-point text whose label, in
+    7.4-point capitals, has the most characters). Else `size`. Single capitals ("J F M A", a table's months)
+    and words with figures (a formula's "xn+1") are no small capitals."""
+    lower = Counter(c["sz1"] for c in main if c["text"].islower())
+    if not lower or lower.most_common(1)[0][0] <= size + 0.05:
+        return size
+    big = lower.most_common(1)[0][0]
+    words: list[list[dict]] = []
+    for c in main:
+        if words and c["x0"] - words[-1][-1]["x1"] <= 0.15 * c["sz1"]:
+            words[-1].append(c)
+        else:
+            words.append([c])
+    small = [w for w in words if any(c["sz1"] < big - 0.05 for c in w)]
+    if all(sum(c["text"].isalpha() for c in w) >= 2 and not any(c["text"].isdigit() or c["text"].islower()
+                                                                  for c in w) for w in small):
+        return big
+    return size
+
+
 def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list) -> Line:
     main = [c for c in chars if id(c) not in sup_ids and c["text"].strip() and not c.get("ink")] or chars
-    size = _main_size(main)
+    size = _small_caps_size(main, _main_size(main))
     bold = sum(1 for c in main if c.get("bold")) > len(main) / 2
     pieces: list[Piece] = []
     prev: dict | None = None

@@ -184,7 +184,7 @@ READINGS = {1: "dfddf497588f4f5b77e4e98789d5baedba75bfacf0e93ca9a3832718e7505b26
             7: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c",   # 7: HTML: a short line set wholly in italic is a heading under the bold ones (Google Docs subheadings); PDF: the text after a table is no longer under its caption
             8: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c",   # 8: text parser: a dagger line with no word after it ("† ¶", a legend's key) is not a note
             9: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c",   # 9: PDF: type size scaled by the text matrix; three columns with narrow gutters; small type opening with a plain number opens no note where notes are numbered by superscripts; two superscript markers with a comma between are two ("¹,²" was "12"); two columns with a gutter narrower than a word space
-            10: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c"}   # 10: PDF: a Federal Register preamble's subject is the title; a date above page 1's first prose line (a running head's part) is the date
+            10: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c"}   # 10: PDF: a Federal Register preamble's subject is the title; a date above page 1's first prose line (a running head's part) is the date, a masthead over a column no text; a contents page is no title; a running head with the page number on the outer side is one running head; a line's small capitals do not set its size
 GUARDED = sorted(SAMPLES.glob("*.txt")) + [ROOT / "data" / "realworld" / "mueller-vol-2" / "mueller-report-vol-2.html"]
 
 

@@ -88,3 +88,30 @@ def test_title_and_date_are_the_documents_not_the_sections(register):
     # even pages, after it on odd ones) stand in the text, between the halves of a sentence as they did
     assert "Vol. 85" not in r.text and "Proposed Rules" not in r.text
     assert "The most helpful comments reference a specific portion of the proposal, explain the reason" in r.text
+
+
+def _chars(runs: list[tuple[str, float]]) -> list[dict]:
+    out, x = [], 0.0
+    for text, size in runs:
+        for ch in text:
+            w = 0.5 * size if ch != " " else 0.25 * size
+            if ch != " ":
+                out.append({"text": ch, "x0": x, "x1": x + w, "top": 0.0, "bottom": size, "size": size, "sz1": size})
+            x += w
+    return out
+
+
+def test_a_label_in_small_capitals_keeps_its_line_in_the_paragraph(register):
+    from ingest.pdf.layout import _main_size, _small_caps_size
+
+    # "FOR FURTHER INFORMATION CONTACT: Ian" has more characters in 7.4-point capitals than in 9-point text: the
+    # line was read as 7.4-point type and cut the paragraph ("… CONTACT: Ian" / "Won, Manager, …")
+    (r,), _ = register
+    assert "FOR FURTHER INFORMATION CONTACT: Ian Won, Manager, Seattle ACO Branch" in r.text
+    assert "placed in the public docket of this NPRM. Submissions containing CBI should be sent to the person " \
+           "identified in the FOR FURTHER INFORMATION CONTACT section." in r.text
+    for runs, want in (([("FOR FURTHER INFORMATION CONTACT: ", 7.4), ("Ian", 9.0)], 9.0),
+                       ([("Cornstalks ", 9.0), ("J F M A M J J A S O N D", 7.0)], 7.0),   # a table's months
+                       ([("so ist x", 9.0), ("n+1", 6.0), (" = 0 und", 9.0), (" LPQ n+1 n+1 n+1 n+1", 6.0)], 6.0)):
+        main = _chars(runs)
+        assert _small_caps_size(main, _main_size(main)) == want, runs
