@@ -18,6 +18,7 @@ from __future__ import annotations
 import ctypes
 import math
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -241,6 +242,43 @@ def _underscores(chars: list[dict], short: list[tuple[float, float, float]]) -> 
             chars.append(dict(left[0], text="_", x0=x0, x1=x1, hyphen=False))
 
 
+# spacing accents a font may draw over a letter as a glyph of their own, and the combining marks they stand for
+_ACCENTS = {"\u02c6": "\u0302", "^": "\u0302", "\u00b8": "\u0327", "\u02dc": "\u0303", "~": "\u0303",
+            "\u00a8": "\u0308", "\u00b4": "\u0301", "`": "\u0300", "\u02c7": "\u030c", "\u02d8": "\u0306",
+            "\u02da": "\u030a", "\u00af": "\u0304", "\u02d9": "\u0307", "\u02dd": "\u030b", "\u02db": "\u0328"}
+
+
+def _accents(chars: list[dict]) -> list[dict]:
+    """Accents drawn over a letter as glyphs of their own joined to it: "Ageˆncia Nacional de Aviac¸a˜o
+    Civil" (each accent's box inside the letter's, just before or after it) reads "Agência Nacional de
+    Aviação Civil". An accent with a place of its own ("don´t") stays as printed."""
+    out: list[dict] = []
+    skip = -1
+    for k, ch in enumerate(chars):
+        if k == skip:
+            continue
+        mark = _ACCENTS.get(ch["text"])
+        if mark is not None:
+            mid = (ch["x0"] + ch["x1"]) / 2
+            for j in (k - 1, k + 1):
+                base = out[-1] if j == k - 1 and out else (chars[j] if j == k + 1 and j < len(chars) else None)
+                if (base is not None and len(base["text"]) == 1 and base["text"].isalpha()
+                        and base["x0"] - 0.5 <= mid <= base["x1"] + 0.5 and abs(base["size"] - ch["size"]) < 0.5):
+                    joined = unicodedata.normalize("NFC", base["text"] + mark)
+                    if len(joined) == 1:
+                        if j == k - 1:
+                            out[-1] = dict(base, text=joined)
+                        else:
+                            out.append(dict(base, text=joined))
+                            skip = j
+                        break
+            else:
+                out.append(ch)
+            continue
+        out.append(ch)
+    return out
+
+
 def read_page(pdf, index: int) -> Page:
     """One page's characters (with the spaces PDFium infers between words; its line ends left
     out: the layout decides), its links and rules."""
@@ -332,6 +370,8 @@ def read_page(pdf, index: int) -> Page:
                               "hyphen": hyphen})
         finally:
             textpage.close()
+        if any(ch["text"] in _ACCENTS for ch in out.chars):
+            out.chars = _accents(out.chars)
         out.links = _links(pdf, page, index + 1, height)
         out.rules, short, boxes = _paths(page, height)
         if short:

@@ -115,3 +115,16 @@ def test_a_label_in_small_capitals_keeps_its_line_in_the_paragraph(register):
                        ([("so ist x", 9.0), ("n+1", 6.0), (" = 0 und", 9.0), (" LPQ n+1 n+1 n+1 n+1", 6.0)], 6.0)):
         main = _chars(runs)
         assert _small_caps_size(main, _main_size(main)) == want, runs
+
+
+def test_accents_drawn_over_their_letters_are_joined_to_them(register):
+    from ingest.pdf.chars import _accents
+
+    # its fonts draw "ê", "ç", "ã" as a letter and an accent glyph over it: "Ageˆncia Nacional de Aviac¸a˜o Civil"
+    (r,), _ = register
+    assert "Agência Nacional de Aviação Civil (ANAC) Brazil" in r.text
+    chars = _chars([("dont", 9.0)])
+    over = dict(chars[1], text="\u02c6", x0=chars[1]["x0"] + 0.5, x1=chars[1]["x1"] - 0.5)
+    apart = dict(chars[2], text="\u00b4", x0=chars[2]["x1"], x1=chars[2]["x1"] + 2.0)     # "don´t": a place of its own
+    got = _accents(chars[:2] + [over] + chars[2:3] + [apart] + chars[3:])
+    assert "".join(c["text"] for c in got) == "dôn´t"
