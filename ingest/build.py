@@ -286,7 +286,7 @@ class _Builder:
         text, body_end = compose_text(body, self.notes, unplaced)
         # a labelled field says it outright: it wins over what the file's metadata says
         title = fields.get("title") or (doc.title if self.single else "") or head.title
-        date = fields.get("date") or (doc.date if self.single else "") or head.date
+        date = fields.get("date") or (doc.date if self.single else "") or head.date or doc.issue_date
         authors = fields.get("authors") or (list(doc.authors) if self.single else []) or head.authors
         pages = {p for s in self.sentences for p in s.pages} | {p for n in self.notes.values() for p in n.pages}
         return Report(

@@ -109,7 +109,8 @@ def in_quotation_marks(text: str) -> tuple[str, Callable[[int], int]] | None:
 @dataclass
 class Document:
     """One file as its reader found it. `parts` marks where a file that really holds several
-    reports starts each one (block indexes); a single report has parts == []."""
+    reports starts each one (block indexes); a single report has parts == []. `issue_date`: a
+    date every part shares where the parts print none of their own (a gazette's issue)."""
 
     source: str
     blocks: list[Block] = field(default_factory=list)
@@ -121,3 +122,4 @@ class Document:
     publisher: str = ""
     page_labels: dict[int, str] = field(default_factory=dict)   # 1-based page index -> printed label ("157", "iv")
     parts: list[int] = field(default_factory=list)
+    issue_date: str = ""

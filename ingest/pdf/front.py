@@ -17,15 +17,16 @@ CFR part, the docket, then its subject in bold over "AGENCY: …" and "ACTION: �
 heading over "AGENCY:", not the section's name ("Proposed Rules") in the largest type. Without a date in the
 front matter, a date printed above page 1's first line of prose, alone on its line or as one part of a running
 head ("Federal Register / Vol. 85, No. 152 / Thursday, August 6, 2020 / Proposed Rules"), is the report's date.
-A table of contents on page 1 ends the front matter: "Contents" is no title.
+A table of contents on page 1 ends the front matter: "Contents" is no title. A later Federal Register preamble,
+after the line that filed the document before it, starts another document of the same issue (`later_documents`).
 """
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from index.text.dates import FULL_MONTH, MONTHS
-from ingest.document import FRONT, TITLE
+from ingest.document import FRONT, HEADING, PARAGRAPH, TITLE, Block
 from ingest.metadata import BYLINE, iso_date, parse_byline, parse_date_line, parse_time_line
 from ingest.pdf.layout import Line
 from ingest.pdf.text import Edges
@@ -200,6 +201,36 @@ def _preamble_title(page1: list[Line]) -> list[Line]:
             run.insert(0, up)
         return run
     return []
+
+
+_ENDS_DOCUMENT = re.compile(r"^(?:\[FR Doc\.[^\]]*\]|BILLING CODE [\d–-]+[A-Z–-]*)$")
+
+
+def later_documents(blocks: list[Block]) -> list[int]:
+    """Where a gazette's pages go on into the next documents: the Federal Register prints documents one
+    after the other, and a document's PDF holds the start of the next on its last page. Each later preamble
+    ("AGENCY: …" with "ACTION: …" after it), under the headings that open it (the agency in capitals, the CFR
+    part, the docket, the subject), starts another document: those headings become its front matter and
+    title, the line that filed the one before ("[FR Doc. 2020–17221 Filed 8–5–20; 8:45 am]", "BILLING CODE
+    4910–13–P") the other's. Returns the block indexes where the later documents start."""
+    starts: list[int] = []
+    for i, b in enumerate(blocks):
+        if not (b.kind == PARAGRAPH and b.text.startswith("AGENCY:") and i > 0
+                and any(x.text.startswith("ACTION:") for x in blocks[i + 1:i + 4])):
+            continue
+        j = i
+        while j > 0 and blocks[j - 1].kind == HEADING and not _ENDS_DOCUMENT.match(blocks[j - 1].text.strip()):
+            j -= 1
+        if j == i or not any(_ENDS_DOCUMENT.match(x.text.strip()) for x in blocks[max(0, j - 3):j]):
+            continue                    # the first document's own preamble, or headings that follow no filing
+        for k in range(max(0, j - 3), j):
+            if _ENDS_DOCUMENT.match(blocks[k].text.strip()):
+                blocks[k] = replace(blocks[k], kind=FRONT)
+        for k in range(j, i - 1):
+            blocks[k] = replace(blocks[k], kind=FRONT)
+        blocks[i - 1] = replace(blocks[i - 1], kind=TITLE)
+        starts.append(j)
+    return starts
 
 
 def _page_date(page1: list[Line], size: float, edges: Edges, height: float) -> tuple[str, list[Line]]:

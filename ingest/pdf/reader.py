@@ -30,7 +30,7 @@ from ingest.model import Report
 from ingest.pdf.areas import Areas, split_areas
 from ingest.document import TITLE, Block, Document, Mark
 from ingest.pdf.chars import Outline, Page, open_pdf, outline, read_page
-from ingest.pdf.front import JUNK_INFO, front_matter
+from ingest.pdf.front import JUNK_INFO, front_matter, later_documents
 from ingest.pdf.structure import body_blocks, doc_notes, link_marks, to_blocks, to_notes
 from ingest.pdf.layout import Line, page_lines
 from ingest.pdf.notes import RawNote, numbered_notes, section_notes
@@ -97,6 +97,9 @@ def document_of(lines: list[list[Line]], pages: list[Page], info: dict, toc: lis
                    publisher=front.publisher)
     doc.page_labels = page_labels(pages, printed or {})
     _one_title_block(doc)
+    doc.parts = later_documents(doc.blocks)
+    if doc.parts:
+        doc.issue_date = doc.date
     return doc
 
 

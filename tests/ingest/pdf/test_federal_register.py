@@ -36,7 +36,7 @@ def test_every_marker_finds_its_own_note_on_its_own_sentence(register):
 
 def test_the_three_columns_are_read_one_after_the_other(register):
     reports, s = register
-    (r,) = reports
+    r = reports[0]
     assert s["cut_sentences"] <= 2
     # a sentence that runs down the middle column of page 2, whole, and the rule text of the last pages
     # in the body, not in a note
@@ -80,7 +80,7 @@ def test_three_bands_of_prose_are_columns_and_three_bands_of_figures_are_a_table
 def test_title_and_date_are_the_documents_not_the_sections(register):
     # the largest type on page 1 is the section's name ("Proposed Rules"); the document's subject is the bold
     # heading over its preamble's "AGENCY:", and its date is the issue's, printed beside the section's name
-    (r,), s = register
+    (r, _), s = register
     assert (r.title, r.date) == ("Airworthiness Directives; The Boeing Company Airplanes", "2020-08-06")
     assert s["meta_ok"] == {"title": True, "date": True, "authors": True}
     assert r.text.startswith("AGENCY: Federal Aviation Administration (FAA), DOT.")
@@ -106,7 +106,7 @@ def test_a_label_in_small_capitals_keeps_its_line_in_the_paragraph(register):
 
     # "FOR FURTHER INFORMATION CONTACT: Ian" has more characters in 7.4-point capitals than in 9-point text: the
     # line was read as 7.4-point type and cut the paragraph ("… CONTACT: Ian" / "Won, Manager, …")
-    (r,), _ = register
+    (r, _), _ = register
     assert "FOR FURTHER INFORMATION CONTACT: Ian Won, Manager, Seattle ACO Branch" in r.text
     assert "placed in the public docket of this NPRM. Submissions containing CBI should be sent to the person " \
            "identified in the FOR FURTHER INFORMATION CONTACT section." in r.text
@@ -121,10 +121,23 @@ def test_accents_drawn_over_their_letters_are_joined_to_them(register):
     from ingest.pdf.chars import _accents
 
     # its fonts draw "ê", "ç", "ã" as a letter and an accent glyph over it: "Ageˆncia Nacional de Aviac¸a˜o Civil"
-    (r,), _ = register
+    (r, _), _ = register
     assert "Agência Nacional de Aviação Civil (ANAC) Brazil" in r.text
     chars = _chars([("dont", 9.0)])
     over = dict(chars[1], text="\u02c6", x0=chars[1]["x0"] + 0.5, x1=chars[1]["x1"] - 0.5)
     apart = dict(chars[2], text="\u00b4", x0=chars[2]["x1"], x1=chars[2]["x1"] + 2.0)     # "don´t": a place of its own
     got = _accents(chars[:2] + [over] + chars[2:3] + [apart] + chars[3:])
     assert "".join(c["text"] for c in got) == "dôn´t"
+
+
+def test_the_next_document_begun_on_the_last_page_is_a_report_of_its_own(register):
+    # the issue prints documents one after another: the last page ends this one ("[FR Doc. 2020–17221 Filed
+    # 8–5–20; 8:45 am]", "BILLING CODE 4910–13–P") and opens a Pilatus directive, which was read as the end of
+    # the 737 MAX rule: a question on the Pilatus landing gear was cited to the Boeing document
+    (boeing, pilatus), _ = register
+    assert (pilatus.title, pilatus.date) == ("Airworthiness Directives; Pilatus Aircraft Ltd. Airplanes", "2020-08-06")
+    assert pilatus.text.startswith("AGENCY: Federal Aviation Administration (FAA), Department of Transportation")
+    assert "spring pack" in pilatus.text and "spring pack" not in boeing.text and "Pilatus" not in boeing.text
+    assert boeing.text[:boeing.body_end].rstrip().endswith("Director, Compliance & Airworthiness Division, "
+                                                           "Aircraft Certification Service.")
+    assert "BILLING CODE" not in boeing.text + pilatus.text and not pilatus.notes
