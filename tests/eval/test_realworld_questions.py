@@ -30,7 +30,8 @@ QUESTIONS_DIR = ROOT / "eval" / "gold" / "realworld"
 DATA_DIR = ROOT / "data" / "realworld"
 # The split of each real-world report, given to the whole publisher: rules are chosen on other
 # publishers ("tune"), this one is held out.
-SPLIT_OF = {"mueller-vol-2": "test", "crs-pdf-strait-of-hormuz": "test", "crs-pdf-foreign-commercial-service": "test"}
+SPLIT_OF = {"mueller-vol-2": "test", "crs-pdf-strait-of-hormuz": "test", "crs-pdf-foreign-commercial-service": "test",
+            "federal-register-pdf-737-max": "test"}
 MIN_QUESTIONS = {"mueller-vol-2": 70}
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
@@ -381,6 +382,30 @@ class _WordPDF:
         return "".join(out)
 
 
+class _FederalRegisterPDF:
+    """The same text for the Federal Register's three-column PDF, read by its gold's own builder
+    (data/realworld/federal-register-pdf-737-max/build_gold.py: pdfminer.six, the page cut into its three
+    columns at fixed x, body text by its type size, the rule text's 8 pt included here), not by Dossier's
+    reader. One line of text (a sentence runs on across columns and pages); no headings."""
+
+    def __init__(self, folder: Path, pdf: Path) -> None:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("fr_build_gold", folder / "build_gold.py")
+        builder = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(builder)
+        _, notes, text = builder.read(str(pdf), body_sizes=("body", "rule"))
+        joined = lambda t: re.sub(r"\s+", " ", re.sub(r"-\s*\n\s*(?=[a-z])", "", t))  # noqa: E731
+        self.out = [joined("".join(text[p] for p in sorted(text)))]
+        self.pages = [_MARK.sub("", joined(text.get(p, "") + " " + " ".join(v["text"] for v in notes.values()
+                                                                    if v["page"] == p)))
+                      for p in range(1, max(text) + 1)]                 # with the notes begun on the page
+        self.notes = {n: joined(v["text"]).strip() for n, v in notes.items()}
+
+
+READERS = {"federal-register-pdf-737-max": _FederalRegisterPDF}   # reports no reader above reads right
+
+
 class Report:
     """One real-world report: its text and notes (from its HTML, else its PDF), and its gold.json."""
 
@@ -398,7 +423,7 @@ class Report:
             parser.feed(raw)
             parser.close()
         else:
-            parser = _WordPDF(pdfs[0])
+            parser = READERS[folder.name](folder, pdfs[0]) if folder.name in READERS else _WordPDF(pdfs[0])
             self.pages = parser.pages
         text = re.sub(r"(\u27e6H [^\u27e7]*?)\s+(?=\u27e7)", r"\1", "".join(parser.out))   # "⟦H History ⟧"
         lines = (normalise(line) for line in text.split("\n"))
