@@ -19,7 +19,10 @@ What a reader found is kept, not guessed again from text:
   "Date: …", "Subject: …", "Author: …", as forms and memos print them), else from the
   Document, else from its TITLE block and the lines at the head of the report: a title page
   (short lines before the first heading, one of them a date or a name after "By" or a role),
-  a date line, a time line, a byline. What is not printed is left empty, never invented.
+  a date line (also with a short label beside it: a web page's "Dec 13, 2022 - Press ISW"), a
+  time line (or the time on that date: "December 13, 6:30pm ET"), a byline (or a bare list of
+  three names or more), in a paragraph or a heading, with a short line between them (a link's
+  label). What is not printed is left empty, never invented.
 
 Two notes printed with the same label in one report (numbering restarted) are told apart as
 "1", then "1#2": the second note numbered 1.
@@ -33,7 +36,8 @@ from dataclasses import dataclass, field
 from index.text.sentences import split_sentences
 from ingest.document import CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Document
 from ingest.footnotes import make_note, marker_label
-from ingest.metadata import parse_date_line, parse_date_text, parse_name_line, parse_time_line
+from ingest.metadata import (parse_date_line, parse_date_text, parse_day_time, parse_labelled_date, parse_name_line,
+                             parse_name_list, parse_time_line)
 from ingest.metadata import publisher as stated_publisher
 from ingest.model import MISSING, REDACTED, UNPLACED, Note, Report, Sentence
 from ingest.report import compose_text, report_id
@@ -213,22 +217,35 @@ def read_head(blocks: list[Block]) -> _Head:
             head.authors = next((n for n in names if n), [])
             return head
     seen = 0
+    between: list[int] = []                                  # short lines the header lines stand around
     for i, b in enumerate(blocks):                           # header lines: date, time, byline
-        if b.kind != PARAGRAPH:
+        if b.kind not in (PARAGRAPH, HEADING):
             continue
         if seen >= HEADER_LINES or b.marks or len(b.text) >= TITLE_PAGE_CHARS:
             break
-        seen += 1
         line = _one_line(b.text)
+        if b.kind == HEADING and not (_line_date(line)[0] or parse_labelled_date(line) or parse_name_line(line)
+                                      or parse_name_list(line) or head.date and parse_day_time(line, head.date)):
+            continue                                          # a heading, unless it is a web page's byline or time
+        seen += 1
         date, t = _line_date(line)
-        authors = parse_name_line(line)           # strict: "By 2020, Russia had ..." is body text
+        date = date or parse_labelled_date(line)              # a web page's "Dec 13, 2022 - Press ISW"
+        t = t or (parse_day_time(line, head.date) if head.date and not date else "")   # "December 13, 6:30pm ET"
+        # strict: "By 2020, Russia had ..." is body text; a bare list is three names or more
+        authors = parse_name_line(line) or parse_name_list(line)
         if date and not head.date:
             head.date, head.time = date, t
+        elif t and not head.time:
+            head.time = t
         elif authors and not head.authors:
             head.authors = authors
+        elif len(line.split()) <= 4 and not re.search(r"[.!?:]$", line):
+            between.append(i)                                 # a link's label between them ("Download the PDF")
+            continue
         else:
             break
-        head.front.add(i)
+        head.front.update([*between, i])
+        between = []
     return head
 
 

@@ -27,7 +27,8 @@ Markers and notes, by linkage (every producer we know writes one):
   Markers inside a note (to other notes) are its DocNote.marks.
 - without any such link (a page written by hand, a scrape): `<sup>N</sup>`, `[N]` and ¹²
   markers matched by number to the numbered list or `[N]` lines after the last marker, as the
-  text parser does. The numbered list or lines then leave the body.
+  text parser does (a paragraph opening with `[N]` is a note line, not marked text: ISW's older
+  site). The numbered list or lines then leave the body.
 
 Structure: `<h1>`-`<h6>` are headings (a level each); a table of contents (`class="toc"`,
 `tableofcontents`, `role="doc-toc"`, Word's `MsoToc`, a line that only links into the page) is
@@ -36,8 +37,9 @@ contents; a table row of short cells is one line, its cells joined with their la
 page footer and what the page hides (`hidden`, `display:none`, classes its styles hide) are
 left out. When the page has one `<main>` or one `<article>`, only that is read (plus the notes
 it links to); several `<article>`s are several reports. Metadata: the title from
-`citation_title`, `og:title`, `dc.title`, JSON-LD `headline`, the only `<h1>` the `<title>`
-begins with, or `<title>` (without the site's stated name; a file name is none; the first
+`citation_title`, `og:title` (unless it is the site's name), `dc.title`, JSON-LD `headline`,
+the only `<h1>` the `<title>` begins with, or `<title>` (without the site's stated name; a file
+name is none; the first
 printed line when it begins the same way); the date from `citation_publication_date`,
 `article:published_time`, `dc.date`, JSON-LD `datePublished`, "last edited on …"; authors from
 `citation_author`, JSON-LD `author`, `author`/`dc.creator` when the page prints them, an
@@ -54,7 +56,7 @@ from dataclasses import dataclass, field
 from index.text.quotations import introduces_quotation
 from ingest.document import (CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote, Document, Mark,
                              in_quotation_marks)
-from ingest.footnotes import marker_label, parse_note_block, take_markers
+from ingest.footnotes import is_note_line, marker_label, parse_note_block, take_markers
 from ingest.html_tree import RAW, Node, parse_html
 from ingest.tables import Cell, row_joins
 from ingest.metadata import parse_date_text, parse_name_line, split_names
@@ -810,7 +812,7 @@ def _fallback(blocks: list[_Block]) -> tuple[list[_Block], dict[str, DocNote]]:
     """A page without linked markers: markers in the text (`[N]`, ¹, `<sup>N</sup>` written as
     `[N]`), notes from the numbered list or `[N]` lines after the last marker."""
     for b in blocks:
-        if b.kind in (PARAGRAPH, HEADING):
+        if b.kind in (PARAGRAPH, HEADING) and not is_note_line(b.text):   # "[1] https://…" is a note, not marked text
             marked = take_markers(b.text)
             if marked.markers:
                 b.text = marked.text
@@ -859,6 +861,8 @@ def _metadata(root: Node, scripts: list[str], source: str) -> dict:
     first = lambda *names: next((metas[n][0] for n in names if metas.get(n)), "")  # noqa: E731
     site = first("og:site_name", "citation_publisher", "dc.publisher", "dcterms.publisher") or ld.get("publisher", "")
     title, source_of_title = first("citation_title", "og:title", "dc.title", "dcterms.title") or ld.get("headline", ""), "meta"
+    if title and site and title.strip().lower() == site.strip().lower():
+        title = ""                                       # a site that gives every page its own name as og:title
     if not title and title_tag:
         h1 = [_squash(n.text()) for n in root.iter() if n.tag == "h1"]
         if len(h1) == 1 and h1[0] and title_tag.startswith(h1[0]):

@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from index.text.dates import FULL_MONTH, MONTHS, WEEKDAY
+from index.text.dates import FULL_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
 
 _MONTH = rf"({FULL_MONTH})"
 _WEEKDAY = rf"({WEEKDAY})"
@@ -97,6 +97,48 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ].*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
+_NAME_LIST = re.compile(rf"^{_PERSON}(?:\s*,\s*{_PERSON}){{1,}},?\s+and\s+{_PERSON}$")
+_ABBR_MONTH = r"(Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?"
+_ABBR_MONTH_DAY_YEAR = re.compile(rf"^{_ABBR_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I)
+_DAY_ABBR_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})\s+{_ABBR_MONTH}\s+(\d{{4}})$", re.I)
+_LABEL_SEPARATOR = re.compile(r"\s+[-–—|·•]\s+")
+_DAY_TIME = re.compile(rf"^(?P<month>{FULL_MONTH}|(?:Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec)\.?)\s+(?P<day>\d{{1,2}}),?"
+                       r"\s+(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?\s*[A-Z]{2,4})$", re.I)
+
+
+def parse_name_list(line: str) -> list[str]:
+    """The authors of a web page's byline printed without "By": three names or more, each of two
+    words or more, the last after "and" ("Karolina Hird, George Barros, Grace Mappes, and Frederick
+    W. Kagan"); [] for any other line."""
+    text = " ".join(line.replace("\u00a0", " ").split()).rstrip(",;.")
+    return split_names(text) if len(text) <= 200 and _NAME_LIST.match(text) else []
+
+
+def parse_labelled_date(line: str) -> str:
+    """The date of a web page's date line with a short label beside it ("Dec 13, 2022 - Press ISW",
+    "Analysis | March 3, 2021"): a part that is a date, the other no more than four words; else ""."""
+    parts = _LABEL_SEPARATOR.split(" ".join(line.split()))
+    if len(parts) != 2:
+        return ""
+    for date_part, label in (parts, parts[::-1]):
+        found = parse_date_text(date_part)
+        if found and len(label.split()) <= 4 and not re.search(r"[.!?]$", label):
+            return found
+    return ""
+
+
+def parse_day_time(line: str, iso: str) -> str:
+    """The time of a line that gives it on the day `iso` names, without the year ("December 13,
+    6:30pm ET" under a page dated 2022-12-13), or ""."""
+    m = _DAY_TIME.match(" ".join(line.split()))
+    if not m or len(iso) != 10:
+        return ""
+    month = m.group("month").rstrip(".")
+    month = MONTH_ABBREVIATIONS.get(month.lower(), month)
+    day, time = parse_time_line(f"{month.capitalize()} {m.group('day')}, {iso[:4]}, {m.group('time')}")
+    return time if day == iso else ""
+
+
 def parse_date_text(text: str) -> str:
     """An ISO date of a line that is only a date: "March 2019" -> "2019-03" (a month is as precise
     as the line says), "19 September 2020", "September 19, 2020", "2020-09-19T10:00Z",
@@ -108,6 +150,10 @@ def parse_date_text(text: str) -> str:
         return iso_date(m.group(2).capitalize(), m.group(1), m.group(3))
     if m := _MONTH_YEAR.match(t):
         return f"{m.group(2)}-{MONTHS.index(m.group(1).lower()) + 1:02d}"
+    if m := _ABBR_MONTH_DAY_YEAR.match(t):             # "Dec 13, 2022", "Sept. 5, 2020"
+        return iso_date(MONTH_ABBREVIATIONS[m.group(1).lower()], m.group(2), m.group(3))
+    if m := _DAY_ABBR_MONTH_YEAR.match(t):
+        return iso_date(MONTH_ABBREVIATIONS[m.group(2).lower()], m.group(1), m.group(3))
     if m := _NUMERIC.match(t):                 # 22/10/2024: day and month told apart only when one is > 12
         a, b, year = (int(x) for x in m.groups())
         day, month = (a, b) if a > 12 >= b else (b, a) if b > 12 >= a else (0, 0)

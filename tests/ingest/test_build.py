@@ -168,6 +168,29 @@ def test_header_lines_give_date_time_and_authors_and_body_stays():
     assert sentence_texts(r)[0] == "By 2020, Russia had moved two battalions to the border."
 
 
+def test_a_web_pages_header_lines_a_labelled_date_a_bare_name_list_and_a_time_without_its_year():
+    # a site's article head: "Dec 13, 2022 - Press ISW", a link's label, the authors in bold without "By"
+    # (a heading to the reader), the time on that day without the year; none of them is a sentence or a section
+    names = "Karolina Hird, George Barros, Grace Mappes, and Frederick W. Kagan"
+    doc = Document("a.html", blocks=[
+        Block(TITLE, "Russian Offensive Campaign Assessment, December 13"),
+        para("Dec 13, 2022 - Press ISW"), para("Download the PDF"),
+        Block(HEADING, names, level=3), Block(HEADING, "December 13, 6:30pm ET", level=3),
+        para("Belarusian forces remain unlikely to attack Ukraine. Lukashenko ordered a readiness check."),
+    ])
+    r = one(doc)
+    assert (r.date, r.time, r.authors) == ("2022-12-13", "6:30 pm ET", names.replace(", and", ",").split(", "))
+    assert sentence_texts(r)[0] == "Belarusian forces remain unlikely to attack Ukraine."
+    assert all(s.section == "" for s in r.sentences)
+    # a short line with no header line after it stays text; two names, or a list of places, are no byline
+    doc = Document("a.html", blocks=[
+        Block(TITLE, "Update"), para("Key Points"), para("Russia, Belarus, and Poland"),
+        para("Jane Doe and John Roe"), para("Russia moved. Minsk agreed."),
+    ])
+    r = one(doc)
+    assert (r.date, r.authors) == ("", []) and sentence_texts(r)[:2] == ["Key Points", "Russia, Belarus, and Poland"]
+
+
 def test_a_short_lead_paragraph_is_not_a_title_page():
     doc = Document("a.html", title="Stated Title", blocks=[
         para("Key takeaways follow."),

@@ -195,6 +195,40 @@ def test_isw_page_endnote_links_and_metadata():
     assert "Copyright" not in body and "Home" not in body and "Russia in Review" not in body
 
 
+# The Institute's older site (Drupal), as its daily assessments were published in 2022: og:title is the
+# site's name on every page, the markers are typed "[1]", the notes are "[1] <a>url</a>" paragraphs under
+# a rule, and the date, a link's label, the authors and the time stand in lines of their own.
+ISW_DRUPAL = """<!DOCTYPE html><html lang="en"><head>
+<meta property="og:title" content="Institute for the Study of War" />
+<meta property="og:site_name" content="Institute for the Study of War" />
+<title>Russian Offensive Campaign Assessment, December 13 | Institute for the Study of War</title></head><body>
+<h1 class="title">Russian Offensive Campaign Assessment, December 13</h1>
+<div class="field-item"><p>Dec 13, 2022 - Press ISW</p>
+<p><a href="/sites/default/files/assessment.pdf">Download the PDF</a></p>
+<p><strong>Karolina Hird, George Barros, Grace Mappes, and Frederick W. Kagan</strong></p>
+<p><strong>December 13, 6:30pm ET</strong></p>
+<p>Belarusian forces remain unlikely to attack Ukraine despite a snap readiness check on December 13.[1]
+Lukashenko ordered the check of the whole army the same day.[2]</p>
+<div><hr align="left" size="1" width="33%" /></div>
+<p style="text-align: left;">[1] <a href="https://t.me/modmilby/20635">https://t.me/modmilby/20635</a></p>
+<p style="text-align: left;">[2] <a href="https://twitter.com/charter_97/status/1602653962489962496">https://twitter.com/charter_97/status/1602653962489962496</a></p>
+</div></body></html>"""
+
+
+def test_isw_drupal_page_typed_markers_notes_under_a_rule_and_header_lines():
+    # before: titled with the site's name, no date, no authors, and all its notes missing (the "[1]" opening
+    # each note line was taken for a marker, so no note line was left after the last marker)
+    r = one(ISW_DRUPAL)
+    assert (r.title, r.date, r.time, r.authors) == (
+        "Russian Offensive Campaign Assessment, December 13", "2022-12-13", "6:30 pm ET",
+        ["Karolina Hird", "George Barros", "Grace Mappes", "Frederick W. Kagan"])
+    assert [m for _, m in sentences(r)] == [["1"], ["2"]]
+    assert notes(r) == {"1": ("resolved", "https://t.me/modmilby/20635"),
+                        "2": ("resolved", "https://twitter.com/charter_97/status/1602653962489962496")}
+    body = r.text[:r.body_end]
+    assert "Press ISW" not in body and "Kagan" not in body and "6:30" not in body
+
+
 MEDIAWIKI = """<!DOCTYPE html><html lang="en"><head><title>Red fox - Wikipedia</title></head><body>
 <h1 id="firstHeading" class="firstHeading mw-first-heading">Red fox</h1>
 <div id="mw-content-text"><div class="mw-parser-output">
