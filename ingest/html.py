@@ -39,8 +39,7 @@ left out. When the page has one `<main>` or one `<article>`, only that is read (
 it links to); several `<article>`s are several reports. Metadata: the title from
 `citation_title`, `og:title` (unless it is the site's name), `dc.title`, JSON-LD `headline`,
 the only `<h1>` the `<title>` begins with, or `<title>` (without the site's stated name; a file
-name is none; the first
-printed line when it begins the same way); the date from `citation_publication_date`,
+name is none; the first printed line when it begins the same way); the date from `citation_publication_date`,
 `article:published_time`, `dc.date`, JSON-LD `datePublished`, "last edited on …"; authors from
 `citation_author`, JSON-LD `author`, `author`/`dc.creator` when the page prints them, an
 element of class author/byline; the publisher from `og:site_name`, `citation_publisher`,
