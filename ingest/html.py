@@ -71,9 +71,11 @@ _SKIP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary",
 # What a wiki page marks as not its article (MediaWiki's skin and templates): left out of the
 # printed page (`noprint`), a template's "v t e" links (`navbar`), the tagline and redirect line, jump
 # links, section edit links, disambiguation hatnotes, category links (hidden ones too), the
-# "Retrieved from" footer.
+# "Retrieved from" footer. And what a Drupal site prints beside an article's body: its attached files
+# ("Download the PDF", "File Attachments: map.png") and its taxonomy tags (ISW's older site).
 _FURNITURE_CLASSES = {"noprint", "mw-jump-link", "mw-editsection", "navbar", "hatnote", "catlinks", "printfooter",
-                      "mw-indicators", "mw-hidden-catlinks"}
+                      "mw-indicators", "mw-hidden-catlinks",
+                      "field-type-file", "field-type-taxonomy-term-reference"}
 _FURNITURE_IDS = {"siteSub", "contentSub", "jump-to-nav", "catlinks", "mw-navigation", "mw-head", "mw-panel"}
 _MARKER_TEXT = re.compile(r"^[\[(]?\s*(\d{1,5}|[*†‡§¶]{1,3}|[A-Za-z]|[ivxlc]{2,6}|(?:note|n\.?)\s*\d{1,5})\s*[\])]?$",
                           re.I)

@@ -212,7 +212,13 @@ Lukashenko ordered the check of the whole army the same day.[2]</p>
 <div><hr align="left" size="1" width="33%" /></div>
 <p style="text-align: left;">[1] <a href="https://t.me/modmilby/20635">https://t.me/modmilby/20635</a></p>
 <p style="text-align: left;">[2] <a href="https://twitter.com/charter_97/status/1602653962489962496">https://twitter.com/charter_97/status/1602653962489962496</a></p>
-</div></body></html>"""
+</div><h3 id="tagtitle"><span>Tags</span></h3>
+<div class="field field-name-field-project field-type-taxonomy-term-reference"><div class="field-items">
+<div class="field-item even"><a href="/project/ukraine-project">Ukraine Project</a></div></div></div>
+<div class="field field-name-field-file-attacments field-type-file field-label-above">
+<div class="field-label">File Attachments:&nbsp;</div><div class="field-items"><div class="field-item even">
+<span class="file"><a href="/sites/default/files/map.png">BelarusianReferenceMapDecember13,2022.png</a></span></div></div></div>
+</body></html>"""
 
 
 def test_isw_drupal_page_typed_markers_notes_under_a_rule_and_header_lines():
@@ -227,6 +233,8 @@ def test_isw_drupal_page_typed_markers_notes_under_a_rule_and_header_lines():
                         "2": ("resolved", "https://twitter.com/charter_97/status/1602653962489962496")}
     body = r.text[:r.body_end]
     assert "Press ISW" not in body and "Kagan" not in body and "6:30" not in body
+    # the site's furniture beside the article: its tags and attached files (Drupal's field types)
+    assert "Ukraine Project" not in r.text and "File Attachments" not in r.text and ".png" not in r.text
 
 
 MEDIAWIKI = """<!DOCTYPE html><html lang="en"><head><title>Red fox - Wikipedia</title></head><body>
