@@ -407,6 +407,9 @@ def _note_raw(block: Node, index: _Index, label: str, out: list[str], headings: 
         if node.tag in BLOCKS or node.tag == "br":
             out.append(" ")
         href = node.get("href") if node.tag == "a" else ""
+        if href and _shortened(node.text(), href):
+            out.append(href)
+            continue
         if href.startswith(("http://", "https://")) and not _shows(node.text(), href):
             stack.append((f"{LINK_OPEN}{href}{LINK_CLOSE}",))
         stack.extend(reversed(node.children))
@@ -452,6 +455,15 @@ def _note_text(nodes: list[Node], index: _Index, label: str) -> tuple[str, list[
     text = text[lead:tail]
     fix = lambda pos: max(0, min(pos - lead, len(text)))  # noqa: E731
     return text, [(fix(p), u) for p, u in links], [Mark(fix(m.pos), m.label, m.note) for m in marks]
+
+
+def _shortened(label: str, url: str) -> bool:
+    """Whether a link's label prints its web address cut short ("https://twitter.com/x/status/16?s=20&t=ugp..."):
+    then the address itself is the text, not the stump, which is no address."""
+    label = _squash(label)
+    stem = re.sub(r"(?:\.{3}|…)$", "", label)
+    return (stem != label and url.startswith(("http://", "https://")) and len(stem) >= 12
+            and url.startswith(stem) and not re.search(r"\s", stem))
 
 
 def _shows(label: str, url: str) -> bool:
@@ -691,6 +703,9 @@ class _Walker:
             return False
         if "redacted" in node.classes:
             self._add(f" {REDACTED_TEXT} ")
+            return False
+        if tag == "a" and _shortened(node.text(), node.get("href")):
+            self._add(node.get("href"))                   # the address the label cut short
             return False
         if tag == "br":
             self._add(" ")

@@ -211,7 +211,7 @@ ISW_DRUPAL = """<!DOCTYPE html><html lang="en"><head>
 Lukashenko ordered the check of the whole army the same day.[2]</p>
 <div><hr align="left" size="1" width="33%" /></div>
 <p style="text-align: left;">[1] <a href="https://t.me/modmilby/20635">https://t.me/modmilby/20635</a></p>
-<p style="text-align: left;">[2] <a href="https://twitter.com/charter_97/status/1602653962489962496">https://twitter.com/charter_97/status/1602653962489962496</a></p>
+<p style="text-align: left;">[2] <a href="https://twitter.com/charter_97/status/1602653962489962496?s=20&amp;t=ugpibJSGu-y70HcB76hbyw">https://twitter.com/charter_97/status/1602653962489962496?s=20&amp;t=ugpibJS...</a></p>
 </div><h3 id="tagtitle"><span>Tags</span></h3>
 <div class="field field-name-field-project field-type-taxonomy-term-reference"><div class="field-items">
 <div class="field-item even"><a href="/project/ukraine-project">Ukraine Project</a></div></div></div>
@@ -230,7 +230,9 @@ def test_isw_drupal_page_typed_markers_notes_under_a_rule_and_header_lines():
         ["Karolina Hird", "George Barros", "Grace Mappes", "Frederick W. Kagan"])
     assert [m for _, m in sentences(r)] == [["1"], ["2"]]
     assert notes(r) == {"1": ("resolved", "https://t.me/modmilby/20635"),
-                        "2": ("resolved", "https://twitter.com/charter_97/status/1602653962489962496")}
+                        "2": ("resolved", "https://twitter.com/charter_97/status/1602653962489962496?s=20&t=ugpibJSGu-y70HcB76hbyw")}
+    # a label that cuts its address short ("…&t=ugpibJS...") shows the address itself, not a stump of it
+    assert r.notes["2"].urls == ["https://twitter.com/charter_97/status/1602653962489962496?s=20&t=ugpibJSGu-y70HcB76hbyw"]
     body = r.text[:r.body_end]
     assert "Press ISW" not in body and "Kagan" not in body and "6:30" not in body
     # the site's furniture beside the article: its tags and attached files (Drupal's field types)
