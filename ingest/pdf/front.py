@@ -187,11 +187,18 @@ def _bold_title(zone: list[Line], size: float) -> list[Line]:
     return run
 
 
+def _opens_preamble(texts: list[str], i: int) -> bool:
+    """Whether texts[i] opens a Federal Register preamble: "AGENCY: …" with "ACTION: …" in the few lines after
+    it (1 CFR 18.12 prescribes those captions)."""
+    return texts[i].startswith("AGENCY:") and any(t.startswith("ACTION:") for t in texts[i + 1:i + 6])
+
+
 def _preamble_title(page1: list[Line]) -> list[Line]:
     """A Federal Register document's subject: the run of bold lines, in one type size, right above its
-    preamble's "AGENCY: …" when "ACTION: …" follows it (1 CFR 18.12 prescribes those captions)."""
+    preamble's "AGENCY: …"."""
+    texts = [ln.plain for ln in page1]
     for i, ln in enumerate(page1):
-        if not ln.plain.startswith("AGENCY:") or not any(n.plain.startswith("ACTION:") for n in page1[i + 1:i + 6]):
+        if not _opens_preamble(texts, i):
             continue
         run: list[Line] = []
         for up in reversed(page1[:i]):
@@ -214,9 +221,9 @@ def later_documents(blocks: list[Block]) -> list[int]:
     title, the line that filed the one before ("[FR Doc. 2020–17221 Filed 8–5–20; 8:45 am]", "BILLING CODE
     4910–13–P") the other's. Returns the block indexes where the later documents start."""
     starts: list[int] = []
+    texts = [b.text for b in blocks]
     for i, b in enumerate(blocks):
-        if not (b.kind == PARAGRAPH and b.text.startswith("AGENCY:") and i > 0
-                and any(x.text.startswith("ACTION:") for x in blocks[i + 1:i + 4])):
+        if not (b.kind == PARAGRAPH and i > 0 and _opens_preamble(texts, i)):
             continue
         j = i
         while j > 0 and blocks[j - 1].kind == HEADING and not _ENDS_DOCUMENT.match(blocks[j - 1].text.strip()):
