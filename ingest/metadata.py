@@ -117,13 +117,14 @@ def parse_name_list(line: str) -> list[str]:
 
 def parse_labelled_date(line: str) -> str:
     """The date of a web page's date line with a short label beside it ("Dec 13, 2022 - Press ISW",
-    "Analysis | March 3, 2021"): a part that is a date, the other no more than four words; else ""."""
+    "Analysis | March 3, 2021"): a part that is a date, the other no more than four words and no figure (a
+    period, "07/01/2015 - 03/25/2016", is no date); else ""."""
     parts = _LABEL_SEPARATOR.split(" ".join(line.split()))
     if len(parts) != 2:
         return ""
     for date_part, label in (parts, parts[::-1]):
         found = parse_date_text(date_part)
-        if found and len(label.split()) <= 4 and not re.search(r"[.!?]$", label):
+        if found and len(label.split()) <= 4 and not re.search(r"[.!?]$|\d", label):
             return found
     return ""
 

@@ -182,13 +182,15 @@ def test_a_web_pages_header_lines_a_labelled_date_a_bare_name_list_and_a_time_wi
     assert (r.date, r.time, r.authors) == ("2022-12-13", "6:30 pm ET", names.replace(", and", ",").split(", "))
     assert sentence_texts(r)[0] == "Belarusian forces remain unlikely to attack Ukraine."
     assert all(s.section == "" for s in r.sentences)
-    # a short line with no header line after it stays text; two names, or a list of places, are no byline
+    # a period is no date, a short line with no header line after it stays text; two names, or a list of places,
+    # are no byline
     doc = Document("a.html", blocks=[
-        Block(TITLE, "Update"), para("Key Points"), para("Russia, Belarus, and Poland"),
+        Block(TITLE, "Update"), para("07/01/2015 - 03/25/2016"), para("Russia, Belarus, and Poland"),
         para("Jane Doe and John Roe"), para("Russia moved. Minsk agreed."),
     ])
     r = one(doc)
-    assert (r.date, r.authors) == ("", []) and sentence_texts(r)[:2] == ["Key Points", "Russia, Belarus, and Poland"]
+    assert (r.date, r.authors) == ("", []) and sentence_texts(r)[:2] == ["07/01/2015 - 03/25/2016",
+                                                                          "Russia, Belarus, and Poland"]
 
 
 def test_a_short_lead_paragraph_is_not_a_title_page():
