@@ -36,7 +36,9 @@ contents; a table row of short cells is one line, its cells joined with their la
 (ingest/tables.py); `<nav>`, forms, scripts, styles, the page's banner and footer, a word processor's
 page footer and what the page hides (`hidden`, `display:none`, classes its styles hide) are
 left out. When the page has one `<main>` or one `<article>`, only that is read (plus the notes
-it links to); several `<article>`s are several reports. Metadata: the title from
+it links to); several `<article>`s are several reports, unless one holds 60 % or more of their
+text: that is the page's story, the others teasers of other stories, left out; an `<article>`
+classed as a comment or reply is a reader's, left out. Metadata: the title from
 `citation_title`, `og:title` (unless it is the site's name), `dc.title`, JSON-LD `headline`,
 the only `<h1>` the `<title>` begins with, or `<title>` (without the site's stated name; a file
 name is none; the first printed line when it begins the same way); the date from `citation_publication_date`,
@@ -545,15 +547,36 @@ def _table_rows(root: Node, markers: dict[int, str]) -> tuple[set[int], dict[int
     return rows_out, joins_out
 
 
+# an <article> that is a reader's comment or reply under the page's article, not the page's own words
+_COMMENT = re.compile(r"(?:^|[\s_-])(?:comments?|replies|reply)(?:$|[\s_-])", re.I)
+
+
+def _articles(root: Node) -> list[Node]:
+    """The top-level <article>s under root, readers' comments left out."""
+    return [n for n in root.iter() if n.tag == "article" and n is not root
+            and not any(a.tag == "article" for a in n.ancestors() if a is not root)
+            and not _COMMENT.search(f"{n.get('class')} {n.get('id')}")]
+
+
+def _lead_article(articles: list[Node]) -> Node | None:
+    """Of several <article>s, the page's own when it holds most of their text (60 % or more): the others are
+    teasers of other stories ("related", "more in Africa"), not reports of this page."""
+    sizes = [len(_squash(a.text())) for a in articles]
+    if len(articles) > 1 and sum(sizes) and max(sizes) >= 0.6 * sum(sizes):
+        return articles[sizes.index(max(sizes))]
+    return None
+
+
 def _content_root(root: Node) -> Node:
-    """The page's one <main>, else its one top-level <article>, else its <body>."""
+    """The page's one <main>, else its one top-level <article> (or the one holding most of their text),
+    else its <body>."""
     mains = [n for n in root.iter() if n.tag == "main" or n.get("role") == "main"]
     if len(mains) == 1:
         return mains[0]
-    articles = [n for n in root.iter() if n.tag == "article" and not any(a.tag == "article" for a in n.ancestors())]
+    articles = _articles(root)
     if len(articles) == 1:
         return articles[0]
-    return next((n for n in root.iter() if n.tag == "body"), root)
+    return _lead_article(articles) or next((n for n in root.iter() if n.tag == "body"), root)
 
 
 class _Walker:
@@ -581,9 +604,11 @@ class _Walker:
         self.contents = 0
         self.heading = 0                                 # the level of the heading being read, 0 outside one
         self.number: int | None = None                   # the number of the list item being read
-        articles = [n for n in root.iter() if n.tag == "article" and n is not root
-                    and not any(a.tag == "article" for a in n.ancestors() if a is not root)]
-        self.articles = {a.order for a in articles} if len(articles) > 1 else set()
+        articles = _articles(root)
+        lead = _lead_article(articles)
+        # several articles are several reports, unless one is the page's own (the rest: teasers, left out)
+        self.articles = {a.order for a in articles} if len(articles) > 1 and lead is None else set()
+        self.teasers = {a.order for a in articles if a is not lead} if lead is not None else set()
         self.lists: list[list[int]] = []                 # open <ol>/<ul>: [next number], [] for a <ul>
         self.internal = 0                                # inside a link to this page (not a marker)
         self.linked = 0                                  # characters of the block inside such links
@@ -692,6 +717,8 @@ class _Walker:
             return True                                   # a word processor's page header and footer
         if node.get("id") in _FURNITURE_IDS or _FURNITURE_CLASSES.intersection(node.classes.split()):
             return True                                   # a wiki's page furniture
+        if node.order in self.teasers or node.tag == "article" and _COMMENT.search(f"{node.get('class')} {node.get('id')}"):
+            return True                                   # another story's teaser, a reader's comment
         return node.tag == "aside" and node is not self.root
 
     def _enter(self, node: Node) -> bool:

@@ -333,6 +333,22 @@ def test_json_ld_metadata_and_several_articles_are_several_reports():
     assert (single.date, single.authors, single.publisher) == ("2021-05-01", ["Ann Lee"], "Think Tank")
 
 
+def test_teasers_of_other_stories_and_readers_comments_are_not_reports():
+    # a news page sets its story, the teasers of other stories and its readers' comments each in an <article>:
+    # before, every one was a report of its own ("Africa", "THE FOOD CHAIN", a commenter's name as a title)
+    story = " ".join(["The United States will lift most sanctions on Sudan, officials said on Friday."] * 12)
+    html = f"""<html><head><title>United States to Lift Sudan Sanctions - The New York Times</title></head><body><nav>Home</nav>
+    <article class="story theme-main"><h1>United States to Lift Sudan Sanctions</h1><p>{story}</p></article>
+    <article class="story theme-summary"><h2>Africa</h2><p>Kenya holds a vote on Tuesday.</p></article>
+    <article class="story theme-summary"><h2>THE FOOD CHAIN</h2><p>Farmers turn to drones.</p></article>
+    <article class="js_reply reply"><p>jnovo22</p><p>Sanctions never work, as everyone knows.</p></article>
+    <div id="comments"><article class="comment-body"><p>Rick</p><p>Good news for Khartoum at last.</p></article></div>
+    </body></html>"""
+    r = one(html)
+    assert r.title == "United States to Lift Sudan Sanctions"
+    assert all(w not in r.text for w in ("Kenya", "drones", "never work", "Khartoum"))
+
+
 def test_passages_carry_sections_and_no_heading_is_quoted():
     r = one(PANDOC)
     body = [p for p in chunk_report(r) if p.kind == "body"]
