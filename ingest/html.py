@@ -903,7 +903,11 @@ def _metadata(root: Node, scripts: list[str], source: str) -> dict:
     ld = _json_ld(scripts)
     first = lambda *names: next((metas[n][0] for n in names if metas.get(n)), "")  # noqa: E731
     site = first("og:site_name", "citation_publisher", "dc.publisher", "dcterms.publisher") or ld.get("publisher", "")
-    title, source_of_title = first("citation_title", "og:title", "dc.title", "dcterms.title") or ld.get("headline", ""), "meta"
+    headline = ld.get("headline", "")
+    if ld.get("name") and title_tag and headline.lower() not in title_tag.lower() and ld["name"].lower() in title_tag.lower():
+        headline = ld["name"]                            # MediaWiki's: "headline" is the short description ("Wikimedia
+                                                         # list article"), "name" the title the page's <title> gives
+    title, source_of_title = first("citation_title", "og:title", "dc.title", "dcterms.title") or headline, "meta"
     if title and site and title.strip().lower() == site.strip().lower():
         title = ""                                       # a site that gives every page its own name as og:title
     if not title and title_tag:
@@ -991,6 +995,8 @@ def _json_ld(scripts: list[str]) -> dict:
             out: dict = {}
             if isinstance(item.get("headline") or item.get("name"), str):
                 out["headline"] = _squash(item.get("headline") or item.get("name"))
+            if isinstance(item.get("name"), str):
+                out["name"] = _squash(item["name"])
             if isinstance(item.get("datePublished"), str):
                 out["datePublished"] = item["datePublished"]
             people = item.get("author")

@@ -333,6 +333,15 @@ def test_json_ld_metadata_and_several_articles_are_several_reports():
     assert (single.date, single.authors, single.publisher) == ("2021-05-01", ["Ann Lee"], "Think Tank")
 
 
+def test_a_wikipedia_pages_json_ld_headline_is_its_description_not_its_title():
+    # a Wikipedia page saved today carries JSON-LD whose "headline" is the article's short description
+    html = """<html><head><title>List of films featuring time loops - Wikipedia</title>
+    <script type="application/ld+json">{"@context":"https://schema.org","@type":"Article",
+    "name":"List of films featuring time loops","headline":"Wikimedia list article"}</script></head><body>
+    <h1>List of films featuring time loops</h1><p>Groundhog Day is the best known. Others followed it.</p></body></html>"""
+    assert one(html).title == "List of films featuring time loops"
+
+
 def test_teasers_of_other_stories_and_readers_comments_are_not_reports():
     # a news page sets its story, the teasers of other stories and its readers' comments each in an <article>:
     # before, every one was a report of its own ("Africa", "THE FOOD CHAIN", a commenter's name as a title)
