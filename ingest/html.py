@@ -2,7 +2,7 @@
 marker linked to its note by the page's own links. docs/formats.md lists the producers' markup.
 
 Markers and notes, by linkage (every producer we know writes one):
-- a marker is a link `href="#id"` whose text is a marker (`1`, `[1]`, `1156`, `*`, `†`, `a`,
+- a marker is a link `href="#id"` (or the page's own address and `#id`, as some tools save a page) whose text is a marker (`1`, `[1]`, `1156`, `*`, `†`, `a`,
   `n 3`) to an element of the same page, found by `id` or by `name` (the `<a name>` anchors
   Word and LibreOffice write). Of two links that point at each other, the marker is the one
   outside a notes container (an element whose class, id or role says footnotes, endnotes,
@@ -110,6 +110,7 @@ def read_html(html: str, source: str) -> Document:
     """The Document of one HTML page (see the module docstring)."""
     root, scripts, styles = parse_html(html)
     _drop_hidden(root, styles)
+    _own_links(root)
     index = _Index(root)
     meta = _metadata(root, scripts, source)
     body = _content_root(root)
@@ -124,6 +125,24 @@ def read_html(html: str, source: str) -> Document:
                    blocks=[Block(b.kind, b.text, level=b.level, marks=b.marks) for b in blocks], notes=notes)
     _title_block(doc, printed_first=meta["title_from"] == "tag")
     return doc
+
+
+def _own_links(root: Node) -> None:
+    """Links to this page written with its full address ("https://en.wikipedia.org/wiki/Mozilla#cite_note-3", as
+    some tools save a page) made "#cite_note-3", so that markers find their notes. The page's address is one
+    under which three links or more, nearly all, name elements of this page (a page's one link to its comments,
+    "…/story-1284029577#replies", stays as written: its count is no marker)."""
+    ids = {n.get("id") or n.get("name") for n in root.iter() if n.get("id") or n.get("name")}
+    links = [n for n in root.iter() if n.tag == "a" and re.match(r"https?://[^#]+#.", n.get("href"))]
+    named: dict[str, list[bool]] = {}
+    for a in links:
+        base, frag = a.get("href").split("#", 1)
+        named.setdefault(base, []).append(frag in ids)
+    own = {base for base, found in named.items() if sum(found) >= 3 and sum(found) >= 0.9 * len(found)}
+    for a in links:
+        base, frag = a.get("href").split("#", 1)
+        if base in own and frag in ids:
+            a.attrs["href"] = f"#{frag}"
 
 
 def _drop_hidden(root: Node, styles: list[str]) -> None:

@@ -342,6 +342,23 @@ def test_a_wikipedia_pages_json_ld_headline_is_its_description_not_its_title():
     assert one(html).title == "List of films featuring time loops"
 
 
+def test_a_page_saved_with_its_own_links_written_in_full_keeps_its_notes():
+    # a tool that saves a page may write its links into the page with the page's full address; the markers
+    # then pointed nowhere, and 78 of a Wikipedia list's 80 references were missing, their text quoted as the body's
+    page = "https://en.wikipedia.org/wiki/Time_loop"
+    refs = "".join(f'<li id="cite_note-{k}"><span class="mw-cite-backlink"><b><a href="{page}#cite_ref-{k}">^</a>'
+                   f'</b></span> <span class="reference-text">Source number {k}, 2021.</span></li>' for k in (1, 2, 3))
+    body = "".join(f'<p>Film {k} repeats one day.<sup id="cite_ref-{k}" class="reference"><a href="{page}#cite_note-{k}">'
+                   f'[{k}]</a></sup> It ends well.</p>' for k in (1, 2, 3))
+    html = f"""<html><head><title>Time loop - Wikipedia</title></head><body><h1>Time loop</h1>
+    <div id="mw-content-text"><div class="mw-parser-output">{body}<h2>References</h2>
+    <ol class="references">{refs}</ol></div></div>
+    <p><a href="https://example.org/other#cite_note-1">another page's note</a></p></body></html>"""
+    r = one(html)
+    assert notes(r) == {str(k): ("resolved", f"Source number {k}, 2021.") for k in (1, 2, 3)}
+    assert "Source number" not in r.text[:r.body_end]
+
+
 def test_teasers_of_other_stories_and_readers_comments_are_not_reports():
     # a news page sets its story, the teasers of other stories and its readers' comments each in an <article>:
     # before, every one was a report of its own ("Africa", "THE FOOD CHAIN", a commenter's name as a title)
