@@ -5,12 +5,13 @@ Markers and notes, by linkage (every producer we know writes one):
 - a marker is a link `href="#id"` (or the page's own address and `#id`, as some tools save a
   page) whose text is a marker (`1`, `[1]`, `1156`, `*`, `†`, `a`, `n 3`) to an element of the
   same page, found by `id` or by `name` (the `<a name>` anchors Word and LibreOffice write). Of
-  two links that point at each other, the marker is the one outside a notes container (an element whose class, id or role says footnotes, endnotes,
-  references, notes, `mso-element:footnote`, or an `<aside>`), else the earlier one; outside
-  a notes container it also needs a link back from its note or a footnote look (in a <sup>,
-  named fnref/noteref/cite_ref...), so "see Figure <a href=#fig1>1</a>" is none. A link to a
-  heading is a cross-reference. A footnote-looking link whose target the page lacks is a
-  marker whose note is missing.
+  two links that point at each other, the marker is the one outside a notes container (an
+  element whose class, id or role says footnotes, endnotes, references, notes,
+  `mso-element:footnote`, or an `<aside>`), else the earlier one; outside a notes container it
+  also needs a link back from its note or a footnote look (in a <sup>, named
+  fnref/noteref/cite_ref...), so "see Figure <a href=#fig1>1</a>" is none. A link to a heading
+  is a cross-reference. A footnote-looking link whose target the page lacks is a marker whose
+  note is missing.
 - its note is the target's block: the target itself when it is a block (`<li id="fn1">` of
   pandoc, `<li id="cite_note-…">` of MediaWiki, `<aside>`, `<div id="ftn1">`), else its
   nearest block, widened to the enclosing element that holds this note only (Word: `<a
