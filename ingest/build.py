@@ -224,15 +224,14 @@ def read_head(blocks: list[Block]) -> _Head:
         if seen >= HEADER_LINES or b.marks or len(b.text) >= TITLE_PAGE_CHARS:
             break
         line = _one_line(b.text)
-        if b.kind == HEADING and not (_line_date(line)[0] or parse_labelled_date(line) or parse_name_line(line)
-                                      or parse_name_list(line) or head.date and parse_day_time(line, head.date)):
-            continue                                          # a heading, unless it is a web page's byline or time
-        seen += 1
         date, t = _line_date(line)
         date = date or parse_labelled_date(line)              # a web page's "Dec 13, 2022 - Press ISW"
         t = t or (parse_day_time(line, head.date) if head.date and not date else "")   # "December 13, 6:30pm ET"
         # strict: "By 2020, Russia had ..." is body text; a bare list is three names or more
         authors = parse_name_line(line) or parse_name_list(line)
+        if b.kind == HEADING and not (date or t or authors):
+            continue                                          # a heading, unless it is a web page's byline or time
+        seen += 1
         if date and not head.date:
             head.date, head.time = date, t
         elif t and not head.time:

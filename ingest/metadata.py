@@ -4,7 +4,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from index.text.dates import FULL_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
+from index.text.dates import ABBREVIATED_MONTH, FULL_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
 
 _MONTH = rf"({FULL_MONTH})"
 _WEEKDAY = rf"({WEEKDAY})"
@@ -98,12 +98,11 @@ _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
 _NAME_LIST = re.compile(rf"^{_PERSON}(?:\s*,\s*{_PERSON}){{1,}},?\s+and\s+{_PERSON}$")
-_ABBREVIATED = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
-_ABBR_MONTH = rf"({_ABBREVIATED})\.?"
+_ABBR_MONTH = rf"({ABBREVIATED_MONTH})\.?"
 _ABBR_MONTH_DAY_YEAR = re.compile(rf"^{_ABBR_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I)
 _DAY_ABBR_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})\s+{_ABBR_MONTH}\s+(\d{{4}})$", re.I)
 _LABEL_SEPARATOR = re.compile(r"\s+[-–—|·•]\s+")
-_DAY_TIME = re.compile(rf"^(?P<month>{FULL_MONTH}|(?:{_ABBREVIATED})\.?)\s+(?P<day>\d{{1,2}}),?"
+_DAY_TIME = re.compile(rf"^(?P<month>{FULL_MONTH}|(?:{ABBREVIATED_MONTH})\.?)\s+(?P<day>\d{{1,2}}),?"
                        r"\s+(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?\s*[A-Z]{2,4})$", re.I)
 
 

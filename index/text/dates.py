@@ -12,9 +12,10 @@ MONTH_ABBREVIATIONS = {m[:3]: m for m in MONTHS} | {"sept": "september"}
 MONTH_NAMES = tuple(m.capitalize() for m in MONTHS)               # "January", ...
 FULL_MONTH = "|".join(MONTH_NAMES)                                 # a regex alternation
 WEEKDAY = "|".join(d.capitalize() for d in WEEKDAYS)
+# a month abbreviated ("Dec", "Sept"; May has none)
+ABBREVIATED_MONTH = "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
 # a month as prose writes it: "September", "Sept", "Sep", and the reports' "SEP"
-ANY_MONTH = (FULL_MONTH + "|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept?|Oct|Nov|Dec"
-             "|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC")
+ANY_MONTH = FULL_MONTH + "|" + ABBREVIATED_MONTH + "|JAN|FEB|MAR|APR|MAY|JUN|JUL|AUG|SEP|OCT|NOV|DEC"
 _MONTH_DAY_NAME = FULL_MONTH + "|" + "|".join(m[:3] + r"\.?" for m in MONTH_NAMES)
 _DATE_MD = re.compile(rf"\b({_MONTH_DAY_NAME})\s+(\d{{1,2}})(?:st|nd|rd|th)?\b")
 _DATE_DM = re.compile(rf"\b(\d{{1,2}})\s+({_MONTH_DAY_NAME})\b")
