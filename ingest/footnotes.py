@@ -44,7 +44,9 @@ _CONTINUATION = re.compile(r"^\s*(?:<?https?://|\[https?://|www\.|DNGTS)", re.I)
 
 _MD_LINK = re.compile(r"\[((?:[^\]\\]|\\.)*)\]\(((?:[^()\s]|\([^()\s]*\))+)\)")
 _ANGLE = re.compile(r"<((?:https?://|www\.)[^>\s]+)>")
-_BARE = re.compile(r"(?:https?://|www\.)[^\s<>\"]+")
+# a host defanged with spaced words ("https://www.president dot gov.ua/news/…", ISW's WordPress
+# site) is one address, not "https://www.president"
+_BARE = re.compile(r"(?:https?://|www\.)[^\s<>\"/]+(?: dot [^\s<>\"/]+)*[^\s<>\"]*")
 
 
 def marker_number(match: re.Match) -> str:

@@ -29,7 +29,8 @@ Markers and notes, by linkage (every producer we know writes one):
 - without any such link (a page written by hand, a scrape): `<sup>N</sup>`, `[N]` and ¹²
   markers matched by number to the numbered list or `[N]` lines after the last marker, as the
   text parser does (a paragraph opening with `[N]` is a note line, not marked text: ISW's older
-  site). The numbered list or lines then leave the body.
+  site; a paragraph's line breaks end note lines: ISW's WordPress site prints every note in one
+  paragraph, "[1] …<br>[2] …"). The numbered list or lines then leave the body.
 
 Structure: `<h1>`-`<h6>` are headings (a level each); a table of contents (`class="toc"`,
 `tableofcontents`, `role="doc-toc"`, Word's `MsoToc`, a line that only links into the page) is
@@ -79,6 +80,7 @@ _SKIP_ROLES = {"navigation", "banner", "contentinfo", "search", "complementary",
 _FURNITURE_CLASSES = {"noprint", "mw-jump-link", "mw-editsection", "navbar", "hatnote", "catlinks", "printfooter",
                       "mw-indicators", "mw-hidden-catlinks",
                       "field-type-file", "field-type-taxonomy-term-reference"}
+_POST_NAVIGATION = {"prev", "next"}
 _FURNITURE_IDS = {"siteSub", "contentSub", "jump-to-nav", "catlinks", "mw-navigation", "mw-head", "mw-panel"}
 _MARKER_TEXT = re.compile(r"^[\[(]?\s*(\d{1,5}|[*†‡§¶]{1,3}|[A-Za-z]|[ivxlc]{2,6}|(?:note|n\.?)\s*\d{1,5})\s*[\])]?$",
                           re.I)
@@ -432,7 +434,7 @@ def _note_raw(block: Node, index: _Index, label: str, out: list[str], headings: 
         if href and _shortened(node.text(), href):
             out.append(href)
             continue
-        if href.startswith(("http://", "https://")) and not _shows(node.text(), href):
+        if _source_link(node.text(), href):
             stack.append((f"{LINK_OPEN}{href}{LINK_CLOSE}",))
         stack.extend(reversed(node.children))
 
@@ -480,12 +482,24 @@ def _note_text(nodes: list[Node], index: _Index, label: str) -> tuple[str, list[
 
 
 def _shortened(label: str, url: str) -> bool:
-    """Whether a link's label prints its web address cut short ("https://twitter.com/x/status/16?s=20&t=ugp..."):
-    then the address itself is the text, not the stump, which is no address."""
+    """Whether a link's label prints its web address cut short ("https://twitter.com/x/status/16?s=20&t=ugp...",
+    also an address holding several, "https://t.me/a/6067; https://www.facebook.com/GeneralStaff.u..."): then
+    the address itself is the text, not the stump, which is no address."""
     label = _squash(label)
     stem = re.sub(r"(?:\.{3}|…)$", "", label)
     return (stem != label and url.startswith(("http://", "https://")) and len(stem) >= 12
-            and url.startswith(stem) and not re.search(r"\s", stem))
+            and _squash(url).startswith(stem))
+
+
+# a link back to a note's marker in another document: a page pasted from Word that kept the draft's
+# address ("https://…sharepoint.com/…/Assessments.docx#_ednref3" on a note's "[3]"), no source
+_BACK_REFERENCE = re.compile(r"#(?:_?(?:edn|ftn)ref|fnref|cite_ref)", re.I)
+
+
+def _source_link(label: str, url: str) -> bool:
+    """A web link whose address the label does not print, so the address is kept beside the text as
+    a source; not one back to a marker."""
+    return url.startswith(("http://", "https://")) and not _shows(label, url) and not _BACK_REFERENCE.search(url)
 
 
 def _shows(label: str, url: str) -> bool:
@@ -506,6 +520,7 @@ class _Block:
     quoted: bool = False                                 # in a block quotation: someone else's words
     indented: bool = False                               # in an element the page's styles indent (maybe a quotation)
     links: list[tuple[int, str]] = field(default_factory=list)   # (offset, URL) after a link not showing it
+    breaks: list[int] = field(default_factory=list)      # offsets of its line breaks (`<br>`)
 
 
 _ROW_BREAKERS = {"table", "ul", "ol", "li", "h1", "h2", "h3", "h4", "h5", "h6", "pre", "blockquote"}
@@ -569,6 +584,23 @@ def _table_rows(root: Node, markers: dict[int, str]) -> tuple[set[int], dict[int
 
 # an <article> that is a reader's comment or reply under the page's article, not the page's own words
 _COMMENT = re.compile(r"(?:^|[\s_-])(?:comments?|replies|reply)(?:$|[\s_-])", re.I)
+
+
+def _post_navigation(node: Node) -> bool:
+    """A link to the post before or after this one (`rel="prev"`, `rel="next"`), or an element holding
+    such links and a short label at most ("Previous Post:", "上一篇：")."""
+    def navigates(n: Node) -> bool:
+        return n.tag == "a" and bool(_POST_NAVIGATION.intersection(n.get("rel").lower().split()))
+
+    if navigates(node):
+        return True
+    links = [c for c in node.children if not isinstance(c, str) and navigates(c)]
+    if not links:
+        return False
+    rest = node.text()
+    for a in links:
+        rest = rest.replace(a.text(), " ", 1)
+    return len(rest.split()) <= 3
 
 
 def _articles(root: Node) -> list[Node]:
@@ -686,6 +718,7 @@ class _Walker:
             for m in b.marks:
                 m.pos = max(0, min(m.pos - lead, len(b.text)))
             b.links = [(max(0, min(p - lead, len(b.text))), u) for p, u in b.links]
+            b.breaks = [p - lead for p in b.breaks if 0 < p - lead < len(b.text)]
             if b.kind == PARAGRAPH and b.text and not b.marks and self.linked >= 0.9 * len(b.text.replace(" ", "")):
                 b.kind = CONTENTS                        # a line that is only a link into the page: contents
             elif (b.kind == PARAGRAPH and b.text and not b.in_cell and b.number is None and not (b.quoted or b.indented)
@@ -737,6 +770,8 @@ class _Walker:
             return True                                   # a word processor's page header and footer
         if node.get("id") in _FURNITURE_IDS or _FURNITURE_CLASSES.intersection(node.classes.split()):
             return True                                   # a wiki's page furniture
+        if _post_navigation(node):
+            return True                                   # a blog's "Previous" and "Next" (links to the posts beside it)
         if node.order in self.teasers or node.tag == "article" and _COMMENT.search(f"{node.get('class')} {node.get('id')}"):
             return True                                   # another story's teaser, a reader's comment
         return node.tag == "aside" and node is not self.root
@@ -755,6 +790,8 @@ class _Walker:
             self._add(node.get("href"))                   # the address the label cut short
             return False
         if tag == "br":
+            if self.cur is not None:
+                self.cur.breaks.append(self.length)
             self._add(" ")
             return False
         if tag == "sup" and not self.index.markers:      # no linked markers: numbers in <sup> are
@@ -833,7 +870,7 @@ class _Walker:
         if node.order in self.indented:
             self.indent -= 1
         href = node.get("href") if tag == "a" else ""
-        if href.startswith(("http://", "https://")) and self.cur is not None and not _shows(node.text(), href):
+        if self.cur is not None and _source_link(node.text(), href):
             self.cur.links.append((self.length, href))
         if node.order in self.rows:
             self.in_row -= 1
@@ -887,10 +924,16 @@ def _fallback(blocks: list[_Block]) -> tuple[list[_Block], dict[str, DocNote]]:
     for i in range(last + 1, len(blocks)):
         b = blocks[i]
         text = b.text
-        for pos, url in sorted(b.links, reverse=True):
-            text = text[:pos] + f" <{url}>" + text[pos:]
-        lines.append(f"[{b.number}] {text}" if b.number is not None else text)
-        owners.append(i)
+        # each link's address after its label; a line break ends a line (notes one per line in a
+        # paragraph, "[1] https://…<br>[2] https://…": ISW's WordPress site)
+        inserts = [(pos, 0, f" <{url}>") for pos, url in b.links] + [(pos, 1, "\n") for pos in b.breaks]
+        for pos, _, ins in sorted(inserts, reverse=True):
+            text = text[:pos] + ins + text[pos:]
+        if b.number is not None:
+            text = f"[{b.number}] {text}"
+        for line in text.split("\n"):
+            lines.append(line.strip())
+            owners.append(i)
     first = next((k for k, line in enumerate(lines) if parse_note_block([line])[0]), None)
     if first is None:
         return blocks, {}

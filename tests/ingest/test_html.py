@@ -239,6 +239,82 @@ def test_isw_drupal_page_typed_markers_notes_under_a_rule_and_header_lines():
     assert "Ukraine Project" not in r.text and "File Attachments" not in r.text and ".png" not in r.text
 
 
+# The Institute's current site (WordPress, since 2025): the post's "Previous" and "Next" links above and
+# below the article, "[1]" typed in the text, and every note in one paragraph of the endnotes, a line
+# each ("[1] https://…<br>[2] …"), hosts of hostile media defanged with spaced words ("president dot gov.ua").
+ISW_WORDPRESS = """<!DOCTYPE html><html lang="en-US"><head>
+<meta property="og:title" content="Russian Offensive Campaign Assessment, June 30, 2026" />
+<meta property="og:site_name" content="Institute for the Study of War" />
+<meta property="article:published_time" content="2026-06-30T23:35:12+00:00" />
+<title>Russian Offensive Campaign Assessment, June 30, 2026 | ISW</title></head><body>
+<main class="site-main" id="main"><article id="post-149592" class="post type-post">
+<div class="gb-container nav-posts" id="nav-posts">
+<div class="post-navigation-link-previous wp-block-post-navigation-link"><a href="https://understandingwar.org/research/middle-east/iran-update-june-30-2026/" rel="prev">Previous</a></div>
+<div class="post-navigation-link-next wp-block-post-navigation-link"><a href="https://understandingwar.org/research/china-taiwan/update-june-30-2026/" rel="next">Next</a></div></div>
+<h1 class="gb-headline">Russian Offensive Campaign Assessment, June 30, 2026</h1>
+<div id="printable-area"><h2 class="wp-block-heading">Toplines</h2>
+<p class="wp-block-paragraph">Zelensky stated on June 29 that the Kremlin has issued 15 deadlines to seize Donetsk Oblast.[1]
+Russian forces advanced 1.03 square kilometers per day in June 2026.[2] Russian strikes damaged a fuel depot in Kharkiv.[3]</p>
+<div class="gb-container" title="Endnotes" data-id="endnotes"><div class="gb-accordion">
+<button class="gb-accordion__toggle endnote-accordion-btn"><span class="gb-button-text">Endnotes</span></button>
+<div class="gb-accordion__content"><div class="endnote-accordion-content">
+<p class="wp-block-paragraph">[1] https://www.president dot gov.ua/news/vid-pochatku-105145<br>[2] https://understandingwar.org/research/russia-ukraine/russian-offensive-campaign-assessment-june-29-2026/ ; https://t.me/kpszsu/66892<br>[3] https://suspilne dot media/kharkiv/1343562-pid-udari/</p>
+</div></div></div></div></div>
+<div class="gb-container nav-posts" id="nav-posts">
+<div class="post-navigation-link-previous wp-block-post-navigation-link"><a href="https://understandingwar.org/research/middle-east/iran-update-june-30-2026/" rel="prev">Previous</a></div>
+<div class="post-navigation-link-next wp-block-post-navigation-link"><a href="https://understandingwar.org/research/china-taiwan/update-june-30-2026/" rel="next">Next</a></div></div>
+</article></main></body></html>"""
+
+
+def test_isw_wordpress_page_notes_a_line_each_in_one_paragraph():
+    # before: note 1 held every note's text, notes 2 and 3 were missing, "https://www.president" was a source,
+    # and "Previous" and "Next" opened the text
+    r = one(ISW_WORDPRESS)
+    assert (r.title, r.date) == ("Russian Offensive Campaign Assessment, June 30, 2026", "2026-06-30")
+    assert [m for _, m in sentences(r)] == [["1"], ["2"], ["3"]]
+    assert notes(r) == {
+        "1": ("resolved", "https://www.president dot gov.ua/news/vid-pochatku-105145"),
+        "2": ("resolved", "https://understandingwar.org/research/russia-ukraine/russian-offensive-campaign-assessment-june-29-2026/"
+                          " ; https://t.me/kpszsu/66892"),
+        "3": ("resolved", "https://suspilne dot media/kharkiv/1343562-pid-udari/")}
+    # a host defanged with spaced words is one address, kept as written
+    assert r.notes["1"].urls == ["https://www.president dot gov.ua/news/vid-pochatku-105145"]
+    assert r.notes["2"].urls == ["https://understandingwar.org/research/russia-ukraine/russian-offensive-campaign-assessment-june-29-2026/",
+                                 "https://t.me/kpszsu/66892"]
+    assert "Previous" not in r.text and "Next" not in r.text
+
+
+def test_isw_note_links_pasted_from_word_and_cut_short_over_several_addresses():
+    # ISW's older pages as pasted from the drafts: a note's "[3]" links back to the draft on the author's
+    # SharePoint ("…docx#_ednref3": no source), a link holds several addresses and its label cuts the last one
+    # short ("…; https://www.k...", with no-break spaces), a host is defanged across a link's end ("<a>https://www.rbc
+    # dot</a> ru/…"). Before: the draft's address was note 3's first source, "https://www.k" one of note 4's.
+    draft = "https://understandingwar-my.sharepoint.com/personal/x/Documents/Russian%20Operations%20Assessments.docx"
+    r = one(f"""<html><head><title>Russian Offensive Campaign Assessment, April 6</title></head><body>
+<h1>Russian Offensive Campaign Assessment, April 6</h1>
+<p>Russian forces shelled Kozyatyn.[3] Mobilisation continued in Moscow.[4]</p>
+<p><a href="{draft}#_ednref3">[3]</a> <a href="https://hromadske">https://hromadske</a> dot ua/posts/obstril-kozyatina.</p>
+<p>[4] <a href="https://twitter.com/CITeam_ru/status/16165;&nbsp;https://www.kommersant&nbsp;dot">https://twitter.com/CITeam_ru/status/16165;&nbsp;https://www.k...</a> ru/doc/5774925; <a href="https://www.rbc dot">https://www.rbc dot</a> ru/politics/63ca67</p>
+</body></html>""")
+    assert [m for _, m in sentences(r)] == [["3"], ["4"]]
+    assert r.notes["3"].urls == ["https://hromadske dot ua/posts/obstril-kozyatina"]
+    assert r.notes["4"].urls == ["https://twitter.com/CITeam_ru/status/16165", "https://www.kommersant dot ru/doc/5774925",
+                                 "https://www.rbc dot ru/politics/63ca67"]
+    assert "sharepoint" not in r.text
+
+
+def test_a_posts_previous_and_next_links_are_no_text():
+    r = one("""<html><head><title>Plugin review</title></head><body><article>
+<h1>Plugin review</h1><p>The plugin adds a field to every form.</p>
+<div class="loop-nav"><div class="prev">Previous Post: <a href="https://example.org/a" rel="prev">Google Launches reCAPTCHA</a></div>
+<div class="next">Next Post: <a href="https://example.org/b" rel="next">WeFoster Launches Hosting</a></div></div>
+<div class="prev-next-links"><a href="https://example.org/a" rel="prev">&larr; Previous story</a>
+<a href="https://example.org/b" rel="next">Next story &rarr;</a></div>
+<p>Read <a href="https://example.org/c" rel="nofollow">the changelog</a> for more.</p></article></body></html>""")
+    body = r.text[:r.body_end]
+    assert "The plugin adds a field to every form." in body and "the changelog" in body
+    assert "Previous" not in body and "Next" not in body and "Launches" not in body
+
 MEDIAWIKI = """<!DOCTYPE html><html lang="en"><head><title>Red fox - Wikipedia</title></head><body>
 <h1 id="firstHeading" class="firstHeading mw-first-heading">Red fox</h1>
 <div id="mw-content-text"><div class="mw-parser-output">

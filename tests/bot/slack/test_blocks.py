@@ -132,6 +132,15 @@ def test_defanged_urls_stay_defanged_and_are_never_links():
     assert "fontanka.ru" not in text
 
 
+def test_a_host_defanged_with_spaced_words_is_shown_whole_and_never_a_link():
+    # ISW's "https://www.president dot gov.ua/news/…": before session 21 the reader cut it to "https://www.president",
+    # which Slack showed as a live link to another host
+    url = "https://www.president dot gov.ua/news/vid-pochatku-105145"
+    text = all_text(answer_messages(answer(citations=[citation(1, footnotes=[note("1", urls=[url], text=url)])])))
+    assert f"`{url}`" in text
+    assert "<https://www.president" not in text
+
+
 def test_plain_urls_are_links_with_a_short_label():
     a = answer(citations=[citation(1, footnotes=[note("3", urls=["https://tass.ru/politika/9475065"])])])
     assert "<https://tass.ru/politika/9475065|tass.ru/politika/9475065>" in all_text(answer_messages(a))
