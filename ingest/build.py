@@ -37,7 +37,7 @@ from index.text.sentences import split_sentences
 from ingest.document import CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Document
 from ingest.footnotes import make_note, marker_label
 from ingest.metadata import (parse_date_line, parse_date_text, parse_day_time, parse_labelled_date, parse_name_line,
-                             parse_name_list, parse_time_line)
+                             parse_name_list, parse_short_byline, parse_time_line)
 from ingest.metadata import publisher as stated_publisher
 from ingest.model import MISSING, REDACTED, UNPLACED, Note, Report, Sentence
 from ingest.report import compose_text, report_id
@@ -214,6 +214,8 @@ def read_head(blocks: list[Block]) -> _Head:
             if not head.title:
                 head.title = _one_line(blocks[lead[0]].text)
             head.date, head.time = next((d for d in dates if d[0]), ("", ""))
+            # or a web page's posting date over its byline ("Aug 7, 2022 - Press ISW", "By …")
+            head.date = head.date or next(filter(None, (parse_labelled_date(_one_line(blocks[i].text)) for i in lead)), "")
             head.authors = next((n for n in names if n), [])
             return head
     seen = 0
@@ -226,16 +228,21 @@ def read_head(blocks: list[Block]) -> _Head:
         line = _one_line(b.text)
         date, t = _line_date(line)
         date = date or parse_labelled_date(line)              # a web page's "Dec 13, 2022 - Press ISW"
-        t = t or (parse_day_time(line, head.date) if head.date and not date else "")   # "December 13, 6:30pm ET"
-        # strict: "By 2020, Russia had ..." is body text; a bare list is three names or more
-        authors = parse_name_line(line) or parse_name_list(line)
+        # a web page's "December 13, 6:30pm ET" under its "Dec 13, 2022 - Press ISW": the report's own day
+        day, day_time = parse_day_time(line, head.date) if head.date and not date else ("", "")
+        t = t or day_time
+        # strict: "By 2020, Russia had ..." is body text; a bare list is three names or more, one or two
+        # names a byline only over the report's time of day ("Mason Clark" over "March 27, 4:30 pm ET"; a
+        # blog's name stands over its date)
+        authors = parse_name_line(line) or parse_name_list(line) or (
+            parse_short_byline(line) if _timed(blocks, i + 1, head.date) else [])
         if b.kind == HEADING and not (date or t or authors):
             continue                                          # a heading, unless it is a web page's byline or time
         seen += 1
         if date and not head.date:
             head.date, head.time = date, t
         elif t and not head.time:
-            head.time = t
+            head.date, head.time = day or head.date, t
         elif authors and not head.authors:
             head.authors = authors
         elif len(line.split()) <= 4 and not re.search(r"[.!?:]$", line):
@@ -246,6 +253,15 @@ def read_head(blocks: list[Block]) -> _Head:
         head.front.update([*between, i])
         between = []
     return head
+
+
+def _timed(blocks: list[Block], i: int, iso: str) -> bool:
+    """The next line of text from blocks[i] on is a date and time, or a day and time on the day `iso` names."""
+    b = next((b for b in blocks[i:] if b.kind in (PARAGRAPH, HEADING)), None)
+    if b is None:
+        return False
+    line = _one_line(b.text)
+    return bool(_line_date(line)[1] or parse_day_time(line, iso)[1])
 
 
 def _line_date(line: str) -> tuple[str, str]:

@@ -115,7 +115,8 @@ def parse_note_block(lines: list[str]) -> tuple[list[Note], list[str]]:
     """Numbered note lines to notes. Returns (notes in order, leftover lines after the block).
 
     The block ends at the first line that is neither a note, a continuation starting with a
-    link, a bare list bullet, nor blank.
+    link, a bare list bullet, nor blank, unless the next note line goes on with the next number:
+    then it is the current note's own ("Geolocated to 44.64, 34.38" under note 46, before [47]).
     """
     notes: list[Note] = []
     current: list[str] | None = None
@@ -132,7 +133,7 @@ def parse_note_block(lines: list[str]) -> tuple[list[Note], list[str]]:
         stripped = line.strip()
         if not stripped or stripped in ("-", "*", "•"):
             continue
-        if current is not None and _CONTINUATION.match(line):
+        if current is not None and (_CONTINUATION.match(line) or _next_note_follows(lines, i, number)):
             current.append(stripped)
             continue
         if current is not None:
@@ -141,6 +142,17 @@ def parse_note_block(lines: list[str]) -> tuple[list[Note], list[str]]:
     if current is not None:
         notes.append(make_note(number, " ".join(current)))
     return notes, []
+
+
+def _next_note_follows(lines: list[str], i: int, number: str) -> bool:
+    """The first note line after lines[i] comes within two lines and is numbered `number` + 1."""
+    if not number.isdigit():
+        return False
+    for line in lines[i + 1:i + 3]:
+        m = NOTE_LINE.match(line)
+        if m:
+            return marker_number(m) == str(int(number) + 1)
+    return False
 
 
 def make_note(number: str, body: str) -> Note:

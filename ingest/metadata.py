@@ -114,6 +114,17 @@ def parse_name_list(line: str) -> list[str]:
     return split_names(text) if len(text) <= 200 and _NAME_LIST.match(text) else []
 
 
+_SHORT_BYLINE = re.compile(rf"^{_PERSON}(?:\s+and\s+{_PERSON})?$")
+
+
+def parse_short_byline(line: str) -> list[str]:
+    """One or two names on a line of their own, without "By" ("Mason Clark", "Kateryna Stepanenko and
+    Frederick W. Kagan"): a byline only where the caller knows the line stands among header lines (a
+    heading, "Key Takeaways", has the same shape); [] for any other line."""
+    text = " ".join(line.replace("\u00a0", " ").split()).rstrip(",;.")
+    return split_names(text) if len(text) <= 80 and _SHORT_BYLINE.match(text) else []
+
+
 def parse_labelled_date(line: str) -> str:
     """The date of a web page's date line with a short label beside it ("Dec 13, 2022 - Press ISW",
     "Analysis | March 3, 2021"): a part that is a date, the other no more than four words and no figure (a
@@ -128,16 +139,21 @@ def parse_labelled_date(line: str) -> str:
     return ""
 
 
-def parse_day_time(line: str, iso: str) -> str:
-    """The time of a line that gives it on the day `iso` names, without the year ("December 13,
-    6:30pm ET" under a page dated 2022-12-13), or ""."""
+def parse_day_time(line: str, iso: str) -> tuple[str, str]:
+    """(ISO date, time) of a line that gives a day and time without the year, on the day `iso` names
+    or up to three days before it ("December 13, 6:30pm ET" under a page dated 2022-12-13; "August 11,
+    9:00 pm ET" on a page posted 2022-08-12: the report's own day), or ("", "")."""
     m = _DAY_TIME.match(" ".join(line.split()))
     if not m or len(iso) != 10:
-        return ""
+        return "", ""
     month = m.group("month").rstrip(".")
     month = MONTH_ABBREVIATIONS.get(month.lower(), month)
-    day, time = parse_time_line(f"{month.capitalize()} {m.group('day')}, {iso[:4]}, {m.group('time')}")
-    return time if day == iso else ""
+    posted = date.fromisoformat(iso)
+    for year in (posted.year, posted.year - 1):             # "December 31" on a page posted January 1
+        day, time = parse_time_line(f"{month.capitalize()} {m.group('day')}, {year}, {m.group('time')}")
+        if day and 0 <= (posted - date.fromisoformat(day)).days <= 3:
+            return day, time
+    return "", ""
 
 
 def parse_date_text(text: str) -> str:

@@ -88,6 +88,24 @@ def test_superscript_note_continues_on_following_link_lines():
     assert notes[1].urls == ["https://tass.ru/politika/9475065"] and "Kremlin spokesman" in notes[1].text
 
 
+def test_a_notes_own_line_of_prose_between_numbered_notes_does_not_end_the_notes():
+    # ISW, December 27, 2022: under note 46's links, "Geolocated to 44.640452, 34.382704", then [47]-[85]; the
+    # notes ended at that line, and 39 notes stood in the report's text as body paragraphs
+    lines = ["[46] https://twitter.com/GeoConfirmed/status/1607712306829447170", "Geolocated to 44.640452, 34.382704",
+             "[47] https://www.youtube.com/watch?v=R5vvrb1YsqU", "[48] https://t.me/a/1", "Tags", "[2] a list item"]
+    notes, rest = parse_note_block(lines)
+    assert [n.marker for n in notes] == ["46", "47", "48"]
+    assert notes[0].text.endswith("Geolocated to 44.640452, 34.382704")
+    assert rest == ["Tags", "[2] a list item"]                 # a line not followed by the next number ends them
+
+
+def test_a_host_defanged_with_spaced_words_is_one_address():
+    text, urls, _ = note_sources("https://www.president dot gov.ua/news/vid-105145; https://riafan dot ru/2385; "
+                                 "https://t.me/x/1")
+    assert urls == ["https://www.president dot gov.ua/news/vid-105145", "https://riafan dot ru/2385", "https://t.me/x/1"]
+    assert note_sources("https://a.org/x dot y")[1] == ["https://a.org/x"]      # a path's word "dot" is text
+
+
 def test_defanged_links_are_kept_as_written_and_markdown_escapes_resolved():
     text, urls, dngts = note_sources("[https://meduza\\(.\\)io/news/2020/09/02/x](https://meduza(.)io/news/2020/09/02/x); "
                                      "[https://lenta\\(.\\)ru/news/](https://lenta(.)ru/news/)")

@@ -303,6 +303,35 @@ def test_isw_note_links_pasted_from_word_and_cut_short_over_several_addresses():
     assert "sharepoint" not in r.text
 
 
+@pytest.mark.parametrize("posted, byline, printed, want", [
+    # the post's date over a byline with "By", its time on a line of its own (August 7, 2022): no date before
+    ("Aug 7, 2022 - Press ISW", "By Kateryna Stepanenko, Katherine Lawlor, Karolina Hird, George Barros, and Frederick W. Kagan",
+     "August 7, 8:00 pm ET", ("2022-08-07", ["Kateryna Stepanenko", "Katherine Lawlor", "Karolina Hird", "George Barros",
+                                             "Frederick W. Kagan"])),
+    # posted the day after the report: the report's own day (August 11, 2022: dated the 12th before)
+    ("Aug 12, 2022 - Press ISW", "Kateryna Stepanenko, Layne Philipson, and George Barros", "August 11, 9:00 pm ET",
+     ("2022-08-11", ["Kateryna Stepanenko", "Layne Philipson", "George Barros"])),
+    # one or two names without "By" over the report's time of day (March 27, May 13, 2022: no authors before)
+    ("Mar 27, 2022 - Press ISW", "Mason Clark", "March 27, 4:30 pm ET", ("2022-03-27", ["Mason Clark"])),
+    ("May 13, 2022 - Press ISW", "Kateryna Stepanenko and Frederick W. Kagan", "May 13, 7:00 pm ET",
+     ("2022-05-13", ["Kateryna Stepanenko", "Frederick W. Kagan"])),
+])
+def test_isw_drupal_header_lines_of_every_shape(posted, byline, printed, want):
+    r = one(f"""<html><head><title>Russian Offensive Campaign Assessment | ISW</title></head><body>
+<h1>Russian Offensive Campaign Assessment</h1><div class="field-item"><p>{posted}</p>
+<p><strong>{byline}</strong></p><p><strong>{printed}</strong></p>
+<p>Russian forces continued ground attacks near Bakhmut on the day.[1]</p>
+<p>[1] <a href="https://t.me/a/1">https://t.me/a/1</a></p></div></body></html>""")
+    assert (r.date, r.authors) == want
+    assert byline.removeprefix("By ") not in r.text[:r.body_end]
+
+
+def test_a_blogs_name_over_its_date_is_no_author():
+    r = one("""<html><head><title>Open Verilog flow</title></head><body><h1>Open Verilog flow</h1>
+<p>Silicon Exposed</p><p>May 8, 2016</p><p>I have written a couple of posts in the past few months.</p></body></html>""")
+    assert r.authors == [] and r.date == "2016-05-08"
+
+
 def test_a_posts_previous_and_next_links_are_no_text():
     r = one("""<html><head><title>Plugin review</title></head><body><article>
 <h1>Plugin review</h1><p>The plugin adds a field to every form.</p>
