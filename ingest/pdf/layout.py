@@ -405,15 +405,34 @@ def _dedupe(chars: list[dict]) -> list[dict]:
     return out
 
 
-def page_lines(page_number: int, chars: list[dict], width: float, links: list) -> list[Line]:
-    """A page's lines in reading order (columns read one after the other)."""
+FEW_ROWS = 12           # fewer rows of text than this show no narrow gutters of their own
+
+
+@dataclass
+class PageLayout:
+    """A page's lines in reading order, the x of the gutters between its columns, and whether it holds
+    too few rows of text to show narrow gutters itself (a page of figures with a few rows of columns)."""
+
+    lines: list[Line]
+    gutters: list[float]
+    few_rows: bool
+
+
+def page_lines(page_number: int, chars: list[dict], width: float, links: list,
+               gutters: list[float] | None = None) -> PageLayout:
+    """A page's lines in reading order (columns read one after the other); `gutters`: the document's
+    (`document_gutters`), for a page of few rows that they divide (`divides`), instead of its own."""
     chars = _dedupe([c for c in chars if c.get("upright", True) and c["text"] and c["size"] > 0])
     if not chars:
-        return []
+        return PageLayout([], [], False)
     rough = _baseline_clusters(chars)
-    gutter = find_gutter(rough, width)
     cover = Coverage.of(rough)
-    gutters = [gutter] if gutter is not None else (find_narrow_gutters(cover) or [])
+    few = len(cover.rows) < FEW_ROWS
+    if gutters is None:
+        gutter = find_gutter(rough, width)
+        gutters = [gutter] if gutter is not None else (find_narrow_gutters(cover) or [])
+    elif not divides(rough, gutters):
+        gutters = []
     groups: list[tuple[int, list[dict]]] = [(0, chars)]
     if gutters:
         # a row whose text goes on across a gutter is full width; every other row splits by column
@@ -435,22 +454,72 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list) -
         for cl, sup in _attach_superscripts(_baseline_clusters(group)):
             if any(c["text"].strip() for c in cl):
                 lines.append(_make_line(page_number, cl, sup, col, links))
-    return reading_order(lines)
+    return PageLayout(reading_order(lines), gutters, few)
+
+
+def document_gutters(found: list[list[float]]) -> list[float] | None:
+    """The narrow gutters most of a document's pages share (three pages or more, each gutter within 4
+    points), or None: what a page of figures with a few rows of columns is set in."""
+    sets = [g for g in found if len(g) > 1]
+    if len(sets) < 3:
+        return None
+    n = Counter(len(g) for g in sets).most_common(1)[0][0]
+    middle = [statistics.median(g[k] for g in sets if len(g) == n) for k in range(n)]
+    share = sum(1 for g in sets if len(g) == n and all(abs(a - b) <= 4 for a, b in zip(g, middle)))
+    return middle if share >= 3 and 2 * share >= len(found) else None
+
+
+def divides(rough: list[list[dict]], gutters: list[float]) -> bool:
+    """The first gutter parts two rows of text or more, and no gutter has more rows running across it
+    than it parts (but the page's first and last, a running head and foot): a page of a few rows of
+    columns beside figures, not a figure's rows of labels."""
+    rows = sorted(rough, key=lambda r: min(c["top"] for c in r))[1:-1]
+    for k, g in enumerate(gutters):
+        parted = across = 0
+        for row in rows:
+            gap = _gap_at(row, g, _main_size(row))
+            if gap == 0.0:
+                across += 1
+            elif gap is not None:
+                parted += 1
+        if (k == 0 and parted < 2) or across > parted:
+            return False
+    return True
 
 
 def reading_order(lines: list[Line]) -> list[Line]:
-    """Top to bottom; between full-width lines, each column from the left, top to bottom."""
+    """Top to bottom; between full-width lines, each column from the left, top to bottom; a stretch
+    no column has text in (a figure set across the columns) ends the columns above it."""
     lines = sorted(lines, key=lambda ln: (ln.top, ln.x0))
     out: list[Line] = []
     band: list[Line] = []
     for ln in lines:
         if ln.col == 0:
-            out += sorted(band, key=lambda x: (x.col, x.top))
+            out += _columns(band)
             band = []
             out.append(ln)
         else:
             band.append(ln)
-    return out + sorted(band, key=lambda x: (x.col, x.top))
+    return out + _columns(band)
+
+
+FIGURE_GAP = 4.0        # a stretch clear across every column this many line heights tall parts the columns
+
+
+def _columns(band: list[Line]) -> list[Line]:
+    """Lines set in columns (sorted top to bottom), each column read in turn, in parts split where no
+    column has text for FIGURE_GAP line heights."""
+    if not band:
+        return []
+    height = statistics.median(ln.bottom - ln.top for ln in band) or 1.0
+    parts: list[list[Line]] = [[]]
+    bottom = band[0].bottom
+    for ln in band:
+        if parts[-1] and ln.top - bottom > FIGURE_GAP * height:
+            parts.append([])
+        parts[-1].append(ln)
+        bottom = max(bottom, ln.bottom)
+    return [ln for part in parts for ln in sorted(part, key=lambda x: (x.col, x.top))]
 
 
 def _key(line: Line) -> str:

@@ -32,7 +32,7 @@ from ingest.document import TITLE, Block, Document, Mark
 from ingest.pdf.chars import Outline, Page, open_pdf, outline, read_page
 from ingest.pdf.front import JUNK_INFO, front_matter, later_documents
 from ingest.pdf.structure import body_blocks, doc_notes, link_marks, to_blocks, to_notes
-from ingest.pdf.layout import Line, page_lines
+from ingest.pdf.layout import Line, document_gutters, page_lines
 from ingest.pdf.notes import RawNote, numbered_notes, section_notes
 from ingest.pdf.pages import PageText, assign_pages
 from ingest.pdf.text import Edges, breaks_paragraph, join, line_text, spaced
@@ -51,15 +51,27 @@ def read_pages(path: Path) -> tuple[list[Page], list[list[Line]], dict, list[Out
     pdf = open_pdf(path, MAX_PAGES)
     pages: list[Page] = []
     lines: list[list[Line]] = []
+    found: list[list[float]] = []            # each page's gutters, of the pages with rows enough to show them
+    few: list[tuple[int, list[dict]]] = []   # pages of too few rows without gutters: the document's may part them
     total = unmapped = 0
     try:
         for i in range(len(pdf)):
             page = read_page(pdf, i)
             total += len(page.chars) + page.unmapped
             unmapped += page.unmapped
-            lines.append(page_lines(page.number, page.chars, page.width, page.links))
+            layout = page_lines(page.number, page.chars, page.width, page.links)
+            lines.append(layout.lines)
+            if layout.few_rows and not layout.gutters:
+                few.append((i, page.chars))
+            elif not layout.few_rows:
+                found.append(layout.gutters)
             page.chars = []
             pages.append(page)
+        gutters = document_gutters(found)
+        for i, chars in few if gutters else []:
+            layout = page_lines(pages[i].number, chars, pages[i].width, pages[i].links, gutters)
+            if layout.gutters:
+                lines[i] = layout.lines
         info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
         toc = outline(pdf)
     except ReportReadError:

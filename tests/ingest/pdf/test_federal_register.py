@@ -46,6 +46,25 @@ def test_the_three_columns_are_read_one_after_the_other(register):
     assert all("Applicability" not in n.text for n in r.notes.values())
 
 
+
+def test_a_page_of_figures_with_a_few_rows_of_columns_reads_them_in_order(register):
+    # pages 7-13 set the flight manual's figures across the page with a few rows of three-column text between
+    # them: too few rows to show their own gutters, so their columns were read as one ("the existing AFM.
+    # (3) In the Operating…" before "(1) In the Certificate…"; lines of two columns run together on pages 9 and 13).
+    # The document's gutters part them now, and a figure set across the columns ends the columns above it.
+    r = register[0][0]
+    assert ("inserting a copy of figures 1 through 9 to paragraphs (h)(2) through (10) of this AD into the existing AFM."
+            "\n\n(1) In the Certificate Limitations and Operating Procedures chapters, remove the information identified "
+            "as ‘‘Required by AD 2018–23–51.’’\n\n(2) In the Operating Procedures chapter, revise the General paragraph "
+            "to include the information in figure 1 to paragraph (h)(2) of this AD.\n\n(3) In the Operating Procedures "
+            "chapter, replace the existing Airspeed Unreliable paragraph with the information in figure 2 to paragraph "
+            "(h)(3) of this AD.\n\n(4) In the Operating Procedures chapter, replace the existing Runaway Stabilizer "
+            "paragraph with the information in figure 3 to paragraph (h)(4) of this AD.") in r.text
+    assert ("In the event that the airplane functions associated with the flight control system as modified by this AD "
+            "are inoperative, an airplane may be operated (dispatched) only if the provisions specified in figure 10 to "
+            "paragraph (i) of this AD are incorporated into the operator’s existing FAA-approved MEL.") in r.text
+
+
 def _rows(cells: list[list[str]], size: float = 9.0) -> list[list[dict]]:
     """Characters of rows of text set in three bands (x 0-170, 173-343, 346-516): one string per band."""
     rows = []
