@@ -50,6 +50,7 @@ _PLACE = re.compile(r"^\s*[A-Z][\w'’.-]*(?:[ -][A-Z][\w'’.-]*){0,3}(?:,\s*[A
 # a form's labelled fields, as title pages of government reports print them ("Title: …")
 _FIELD = re.compile(r"^\s*(title|report title|subject|date|date of (?:issue|publication)|published|authors?|"
                     r"prepared by|written by|publisher|published by|lead department or agency|department)\s*:\s*(.*)$", re.I)
+_NEXT_CREDIT = re.compile(r"\s+[–—|-]\s+(?=[A-Z][\w ]{1,30}:)|;\s+(?=[A-Z][\w ]{1,30}:)")
 _ANY_LABEL = re.compile(r"^\s*[A-Z][\w /()&'’-]{1,40}:(?:\s|$)")
 _CONTENTS = re.compile(r"^\s*(?:(?:table\s+of\s+)?contents|inhalt(?:sverzeichnis)?|table\s+des\s+mati[eè]res|sommaire"
                        r"|[íi]ndice|sumario|inhoud(?:sopgave)?|spis\s+tre[śs]ci|содержание|оглавление)\s*$", re.I)
@@ -338,7 +339,9 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
     if fields.get("date") and parse_date(fields["date"]):
         out.date, out.time = parse_date(fields["date"]), ""
     if fields.get("authors") and not out.authors:
-        out.authors = people(fields["authors"]) or [fields["authors"]]
+        # the field ends where another labelled credit begins ("Author: Angelos Delivorias – Graphics: Samy Chahri")
+        value = _NEXT_CREDIT.split(fields["authors"])[0]
+        out.authors = people(value) or [value]
     if not out.date:
         out.date, head = _page_date(list(printed1), size, edges, height1)
         out.masthead = {id(ln) for ln in head if id(ln) not in out.kinds}

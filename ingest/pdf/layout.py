@@ -25,6 +25,7 @@ SUP_RATIO = 0.85        # a superscript is at most this size relative to its lin
 SUP_RISE = 0.25         # ... and its box bottom at least this many line-sizes above the line's
 SMALL_SUP_RISE = 0.15   # ... or this many, for digits at most SMALL_SUP of its size (a 6 pt marker in a 9 pt sidebar)
 SMALL_SUP = 0.7
+HANG = 3.0              # a note's number hung this many line-sizes before its line's text at most
 BAND = 0.12             # top and bottom share of the page where running headers/footers live
 
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$")
@@ -100,7 +101,8 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
     """Move raised runs of smaller characters into the line they touch: a superscript run is
     digits (a marker: `12`, `1,2`) or at most four characters (`th`, `*`), and it touches a
     character of the line on its left or right, or it is digits past the line's end (a marker
-    set off at the margin). Returns (chars, ids of superscripts) per line."""
+    set off at the margin) or hung before the line's start (a note's number, Word's endnotes: "¹",
+    a tab, the note). Returns (chars, ids of superscripts) per line."""
     info = [(_main_size(cl), statistics.median(c["bottom"] for c in cl)) for cl in clusters]
     sup: list[set[int]] = [set() for _ in clusters]
     for i, cl in enumerate(clusters):
@@ -129,7 +131,8 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                         break
                     continue
                 if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j for d in visible) or (
-                        visible and text[:1].isdigit() and x0 >= max(d["x1"] for d in visible)):
+                        visible and text[:1].isdigit() and x0 >= max(d["x1"] for d in visible)) or (
+                        visible and text[:1].isdigit() and 0 <= min(d["x0"] for d in visible) - x1 <= HANG * size_j):
                     home = j
                     break
             if home is None:
@@ -176,7 +179,17 @@ def find_gutter(lines_chars: list[list[dict]], width: float) -> float | None:
     if not scores:
         return None
     least = min(c for c, _ in scores)
-    xs = [x for c, x in scores if c == least]
+    # the middle of the widest stretch of x crossing least (not of the first and last such x: the notes'
+    # numbers hung in the right column's margin cut the clear band in two, and the middle of both sides fell
+    # on the numbers)
+    runs: list[list[float]] = []
+    for k, (c, x) in enumerate(scores):
+        if c == least:
+            if runs and k > 0 and scores[k - 1][0] == least and abs(x - scores[k - 1][1] - width / 100) < 1e-6:
+                runs[-1].append(x)
+            else:
+                runs.append([x])
+    xs = max(runs, key=len)
     gutter = (xs[0] + xs[-1]) / 2
     # columns of text, not a table: most fragments on each side are lines, not cells
     for side in ([b - a for a, b in frags if b <= gutter], [b - a for a, b in frags if a >= gutter]):

@@ -318,8 +318,14 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: Vocabulary)
     closed = tail and prev.endswith((")", "]")) and tail.group(0).count("(") + tail.group(0).count("[") < (
         tail.group(0).count(")") + tail.group(0).count("]"))           # "(www.gov.uk)": the bracket ends it
     if tail and not prev.endswith((";", ",")) and not closed:
+        if prev.endswith("-") and _hyphenated_in_address(prev, nxt, vocab):
+            return prev[:-1] + nxt                # a typesetter's hyphen inside an address
         if prev.endswith("-") or re.match(r"[/?#&=%_~]", nxt) or re.fullmatch(r"(?:https?://)(?:www\.?)?", tail.group(0)):
-            return prev + nxt                     # the address goes on (no typesetter hyphenates one)
+            return prev + nxt                     # the address goes on
+        if re.search(r"%[0-9A-Fa-f]{2}$", prev) and re.match(r"\S", nxt):
+            return prev + nxt                     # an escaped character ends the line ("…ATLANTA%2C%20" + "GA%20…")
+        if prev.endswith("/") and re.match(r"[\w%~.-]*[/?#&=_.-]\S*(?:\s|$)", nxt) and not re.match(r"(?:https?://|www\.)", nxt):
+            return prev + nxt                     # after a "/" the next line's first word is a path: the address goes on
         if not ended_short_text(a, edges) and not re.match(r"(?:https?://|www\.|DNGTS|<)", nxt) and not (
                 prev.endswith(".") and re.match(r"[A-Z][a-z]*\s", nxt)):
             return prev + nxt                     # a URL cut at the margin
@@ -340,6 +346,18 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: Vocabulary)
     if re.search(r"[\w)]-$", prev) and re.match(r"\w", nxt):
         return prev + nxt                         # "1:17-cr-" + "201": a hyphen inside a token
     return prev + " " + nxt
+
+
+def _hyphenated_in_address(prev: str, nxt: str, vocab: Vocabulary) -> bool:
+    """A line-end hyphen inside a web address that the typesetter added (InDesign hyphenates addresses:
+    ".../health/fentan-" + "yl-xylazine"): the document hyphenates words, writes the joined word whole
+    and never with this hyphen. A word processor's document, or a word the document also writes with
+    the hyphen ("co-operation"), keeps it: the address's own hyphen at the line end."""
+    m, n = _LINE_END_PART.search(prev), _LINE_START_PART.match(nxt)
+    if vocab.typed_hyphens or not (m and n):
+        return False
+    left, right = m.group(1).lower(), n.group(0).lower()
+    return left + right in vocab.whole and f"{left}-{right}" not in vocab.hyphened
 
 
 def _hyphened_stem(word: str, hyphened: set[str]) -> bool:

@@ -230,3 +230,88 @@ def test_a_tables_caption_heads_its_rows_and_notes_not_the_text_after_it(tmp_pat
         "Deployments > Table 1. Units by District, 2021")
     assert section["The third battalion returned to its garrison in May."] == "Deployments"
     assert section["Joint drills resumed in the autumn."] == "Exercises"
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_endnotes_whose_number_hangs_before_their_text(tmp_path, writer):
+    """Word's endnotes as the European Parliament's briefings print them: the small raised number at the
+    margin, a tab, the note's text a quarter inch in. The number touched nothing, so it was a line of its
+    own and every note was missing (11 of 11 in a real briefing)."""
+    w = fx.WRITERS[writer]((420.0, 500.0))
+    sentences = ["Houthi attacks diverted shipping from the Red Sea.", "Freight rates tripled within weeks.",
+                 "Insurers raised war-risk premiums."]
+    w.draw(40.0, 50.0, [("Recent threats in the Red Sea", 16.0, 0.0, True)])
+    y = 80.0
+    for k in range(9):
+        runs = [("Ships rerouted around the Cape of Good Hope added ten days to each voyage.", 10.0, 0.0, False)]
+        if k % 3 == 1:
+            runs = [(sentences[k // 3], 10.0, 0.0, False), (str(k // 3 + 1), 6.0, 4.0, False)]
+        w.draw(40.0, y, runs)
+        y += 16.0
+    w.draw(40.0, y + 20.0, [("ENDNOTES", 14.0, 0.0, True)])
+    y += 50.0
+    for k in range(1, 4):
+        w.draw(40.0, y, [(str(k), 5.6, 3.2, False)])
+        w.draw(56.8, y, [(f"Shipping industry source number {k}, January 2024.", 8.8, 0.0, False)])
+        y += 13.0
+    path = tmp_path / "briefing.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert {m: (n.status, n.text) for m, n in r.notes.items()} == {
+        str(k): ("resolved", f"Shipping industry source number {k}, January 2024.") for k in range(1, 4)}
+    assert [r.text[s.start:s.end] for s in r.sentences if s.markers] == sentences
+
+
+def test_a_gutter_clear_of_the_note_numbers_hung_in_the_right_column():
+    """Brookings' endnotes in two columns, each note's number hung in the right column's margin: the x that
+    cross fewest words were both sides of the numbers, and the gutter at the middle of the two sides fell on
+    them; every row with a number was read across both columns (40 of 189 notes missing)."""
+    from ingest.pdf.layout import find_gutter
+
+    def run(x: float, text: str) -> list[dict]:
+        return [{"text": ch, "x0": x + 5.0 * i, "x1": x + 5.0 * (i + 1), "size": 10.0, "sz1": 10.0}
+                for i, ch in enumerate(text)]
+
+    rows = []
+    for k in range(30):
+        left = run(60.0, "x" * 46)                               # 60-290
+        right = run(347.0, "y" * 40)                             # 347-547
+        number = run(317.0, str(10 + k)) if k % 3 == 0 else []   # 317-327, a note's first line
+        rows.append(left + number + right)
+    assert 290.0 < find_gutter(rows, 612.0) < 317.0
+
+
+def test_a_web_address_broken_over_lines_is_one_address():
+    """Addresses in narrow note columns (Brookings, CRS): after a "/" or an escaped character the next line's
+    path goes on; a hyphen the typesetter added inside an address (InDesign hyphenates them: the document
+    writes "fentanyl" whole) goes, the address's own ("sources-illicit") stays."""
+    from ingest.pdf.text import join
+
+    texts = ["2023, https://www.dea.gov/", "stories/2023/dea-and-dhs-issue-joint-update-sources-",
+             "illicit-xylazine; https://www.nytimes.com/health/fentan-", "yl-xylazine-drug.html#:~:text=ATLANTA%2C%20",
+             "GA%20Today. Fentanyl is a synthetic opioid and fentanyl deaths rose."]
+    lines = [_line(1, 100 + 12 * k, 10.0, (t, False)) for k, t in enumerate(texts)]
+    for ln in lines[:4]:
+        ln.x1 = 300.0                                            # ragged: each ends well before the margin
+    edges, vocab = Edges.of(lines, 10.0), vocabulary(lines)
+    text = texts[0]
+    for a, b in zip(lines, lines[1:]):
+        text = join(text, b.plain, a, b, edges, vocab)
+    assert ("https://www.dea.gov/stories/2023/dea-and-dhs-issue-joint-update-sources-illicit-xylazine; "
+            "https://www.nytimes.com/health/fentanyl-xylazine-drug.html#:~:text=ATLANTA%2C%20GA%20Today.") in text
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_an_author_field_ends_where_the_next_credit_begins(tmp_path, writer):
+    # a European Parliament briefing's cover: "Author: Angelos Delivorias – Graphics: Samy Chahri" was one author
+    w = fx.WRITERS[writer]((420.0, 500.0))
+    w.draw(40.0, 50.0, [("Recent threats in the Red Sea", 16.0, 0.0, True)])
+    y = 80.0
+    for _ in range(8):
+        w.draw(40.0, y, [("Ships rerouted around the Cape of Good Hope added ten days to each voyage.", 10.0, 0.0, False)])
+        y += 16.0
+    w.draw(40.0, 440.0, [("Author: Angelos Delivorias – Graphics: Samy Chahri", 10.0, 0.0, False)])
+    path = tmp_path / "briefing.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert r.authors == ["Angelos Delivorias"]
