@@ -11,7 +11,10 @@ Markers and notes, by linkage (every producer we know writes one):
   also needs a link back from its note or a footnote look (in a <sup>, named
   fnref/noteref/cite_ref...), so "see Figure <a href=#fig1>1</a>" is none. A link to a heading
   is a cross-reference. A footnote-looking link whose target the page lacks is a marker whose
-  note is missing.
+  note is missing. An element (`<a>`, `<sup>`, `<span>`) with marker text that names a tooltip
+  or note as its description (`aria-describedby`, `aria-details`: Brookings' `<a
+  aria-describedby="citation-tooltip-1"><sup>1</sup></a>` and `<div id="citation-tooltip-1"
+  role="tooltip">`) is a marker linked to it as by `href="#id"`, wherever the note stands.
 - its note is the target's block: the target itself when it is a block (`<li id="fn1">` of
   pandoc, `<li id="cite_note-…">` of MediaWiki, `<aside>`, `<div id="ftn1">`), else its
   nearest block, widened to the enclosing element that holds this note only (Word: `<a
@@ -37,10 +40,13 @@ Structure: `<h1>`-`<h6>` are headings (a level each); a table of contents (`clas
 contents; a table row of short cells is one line, its cells joined with their labels
 (ingest/tables.py); `<nav>`, forms, scripts, styles, the page's banner and footer, a word processor's
 page footer and what the page hides (`hidden`, `display:none`, classes its styles hide) are
-left out. When the page has one `<main>` or one `<article>`, only that is read (plus the notes
+left out, and so are tooltips (`role="tooltip"`, a class `tooltip__bubble`, `…tooltip-content`:
+text a script shows on hover, or injects, Heritage's "undefined"), but those a marker names are
+its notes. When the page has one `<main>` or one `<article>`, only that is read (plus the notes
 it links to); several `<article>`s are several reports, unless one holds 60 % or more of their
-text: that is the page's story, the others teasers of other stories, left out; an `<article>`
-classed as a comment or reply is a reader's, left out. Metadata: the title from
+text, or the text around them does (CRFB's teasers inside its paper's `<article>`): that is the
+page's story, the others teasers of other stories, left out; an `<article>` classed as a
+comment or reply is a reader's, left out. Metadata: the title from
 `citation_title`, `og:title` (unless it is the site's name), `dc.title`, JSON-LD `headline`,
 the only `<h1>` the `<title>` begins with, or `<title>` (without the site's stated name; a file
 name is none; the first printed line when it begins the same way); the date from `citation_publication_date`,
@@ -113,6 +119,7 @@ def read_html(html: str, source: str) -> Document:
     """The Document of one HTML page (see the module docstring)."""
     root, scripts, styles = parse_html(html)
     _drop_hidden(root, styles)
+    _drop_popups(root)
     _own_links(root)
     index = _Index(root)
     meta = _metadata(root, scripts, source)
@@ -168,6 +175,33 @@ def _drop_hidden(root: Node, styles: list[str]) -> None:
             above = {c for a in node.ancestors() for c in a.classes.split()}
             hide = any(all(c in above for c in need) for cls in classes & rules.keys() for need in rules[cls])
         if hide:
+            node.children = []
+
+
+# a popup a script shows on hover: ARIA's tooltip role, or a class naming a tooltip's box
+# ("tooltip__bubble", "c-tooltip__content", "q-tooltip-inner"; not "tooltip" alone: often the hovered word)
+_POPUP_CLASS = re.compile(r"(?:^|[_-])tooltip(?:__|[_-])?(?:bubble|content|inner|text|body|popup|box)$", re.I)
+
+
+def _is_popup(node: Node) -> bool:
+    return node.get("role") == "tooltip" or any(_POPUP_CLASS.search(c) for c in node.classes.split())
+
+
+def _described_by(node: Node) -> list[str]:
+    """The ids of the elements that describe it (`aria-describedby`, `aria-details`: a tooltip, a note)."""
+    return node.get("aria-describedby").split() + node.get("aria-details").split()
+
+
+def _drop_popups(root: Node) -> None:
+    """Take out the tooltips no element names (by `aria-describedby`, `aria-details` or a link): what a
+    script draws on hover, not what the page prints; a copy of a note (Heritage's markers, "undefined"
+    where the script found none), a button's hint. A tooltip an element names stays, as it may be a
+    marker's note (Brookings' citations); the body leaves out every tooltip (_Walker._skipped)."""
+    named = {i for n in root.iter() for i in _described_by(n)}
+    named |= {n.get("href")[1:] for n in root.iter() if n.tag == "a" and n.get("href").startswith("#")}
+    for node in root.iter():
+        if _is_popup(node) and not any(n.get("id") in named for n in (node, *node.ancestors())
+                                       if n.get("id") and _is_popup(n)):    # nor the tooltip it is part of
             node.children = []
 
 
@@ -230,8 +264,14 @@ class _Index:
                 if value and value not in self.by_id:
                     self.by_id[value] = node
         dangling: list[Node] = []                    # a footnote reference whose note the page lacks
+        self.described: set[int] = set()            # markers linked by the note that describes them
         for node in root.iter():
-            if node.tag == "a" and node.get("href").startswith("#") and _MARKER_TEXT.match(_squash(node.text())):
+            note = self._describing_note(node)
+            if note is not None:
+                if _MARKER_TEXT.match(_squash(node.text())):
+                    links.append((node, note))
+                    self.described.add(node.order)
+            elif node.tag == "a" and node.get("href").startswith("#") and _MARKER_TEXT.match(_squash(node.text())):
                 target = self.by_id.get(node.get("href")[1:])
                 if target is not None and target is not node:
                     links.append((node, target))
@@ -250,7 +290,7 @@ class _Index:
             self.labels[a.order] = label
             block = _note_block(t, counts)
             if block is None:                        # a link to something that is not one note: no note
-                self.markers[a.order] = "?" + a.get("href")
+                self.markers[a.order] = "?" + (f"#{t.get('id')}" if a.order in self.described else a.get("href"))
                 continue
             key = block_key.get(block.order)
             if key is None:
@@ -277,9 +317,23 @@ class _Index:
             else:
                 note.text, note.links, note.marks = text, links, marks
 
+    def _describing_note(self, node: Node) -> Node | None:
+        """The note or tooltip an element that links nowhere else names as its description (`aria-describedby`,
+        `aria-details`): a marker's note when a script shows it on hover (Brookings': `<a aria-describedby=
+        "citation-tooltip-1"><sup>1</sup></a>` and `<div id="citation-tooltip-1" role="tooltip">`)."""
+        if node.tag not in ("a", "sup", "span") or node.get("href") not in ("", "#"):
+            return None
+        for ref in _described_by(node):
+            target = self.by_id.get(ref)
+            if target is not None and (_is_popup(target) or target.get("role") in _NOTES_ROLE or _in_notes(target)):
+                return target
+        return None
+
     def _is_marker(self, a: Node, target: Node) -> bool:
         if target in a.ancestors() or a in target.ancestors() or _in_heading(target):
             return False
+        if a.order in self.described:
+            return True                                  # the page says the note describes it, wherever it stands
         ta, tt = _in_notes(a), _in_notes(target)
         if not ((tt and not ta) or (tt == ta and target.order > a.order)):
             return False
@@ -619,6 +673,30 @@ def _lead_article(articles: list[Node]) -> Node | None:
     return None
 
 
+def _holds_story(root: Node, articles: list[Node]) -> bool:
+    """Whether the text of root outside its <article>s is 60 % or more of its text: root is the story, the
+    <article>s in it are teasers of other stories (CRFB's "What's Next" under its paper, inside its <article>)."""
+    if len(articles) < 2:
+        return False                                     # one inside the story is part of it, as before
+    marked = {a.order for a in articles}
+    whole = len(_squash(root.text()))
+    own = len(_squash(root.text(lambda n: n.order in marked)))
+    return whole > 0 and own >= 0.6 * whole
+
+
+def _reports_and_teasers(root: Node) -> tuple[set[int], set[int]]:
+    """The orders of root's <article>s that are reports of their own, and of those that are teasers of other
+    stories, left out. Several are several reports, unless one is the page's story or the story is root's own
+    text around them: then the others (all) are teasers."""
+    articles = _articles(root)
+    if _holds_story(root, articles):
+        return set(), {a.order for a in articles}
+    lead = _lead_article(articles)
+    if lead is not None:
+        return set(), {a.order for a in articles if a is not lead}
+    return {a.order for a in articles} if len(articles) > 1 else set(), set()
+
+
 def _content_root(root: Node) -> Node:
     """The page's one <main>, else its one top-level <article> (or the one holding most of their text),
     else its <body>."""
@@ -656,11 +734,7 @@ class _Walker:
         self.contents = 0
         self.heading = 0                                 # the level of the heading being read, 0 outside one
         self.number: int | None = None                   # the number of the list item being read
-        articles = _articles(root)
-        lead = _lead_article(articles)
-        # several articles are several reports, unless one is the page's own (the rest: teasers, left out)
-        self.articles = {a.order for a in articles} if len(articles) > 1 and lead is None else set()
-        self.teasers = {a.order for a in articles if a is not lead} if lead is not None else set()
+        self.articles, self.teasers = _reports_and_teasers(root)
         self.lists: list[list[int]] = []                 # open <ol>/<ul>: [next number], [] for a <ul>
         self.internal = 0                                # inside a link to this page (not a marker)
         self.linked = 0                                  # characters of the block inside such links
@@ -762,8 +836,8 @@ class _Walker:
     def _skipped(self, node: Node) -> bool:
         if node.tag in SKIP or node.get("role") in _SKIP_ROLES or node.get("aria-hidden") == "true":
             return True
-        if node.order in self.index.skip:
-            return True
+        if node.order in self.index.skip or _is_popup(node):
+            return True                                   # a note (read as one), a tooltip shown on hover
         if node.tag in ("header", "footer") and node.parent is not None and node.parent.tag == "body":
             return True                                   # the site's banner and footer
         if node.tag == "div" and node.get("title") in ("header", "footer"):
@@ -973,6 +1047,7 @@ def _metadata(root: Node, scripts: list[str], source: str) -> dict:
     title, source_of_title = first("citation_title", "og:title", "dc.title", "dcterms.title") or headline, "meta"
     if title and site and title.strip().lower() == site.strip().lower():
         title = ""                                       # a site that gives every page its own name as og:title
+    title = _without_site(title, site)                   # or adds it to every og:title ("… | Committee for a …")
     if not title and title_tag:
         h1 = [_squash(n.text()) for n in root.iter() if n.tag == "h1"]
         if len(h1) == 1 and h1[0] and title_tag.startswith(h1[0]):
@@ -1003,8 +1078,8 @@ def _metadata(root: Node, scripts: list[str], source: str) -> dict:
                 page_text = page_text if page_text is not None else _squash(root.text())
                 authors = [a for a in authors if a in page_text]
             break
-    if not authors:
-        authors = list(ld.get("authors", []))
+    if not authors:                                      # the site's own name as author: its template's default
+        authors = [a for a in ld.get("authors", []) if a.lower() != site.strip().lower()]   # for every page, no byline
     if not authors:
         authors = _author_elements(root)
     return {"title": title, "title_from": source_of_title, "date": date, "authors": authors, "publisher": site}

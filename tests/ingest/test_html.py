@@ -855,3 +855,93 @@ def test_the_real_google_docs_reports_quotations_and_glossary():
     assert "“Getting up and running with a Microsoft stack is just plain too hard" in r.text
     assert "help us change the world.”" in r.text
     assert "Source code: For the purposes of this report" in r.text and "“Source code: For" not in r.text
+
+
+def test_a_tooltip_a_marker_names_by_aria_describedby_is_its_note():
+    # Brookings' article bodies link a citation to its note only by `aria-describedby` (a script shows the note on
+    # hover): before, all 51 notes of a page read as missing and their texts as the body's last paragraphs
+    def cite(k):
+        return (f'<a aria-describedby="citation-tooltip-{k}" aria-haspopup="true" class="citation" '
+                f'id="citation-{k}" tabindex="0"><sup>{k}</sup></a>')
+
+    def tip(k, text):
+        return (f'<div class="tooltip theme-black uk-drop" id="citation-tooltip-{k}" role="tooltip" '
+                f'uk-drop="toggle: #citation-{k}; pos: top-center">\n {text}\n </div>')
+
+    html = f"""<div class="byo-blocks article-content"><div class="byo-block wysiwyg">
+    <p>Regulation has grown for decades.{cite(1)} Rescinding it will be slow.{cite(2)}</p>
+    <p>Agencies must give reasons. <a aria-describedby="share-hint" href="/share">Share</a></p></div>
+    <div id="share-hint" role="tooltip">Copy the link</div>
+    {tip(1, "Regulatory Studies, “Total Pages,” 2022, "
+            '<a href="https://rs.example.edu/pages.pdf">https://rs.example.edu/pages.pdf</a>.')}
+    {tip(2, "West Virginia v. EPA, 597 U.S. 697 (2022).")}
+    </div>"""
+    r = one(html)
+    assert notes(r) == {"1": ("resolved", "Regulatory Studies, “Total Pages,” 2022, https://rs.example.edu/pages.pdf."),
+                        "2": ("resolved", "West Virginia v. EPA, 597 U.S. 697 (2022).")}
+    assert sentences(r)[:2] == [("Regulation has grown for decades.", ["1"]), ("Rescinding it will be slow.", ["2"])]
+    body = r.text[:r.body_end]
+    assert "Regulatory Studies" not in body and "West Virginia" not in body
+    assert "Copy the link" not in body                   # a hint no marker names: drawn on hover, not printed
+
+
+def test_teasers_inside_the_pages_article_are_not_reports():
+    # CRFB's Drupal page sets its "What's Next" teasers inside the paper's own <article>: before, each teaser
+    # was a report of its own, as none of them held most of the teasers' text
+    story = " ".join(["The national debt is on course to reach a record share of the economy."] * 10)
+    site = "Committee for a Responsible Federal Budget"
+
+    def teaser(title, day):
+        return (f'<li><article class="node featured"><div class="dateline"><time>{day}</time></div>'
+                f'<h3><a href="/p/{day}">{title}</a></h3><a class="read-more" href="/p/{day}">Read more</a></article></li>')
+
+    html = f"""<html><head><title>Trump and Biden: The National Debt | {site}</title>
+    <meta property="og:site_name" content="{site}" />
+    <meta property="og:title" content="Trump and Biden: The National Debt | {site}" />
+    <script type="application/ld+json">{{"@graph": [{{"@type": "NewsArticle",
+    "datePublished": "2024-06-24T00:00:00-0400", "author": {{"@type": "Organization", "name": "{site}"}},
+    "publisher": {{"@type": "Organization", "name": "{site}"}}}}]}}</script>
+    </head><body><section id="main_content"><article class="node node--type--paper full">
+    <h1>Trump and Biden: The National Debt</h1><div class="dateline"><time>Jun 24, 2024</time></div>
+    <p>{story}<a href="#_edn1" name="_ednref1"><sup>1</sup></a></p>
+    <p><a href="#_ednref1" name="_edn1">1</a> Our estimates compare ten-year estimates.</p>
+    <h2>What's Next</h2><ul>{teaser("CBO Estimates $696 Billion Deficit", "Feb 9, 2026")}
+    {teaser("Marc Goldwein Discusses Fiscal Crises", "Feb 3, 2026")}</ul>
+    </article></section></body></html>"""
+    r = one(html)
+    assert (r.title, r.date, r.authors) == ("Trump and Biden: The National Debt", "2024-06-24", [])
+    assert notes(r) == {"1": ("resolved", "Our estimates compare ten-year estimates.")}
+    assert "CBO Estimates" not in r.text and "Goldwein" not in r.text
+
+
+def test_word_endnotes_in_roman_numerals_and_a_scripts_tooltip_in_the_marker():
+    # Heritage's pages carry Word's endnotes numbered i, ii, iii; a script puts a tooltip into (or, where the
+    # marker ends a paragraph, after) each marker, holding "undefined" where it found no note: before, note i
+    # was missing (its marker read "iundefinedundefined") and "undefinedundefined" stood in the body
+    def bubble(k):
+        return (f'<div class="tooltip__bubble" style="top: -74px;"><a href="#DOE_edn{k}" id="DOE_ednref{k}"></a>'
+                f'<div class="tooltip__paragraph"><a href="#DOE_edn{k}" id="DOE_ednref{k}">undefined</a>'
+                f'<a class="tooltip__jump-link" href="undefined">undefined</a></div>'
+                f'<i aria-hidden="true" class="tooltip__arrow"></i></div>')
+
+    def mark(k, n, inner=""):
+        return f'<a href="#DOE_edn{k}" id="DOE_ednref{k}"><span class="annotation__highlight">{n}{inner}</span></a>'
+
+    def note(k, n, text):
+        return (f'<div id="edn{k}"><p><a href="#DOE_ednref{k}" id="DOE_edn{k}"><span>[{n}]</span></a>'
+                f'<span style="color:red"> {text}</span></p></div>')
+
+    html = f"""<article class="node article-generic"><div class="article-generic__body">
+    <ol><li>The Department of Education is abolished.{mark(1, "i", bubble(1))}</li></ol>
+    <p>Its functions are transferred to other agencies.{mark(2, "ii")}</p>{bubble(2)}
+    <p>Orders stay in effect.{mark(3, "iii")}</p>{bubble(3)}
+    <div class="Endnotes">{note(1, "i", "See sec. 101 of Public Law 104–88.")}
+    {note(2, "ii", "Based on Chapter 48 of Title 20.")}
+    {note(3, "iii", "Based on sec. 204 of Public Law 104–88.")}</div>
+    </div></article>"""
+    r = one(html)
+    assert notes(r) == {"i": ("resolved", "See sec. 101 of Public Law 104–88."),
+                        "ii": ("resolved", "Based on Chapter 48 of Title 20."),
+                        "iii": ("resolved", "Based on sec. 204 of Public Law 104–88.")}
+    assert [m for _, ms in sentences(r) for m in ms] == ["i", "ii", "iii"]
+    assert "undefined" not in r.text
