@@ -226,7 +226,7 @@ def pool_main(argv: list[str]) -> int:
     args = p.parse_args(argv)
     rows = [row for _, row in json_lines(args.pool, "collected sentences")]
     judged = load_kept_labels()
-    first = 1 + max((int(r["id"][1:]) for r in judged if r["id"][1:].isdigit()), default=0)
+    first = 1 + max((int(r["id"][1:]) for r in judged if r["id"][1:].isdecimal()), default=0)
     out = pool(rows, judged, collection=args.collection, first_id=first, model=args.model)
     with args.out.open("w", encoding="utf-8") as f:
         for row in out:

@@ -585,7 +585,7 @@ def _text_markers(text: str) -> set[str] | None:
 
 
 def _marker_order(marker: str) -> tuple[int, str]:
-    return (int(marker), marker) if marker.isdigit() else (1 << 30, marker)
+    return (int(marker), marker) if marker.isdecimal() else (1 << 30, marker)
 
 
 # ---------------------------------------------------------------------------- parsing

@@ -50,7 +50,7 @@ def _row(rid: str, marker: str, note: dict | None, sentence: str, s: dict, label
 
 
 def _flag(rows: list[dict[str, Any]]) -> None:
-    numbers = {r["marker"] for r in rows if r["marker"].isdigit()}
+    numbers = {r["marker"] for r in rows if r["marker"].isdecimal()}
     highest = 0
     met: set[str] = set()
     for r in rows:
@@ -58,7 +58,7 @@ def _flag(rows: list[dict[str, Any]]) -> None:
         lead = _LEADING_NUMBER.match(r["text"] or "")
         if lead and lead.group(1) != m.partition("#")[0] and lead.group(1) in numbers:
             r["flags"].append(f"its text starts with {lead.group(1)}, another marker's number")
-        if m.isdigit() and m not in met and r["sentence"]:
+        if m.isdecimal() and m not in met and r["sentence"]:
             n = int(m)
             if highest and abs(n - (highest + 1)) > OUT_OF_SEQUENCE:
                 r["flags"].append(f"out of sequence: {n} after {highest}")

@@ -182,7 +182,7 @@ def _table_rows(body: ET.Element, links: dict[str, str]) -> dict[int, tuple[int,
                     texts.append(t.text)
                 merged = tc.find(f"{W}tcPr/{W}vMerge")
                 continued = merged is not None and merged.get(W + "val", "continue") == "continue"
-                width = int(span.get(W + "val")) if span is not None and (span.get(W + "val") or "").isdigit() else 1
+                width = int(span.get(W + "val")) if span is not None and (span.get(W + "val") or "").isdecimal() else 1
                 cells.append(Cell("" if continued else " ".join(t for t in texts if t), header, max(1, width),
                                   lines=sum(1 for t in texts if t)))
                 ps.append([] if tc.find(f".//{W}tbl") is not None else list(tc.iter(W + "p")))
@@ -202,7 +202,7 @@ def _note_props(pr: ET.Element | None, default: tuple[int | None, str]) -> tuple
     if pr is None:
         return default
     ns, nr = pr.find(W + "numStart"), pr.find(W + "numRestart")
-    start = int(ns.get(W + "val")) if ns is not None and (ns.get(W + "val") or "").isdigit() else default[0]
+    start = int(ns.get(W + "val")) if ns is not None and (ns.get(W + "val") or "").isdecimal() else default[0]
     return start, (nr.get(W + "val", "") if nr is not None else default[1])
 
 
@@ -358,7 +358,7 @@ def _read(doc: "_Doc", path: Path, source: str) -> Document:
     foot = [k for k in order if k[0] == "foot"]
     end = [k for k in order if k[0] == "end"]
     numbers = _display_numbers([(k, section_of[k]) for k in foot], _sections(doc, body, "foot"))
-    after = int(numbers[foot[-1]]) + 1 if foot and numbers[foot[-1]].isdigit() else None
+    after = int(numbers[foot[-1]]) + 1 if foot and numbers[foot[-1]].isdecimal() else None
     numbers.update(_display_numbers([(k, section_of[k]) for k in end], _sections(doc, body, "end"), after))
     written = {"foot": _notes(doc, "foot"), "end": _notes(doc, "end")}
     out = Document(source=source)

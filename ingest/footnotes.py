@@ -64,7 +64,7 @@ def marker_label(label: str) -> str:
     s = "".join(label.split()).strip("[]()")
     if s and all(c in SUPERSCRIPTS for c in s):
         s = "".join(_SUP_TO_DIGIT[c] for c in s)
-    return str(int(s)) if s.isdigit() else s
+    return str(int(s)) if s.isdecimal() else s
 
 
 @dataclass
@@ -146,7 +146,7 @@ def parse_note_block(lines: list[str]) -> tuple[list[Note], list[str]]:
 
 def _next_note_follows(lines: list[str], i: int, number: str) -> bool:
     """The first note line after lines[i] comes within two lines and is numbered `number` + 1."""
-    if not number.isdigit():
+    if not number.isdecimal():
         return False
     for line in lines[i + 1:i + 3]:
         m = NOTE_LINE.match(line)

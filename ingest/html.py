@@ -588,7 +588,7 @@ def _lines(cell: Node, shown) -> int:
 
 
 def _span(value: str) -> int:
-    return int(value) if value.strip().isdigit() and 0 < int(value) < 1000 else 1
+    return int(value) if value.strip().isdecimal() and 0 < int(value) < 1000 else 1
 
 
 _BULLET_WORDS = 8                 # an entry longer than this is a sentence: its list stays item by item
@@ -909,7 +909,7 @@ class _Walker:
             self.internal += 1
         if tag in ("ol", "ul"):
             start = node.get("start")
-            self.lists.append([int(start) if start.isdigit() else 1] if tag == "ol" else [])
+            self.lists.append([int(start) if start.isdecimal() else 1] if tag == "ol" else [])
         if tag == "li" and self.lists and self.lists[-1]:
             self.number = self.lists[-1][0]
             self.lists[-1][0] += 1

@@ -97,7 +97,7 @@ def build_report(seg: Segment, source: str) -> Report | None:
 def _num(marker: str) -> tuple[int, int]:
     """Notes in number order: "2" before "10", a second note 1 ("1#2") after the first, symbols last."""
     head, _, tail = marker.partition("#")
-    return (int(head) if head.isdigit() else 10**6, int(tail) if tail.isdigit() else 0)
+    return (int(head) if head.isdecimal() else 10**6, int(tail) if tail.isdecimal() else 0)
 
 
 def compose_text(body: str, notes: dict[str, Note], unplaced: list[Note]) -> tuple[str, int]:

@@ -250,7 +250,7 @@ def _mentions(words_: set[str], entity: str) -> bool:
     if span:                            # "the early 1800s" is named by "between 1801 and 1840"
         first = int(span.group(1) + span.group(2) + "0")
         last = first + (99 if span.group(2) == "0" and first % 100 == 0 else 9)
-        if any(w.isdigit() and len(w) == 4 and first <= int(w) <= last for w in words_):
+        if any(w.isdecimal() and len(w) == 4 and first <= int(w) <= last for w in words_):
             return True
     for name in other_names(e):
         if name in words_:
@@ -271,9 +271,9 @@ def in_time(question: Question, sentence: str, report_date: str) -> bool:
     if not t:
         return True
     tags = tags_of(sentence)
-    ry = int(report_date[:4]) if report_date[:4].isdigit() else None
-    rm = int(report_date[5:7]) if report_date[5:7].isdigit() else None
-    rd = int(report_date[8:10]) if report_date[8:10].isdigit() else None
+    ry = int(report_date[:4]) if report_date[:4].isdecimal() else None
+    rm = int(report_date[5:7]) if report_date[5:7].isdecimal() else None
+    rd = int(report_date[8:10]) if report_date[8:10].isdecimal() else None
     for y, m in t.year_months:
         if not ((y in tags.years and m in tags.months) or (ry == y and rm == m)
                 or (m in tags.months and not tags.years and ry == y)):

@@ -260,7 +260,7 @@ def _names_part(text: str, start: int) -> bool:
 def _is_time_word(word: str, time: TimeScope) -> bool:
     low = word.lower().rstrip(".")
     return (low in MONTHS or low[:3] in MONTH_ABBREVIATIONS and len(low) <= 4 or low in WEEKDAYS
-            or (low.isdigit() and (int(low) in time.years or any(int(low) == y for y, _ in time.year_months)
+            or (low.isdecimal() and (int(low) in time.years or any(int(low) == y for y, _ in time.year_months)
                                    or any(int(low) == d for _, d in time.days))))
 
 

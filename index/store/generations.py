@@ -83,7 +83,7 @@ def _fsync_dir(path: Path) -> None:
 
 def _number(name: str) -> int | None:
     head = name[1:].split(".")[0]
-    return int(head) if name.startswith("g") and head.isdigit() else None
+    return int(head) if name.startswith("g") and head.isdecimal() else None
 
 
 def new_generation(home: Path, base: Path | None) -> Path:

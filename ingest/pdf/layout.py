@@ -375,13 +375,13 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
             last_visible = c
         if ch.isspace() and ch not in "\u00a0\u202f\u2007" and first_word_end is None and prev is not None:
             first_word_end = prev["x1"]
-        marker = is_sup and (ch.isdigit() or ch in MARK_SYMBOLS)
+        marker = is_sup and (ch.isdecimal() or ch in MARK_SYMBOLS)
         if is_sup and ch in ",;" and pieces and pieces[-1].marker:
             prev = c                        # `¹,²`: the comma between two markers is not text,
             between = True                  # and the next digit opens the second marker, not "12"
             continue
         if (pieces and pieces[-1].marker == marker and pieces[-1].uri == uri and pieces[-1].target == target
-                and not (marker and (between or not (ch.isdigit() and pieces[-1].text.isdigit())))):
+                and not (marker and (between or not (ch.isdecimal() and pieces[-1].text.isdecimal())))):
             pieces[-1].text += " " if ch.isspace() else ch
         else:
             pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri, target=target))

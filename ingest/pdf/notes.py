@@ -91,7 +91,7 @@ def under_rule(lines: list[Line], rules: list[tuple[float, float, float]], body_
 
 
 def _label(mark: str) -> str:
-    return str(int(mark)) if mark.isdigit() else mark
+    return str(int(mark)) if mark.isdecimal() else mark
 
 
 def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | None:
@@ -154,7 +154,7 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
 
     def last_number() -> int | None:
         for n in reversed(notes):
-            if n.number and n.number.isdigit():
+            if n.number and n.number.isdecimal():
                 return int(n.number)
         return None
 
@@ -213,7 +213,7 @@ def _number_typed_in_text(notes: list[RawNote]) -> None:
     i = 0
     while i + 2 < len(notes):
         a, b, c = notes[i], notes[i + 1], notes[i + 2]
-        if (a.redacted and not a.text and a.number and b.number and a.number.isdigit() and b.number.isdigit()
+        if (a.redacted and not a.text and a.number and b.number and a.number.isdecimal() and b.number.isdecimal()
                 and int(b.number) == int(a.number) + 1 and c.number == b.number and b.text
                 and b.pages[:1] == a.pages[-1:]):
             a.text, a.redacted = f"{b.number} {b.text}", False

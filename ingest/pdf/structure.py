@@ -75,7 +75,7 @@ def line_content(line: Line) -> tuple[str, list[_Mark]]:
     length = 0
     for p in line.pieces:
         if p.marker:
-            label = str(int(p.text)) if p.text.isdigit() else p.text.strip()
+            label = str(int(p.text)) if p.text.isdecimal() else p.text.strip()
             if label:
                 marks.append(_Mark(length, label, p.target))
             continue
@@ -267,7 +267,7 @@ def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline:
     last: int | None = None
     for ln in lines:
         _as_markers(ln, areas.size, last)
-        labels = [p.text for p in ln.pieces if p.marker and p.text.isdigit()]
+        labels = [p.text for p in ln.pieces if p.marker and p.text.isdecimal()]
         if labels:
             last = int(labels[-1])
     rest = [ln for ln in lines if id(ln) not in front]
@@ -437,7 +437,7 @@ def doc_notes(areas: Areas, paras: list[_Para]) -> tuple[list[RawNote], list[Raw
 def _opening_label(line: Line) -> str | None:
     mk = line.leading_marker
     if mk is not None:
-        return str(int(mk)) if mk.isdigit() else mk
+        return str(int(mk)) if mk.isdecimal() else mk
     m = re.match(r"^\s*\[?(\d{1,4})\b", line.plain)
     return str(int(m.group(1))) if m else None
 

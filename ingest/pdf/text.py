@@ -75,7 +75,7 @@ def line_text(line: Line, *, links: bool | str = False, carried: tuple[str, str]
     while i < len(pieces):
         p = pieces[i]
         if p.marker:
-            out.append(f"[{int(p.text)}]" if p.text.isdigit() else p.text)
+            out.append(f"[{int(p.text)}]" if p.text.isdecimal() else p.text)
             i += 1
             continue
         if links and p.uri:

@@ -332,6 +332,12 @@ def test_a_blogs_name_over_its_date_is_no_author():
     assert r.authors == [] and r.date == "2016-05-08"
 
 
+def test_a_list_numbered_from_a_superscript_digit_reads():
+    # "²".isdigit() is true and int("²") fails: an <ol start="²"> stopped the page with a ValueError
+    r = one("""<html><head><title>Steps</title></head><body><h1>Steps</h1><p>The ministry set out its plan.</p>
+<ol start="²"><li>Move the battalion to the border.</li><li>Hold the exercise in March.</li></ol></body></html>""")
+    assert "Move the battalion to the border." in r.text
+
 def test_a_posts_previous_and_next_links_are_no_text():
     r = one("""<html><head><title>Plugin review</title></head><body><article>
 <h1>Plugin review</h1><p>The plugin adds a field to every form.</p>

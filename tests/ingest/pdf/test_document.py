@@ -315,3 +315,22 @@ def test_an_author_field_ends_where_the_next_credit_begins(tmp_path, writer):
     path.write_bytes(w.save())
     (r,), _ = read_pdf(path, path.name)
     assert r.authors == ["Angelos Delivorias"]
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_raised_circled_number_is_text_not_a_stack_trace(tmp_path, writer):
+    # a Chinese journal article's "①" set small and raised after a phrase: "①".isdigit() is true, int("①") fails,
+    # and reading the file stopped with a ValueError (a Brookings-cited article in a hearings database)
+    w = fx.WRITERS[writer]((420.0, 500.0))
+    w.draw(40.0, 50.0, [("The Security Environment Around China", 16.0, 0.0, True)])
+    y = 80.0
+    for k in range(8):
+        runs = [("Beijing expanded its maritime patrols across the region that year.", 10.0, 0.0, False)]
+        if k == 2:
+            runs.append(("\u2460", 6.0, 4.0, False))
+        w.draw(40.0, y, runs)
+        y += 16.0
+    path = tmp_path / "circled.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert "Beijing expanded its maritime patrols" in r.text and not r.notes
