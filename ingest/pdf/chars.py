@@ -31,6 +31,11 @@ _SPELLED = {"\ufb00": "ff", "\ufb01": "fi", "\ufb02": "fl", "\ufb03": "ffi", "\u
               "\ufb05": "st", "\ufb06": "st",
               # Word's Symbol and Wingdings bullets land in the private use area
               "\uf0b7": "•", "\uf0a7": "▪", "\uf076": "❖", "\uf0d8": "➢", "\uf0fc": "✓", "\uf0a8": "◦"}
+# Adobe's fonts map their old-style figures and small capitals into the private use area ("zero.oldstyle"
+# U+F730-F739, "Asmall"-"Zsmall" U+F761-F77A): a book set in them read "in \uf731\uf738\uf733\uf739"
+# for "in 1839", and its notes' numbers were no numbers
+_SPELLED.update({chr(0xF730 + d): str(d) for d in range(10)})
+_SPELLED.update({chr(0xF761 + k): chr(ord("a") + k) for k in range(26)})
 
 
 @dataclass

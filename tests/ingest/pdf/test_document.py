@@ -334,3 +334,31 @@ def test_a_raised_circled_number_is_text_not_a_stack_trace(tmp_path, writer):
     path.write_bytes(w.save())
     (r,), _ = read_pdf(path, path.name)
     assert "Beijing expanded its maritime patrols" in r.text and not r.notes
+
+
+def test_old_style_figures_in_the_private_use_area_are_digits(tmp_path):
+    # a Cambridge history set in Baskerville's old-style figures, which Adobe's fonts map to U+F730-F739:
+    # "in \uf731\uf738\uf733\uf739 they occupied Aden" (a year no question could find). The font here is
+    # DejaVu with its digits' glyphs mapped at those code points too, as such a font's are.
+    from fontTools.ttLib import TTFont
+    from fpdf import FPDF
+
+    font = TTFont(str(fx.REGULAR))
+    for table in font["cmap"].tables:
+        if table.isUnicode():
+            for d in range(10):
+                table.cmap[0xF730 + d] = table.cmap[ord(str(d))]
+    oldstyle = tmp_path / "oldstyle.ttf"
+    font.save(str(oldstyle))
+    pdf = FPDF(unit="pt", format=(420.0, 500.0))
+    pdf.add_font("Old", "", str(oldstyle))
+    pdf.add_page()
+    pdf.set_font("Old", "", 16)
+    pdf.text(40.0, 50.0, "A History of Modern Yemen")
+    pdf.set_font("Old", "", 10)
+    for k in range(8):
+        pdf.text(40.0, 80.0 + 16 * k, "The British warned him off and in \uf731\uf738\uf733\uf739 they occupied Aden by force.")
+    path = tmp_path / "oldstyle.pdf"
+    path.write_bytes(bytes(pdf.output()))
+    (r,), _ = read_pdf(path, path.name)
+    assert "in 1839 they occupied Aden" in r.text
