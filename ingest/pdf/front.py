@@ -81,6 +81,9 @@ def _capitals(text: str) -> bool:
     return any(c.isalpha() for c in text) and text == text.upper()
 
 
+_WORDMARK = re.compile(r"^\s*[A-Z]{2,5}\s*$")      # a publisher's letters set as its logo: "GAO", "CBO", "RAND"
+
+
 def _wordy(ln: Line) -> bool:
     """A line that can be a title: it has a word of three letters or more (not a cover's "EN  EN")."""
     return bool(re.search(r"[^\W\d_]{3}", ln.plain))
@@ -188,6 +191,19 @@ def _bold_title(zone: list[Line], size: float) -> list[Line]:
     return run
 
 
+def _stated_title(zone: list[Line], title: str) -> list[Line]:
+    """The lines of the cover, one to four in a row, that print the document information's title ("Military
+    Housing Privatization Initiative:" / "Background and Issues" under "CRS Report for Congress"), or []."""
+    want = _norm(title)
+    if len(want) < 12:
+        return []
+    for i in range(len(zone)):
+        for j in range(i + 1, min(i + 4, len(zone)) + 1):
+            if _norm(" ".join(ln.plain for ln in zone[i:j])) == want:
+                return zone[i:j]
+    return []
+
+
 def _opens_preamble(texts: list[str], i: int) -> bool:
     """Whether texts[i] opens a Federal Register preamble: "AGENCY: …" with "ACTION: …" in the few lines after
     it (1 CFR 18.12 prescribes those captions)."""
@@ -266,7 +282,10 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
     page1 = [ln for ln in lines if ln.page == lines[0].page] if lines else []
     if not page1:
         return out
-    title_page = not any(_prose(ln, size, edges) for ln in page1)
+    # a cover: no running text, but for a line in bold over type twice the body's ("United States Government
+    # Accountability Office" over "REEXAMINING REGULATIONS …")
+    cover = any(ln.size >= 2 * size for ln in page1)
+    title_page = not any(_prose(ln, size, edges) and not (cover and ln.bold) for ln in page1)
     if title_page:
         zone = page1
     else:
@@ -293,12 +312,20 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
     if wordy:
         top = max(ln.size for ln in wordy)
         if top >= 1.15 * size:
-            first = next(i for i, ln in enumerate(zone) if ln.size == top and _wordy(ln))
+            # a wordmark in the title's type ("GAO" beside "REEXAMINING REGULATIONS …") is no title
+            words = [ln for ln in wordy if ln.size == top and not _WORDMARK.match(ln.plain)] or \
+                [ln for ln in wordy if ln.size == top]
+            first = zone.index(words[0])
             title_lines = [zone[first]]
             for ln in zone[first + 1:]:
                 if ln.size != top:
+                    if ln.x1 < min(t.x0 for t in title_lines):
+                        continue            # a line in the column beside the title (a cover's date)
                     break
                 title_lines.append(ln)
+    stated = _stated_title(zone, title_info)
+    if stated and not set(_norm(" ".join(ln.plain for ln in title_lines)).split()) & set(_norm(title_info).split()):
+        title_lines = stated                 # the title the file states, printed on the cover below a series' name
     preamble = _preamble_title(page1)
     if preamble:
         title_lines = preamble

@@ -362,3 +362,41 @@ def test_old_style_figures_in_the_private_use_area_are_digits(tmp_path):
     path.write_bytes(bytes(pdf.output()))
     (r,), _ = read_pdf(path, path.name)
     assert "in 1839 they occupied Aden" in r.text
+
+
+def _cover_and_text(w, cover) -> None:
+    for x, y, text, size, bold in cover:
+        w.draw(x, y, [(text, size, 0.0, bold)])
+    w.new_page()
+    for k in range(10):
+        w.draw(40.0, 60.0 + 16 * k, [("Agencies reviewed their existing regulations to see whether they still worked.", 10.0, 0.0, False)])
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_cover_with_a_wordmark_a_bold_agency_line_and_a_side_column(tmp_path, writer):
+    # a GAO cover: "United States Government Accountability Office" in bold body type (read as running text, so no
+    # cover), "GAO" in the title's type, the date in the column beside the title: the title was empty
+    w = fx.WRITERS[writer]((420.0, 600.0))
+    _cover_and_text(w, [(150.0, 40.0, "United States Government Accountability Office", 10.0, True),
+                        (20.0, 60.0, "GAO", 30.0, False), (150.0, 70.0, "Report to Congressional Requesters", 16.0, False),
+                        (150.0, 160.0, "REEXAMINING", 30.0, False), (20.0, 162.0, "July 2007", 10.0, True),
+                        (150.0, 196.0, "REGULATIONS", 30.0, False), (150.0, 232.0, "Opportunities Exist", 30.0, False)])
+    path = tmp_path / "gao.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert (r.title, r.date) == ("REEXAMINING REGULATIONS Opportunities Exist", "2007-07")
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_the_stated_title_printed_under_a_series_name_in_larger_type(tmp_path, writer):
+    # an old CRS report's cover: "CRS Report for Congress" in the largest type, the report's own title (the file's
+    # Title) below it, smaller and bold: the title was empty (and would have been the series' name)
+    w = fx.WRITERS[writer]((420.0, 600.0), title="Military Housing Privatization Initiative: Background and Issues")
+    _cover_and_text(w, [(120.0, 60.0, "CRS Report for Congress", 26.0, False),
+                        (140.0, 90.0, "Received through the CRS Web", 13.0, False),
+                        (60.0, 130.0, "Military Housing Privatization Initiative:", 18.0, True),
+                        (120.0, 152.0, "Background and Issues", 18.0, True), (300.0, 190.0, "July 2, 2001", 14.0, True)])
+    path = tmp_path / "crs.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert r.title == "Military Housing Privatization Initiative: Background and Issues"
