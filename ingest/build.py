@@ -232,8 +232,8 @@ def read_head(blocks: list[Block]) -> _Head:
         day, day_time = parse_day_time(line, head.date) if head.date and not date else ("", "")
         t = t or day_time
         # strict: "By 2020, Russia had ..." is body text; a bare list is three names or more, one or two
-        # names a byline only over the report's time of day ("Mason Clark" over "March 27, 4:30 pm ET"; a
-        # blog's name stands over its date)
+        # names a byline only over the report's time of day or reading time ("Mason Clark" over "March 27,
+        # 4:30 pm ET", "Chris McKenna" over "4 min read"; a blog's name stands over its date)
         authors = parse_name_line(line) or parse_name_list(line) or (
             parse_short_byline(line) if _timed(blocks, i + 1, head.date) else [])
         if b.kind == HEADING and not (date or t or authors):
@@ -245,6 +245,8 @@ def read_head(blocks: list[Block]) -> _Head:
             head.date, head.time = day or head.date, t
         elif authors and not head.authors:
             head.authors = authors
+        elif _READING_TIME.match(line):
+            pass                                              # "16 min read": the page's furniture
         elif len(line.split()) <= 4 and not re.search(r"[.!?:]$", line):
             between.append(i)                                 # a link's label between them ("Download the PDF")
             continue
@@ -255,13 +257,19 @@ def read_head(blocks: list[Block]) -> _Head:
     return head
 
 
+_READING_TIME = re.compile(r"^\d{1,3}\s*-?\s*min(?:ute)?s?\.?\s+read$", re.I)
+
+
 def _timed(blocks: list[Block], i: int, iso: str) -> bool:
-    """The next line of text from blocks[i] on is a date and time, or a day and time on the day `iso` names."""
-    b = next((b for b in blocks[i:] if b.kind in (PARAGRAPH, HEADING)), None)
-    if b is None:
-        return False
-    line = _one_line(b.text)
-    return bool(_line_date(line)[1] or parse_day_time(line, iso)[1])
+    """The next line of text from blocks[i] on is a date and time, a day and time on the day `iso` names, or a
+    reading time ("16 min read", under a web page's byline), maybe after a date line ("January 25, 2013")."""
+    for b in [b for b in blocks[i:] if b.kind in (PARAGRAPH, HEADING)][:2]:
+        line = _one_line(b.text)
+        if _line_date(line)[1] or parse_day_time(line, iso)[1] or _READING_TIME.match(line):
+            return True
+        if not (_line_date(line)[0] or parse_labelled_date(line)):
+            return False
+    return False
 
 
 def _line_date(line: str) -> tuple[str, str]:

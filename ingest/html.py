@@ -1018,6 +1018,7 @@ def _fallback(blocks: list[_Block]) -> tuple[list[_Block], dict[str, DocNote]]:
 
 
 # ------------------------------------------------------------------------------ metadata
+_TEASER_CLASS = re.compile(r"\b(?:[\w-]*(?:insert|related|teaser|promo|recommend)[\w-]*|card|cards)\b")
 _AUTHOR_CLASS = re.compile(r"\b(?:author|authors|byline|contributor)\b", re.I)
 _LAST_EDITED = re.compile(r"\blast (?:edited|modified|updated)(?: on)?:?\s+((?:\w+,?\s+){1,3}\d{4})", re.I)
 _FILE_NAME = re.compile(r"^[\w.-]+\.(?:docx?|pdf|html?|odt|rtf|txt)$|^[\w-]*_[\w-]*$", re.I)
@@ -1087,11 +1088,16 @@ def _metadata(root: Node, scripts: list[str], source: str) -> dict:
 
 def _author_elements(root: Node) -> list[str]:
     """Names in the elements a page marks as its author or byline (class "author", "byline",
-    itemprop or rel "author"): "Karl Fogel", "By Jane Doe and John Roe"."""
+    itemprop or rel "author"): "Karl Fogel", "By Jane Doe and John Roe". Below the page's first paragraph
+    of text, not one in a teaser of another piece, which names that piece's author (Brookings' "article-insert"
+    inside its articles, a "related" card)."""
     out: list[str] = []
+    first = next((n.order for n in root.iter() if n.tag == "p" and len(_squash(n.text())) >= 200), None)
     for node in root.iter():
         if node.tag in ("meta", "link") or not (_AUTHOR_CLASS.search(node.classes) or node.get("itemprop") == "author"
                                                 or node.get("rel") == "author"):
+            continue
+        if first is not None and node.order > first and any(_TEASER_CLASS.search(a.classes) for a in node.ancestors()):
             continue
         text = _squash(node.text())
         names = parse_name_line(text if text.lower().startswith("by ") else "By " + text)

@@ -338,6 +338,20 @@ def test_a_list_numbered_from_a_superscript_digit_reads():
 <ol start="²"><li>Move the battalion to the border.</li><li>Hold the exercise in March.</li></ol></body></html>""")
     assert "Move the battalion to the border." in r.text
 
+def test_a_teasers_byline_is_not_the_pages_author_and_a_byline_over_its_reading_time_is():
+    # Brookings' articles: the byline (no "By", no author class) over the date and "16 min read"; a teaser of
+    # another piece inside the article has class "byline": its author was the page's ("Arun Sundararajan")
+    long = "Biometrics saw a boom after 9/11 as government money poured into identity recognition systems. " * 3
+    r = one(f"""<html><head><title>11 Body Parts Researchers Will Use to Track You</title></head><body><article>
+<h1>11 Body Parts Researchers Will Use to Track You</h1><h5><a href="">Noah Shachtman</a> and <a href="">Robert
+Beckhusen</a></h5><p>January 25, 2013</p><p>16 min read</p><p>{long}</p>
+<div class="article-insert"><span class="article-title">Workforce capacity development</span>
+<span class="meta"><p class="byline">Arun Sundararajan</p><p class="date">April 2, 2025</p></span></div>
+<p>{long}</p></article></body></html>""")
+    assert (r.authors, r.date) == (["Noah Shachtman", "Robert Beckhusen"], "2013-01-25")
+    assert "min read" not in r.text
+
+
 def test_a_posts_previous_and_next_links_are_no_text():
     r = one("""<html><head><title>Plugin review</title></head><body><article>
 <h1>Plugin review</h1><p>The plugin adds a field to every form.</p>
