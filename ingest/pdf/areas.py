@@ -45,8 +45,10 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     """(body lines, page-bottom note lines), both in reading order."""
     body: list[Line] = []
     foot: list[Line] = []
-    # notes numbered by superscripts in small type: a plain number opening small type is text
-    sup_only = any(ln.leading_marker is not None and ln.size < 0.9 * size for lines in pages for ln in lines)
+    # notes numbered by superscripts in small type: a plain number opening small type is text; a number hung
+    # before a line (a figure's raised label, as often as a note's number) does not tell
+    sup_only = any(ln.leading_marker is not None and not ln.hung and ln.size < 0.9 * size
+                   for lines in pages for ln in lines)
     ruled = any(under_rule(run, _rules_over(run, rl), size, h, sup_only=sup_only) is not None
                 for lines, h, rl in zip(pages, heights, rules) for run in _column_runs(lines))
     continuing = False          # the last note so far may go on (the page before ended in notes)

@@ -54,6 +54,7 @@ class Line:
     col: int = 0                    # 0 single/full width, else the column from the left (1, 2, 3)
     first_word: float = 0.0         # width of the first word (would it have fit on the line above?)
     hyphen_end: bool = False        # ends in a hyphen PDFium judged to break a word (or a soft hyphen)
+    hung: bool = False              # opens with a marker hung before its text (Word's endnotes), not touching it
 
     @property
     def plain(self) -> str:
@@ -130,10 +131,13 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                         home = j
                         break
                     continue
+                hung = visible and text[:1].isdigit() and 0.5 * size_j < min(d["x0"] for d in visible) - x1 <= HANG * size_j
                 if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j for d in visible) or (
-                        visible and text[:1].isdigit() and x0 >= max(d["x1"] for d in visible)) or (
-                        visible and text[:1].isdigit() and 0 <= min(d["x0"] for d in visible) - x1 <= HANG * size_j):
+                        visible and text[:1].isdigit() and x0 >= max(d["x1"] for d in visible)) or hung:
                     home = j
+                    if hung:
+                        for c in run:
+                            c["hung"] = True    # a note's number hung before its text (Line.hung)
                     break
             if home is None:
                 keep += run
@@ -393,7 +397,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
     last = next((c for c in reversed(chars) if c["text"].strip()), None)
     return Line(page=page, x0=x0, x1=x1, top=min(c["top"] for c in main), bottom=max(c["bottom"] for c in main),
                 size=size, bold=bold, pieces=pieces, col=col, first_word=first_word,
-                hyphen_end=bool(last is not None and last.get("hyphen")))
+                hyphen_end=bool(last is not None and last.get("hyphen")), hung=any(c.get("hung") for c in chars))
 
 
 def _link_at(c: dict, links: list):

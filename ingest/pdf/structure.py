@@ -266,6 +266,11 @@ def body_blocks(lines: list[Line], areas: Areas, front: dict[int, str], outline:
     """Blocks in reading order. `front`: {id(line): FRONT or TITLE} from the front matter."""
     last: int | None = None
     for ln in lines:
+        if ln.hung:                          # a number hung before a line of the text: a figure's label, not
+            for p in ln.pieces:              # a marker (a marker follows what it marks; notes' numbers hang)
+                if p.marker:
+                    p.marker = False
+                    break
         _as_markers(ln, areas.size, last)
         labels = [p.text for p in ln.pieces if p.marker and p.text.isdecimal()]
         if labels:

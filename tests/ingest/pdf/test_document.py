@@ -400,3 +400,29 @@ def test_the_stated_title_printed_under_a_series_name_in_larger_type(tmp_path, w
     path.write_bytes(w.save())
     (r,), _ = read_pdf(path, path.name)
     assert r.title == "Military Housing Privatization Initiative: Background and Issues"
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_figures_raised_label_does_not_make_plain_numbered_footnotes_text(tmp_path, writer):
+    # an IPCC summary: markers raised in the text, the footnotes' numbers plain at the page foot, and one figure label
+    # with a raised number set before its text. Once such a hung number counted as the notes' own numbering, plain
+    # numbers opening small type were text: 48 of its 49 notes were lost
+    w = fx.WRITERS[writer]((420.0, 600.0))
+    w.draw(40.0, 50.0, [("Summary for Policymakers", 16.0, 0.0, True)])
+    y = 80.0
+    for k in range(12):
+        runs = [("Climate hazards increase the risks to people and ecosystems across regions.", 10.0, 0.0, False)]
+        if k in (3, 7):
+            runs.append((str(k // 4 + 1), 6.0, 4.0, False))
+        w.draw(40.0, y, runs)
+        y += 16.0
+    w.draw(40.0, y + 10.0, [("1", 5.0, 3.0, False)])
+    w.draw(52.0, y + 10.0, [("0 Tree  Kelp  Salt marsh", 7.0, 0.0, False)])
+    w.rule(40.0, 160.0, 500.0)
+    w.draw(40.0, 515.0, [("1 Hazard is defined as the potential occurrence of a physical event.", 7.0, 0.0, False)])
+    w.draw(40.0, 527.0, [("2 Exposure is defined as the presence of people in places that could be affected.", 7.0, 0.0, False)])
+    path = tmp_path / "spm.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert {m: (n.status, n.text[:20]) for m, n in r.notes.items()} == {
+        "1": ("resolved", "Hazard is defined as"), "2": ("resolved", "Exposure is defined ")}
