@@ -232,31 +232,44 @@ def test_a_tables_caption_heads_its_rows_and_notes_not_the_text_after_it(tmp_pat
     assert section["Joint drills resumed in the autumn."] == "Exercises"
 
 
+def _one_page(tmp_path, writer: str, title: str, lines: list[list[tuple]], extra: list[tuple] = (),
+              page: tuple[float, float] = (420.0, 500.0)):
+    """The one report of a page: the title in 16-point bold, then each of `lines` (runs of (text, size, rise,
+    bold)) 16 points apart, then the `extra` runs at their own places ((x, y, runs), or (x0, x1, y) for a rule)."""
+    w = fx.WRITERS[writer](page)
+    w.draw(40.0, 50.0, [(title, 16.0, 0.0, True)])
+    for k, runs in enumerate(lines):
+        w.draw(40.0, 80.0 + 16.0 * k, runs)
+    for item in extra:
+        if isinstance(item[2], list):
+            w.draw(*item)
+        else:
+            w.rule(*item)
+    path = tmp_path / "page.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    return r
+
+
+def _prose(text: str) -> list[tuple]:
+    return [(text, 10.0, 0.0, False)]
+
+
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
 def test_endnotes_whose_number_hangs_before_their_text(tmp_path, writer):
     """Word's endnotes as the European Parliament's briefings print them: the small raised number at the
     margin, a tab, the note's text a quarter inch in. The number touched nothing, so it was a line of its
     own and every note was missing (11 of 11 in a real briefing)."""
-    w = fx.WRITERS[writer]((420.0, 500.0))
     sentences = ["Houthi attacks diverted shipping from the Red Sea.", "Freight rates tripled within weeks.",
                  "Insurers raised war-risk premiums."]
-    w.draw(40.0, 50.0, [("Recent threats in the Red Sea", 16.0, 0.0, True)])
-    y = 80.0
-    for k in range(9):
-        runs = [("Ships rerouted around the Cape of Good Hope added ten days to each voyage.", 10.0, 0.0, False)]
-        if k % 3 == 1:
-            runs = [(sentences[k // 3], 10.0, 0.0, False), (str(k // 3 + 1), 6.0, 4.0, False)]
-        w.draw(40.0, y, runs)
-        y += 16.0
-    w.draw(40.0, y + 20.0, [("ENDNOTES", 14.0, 0.0, True)])
-    y += 50.0
+    lines = [_prose("Ships rerouted around the Cape of Good Hope added ten days to each voyage.")] * 9
+    for k, sentence in enumerate(sentences):
+        lines[3 * k + 1] = _prose(sentence) + [(str(k + 1), 6.0, 4.0, False)]
+    notes = [(40.0, 250.0, [("ENDNOTES", 14.0, 0.0, True)])]
     for k in range(1, 4):
-        w.draw(40.0, y, [(str(k), 5.6, 3.2, False)])
-        w.draw(56.8, y, [(f"Shipping industry source number {k}, January 2024.", 8.8, 0.0, False)])
-        y += 13.0
-    path = tmp_path / "briefing.pdf"
-    path.write_bytes(w.save())
-    (r,), _ = read_pdf(path, path.name)
+        notes += [(40.0, 267.0 + 13 * k, [(str(k), 5.6, 3.2, False)]),
+                  (56.8, 267.0 + 13 * k, [(f"Shipping industry source number {k}, January 2024.", 8.8, 0.0, False)])]
+    r = _one_page(tmp_path, writer, "Recent threats in the Red Sea", lines, notes)
     assert {m: (n.status, n.text) for m, n in r.notes.items()} == {
         str(k): ("resolved", f"Shipping industry source number {k}, January 2024.") for k in range(1, 4)}
     assert [r.text[s.start:s.end] for s in r.sentences if s.markers] == sentences
@@ -304,16 +317,9 @@ def test_a_web_address_broken_over_lines_is_one_address():
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
 def test_an_author_field_ends_where_the_next_credit_begins(tmp_path, writer):
     # a European Parliament briefing's cover: "Author: Angelos Delivorias – Graphics: Samy Chahri" was one author
-    w = fx.WRITERS[writer]((420.0, 500.0))
-    w.draw(40.0, 50.0, [("Recent threats in the Red Sea", 16.0, 0.0, True)])
-    y = 80.0
-    for _ in range(8):
-        w.draw(40.0, y, [("Ships rerouted around the Cape of Good Hope added ten days to each voyage.", 10.0, 0.0, False)])
-        y += 16.0
-    w.draw(40.0, 440.0, [("Author: Angelos Delivorias – Graphics: Samy Chahri", 10.0, 0.0, False)])
-    path = tmp_path / "briefing.pdf"
-    path.write_bytes(w.save())
-    (r,), _ = read_pdf(path, path.name)
+    r = _one_page(tmp_path, writer, "Recent threats in the Red Sea",
+                  [_prose("Ships rerouted around the Cape of Good Hope added ten days to each voyage.")] * 8,
+                  [(40.0, 440.0, _prose("Author: Angelos Delivorias – Graphics: Samy Chahri"))])
     assert r.authors == ["Angelos Delivorias"]
 
 
@@ -321,18 +327,9 @@ def test_an_author_field_ends_where_the_next_credit_begins(tmp_path, writer):
 def test_a_raised_circled_number_is_text_not_a_stack_trace(tmp_path, writer):
     # a Chinese journal article's "①" set small and raised after a phrase: "①".isdigit() is true, int("①") fails,
     # and reading the file stopped with a ValueError (a Brookings-cited article in a hearings database)
-    w = fx.WRITERS[writer]((420.0, 500.0))
-    w.draw(40.0, 50.0, [("The Security Environment Around China", 16.0, 0.0, True)])
-    y = 80.0
-    for k in range(8):
-        runs = [("Beijing expanded its maritime patrols across the region that year.", 10.0, 0.0, False)]
-        if k == 2:
-            runs.append(("\u2460", 6.0, 4.0, False))
-        w.draw(40.0, y, runs)
-        y += 16.0
-    path = tmp_path / "circled.pdf"
-    path.write_bytes(w.save())
-    (r,), _ = read_pdf(path, path.name)
+    lines = [_prose("Beijing expanded its maritime patrols across the region that year.")] * 8
+    lines[2] = lines[2] + [("\u2460", 6.0, 4.0, False)]
+    r = _one_page(tmp_path, writer, "The Security Environment Around China", lines)
     assert "Beijing expanded its maritime patrols" in r.text and not r.notes
 
 
@@ -407,22 +404,14 @@ def test_a_figures_raised_label_does_not_make_plain_numbered_footnotes_text(tmp_
     # an IPCC summary: markers raised in the text, the footnotes' numbers plain at the page foot, and one figure label
     # with a raised number set before its text. Once such a hung number counted as the notes' own numbering, plain
     # numbers opening small type were text: 48 of its 49 notes were lost
-    w = fx.WRITERS[writer]((420.0, 600.0))
-    w.draw(40.0, 50.0, [("Summary for Policymakers", 16.0, 0.0, True)])
-    y = 80.0
-    for k in range(12):
-        runs = [("Climate hazards increase the risks to people and ecosystems across regions.", 10.0, 0.0, False)]
-        if k in (3, 7):
-            runs.append((str(k // 4 + 1), 6.0, 4.0, False))
-        w.draw(40.0, y, runs)
-        y += 16.0
-    w.draw(40.0, y + 10.0, [("1", 5.0, 3.0, False)])
-    w.draw(52.0, y + 10.0, [("0 Tree  Kelp  Salt marsh", 7.0, 0.0, False)])
-    w.rule(40.0, 160.0, 500.0)
-    w.draw(40.0, 515.0, [("1 Hazard is defined as the potential occurrence of a physical event.", 7.0, 0.0, False)])
-    w.draw(40.0, 527.0, [("2 Exposure is defined as the presence of people in places that could be affected.", 7.0, 0.0, False)])
-    path = tmp_path / "spm.pdf"
-    path.write_bytes(w.save())
-    (r,), _ = read_pdf(path, path.name)
+    lines = [_prose("Climate hazards increase the risks to people and ecosystems across regions.")] * 12
+    for k in (3, 7):
+        lines[k] = lines[k] + [(str(k // 4 + 1), 6.0, 4.0, False)]
+    r = _one_page(tmp_path, writer, "Summary for Policymakers", lines, [
+        (40.0, 282.0, [("1", 5.0, 3.0, False)]), (52.0, 282.0, [("0 Tree  Kelp  Salt marsh", 7.0, 0.0, False)]),
+        (40.0, 160.0, 500.0),
+        (40.0, 515.0, [("1 Hazard is defined as the potential occurrence of a physical event.", 7.0, 0.0, False)]),
+        (40.0, 527.0, [("2 Exposure is defined as the presence of people in places that could be affected.", 7.0, 0.0, False)])],
+        page=(420.0, 600.0))
     assert {m: (n.status, n.text[:20]) for m, n in r.notes.items()} == {
         "1": ("resolved", "Hazard is defined as"), "2": ("resolved", "Exposure is defined ")}
