@@ -664,11 +664,14 @@ def _articles(root: Node) -> list[Node]:
             and not _COMMENT.search(f"{n.get('class')} {n.get('id')}")]
 
 
+STORY_SHARE = 0.6       # of a page's text, what the story holds beside teasers of other stories
+
+
 def _lead_article(articles: list[Node]) -> Node | None:
     """Of several <article>s, the page's own when it holds most of their text (60 % or more): the others are
     teasers of other stories ("related", "more in Africa"), not reports of this page."""
     sizes = [len(_squash(a.text())) for a in articles]
-    if len(articles) > 1 and sum(sizes) and max(sizes) >= 0.6 * sum(sizes):
+    if len(articles) > 1 and sum(sizes) and max(sizes) >= STORY_SHARE * sum(sizes):
         return articles[sizes.index(max(sizes))]
     return None
 
@@ -681,7 +684,7 @@ def _holds_story(root: Node, articles: list[Node]) -> bool:
     marked = {a.order for a in articles}
     whole = len(_squash(root.text()))
     own = len(_squash(root.text(lambda n: n.order in marked)))
-    return whole > 0 and own >= 0.6 * whole
+    return whole > 0 and own >= STORY_SHARE * whole
 
 
 def _reports_and_teasers(root: Node) -> tuple[set[int], set[int]]:
