@@ -274,6 +274,19 @@ def _page_date(page1: list[Line], size: float, edges: Edges, height: float) -> t
     return "", []
 
 
+_REFERENCE_DATE = re.compile(rf"^\s*[A-Z]{{1,6}}[ -]?\d[\d./-]*\s+[–—-]\s+((?:\d{{1,2}}\s+)?(?:{FULL_MONTH})\s+\d{{4}})\s*$")
+
+
+def _reference_date(page1: list[Line]) -> str:
+    """The date a cover prints beside the document's reference ("PE 760.390 – March 2024", a European
+    Parliament briefing's foot), or ""."""
+    for ln in page1:
+        m = _REFERENCE_DATE.match(ln.plain)
+        if m:
+            return parse_date(m.group(1))
+    return ""
+
+
 def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, printed1: list[Line] = (),
                  height1: float = 0.0) -> Front:
     """The front matter of a document whose body lines (reading order, running lines out) are `lines`;
@@ -372,6 +385,8 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
     if not out.date:
         out.date, head = _page_date(list(printed1), size, edges, height1)
         out.masthead = {id(ln) for ln in head if id(ln) not in out.kinds}
+    if not out.date:
+        out.date = _reference_date(page1)
     out.publisher = fields.get("publisher", "")
     if not out.authors:
         out.authors = _printed_authors(str(info.get("Author") or "").strip(), page1, lines)

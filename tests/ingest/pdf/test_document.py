@@ -324,6 +324,15 @@ def test_an_author_field_ends_where_the_next_credit_begins(tmp_path, writer):
 
 
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_covers_reference_and_month_at_its_foot_date_it(tmp_path, writer):
+    # every European Parliament briefing closes its cover with "PE 760.390 – March 2024": the only date it prints
+    r = _one_page(tmp_path, writer, "Recent threats in the Red Sea",
+                  [_prose("Ships rerouted around the Cape of Good Hope added ten days to each voyage.")] * 8,
+                  [(40.0, 460.0, _prose("PE 760.390 – March 2024"))])
+    assert r.date == "2024-03"
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
 def test_a_raised_circled_number_is_text_not_a_stack_trace(tmp_path, writer):
     # a Chinese journal article's "①" set small and raised after a phrase: "①".isdigit() is true, int("①") fails,
     # and reading the file stopped with a ValueError (a Brookings-cited article in a hearings database)
