@@ -303,7 +303,7 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
         zone = page1
     else:
         zone = []
-        biggest = max(ln.size for ln in page1[:6])
+        biggest = max((ln.size for ln in page1[:6] if not _WORDMARK.match(ln.plain)), default=0.0)
         for ln in page1:
             t = ln.plain
             if (ln.size >= 1.15 * size and ln.size == biggest and (not zone or zone[-1].size == ln.size)
@@ -322,13 +322,12 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
     # the title: the largest type, larger than the body
     title_lines: list[Line] = []
     wordy = [ln for ln in zone if _wordy(ln)]
+    # a wordmark ("GAO" beside "REEXAMINING REGULATIONS …", in the title's type or larger) is no title
+    wordy = [ln for ln in wordy if not _WORDMARK.match(ln.plain)] or wordy
     if wordy:
         top = max(ln.size for ln in wordy)
         if top >= 1.15 * size:
-            # a wordmark in the title's type ("GAO" beside "REEXAMINING REGULATIONS …") is no title
-            words = [ln for ln in wordy if ln.size == top and not _WORDMARK.match(ln.plain)] or \
-                [ln for ln in wordy if ln.size == top]
-            first = zone.index(words[0])
+            first = zone.index(next(ln for ln in wordy if ln.size == top))
             title_lines = [zone[first]]
             for ln in zone[first + 1:]:
                 if ln.size != top:

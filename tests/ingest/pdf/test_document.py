@@ -391,6 +391,16 @@ def test_a_cover_with_a_wordmark_a_bold_agency_line_and_a_side_column(tmp_path, 
     path.write_bytes(w.save())
     (r,), _ = read_pdf(path, path.name)
     assert (r.title, r.date) == ("REEXAMINING REGULATIONS Opportunities Exist", "2007-07")
+    # a GAO testimony: the wordmark larger than the title ("GAO" at 36 points, the title at 30): it was titled "GAO"
+    w = fx.WRITERS[writer]((420.0, 600.0))
+    _cover_and_text(w, [(150.0, 40.0, "United States Government Accountability Office", 10.0, True),
+                        (20.0, 60.0, "GAO", 30.0, False), (150.0, 70.0, "Testimony", 16.0, False),
+                        (150.0, 160.0, "The Government Accountability", 24.0, False),
+                        (20.0, 162.0, "For Release on Delivery", 8.0, False),
+                        (150.0, 190.0, "Office Act of 2007", 24.0, False)])
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert r.title == "The Government Accountability Office Act of 2007"
 
 
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
