@@ -97,7 +97,8 @@ _ISO = re.compile(r"^(\d{4})-(\d{2})(?:-(\d{2}))?(?:[T ].*)?$")
 _NUMERIC = re.compile(r"^(\d{1,2})[/.](\d{1,2})[/.](\d{4})$")
 
 
-_NAME_LIST = re.compile(rf"^{_PERSON}(?:\s*,\s*{_PERSON}){{1,}},?\s+and\s+{_PERSON}$")
+# names printed without "By": one, or several with the last after "and" ("A, B, and C")
+_NAME_LIST = re.compile(rf"^{_PERSON}(?:(?:\s*,\s*{_PERSON})*,?\s+and\s+{_PERSON})?$")
 _ABBR_MONTH = rf"({ABBREVIATED_MONTH})\.?"
 _ABBR_MONTH_DAY_YEAR = re.compile(rf"^{_ABBR_MONTH}\s+(\d{{1,2}}),?\s+(\d{{4}})$", re.I)
 _DAY_ABBR_MONTH_YEAR = re.compile(rf"^(\d{{1,2}})\s+{_ABBR_MONTH}\s+(\d{{4}})$", re.I)
@@ -106,23 +107,25 @@ _DAY_TIME = re.compile(rf"^(?P<month>{FULL_MONTH}|(?:{ABBREVIATED_MONTH})\.?)\s+
                        r"\s+(?P<time>\d{1,2}(?::\d{2})?\s*[ap]\.?m\.?\s*[A-Z]{2,4})$", re.I)
 
 
-def parse_name_list(line: str) -> list[str]:
-    """The authors of a web page's byline printed without "By": three names or more, each of two
-    words or more, the last after "and" ("Karolina Hird, George Barros, Grace Mappes, and Frederick
-    W. Kagan"); [] for any other line."""
+def _name_list(line: str) -> list[str]:
+    """The names of a line that is only names, each of two words or more (`_NAME_LIST`), or []."""
     text = " ".join(line.replace("\u00a0", " ").split()).rstrip(",;.")
     return split_names(text) if len(text) <= 200 and _NAME_LIST.match(text) else []
 
 
-_SHORT_BYLINE = re.compile(rf"^{_PERSON}(?:\s+and\s+{_PERSON})?$")
+def parse_name_list(line: str) -> list[str]:
+    """The authors of a web page's byline printed without "By": three names or more, the last after
+    "and" ("Karolina Hird, George Barros, Grace Mappes, and Frederick W. Kagan"); [] for any other line."""
+    names = _name_list(line)
+    return names if len(names) >= 3 else []
 
 
 def parse_short_byline(line: str) -> list[str]:
     """One or two names on a line of their own, without "By" ("Mason Clark", "Kateryna Stepanenko and
     Frederick W. Kagan"): a byline only where the caller knows the line stands among header lines (a
     heading, "Key Takeaways", has the same shape); [] for any other line."""
-    text = " ".join(line.replace("\u00a0", " ").split()).rstrip(",;.")
-    return split_names(text) if len(text) <= 80 and _SHORT_BYLINE.match(text) else []
+    names = _name_list(line)
+    return names if len(names) <= 2 else []
 
 
 def parse_labelled_date(line: str) -> str:
