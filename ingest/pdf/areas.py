@@ -2,14 +2,15 @@
 
 Running headers, footers and page numbers out (ingest/pdf/layout.py); the page-bottom note
 area of each column (ingest/pdf/notes.py `footnote_area`), and an endnotes section after a
-"Notes" heading. What is left is the body, in reading order across pages.
+"Notes" heading, or Word's, without one, after the body's last line. What is left is the body,
+in reading order across pages.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from ingest.pdf.layout import Line, drop_running_lines
+from ingest.pdf.layout import ROMAN, Line, drop_running_lines
 from ingest.pdf.notes import NOTES_HEADING, footnote_area, opens_note, under_rule
 from ingest.pdf.text import Edges, Vocabulary, body_size, vocabulary
 
@@ -19,7 +20,7 @@ class Areas:
     body: list[Line]            # reading order, all pages
     foot: list[Line]            # page-bottom note lines, reading order
     section: list[Line]         # the endnotes sections' lines, one after the other
-    sections: list[tuple[Line, list[Line]]]     # each endnotes section: its heading, its lines
+    sections: list[tuple[Line | None, list[Line]]]  # each endnotes section: its heading (None: unheaded), its lines
     size: float                 # the body text's type size
     edges: Edges
     vocab: Vocabulary
@@ -31,24 +32,32 @@ def split_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     Creator and Producer information (what wrote it tells whether its line-end hyphens were typed)."""
     pages = drop_running_lines(pages, heights, printed)
     _left_column_pages(pages)
+    _roman_markers([ln for p in pages for ln in p])
     every = [ln for p in pages for ln in p]
     size = body_size(every)
     edges = Edges.of(every, size)
     vocab = vocabulary(every, producer)
-    body, foot = _note_areas(pages, heights, rules, size)
+    body, foot, trailing = _note_areas(pages, heights, rules, size)
     body, sections = _endnotes_sections(body, size)
+    if trailing and not sections:
+        sections = [(None, foot[-trailing:])]
+        foot = foot[:-trailing]
     return Areas(body, foot, [ln for _, lines in sections for ln in lines], sections, size, edges, vocab)
 
 
 def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[tuple[float, float, float]]],
-                size: float) -> tuple[list[Line], list[Line]]:
-    """(body lines, page-bottom note lines), both in reading order."""
+                size: float) -> tuple[list[Line], list[Line], int]:
+    """(body lines, page-bottom note lines, how many of the last note lines are endnotes), the lines
+    in reading order. Endnotes without a heading (Word's, under a separator like a footnote's) are
+    note lines that follow the body's last line to the document's end, fill a page of their own at
+    least or stand pages after note 1's marker, and open with note 1 (or i)."""
     body: list[Line] = []
     foot: list[Line] = []
+    after_body = 0              # foot lines before the body's last line
     # notes numbered by superscripts in small type: a plain number opening small type is text; a number hung
     # before a line (a figure's raised label, as often as a note's number) does not tell
     sup_only = any(ln.leading_marker is not None and not ln.hung and ln.size < 0.9 * size
-                   for lines in pages for ln in lines)
+                   and not ROMAN.fullmatch(ln.leading_marker) for lines in pages for ln in lines)
     ruled = any(under_rule(run, _rules_over(run, rl), size, h, sup_only=sup_only) is not None
                 for lines, h, rl in zip(pages, heights, rules) for run in _column_runs(lines))
     continuing = False          # the last note so far may go on (the page before ended in notes)
@@ -56,6 +65,8 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     for lines, h, rl in zip(pages, heights, rules):
         for run in _column_runs(lines):         # two columns may each end in their own notes
             k = footnote_area(run, _rules_over(run, rl), size, h, continuing or unfinished, ruled, sup_only)
+            if 0 < k < len(run) and NOTES_HEADING.match(run[k - 1].plain):
+                k = len(run)            # notes under a "Notes" heading: an endnotes section (_endnotes_sections)
             if unfinished and k < len(run):
                 # a note's rest is set above the next notes, maybe pages later (LibreOffice):
                 # the small type right above them that opens no note
@@ -63,6 +74,8 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
                        and 0 <= run[k].top - run[k - 1].bottom < 1.2 * run[k].size):
                     k -= 1
             body += run[:k]
+            if k:
+                after_body = len(foot)
             foot += run[k:]
             if k < len(run):
                 continuing = True
@@ -71,7 +84,43 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
                     r"[.!?)\]”\"]$", last.plain)
             else:
                 continuing = False
-    return body, foot
+    trailing = foot[after_body:]
+    first = _label_of(trailing[0]) if trailing else None
+    if first not in ("1", "i"):
+        return body, foot, 0
+    # endnotes, not the last page's footnotes: they fill a page of their own, or note 1's marker is pages
+    # before them (a footnote stands at most two pages after its marker)
+    cited = [ln.page for ln in body for p in ln.pieces[1:] if p.marker and _label(p.text) == first]
+    if cited and (any(ln.page > body[-1].page for ln in trailing) or max(cited) < trailing[0].page - 2):
+        return body, foot, len(trailing)
+    return body, foot, 0
+
+
+def _roman_markers(lines: list[Line]) -> None:
+    """A raised roman numeral is a note's number when the lines it opens are numbered i, ii, iii... in
+    turn (Word's footnotes beside its endnotes), and a marker in the text where such a note opens: else
+    it is a letter ("x" raised to "i"; a table's notes lettered a to y, among them i, v and x), read as
+    text, before the notes are looked for."""
+    opened = [ln.leading_marker for ln in lines if ln.leading_marker and ROMAN.fullmatch(ln.leading_marker)]
+    numbers = [_ROMAN_VALUE[r] for r in opened if r in _ROMAN_VALUE]
+    valid = set(opened) if numbers and sorted(set(numbers)) == list(range(1, max(numbers) + 1)) else set()
+    for ln in lines:
+        for p in ln.pieces:
+            if p.marker and ROMAN.fullmatch(p.text) and p.text not in valid:
+                p.marker = False
+
+
+_ROMAN_VALUE = {r: k for k, r in enumerate(
+    (t + o for t in ("", "x", "xx", "xxx") for o in ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")), 0) if r}
+
+
+def _label_of(line: Line) -> str | None:
+    mk = line.leading_marker
+    return _label(mk) if mk is not None else None
+
+
+def _label(mark: str) -> str:
+    return str(int(mark)) if mark.isdecimal() else mark.strip()
 
 
 def _rules_over(run: list[Line], rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:

@@ -173,6 +173,37 @@ def people(text: str) -> list[str]:
     return [p.strip() for p in parts if p.strip()]
 
 
+_BY_ALONE = re.compile(r"^\s*by\s*:?\s*$", re.I)
+_ROLE_WORD = re.compile(r"\b(?:Director|Analyst|Fellow|Professor|Associate|Researcher|Specialist|Editor|Chair|Staff|"
+                        r"Member|Officer|Advis[eo]r|Economist|Consultant|Assistant|Manager|Head|Senior|Policy|Research|"
+                        r"Affairs|University|Institute|Center|Centre|Department|School)\b")
+
+
+def _names_under_by(page1: list[Line]) -> tuple[list[str], list[Line]]:
+    """(names, their lines): a cover's authors listed a line each under a "by" on a line of its own, each
+    name maybe followed by its role ("by", "Caitlin Campbell,", "Research Director and Policy Analyst, …",
+    …, "and", "Craig Murray,")."""
+    start = next((i for i, ln in enumerate(page1[:30]) if _BY_ALONE.match(ln.plain)), None)
+    if start is None:
+        return [], []
+    names: list[str] = []
+    listed = [page1[start]]
+    for ln in page1[start + 1:start + 25]:
+        t = ln.plain.strip().rstrip(",").strip()
+        if t.lower() in ("and", "&"):
+            listed.append(ln)
+            continue
+        if not t or len(t.split()) > 12 or t.endswith("."):
+            break
+        if not _ROLE_WORD.search(t):
+            name = parse_byline("By " + t)
+            if len(name) != 1 or not _PEOPLE.match(name[0]):
+                break
+            names.append(name[0])
+        listed.append(ln)
+    return (names, listed) if names else ([], [])
+
+
 def _norm(s: str) -> str:
     return re.sub(r"\W+", " ", s.lower()).strip()
 
@@ -304,10 +335,16 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
     else:
         zone = []
         biggest = max((ln.size for ln in page1[:6] if not _WORDMARK.match(ln.plain)), default=0.0)
+        # the publisher's and the series' names in bold over the title ("U.S.-China Economic and Security
+        # Review Commission", "Staff Research Backgrounder"): short lines, no sentences
+        first = next((i for i, ln in enumerate(page1[:6]) if ln.size == biggest), 0) if biggest >= 1.15 * size else 0
+        named = page1[:first] if all(ln.bold and len(ln.plain.split()) <= 8 and not ln.plain.endswith(".")
+                                     for ln in page1[:first]) else []
         for ln in page1:
             t = ln.plain
-            if (ln.size >= 1.15 * size and ln.size == biggest and (not zone or zone[-1].size == ln.size)
-                    or parse_date(t) or BYLINE.match(t) and len(t) < 100 and not t.endswith((".", ","))):
+            if (ln.size >= 1.15 * size and ln.size == biggest and (not zone or zone[-1].size == ln.size
+                                                                    or all(z in named or parse_date(z.plain) for z in zone))
+                    or ln in named or parse_date(t) or BYLINE.match(t) and len(t) < 100 and not t.endswith((".", ","))):
                 zone.append(ln)
                 continue
             break
@@ -369,6 +406,10 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
                 continue
         if not out.authors:
             out.authors = people(t)
+    if not out.authors:
+        out.authors, listed = _names_under_by(page1)
+        for ln in listed:
+            out.kinds.setdefault(id(ln), FRONT)
     if fields.get("title"):
         out.title = fields["title"]          # a form's own "Title:" beats the largest type
         for ln in field_lines:

@@ -28,6 +28,8 @@ SMALL_SUP = 0.7
 HANG = 3.0              # a note's number hung this many line-sizes before its line's text at most
 BAND = 0.12             # top and bottom share of the page where running headers/footers live
 
+# a note number in lower-case roman, i to xxxix ("c", "l" are a table's note letters as often)
+ROMAN = re.compile(r"(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})")
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$")
 
 
@@ -114,6 +116,11 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
             if not text or not (re.fullmatch(r"\d+(?:\s*[,;]?\s*\d+)*", text) or len(text) <= 4):
                 keep += run
                 continue
+            # a note number: digits, or a lower-case roman numeral (Word numbers endnotes, or footnotes
+            # when a document has both, "i", "ii", "iii")
+            tokens = [t for t in re.split(r"[\s,;]+", text) if t]
+            roman = any(not t.isdecimal() for t in tokens) and all(t.isdecimal() or ROMAN.fullmatch(t) for t in tokens)
+            numeral = text[:1].isdigit() or roman
             home = None
             for j, other in enumerate(clusters):
                 if j == i or not other:
@@ -121,7 +128,7 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                 size_j, bottom_j = info[j]
                 rise = bottom_j - info[i][1]
                 lowered = -0.5 * size_j <= rise <= -0.1 * size_j       # a subscript: "CO₂" is text
-                least = SMALL_SUP_RISE if size_i <= SMALL_SUP * size_j and text[:1].isdigit() else SUP_RISE
+                least = SMALL_SUP_RISE if size_i <= SMALL_SUP * size_j and numeral else SUP_RISE
                 if size_i >= SUP_RATIO * size_j or not (least * size_j <= rise <= 0.9 * size_j or lowered):
                     continue
                 x0, x1 = run[0]["x0"], run[-1]["x1"]
@@ -131,10 +138,13 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
                         home = j
                         break
                     continue
-                hung = visible and text[:1].isdigit() and 0.5 * size_j < min(d["x0"] for d in visible) - x1 <= HANG * size_j
+                hung = visible and numeral and 0.5 * size_j < min(d["x0"] for d in visible) - x1 <= HANG * size_j
                 if any(abs(d["x1"] - x0) <= 0.5 * size_j or abs(d["x0"] - x1) <= 0.5 * size_j for d in visible) or (
-                        visible and text[:1].isdigit() and x0 >= max(d["x1"] for d in visible)) or hung:
+                        visible and numeral and x0 >= max(d["x1"] for d in visible)) or hung:
                     home = j
+                    if roman:
+                        for c in run:
+                            c["roman"] = c["text"].isalpha()     # a roman note number: a marker
                     if hung:
                         for c in run:
                             c["hung"] = True    # a note's number hung before its text (Line.hung)
@@ -379,13 +389,14 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
             last_visible = c
         if ch.isspace() and ch not in "\u00a0\u202f\u2007" and first_word_end is None and prev is not None:
             first_word_end = prev["x1"]
-        marker = is_sup and (ch.isdecimal() or ch in MARK_SYMBOLS)
+        marker = is_sup and (ch.isdecimal() or ch in MARK_SYMBOLS or bool(c.get("roman")))
         if is_sup and ch in ",;" and pieces and pieces[-1].marker:
             prev = c                        # `¹,²`: the comma between two markers is not text,
             between = True                  # and the next digit opens the second marker, not "12"
             continue
         if (pieces and pieces[-1].marker == marker and pieces[-1].uri == uri and pieces[-1].target == target
-                and not (marker and (between or not (ch.isdecimal() and pieces[-1].text.isdecimal())))):
+                and not (marker and (between or not (ch.isdecimal() and pieces[-1].text.isdecimal()
+                                                     or c.get("roman") and ROMAN.fullmatch(pieces[-1].text))))):
             pieces[-1].text += " " if ch.isspace() else ch
         else:
             pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri, target=target))

@@ -3,9 +3,12 @@
 Page-bottom footnotes: the lines under a short horizontal rule in the lower part of the page,
 or, without a rule, the run of lines at the bottom of the page set smaller than the body whose
 first line opens with a number. An endnotes section: everything after a heading line "Notes",
-"Endnotes", "Footnotes" or "References" in the last part of the document.
+"Endnotes", "Footnotes" or "References" in the last part of the document, or, with no heading,
+Word's endnotes: small type under the footnotes' separator rule (high on a page, too) from the
+body's last line to the document's end, opening with note 1 (ingest/pdf/areas.py).
 
-A note opens with its number: a superscript, or `1.`, `1`, `[1]` at the start of a line when
+A note opens with its number: a superscript (digits, or a roman numeral i to xxxix where the
+notes are numbered so), or `1.`, `1`, `[1]` at the start of a line followed by words, when
 the number follows the previous note's (numbers only rise, some may be absent), or on a line
 that a marker's link annotation points at (LaTeX's hyperref links every footnote marker to its
 note). A line that does not open a note continues the previous one, also across a page (a note
@@ -18,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.pdf.layout import Line
+from ingest.pdf.layout import ROMAN, Line
 from ingest.pdf.text import Edges, breaks_paragraph, first_uri, join, last_uri, line_text, link_tail
 
 NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes|endnotes|foot\s*notes|footnotes|notes|references)\s*:?\s*$", re.I)
@@ -26,6 +29,7 @@ _NUMBERED = re.compile(r"^\s*\[?(\d{1,4})(?:[\].)]|(?=\s))\s*")
 _SYMBOL = re.compile(r"^\s*([*†‡]{1,3})\s*")
 _ALONE = re.compile(r"\[?(\d{1,4})[.)\]]?")
 MAX_GAP = 20            # a printed note number at most this far after the previous one
+MIN_RULE = 40.0         # points: a notes' separator is an inch or two (Word 144, LaTeX 0.4 of the text width)
 
 
 @dataclass
@@ -57,6 +61,8 @@ def footnote_area(lines: list[Line], rules: list[tuple[float, float, float]], bo
         i -= 1
     if continuing and not ruled and i < len(lines):
         return i
+    if continuing and i == 0 and any(ln.leading_marker is not None for ln in lines[1:]):
+        return 0                # a whole page of notes going on from the page before (Word's endnotes)
     while i < len(lines) and not opens_note(lines[i], None, sup_only):
         i += 1
     return i if i < len(lines) and i > 0 else len(lines)
@@ -68,9 +74,21 @@ def under_rule(lines: list[Line], rules: list[tuple[float, float, float]], body_
     # a separator rule: the lowest horizontal line in the lower 2/3 of the page with text below
     # that is not an underline (a rule just under a line's baseline, over its text)
     for y, x0, x1 in sorted(rules, key=lambda r: -r[0]):
-        if y < page_height / 3 or any(0 <= y - ln.bottom <= 0.35 * ln.size and ln.x0 < x1 and ln.x1 > x0 for ln in lines):
-            continue
+        if x1 - x0 < MIN_RULE or any(0 <= y - ln.bottom <= 0.35 * ln.size and ln.x0 < x1 and ln.x1 > x0 for ln in lines):
+            continue                # a table cell's border, an underline
         below = [i for i, ln in enumerate(lines) if ln.top >= y - 1 and ln.x0 >= x0 - 2 * ln.size]
+        if y < page_height / 3:
+            # high on the page: Word's endnotes, under the separator that ends the body (on the page
+            # the body ends on, or atop the next), or under the separator of notes continued; only
+            # small type under it, opened by a raised note number (a table's rule has rows under it)
+            rest = lines[below[0]:] if below else []
+            while rest and rest[-1].plain.isdecimal():
+                rest = rest[:-1]            # the page's number, left at its foot
+            if (rest and all(ln.top >= y - 1 and ln.size < 0.95 * body_size for ln in rest)
+                    and (rest[0].leading_marker is not None or continuing)
+                    and any(ln.leading_marker is not None for ln in rest)):
+                return below[0]
+            continue
         if below and all(lines[i].top >= y - 1 for i in range(below[0], len(lines))):
             first = lines[below[0]]
             # notes open with their number, in small type or as a superscript (a numbered
@@ -101,7 +119,9 @@ def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | No
     if mk is not None:
         return _label(mk)
     m = _NUMBERED.match(line.plain) if not sup_only else None
-    if m and line.plain[m.end():].strip():
+    # a note's text has words and runs on: "1975 1980 1985" is a chart's axis, "1 U.K.<tab>86.0 Mexico<tab>26.3<tab>…"
+    # a table's first row (one wide gap may part two columns of notes read across)
+    if m and re.search(r"[^\W\d_]", line.plain[m.end():]) and line.plain.count("\t", m.end()) < 2:
         n = int(m.group(1))
         if last is None or last < n <= last + MAX_GAP:
             return str(n)
@@ -111,7 +131,9 @@ def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | No
     return None
 
 
-def _strip_number(text: str) -> str:
+def _strip_number(text: str, number: str | None = None) -> str:
+    if number and ROMAN.fullmatch(number):      # a roman note number: "iv Then …"
+        return re.sub(rf"^\s*{number}\.?\s+", "", text, count=1)
     return re.sub(r"^\s*(?:\[\d{1,4}\]|\[?\d{1,4}[\].)]?|[*†‡§¶])\s*", "", text, count=1)
 
 
@@ -192,7 +214,7 @@ def numbered_notes(lines: list[Line], edges: Edges, vocab, notes: list[RawNote] 
             continue
         text = _note_text(lines, k, links)
         if number is not None:
-            notes.append(RawNote(number, _strip_number(text), [ln.page], ln.top, lines=[ln]))
+            notes.append(RawNote(number, _strip_number(text, number), [ln.page], ln.top, lines=[ln]))
         elif notes:
             cur = notes[-1]
             cur.text = join(cur.text, text, prev, ln, edges, vocab) if prev is not None else cur.text + " " + text
@@ -243,9 +265,16 @@ def unnumbered_notes(lines: list[Line], edges: Edges, vocab, links: bool | str =
 
 def section_notes(lines: list[Line], edges: Edges, vocab, starts: set[int] | None = None,
                   links: bool | str = True) -> list[RawNote]:
-    """An endnotes section: numbered when most of its paragraphs open with a number."""
+    """An endnotes section: numbered when most of its paragraphs open with a number, or a third of
+    them with numbers that rise one after another (a note set with a hanging indent reads as two
+    paragraphs, its first line and the rest)."""
     opening = sum(1 for ln in lines if opens_note(ln, None) is not None)
     paras = len(unnumbered_notes(lines, edges, vocab)) if lines else 0
-    if lines and opening >= max(1, paras // 2):
+    rising, last = 0, None
+    for ln in lines:
+        number = opens_note(ln, last)
+        if number is not None and number.isdecimal() and (last is None or last < int(number) <= last + MAX_GAP):
+            rising, last = rising + 1, int(number)
+    if lines and (opening >= max(1, paras // 2) or rising >= max(5, paras // 3)):
         return numbered_notes(lines, edges, vocab, starts=starts, links=links)
     return unnumbered_notes(lines, edges, vocab, links=links)

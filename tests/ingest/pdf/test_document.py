@@ -434,3 +434,139 @@ def test_a_figures_raised_label_does_not_make_plain_numbered_footnotes_text(tmp_
         page=(420.0, 600.0))
     assert {m: (n.status, n.text[:20]) for m, n in r.notes.items()} == {
         "1": ("resolved", "Hazard is defined as"), "2": ("resolved", "Exposure is defined ")}
+
+
+def _word_paper(writer: str) -> bytes:
+    """A staff paper as Word prints one (the shape of a U.S.-China Commission backgrounder): a cover with
+    the publisher's and the series' names in bold over the title, its authors a line each under a "by" on a
+    line of its own, each followed by a role, and a disclaimer at its foot; footnotes
+    numbered i, ii under a two-inch rule; endnotes 1-8 after the body, under the same rule at the top of a
+    page of their own, with no heading, going on over the next page; more characters of notes than of text."""
+    body = "Officials in Beijing described the dispute in the usual terms at the daily press conference. "
+    w = fx.WRITERS[writer]((612.0, 792.0))
+    for k, (text, size) in enumerate([("U.S.-China Economic and Security Review Commission", 11.0),
+                                      ("Staff Research Backgrounder", 11.0), ("May 10, 2013", 11.0)]):
+        w.draw(72.0, 120.0 + 15.0 * k, [(text, size, 0.0, True)])
+    w.draw(72.0, 220.0, [("Core Interests and the Island Dispute", 16.0, 0.0, True)])
+    for k, line in enumerate(["by", "Caitlin Campbell,", "Research Director and Policy Analyst, Foreign Affairs",
+                              "and", "Craig Murray,", "Senior Policy Analyst, Military and Security Affairs"]):
+        w.draw(72.0, 260.0 + 16.0 * k, [(line, 11.0 if k in (0, 3) else 12.0, 0.0, True)])
+    for k in range(6):
+        w.draw(72.0, 620.0 + 13.0 * k, [("Disclaimer: this paper is the product of professional research by "
+                                         "the staff of the Commission.", 11.0, 0.0, False)])
+    w.new_page()
+    cited = {3: ("The spokesperson called the islands a core interest.", [("1", 0), (" i", 1)]),
+             5: ("The ministry repeated the phrase a week later.", [("2", 0)]),
+             7: ("Earlier statements named only Taiwan, Tibet and Xinjiang.", [("3", 0), (" ii", 1)]),
+             9: ("Japanese broadcasters translated the remark differently.", [("4", 0)]),
+             11: ("The transcript left the phrase out.", [("5", 0)]),
+             13: ("Analysts read the omission as deliberate.", [("6", 0)]),
+             15: ("Tokyo protested the same evening.", [("7", 0)]),
+             17: ("Beijing did not withdraw the statement.", [("8", 0)])}
+    for k in range(19):
+        text, marks = cited.get(k, (body, []))
+        w.draw(72.0, 80.0 + 14.0 * k, [(text, 11.0, 0.0, False)] + [(m, 6.0 if roman else 7.0, 3.5, False)
+                                                                     for m, roman in marks])
+    w.rule(72.0, 216.0, 600.0)
+    for k, label in enumerate(["i", "ii"]):
+        w.draw(72.0, 614.0 + 24.0 * k, [(label, 6.0, 2.5, False),
+                                        (f" Footnote {label}: the commission's own translation of the remark.", 9.0, 0.0, False)])
+    w.new_page()
+    w.rule(72.0, 216.0, 80.0)
+    y = 94.0
+    source = "Kyodo (Tokyo), China says the islands are its core interest, April 26, 2013, open source "
+    for n in range(1, 9):
+        if n == 5:                       # note 5 opens at the foot of this page and goes on over the next
+            y = 700.0
+        w.draw(72.0, y, [(str(n), 7.0, 2.5, False), (f" Endnote {n}: " + source + f"centre item {n}.", 9.0, 0.0, False)])
+        for k in range(3):
+            w.draw(72.0, y + 11.0 * (k + 1), [(source + "centre, translated by the staff.", 9.0, 0.0, False)])
+        y += 48.0
+        if n == 5:
+            w.new_page()
+            for k in range(2):
+                w.draw(72.0, 80.0 + 11.0 * k, [("continued: " + source + "centre.", 9.0, 0.0, False)])
+            y = 110.0
+    return w.save()
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_word_papers_roman_footnotes_and_unheaded_endnotes(tmp_path, writer):
+    """A real staff paper read 0 of its 26 endnotes: they stand under Word's separator at the top of a page
+    with no heading, so they were taken for footnotes of their page (and of the markers there, none); with
+    more characters of notes than of text the notes' 9 points were read as the body's size. Its footnotes,
+    numbered i to ix, were body text: a raised "i" was not a note number. It was untitled (a disclaimer in the
+    body's type at the cover's foot made page 1 no cover, and the publisher's name in bold stood over the
+    title), and its authors were sentences."""
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(_word_paper(writer))
+    (r,), _ = read_pdf(path, path.name)
+    assert r.title == "Core Interests and the Island Dispute" and r.date == "2013-05-10"
+    assert r.authors == ["Caitlin Campbell", "Craig Murray"]
+    assert {m: n.status for m, n in r.notes.items()} == {m: "resolved" for m in [str(n) for n in range(1, 9)] + ["i", "ii"]}
+    assert r.notes["i"].text == "Footnote i: the commission's own translation of the remark."
+    assert r.notes["1"].text.startswith("Endnote 1: Kyodo (Tokyo)") and r.notes["1"].text.endswith("by the staff.")
+    assert r.notes["5"].text.endswith("continued: Kyodo (Tokyo), China says the islands are its core interest, "
+                                      "April 26, 2013, open source centre.")
+    cited = {r.text[s.start:s.end]: s.markers for s in r.sentences if s.markers}
+    assert cited["The spokesperson called the islands a core interest."] == ["1", "i"]
+    assert cited["Earlier statements named only Taiwan, Tibet and Xinjiang."] == ["3", "ii"]
+    body = r.text[:r.body_end]
+    assert "Endnote" not in body and "Footnote" not in body and "continued:" not in body
+    assert not any(r.text[s.start:s.end].startswith(("Caitlin", "Research Director", "Staff Research")) for s in r.sentences)
+
+
+def _chapter_with_notes_page(writer: str) -> bytes:
+    """A chapter as an edited volume sets one (INSS's "Not a Flood, but a Rising Current", InDesign): a chart
+    framed by rules, its axis years at its foot, over the text; the notes on pages of their own under "Notes",
+    pages after their markers, each opening with its plain number, its later lines hung in."""
+    w = fx.WRITERS[writer]((482.0, 680.0))
+    w.draw(60.0, 60.0, [("Chinese Weapons Sales to the Middle East", 16.0, 0.0, True)])
+    facts = ["China exported its first weapons to Egypt in the mid-1970s.", "Sales peaked in the 1980s.",
+             "Today they are small beside Russian sales.", "Drones are the exception.",
+             "Saudi Arabia bought armed drones in 2017.", "Iraq flies Chinese drones too."]
+    y = 90.0
+    for k, fact in enumerate(facts[:3]):
+        w.draw(60.0, y, [("Arms transfers to the region are tracked in the SIPRI database every year.", 11.5, 0.0, False)])
+        w.draw(60.0, y + 15.0, [(fact, 11.5, 0.0, False), (str(k + 1), 7.0, 4.0, False)])
+        y += 30.0
+    w.rule(60.0, 420.0, 200.0)
+    w.rule(60.0, 420.0, 330.0)
+    w.draw(70.0, 320.0, [("1975    1980    1985    1990    1995    2000", 8.0, 0.0, False)])
+    w.draw(60.0, 345.0, [("Figure 1: Chinese military exports, 1975-2000", 10.0, 0.0, False)])
+    y = 375.0
+    for k, fact in enumerate(facts[3:], start=3):
+        w.draw(60.0, y, [("Arms transfers to the region are tracked in the SIPRI database every year.", 11.5, 0.0, False)])
+        w.draw(60.0, y + 15.0, [(fact, 11.5, 0.0, False), (str(k + 1), 7.0, 4.0, False)])
+        y += 30.0
+    for _ in range(3):                   # the chapter goes on: its notes are pages away from its markers
+        w.new_page()
+        for k in range(30):
+            w.draw(60.0, 60.0 + 16.0 * k, [("Arms transfers to the region are tracked in the SIPRI database.", 11.5,
+                                            0.0, False)])
+    w.new_page()
+    w.draw(60.0, 60.0, [("Notes", 13.0, 0.0, False)])
+    y = 80.0
+    for n in range(1, 7):
+        w.draw(60.0, y, [(f"{n} Source {n}: Stockholm International Peace Research Institute, arms transfers", 10.0, 0.0, False)])
+        if n == 4:                       # note 4 goes on over the page
+            w.new_page()
+            y = 47.0
+        w.draw(74.0, y + 13.0, [("database, March 11, 2019, https://bit.ly/2XMfLxP.", 10.0, 0.0, False)])
+        y += 26.0
+    return w.save()
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_notes_under_a_notes_heading_atop_a_page_and_a_charts_axis_over_the_text(tmp_path, writer):
+    """The notes of a page that opens with "Notes" were taken for that page's footnotes, so notes 1-16 of a
+    real chapter were missing; its chart's axis years ("1975 1980 1985") under the chart's frame opened a note
+    "1975" that took the text below the chart with it."""
+    path = tmp_path / "chapter.pdf"
+    path.write_bytes(_chapter_with_notes_page(writer))
+    (r,), _ = read_pdf(path, path.name)
+    assert {m: n.status for m, n in r.notes.items()} == {str(n): "resolved" for n in range(1, 7)}
+    assert r.notes["4"].text == ("Source 4: Stockholm International Peace Research Institute, arms transfers database, "
+                                 "March 11, 2019, https://bit.ly/2XMfLxP.")
+    cited = {r.text[s.start:s.end]: s.markers for s in r.sentences if s.markers}
+    assert cited["Iraq flies Chinese drones too."] == ["6"] and cited["Drones are the exception."] == ["4"]
