@@ -25,7 +25,7 @@ from ingest.pdf.layout import ROMAN, Line
 from ingest.pdf.text import Edges, breaks_paragraph, first_uri, join, last_uri, line_text, link_tail
 
 NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes|endnotes|foot\s*notes|footnotes|notes|references)\s*:?\s*$", re.I)
-_NUMBERED = re.compile(r"^\s*\[?(\d{1,4})(?:[\].)]|(?=\s))\s*")
+_NUMBERED = re.compile(r"^\s*\[?(\d{1,4})(?:[\])]|\.(?!\d)|(?=\s))\s*")   # "22.02.2025" opens no note 22
 _SYMBOL = re.compile(r"^\s*([*†‡]{1,3})\s*")
 _ALONE = re.compile(r"\[?(\d{1,4})[.)\]]?")
 MAX_GAP = 20            # a printed note number at most this far after the previous one

@@ -195,7 +195,8 @@ READINGS = {1: "dfddf497588f4f5b77e4e98789d5baedba75bfacf0e93ca9a3832718e7505b26
             18: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c",   # 18: HTML: a teaser's byline below the first paragraph is not the page's author; structured formats: one or two names over a reading time ("4 min read"), the reading time no text; PDF: a number hung before a line of the text is no marker, nor does it make plain-numbered notes text
             19: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c",   # 19: PDF only: a cover's reference and month ("PE 760.390 – March 2024") date it
             20: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c",   # 20: PDF only: a wordmark larger than the title is no title either
-            21: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c"}   # 21: PDF only: Word's unheaded endnotes and roman note numbers; the body's size from where notes are cited; a cover's names under a "by"
+            21: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c",   # 21: PDF only: Word's unheaded endnotes and roman note numbers; the body's size from where notes are cited; a cover's names under a "by"
+            22: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c"}   # 22: PDF only: a date opening a note's line ("22.02.2025") opens no note
 GUARDED = sorted(SAMPLES.glob("*.txt")) + [ROOT / "data" / "realworld" / "mueller-vol-2" / "mueller-report-vol-2.html"]
 
 

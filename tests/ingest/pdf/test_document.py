@@ -570,3 +570,19 @@ def test_notes_under_a_notes_heading_atop_a_page_and_a_charts_axis_over_the_text
                                  "March 11, 2019, https://bit.ly/2XMfLxP.")
     cited = {r.text[s.start:s.end]: s.markers for s in r.sentences if s.markers}
     assert cited["Iraq flies Chinese drones too."] == ["6"] and cited["Drones are the exception."] == ["4"]
+
+
+def test_a_date_that_opens_a_notes_line_goes_on_with_the_note():
+    """The Munich Security Conference's endnotes: "8 Giorgia Meloni's Speech …," then "22.02.2025, https://…" on
+    the next line opened a note 22, and notes 9-13 after it were read as its text (five missing)."""
+    lines = [_line(54, 320 + 10 * k, 7.5, (t, False)) for k, t in enumerate([
+        "8 Giorgia Meloni’s Speech at the Conservative Political Action Conference,",
+        "22.02.2025, https://youtu.be/l1GGSPp_Md0",
+        "9 Tobias Bunde and Sophie Eisentraut, “Westlessness Reloaded?”, February 2025.",
+        "10 Tobias Bunde et al., “Munich Security Report 2020: Westlessness.”"])]
+    notes = numbered_notes(lines, Edges.of(lines, 9.4), vocabulary(lines))
+    assert [(n.number, n.text) for n in notes] == [
+        ("8", "Giorgia Meloni’s Speech at the Conservative Political Action Conference, 22.02.2025, "
+              "https://youtu.be/l1GGSPp_Md0"),
+        ("9", "Tobias Bunde and Sophie Eisentraut, “Westlessness Reloaded?”, February 2025."),
+        ("10", "Tobias Bunde et al., “Munich Security Report 2020: Westlessness.”")]
