@@ -38,7 +38,7 @@ def split_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     edges = Edges.of(every, size)
     vocab = vocabulary(every, producer)
     body, foot, trailing = _note_areas(pages, heights, rules, size)
-    body, sections = _endnotes_sections(body, size)
+    body, sections = _endnotes_sections(body, size, footnoted=any(opens_note(ln, None) is not None for ln in foot))
     if trailing and not sections:
         sections = [(None, foot[-trailing:])]
         foot = foot[:-trailing]
@@ -129,11 +129,14 @@ def _rules_over(run: list[Line], rules: list[tuple[float, float, float]]) -> lis
     return [r for r in rules if r[1] >= x0 - 5 and r[2] <= x1 + 5]
 
 
-def _endnotes_sections(body: list[Line], size: float) -> tuple[list[Line], list[tuple[Line, list[Line]]]]:
+def _endnotes_sections(body: list[Line], size: float, footnoted: bool = False
+                       ) -> tuple[list[Line], list[tuple[Line, list[Line]]]]:
     """(body, endnotes sections): a section is a "Notes" heading line after some text with
     markers, and the lines after it up to the next such heading or the next line set larger
     than the body (a chapter's title: notes at the end of each chapter). A section that is not
-    the document's last must open with a numbered note."""
+    the document's last must open with a numbered note. `footnoted`: the document has numbered notes
+    at the page foot; then "References" over entries no number opens is its bibliography, part of
+    the text, not its notes."""
     first_marker = next((i for i, ln in enumerate(body) if any(p.marker for p in ln.pieces)
                          or re.search(r"\[\d{1,4}\]|[¹²³⁴⁵⁶⁷⁸⁹⁰]", ln.plain)), len(body))
     heads = [i for i in range(first_marker + 1, len(body))
@@ -145,6 +148,9 @@ def _endnotes_sections(body: list[Line], size: float) -> tuple[list[Line], list[
         stop = heads[k + 1] if k + 1 < len(heads) else len(body)
         j = next((j for j in range(i + 1, stop) if body[j].size >= 1.15 * size and opens_note(body[j], None) is None), stop)
         first = body[i + 1] if i + 1 < j else None
+        if footnoted and _BIBLIOGRAPHY.match(body[i].plain) and not any(
+                opens_note(ln, None) is not None for ln in body[i + 1:min(j, i + 6)]):
+            continue
         if j == len(body) or (first is not None and opens_note(first, None) is not None):
             sections.append((i, j))
     if not sections:
@@ -156,6 +162,9 @@ def _endnotes_sections(body: list[Line], size: float) -> tuple[list[Line], list[
         last = j
     out += body[last:]
     return out, [(body[i], body[i + 1:j]) for i, j in sections]
+
+
+_BIBLIOGRAPHY = re.compile(r"^\s*(?:references|bibliography|works cited|sources)\s*:?\s*$", re.I)
 
 
 def _left_column_pages(pages: list[list[Line]]) -> None:

@@ -586,3 +586,32 @@ def test_a_date_that_opens_a_notes_line_goes_on_with_the_note():
               "https://youtu.be/l1GGSPp_Md0"),
         ("9", "Tobias Bunde and Sophie Eisentraut, “Westlessness Reloaded?”, February 2025."),
         ("10", "Tobias Bunde et al., “Munich Security Report 2020: Westlessness.”")]
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_papers_references_under_its_footnotes_are_its_text(tmp_path, writer):
+    """A Brookings paper numbers its footnotes at the page foot and closes with "References": the
+    bibliography was taken for unnumbered endnotes, which sent the whole file to the text parser, and the
+    paper was titled by its date ("April 2015")."""
+    w = fx.WRITERS[writer]((612.0, 792.0))
+    w.draw(40.0, 60.0, [("April 2015", 16.0, 0.0, True)])
+    w.draw(40.0, 100.0, [("Job Market Polarization and Worker Skills", 22.0, 0.0, True)])
+    words = ("employment in production and clerical jobs declined during the decade while jobs in health care "
+             "and skilled trades grew in most regions of the country").split()
+    for k in range(12):
+        text = " ".join(words[k:] + words[:k]).capitalize() + "."
+        runs = [(text, 10.0, 0.0, False)] + ([("1", 6.0, 3.5, False)] if k == 5 else [])
+        w.draw(40.0, 150.0 + 14.0 * k, runs)
+    w.draw(40.0, 640.0, [("1. Holzer (2010) also shows that the declines account for the polarization.", 8.0, 0.0, False)])
+    w.new_page()
+    w.draw(40.0, 60.0, [("References", 13.0, 0.0, True)])
+    for k, entry in enumerate(["Autor, David. 2010. The Polarization of Job Opportunities in the U.S. Labor Market.",
+                               "Holzer, Harry. 2010. Is the Middle of the U.S. Job Market Really Disappearing?"]):
+        w.draw(40.0, 84.0 + 14.0 * k, [(entry, 10.0, 0.0, False)])
+    path = tmp_path / "paper.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert (r.title, r.date) == ("Job Market Polarization and Worker Skills", "2015-04")
+    assert {m: (n.status, n.text) for m, n in r.notes.items()} == {
+        "1": ("resolved", "Holzer (2010) also shows that the declines account for the polarization.")}
+    assert any(r.text[s.start:s.end].startswith("Autor, David.") and s.section == "References" for s in r.sentences)
