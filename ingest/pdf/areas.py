@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 
 from ingest.pdf.layout import ROMAN, Line, drop_running_lines
-from ingest.pdf.notes import NOTES_HEADING, footnote_area, opens_note, under_rule
+from ingest.pdf.notes import NOTES_HEADING, footnote_area, note_label, opens_note, under_rule
 from ingest.pdf.text import Edges, Vocabulary, body_size, vocabulary
 
 
@@ -85,12 +85,12 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
             else:
                 continuing = False
     trailing = foot[after_body:]
-    first = _label_of(trailing[0]) if trailing else None
+    first = note_label(trailing[0].leading_marker) if trailing and trailing[0].leading_marker else None
     if first not in ("1", "i"):
         return body, foot, 0
     # endnotes, not the last page's footnotes: they fill a page of their own, or note 1's marker is pages
     # before them (a footnote stands at most two pages after its marker)
-    cited = [ln.page for ln in body for p in ln.pieces[1:] if p.marker and _label(p.text) == first]
+    cited = [ln.page for ln in body for p in ln.pieces[1:] if p.marker and note_label(p.text) == first]
     if cited and (any(ln.page > body[-1].page for ln in trailing) or max(cited) < trailing[0].page - 2):
         return body, foot, len(trailing)
     return body, foot, 0
@@ -112,15 +112,6 @@ def _roman_markers(lines: list[Line]) -> None:
 
 _ROMAN_VALUE = {r: k for k, r in enumerate(
     (t + o for t in ("", "x", "xx", "xxx") for o in ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")), 0) if r}
-
-
-def _label_of(line: Line) -> str | None:
-    mk = line.leading_marker
-    return _label(mk) if mk is not None else None
-
-
-def _label(mark: str) -> str:
-    return str(int(mark)) if mark.isdecimal() else mark.strip()
 
 
 def _rules_over(run: list[Line], rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:

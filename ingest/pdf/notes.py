@@ -108,8 +108,9 @@ def under_rule(lines: list[Line], rules: list[tuple[float, float, float]], body_
     return None
 
 
-def _label(mark: str) -> str:
-    return str(int(mark)) if mark.isdecimal() else mark
+def note_label(mark: str) -> str:
+    """A marker's or a note's number as a label: "07" is "7"; "iv" and "*" as printed."""
+    return str(int(mark)) if mark.isdecimal() else mark.strip()
 
 
 def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | None:
@@ -117,7 +118,7 @@ def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | No
     its notes with superscripts) a plain number at a line start is text ("15 June 2021")."""
     mk = line.leading_marker
     if mk is not None:
-        return _label(mk)
+        return note_label(mk)
     m = _NUMBERED.match(line.plain) if not sup_only else None
     # a note's text has words and runs on: "1975 1980 1985" is a chart's axis, "1 U.K.<tab>86.0 Mexico<tab>26.3<tab>…"
     # a table's first row (one wide gap may part two columns of notes read across)
@@ -159,7 +160,7 @@ def _alone(line: Line) -> str | None:
     if m:
         return str(int(m.group(1)))
     if line.leading_marker is not None and not line.plain:
-        return _label(line.leading_marker)
+        return note_label(line.leading_marker)
     return None
 
 

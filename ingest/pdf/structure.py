@@ -31,7 +31,7 @@ from ingest.document import (CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, 
 from ingest.pdf.areas import Areas
 from ingest.pdf.chars import Outline
 from ingest.pdf.layout import Line, Piece
-from ingest.pdf.notes import RawNote, numbered_notes, section_notes
+from ingest.pdf.notes import RawNote, note_label, numbered_notes, section_notes
 from ingest.pdf.text import BULLET, ENUMERATOR, Edges, breaks_paragraph, join
 
 _CONTENTS_HEADING = re.compile(r"^\s*(?:table\s+of\s+contents|contents|list\s+of\s+(?:figures|tables|illustrations)"
@@ -442,7 +442,7 @@ def doc_notes(areas: Areas, paras: list[_Para]) -> tuple[list[RawNote], list[Raw
 def _opening_label(line: Line) -> str | None:
     mk = line.leading_marker
     if mk is not None:
-        return str(int(mk)) if mk.isdecimal() else mk
+        return note_label(mk)
     m = re.match(r"^\s*\[?(\d{1,4})\b", line.plain)
     return str(int(m.group(1))) if m else None
 
