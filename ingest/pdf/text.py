@@ -91,8 +91,11 @@ def line_text(line: Line, *, links: bool | str = False, carried: tuple[str, str]
             same = _same_link(whole, p.uri)
             squeezed = _undefang(re.sub(r"\s+", "", whole))
             if same and (re.search(r"://|www\.|\w/\w", whole) or _undefang(p.uri).startswith(squeezed)):
-                # the address as printed: a justified line's stretch inside it is no space
-                text = re.sub(r"(?<=\S)\s+(?=\S)", "", text)
+                # the address as printed: a justified line's stretch inside it is no space (a link box
+                # drawn over the full stop and space before it keeps them: "p. 8. http://…")
+                at = re.search(r"https?://|www\.", text)
+                at = at.start() if at else 0
+                text = text[:at] + re.sub(r"(?<=\S)\s+(?=\S)", "", text[at:])
             out.append(text)
             if not same and not (continues and last is not None and j > last):
                 out.append(f"{LINK_OPEN}{p.uri}{LINK_CLOSE}" if links == "marked" else f" <{p.uri}>")

@@ -615,3 +615,14 @@ def test_a_papers_references_under_its_footnotes_are_its_text(tmp_path, writer):
     assert {m: (n.status, n.text) for m, n in r.notes.items()} == {
         "1": ("resolved", "Holzer (2010) also shows that the declines account for the polarization.")}
     assert any(r.text[s.start:s.end].startswith("Autor, David.") and s.section == "References" for s in r.sentences)
+
+
+def test_a_link_box_over_the_full_stop_before_an_address_keeps_their_space():
+    """Word drew a note's link box from the full stop before its address ("p. 8. http://…"): the space inside
+    the box was squeezed out as a justified address's stretch, and the note read "p. 8.http://…"."""
+    from ingest.pdf.text import line_text
+
+    url = "http://www.hoover.org/publications/china-leadership-monitor/article/67966"
+    line = Line(page=6, x0=72.0, x1=500.0, top=380.0, bottom=389.0, size=9.0, bold=False,
+                pieces=[Piece("22, 2011), p. 8"), Piece(". " + url, uri=url), Piece(".")])
+    assert line_text(line, links=True) == "22, 2011), p. 8. " + url + "."
