@@ -110,6 +110,7 @@ def _roman_markers(lines: list[Line]) -> None:
                 p.marker = False
 
 
+# {"i": 1, "ii": 2, …, "xxxix": 39}
 _ROMAN_VALUE = {r: k for k, r in enumerate(
     (t + o for t in ("", "x", "xx", "xxx") for o in ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")), 0) if r}
 

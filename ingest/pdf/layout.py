@@ -1,8 +1,8 @@
 """A PDF page's characters to lines in reading order.
 
 Lines: characters grouped by baseline; a smaller character raised above a line's baseline is a
-superscript of that line (a footnote marker when it is digits or * † ‡, also set off past the
-line's end), a lowered one a subscript (text). A gap wider than twice the type size is a cell
+superscript of that line (a footnote marker when it is digits, a lower-case roman numeral or
+* † ‡, also set off past the line's end), a lowered one a subscript (text). A gap wider than twice the type size is a cell
 boundary (a tab in the line's text). Columns: a vertical gutter in the middle of the page that
 few line fragments cross, with lines (not table cells) on both sides, makes a two-column page;
 narrow bands that no character crosses in almost any row, cutting the text into three (or two)
