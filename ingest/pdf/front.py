@@ -180,9 +180,9 @@ _ROLE_WORD = re.compile(r"\b(?:Director|Analyst|Fellow|Professor|Associate|Resea
 
 
 def _names_under_by(page1: list[Line]) -> tuple[list[str], list[Line]]:
-    """(names, their lines): a cover's authors listed a line each under a "by" on a line of its own, each
-    name maybe followed by its role ("by", "Caitlin Campbell,", "Research Director and Policy Analyst, …",
-    …, "and", "Craig Murray,")."""
+    """(names, their lines): a cover's authors under a "by" on a line of its own, a line each, each name
+    maybe followed by its role ("by", "Caitlin Campbell,", "Research Director and Policy Analyst, …", …,
+    "and", "Craig Murray,"), or on one line ("by", "Caitlin Campbell and Craig Murray")."""
     start = next((i for i, ln in enumerate(page1[:30]) if _BY_ALONE.match(ln.plain)), None)
     if start is None:
         return [], []
@@ -196,10 +196,10 @@ def _names_under_by(page1: list[Line]) -> tuple[list[str], list[Line]]:
         if not t or len(t.split()) > 12 or t.endswith("."):
             break
         if not _ROLE_WORD.search(t):
-            name = parse_byline("By " + t)
-            if len(name) != 1 or not _PEOPLE.match(name[0]):
+            found = parse_byline("By " + t)         # a name a line, or the names on one ("… and …")
+            if not found or not all(_PEOPLE.match(n) for n in found):
                 break
-            names.append(name[0])
+            names += found
         listed.append(ln)
     return (names, listed) if names else ([], [])
 

@@ -626,3 +626,18 @@ def test_a_link_box_over_the_full_stop_before_an_address_keeps_their_space():
     line = Line(page=6, x0=72.0, x1=500.0, top=380.0, bottom=389.0, size=9.0, bold=False,
                 pieces=[Piece("22, 2011), p. 8"), Piece(". " + url, uri=url), Piece(".")])
     assert line_text(line, links=True) == "22, 2011), p. 8. " + url + "."
+
+
+@pytest.mark.parametrize("listed, names", [
+    (["by", "Caitlin Campbell,", "Research Director and Policy Analyst", "and", "Craig Murray,", "Senior Policy Analyst"],
+     ["Caitlin Campbell", "Craig Murray"]),
+    (["by", "Caitlin Campbell and Craig Murray"], ["Caitlin Campbell", "Craig Murray"]),
+    (["by", "Caitlin Campbell, Ethan Meick, and Craig Murray", "May 10, 2013"],
+     ["Caitlin Campbell", "Ethan Meick", "Craig Murray"]),
+])
+def test_a_covers_names_under_a_by_line(listed, names):
+    from ingest.pdf.front import _names_under_by
+
+    lines = [_line(1, 300 + 16 * k, 12.0, (t, False)) for k, t in enumerate(listed)]
+    found, used = _names_under_by(lines + [_line(1, 600, 11.0, ("Disclaimer: this paper is the product of research.", False))])
+    assert found == names and len(used) == len(listed) - (1 if listed[-1].startswith("May") else 0)
