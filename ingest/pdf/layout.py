@@ -551,10 +551,11 @@ def _columns(band: list[Line]) -> list[Line]:
 
 
 def _key(line: Line) -> str:
-    """A line's text with its numbers as "#", without a number at either end: a book prints the page
-    number on the outer side, before its running head on a left page and after it on a right one."""
+    """A line's text with its numbers as "#", without numbers at either end: a book prints the page
+    number on the outer side, before its running head on a left page and after it on a right one
+    ("2 Trade and Climate Change – Information brief no 4", "… Information brief no 4 1")."""
     key = re.sub(r"\d+", "#", re.sub(r"\s+", " ", line.plain.lower())).strip()
-    return re.sub(r"^#\s+|\s+#$", "", key)
+    return re.sub(r"^(?:#\s+)+|(?:\s+#)+$", "", key)
 
 
 def _wrapped_head(ln: Line, groups: list[list[Line]], h: float, from_top: bool) -> bool:

@@ -124,6 +124,8 @@ def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | No
     # a table's first row (one wide gap may part two columns of notes read across)
     if m and re.search(r"[^\W\d_]", line.plain[m.end():]) and line.plain.count("\t", m.end()) < 2:
         n = int(m.group(1))
+        if last is None and 1800 <= n <= 2099:
+            return None         # a year opens a chart's label ("2004 Global Embodied Emissions …"), not notes
         if last is None or last < n <= last + MAX_GAP:
             return str(n)
     m = _SYMBOL.match(line.plain)

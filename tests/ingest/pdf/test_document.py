@@ -641,3 +641,30 @@ def test_a_covers_names_under_a_by_line(listed, names):
     lines = [_line(1, 300 + 16 * k, 12.0, (t, False)) for k, t in enumerate(listed)]
     found, used = _names_under_by(lines + [_line(1, 600, 11.0, ("Disclaimer: this paper is the product of research.", False))])
     assert found == names and len(used) == len(listed) - (1 if listed[-1].startswith("May") else 0)
+
+
+def test_a_running_foot_with_its_page_number_on_either_side_and_a_number_in_its_title():
+    """A WTO brief's foot: "2 Trade and Climate Change – Information brief no 4" on a left page, "Trade and Climate
+    Change – Information brief no 4 1" on a right one. With only one number cut from either end the two sides read
+    apart, half the pages each, and stayed: as text, and as notes "2", "4", "6" (their page numbers)."""
+    from ingest.pdf.layout import drop_running_lines
+
+    pages = [[_line(1, 300.0, 16.0, ("Trade and Climate Change", False))]]          # a cover without the foot
+    for k in range(2, 8):
+        foot = (f"{k} Trade and Climate Change – Information brief no 4" if k % 2 == 0
+                else f"Trade and Climate Change – Information brief no 4 {k}")
+        pages.append([_line(k, 300.0, 9.0, (f"Embodied emissions in trade rose on page {k}.", False)),
+                      _line(k, 807.0, 7.0, (foot, False))])
+    kept = drop_running_lines(pages, [842.0] * 7)
+    assert [[ln.plain for ln in p] for p in kept][1:] == [[f"Embodied emissions in trade rose on page {k}."]
+                                                         for k in range(2, 8)]
+
+
+def test_a_year_opening_a_charts_label_opens_no_note():
+    # under a chart's axis rule in the same brief, "2004 Global Embodied Emissions in Trade (Gt CO2)" opened a note
+    # 2004 that took the page's text under the chart with it
+    from ingest.pdf.notes import opens_note
+
+    label = _line(8, 304.0, 8.0, ("2004 Global Embodied Emissions in Trade (Gt CO2)", False))
+    assert opens_note(label, None) is None
+    assert opens_note(_line(8, 700.0, 8.0, ("12 Ministry of Trade statement, 2004.", False)), None) == "12"
