@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from ingest.pdf.layout import ROMAN, Line, drop_running_lines
+from ingest.pdf.layout import ROMANS, Line, drop_running_lines
 from ingest.pdf.notes import NOTES_HEADING, footnote_area, note_label, opens_note, under_rule
 from ingest.pdf.text import Edges, Vocabulary, body_size, vocabulary
 
@@ -57,7 +57,7 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     # notes numbered by superscripts in small type: a plain number opening small type is text; a number hung
     # before a line (a figure's raised label, as often as a note's number) does not tell
     sup_only = any(ln.leading_marker is not None and not ln.hung and ln.size < 0.9 * size
-                   and not ROMAN.fullmatch(ln.leading_marker) for lines in pages for ln in lines)
+                   and ln.leading_marker not in ROMANS for lines in pages for ln in lines)
     ruled = any(under_rule(run, _rules_over(run, rl), size, h, sup_only=sup_only) is not None
                 for lines, h, rl in zip(pages, heights, rules) for run in _column_runs(lines))
     continuing = False          # the last note so far may go on (the page before ended in notes)
@@ -101,18 +101,12 @@ def _roman_markers(lines: list[Line]) -> None:
     turn (Word's footnotes beside its endnotes), and a marker in the text where such a note opens: else
     it is a letter ("x" raised to "i"; a table's notes lettered a to y, among them i, v and x), read as
     text, before the notes are looked for."""
-    opened = [ln.leading_marker for ln in lines if ln.leading_marker and ROMAN.fullmatch(ln.leading_marker)]
-    numbers = [_ROMAN_VALUE[r] for r in opened if r in _ROMAN_VALUE]
-    valid = set(opened) if numbers and sorted(set(numbers)) == list(range(1, max(numbers) + 1)) else set()
+    opened = {ln.leading_marker for ln in lines if ln.leading_marker in ROMANS}
+    valid = opened if opened == set(ROMANS[:len(opened)]) else set()
     for ln in lines:
         for p in ln.pieces:
-            if p.marker and ROMAN.fullmatch(p.text) and p.text not in valid:
+            if p.marker and p.text in ROMANS and p.text not in valid:
                 p.marker = False
-
-
-# {"i": 1, "ii": 2, …, "xxxix": 39}
-_ROMAN_VALUE = {r: k for k, r in enumerate(
-    (t + o for t in ("", "x", "xx", "xxx") for o in ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix")), 0) if r}
 
 
 def _rules_over(run: list[Line], rules: list[tuple[float, float, float]]) -> list[tuple[float, float, float]]:

@@ -28,8 +28,9 @@ SMALL_SUP = 0.7
 HANG = 3.0              # a note's number hung this many line-sizes before its line's text at most
 BAND = 0.12             # top and bottom share of the page where running headers/footers live
 
-# a note number in lower-case roman, i to xxxix ("c", "l" are a table's note letters as often)
-ROMAN = re.compile(r"(?=[ivx])x{0,3}(?:ix|iv|v?i{0,3})")
+# the note numbers in lower-case roman, in order: i to xxxix ("c", "l" are a table's note letters as often)
+ROMANS = tuple(t + o for t in ("", "x", "xx", "xxx")
+               for o in ("", "i", "ii", "iii", "iv", "v", "vi", "vii", "viii", "ix"))[1:]
 _PAGE_NUMBER = re.compile(r"^(?:page\s*)?[-–—]?\s*(?:\d{1,4}|[ivxlc]{1,7})\s*[-–—]?(?:\s*(?:of|/)\s*\d{1,4})?$")
 
 
@@ -119,7 +120,7 @@ def _attach_superscripts(clusters: list[list[dict]]) -> list[tuple[list[dict], s
             # a note number: digits, or a lower-case roman numeral (Word numbers endnotes, or footnotes
             # when a document has both, "i", "ii", "iii")
             tokens = [t for t in re.split(r"[\s,;]+", text) if t]
-            roman = any(not t.isdecimal() for t in tokens) and all(t.isdecimal() or ROMAN.fullmatch(t) for t in tokens)
+            roman = any(not t.isdecimal() for t in tokens) and all(t.isdecimal() or t in ROMANS for t in tokens)
             numeral = text[:1].isdigit() or roman
             home = None
             for j, other in enumerate(clusters):
@@ -396,7 +397,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
             continue
         if (pieces and pieces[-1].marker == marker and pieces[-1].uri == uri and pieces[-1].target == target
                 and not (marker and (between or not (ch.isdecimal() and pieces[-1].text.isdecimal()
-                                                     or c.get("roman") and ROMAN.fullmatch(pieces[-1].text))))):
+                                                     or c.get("roman") and pieces[-1].text in ROMANS)))):
             pieces[-1].text += " " if ch.isspace() else ch
         else:
             pieces.append(Piece(" " if ch.isspace() else ch, marker=marker, uri=uri, target=target))

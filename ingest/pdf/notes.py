@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ingest.pdf.layout import ROMAN, Line
+from ingest.pdf.layout import ROMANS, Line
 from ingest.pdf.text import Edges, breaks_paragraph, first_uri, join, last_uri, line_text, link_tail
 
 NOTES_HEADING = re.compile(r"^\s*(?:end\s*notes|endnotes|foot\s*notes|footnotes|notes|references)\s*:?\s*$", re.I)
@@ -135,7 +135,7 @@ def opens_note(line: Line, last: int | None, sup_only: bool = False) -> str | No
 
 
 def _strip_number(text: str, number: str | None = None) -> str:
-    if number and ROMAN.fullmatch(number):      # a roman note number: "iv Then …"
+    if number in ROMANS:      # a roman note number: "iv Then …"
         return re.sub(rf"^\s*{number}\.?\s+", "", text, count=1)
     return re.sub(r"^\s*(?:\[\d{1,4}\]|\[?\d{1,4}[\].)]?|[*†‡§¶])\s*", "", text, count=1)
 
