@@ -51,15 +51,19 @@ _COUNT_WORDS = re.compile(r"\b(one|two|three|four|five|six|seven|eight|nine|ten|
                           r"multiple|numerous|few)\b", re.I)
 # a cardinal, with a magnitude written as a letter ("$1M", "$2M", "£3bn", "5K"): "M4" and "S-400" are names
 CARDINAL = re.compile(r"(?<![\w-])(\d[\d,.]*)(?:bn|[MKB])?(?![\w-])")
-_MONEY = re.compile(r"[$€£]\s?\d|\b\d[\d,.]*\s?(?:million|billion|thousand)?\s?(?:dollars|rubles|roubles|euros|"
-                    r"USD|RUB|EUR)\b|\b(?:budget|funding|loan|credit|cost|price|worth|paid|pay|spend|spent)\b[^.]{0,40}\d",
+_MONEY = re.compile(r"[$€£¥]\s?\d|\b(?:USD|EUR|GBP|NZD|RUB|CHF|JPY|CNY)\s?\d|"
+                    r"\b\d[\d,.]*\s?(?:million|billion|trillion|thousand|bn|m)?\s?(?:dollars|rubles|roubles|euros|pounds sterling|"
+                    r"yuan|yen|USD|RUB|EUR|GBP|NZD)\b|\b(?:budget|funding|loan|credit|cost|price|worth|paid|pay|spend|spent)\b[^.]{0,40}\d",
                     re.I)
 _PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quarter|majority|minority) of\b|"
                       r"\b(?:one|two|three|four|five)[- ](?:half|halves|thirds?|quarters?|fifths?|tenths?)\b|"
                       r"\b(?:one|two|three|four|five|nine) (?:in|out of) (?:two|three|four|five|ten|\d+)\b", re.I)
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged \d+|\bborn (?:in|on)\b|\bage of \d+", re.I)
 _MEASURE = re.compile(r"\d[\d,.]*\s?(?:-\s?)?(?:km|kilometers?|kilometres?|miles?|meters?|metres?|square|sq|hectares?|"
-                      r"km2|tons?|tonnes?|feet|foot|inches|minutes|hours)\b", re.I)     # "how far ahead": 45 minutes
+                      r"km2|tons?|tonnes?|feet|foot|inches|minutes|hours|days|weeks|months|years|decades|"
+                      r"[kMGT]W|[kMGT]Wh|(?:kilo|mega|giga|tera)watts?(?:[- ]hours?)?)\b", re.I)   # "how far ahead": 45 minutes
+# a number of days, weeks, months or years is a length of time, not a count of things ("from 80 years to 85")
+_DURATION = re.compile(r"\s?-?\s?(?:days|weeks|months|years|decades)\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|in order to|so that|aims? to|aimed at|intend(?:s|ed)? to|seeks? to|sought to|"
                      r"in response to|as part of|to (?:deter|prevent|counter|prepare|support|signal|pressure|secure|"
                      r"protect|defend|strengthen|deepen|increase|expand|integrate|justify|build)|likely (?:to|in order)|"
@@ -97,12 +101,14 @@ def tags_of(sentence: str) -> Tags:
         months.add(m)
         if d:
             days.add((m, d))
+    if days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence):
+        types.add("day")
     if (years or months or days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence)
             or _RELATIVE_TIME.search(sentence)):
         types.add("date")
     if years:
         types.add("year")
-    if _has_count(sentence):
+    if counts(sentence):
         types.add("count")
     if _MONEY.search(sentence):
         types.add("money")
@@ -149,16 +155,26 @@ def _month_of(name: str) -> int:
     return MONTHS.index(MONTH_ABBREVIATIONS[name.lower().rstrip(".")[:3]]) + 1
 
 
-def _has_count(text: str) -> bool:
+def counts(text: str) -> list[str]:
+    """The counts a text holds: cardinals that are not years, days of a date ("September 19",
+    "19 Sep"), section numbers ("2.1.6") or durations ("80 years": a measure), and number words."""
+    out = []
     for m in CARDINAL.finditer(text):
         num = m.group(1).rstrip(".,")
-        if not num or re.fullmatch(r"(1[89]|20)\d\d", num):
+        if not num or re.fullmatch(r"(1[89]|20)\d\d", num) or num.count(".") > 1:
             continue
         before, after = text[max(0, m.start() - 12):m.start()], text[m.end():m.end() + 12]
-        if re.search(rf"({ANY_MONTH})\.?\s*$", before) or re.match(rf"\s*({ANY_MONTH})\b", after):
+        if (re.search(rf"({ANY_MONTH})\.?\s*$", before) or re.match(rf"\s*({ANY_MONTH})\b", after)
+                or _DURATION.match(after)):
             continue
-        return True
-    return bool(_COUNT_WORDS.search(text))
+        out.append(num)
+    return out + [m.group(0) for m in _COUNT_WORDS.finditer(text) if not _in_name(text, m.start())]
+
+
+def _in_name(text: str, start: int) -> bool:
+    """A number word written with a capital inside a sentence is part of a name ("Alcatel One
+    Touch", "the Five Eyes"), not a count."""
+    return text[start].isupper() and bool(re.search(r"[\w,;]\s+$", text[:start]))
 
 
 class WordVectors:
@@ -346,6 +362,14 @@ QUANTITIES = frozenset({"count", "money", "measure", "percent"})
 _ANY_QUANTITY = re.compile(r"\bhow (?:much|big|large|high|low|deep|small)\b(?! of\b)", re.I)
 
 
+# a count of days, weeks or years is answered by a length of time ("How many years did he serve?": "12 years")
+_TIME_COUNTED = re.compile(r"\bhow many (?:days|weeks|months|years|decades|hours|minutes)\b", re.I)
+
+
+# "on what date", "which day": a year or a month alone does not answer it
+_DAY_ASKED = re.compile(r"\b(?:what|which) (?:date|day)\b", re.I)
+
+
 def accepted_types(question: Question) -> frozenset[str]:
     """The checked answer types a sentence may hold to answer the question: the one asked, or for
     a count or size asked with "how much", "how big" or "how large", any quantity; none when no
@@ -355,6 +379,10 @@ def accepted_types(question: Question) -> frozenset[str]:
         return frozenset()
     if kind in ("count", "measure") and _ANY_QUANTITY.search(question.text):
         return QUANTITIES
+    if kind == "count" and _TIME_COUNTED.search(question.text):
+        return frozenset({"count", "measure"})
+    if kind == "date" and _DAY_ASKED.search(question.text):
+        return frozenset({"day"})
     return frozenset({kind})
 
 
@@ -381,13 +409,7 @@ def _new_value(kind: str, question: Question, sentence: str) -> bool:
             names += [m.group(0) for m in _NAME.finditer(sentence)] if _TITLE.search(sentence) else []
         return any(not (_words(n) - _TITLE_WORDS) <= asked for n in names if _words(n) - _TITLE_WORDS)
     if kind == "count":
-        for m in CARDINAL.finditer(sentence):
-            num = m.group(1).rstrip(".,")
-            if num and not re.fullmatch(r"(1[89]|20)\d\d", num) and num.lower() not in asked:
-                before, after = sentence[max(0, m.start() - 12):m.start()], sentence[m.end():m.end() + 12]
-                if not (re.search(rf"({ANY_MONTH})\.?\s*$", before) or re.match(rf"\s*({ANY_MONTH})\b", after)):
-                    return True
-        return any(w.lower() not in asked for w in _COUNT_WORDS.findall(sentence))
+        return any(c.lower() not in asked for c in counts(sentence))
     tags = tags_of(sentence)
     if kind == "year":
         return bool(tags.years - question.time.years - {y for y, _ in question.time.year_months})

@@ -31,9 +31,13 @@ _LATEST = re.compile(r"\b(latest|most recent|newest|last report|recent(?:ly)?|cu
 _TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("percent", re.compile(r"\b(what|which) (percentage|percent|share|proportion|fraction)\b|\bhow much of\b|"
                            r"\bwhat (percentage|percent)\b", re.I)),
-    ("money", re.compile(r"\bhow much (money|funding|did [^?]* (cost|pay|spend|invest))\b|\bhow much (does|did|do) "
-                         r"[^?]* (cost|pay|spend|invest)\b|\b(what|which) (was|is) the (budget|cost|price|value)\b|"
-                         r"\bhow much is [^?]* worth\b|\bfor how much\b", re.I)),
+    ("money", re.compile(r"\bhow much (?:[\w-]+ ){0,2}(money|funding|financing|investment|aid|cash|revenue|income)\b|"
+                         r"\bhow much (does|did|do|will|would|has|have|had|is|was|are|were) [^?]* (cost|pay|paid|spend|"
+                         r"spent|invest|invested|raise|raised|donate|donated|give|given|contribute|contributed|allocate|"
+                         r"allocated|set aside|earn|earned|lose|lost|bring in|brought in|charge|charged)\b|"
+                         r"\b(what|which) (was|is|were|are|will be) the (?:total |annual |yearly |overall |estimated )?"
+                         r"(budget|cost|price|value|revenue|income|funding)\b|"
+                         r"\bhow much is [^?]* worth\b|\bfor how much\b|\bin (euros|dollars|pounds)\b", re.I)),
     ("age", re.compile(r"\bhow old\b|\b(what|which) (is|was) (his|her|the) age\b|\bwhat age\b", re.I)),
     ("measure", re.compile(r"\bhow (far|long is|long was|large|big|high|wide|deep|heavy|tall)\b|"
                            r"\b(what|which) (is|was|are|were) the (area|size|length|range|distance|height|width|"

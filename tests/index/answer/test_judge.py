@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from index.answer.evidence import has_count
-from index.answer.judge import in_time, misfits, new_value, tags_of
+from index.answer.judge import counts, in_time, misfits, new_value, tags_of
 from index.answer.question import question_parts, read_question
 
 NEAR_MISSES = [
@@ -208,3 +208,56 @@ def test_money_is_the_type_asked_not_the_attribute():
     pledge = "In October 2015, the Mozilla Foundation announced a program pledging $1M to support open source."
     assert q.answer_type == "money" and "money" not in q.focus
     assert misfits(q, pledge, pledge, "") == []
+
+
+@pytest.mark.parametrize("question", [
+    "How much will the new border fence cost?",
+    "How much did the foundation raise in its first year?",
+    "How much did the chief executive give to the campaign?",
+    "How much extra investment a year does the plan need?",
+    "What is the total budget of the programme in euros?",
+    "How much did the government set aside for mental health?",
+])
+def test_a_sum_is_asked_by_what_is_paid_raised_or_given_and_only_a_sum_answers_it(question):
+    q = read_question(question)
+    assert q.answer_type == "money"
+    for other in ("The plan, outlined in section 2.1.6, covers 35% of the land and 40 projects.",
+                  "Spending on health is 9.2% of GDP."):
+        assert "type" in misfits(q, other, other, ""), other
+    for sum_ in ("The plan will cost EUR 100 billion.", "It raised €1.2 trillion.", "They gave 5,000 dollars.",
+                 "It was given $50,000 in 2015."):
+        assert "type" not in misfits(q, sum_, sum_, "") and new_value(q, sum_), sum_
+
+
+def test_how_much_of_a_thing_that_is_not_money_is_still_any_quantity():
+    # "How much did emissions fall?" may be answered in tonnes, in percent or by a count
+    q = read_question("How much did greenhouse gas emissions fall between 1990 and 2018?")
+    cut = "Greenhouse gas emissions fell by 23% between 1990 and 2018."
+    assert q.answer_type != "money" and misfits(q, cut, cut, "") == []
+
+
+def test_a_section_number_or_a_length_of_time_is_no_count():
+    assert not counts("The Farm to Fork Strategy, outlined in section 2.1.6, will address pesticides.")
+    assert counts("Firefox 3.5 was released.") == ["3.5"]
+    life = "Life expectancy is forecast to rise from 80 years to 85 years in 2050."
+    assert not counts(life) and "measure" in tags_of(life).types
+    assert "type" in misfits(read_question("What population is the country expected to reach by 2050?"), life, life,
+                             "")
+    # ...but a count of years is answered by a length of time
+    served = "He served 12 years as mayor."
+    q = read_question("How many years did he serve as mayor?")
+    assert misfits(q, served, served, "") == [] and new_value(q, served)
+
+
+def test_on_what_date_asks_for_a_day_and_when_for_any_time():
+    year_only = "The summit in Glasgow in 2020 will be an important milestone."
+    day = "The summit in Glasgow opens on 9 November 2020."
+    for asked in ("On what date does the Glasgow summit open?", "Which day does the Glasgow summit open?"):
+        assert "type" in misfits(read_question(asked), year_only, year_only, ""), asked
+        assert "type" not in misfits(read_question(asked), day, day, ""), asked
+    assert "type" not in misfits(read_question("When does the Glasgow summit open?"), year_only, year_only, "")
+
+
+def test_a_number_word_with_a_capital_inside_a_sentence_is_part_of_a_name():
+    assert counts("Phones using it include the Alcatel One Touch Fire and the ZTE Open.") == []
+    assert counts("One battalion arrived; two left.") == ["One", "two"]
