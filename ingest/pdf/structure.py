@@ -255,6 +255,8 @@ def _looks_like_heading(para: _Para, body_size: float) -> bool:
     figures = sum(1 for w in words if re.search(r"\d", w))
     if figures >= 3 and 2 * figures >= len(words):     # a table's bold row: "ITA units 613.0 611.0 611.0"
         return False
+    if BULLET.match(para.lines[0].plain):       # a list's item, however large its type (a briefing slide's)
+        return False
     size, bold = _style(para)
     if re.search(r"[,;:]$", text) or (text.endswith(".") and not (bold and len(para.lines) == 1 and len(text) < 120)):
         return bool(re.search(r"\b(?:[A-Z]|[IVX]+|\d+)\.$", text)) and (bold or size >= 1.12 * body_size)
@@ -376,8 +378,10 @@ def _quotations(paras: list[_Para], edges: Edges) -> None:
     prev: _Para | None = None
     prev_in: float | None = None        # how far the paragraph before is set apart (None: not at all)
     prev_quoted = False
-    for p in paras:
+    for k, p in enumerate(paras):
         d = _set_apart(p, edges) if p.kind == PARAGRAPH and p.text else None
+        if d is not None and introduces_quotation(p.text) and _list_item(paras[k + 1:k + 2]):
+            d = None                    # the lead-in of a list set in under it ("Their mothers were:" • …)
         quoted = d is not None and prev is not None and prev.kind == PARAGRAPH and (
             prev_in is None and introduces_quotation(prev.text) or prev_quoted and abs(prev_in - d) <= 0.5)
         if quoted:
@@ -388,6 +392,12 @@ def _quotations(paras: list[_Para], edges: Edges) -> None:
                     m.pos = moved(m.pos)
                 p.pages = [(moved(off) if off else 0, page) for off, page in p.pages]
         prev, prev_in, prev_quoted = p, d, quoted
+
+
+def _list_item(paras: list[_Para]) -> bool:
+    """The (first) paragraph opens with a bullet or a number of a list."""
+    return bool(paras and paras[0].lines and (BULLET.match(paras[0].lines[0].plain)
+                                              or ENUMERATOR.match(paras[0].lines[0].plain)))
 
 
 def _style_headings(paras: list[_Para], body_size: float) -> None:

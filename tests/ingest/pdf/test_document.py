@@ -668,3 +668,28 @@ def test_a_year_opening_a_charts_label_opens_no_note():
     label = _line(8, 304.0, 8.0, ("2004 Global Embodied Emissions in Trade (Gt CO2)", False))
     assert opens_note(label, None) is None
     assert opens_note(_line(8, 700.0, 8.0, ("12 Ministry of Trade statement, 2004.", False)), None) == "12"
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_slides_bulleted_items_are_its_text_and_their_lead_in_no_quotation(tmp_path, writer):
+    """A briefing slide bound into a report (GAO's appendices): its lines set larger than the body, a list under
+    a lead-in set in and ending with a colon. Each bulleted item is text, not a heading however large it is
+    set, and the lead-in is the report's own words, not a quotation in marks."""
+    big = 13.5
+    paras = [fx.Para([("Border Forces After the Exercise", False)], size=15, bold=True, space_before=0),
+             fx.Para([(BODY * 6, False)]),
+             fx.Para([(BODY * 6, False)]),
+             fx.Para([("Conscripts were most likely to stay on if:", False)], size=big),
+             fx.Para([("Their units were:", False)], size=big, inset=(27.0, 0.0), space_before=4),
+             fx.Para([("\u2022 Based near the border", False)], size=big, inset=(27.0, 0.0), space_before=2),
+             fx.Para([("\u2022 Equipped with new tanks", False), ("1", True)], size=big, inset=(27.0, 0.0),
+                     space_before=2),
+             fx.Para([("\u2022 Commanded by a career officer", False)], size=big, inset=(27.0, 0.0), space_before=2),
+             fx.Para([(BODY * 2, False)])]
+    notes = [("1", "Ministry of Defence survey of conscripts, 2021.")]
+    path = _pdf(tmp_path, fx.Spec(paras=paras, notes=notes), writer)
+    (report,), _ = read_pdf(path, path.name)
+    said = {report.text[s.start:s.end]: s.markers for s in report.sentences}
+    assert said.get("Based near the border") == [] and said.get("Commanded by a career officer") == []
+    assert said.get("Equipped with new tanks") == ["1"]
+    assert "Their units were:" in said and "\u201cTheir units were:\u201d" not in report.text
