@@ -136,18 +136,19 @@ def run_eval(
 
 
 def open_corpus(settings: Any, corpus: Corpus) -> Any:
-    """A Dossier over the corpus's own index, ingested first when it has none."""
+    """A Dossier over the corpus's own index, brought in step with its report files and today's
+    readers first (an index kept from an earlier run is re-read where a file or a reader changed;
+    nothing is read when nothing did)."""
     from index.engine import Dossier
     from index.store import store
+    from ingest.pipeline import ingest
 
     own = settings.with_(home=corpus_home(settings.home, corpus.name), corpus=None)
     if store.current_generation(own.home) is None:
-        from ingest.pipeline import ingest
-
         _say(sys.stderr, f"eval: ingesting {', '.join(str(p) for p in corpus.reports)} into {own.home}")
-        ingest(list(corpus.reports), own)
-        if store.current_generation(own.home) is None:
-            raise UserInputError(f"{corpus.name}: nothing could be ingested from {corpus.reports[0]}")
+    ingest(list(corpus.reports), own)
+    if store.current_generation(own.home) is None:
+        raise UserInputError(f"{corpus.name}: nothing could be ingested from {corpus.reports[0]}")
     return Dossier.open(own)
 
 

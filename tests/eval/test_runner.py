@@ -206,6 +206,16 @@ def test_another_corpus_is_scored_in_its_own_index_with_the_ablation(sample_sett
     assert set(data["ablation"]["belarus-sept"]) == {"lexical", "semantic", "learned", "context"}
     text = out.getvalue()
     assert "belarus-sept tune" in text and "ablation: belarus-sept tune" in text and "+ learned decision" in text
+    # a corpus's index kept from an earlier run follows its files: a report added since is read
+    from eval.runner import open_corpus
+
+    shutil.copy(Path(__file__).resolve().parents[2] / "data" / "reports" / "001_2615153153a8a9b8.txt", folder)
+    engine = open_corpus(settings, extra_corpora(tmp_path / "extra")[0])
+    try:
+        read = {str(src) for r in engine.reports() for src in r["sources"]}
+        assert any("001_2615153153a8a9b8" in src for src in read) and any("000_08cac09e5d9ef787" in src for src in read)
+    finally:
+        engine.close()
 
 
 def test_the_real_world_reports_in_the_repository_are_corpora():
