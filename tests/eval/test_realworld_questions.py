@@ -31,14 +31,15 @@ DATA_DIR = ROOT / "data" / "realworld"
 # The split of each real-world report, given to the whole publisher: rules are chosen on other
 # publishers ("tune"), this one is held out.
 SPLIT_OF = {"mueller-vol-2": "test", "crs-pdf-strait-of-hormuz": "test", "crs-pdf-foreign-commercial-service": "test",
-            "federal-register-pdf-737-max": "test"}
+            "federal-register-pdf-737-max": "test", "gao-pdf-infant-formula": "test"}
 MIN_QUESTIONS = {"mueller-vol-2": 70}
 
 _QUOTES = str.maketrans({"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u201c": '"', "\u201d": '"',
                          "\u201e": '"', "\u00a0": " ", "\u2009": " ", "\u202f": " "})
-_MARK = re.compile(r"\u27e6((?:n )?\d+)\u27e7")    # a footnote marker in the extracted text ("n 8": a page's own footnote)
+_MARK = re.compile(r"\u27e6((?:n )?\d+(?:#\d+)?)\u27e7")   # a footnote marker in the extracted text ("n 8": a page's
+#                                                         own footnote; "1#2": the second note printed "1")
 _HEAD = re.compile(r"\u27e6H (.*?)\u27e7")         # a heading in the extracted text
-_GLUED_MARK = re.compile(r" *\u27e6((?:n )?\d+)\u27e7")
+_GLUED_MARK = re.compile(r" *\u27e6((?:n )?\d+(?:#\d+)?)\u27e7")
 # words that end with a full stop inside a sentence (legal citations, titles, dates)
 _ABBREVIATIONS = {"u.s", "mr", "mrs", "ms", "jr", "dr", "st", "v", "no", "inc", "gen", "sen", "rep", "e.g", "i.e",
                   "jan", "feb", "mar", "apr", "aug", "sept", "sep", "oct", "nov", "dec", "u.s.c", "c.f.r", "op",
@@ -403,7 +404,45 @@ class _FederalRegisterPDF:
         self.notes = {n: joined(v["text"]).strip() for n, v in notes.items()}
 
 
-READERS = {"federal-register-pdf-737-max": _FederalRegisterPDF}   # reports no reader above reads right
+class _GAOPDF:
+    """The same text for a GAO report of 2006 (GAO-06-282), read by its gold's own builder
+    (data/realworld/gao-pdf-infant-formula/build_gold.py: pdfminer.six by type size and position, in pdfminer's
+    layout order), not by Dossier's reader. Two typesettings in one file (the 11 pt Century letter and
+    appendixes, the Helvetica briefing slides of appendix I, each with its own marker and note sizes) and three
+    note numberings, so a note printed "1" a second time is "1#2" (as eval.formats.marker_keys keys it); headings
+    are the slide titles and the appendix titles and side heads, the letter under "Letter". `_WordPDF` takes
+    one body size and one note size for the whole file and keys notes by their printed number."""
+
+    def __init__(self, folder: Path, pdf: Path) -> None:
+        import importlib.util
+
+        spec = importlib.util.spec_from_file_location("gao_build_gold", folder / "build_gold.py")
+        builder = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(builder)
+        got = builder.read(str(pdf))
+        self.out = [got["stream"]]
+        self.pages = got["pages"]
+        self.notes = {key: n["text"] for key, n in got["notes"].items()}
+
+
+READERS = {"federal-register-pdf-737-max": _FederalRegisterPDF,   # reports no reader above reads right
+           "gao-pdf-infant-formula": _GAOPDF}
+
+
+def gold_keys(notes: list[dict]) -> list[str]:
+    """The marker each gold entry is known by: its printed label, and "label#k" for the k-th different note
+    printed with the same label (numbering that restarts), as eval.formats.marker_keys keys them (without
+    its ingest-side normalising of labels: "n 8" stays "n 8" here, as the HTML readers print it)."""
+    texts: dict[str, list[str]] = {}
+    out = []
+    for g in notes:
+        base, t = str(g["n"]), squash(g.get("note_visible") or "")
+        seen = texts.setdefault(base, [])
+        if t not in seen:
+            seen.append(t)
+        k = seen.index(t)
+        out.append(base if k == 0 else f"{base}#{k + 1}")
+    return out
 
 
 class Report:
@@ -430,10 +469,11 @@ class Report:
         self.body = "\n".join(line for line in lines if line)
         self.notes = {n: normalise(t) for n, t in parser.notes.items()}
         self.gold = json.loads((folder / "gold.json").read_text(encoding="utf-8"))
-        self.gold_notes = {str(n["n"]): n for n in self.gold["notes"]}
+        keys = gold_keys(self.gold["notes"])
+        self.gold_notes = {k: n for k, n in zip(keys, self.gold["notes"])}
         self.gold_contexts: dict[str, list[str]] = {}     # a note cited twice has an entry per citation
-        for n in self.gold["notes"]:
-            self.gold_contexts.setdefault(str(n["n"]), []).append(squash(n["context_before"]))
+        for k, n in zip(keys, self.gold["notes"]):
+            self.gold_contexts.setdefault(k, []).append(squash(n["context_before"]))
         # the body without its markers, and for each of its characters the index in the body
         plain, index, at = [], [], 0
         for m in _MARK.finditer(self.body):
@@ -757,6 +797,37 @@ def test_the_word_pdf_reader_reads_a_justified_commission_pdf(reports):
 
 
 
+def test_the_gao_pdf_reader_finds_every_footnote_and_marker(reports):
+    report = reports["gao-pdf-infant-formula"]
+    # three numberings: the letter's 1, the briefing slides' 1-18, appendix III's 1-2; a restarted label is "1#k"
+    keys = ["1", "1#2"] + [str(n) for n in range(2, 19)] + ["1#3", "2#2"]
+    assert list(report.notes) == keys and _MARK.findall(report.body) == keys
+    assert gold_keys(report.gold["notes"]) == keys and report.gold["footnotes_total"] == 21
+    # every gold note as the reader reads it (two typesettings: 9 pt under 5.5 pt numbers, 7.5 pt under 5.2 pt)
+    assert all(squash(report.notes[k]) == squash(g["note_visible"]) for k, g in report.gold_notes.items())
+    assert report.notes["1"].endswith("(Senate Report 108-340) that we conduct this study.")
+    assert report.notes["1#3"].startswith("The studies used different measures of breastfeeding")
+    # two notes set close under one another in one text box are two notes
+    assert report.notes["7"].endswith("not significantly different from those of non-Hispanics.")
+    assert report.notes["8"].startswith("For non-WIC infants, the rates of African Americans")
+    # a slide's marker (6.8 pt digits in 13.5 pt text) closes its sentence; the slide's title is its heading
+    assert report.occurrences("according to a 1997 national USDA study") == [
+        (["12"], "Formula Marketing: Extent of Marketing Difficult to Quantify; Data Show Mass Media Advertising "
+                 "Has Increased")]
+    # the letter (no heading of its own) is under "Letter"; a sentence goes on over a page turn
+    assert report.occurrences("WIC is administered by the USDA's Food and Nutrition Service (FNS)") == [([], "Letter")]
+    assert report.occurrences("especially for infants in the WIC program") == [(["1"], "Letter")]
+    # running heads and page feet are not text; a bullet begins its own line
+    assert "GAO-06-282 Breastfeeding" not in report.body and "Page 10" not in report.body
+    assert "\nMassachusetts and New York have regulations" in report.body
+    # each page's text (body and notes), for the evidence's page
+    assert "Jon Weimer" in report.pages[11] and "Jon Weimer" not in report.pages[10]
+    # the Word-PDF reader takes one body and one note size for the whole file: it misses the slides' markers
+    # and keys the restarted notes over the first ones, hence _GAOPDF
+    word = _WordPDF(DATA_DIR / "gao-pdf-infant-formula" / "gao-06-282.pdf")
+    assert len(_MARK.findall("".join(word.out))) < 21 and len(word.notes) < 21
+
+
 def _pdf_page(q, rows): q["evidence"][0]["page"] = 3
 def _no_page(q, rows): q["evidence"][0]["page"] = None
 def _crs_marker(q, rows): q["evidence"][0]["markers"] = ["13"]
@@ -765,6 +836,9 @@ def _moz_marker(q, rows): q["evidence"][0]["markers"] = ["16", "17"]
 def _moz_section(q, rows): q["evidence"][0]["section"] = "Firefox"
 def _moz_note(q, rows): q["evidence"][0]["markers"] = ["20"]
 def _moz_split(q, rows): q["split"] = "test"
+def _gao_marker(q, rows): q["evidence"][0]["markers"] = ["11"]
+def _gao_restarted(q, rows): q["evidence"][0]["markers"] = ["2#2"]
+def _gao_note(q, rows): q["evidence"][0]["markers"] = ["1"]
 
 
 @pytest.mark.parametrize("name,question_id,change,expected", [
@@ -782,6 +856,11 @@ def _moz_split(q, rows): q["split"] = "test"
     ("ec-pdf-european-green-deal", "egd-q001", _moz_section, "section 'Firefox'"),
     ("ec-pdf-european-green-deal", "egd-q005", _crs_note, "is not in note 11 of the PDF"),
     ("ec-pdf-european-green-deal", "egd-q016", _drop_marker, "markers []"),
+    ("gao-pdf-infant-formula", "gao-q016", _gao_marker, "markers ['11'] / section"),
+    ("gao-pdf-infant-formula", "gao-q016", _pdf_page, "is not on PDF page 3"),
+    ("gao-pdf-infant-formula", "gao-q008", _gao_restarted, "markers ['2#2'] / section"),
+    ("gao-pdf-infant-formula", "gao-q007", _gao_note, "is not in note 1 of the PDF"),
+    ("gao-pdf-infant-formula", "gao-q016", _tune_split, "split 'tune'"),
 ])
 def test_the_checker_catches_a_broken_line_of_the_new_publishers(name, question_id, change, expected, reports):
     found = problems(name, _broken_rows(name, question_id, change), reports[name])
