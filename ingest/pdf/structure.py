@@ -400,6 +400,47 @@ def _list_item(paras: list[_Para]) -> bool:
                                               or ENUMERATOR.match(paras[0].lines[0].plain)))
 
 
+def _wrapped_headings(paras: list[_Para], candidates: list[_Para], body_size: float) -> list[_Para]:
+    """A heading set ragged over two or three lines ("Breastfeeding Rates: Associated with Age," /
+    "Education, Marital Status, and Race", a briefing slide's title) stops short of the margin, so its
+    lines came out as paragraphs of their own: paragraphs of one style, one under the other at the line
+    pitch, at one left edge, the first not ending a sentence, each a heading on its own but for the comma
+    its line breaks after, are one heading (merged in `paras`). The candidates, merged."""
+    ids = {id(p) for p in candidates}
+    out: list[_Para] = []
+    for p in paras:
+        last = out[-1] if out else None
+        if (last is not None and last.kind == PARAGRAPH and p.kind == PARAGRAPH and (id(p) in ids or id(last) in ids)
+                and all(_heading_part(x, body_size) for x in (last, p)) and _style(p) == _style(last) and len(last.lines) + len(p.lines) <= 3
+                and _wraps_into(last.lines[-1], p.lines[0]) and not re.search(r"[.!?:;]$", last.text)):
+            shift = len(last.text) + 1
+            merged = _Para(PARAGRAPH, last.lines + p.lines, f"{last.text} {p.text}",
+                           last.marks + [_Mark(m.pos + shift, m.label, m.target) for m in p.marks], last.pages)
+            if _looks_like_heading(merged, body_size):
+                out[-1] = merged
+                ids.add(id(merged))
+                continue
+        out.append(p)
+    paras[:] = out
+    kept = {id(p) for p in out}
+    return [p for p in out if id(p) in ids and id(p) in kept]
+
+
+def _heading_part(para: _Para, body_size: float) -> bool:
+    """A heading's line on its own: one, or one but for the comma (or colon) its line breaks after."""
+    if _looks_like_heading(para, body_size):
+        return True
+    cut = para.text.rstrip(",;:")
+    return cut != para.text and _looks_like_heading(_Para(para.kind, para.lines, cut), body_size)
+
+
+def _wraps_into(a: Line, b: Line) -> bool:
+    """Line `b` is the next line of `a`'s text block: same page and column, the same left edge, right
+    under it at no more than the line pitch of its size."""
+    return (a.page == b.page and a.col == b.col and abs(a.x0 - b.x0) < 0.5 * a.size
+            and 0 <= b.top - a.bottom <= 0.6 * a.size)
+
+
 def _style_headings(paras: list[_Para], body_size: float) -> None:
     """Short standalone bold or large paragraphs become headings; their depth comes from the
     outline's headings of the same type, else from the type size among heading styles."""
@@ -408,7 +449,8 @@ def _style_headings(paras: list[_Para], body_size: float) -> None:
         if p.kind == HEADING and p.level:
             levels.setdefault(_style(p), []).append(p.level)
     style_level = {st: max(set(v), key=v.count) for st, v in levels.items()}
-    candidates = [p for p in paras if p.kind == PARAGRAPH and _looks_like_heading(p, body_size)]
+    candidates = _wrapped_headings(paras, [p for p in paras if p.kind == PARAGRAPH and _looks_like_heading(p, body_size)],
+                                    body_size)
     unknown = sorted({_style(p) for p in candidates if _style(p) not in style_level}, key=lambda st: (-st[0], not st[1]))
     deepest = max(style_level.values(), default=0)
     for st in unknown:

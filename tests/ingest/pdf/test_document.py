@@ -693,3 +693,45 @@ def test_a_slides_bulleted_items_are_its_text_and_their_lead_in_no_quotation(tmp
     assert said.get("Based near the border") == [] and said.get("Commanded by a career officer") == []
     assert said.get("Equipped with new tanks") == ["1"]
     assert "Their units were:" in said and "\u201cTheir units were:\u201d" not in report.text
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_slides_ragged_title_is_one_heading_and_the_next_slides_title_no_part_of_its_text(tmp_path, writer):
+    """Briefing slides after a report's letter: each slide's title set ragged over two lines a little larger
+    than the slide's text (14.9 against 13.5 pt, both above the letter's 11 pt). The title is one heading, its
+    first line breaking after a comma; the next slide's title, at the top of the next page, does not go on
+    the last line of the slide before."""
+    w = fx.WRITERS[writer]((612.0, 792.0))
+    prose = ("The ministry confirmed the transfer of the battalion to the border region in March and said that "
+             "officials described the move as routine and temporary, pending the review of the garrison.")
+    words, line, y = prose.split() * 3, [], 60.0
+    for word in words:
+        if w.width(" ".join(line + [word]), 11.0, False) > 520.0:
+            w.draw(46.0, y, [(" ".join(line), 11.0, 0.0, False)])
+            line, y = [], y + 14.0
+        line.append(word)
+    w.draw(46.0, y, [(" ".join(line), 11.0, 0.0, False)])
+    slides = [("Conscription Rates: Associated with Age,", "Education, and Region",
+               ["Conscripts were least likely to stay on if:", "\u2022 Their units were based far from home.",
+                "\u2022 Their units were based in the north and east, far from their homes."]),
+              ("Conscription Rates: Did Not Meet the", "Targets Set in 2019",
+               ["Rates fell short in every region.", "\u2022 The south came closest to its target."])]
+    for first, second, text in slides:
+        w.new_page()
+        w.draw(85.0, 100.0, [(first, 14.9, 0.0, False)])
+        w.draw(85.0, 118.0, [(second, 14.9, 0.0, False)])
+        for k, t in enumerate(text):
+            w.draw(85.0, 170.0 + 30.0 * k, [(t, 13.5, 0.0, False)])
+    path = tmp_path / "slides.pdf"
+    path.write_bytes(w.save())
+    (report,), _ = read_pdf(path, path.name)
+    section = {report.text[s.start:s.end]: s.section for s in report.sentences}
+    assert section["Conscripts were least likely to stay on if:"] == (
+        "Conscription Rates: Associated with Age, Education, and Region")
+    assert section["Their units were based far from home."] == (
+        "Conscription Rates: Associated with Age, Education, and Region")
+    # the slide's last line reaches its right edge, so only the change of size ends its paragraph at the page turn
+    assert section["Their units were based in the north and east, far from their homes."] == (
+        "Conscription Rates: Associated with Age, Education, and Region")
+    assert section["Rates fell short in every region."] == "Conscription Rates: Did Not Meet the Targets Set in 2019"
+    assert not any("Conscription" in s for s in section)
