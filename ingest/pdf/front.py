@@ -84,6 +84,20 @@ def _capitals(text: str) -> bool:
 _WORDMARK = re.compile(r"^\s*[A-Z]{2,5}\s*$")      # a publisher's letters set as its logo: "GAO", "CBO", "RAND"
 
 
+def _title_text(lines: list[str]) -> str:
+    """A title's lines as one line. A topic in capitals over a subtitle in upper and lower case
+    ("BREASTFEEDING" / "Some Strategies Used to Market Infant Formula …", as GAO's covers print
+    it) is the topic, a colon and the subtitle, as the title is cited."""
+    lines = [re.sub(r"\s+", " ", t).strip() for t in lines if t.strip()]
+    topic = 0
+    while topic < len(lines) and _capitals(lines[topic]):
+        topic += 1
+    if (0 < topic < len(lines) and lines[topic][:1].isupper()
+            and not re.search(r"[:.;,\u2013\u2014-]$", lines[topic - 1])):
+        return f"{' '.join(lines[:topic])}: {' '.join(lines[topic:])}"
+    return " ".join(lines)
+
+
 def _wordy(ln: Line) -> bool:
     """A line that can be a title: it has a word of three letters or more (not a cover's "EN  EN")."""
     return bool(re.search(r"[^\W\d_]{3}", ln.plain))
@@ -389,7 +403,7 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
                     zone = page1[:page1.index(ln) + 1]
                 break
     if title_lines:
-        out.title = re.sub(r"\s+", " ", " ".join(ln.plain for ln in title_lines)).strip()
+        out.title = _title_text([ln.plain for ln in title_lines])
         after = zone.index(title_lines[-1]) + 1 if title_lines[-1] in zone else len(zone)
         if after < len(zone) and _VOLUME.match(zone[after].plain):
             out.title += ", " + zone[after].plain.strip()

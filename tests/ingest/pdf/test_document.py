@@ -390,7 +390,8 @@ def test_a_cover_with_a_wordmark_a_bold_agency_line_and_a_side_column(tmp_path, 
     path = tmp_path / "gao.pdf"
     path.write_bytes(w.save())
     (r,), _ = read_pdf(path, path.name)
-    assert (r.title, r.date) == ("REEXAMINING REGULATIONS Opportunities Exist", "2007-07")
+    # the topic in capitals over the subtitle is cited with a colon: "REEXAMINING REGULATIONS: Opportunities Exist"
+    assert (r.title, r.date) == ("REEXAMINING REGULATIONS: Opportunities Exist", "2007-07")
     # a GAO testimony: the wordmark larger than the title ("GAO" at 36 points, the title at 30): it was titled "GAO"
     w = fx.WRITERS[writer]((420.0, 600.0))
     _cover_and_text(w, [(150.0, 40.0, "United States Government Accountability Office", 10.0, True),
