@@ -59,11 +59,12 @@ _PERCENT = re.compile(r"\d\s?(?:%|percent\b|per cent\b)|\b(?:half|a third|a quar
                       r"\b(?:one|two|three|four|five)[- ](?:half|halves|thirds?|quarters?|fifths?|tenths?)\b|"
                       r"\b(?:one|two|three|four|five|nine) (?:in|out of) (?:two|three|four|five|ten|\d+)\b", re.I)
 _AGE = re.compile(r"\b\d+[- ]years?[- ]old\b|\baged \d+|\bborn (?:in|on)\b|\bage of \d+", re.I)
+_LONG_TIMES = "days|weeks|months|years|decades"
 _MEASURE = re.compile(r"\d[\d,.]*\s?(?:-\s?)?(?:km|kilometers?|kilometres?|miles?|meters?|metres?|square|sq|hectares?|"
-                      r"km2|tons?|tonnes?|feet|foot|inches|minutes|hours|days|weeks|months|years|decades|"
+                      rf"km2|tons?|tonnes?|feet|foot|inches|minutes|hours|{_LONG_TIMES}|"
                       r"[kMGT]W|[kMGT]Wh|(?:kilo|mega|giga|tera)watts?(?:[- ]hours?)?)\b", re.I)   # "how far ahead": 45 minutes
 # a number of days, weeks, months or years is a length of time, not a count of things ("from 80 years to 85")
-_DURATION = re.compile(r"\s?-?\s?(?:days|weeks|months|years|decades)\b", re.I)
+_DURATION = re.compile(rf"\s?-?\s?(?:{_LONG_TIMES})\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|in order to|so that|aims? to|aimed at|intend(?:s|ed)? to|seeks? to|sought to|"
                      r"in response to|as part of|to (?:deter|prevent|counter|prepare|support|signal|pressure|secure|"
                      r"protect|defend|strengthen|deepen|increase|expand|integrate|justify|build)|likely (?:to|in order)|"
@@ -101,10 +102,10 @@ def tags_of(sentence: str) -> Tags:
         months.add(m)
         if d:
             days.add((m, d))
-    if days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence):
+    a_day = bool(days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence))
+    if a_day:
         types.add("day")
-    if (years or months or days or re.search(rf"\b({WEEKDAY}|yesterday|today)\b", sentence)
-            or _RELATIVE_TIME.search(sentence)):
+    if years or months or a_day or _RELATIVE_TIME.search(sentence):
         types.add("date")
     if years:
         types.add("year")
@@ -363,7 +364,7 @@ _ANY_QUANTITY = re.compile(r"\bhow (?:much|big|large|high|low|deep|small)\b(?! o
 
 
 # a count of days, weeks or years is answered by a length of time ("How many years did he serve?": "12 years")
-_TIME_COUNTED = re.compile(r"\bhow many (?:days|weeks|months|years|decades|hours|minutes)\b", re.I)
+_TIME_COUNTED = re.compile(rf"\bhow many (?:{_LONG_TIMES}|hours|minutes)\b", re.I)
 
 
 # "on what date", "which day": a year or a month alone does not answer it

@@ -411,8 +411,9 @@ def _wrapped_headings(paras: list[_Para], candidates: list[_Para], body_size: fl
     for p in paras:
         last = out[-1] if out else None
         if (last is not None and last.kind == PARAGRAPH and p.kind == PARAGRAPH and (id(p) in ids or id(last) in ids)
-                and all(_heading_part(x, body_size) for x in (last, p)) and _style(p) == _style(last) and len(last.lines) + len(p.lines) <= 3
-                and _wraps_into(last.lines[-1], p.lines[0]) and not re.search(r"[.!?:;]$", last.text)):
+                and _style(p) == _style(last) and len(last.lines) + len(p.lines) <= 3
+                and _wraps_into(last.lines[-1], p.lines[0]) and not re.search(r"[.!?:;]$", last.text)
+                and all(_heading_part(x, body_size) for x in (last, p))):
             shift = len(last.text) + 1
             merged = _Para(PARAGRAPH, last.lines + p.lines, f"{last.text} {p.text}",
                            last.marks + [_Mark(m.pos + shift, m.label, m.target) for m in p.marks], last.pages)
@@ -422,8 +423,7 @@ def _wrapped_headings(paras: list[_Para], candidates: list[_Para], body_size: fl
                 continue
         out.append(p)
     paras[:] = out
-    kept = {id(p) for p in out}
-    return [p for p in out if id(p) in ids and id(p) in kept]
+    return [p for p in out if id(p) in ids]
 
 
 def _heading_part(para: _Para, body_size: float) -> bool:
