@@ -107,3 +107,20 @@ def test_an_infobox_row_read_as_label_and_value_holds_its_marker():
     # Language", read beside its label since READERS_VERSION 3)
     assert s["right_sentence"] == s["sentence_total"] == 437
     assert s["wrong_sentence_examples"] == []
+
+
+def test_a_gao_report_with_briefing_slides_is_read_to_its_gold():
+    """GAO-06-282 (data/realworld/gao-pdf-infant-formula): a letter, briefing slides set larger than it and
+    appendices, notes numbered three times. Every note on its marker and on the sentence its gold places it
+    after (19 of 21 before the slides' bullets and ragged titles were read right), and the cover's title."""
+    folder = ROOT / "data" / "realworld" / "gao-pdf-infant-formula"
+    reports, _, _ = read_file(folder / "gao-06-282.pdf")
+    s = score(reports, json.loads((folder / "gold.json").read_text()))
+    assert (s["gold_markers"], s["shifted"], s["reports"]) == (21, 0, 1)
+    assert s["markers"] == 1.0 and s["right"] == 1.0
+    assert s["right_sentence"] == s["sentence_total"] == 21
+    assert s["meta_ok"]["title"] is True
+    (report,) = reports
+    sections = {s.section for s in report.sentences}
+    assert "Breastfeeding Rates: Associated with Age, Education, Marital Status, and Race" in sections
+    assert not {"Infants", "Education, Marital Status, and Race"} & sections
