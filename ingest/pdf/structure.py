@@ -32,7 +32,7 @@ from ingest.pdf.areas import Areas
 from ingest.pdf.chars import Outline
 from ingest.pdf.layout import Line, Piece
 from ingest.pdf.notes import RawNote, note_label, numbered_notes, section_notes
-from ingest.pdf.text import BULLET, ENUMERATOR, Edges, breaks_paragraph, join
+from ingest.pdf.text import BULLET, ENUMERATOR, Edges, breaks_paragraph, join, opens_item
 
 _CONTENTS_HEADING = re.compile(r"^\s*(?:table\s+of\s+contents|contents|list\s+of\s+(?:figures|tables|illustrations)"
                                r"|inhalt(?:sverzeichnis)?|table\s+des\s+mati[eè]res|sommaire)\b", re.I)
@@ -358,7 +358,7 @@ def _set_apart(p: _Para, edges: Edges) -> float | None:
     left = edges.left.get(p.lines[0].col)
     if left is None or any(ln.col != p.lines[0].col for ln in p.lines) or p.text[:1].islower():
         return None
-    if BULLET.match(p.lines[0].plain) or ENUMERATOR.match(p.lines[0].plain):
+    if opens_item(p.lines[0]):
         return None
     ins = [ln.x0 - left for ln in p.lines]
     d, size = ins[-1], p.lines[-1].size
@@ -380,7 +380,8 @@ def _quotations(paras: list[_Para], edges: Edges) -> None:
     prev_quoted = False
     for k, p in enumerate(paras):
         d = _set_apart(p, edges) if p.kind == PARAGRAPH and p.text else None
-        if d is not None and introduces_quotation(p.text) and _list_item(paras[k + 1:k + 2]):
+        if (d is not None and introduces_quotation(p.text) and k + 1 < len(paras) and paras[k + 1].lines
+                and opens_item(paras[k + 1].lines[0])):
             d = None                    # the lead-in of a list set in under it ("Their mothers were:" • …)
         quoted = d is not None and prev is not None and prev.kind == PARAGRAPH and (
             prev_in is None and introduces_quotation(prev.text) or prev_quoted and abs(prev_in - d) <= 0.5)
@@ -392,12 +393,6 @@ def _quotations(paras: list[_Para], edges: Edges) -> None:
                     m.pos = moved(m.pos)
                 p.pages = [(moved(off) if off else 0, page) for off, page in p.pages]
         prev, prev_in, prev_quoted = p, d, quoted
-
-
-def _list_item(paras: list[_Para]) -> bool:
-    """The (first) paragraph opens with a bullet or a number of a list."""
-    return bool(paras and paras[0].lines and (BULLET.match(paras[0].lines[0].plain)
-                                              or ENUMERATOR.match(paras[0].lines[0].plain)))
 
 
 def _wrapped_headings(paras: list[_Para], candidates: list[_Para], body_size: float) -> list[_Para]:

@@ -27,6 +27,11 @@ BULLET = re.compile(r"^[•▪◦‣∙❖➢✓■□●○]\s+")
 ENUMERATOR = re.compile(r"^\s*(?:(?:[IVXLC]+|[A-Z]|\d{1,3}|[a-z]{1,2})[.)]|\(\w{1,3}\)|§\s*\d+)\s+")
 
 
+def opens_item(line: Line) -> bool:
+    """The line opens an item of a list: a bullet or a number ("•", "3.", "(b)", "§ 4") before its text."""
+    return bool(BULLET.match(line.plain) or ENUMERATOR.match(line.plain))
+
+
 def last_uri(line: Line | None) -> str | None:
     """The link target under the line's last visible piece (a link that may go on on the next line)."""
     if line is None:
@@ -200,8 +205,7 @@ def hangs_on(a: Line, b: Line, edges: Edges) -> bool:
     connect with potential foreign" / "buyers and partners. …"); a short numbered heading
     before an indented paragraph did not wrap."""
     hang = b.x0 - edges.left.get(b.col, b.x0)
-    return (a.page == b.page and a.col == b.col and bool(BULLET.match(a.plain) or ENUMERATOR.match(a.plain))
-            and not (BULLET.match(b.plain) or ENUMERATOR.match(b.plain))
+    return (a.page == b.page and a.col == b.col and opens_item(a) and not opens_item(b)
             and 0.5 * a.size < b.x0 - a.x0 < 4 * a.size and not spaced(a, b, edges)
             and a.x1 + 0.3 * a.size + b.first_word >= edges.right.get(a.col, a.x1) - hang - 0.5)
 
