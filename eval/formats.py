@@ -39,6 +39,7 @@ import re
 import sys
 import time
 import unicodedata
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -127,18 +128,19 @@ def expected_meta(gold: dict, meta: dict | None) -> dict:
     return out
 
 
-def marker_keys(entries: list[dict]) -> list[str]:
+def marker_keys(entries: list[dict], label: Callable[[str], str] | None = None) -> list[str]:
     """The marker each gold entry is known by in a report, as ingest/build.py names markers:
-    the printed label as ingest.footnotes.marker_label keys it ("[n 8]" -> "n8", "07" -> "7"),
-    and for numbering that restarts (per section, per chapter) the k-th different note printed
-    with the same label is "label#k". A gold keyed by printed labels alone maps a restarted
-    "1" onto the wrong note; use this to key it as reports are."""
+    the printed label as ingest.footnotes.marker_label keys it ("[n 8]" -> "n8", "07" -> "7";
+    `label` keys it otherwise), and for numbering that restarts (per section, per chapter) the
+    k-th different note printed with the same label is "label#k". A gold keyed by printed labels
+    alone maps a restarted "1" onto the wrong note; use this to key it as reports are."""
     from ingest.footnotes import marker_label
 
+    label = label or marker_label
     texts: dict[str, list[str]] = {}
     out = []
     for g in entries:
-        base = marker_label(str(g["n"]))
+        base = label(str(g["n"]))
         seen = texts.setdefault(base, [])
         t = squash(g.get("note_visible") or "")
         if t not in seen:

@@ -24,6 +24,7 @@ import pytest
 
 from eval.dataset import (ANSWERABLE_CATEGORIES, NEAR_MISS_CATEGORIES, UNANSWERABLE_CATEGORIES, json_lines,
                           load_questions)
+from eval.formats import marker_keys
 
 ROOT = Path(__file__).resolve().parents[2]
 QUESTIONS_DIR = ROOT / "eval" / "gold" / "realworld"
@@ -383,6 +384,16 @@ class _WordPDF:
         return "".join(out)
 
 
+def _gold_builder(folder: Path):
+    """The module of a report's own gold builder (`build_gold.py` beside its file)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(f"{folder.name}_build_gold", folder / "build_gold.py")
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    return builder
+
+
 class _FederalRegisterPDF:
     """The same text for the Federal Register's three-column PDF, read by its gold's own builder
     (data/realworld/federal-register-pdf-737-max/build_gold.py: pdfminer.six, the page cut into its three
@@ -390,12 +401,7 @@ class _FederalRegisterPDF:
     reader. One line of text (a sentence runs on across columns and pages); no headings."""
 
     def __init__(self, folder: Path, pdf: Path) -> None:
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("fr_build_gold", folder / "build_gold.py")
-        builder = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(builder)
-        _, notes, text = builder.read(str(pdf), body_sizes=("body", "rule"))
+        _, notes, text = _gold_builder(folder).read(str(pdf), body_sizes=("body", "rule"))
         joined = lambda t: re.sub(r"\s+", " ", re.sub(r"-\s*\n\s*(?=[a-z])", "", t))  # noqa: E731
         self.out = [joined("".join(text[p] for p in sorted(text)))]
         self.pages = [_MARK.sub("", joined(text.get(p, "") + " " + " ".join(v["text"] for v in notes.values()
@@ -414,12 +420,7 @@ class _GAOPDF:
     one body size and one note size for the whole file and keys notes by their printed number."""
 
     def __init__(self, folder: Path, pdf: Path) -> None:
-        import importlib.util
-
-        spec = importlib.util.spec_from_file_location("gao_build_gold", folder / "build_gold.py")
-        builder = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(builder)
-        got = builder.read(str(pdf))
+        got = _gold_builder(folder).read(str(pdf))
         self.out = [got["stream"]]
         self.pages = got["pages"]
         self.notes = {key: n["text"] for key, n in got["notes"].items()}
@@ -430,19 +431,10 @@ READERS = {"federal-register-pdf-737-max": _FederalRegisterPDF,   # reports no r
 
 
 def gold_keys(notes: list[dict]) -> list[str]:
-    """The marker each gold entry is known by: its printed label, and "label#k" for the k-th different note
-    printed with the same label (numbering that restarts), as eval.formats.marker_keys keys them (without
-    its ingest-side normalising of labels: "n 8" stays "n 8" here, as the HTML readers print it)."""
-    texts: dict[str, list[str]] = {}
-    out = []
-    for g in notes:
-        base, t = str(g["n"]), squash(g.get("note_visible") or "")
-        seen = texts.setdefault(base, [])
-        if t not in seen:
-            seen.append(t)
-        k = seen.index(t)
-        out.append(base if k == 0 else f"{base}#{k + 1}")
-    return out
+    """The marker each gold entry is known by: eval.formats.marker_keys, its printed label kept as printed
+    ("n 8" stays "n 8", as the HTML readers print it), "label#k" for the k-th different note printed with
+    the same label (numbering that restarts)."""
+    return marker_keys(notes, label=str)
 
 
 class Report:
