@@ -9,6 +9,7 @@ _ABBREV = {
     "gov", "sen", "rep", "pres", "approx", "est", "ed", "eds", "vol", "pp", "op", "cf",
 }
 _MONTH_ABBREV = {"jan", "feb", "mar", "apr", "jun", "jul", "aug", "sep", "sept", "oct", "nov", "dec"}
+_LIST_LABEL = re.compile(r"\(?(?:\d{1,3}|[A-Za-z]|[ivxIVX]{2,4})")
 _END = re.compile(r"[.!?]+[\"'”’)\]]*(?=\s+[\"'“‘(\[•]?[A-Z0-9\u0400-\u042f])")
 
 
@@ -32,8 +33,8 @@ def split_sentences(text: str, start: int = 0, end: int | None = None) -> list[t
                 continue                     # "Sept. 17", but not "since 27 JUL. The"
             if token in ("no", "nos") and text[cut:cut + 2].strip()[:1].isdigit():
                 continue
-            if cut - cur < 2:
-                continue
+            if cut - cur < 2 or cur == p0 and _LIST_LABEL.fullmatch(text[cur:dot].strip()):
+                continue                     # a list item's number opens its sentence ("1. Oversupply …")
             spans.append(_trim(text, cur, cut))
             cur = cut
         if text[cur:p1].strip():

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 import statistics
+import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -355,6 +356,40 @@ def _small_caps_size(main: list[dict], size: float) -> float:
     return size
 
 
+def _word_gap(chars: list[dict], size: float) -> float:
+    """The least gap between two glyphs of a line that parts two words when no space glyph is
+    there: in a justified line that squeezes its word spaces below a fifth of the type ("The
+    Economist argues that", each gap a move of 0.09-0.18 em), a gap wider than 0.05 em, than
+    0.06 em past the line's usual gap between letters (a letter-spaced line's are wide), and than
+    0.3 of its word spaces (the gap between the glyphs either side of a space glyph; two at least).
+    Else a fifth of the type, up to 12 points, as for any line."""
+    usual = 0.2 * min(size, 12)
+    across: list[float] = []
+    within: list[float] = []
+    for a, b, c in zip(chars, chars[1:], chars[2:] + [None]):
+        if a["text"].isspace():
+            continue
+        if b["text"].isspace():
+            if c is not None and not c["text"].isspace() and b["text"] == " ":
+                across.append(c["x0"] - a["x1"])
+        else:
+            within.append(b["x0"] - a["x1"])
+    if len(across) < 2 or not within:
+        return usual
+    return min(usual, max(0.05 * size, statistics.median(within) + 0.06 * size, 0.3 * statistics.median(across)))
+
+
+def _parts_words(left: str, right: str) -> bool:
+    """Whether a narrow gap between these two glyphs can be a word space: a word (or a comma, a
+    closing bracket or quotation mark) before a letter or figure. Not after a full stop ("U.|S."),
+    not before punctuation or a dash, not between Chinese, Japanese or Korean characters, which
+    take no spaces."""
+    a, b = left[-1:], right[:1]
+    if not (b.isalnum() and (a.isalnum() or a in ",;:!?)]’”'\"")):
+        return False
+    return not any(unicodedata.east_asian_width(ch) in "WF" for ch in (a, b))
+
+
 def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list) -> Line:
     main = [c for c in chars if id(c) not in sup_ids and c["text"].strip() and not c.get("ink")] or chars
     size = _small_caps_size(main, _main_size(main))
@@ -367,6 +402,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
     if links:
         lo, hi = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
         links = [a for a in links if a.top - 0.5 <= hi and a.bottom + 0.5 >= lo]
+    word_gap = _word_gap([c for c in chars if id(c) not in sup_ids and not c.get("ink")], size)
     for c in chars:
         is_sup = id(c) in sup_ids
         ch = " " if c.get("ink") else c["text"]     # a redaction bar: blank, but it fills its place
@@ -375,7 +411,9 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
         target = (link.page, link.y) if link is not None and link.page else None
         if prev is not None and not ch.isspace() and not prev["text"].isspace() and not prev.get("ink"):
             gap = c["x0"] - prev["x1"]
-            if gap > 0.2 * min(size, 12):       # a word gap drawn as a move, not a space glyph
+            if gap > 0.2 * min(size, 12) or (gap > word_gap and not is_sup and id(prev) not in sup_ids
+                                             and _parts_words(prev["text"], c["text"])):
+                # a word gap drawn as a move, not a space glyph
                 pieces.append(Piece(" ", uri=None))
                 if first_word_end is None:
                     first_word_end = prev["x1"]
@@ -573,8 +611,9 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
                        printed: dict[int, str] | None = None) -> list[list[Line]]:
     """Without running headers, footers and page numbers: lines at the top or bottom edge of
     the page (nothing but other such lines between them and the edge) whose text, digits
-    aside, recurs at the same height on at least half the pages (two at least), or that are
-    a bare page number. A note that cites the same sources as another is not a footer: text
+    aside, recurs at the same height on at least half the pages (two at least) or of the left
+    or right pages (three at least: a book's running heads alternate), or that are a bare page
+    number. A note that cites the same sources as another is not a footer: text
     sits between it and the edge. Then, once those are known, a line in the place and type
     size where a quarter of the pages have one (a chapter's own running head, printed on its
     few pages) is running too. `printed` receives each page's printed number where a bare
@@ -597,6 +636,9 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
         same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= 3}
         if len(same_place) >= repeat:
             return True
+        sides = {k % 2 for k in same_place}
+        if len(sides) == 1 and len(same_place) >= max(3, (len(pages) - sides.pop()) // 4 + 1):
+            return True                     # a book's left or right pages' own running line
         return any(abs(top - ln.top) <= 3 and abs(size - ln.size) <= 0.1 for top, size in slots)
 
     def dropped(lines: list[Line], h: float) -> set[int]:

@@ -342,6 +342,8 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: Vocabulary)
     if re.search(r"\S[\u2013\u2014]$", prev):
         return prev + nxt                         # a break after a dash that touches its word ("8:14–8:24")
     m, n = _LINE_END_PART.search(prev), _LINE_START_PART.match(nxt)
+    if m and n and _SUSPENDED.match(nxt) and (m.group(1) + n.group(0)).lower() not in vocab.whole:
+        return prev + " " + nxt                   # a suspended hyphen: "domestic-" + "or foreign-policy"
     if m and n:
         left, right = m.group(1), n.group(0)
         whole, hyphened = vocab.whole, vocab.hyphened
@@ -356,6 +358,11 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: Vocabulary)
     if re.search(r"[\w)]-$", prev) and re.match(r"\w", nxt):
         return prev + nxt                         # "1:17-cr-" + "201": a hyphen inside a token
     return prev + " " + nxt
+
+
+# the line after a suspended hyphen: a conjunction, then a compound of the same kind ("pre- and post-war",
+# "short- to medium-term")
+_SUSPENDED = re.compile(r"(?:or|and|nor|to)\s+[^\W\d_]+-[^\W\d_]")
 
 
 def _hyphenated_in_address(prev: str, nxt: str, vocab: Vocabulary) -> bool:

@@ -736,3 +736,67 @@ def test_a_slides_ragged_title_is_one_heading_and_the_next_slides_title_no_part_
         "Conscription Rates: Associated with Age, Education, and Region")
     assert section["Rates fell short in every region."] == "Conscription Rates: Did Not Meet the Targets Set in 2019"
     assert not any("Conscription" in s for s in section)
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_word_spaces_a_justified_line_draws_as_moves_part_its_words(tmp_path, writer):
+    """An EPRS briefing (InDesign, justified) squeezes some word spaces into moves of 0.09-0.18 em with no
+    space glyph, below the fifth of an em that parts words elsewhere: "The Economistarguesthat …",
+    "halts orslowdownsin". A gap that wide parts two words on a line whose other words are parted by
+    spaces; not after a full stop ("U.S."), nor where the gap is the line's own letter spacing."""
+    w = fx.WRITERS[writer]((595.0, 842.0))
+    size, move = 11.0, 1.3                          # 0.12 em: no space glyph, no space PDFium infers
+
+    def line(y: float, parts: list[str]) -> None:
+        x = 72.0
+        for part in parts:
+            w.draw(x, y, [(part, size, 0.0, False)])
+            x += w.width(part, size, False) + move
+
+    line(100.0, ["However, as of the time of writing, such an increase has yet to materialise. The Economist",
+                 "argues", "that this is due to the crude oil of Russian origin."])
+    line(114.0, ["In January, car makers announced brief production halts", "or", "slowdowns", "in their factories."])
+    line(128.0, ["Ships of the U.", "S. Navy and of other states were not attacked in the strait in January."])
+    path = tmp_path / "justified.pdf"
+    path.write_bytes(w.save())
+    (report,), _ = read_pdf(path, path.name)
+    assert "The Economist argues that this is due" in report.text
+    assert "production halts or slowdowns in their factories" in report.text
+    assert "Ships of the U.S. Navy" in report.text
+
+
+def test_a_books_running_heads_on_its_left_and_right_pages_are_running_heads():
+    """A Brookings report's feet alternate: "FOREIGN POLICY AT BROOKINGS 1" on the right pages, "2 THE FENTANYL
+    CRISIS: FROM NALOXONE TO TARIFFS" on the left ones; a cover, full-page figures and the back page have none.
+    Each foot is on fewer than half of the pages, so both were text inside the sentence they cut ("…resetting
+    the diplomatic clock FOREIGN POLICY AT BROOKINGS 1 back to the bargaining of 2018")."""
+    from ingest.pdf.layout import drop_running_lines
+
+    pages = [[_line(1, 300.0, 24.0, ("THE FENTANYL CRISIS: FROM NALOXONE TO TARIFFS", False))]]
+    for k in range(2, 10):
+        foot = (f"FOREIGN POLICY AT BROOKINGS {k - 1}" if k % 2 == 0
+                else f"{k - 1} THE FENTANYL CRISIS: FROM NALOXONE TO TARIFFS")
+        pages.append([_line(k, 300.0, 10.0, (f"Overdose deaths fell in the states on page {k}.", False)),
+                      _line(k, 765.0, 9.0, (foot, False))])
+    pages += [[_line(k, 300.0, 10.0, (f"Figure {k}: overdose deaths by state.", False))] for k in (10, 11, 12)]
+    kept = drop_running_lines(pages, [792.0] * 12)
+    assert [[ln.plain for ln in p] for p in kept][1:9] == [[f"Overdose deaths fell in the states on page {k}."]
+                                                          for k in range(2, 10)]
+    # a line at the foot of only two pages of one side stays
+    few = [[_line(k, 300.0, 10.0, (f"Text on page {k}.", False))] + (
+        [_line(k, 765.0, 9.0, ("Source: the CDC's provisional counts.", False))] if k in (2, 4) else [])
+        for k in range(1, 13)]
+    assert sum(len(p) for p in drop_running_lines(few, [792.0] * 12)) == 14
+
+
+def test_a_suspended_hyphen_at_a_lines_end_keeps_its_hyphen_and_space():
+    # "which domestic-" + "or foreign-policy interventions" read "domesticor foreign-policy"
+    from ingest.pdf.text import Vocabulary, join
+
+    a, b = _line(2, 460.0, 10.0, ("x", False)), _line(2, 474.0, 10.0, ("x", False))
+    vocab = Vocabulary({"interactively", "domestic"}, {"foreign-policy"})
+    assert join("which domestic-", "or foreign-policy interventions", a, b, None, vocab) == (
+        "which domestic- or foreign-policy interventions")
+    assert join("short-", "to medium-term loans", a, b, None, vocab) == "short- to medium-term loans"
+    assert join("interac-", "tively reducing mortality", a, b, None, vocab) == "interactively reducing mortality"
+    assert join("the col-", "or of the flag", a, b, None, Vocabulary({"color"}, set())) == "the color of the flag"
