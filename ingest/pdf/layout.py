@@ -381,11 +381,11 @@ def _word_gap(chars: list[dict], size: float) -> float:
 
 def _parts_words(left: str, right: str) -> bool:
     """Whether a narrow gap between these two glyphs can be a word space: a word (or a comma, a
-    closing bracket or quotation mark) before a letter or figure. Not after a full stop ("U.|S."),
-    not before punctuation or a dash, not between Chinese, Japanese or Korean characters, which
-    take no spaces."""
+    closing bracket or quotation mark) before a letter or figure, or a figure before "%" (the EU's
+    style sets "17 %"). Not after a full stop ("U.|S."), not before other punctuation or a dash,
+    not between Chinese, Japanese or Korean characters, which take no spaces."""
     a, b = left[-1:], right[:1]
-    if not (b.isalnum() and (a.isalnum() or a in ",;:!?)]’”'\"")):
+    if not (b.isalnum() and (a.isalnum() or a in ",;:!?)]’”'\"") or b == "%" and a.isdigit()):
         return False
     return not any(unicodedata.east_asian_width(ch) in "WF" for ch in (a, b))
 

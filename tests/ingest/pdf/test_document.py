@@ -743,7 +743,7 @@ def test_word_spaces_a_justified_line_draws_as_moves_part_its_words(tmp_path, wr
     """An EPRS briefing (InDesign, justified) squeezes some word spaces into moves of 0.09-0.18 em with no
     space glyph, below the fifth of an em that parts words elsewhere: "The Economistarguesthat …",
     "halts orslowdownsin". A gap that wide parts two words on a line whose other words are parted by
-    spaces; not after a full stop ("U.S."), nor where the gap is the line's own letter spacing."""
+    spaces, as does one before "%" that the EU's style sets ("17 %"); not after a full stop ("U.S.")."""
     w = fx.WRITERS[writer]((595.0, 842.0))
     size, move = 11.0, 1.3                          # 0.12 em: no space glyph, no space PDFium infers
 
@@ -757,12 +757,15 @@ def test_word_spaces_a_justified_line_draws_as_moves_part_its_words(tmp_path, wr
                  "argues", "that this is due to the crude oil of Russian origin."])
     line(114.0, ["In January, car makers announced brief production halts", "or", "slowdowns", "in their factories."])
     line(128.0, ["Ships of the U.", "S. Navy and of other states were not attacked in the strait in January."])
+    line(142.0, ["Across the bed of the Red Sea, 16 fibre-optic lines carry approximately 17",
+                 "% of all international data traffic."])
     path = tmp_path / "justified.pdf"
     path.write_bytes(w.save())
     (report,), _ = read_pdf(path, path.name)
     assert "The Economist argues that this is due" in report.text
     assert "production halts or slowdowns in their factories" in report.text
     assert "Ships of the U.S. Navy" in report.text
+    assert "approximately 17 % of all international data traffic" in report.text
 
 
 def test_a_books_running_heads_on_its_left_and_right_pages_are_running_heads():
