@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 
-from index.answer.question import Question
+from index.answer.question import Question, entity_lists
 from index.text import words
 from index.text.dates import ANY_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
 from index.text.names import other_names
@@ -252,6 +252,15 @@ def _stem(word: str) -> str | None:
     return m.group(1) if m else None
 
 
+def unnamed(question: Question, words_: set[str]) -> int:
+    """How many of the question's entities the text leaves unnamed: of a list of names ("in
+    Maine and in Michigan"), none when one name is there, else those its nearest name lacks."""
+    missing = 0
+    for names in entity_lists(question):
+        missing += min(sum(1 for e in name if not _mentions(words_, e)) for name in names)
+    return missing
+
+
 def _mentions(words_: set[str], entity: str) -> bool:
     """The text names the entity: the same word, or one sharing its first five letters
     ("Belarusian" for "Belarus"), a country for its adjective or the reverse ("Turkish" and
@@ -348,7 +357,7 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
     if not in_time(question, sentence, report_date):
         why.append("time")
     context = _words(sentence) | _words(passage) | _words(title)
-    if sum(1 for e in question.entities if not _mentions(context, e)) > ENTITY_SLACK:
+    if unnamed(question, context) > ENTITY_SLACK:
         why.append("entity")
     if focus_share(question, sentence, passage, lex, vectors) < (FOCUS_SHARE if question.attribute else TOPIC_SHARE):
         why.append("focus")

@@ -278,13 +278,44 @@ def question_terms(text: str) -> list[str]:
 
 
 def named_things(question: str) -> list[str]:
-    """Capitalised words (not the first) and numbers: things a report must mention to answer."""
-    tokens = re.findall(r"[\w’'-]+", question)
+    """Capitalised words (not one opening a sentence of the question: "… through Suez. What are
+    they?") and numbers: things a report must mention to answer."""
     out = []
-    for i, w in enumerate(tokens):
-        if re.fullmatch(r"\d{2,}(?:st|nd|rd|th|s)?", w) or (i > 0 and w[:1].isupper() and len(w) > 2):
+    for m in re.finditer(r"[\w’'-]+", question):
+        w = m.group(0)
+        opens = not question[:m.start()].strip() or question[:m.start()].rstrip()[-1] in ".?!:"
+        if re.fullmatch(r"\d{2,}(?:st|nd|rd|th|s)?", w) or (not opens and w[:1].isupper() and len(w) > 2):
             out.append(w)
     return out
+
+
+# between two names of a question, what joins them into one list ("in Maine and in Michigan",
+# "Warsaw, Vilnius and Kyiv", "Egypt or Jordan")
+_JOINED = re.compile(r"\s*(?:,\s*(?:(?:and|or|nor)\s+)?|\s(?:and|or|nor)\s+)(?:(?:in|of|at|on|for|from|to|with|by)\s+)?"
+                     r"(?:the\s+)?", re.I)
+
+
+def entity_lists(question: Question) -> list[list[list[str]]]:
+    """The question's entities as the names they make (capitalised words in a row: "Central
+    American"), names joined by "and", "or" or commas in one list: [[["Maine"], ["Michigan"]],
+    [["Black"]]]. A list is named when one of its names is."""
+    spans = []
+    for m in re.finditer(r"[\w’'-]+", question.text):
+        if m.group(0) in question.entities:
+            spans.append((m.start(), m.end(), m.group(0)))
+    lists: list[list[list[str]]] = []
+    end = None
+    for start, stop, word in spans:
+        between = question.text[end:start] if end is not None else None
+        if between is not None and re.fullmatch(r"\s+", between):
+            lists[-1][-1].append(word)                  # the same name goes on
+        elif between is not None and _JOINED.fullmatch(between):
+            lists[-1].append([word])                    # the next name of a list
+        else:
+            lists.append([[word]])
+        end = stop
+    found = {w for _, _, w in spans}
+    return lists + [[[e]] for e in question.entities if e not in found]     # a part's, from the whole question
 
 
 def expected_kind(question: str) -> str | None:
