@@ -360,8 +360,9 @@ def _word_gap(chars: list[dict], size: float) -> float:
     """The least gap between two glyphs of a line that parts two words when no space glyph is
     there: in a justified line that squeezes its word spaces below a fifth of the type ("The
     Economist argues that", each gap a move of 0.09-0.18 em), a gap wider than 0.05 em, than
-    0.06 em past the line's usual gap between letters (a letter-spaced line's are wide), and than
-    0.3 of its word spaces (the gap between the glyphs either side of a space glyph; two at least).
+    0.06 em past the line's usual gap between letters (a letter-spaced line's are wide), than
+    0.04 em past its widest but one in ten (an OCR layer's letters stand apart unevenly), and than
+    0.45 of its word spaces (the gap between the glyphs either side of a space glyph; two at least).
     Else a fifth of the type, up to 12 points, as for any line."""
     usual = 0.2 * min(size, 12)
     across: list[float] = []
@@ -376,17 +377,26 @@ def _word_gap(chars: list[dict], size: float) -> float:
             within.append(b["x0"] - a["x1"])
     if len(across) < 2 or not within:
         return usual
-    return min(usual, max(0.05 * size, statistics.median(within) + 0.06 * size, 0.3 * statistics.median(across)))
+    within.sort()
+    wide = within[int(0.9 * (len(within) - 1))]        # an OCR layer's or a tracked line's letters stand apart unevenly
+    return min(usual, max(0.05 * size, statistics.median(within) + 0.06 * size, wide + 0.04 * size,
+                          0.45 * statistics.median(across)))
 
 
 def _parts_words(left: str, right: str) -> bool:
     """Whether a narrow gap between these two glyphs can be a word space: a word (or a comma, a
     closing bracket or quotation mark) before a letter or figure, or a figure before "%" (the EU's
     style sets "17 %"). Not after a full stop ("U.|S."), not before other punctuation or a dash,
-    not between Chinese, Japanese or Korean characters, which take no spaces."""
-    a, b = left[-1:], right[:1]
+    not between two capitals or two figures, not beside a ligature, not between Chinese, Japanese
+    or Korean characters, which take no spaces; the caller also wants both of one size (an initial
+    set larger, "A|CKNOWLEDGMENTS", is no word)."""
+    if len(left) != 1 or len(right) != 1:
+        return False                    # a ligature's box ("fi|rst", "infl|ection") ends short of its advance
+    a, b = left, right
     if not (b.isalnum() and (a.isalnum() or a in ",;:!?)]’”'\"") or b == "%" and a.isdigit()):
         return False
+    if a.isupper() and b.isupper() or a.isdigit() and b.isdigit():
+        return False                    # capitals kerned or tracked ("SA|RAH", "(I|CE)"); a number's figures
     return not any(unicodedata.east_asian_width(ch) in "WF" for ch in (a, b))
 
 
@@ -412,6 +422,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
         if prev is not None and not ch.isspace() and not prev["text"].isspace() and not prev.get("ink"):
             gap = c["x0"] - prev["x1"]
             if gap > 0.2 * min(size, 12) or (gap > word_gap and not is_sup and id(prev) not in sup_ids
+                                             and abs(prev["size"] - c["size"]) <= 0.05 * size
                                              and _parts_words(prev["text"], c["text"])):
                 # a word gap drawn as a move, not a space glyph
                 pieces.append(Piece(" ", uri=None))

@@ -2,6 +2,8 @@
 redacted to their number, four-digit markers, a table of contents, headings by type."""
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from ingest.document import CONTENTS, HEADING, PARAGRAPH, TITLE
@@ -740,32 +742,42 @@ def test_a_slides_ragged_title_is_one_heading_and_the_next_slides_title_no_part_
 
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
 def test_word_spaces_a_justified_line_draws_as_moves_part_its_words(tmp_path, writer):
-    """An EPRS briefing (InDesign, justified) squeezes some word spaces into moves of 0.09-0.18 em with no
-    space glyph, below the fifth of an em that parts words elsewhere: "The Economistarguesthat …",
-    "halts orslowdownsin". A gap that wide parts two words on a line whose other words are parted by
-    spaces, as does one before "%" that the EU's style sets ("17 %"); not after a full stop ("U.S.")."""
+    """An EPRS briefing (InDesign, justified) squeezes its word spaces: the space glyphs overlap the next word,
+    and some spaces are no glyph at all but a move of 0.09-0.18 em, below the fifth of an em that parts words
+    elsewhere: "The Economistarguesthat …", "halts orslowdownsin". On a line whose space glyphs leave gaps of
+    0.16 em, a move of 0.12 em parts two words too, as does one before "%" that the EU's style sets ("17 %")."""
     w = fx.WRITERS[writer]((595.0, 842.0))
-    size, move = 11.0, 1.3                          # 0.12 em: no space glyph, no space PDFium infers
+    size = 11.0
 
-    def line(y: float, parts: list[str]) -> None:
+    def line(y: float, text: str) -> None:
+        """Words parted by " " (a space glyph, squeezed to a 1.8 pt gap) or "|" (no glyph: a 1.3 pt move)."""
         x = 72.0
-        for part in parts:
-            w.draw(x, y, [(part, size, 0.0, False)])
-            x += w.width(part, size, False) + move
+        for word, sep in re.findall(r"([^ |]+)([ |]?)", text):
+            w.draw(x, y, [(word + (" " if sep == " " else ""), size, 0.0, False)])
+            x += w.width(word, size, False) + (1.8 if sep == " " else 1.3)
 
-    line(100.0, ["However, as of the time of writing, such an increase has yet to materialise. The Economist",
-                 "argues", "that this is due to the crude oil of Russian origin."])
-    line(114.0, ["In January, car makers announced brief production halts", "or", "slowdowns", "in their factories."])
-    line(128.0, ["Ships of the U.", "S. Navy and of other states were not attacked in the strait in January."])
-    line(142.0, ["Across the bed of the Red Sea, 16 fibre-optic lines carry approximately 17",
-                 "% of all international data traffic."])
+    line(100.0, "However, as of the time of writing, such an increase has yet to materialise. The Economist|argues|that "
+                "this is due to the crude oil of Russian origin.")
+    line(114.0, "In January, car makers announced brief production halts|or|slowdowns|in their factories.")
+    line(128.0, "Across the bed of the Red Sea, 16 fibre-optic lines carry approximately 17|% of all data traffic.")
     path = tmp_path / "justified.pdf"
     path.write_bytes(w.save())
     (report,), _ = read_pdf(path, path.name)
     assert "The Economist argues that this is due" in report.text
     assert "production halts or slowdowns in their factories" in report.text
-    assert "Ships of the U.S. Navy" in report.text
-    assert "approximately 17 % of all international data traffic" in report.text
+    assert "approximately 17 % of all data traffic" in report.text
+
+
+def test_a_narrow_gap_parts_words_only_where_a_word_space_can_be():
+    from ingest.pdf.layout import _parts_words
+
+    assert _parts_words("t", "a") and _parts_words(",", "s") and _parts_words("2", "o") and _parts_words("7", "%")
+    assert not _parts_words(".", "S")                   # "U.|S."
+    assert not _parts_words("A", "R") and not _parts_words("I", "C")      # "SA|RAH", "(I|CE)": capitals kerned
+    assert not _parts_words("0", "5")                   # a number's figures
+    assert not _parts_words("fi", "r")                  # "fi|rst": a ligature's box ends short
+    assert not _parts_words("e", "—") and not _parts_words("s", ")")
+    assert not _parts_words("总", "第")                  # Chinese takes no spaces
 
 
 def test_a_books_running_heads_on_its_left_and_right_pages_are_running_heads():
