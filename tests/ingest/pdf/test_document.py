@@ -760,9 +760,13 @@ def test_word_spaces_a_justified_line_draws_as_moves_part_its_words(tmp_path, wr
                 "this is due to the crude oil of Russian origin.")
     line(114.0, "In January, car makers announced brief production halts|or|slowdowns|in their factories.")
     line(128.0, "Across the bed of the Red Sea, 16 fibre-optic lines carry approximately 17|% of all data traffic.")
+    # a line set with its spaces as they are, and a narrow space before "%"
+    w.draw(72.0, 142.0, [("Over 95", size, 0.0, False)])
+    w.draw(72.0 + w.width("Over 95", size, False) + 1.2, 142.0, [("% of international data runs through cables.", size, 0.0, False)])
     path = tmp_path / "justified.pdf"
     path.write_bytes(w.save())
     (report,), _ = read_pdf(path, path.name)
+    assert "Over 95 % of international data" in report.text
     assert "The Economist argues that this is due" in report.text
     assert "production halts or slowdowns in their factories" in report.text
     assert "approximately 17 % of all data traffic" in report.text
