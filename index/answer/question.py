@@ -277,11 +277,14 @@ def question_terms(text: str) -> list[str]:
     return list(seen)
 
 
+_TOKEN = re.compile(r"[\w’'-]+")          # a word of a question, as names are read from it
+
+
 def named_things(question: str) -> list[str]:
     """Capitalised words (not one opening a sentence of the question: "… through Suez. What are
     they?") and numbers: things a report must mention to answer."""
     out = []
-    for m in re.finditer(r"[\w’'-]+", question):
+    for m in _TOKEN.finditer(question):
         w = m.group(0)
         opens = not question[:m.start()].strip() or question[:m.start()].rstrip()[-1] in ".?!:"
         if re.fullmatch(r"\d{2,}(?:st|nd|rd|th|s)?", w) or (not opens and w[:1].isupper() and len(w) > 2):
@@ -300,7 +303,7 @@ def entity_lists(question: Question) -> list[list[list[str]]]:
     American"), names joined by "and", "or" or commas in one list: [[["Maine"], ["Michigan"]],
     [["Black"]]]. A list is named when one of its names is."""
     spans = []
-    for m in re.finditer(r"[\w’'-]+", question.text):
+    for m in _TOKEN.finditer(question.text):
         if m.group(0) in question.entities:
             spans.append((m.start(), m.end(), m.group(0)))
     lists: list[list[list[str]]] = []
