@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from index.text import words
 from index.text.dates import FULL_MONTH, MONTH_ABBREVIATIONS, MONTH_NAMES, MONTHS, WEEKDAYS, month_days, month_number
@@ -298,18 +299,21 @@ _JOINED = re.compile(r"\s*(?:,\s*(?:(?:and|or|nor)\s+)?|\s(?:and|or|nor)\s+)(?:(
                      r"(?:the\s+)?", re.I)
 
 
-def entity_lists(question: Question) -> list[list[list[str]]]:
+def entity_lists(question: Question) -> tuple[tuple[tuple[str, ...], ...], ...]:
     """The question's entities as the names they make (capitalised words in a row: "Central
-    American"), names joined by "and", "or" or commas in one list: [[["Maine"], ["Michigan"]],
-    [["Black"]]]. A list is named when one of its names is."""
-    spans = []
-    for m in _TOKEN.finditer(question.text):
-        if m.group(0) in question.entities:
-            spans.append((m.start(), m.end(), m.group(0)))
+    American"), names joined by "and", "or" or commas in one list: ((("Maine",), ("Michigan",)),
+    (("Black",),)). A list is named when one of its names is. Read once per question: the
+    entity check asks it of every candidate sentence."""
+    return _entity_lists(question.text, question.entities)
+
+
+@lru_cache(maxsize=4096)
+def _entity_lists(text: str, entities: tuple[str, ...]) -> tuple[tuple[tuple[str, ...], ...], ...]:
+    spans = [(m.start(), m.end(), m.group(0)) for m in _TOKEN.finditer(text) if m.group(0) in entities]
     lists: list[list[list[str]]] = []
     end = None
     for start, stop, word in spans:
-        between = question.text[end:start] if end is not None else None
+        between = text[end:start] if end is not None else None
         if between is not None and re.fullmatch(r"\s+", between):
             lists[-1][-1].append(word)                  # the same name goes on
         elif between is not None and _JOINED.fullmatch(between):
@@ -318,7 +322,8 @@ def entity_lists(question: Question) -> list[list[list[str]]]:
             lists.append([[word]])
         end = stop
     found = {w for _, _, w in spans}
-    return lists + [[[e]] for e in question.entities if e not in found]     # a part's, from the whole question
+    lists += [[[e]] for e in entities if e not in found]      # a part's, from the whole question
+    return tuple(tuple(tuple(name) for name in names) for names in lists)
 
 
 def expected_kind(question: str) -> str | None:
