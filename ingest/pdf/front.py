@@ -7,7 +7,8 @@ first other line.
 
 The title is the largest type of the front matter when it is larger than the body (its lines
 joined), or the line that equals the document information's Title; a "Volume II of II" line
-right after it belongs to it (two volumes of one report are two reports). Authors: a byline
+right after it belongs to it (two volumes of one report are two reports), and so does a subtitle
+right under it in smaller display type, after a colon. Authors: a byline
 ("By …"), a name after a role ("Special Counsel Robert S. Mueller, III"), else the document
 information's Author when page 1 prints it. Date: a date line ("Saturday, September 19,
 2020", "March 22, 2019", "22 March 2019", or "March 2019", which gives "2019-03"). A form-like
@@ -249,6 +250,23 @@ def _stated_title(zone: list[Line], title: str) -> list[Line]:
     return []
 
 
+def _subtitle(page1: list[Line], title: list[Line], size: float) -> Line | None:
+    """The cover's subtitle: the line right under the title, in display type smaller than the title's (half as
+    large again as the body's at least), in upper and lower case from a capital, no sentence, date, byline or
+    names ("Recent threats in the Red Sea" in 28 points over "Economic impact on the region and on the EU" in
+    22.4, as the European Parliament's briefings print it, and cite it with a colon)."""
+    if not title or title[-1] not in page1 or page1.index(title[-1]) + 1 >= len(page1):
+        return None
+    last = title[-1]
+    ln = page1[page1.index(last) + 1]
+    t = ln.plain.strip()
+    fits = (1.5 * size <= ln.size < min(x.size for x in title) and ln.top - last.bottom <= last.size
+            and t[:1].isupper() and not _capitals(t) and _wordy(ln) and not t.endswith(".")
+            and not parse_date(t) and not BYLINE.match(t) and not _PEOPLE.match(t) and not _VOLUME.match(t)
+            and not re.search(r"[.;,\u2013\u2014-]$", last.plain.strip()))
+    return ln if fits else None
+
+
 def _opens_preamble(texts: list[str], i: int) -> bool:
     """Whether texts[i] opens a Federal Register preamble: "AGENCY: …" with "ACTION: …" in the few lines after
     it (1 CFR 18.12 prescribes those captions)."""
@@ -402,8 +420,14 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
                 if ln not in zone:
                     zone = page1[:page1.index(ln) + 1]
                 break
-    if title_lines:
+    subtitle = _subtitle(page1, title_lines, size)
+    if subtitle:
+        out.title = f"{_title_text([ln.plain for ln in title_lines]).rstrip(':')}: {subtitle.plain.strip()}"
+        title_lines = title_lines + [subtitle]
+        zone = zone if subtitle in zone else page1[:page1.index(subtitle) + 1]
+    elif title_lines:
         out.title = _title_text([ln.plain for ln in title_lines])
+    if title_lines:
         after = zone.index(title_lines[-1]) + 1 if title_lines[-1] in zone else len(zone)
         if after < len(zone) and _VOLUME.match(zone[after].plain):
             out.title += ", " + zone[after].plain.strip()

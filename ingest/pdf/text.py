@@ -332,6 +332,8 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: Vocabulary)
             return prev[:-1] + nxt                # a typesetter's hyphen inside an address
         if prev.endswith("-") or re.match(r"[/?#&=%_~]", nxt) or re.fullmatch(r"(?:https?://)(?:www\.?)?", tail.group(0)):
             return prev + nxt                     # the address goes on
+        if _OPEN_HOST.search(prev) and _TOP_DOMAIN.match(nxt):
+            return prev + nxt                     # the host name goes on ("https://www.cnn." + "com/2024/…")
         if re.search(r"%[0-9A-Fa-f]{2}$", prev) and re.match(r"\S", nxt):
             return prev + nxt                     # an escaped character ends the line ("…ATLANTA%2C%20" + "GA%20…")
         if prev.endswith("/") and re.match(r"[\w%~.-]*[/?#&=_.-]\S*(?:\s|$)", nxt) and not re.match(r"(?:https?://|www\.)", nxt):
@@ -367,14 +369,34 @@ _SUSPENDED = re.compile(r"(?:or|and|nor|to)\s+[^\W\d_]+-[^\W\d_]")
 
 def _hyphenated_in_address(prev: str, nxt: str, vocab: Vocabulary) -> bool:
     """A line-end hyphen inside a web address that the typesetter added (InDesign hyphenates addresses:
-    ".../health/fentan-" + "yl-xylazine"): the document hyphenates words, writes the joined word whole
-    and never with this hyphen. A word processor's document, or a word the document also writes with
-    the hyphen ("co-operation"), keeps it: the address's own hyphen at the line end."""
-    m, n = _LINE_END_PART.search(prev), _LINE_START_PART.match(nxt)
-    if vocab.typed_hyphens or not (m and n):
+    ".../health/fentan-" + "yl-xylazine", a hash's "…2976fe-" + "b5ac6b41e528e"): the document hyphenates
+    words, and it writes the joined word whole and never with this hyphen, or both parts mix letters and
+    figures (a hash's) and are no UUID's groups ("f47ac10b-" + "58cc-…"). A word processor's document, or a
+    word the document also writes with the hyphen ("co-operation"), keeps it: the address's own hyphen at the
+    line end. So do two parts of letters the document does not write: a slug's words in another language
+    ("postavkakh-" + "vooruzheniya") are no typesetter's fragments ("mexi-" + "cos") that a text can tell."""
+    if vocab.typed_hyphens:
         return False
-    left, right = m.group(1).lower(), n.group(0).lower()
-    return left + right in vocab.whole and f"{left}-{right}" not in vocab.hyphened
+    m, n = _LINE_END_PART.search(prev), _LINE_START_PART.match(nxt)
+    if m and n:
+        left, right = m.group(1).lower(), n.group(0).lower()
+        if left + right in vocab.whole and f"{left}-{right}" not in vocab.hyphened:
+            return True
+    m, n = _PIECE_END.search(prev), _PIECE.match(nxt)
+    return bool(m and n) and all(_HASHLIKE.fullmatch(p) for p in (m.group(1), n.group(0))) and not (
+        _UUID_HEAD.search(prev) and _UUID_TAIL.match(nxt))
+
+
+# the run of letters and figures before a line-end hyphen, and the one opening the next line
+_PIECE_END = re.compile(r"([^\W_]+)-$")
+_PIECE = re.compile(r"[^\W_]+")
+_HASHLIKE = re.compile(r"(?=.*\d)(?=.*[^\W\d_])[^\W_]+")          # letters and figures mixed: "2976fe"
+# a UUID broken at one of its own hyphens ("f47ac10b-" + "58cc-4372-a567-0e02b2c3d479")
+_UUID_HEAD = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}(?:-[0-9A-Fa-f]{4}){0,3}-$")
+_UUID_TAIL = re.compile(r"[0-9A-Fa-f]{4}-|[0-9A-Fa-f]{12}(?![0-9A-Za-z])")
+# an address whose host name has no top-level domain yet ("https://www.cnn.") and a line that goes on with it
+_OPEN_HOST = re.compile(r"(?:https?://|(?<!\S)www\.)[\w-]+(?:\.[\w-]+)*\.$")
+_TOP_DOMAIN = re.compile(r"[a-z]{2,}(?:[/:?#]|[.,;)]?(?:\s|$))")
 
 
 def _hyphened_stem(word: str, hyphened: set[str]) -> bool:

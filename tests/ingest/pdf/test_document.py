@@ -316,13 +316,62 @@ def test_a_web_address_broken_over_lines_is_one_address():
             "https://www.nytimes.com/health/fentanyl-xylazine-drug.html#:~:text=ATLANTA%2C%20GA%20Today.") in text
 
 
+def test_a_hashs_hyphen_inside_an_address_goes_and_a_host_cut_after_its_dot_goes_on():
+    """Brookings' endnotes (InDesign): a hash's "2976fe-" + "b5ac6b41e528e" is a hyphen the typesetter added
+    (both parts mix letters and figures); numbers, a UUID's groups and a slug's words keep theirs, in another
+    language too (ISW's transliterated Russian, which no vocabulary holds). A host name cut after its dot
+    ("https://www.cnn." + "com/…") goes on with its top-level domain although the line ended short."""
+    from ingest.pdf.text import join
+
+    notes = [["https://apnews.com/article/trade-surplus-3010e6368545e2976fe-", "b5ac6b41e528e."],
+             ["https://www.reuters.com/world/americas/cartel-2025-", "02-27/."],
+             ["https://www.washingtonpost.com/2024/01/19/f47ac10b-", "58cc-4372-a567-0e02b2c3d479_story.html"],
+             ["https://sputnik.by/defense_safety/20200916/1045696519/ne-prosil-o-postavkakh-",
+              "vooruzheniya-2020/."],
+             ["CNN, November 21, 2024, https://www.cnn.", "com/2024/11/21/health/fentanyl-pills-",
+              "less-potent-dea/index.html."]]
+    prose = [_line(1, 100.0 + 12 * k, 10.0, (t, False)) for k, t in enumerate([
+        "Investigators said the cartels' pills were less potent, and the investi-", "gation found that the sources",
+        "of the illicit drug had moved.", "The investigation went on."])]
+    note_lines = [[_line(9, 100 + 12 * k, 10.0, (t, False)) for k, t in enumerate(n)] for n in notes]
+    for ln in (ln for n in note_lines for ln in n):
+        ln.x1 = 300.0                                            # ragged: each ends well before the margin
+    every = prose + [ln for n in note_lines for ln in n]
+    edges, vocab = Edges.of(every, 10.0), vocabulary(every)
+    assert not vocab.typed_hyphens                               # the document hyphenates words
+
+    def joined(n):
+        text = n[0].plain
+        for a, b in zip(n, n[1:]):
+            text = join(text, b.plain, a, b, edges, vocab)
+        return text
+    assert [joined(n) for n in note_lines] == [
+        "https://apnews.com/article/trade-surplus-3010e6368545e2976feb5ac6b41e528e.",
+        "https://www.reuters.com/world/americas/cartel-2025-02-27/.",
+        "https://www.washingtonpost.com/2024/01/19/f47ac10b-58cc-4372-a567-0e02b2c3d479_story.html",
+        "https://sputnik.by/defense_safety/20200916/1045696519/ne-prosil-o-postavkakh-vooruzheniya-2020/.",
+        "CNN, November 21, 2024, https://www.cnn.com/2024/11/21/health/fentanyl-pills-less-potent-dea/index.html."]
+
+
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
-def test_an_author_field_ends_where_the_next_credit_begins(tmp_path, writer):
-    # a European Parliament briefing's cover: "Author: Angelos Delivorias – Graphics: Samy Chahri" was one author
-    r = _one_page(tmp_path, writer, "Recent threats in the Red Sea",
-                  [_prose("Ships rerouted around the Cape of Good Hope added ten days to each voyage.")] * 8,
-                  [(40.0, 440.0, _prose("Author: Angelos Delivorias – Graphics: Samy Chahri"))])
-    assert r.authors == ["Angelos Delivorias"]
+@pytest.mark.parametrize("under, title", [
+    ("Economic impact on the region and on the EU", "Recent threats in the Red Sea: Economic impact on the region and on the EU"),
+    ("Angelos Delivorias", "Recent threats in the Red Sea")])
+def test_a_covers_subtitle_in_smaller_display_type_joins_its_title(tmp_path, writer, under, title):
+    # a European Parliament briefing's cover: the title in 28 points over its subtitle in 22.4, cited with a colon;
+    # names set so are no subtitle
+    w = fx.WRITERS[writer]((595.0, 842.0), title="Recent threats in the Red Sea")      # as the briefing states it
+    w.draw(72.0, 50.0, [("BRIEFING", 20.0, 0.0, False)])
+    w.draw(128.0, 131.0, [("Recent threats in the Red Sea", 28.0, 0.0, False)])
+    w.draw(86.0, 166.0, [(under, 22.4, 0.0, False)])
+    w.draw(72.0, 210.0, [("SUMMARY", 14.4, 0.0, False)])
+    for k in range(8):
+        w.draw(72.0, 233.0 + 13.0 * k, [("Ships rerouted around the Cape of Good Hope added ten days to a voyage.",
+                                         11.2, 0.0, False)])
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert r.title == title
 
 
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
@@ -746,7 +795,7 @@ def test_word_spaces_a_justified_line_draws_as_moves_part_its_words(tmp_path, wr
     and some spaces are no glyph at all but a move of 0.09-0.18 em, below the fifth of an em that parts words
     elsewhere: "The Economistarguesthat …", "halts orslowdownsin". On a line whose space glyphs leave gaps of
     0.16 em, a move of 0.12 em parts two words too, as does one before "%" that the EU's style sets ("17 %")."""
-    w = fx.WRITERS[writer]((595.0, 842.0))
+    w = fx.WRITERS[writer]((595.0, 842.0), title="Recent threats in the Red Sea")      # as the briefing states it
     size = 11.0
 
     def line(y: float, text: str) -> None:
