@@ -252,19 +252,26 @@ def _stated_title(zone: list[Line], title: str) -> list[Line]:
 
 def _subtitle(page1: list[Line], title: list[Line], size: float) -> Line | None:
     """The cover's subtitle: the line right under the title, in display type smaller than the title's (half as
-    large again as the body's at least), in upper and lower case from a capital, no sentence, date, byline or
-    names ("Recent threats in the Red Sea" in 28 points over "Economic impact on the region and on the EU" in
+    large again as the body's at least), in upper and lower case from a capital, no sentence, date, version,
+    byline or names, and not followed by the text at once (a heading is) ("Recent threats in the Red Sea" in 28 points over "Economic impact on the region and on the EU" in
     22.4, as the European Parliament's briefings print it, and cite it with a colon)."""
     if not title or title[-1] not in page1 or page1.index(title[-1]) + 1 >= len(page1):
         return None
     last = title[-1]
-    ln = page1[page1.index(last) + 1]
+    at = page1.index(last) + 1
+    ln, below = page1[at], page1[at + 1] if at + 1 < len(page1) else None
     t = ln.plain.strip()
     fits = (1.5 * size <= ln.size < min(x.size for x in title) and ln.top - last.bottom <= last.size
             and t[:1].isupper() and not _capitals(t) and _wordy(ln) and not t.endswith(".")
-            and not parse_date(t) and not BYLINE.match(t) and not _PEOPLE.match(t) and not _VOLUME.match(t)
-            and not re.search(r"[.;,\u2013\u2014-]$", last.plain.strip()))
+            and not parse_date(t) and not _DATED.search(t) and not BYLINE.match(t) and not _PEOPLE.match(t)
+            and not _VOLUME.match(t) and not re.search(r"[.;,\u2013\u2014-]$", last.plain.strip())
+            and not (below is not None and below.size <= 1.1 * size))    # a heading: the text follows it
     return ln if fits else None
+
+
+# a line that dates or versions the document ("Version 2.2020 — July 15, 2020"): no subtitle
+_DATED = re.compile(rf"\b(?:{FULL_MONTH})\s+\d{{1,2}},?\s+\d{{4}}|\b\d{{1,2}}\s+(?:{FULL_MONTH})\s+\d{{4}}|\bversion\b",
+                    re.I)
 
 
 def _opens_preamble(texts: list[str], i: int) -> bool:

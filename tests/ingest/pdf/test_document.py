@@ -354,17 +354,21 @@ def test_a_hashs_hyphen_inside_an_address_goes_and_a_host_cut_after_its_dot_goes
 
 
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
-@pytest.mark.parametrize("under, title", [
-    ("Economic impact on the region and on the EU", "Recent threats in the Red Sea: Economic impact on the region and on the EU"),
-    ("Angelos Delivorias", "Recent threats in the Red Sea")])
-def test_a_covers_subtitle_in_smaller_display_type_joins_its_title(tmp_path, writer, under, title):
+@pytest.mark.parametrize("under, then, title", [
+    ("Economic impact on the region and on the EU", "SUMMARY",
+     "Recent threats in the Red Sea: Economic impact on the region and on the EU"),
+    ("Angelos Delivorias", "SUMMARY", "Recent threats in the Red Sea"),
+    ("Version 2.2020 — July 15, 2020", "SUMMARY", "Recent threats in the Red Sea"),
+    ("Economic impact on the region", "", "Recent threats in the Red Sea")])
+def test_a_covers_subtitle_in_smaller_display_type_joins_its_title(tmp_path, writer, under, then, title):
     # a European Parliament briefing's cover: the title in 28 points over its subtitle in 22.4, cited with a colon;
-    # names set so are no subtitle
+    # names, a version line and a heading the text follows at once are no subtitle
     w = fx.WRITERS[writer]((595.0, 842.0), title="Recent threats in the Red Sea")      # as the briefing states it
     w.draw(72.0, 50.0, [("BRIEFING", 20.0, 0.0, False)])
     w.draw(128.0, 131.0, [("Recent threats in the Red Sea", 28.0, 0.0, False)])
     w.draw(86.0, 166.0, [(under, 22.4, 0.0, False)])
-    w.draw(72.0, 210.0, [("SUMMARY", 14.4, 0.0, False)])
+    if then:
+        w.draw(72.0, 210.0, [(then, 14.4, 0.0, False)])
     for k in range(8):
         w.draw(72.0, 233.0 + 13.0 * k, [("Ships rerouted around the Cape of Good Hope added ten days to a voyage.",
                                          11.2, 0.0, False)])
