@@ -85,6 +85,36 @@ def _erf(x: np.ndarray) -> np.ndarray:
     return np.where(x >= 0, 1.0 - r, r - 1.0)
 
 
+def _gelu_(h: np.ndarray) -> np.ndarray:
+    """Exact GELU, 0.5 * h * (1 + erf(h / sqrt 2)) with `_erf`, computed in place in `h` and
+    two scratch arrays: the very operations of `_erf` and in the same order (so the same bits),
+    without its dozen full-size temporaries (the feed-forward's [batch, tokens, 1536] states
+    are the largest arrays of a cold `dossier ask`)."""
+    x = h / math.sqrt(2.0)
+    neg = ~(x >= 0)
+    z = np.abs(x, out=x)
+    t = z * 0.5
+    t += 1.0
+    np.divide(1.0, t, out=t)
+    p = t * 0.17087277
+    for c in (-0.82215223, 1.48851587, -1.13520398, 0.27886807, -0.18628806, 0.09678418, 0.37409196,
+              1.00002368):
+        p += c
+        p *= t
+    np.multiply(z, z, out=z)          # -z * z - 1.26551223 + t * (...)
+    np.negative(z, out=z)
+    z -= 1.26551223
+    z += p
+    np.exp(z, out=z)
+    z *= t                            # r
+    np.subtract(1.0, z, out=z)        # 1 - r where x >= 0, r - 1 elsewhere: erf
+    np.negative(z, out=z, where=neg)
+    z += 1.0
+    h *= 0.5
+    h *= z
+    return h
+
+
 class NumpyBert:
     """all-MiniLM-style sentence embedding with numpy: BERT encoder, mean pooling, L2 norm."""
 
@@ -181,7 +211,7 @@ class NumpyBert:
             ctx = (att @ v).transpose(0, 2, 1, 3).reshape(b, n, -1)
             x = self._ln(self._lin(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
             h = self._lin(x, p + "intermediate.dense")
-            h = 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0)))
+            h = _gelu_(h)                  # 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0))), in place
             x = self._ln(self._lin(h, p + "output.dense") + x, p + "output.LayerNorm")
         return x, mask, encs
 
