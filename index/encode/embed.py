@@ -130,10 +130,17 @@ class NumpyBert:
         sb = model_dir / "sentence_bert_config.json"
         if sb.exists():
             max_len = int(json.loads(sb.read_text()).get("max_seq_length", 256))
-        w = load_file(str(model_dir / "model.safetensors"))
-        self.w = {k.removeprefix("bert."): v.astype(np.float32) for k, v in w.items()}
-        for k in [k for k, v in self.w.items() if k.endswith(".weight") and v.ndim == 2 and "embeddings" not in k]:
-            self.w[k + ".T"] = np.ascontiguousarray(self.w.pop(k).T)     # x @ W.T without a strided view
+        # The matrices that are kept transposed (x @ W.T without a strided view) are copied once,
+        # straight from the file's buffer; the rest as float32 copies (so the buffer is let go).
+        # Not a float32 copy of everything first: 86 MB less memory written by a cold start.
+        self.w, transposed = {}, {}
+        for k, v in load_file(str(model_dir / "model.safetensors")).items():
+            k = k.removeprefix("bert.")
+            if k.endswith(".weight") and v.ndim == 2 and "embeddings" not in k:
+                transposed[k + ".T"] = np.ascontiguousarray(v.astype(np.float32, copy=False).T)
+            else:
+                self.w[k] = v.astype(np.float32)
+        self.w.update(transposed)
         self.tok = Tokenizer.from_file(str(model_dir / "tokenizer.json"))
         self.tok.enable_truncation(max_length=max_len)
         self.tok.no_padding()
