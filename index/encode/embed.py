@@ -74,22 +74,13 @@ def model_dimension(model: Any) -> int:
 
 # ---------------------------------------------------------------- the light query path
 
-def _erf(x: np.ndarray) -> np.ndarray:
-    # Abramowitz & Stegun 7.1.26 is too coarse for exact GELU; use the complementary
-    # error function's Chebyshev fit (Numerical Recipes erfc), relative error < 1.2e-7.
-    z = np.abs(x)
-    t = 1.0 / (1.0 + 0.5 * z)
-    r = t * np.exp(-z * z - 1.26551223 + t * (1.00002368 + t * (0.37409196 + t * (0.09678418 + t * (
-        -0.18628806 + t * (0.27886807 + t * (-1.13520398 + t * (1.48851587 + t * (
-            -0.82215223 + t * 0.17087277)))))))))
-    return np.where(x >= 0, 1.0 - r, r - 1.0)
-
-
 def _gelu_(h: np.ndarray) -> np.ndarray:
-    """Exact GELU, 0.5 * h * (1 + erf(h / sqrt 2)) with `_erf`, computed in place in `h` and
-    two scratch arrays: the very operations of `_erf` and in the same order (so the same bits),
-    without its dozen full-size temporaries (the feed-forward's [batch, tokens, 1536] states
-    are the largest arrays of a cold `dossier ask`)."""
+    """Exact GELU, 0.5 * h * (1 + erf(h / sqrt 2)), computed in place in `h` and two scratch arrays
+    (the feed-forward's [batch, tokens, 1536] states are the largest arrays of a cold `dossier ask`:
+    a dozen full-size temporaries cost 0.1 s). erf is the complementary error function's Chebyshev
+    fit (Numerical Recipes erfc, relative error < 1.2e-7; Abramowitz & Stegun 7.1.26 is too coarse
+    for exact GELU): erf(x) = 1 - t * exp(-z² - 1.26551223 + t * P(t)), z = |x|, t = 1 / (1 + z / 2),
+    negated for x < 0."""
     x = h / math.sqrt(2.0)
     neg = ~(x >= 0)
     z = np.abs(x, out=x)
@@ -218,7 +209,7 @@ class NumpyBert:
             ctx = (att @ v).transpose(0, 2, 1, 3).reshape(b, n, -1)
             x = self._ln(self._lin(ctx, p + "attention.output.dense") + x, p + "attention.output.LayerNorm")
             h = self._lin(x, p + "intermediate.dense")
-            h = _gelu_(h)                  # 0.5 * h * (1.0 + _erf(h / math.sqrt(2.0))), in place
+            h = _gelu_(h)
             x = self._ln(self._lin(h, p + "output.dense") + x, p + "output.LayerNorm")
         return x, mask, encs
 
