@@ -36,6 +36,8 @@ from ingest.pdf.text import BULLET, ENUMERATOR, Edges, breaks_paragraph, join, o
 
 _CONTENTS_HEADING = re.compile(r"^\s*(?:table\s+of\s+contents|contents|list\s+of\s+(?:figures|tables|illustrations)"
                                r"|inhalt(?:sverzeichnis)?|table\s+des\s+mati[eè]res|sommaire)\b", re.I)
+# a box that lists a short paper's sections without page numbers ("IN THIS BRIEFING" over "➢ Introduction", …)
+_BOX_HEADING = re.compile(r"^\s*in\s+this\s+(?:briefing|brief|issue|paper|report|edition|study|chapter)\s*:?\s*$", re.I)
 _LEADERS = re.compile(r"(?:[.·…_]\s?){4,}\s*(?:\d{1,4}|[ivxlc]{1,7})\s*$", re.I)
 _ENDS_IN_PAGE = re.compile(r"(?:\d{1,4}|(?:\s|^)[ivxlc]{1,7})\s*$", re.I)
 _MARKER_LINE = re.compile(r"^\d{1,4}(?:[ ,]+\d{1,4})*$")
@@ -147,6 +149,15 @@ def contents_lines(lines: list[Line], headings: set[int]) -> set[int]:
         text = ln.plain
         if _LEADERS.search(text) or (_link_share(ln, ln.page) > 0.8 and _ENDS_IN_PAGE.search(text)):
             out.add(id(ln))
+        if _BOX_HEADING.match(text):
+            out.add(id(ln))
+            j = i + 1                   # its entries: short lines, each a bullet and a section's name
+            while (j < len(lines) and BULLET.match(lines[j].plain) and len(lines[j].plain) < 80
+                   and not lines[j].plain.rstrip().endswith(".") and id(lines[j]) not in headings):
+                out.add(id(lines[j]))
+                j += 1
+            i = j
+            continue
         if _CONTENTS_HEADING.match(text) and len(text) < 60:
             out.add(id(ln))
             j = i + 1

@@ -77,6 +77,26 @@ def test_contents_lines_and_headings_are_not_sentences(tmp_path, writer):
     assert {s.section for s in report.sentences} == {"Deployments", "Exercises and readiness"}
 
 
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_briefings_box_of_its_sections_is_contents_not_a_sentence(tmp_path, writer):
+    # a European Parliament briefing's cover box: "IN THIS BRIEFING" over "➢ Introduction", "➢ Impact of the
+    # attacks", … (no page numbers) was read as two sentences, "IN THIS BRIEFING" and "Introduction ➢ Impact …"
+    paras = [fx.Para([("Recent threats in the Red Sea", False)], size=16, bold=True, space_before=0),
+             fx.Para([("IN THIS BRIEFING", False)], size=12),
+             *[fx.Para([(f"\u2022 {t}", False)], space_before=2)
+               for t in ("Introduction", "Impact of the attacks", "Countries affected")],
+             fx.Para([("Introduction", False)], size=13, bold=True),
+             fx.Para([(BODY * 3, False)])]
+    path = _pdf(tmp_path, fx.Spec(paras=paras, notes=[]), writer)
+    doc = read_document(path, path.name)
+    assert [b.text for b in doc.blocks if b.kind == CONTENTS] == [
+        "IN THIS BRIEFING", "\u2022 Introduction", "\u2022 Impact of the attacks", "\u2022 Countries affected"]
+    (report,), _ = read_pdf(path, path.name)
+    sentences = [report.text[s.start:s.end] for s in report.sentences]
+    assert not any("BRIEFING" in t or "Impact of the attacks" in t for t in sentences)
+    assert {s.section for s in report.sentences} == {"Introduction"}
+
+
 def _chapter(title: str, facts: list[str], notes_mode: str, writer: str) -> bytes:
     paras = [fx.Para([(title, False)], size=15, bold=True, space_before=0)]
     paras += [fx.Para([(BODY + fact, False), (str(i + 1), True)]) for i, fact in enumerate(facts)]
