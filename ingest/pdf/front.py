@@ -253,13 +253,14 @@ def _stated_title(zone: list[Line], title: str) -> list[Line]:
 def _subtitle(page1: list[Line], title: list[Line], size: float) -> Line | None:
     """The cover's subtitle: the line right under the title, in display type smaller than the title's (half as
     large again as the body's at least), in upper and lower case from a capital, no sentence, date, version,
-    byline or names, and not followed by the text at once (a heading is) ("Recent threats in the Red Sea" in 28 points over "Economic impact on the region and on the EU" in
-    22.4, as the European Parliament's briefings print it, and cite it with a colon)."""
-    if not title or title[-1] not in page1 or page1.index(title[-1]) + 1 >= len(page1):
+    byline or names, and not followed by the text at once (a heading is). "Recent threats in the Red Sea" in
+    28 points over "Economic impact on the region and on the EU" in 22.4, as the European Parliament's
+    briefings print it and cite it with a colon."""
+    at = page1.index(title[-1]) + 1 if title and title[-1] in page1 else len(page1)
+    if at >= len(page1):
         return None
-    last = title[-1]
-    at = page1.index(last) + 1
-    ln, below = page1[at], page1[at + 1] if at + 1 < len(page1) else None
+    last, ln = title[-1], page1[at]
+    below = page1[at + 1] if at + 1 < len(page1) else None
     t = ln.plain.strip()
     fits = (1.5 * size <= ln.size < min(x.size for x in title) and ln.top - last.bottom <= last.size
             and t[:1].isupper() and not _capitals(t) and _wordy(ln) and not t.endswith(".")
