@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from ingest.document import LINK_CLOSE, LINK_OPEN
 from ingest.footnotes import is_note_line
@@ -290,6 +290,7 @@ class Vocabulary:
     whole: set[str]
     hyphened: set[str]
     typed_hyphens: bool = False
+    titled: set[str] = field(default_factory=set)    # words as an address's slug writes them: see `vocabulary`
 
 
 def vocabulary(lines: list[Line], producer: str = "") -> Vocabulary:
@@ -308,7 +309,14 @@ def vocabulary(lines: list[Line], producer: str = "") -> Vocabulary:
                 kept += 1
             elif left + right in whole:
                 broken += 1
-    return Vocabulary(whole, hyphened, not broken and bool(kept or _WORD_PROCESSOR.search(producer)))
+    # a slug drops a title's apostrophes and splits its compounds ("Mexico's Role" -> "mexicos-role",
+    # "on-the-Horizon" -> "on-the-horizon"): the words a slug of the document's own titles can hold
+    titled = {w.lower() for h in hyphened for w in h.split("-")} | {
+        re.sub(r"['’]", "", w).lower() for ln in lines for w in _ELIDED.findall(ln.plain)}
+    return Vocabulary(whole, hyphened, not broken and bool(kept or _WORD_PROCESSOR.search(producer)), titled)
+
+
+_ELIDED = re.compile(rf"{_LETTERS}(?:['’]{_LETTERS})+")        # "Mexico's", "don't"
 
 
 def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: Vocabulary) -> str:
@@ -370,7 +378,8 @@ _SUSPENDED = re.compile(r"(?:or|and|nor|to)\s+[^\W\d_]+-[^\W\d_]")
 def _hyphenated_in_address(prev: str, nxt: str, vocab: Vocabulary) -> bool:
     """A line-end hyphen inside a web address that the typesetter added (InDesign hyphenates addresses:
     ".../health/fentan-" + "yl-xylazine", a hash's "…2976fe-" + "b5ac6b41e528e"): the document hyphenates
-    words, and it writes the joined word whole and never with this hyphen, or both parts mix letters and
+    words, and it writes the joined word (whole, or as a slug holds it: "mexicos" for "Mexico's") and never
+    with this hyphen, or both parts mix letters and
     figures (a hash's) and are no UUID's groups ("f47ac10b-" + "58cc-…"). A word processor's document, or a
     word the document also writes with the hyphen ("co-operation"), keeps it: the address's own hyphen at the
     line end. So do two parts of letters the document does not write: a slug's words in another language
@@ -380,7 +389,7 @@ def _hyphenated_in_address(prev: str, nxt: str, vocab: Vocabulary) -> bool:
     m, n = _LINE_END_PART.search(prev), _LINE_START_PART.match(nxt)
     if m and n:
         left, right = m.group(1).lower(), n.group(0).lower()
-        if left + right in vocab.whole and f"{left}-{right}" not in vocab.hyphened:
+        if (left + right in vocab.whole or left + right in vocab.titled) and f"{left}-{right}" not in vocab.hyphened:
             return True
     m, n = _PIECE_END.search(prev), _PIECE.match(nxt)
     return bool(m and n) and all(_HASHLIKE.fullmatch(p) for p in (m.group(1), n.group(0))) and not (

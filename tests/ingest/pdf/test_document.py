@@ -336,14 +336,18 @@ def test_a_web_address_broken_over_lines_is_one_address():
             "https://www.nytimes.com/health/fentanyl-xylazine-drug.html#:~:text=ATLANTA%2C%20GA%20Today.") in text
 
 
-def test_a_hashs_hyphen_inside_an_address_goes_and_a_host_cut_after_its_dot_goes_on():
+def test_a_typesetters_hyphen_inside_an_address_goes_where_the_text_shows_it():
     """Brookings' endnotes (InDesign): a hash's "2976fe-" + "b5ac6b41e528e" is a hyphen the typesetter added
-    (both parts mix letters and figures); numbers, a UUID's groups and a slug's words keep theirs, in another
-    language too (ISW's transliterated Russian, which no vocabulary holds). A host name cut after its dot
-    ("https://www.cnn." + "com/…") goes on with its top-level domain although the line ended short."""
+    (both parts mix letters and figures), and so is "mexi-" + "cos" in the slug of a title the note prints
+    ("Mexico’s Role": slugs drop apostrophes) or "hori-" + "zon" ("on-the-Horizon"); numbers, a UUID's groups and
+    a slug's words keep theirs, in another language too (ISW's transliterated Russian, which no vocabulary
+    holds). A host name cut after its dot ("https://www.cnn." + "com/…") goes on with its top-level domain
+    although the line ended short."""
     from ingest.pdf.text import join
 
-    notes = [["https://apnews.com/article/trade-surplus-3010e6368545e2976fe-", "b5ac6b41e528e."],
+    notes = [["“Addressing Mexico’s Role,” https://www.brookings.edu/articles/addressing-mexi-", "cos-role/."],
+             ["“Supercoke & on-the-Horizon Issues,” https://www.brookings.edu/articles/on-the-hori-", "zon-issues/."],
+             ["https://apnews.com/article/trade-surplus-3010e6368545e2976fe-", "b5ac6b41e528e."],
              ["https://www.reuters.com/world/americas/cartel-2025-", "02-27/."],
              ["https://www.washingtonpost.com/2024/01/19/f47ac10b-", "58cc-4372-a567-0e02b2c3d479_story.html"],
              ["https://sputnik.by/defense_safety/20200916/1045696519/ne-prosil-o-postavkakh-",
@@ -366,6 +370,8 @@ def test_a_hashs_hyphen_inside_an_address_goes_and_a_host_cut_after_its_dot_goes
             text = join(text, b.plain, a, b, edges, vocab)
         return text
     assert [joined(n) for n in note_lines] == [
+        "“Addressing Mexico’s Role,” https://www.brookings.edu/articles/addressing-mexicos-role/.",
+        "“Supercoke & on-the-Horizon Issues,” https://www.brookings.edu/articles/on-the-horizon-issues/.",
         "https://apnews.com/article/trade-surplus-3010e6368545e2976feb5ac6b41e528e.",
         "https://www.reuters.com/world/americas/cartel-2025-02-27/.",
         "https://www.washingtonpost.com/2024/01/19/f47ac10b-58cc-4372-a567-0e02b2c3d479_story.html",
