@@ -375,10 +375,11 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
     else:
         zone = []
         biggest = max((ln.size for ln in page1[:6] if not _WORDMARK.match(ln.plain)), default=0.0)
-        # the publisher's and the series' names in bold over the title ("U.S.-China Economic and Security
-        # Review Commission", "Staff Research Backgrounder"): short lines, no sentences
         first = next((i for i, ln in enumerate(page1[:6]) if ln.size == biggest), 0) if biggest >= 1.15 * size else 0
-        named = page1[:first] if all(ln.bold and len(ln.plain.split()) <= 8 and not ln.plain.endswith(".")
+        # the publisher's and the series' names in bold or in capitals over the title ("U.S.-China Economic and
+        # Security Review Commission", "Staff Research Backgrounder", a briefing's "BRIEFING"): short lines, no sentences
+        named = page1[:first] if all((ln.bold or _capitals(ln.plain) and any(c.isupper() for c in ln.plain))
+                                     and len(ln.plain.split()) <= 8 and not ln.plain.endswith(".")
                                      for ln in page1[:first]) else []
         for ln in page1:
             t = ln.plain

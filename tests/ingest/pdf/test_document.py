@@ -380,6 +380,24 @@ def test_a_typesetters_hyphen_inside_an_address_goes_where_the_text_shows_it():
 
 
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+@pytest.mark.parametrize("stated", ["Recent threats in the Red Sea", ""])
+def test_a_series_name_in_capitals_over_the_title_keeps_the_title(tmp_path, writer, stated):
+    # the briefing's cover opens with its series' name, "BRIEFING" in 20 points (not bold), over the title in 28:
+    # without the file's Title field the title was lost ("" before)
+    w = fx.WRITERS[writer]((595.0, 842.0), title=stated)
+    w.draw(72.0, 50.0, [("BRIEFING", 20.0, 0.0, False)])
+    w.draw(128.0, 131.0, [("Recent threats in the Red Sea", 28.0, 0.0, False)])
+    w.draw(72.0, 190.0, [("SUMMARY", 14.4, 0.0, False)])
+    for k in range(8):
+        w.draw(72.0, 213.0 + 13.0 * k, [("Ships rerouted around the Cape of Good Hope added ten days to a voyage.",
+                                         11.2, 0.0, False)])
+    path = tmp_path / "cover.pdf"
+    path.write_bytes(w.save())
+    (r,), _ = read_pdf(path, path.name)
+    assert r.title == "Recent threats in the Red Sea"
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
 @pytest.mark.parametrize("under, then, title", [
     ("Economic impact on the region and on the EU", "SUMMARY",
      "Recent threats in the Red Sea: Economic impact on the region and on the EU"),
