@@ -379,22 +379,28 @@ def test_a_typesetters_hyphen_inside_an_address_goes_where_the_text_shows_it():
         "CNN, November 21, 2024, https://www.cnn.com/2024/11/21/health/fentanyl-pills-less-potent-dea/index.html."]
 
 
-@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
-@pytest.mark.parametrize("stated", ["Recent threats in the Red Sea", ""])
-def test_a_series_name_in_capitals_over_the_title_keeps_the_title(tmp_path, writer, stated):
-    # the briefing's cover opens with its series' name, "BRIEFING" in 20 points (not bold), over the title in 28:
-    # without the file's Title field the title was lost ("" before)
+def _briefing_cover_title(tmp_path, writer: str, stated: str, under: list[tuple[str, float, float]]) -> str:
+    """The title read from a European Parliament briefing's cover: its series' name "BRIEFING" in 20 points (not
+    bold) over the title in 28, then the `under` runs ((text, size, y)), then the summary's prose in 11.2."""
     w = fx.WRITERS[writer]((595.0, 842.0), title=stated)
     w.draw(72.0, 50.0, [("BRIEFING", 20.0, 0.0, False)])
     w.draw(128.0, 131.0, [("Recent threats in the Red Sea", 28.0, 0.0, False)])
-    w.draw(72.0, 190.0, [("SUMMARY", 14.4, 0.0, False)])
+    for text, size, y in under:
+        w.draw(86.0 if size > 20 else 72.0, y, [(text, size, 0.0, False)])
     for k in range(8):
-        w.draw(72.0, 213.0 + 13.0 * k, [("Ships rerouted around the Cape of Good Hope added ten days to a voyage.",
+        w.draw(72.0, 233.0 + 13.0 * k, [("Ships rerouted around the Cape of Good Hope added ten days to a voyage.",
                                          11.2, 0.0, False)])
     path = tmp_path / "cover.pdf"
     path.write_bytes(w.save())
     (r,), _ = read_pdf(path, path.name)
-    assert r.title == "Recent threats in the Red Sea"
+    return r.title
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+@pytest.mark.parametrize("stated", ["Recent threats in the Red Sea", ""])
+def test_a_series_name_in_capitals_over_the_title_keeps_the_title(tmp_path, writer, stated):
+    # without the file's Title field the title under "BRIEFING" was lost ("" before)
+    assert _briefing_cover_title(tmp_path, writer, stated, [("SUMMARY", 14.4, 210.0)]) == "Recent threats in the Red Sea"
 
 
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
@@ -405,21 +411,10 @@ def test_a_series_name_in_capitals_over_the_title_keeps_the_title(tmp_path, writ
     ("Version 2.2020 — July 15, 2020", "SUMMARY", "Recent threats in the Red Sea"),
     ("Economic impact on the region", "", "Recent threats in the Red Sea")])
 def test_a_covers_subtitle_in_smaller_display_type_joins_its_title(tmp_path, writer, under, then, title):
-    # a European Parliament briefing's cover: the title in 28 points over its subtitle in 22.4, cited with a colon;
-    # names, a version line and a heading the text follows at once are no subtitle
-    w = fx.WRITERS[writer]((595.0, 842.0), title="Recent threats in the Red Sea")      # as the briefing states it
-    w.draw(72.0, 50.0, [("BRIEFING", 20.0, 0.0, False)])
-    w.draw(128.0, 131.0, [("Recent threats in the Red Sea", 28.0, 0.0, False)])
-    w.draw(86.0, 166.0, [(under, 22.4, 0.0, False)])
-    if then:
-        w.draw(72.0, 210.0, [(then, 14.4, 0.0, False)])
-    for k in range(8):
-        w.draw(72.0, 233.0 + 13.0 * k, [("Ships rerouted around the Cape of Good Hope added ten days to a voyage.",
-                                         11.2, 0.0, False)])
-    path = tmp_path / "cover.pdf"
-    path.write_bytes(w.save())
-    (r,), _ = read_pdf(path, path.name)
-    assert r.title == title
+    # the title in 28 points over its subtitle in 22.4, cited with a colon; names, a version line and a heading
+    # the text follows at once are no subtitle
+    runs = [(under, 22.4, 166.0)] + ([(then, 14.4, 210.0)] if then else [])
+    assert _briefing_cover_title(tmp_path, writer, "Recent threats in the Red Sea", runs) == title
 
 
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
