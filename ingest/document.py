@@ -13,6 +13,7 @@ the text (a "12" printed as a superscript is a Mark, not text).
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -65,6 +66,17 @@ class DocNote:
     marks: list[Mark] = field(default_factory=list)
     # markers printed inside the note, pointing to other notes (offsets in text): the note's own
     # sources; the builder keeps them as notes of the report backing this note, not its sentence
+
+
+# What a reader prints where the file hides text: an HTML element of class `redacted`, a PDF's
+# redaction bar among a line's words. A note with nothing else is a redacted note.
+REDACTED_TEXT = "[redacted]"
+_BARS = re.compile(r"\[redacted\]|[_█▇■\s.,;:]+")
+
+
+def only_redacted(text: str) -> bool:
+    """The text holds redactions and nothing else: `[redacted]`, bars or underscores, punctuation."""
+    return not _BARS.sub("", text) and (REDACTED_TEXT in text or bool(re.search(r"[_█▇■]", text)))
 
 
 # Readers that build a note's text in pieces mark a link's target in it with these, and take

@@ -63,8 +63,8 @@ import re
 from dataclasses import dataclass, field
 
 from index.text.quotations import introduces_quotation
-from ingest.document import (CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, TITLE, Block, DocNote, Document, Mark,
-                             in_quotation_marks)
+from ingest.document import (CONTENTS, HEADING, LINK_CLOSE, LINK_OPEN, PARAGRAPH, REDACTED_TEXT, TITLE, Block, DocNote,
+                             Document, Mark, in_quotation_marks, only_redacted)
 from ingest.footnotes import is_note_line, marker_label, parse_note_block, take_markers
 from ingest.html_tree import RAW, Node, parse_html
 from ingest.tables import Cell, row_joins
@@ -95,8 +95,6 @@ _NOTES_ROLE = {"doc-endnotes", "doc-footnote", "doc-endnote", "doc-footnotes"}
 _BACKLINK = re.compile(r"backlink|footnote-back|footnote-return|fn-?back|reversefootnote", re.I)
 _CONTENTS_NAME = re.compile(r"\btoc\b|tableofcontents|table-of-contents|^contents$|msotoc", re.I)
 _FALLBACK_SUP = re.compile(r"\[?\s*(?:\d{1,5}|[*†‡]{1,3})\s*\]?(?:\s*[,;–-]\s*\[?\s*(?:\d{1,5}|[*†‡]{1,3})\s*\]?)*")
-_BARS = re.compile(r"\[redacted\]|[_█▇■\s.,;:]+")
-REDACTED_TEXT = "[redacted]"
 # A paragraph set wholly in bold, short and without a sentence's end ("Overview", "Key
 # findings", "Why do maintainers quit?") is a heading typed as bold text: never quoted as an answer. Bold is <b>, <strong>,
 # an inline font-weight, a class the page's styles make bold, or a tex4ht font class of a bold
@@ -312,7 +310,7 @@ class _Index:
         for order, key in block_key.items():
             note = self.notes[key]
             text, links, marks = _note_text(self.note_nodes[order], self, note.label)
-            if not _BARS.sub("", text) and (REDACTED_TEXT in text or re.search(r"[_█▇■]", text)):
+            if only_redacted(text):
                 note.redacted = True
             else:
                 note.text, note.links, note.marks = text, links, marks

@@ -200,7 +200,7 @@ def _paths(page, height: float):
     """Horizontal rules (y, x0, x1): paths (lines or filled rectangles) under 2 points high and
     over 20 wide (a footnote separator is one); short ones, under 1.2 points high and 1 to 12
     wide (TeX draws an underscore as one); and dark filled boxes the height of a line of text
-    (top, bottom, x0, x1): redaction bars."""
+    (top, bottom, x0, x1, a rectangle): redaction bars."""
     import pypdfium2.raw as c
 
     long, short, boxes = [], [], []
@@ -217,18 +217,30 @@ def _paths(page, height: float):
             short.append((height - y0, x0, x1))
         elif 4 < y1 - y0 < 30 and x1 - x0 > 1.5 and c.FPDFPath_GetDrawMode(obj.raw, fill, stroke) and fill.value:
             if c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a) and r.value + g.value + b.value < 150 and a.value > 200:
-                boxes.append((height - y1, height - y0, x0, x1))
+                boxes.append((height - y1, height - y0, x0, x1, _rectangle(obj.raw)))
     return long, short, boxes
 
 
-def _ink(chars: list[dict], boxes: list[tuple[float, float, float, float]]) -> None:
+def _rectangle(path) -> bool:
+    """The path is a rectangle: straight sides only, at most six segments (a logo's letters drawn
+    as outlines have curves)."""
+    import pypdfium2.raw as c
+
+    n = c.FPDFPath_CountSegments(path)
+    return 0 < n <= 6 and all(c.FPDFPathSegment_GetType(c.FPDFPath_GetPathSegment(path, k)) != c.FPDF_SEGMENT_BEZIERTO
+                              for k in range(n))
+
+
+def _ink(chars: list[dict], boxes: list[tuple[float, float, float, float, bool]]) -> None:
     """A redaction bar as a blank character on its line: the line keeps its width (a sentence
-    with a redacted stretch is not taken for a short line that ends its paragraph)."""
-    for top, bottom, x0, x1 in boxes:
+    with a redacted stretch is not taken for a short line that ends its paragraph). `rect`: the
+    box is a rectangle (ingest/pdf/layout.py reads only those as redactions)."""
+    for top, bottom, x0, x1, rect in boxes:
         h = bottom - top
         size = round(h / 0.9, 2)
         chars.append({"text": "\u2588", "x0": x0, "x1": x1, "top": top, "bottom": bottom - 0.15 * h,
-                      "size": size, "sz1": round(size, 1), "fontname": "", "bold": False, "hyphen": False, "ink": True})
+                      "size": size, "sz1": round(size, 1), "fontname": "", "bold": False, "hyphen": False, "ink": True,
+                      "rect": rect})
 
 
 def _underscores(chars: list[dict], short: list[tuple[float, float, float]]) -> None:

@@ -22,6 +22,8 @@ import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 
+from ingest.document import REDACTED_TEXT
+
 SUP_RATIO = 0.85        # a superscript is at most this size relative to its line
 SUP_RISE = 0.25         # ... and its box bottom at least this many line-sizes above the line's
 SMALL_SUP_RISE = 0.15   # ... or this many, for digits at most SMALL_SUP of its size (a 6 pt marker in a 9 pt sidebar)
@@ -415,7 +417,14 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
         lo, hi = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
         links = [a for a in links if a.top - 0.5 <= hi and a.bottom + 0.5 >= lo]
     before_percent, word_gap = _word_gap([c for c in chars if id(c) not in sup_ids and not c.get("ink")], size)
+    bars = redaction_runs(chars, sup_ids, size)
     for c in chars:
+        if id(c) in bars:                   # a redaction among the line's words reads as the HTML edition prints it
+            last = bars[id(c)]
+            if last is not None:
+                pieces.append(Piece(f" {REDACTED_TEXT} "))
+                prev = last_visible = last
+            continue
         is_sup = id(c) in sup_ids
         ch = " " if c.get("ink") else c["text"]     # a redaction bar: blank, but it fills its place
         link = _link_at(c, links) if links else None
@@ -462,6 +471,43 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
     return Line(page=page, x0=x0, x1=x1, top=min(c["top"] for c in main), bottom=max(c["bottom"] for c in main),
                 size=size, bold=bold, pieces=pieces, col=col, first_word=first_word,
                 hyphen_end=bool(last is not None and last.get("hyphen")), hung=any(c.get("hung") for c in chars))
+
+
+def redaction_runs(chars: list[dict], sup_ids: set[int], size: float) -> dict[int, dict | None]:
+    """Redaction bars that stand for words of the line (ingest/pdf/chars.py draws each bar as a blank
+    character): a run of rectangles a word apart at most, each the height of the line's type, a word wide
+    or more, touching the line's words (within 0.6 em on one side) and under none of them. Maps the id of
+    each bar of a run to the run's last bar for its first, None for the others. A chart's bar, a
+    band behind a heading, a bullet square, a logo's letters drawn as outlines or a line of bars with
+    no words fails one of these and stays a blank, as every dark box did before."""
+    visible = [c for c in chars if not c.get("ink") and c["text"].strip() and id(c) not in sup_ids]
+    if not visible or not any(c.get("ink") for c in chars):
+        return {}
+    runs: list[list[dict]] = []
+    for c in chars:
+        if c.get("ink"):
+            if runs and runs[-1] and c["x0"] - runs[-1][-1]["x1"] <= 0.6 * size:
+                runs[-1].append(c)
+            else:
+                runs.append([c])
+        elif c["text"].strip() and runs and runs[-1]:
+            runs.append([])                 # a word between two bars parts them
+    out: dict[int, dict | None] = {}
+    for run in runs:
+        if not run:
+            continue
+        x0, x1 = run[0]["x0"], run[-1]["x1"]
+        if x1 - x0 < 0.8 * size or not all(c.get("rect") and 0.7 * size <= c["size"] <= 1.4 * size for c in run):
+            continue
+        if any(c["x0"] < x1 - 0.5 and c["x1"] > x0 + 0.5 for c in visible):
+            continue                        # words printed over it: a band behind them, not a redaction
+        left = min((x0 - c["x1"] for c in visible if c["x1"] <= x0 + 0.5), default=None)
+        right = min((c["x0"] - x1 for c in visible if c["x0"] >= x1 - 0.5), default=None)
+        if not any(g is not None and g <= 0.6 * size for g in (left, right)):
+            continue
+        out[id(run[0])] = run[-1]
+        out.update((id(c), None) for c in run[1:])
+    return out
 
 
 def _link_at(c: dict, links: list):

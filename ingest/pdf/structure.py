@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 
 from index.text.quotations import introduces_quotation
 from ingest.document import (CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, DocNote, Mark, in_quotation_marks,
-                             take_links)
+                             only_redacted, take_links)
 from ingest.pdf.areas import Areas
 from ingest.pdf.chars import Outline
 from ingest.pdf.layout import Line, Piece
@@ -595,6 +595,8 @@ def to_notes(foot: list[RawNote], end: list[RawNote]) -> dict[str, DocNote]:
         text, links = take_links(re.sub(r"\s+", " ", n.text).strip())
         cut = len(text) - len(text.lstrip())
         text = text.strip()
+        if only_redacted(text) and not links:
+            text = ""                               # a note redacted to its number, as the HTML edition reads it
         links = [(max(0, min(pos - cut, len(text))), url) for pos, url in links]
         out[f"n{i + 1}"] = DocNote(key=f"n{i + 1}", label=n.number or "", text=text, links=links,
                                    redacted=bool(n.number) and not text and not links, pages=sorted(set(n.pages)))

@@ -31,6 +31,7 @@ FONT_DIR = Path(matplotlib.get_data_path()) / "fonts" / "ttf"
 REGULAR, BOLD = FONT_DIR / "DejaVuSans.ttf", FONT_DIR / "DejaVuSans-Bold.ttf"
 _URL = re.compile(r"(?:https?://|www\.)\S+")
 HEAD_IN_NOTE = 13.0                          # the size of a heading inside a note
+BAR = "\u2007"                               # a word of these (figure spaces) is set blank under a black bar: redacted
 
 
 # ------------------------------------------------------------------ what to typeset
@@ -171,6 +172,10 @@ class ReportlabWriter:
         self.c.setLineWidth(0.5)
         self.c.line(x0, self.h - y, x1, self.h - y)
 
+    def bar(self, x0: float, top: float, x1: float, bottom: float) -> None:
+        self.c.setFillColorRGB(0, 0, 0)
+        self.c.rect(x0, self.h - bottom, x1 - x0, bottom - top, stroke=0, fill=1)
+
     def link(self, x0: float, top: float, x1: float, bottom: float, uri: str) -> None:
         self.c.linkURL(uri, (x0, self.h - bottom, x1, self.h - top), relative=0, thickness=0)
 
@@ -215,6 +220,10 @@ class FpdfWriter:
     def rule(self, x0: float, x1: float, y: float) -> None:
         self.pdf.set_line_width(0.5)
         self.pdf.line(x0, y, x1, y)
+
+    def bar(self, x0: float, top: float, x1: float, bottom: float) -> None:
+        self.pdf.set_fill_color(0)
+        self.pdf.rect(x0, top, x1 - x0, bottom - top, style="F")
 
     def link(self, x0: float, top: float, x1: float, bottom: float, uri: str) -> None:
         self.pdf.link(x0, top, x1 - x0, bottom - top, uri)
@@ -367,8 +376,6 @@ class Typesetter:
 
     def draw_line(self, x: float, y: float, words: list[Word], size: float, bold: bool, links: bool = False) -> None:
         self.w.draw(x, y, self.runs_of(words, size, bold))
-        if not links:
-            return
         pos = x
         space = self.w.width(" ", size, bold)
         for i, word in enumerate(words):
@@ -376,6 +383,11 @@ class Typesetter:
                 pos += space
             ww = self.wword(word, size, bold)
             text = "".join(t for t, _ in word)
+            if text and not text.strip(BAR):
+                self.w.bar(pos, y - 0.8 * size, pos + ww, y + 0.2 * size)    # a redaction bar over blank type
+            if not links:
+                pos += ww
+                continue
             m = _URL.match(text)
             if m and "(.)" not in text and self.s.link_urls:
                 self.w.link(pos, y - size, pos + ww, y + 0.25 * size, text.rstrip(";,."))

@@ -7,7 +7,7 @@ import re
 import pytest
 
 from ingest.document import CONTENTS, HEADING, PARAGRAPH, TITLE
-from ingest.pdf.layout import Line, Piece
+from ingest.pdf.layout import Line, Piece, _make_line
 from ingest.pdf.notes import numbered_notes
 from ingest.pdf.reader import read_document, read_pdf
 from ingest.pdf.text import Edges, breaks_paragraph, vocabulary
@@ -911,3 +911,53 @@ def test_a_suspended_hyphen_at_a_lines_end_keeps_its_hyphen_and_space():
     assert join("short-", "to medium-term loans", a, b, None, vocab) == "short- to medium-term loans"
     assert join("interac-", "tively reducing mortality", a, b, None, vocab) == "interactively reducing mortality"
     assert join("the col-", "or of the flag", a, b, None, Vocabulary({"color"}, set())) == "the color of the flag"
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_redaction_bars_among_words_read_redacted_as_the_html_edition_prints_them(tmp_path, writer):
+    """A black bar over blanked words reads `[redacted]`, once per stretch of bars, as the HTML
+    edition's redacted elements do; a note with nothing but a bar is a redacted note, and a
+    bar inside a note's text stays in it."""
+    bar = fx.BAR * 9
+    paras = [fx.Para([("Redacted Passages of a Legal Report", False)], size=15, bold=True, space_before=0),
+             fx.Para([(BODY + f"His false statements violated federal criminal law, {bar} {bar} and led to "
+                       "his prosecution in December.", False), ("1", True)]),
+             fx.Para([(BODY + f"The witness then met {bar} at the hotel.", False), ("2", True)]),
+             fx.Para([(BODY + "The meeting lasted twenty minutes.", False), ("3", True)])]
+    notes = [("1", "Interview of the deputy, 12 May 2021."), ("2", bar + " " + bar),
+             ("3", f"Interview of {bar} at 4, 3 June 2021.")]
+    path = _pdf(tmp_path, fx.Spec(paras=paras, notes=notes), writer)
+    (report,), _ = read_pdf(path, path.name)
+    text = re.sub(r"\s+", " ", report.text)
+    assert "violated federal criminal law, [redacted] and led to his prosecution" in text
+    assert "The witness then met [redacted] at the hotel." in text
+    assert text.split(" Notes [1] ")[0].count("[redacted]") == 2
+    assert report.notes["2"].status == "redacted" and not report.notes["2"].text
+    assert report.notes["3"].status == "resolved"
+    assert re.sub(r"\s+", " ", report.notes["3"].text) == "Interview of [redacted] at 4, 3 June 2021."
+    assert report.notes["1"].text == "Interview of the deputy, 12 May 2021."
+
+
+def _ch(text: str, x0: float, x1: float, size: float = 10.0, **kw) -> dict:
+    return {"text": text, "x0": x0, "x1": x1, "top": 100 - 0.8 * size, "bottom": 100.0, "size": size,
+            "sz1": size, "fontname": "", "bold": False, "hyphen": False, **kw}
+
+
+def _line(*chars: dict) -> str:
+    return "".join(p.text for p in _make_line(1, sorted(chars, key=lambda c: c["x0"]), set(), 0, []).pieces)
+
+
+def test_dark_boxes_that_are_no_redaction_stay_blank():
+    """A band behind words, a bar a column away from them, a bullet square, a box taller than the
+    type and a logo's letters drawn as outlines are not redactions: they read as the blanks they were."""
+    words = [_ch(c, 60 + 6 * i, 65 + 6 * i) for i, c in enumerate("Exports")]
+
+    def box(x0, x1, size=10.0, rect=True):
+        return _ch("\u2588", x0, x1, size=size, ink=True, rect=rect)
+    assert "[redacted]" in _line(*words, box(104, 140))                          # touches the words: redacted
+    assert "[redacted]" not in _line(*words, box(55, 110))                       # a band behind them
+    assert "[redacted]" not in _line(*words, box(160, 260))                      # a chart's bar, apart
+    assert "[redacted]" not in _line(box(50, 54, size=4.5), *words)              # a bullet square
+    assert "[redacted]" not in _line(*words, box(104, 140, size=22))             # taller than the type
+    assert "[redacted]" not in _line(*words, box(104, 112, rect=False), box(113, 121, rect=False))   # a logo
+    assert _line(*words, box(160, 260)).strip() == "Exports"
