@@ -477,9 +477,47 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
     out.publisher = fields.get("publisher", "")
     if not out.authors:
         out.authors = _printed_authors(str(info.get("Author") or "").strip(), page1, lines)
+    if not out.authors:
+        out.authors = _signers(lines)
+    if len(out.date) == 7:
+        out.date = _dateline(lines, out.date) or out.date
     for ln in _author_table(lines, out.authors, out.kinds):
         out.kinds[id(ln)] = FRONT
     return out
+
+
+# the office of who signs a letter report: "Director, Strategic Issues", "Managing Director, …", "Comptroller General
+# of the United States" (a GAO report is a letter to its requesters, signed at its end)
+_SIGNER_TITLE = re.compile(r"^(?:(?:Managing|Acting|Associate|Deputy|Executive)\s+)?(?:Director,\s+\S|Comptroller General\b)")
+
+
+def _signers(lines: list[Line]) -> list[str]:
+    """The names that sign a letter report: a line that is one person's name and nothing else, over a line
+    that opens with the signer's office ("David D. Bellis" over "Director, Education, Workforce, and Income
+    Security Issues"), the first such in the document (the agencies' letters of comment, signed by their
+    officials, come after the report's own letter), with the names signed beside it on the same line."""
+    for i, ln in enumerate(lines):
+        under = lines[i + 1].plain.strip() if i + 1 < len(lines) else ""
+        if not _SIGNER_TITLE.match(under) or ln.page != lines[i + 1].page:
+            continue
+        names = [t.strip() for t in ln.plain.split("\t") if t.strip()]
+        if names and all(_PEOPLE.match(t) and 2 <= len(t.split()) <= 5 and "," not in t for t in names):
+            return names
+    return []
+
+
+def _dateline(lines: list[Line], month: str) -> str:
+    """The day of a letter's date line in the month the cover names ("February 8, 2006" under a cover's
+    "February 2006"): a line that is that full date and nothing else, on the document's first ten pages (a cover,
+    its summary page and the contents come before the letter)."""
+    first = lines[0].page if lines else 0
+    for ln in lines:
+        if ln.page > first + 9:
+            break
+        d = _date_only(ln.plain.strip())
+        if len(d) == 10 and d.startswith(month):
+            return d
+    return ""
 
 
 def _author_table(lines: list[Line], authors: list[str], kinds: dict[int, str]) -> list[Line]:

@@ -961,3 +961,32 @@ def test_dark_boxes_that_are_no_redaction_stay_blank():
     assert "[redacted]" not in _line(*words, box(104, 140, size=22))             # taller than the type
     assert "[redacted]" not in _line(*words, box(104, 112, rect=False), box(113, 121, rect=False))   # a logo
     assert _line(*words, box(160, 260)).strip() == "Exports"
+
+
+def _letter_report(tmp_path, writer: str, dateline: str, signer: list[str]):
+    paras = [fx.Para([("BREASTFEEDING: Strategies Used to Market Infant Formula", False)], size=16, bold=True,
+                     space_before=0),
+             fx.Para([("February 2006", False)], size=12),
+             fx.Para([(BODY * 4, False)]),
+             fx.Para([(dateline, False)]),
+             fx.Para([("The Honorable Robert Bennett", False)]),
+             fx.Para([(BODY * 6, False), ("1", True)]),
+             fx.Para([(BODY * 3 + "We are sending copies of this report to the Secretary of Agriculture.", False)])]
+    paras += [fx.Para([(line, False)], space_before=2) for line in signer]
+    paras += [fx.Para([("Appendix I: Scope and Methodology", False)], size=13, bold=True),
+              fx.Para([(BODY * 3, False)])]
+    path = _pdf(tmp_path, fx.Spec(paras=paras, notes=[("1", "Interview of a state official, 12 May 2005.")]), writer)
+    (report,), _ = read_pdf(path, path.name)
+    return report
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_letter_reports_date_line_and_signer(tmp_path, writer):
+    """A GAO report's cover prints the month; its letter inside, the day ("February 8, 2006"), and it is
+    signed with a name over the signer's office: the day is the report's date, the signer its author."""
+    r = _letter_report(tmp_path, writer, "February 8, 2006",
+                       ["David D. Bellis", "Director, Education, Workforce, and Income Security Issues"])
+    assert (r.date, r.authors) == ("2006-02-08", ["David D. Bellis"])
+    # a full date of another month is no date line of this report; a name over no office signs nothing
+    r = _letter_report(tmp_path, writer, "March 8, 2006", ["David D. Bellis", "Education and Income Security Issues"])
+    assert (r.date, r.authors) == ("2006-02", [])
