@@ -495,15 +495,20 @@ def _signers(lines: list[Line]) -> list[str]:
     """The names that sign a letter report: a line that is one person's name and nothing else, over a line
     that opens with the signer's office ("David D. Bellis" over "Director, Education, Workforce, and Income
     Security Issues"), the first such in the document (the agencies' letters of comment, signed by their
-    officials, come after the report's own letter), with the names signed beside it on the same line."""
-    for i, ln in enumerate(lines):
-        under = lines[i + 1].plain.strip() if i + 1 < len(lines) else ""
-        if not _SIGNER_TITLE.match(under) or ln.page != lines[i + 1].page:
+    officials, come after the report's own letter), under the letter's last sentence (not the inside address
+    under its date line), with the names signed beside it on the same line."""
+    for i, ln in enumerate(lines[1:-1], 1):
+        if not _SIGNER_TITLE.match(lines[i + 1].plain.strip()) or ln.page != lines[i + 1].page:
             continue
+        if not lines[i - 1].plain.rstrip().endswith((".", ",", ".”", '."')):
+            continue                # the inside address under a date line ("The Honorable …", "Director, …")
         names = [t.strip() for t in ln.plain.split("\t") if t.strip()]
-        if names and all(_PEOPLE.match(t) and 2 <= len(t.split()) <= 5 and "," not in t for t in names):
+        if names and all(_PEOPLE.match(t) and 2 <= len(t.split()) <= 5 and not _HONORIFIC.match(t) for t in names):
             return names
     return []
+
+
+_HONORIFIC = re.compile(r"(?:The\s+)?(?:Honorable|Hon\.|Mr\.|Ms\.|Mrs\.|Dr\.)\s", re.I)
 
 
 def _dateline(lines: list[Line], month: str) -> str:

@@ -943,7 +943,7 @@ def _ch(text: str, x0: float, x1: float, size: float = 10.0, **kw) -> dict:
             "sz1": size, "fontname": "", "bold": False, "hyphen": False, **kw}
 
 
-def _line(*chars: dict) -> str:
+def _read_line(*chars: dict) -> str:
     return "".join(p.text for p in _make_line(1, sorted(chars, key=lambda c: c["x0"]), set(), 0, []).pieces)
 
 
@@ -954,13 +954,13 @@ def test_dark_boxes_that_are_no_redaction_stay_blank():
 
     def box(x0, x1, size=10.0, rect=True):
         return _ch("\u2588", x0, x1, size=size, ink=True, rect=rect)
-    assert "[redacted]" in _line(*words, box(104, 140))                          # touches the words: redacted
-    assert "[redacted]" not in _line(*words, box(55, 110))                       # a band behind them
-    assert "[redacted]" not in _line(*words, box(160, 260))                      # a chart's bar, apart
-    assert "[redacted]" not in _line(box(50, 54, size=4.5), *words)              # a bullet square
-    assert "[redacted]" not in _line(*words, box(104, 140, size=22))             # taller than the type
-    assert "[redacted]" not in _line(*words, box(104, 112, rect=False), box(113, 121, rect=False))   # a logo
-    assert _line(*words, box(160, 260)).strip() == "Exports"
+    assert "[redacted]" in _read_line(*words, box(104, 140))                          # touches the words: redacted
+    assert "[redacted]" not in _read_line(*words, box(55, 110))                       # a band behind them
+    assert "[redacted]" not in _read_line(*words, box(160, 260))                      # a chart's bar, apart
+    assert "[redacted]" not in _read_line(box(50, 54, size=4.5), *words)              # a bullet square
+    assert "[redacted]" not in _read_line(*words, box(104, 140, size=22))             # taller than the type
+    assert "[redacted]" not in _read_line(*words, box(104, 112, rect=False), box(113, 121, rect=False))   # a logo
+    assert _read_line(*words, box(160, 260)).strip() == "Exports"
 
 
 def _letter_report(tmp_path, writer: str, dateline: str, signer: list[str]):
@@ -970,6 +970,7 @@ def _letter_report(tmp_path, writer: str, dateline: str, signer: list[str]):
              fx.Para([(BODY * 4, False)]),
              fx.Para([(dateline, False)]),
              fx.Para([("The Honorable Robert Bennett", False)]),
+             fx.Para([("Director, Office of Management and Budget", False)], space_before=2),
              fx.Para([(BODY * 6, False), ("1", True)]),
              fx.Para([(BODY * 3 + "We are sending copies of this report to the Secretary of Agriculture.", False)])]
     paras += [fx.Para([(line, False)], space_before=2) for line in signer]
@@ -987,6 +988,7 @@ def test_a_letter_reports_date_line_and_signer(tmp_path, writer):
     r = _letter_report(tmp_path, writer, "February 8, 2006",
                        ["David D. Bellis", "Director, Education, Workforce, and Income Security Issues"])
     assert (r.date, r.authors) == ("2006-02-08", ["David D. Bellis"])
-    # a full date of another month is no date line of this report; a name over no office signs nothing
+    # a full date of another month is no date line of this report; a name over no office signs nothing, and
+    # the addressee under the date line ("The Honorable …" over "Director, …") is no signer
     r = _letter_report(tmp_path, writer, "March 8, 2006", ["David D. Bellis", "Education and Income Security Issues"])
     assert (r.date, r.authors) == ("2006-02", [])
