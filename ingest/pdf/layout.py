@@ -417,7 +417,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
         lo, hi = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
         links = [a for a in links if a.top - 0.5 <= hi and a.bottom + 0.5 >= lo]
     before_percent, word_gap = _word_gap([c for c in chars if id(c) not in sup_ids and not c.get("ink")], size)
-    bars = redaction_runs(chars, sup_ids, size)
+    bars = _redaction_runs(chars, sup_ids, size)
     for c in chars:
         if id(c) in bars:                   # a redaction among the line's words reads as the HTML edition prints it
             last = bars[id(c)]
@@ -473,7 +473,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
                 hyphen_end=bool(last is not None and last.get("hyphen")), hung=any(c.get("hung") for c in chars))
 
 
-def redaction_runs(chars: list[dict], sup_ids: set[int], size: float) -> dict[int, dict | None]:
+def _redaction_runs(chars: list[dict], sup_ids: set[int], size: float) -> dict[int, dict | None]:
     """Redaction bars that stand for words of the line (ingest/pdf/chars.py draws each bar as a blank
     character): a run of rectangles a word apart at most, each the height of the line's type, a word wide
     or more, touching the line's words (within 0.6 em on one side) and under none of them. Maps the id of
