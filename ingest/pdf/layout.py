@@ -475,7 +475,8 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
 
 def _redaction_runs(chars: list[dict], sup_ids: set[int], size: float) -> dict[int, dict | None]:
     """Redaction bars that stand for words of the line (ingest/pdf/chars.py draws each bar as a blank
-    character): a run of rectangles a word apart at most, each the height of the line's type, a word wide
+    character): a run of rectangles an em apart at most (the Mueller PDF's bars cover glyphs, not the spaces
+    between words, 0.6-0.8 em apart), each the height of the line's type, a word wide
     or more, touching the line's words (within 0.6 em on one side) and under none of them. Maps the id of
     each bar of a run to the run's last bar for its first, None for the others. A chart's bar, a
     band behind a heading, a bullet square, a logo's letters drawn as outlines or a line of bars with
@@ -486,7 +487,7 @@ def _redaction_runs(chars: list[dict], sup_ids: set[int], size: float) -> dict[i
     runs: list[list[dict]] = []
     for c in chars:
         if c.get("ink"):
-            if runs and runs[-1] and c["x0"] - runs[-1][-1]["x1"] <= 0.6 * size:
+            if runs and runs[-1] and c["x0"] - runs[-1][-1]["x1"] <= size:
                 runs[-1].append(c)
             else:
                 runs.append([c])

@@ -14,7 +14,7 @@ import re
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ingest.document import LINK_CLOSE, LINK_OPEN
+from ingest.document import LINK_CLOSE, LINK_OPEN, REDACTED_TEXT
 from ingest.footnotes import is_note_line
 from ingest.pdf.layout import Line
 
@@ -327,6 +327,8 @@ def join(prev: str, nxt: str, a: Line, b: Line, edges: Edges, vocab: Vocabulary)
         return prev
     if prev.endswith("\u00ad"):
         return prev[:-1] + nxt                    # a word the writer hyphenated softly
+    if prev.endswith(REDACTED_TEXT) and nxt.startswith(REDACTED_TEXT):
+        return prev + nxt[len(REDACTED_TEXT):]    # one redaction run over the line's end: one `[redacted]`
     tail = _URL_TAIL.search(prev)
     if (tail or re.search(r"(?:https?:/{0,2}|\S/)$", prev)) and last_uri(a) is not None:
         if last_uri(a) == first_uri(b):
