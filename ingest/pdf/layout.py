@@ -417,7 +417,7 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
         lo, hi = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
         links = [a for a in links if a.top - 0.5 <= hi and a.bottom + 0.5 >= lo]
     before_percent, word_gap = _word_gap([c for c in chars if id(c) not in sup_ids and not c.get("ink")], size)
-    bars = _redaction_runs(chars, sup_ids, size)
+    bars = _redaction_runs(chars, size)
     for c in chars:
         if id(c) in bars:                   # a redaction among the line's words reads as the HTML edition prints it
             last = bars[id(c)]
@@ -473,15 +473,15 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
                 hyphen_end=bool(last is not None and last.get("hyphen")), hung=any(c.get("hung") for c in chars))
 
 
-def _redaction_runs(chars: list[dict], sup_ids: set[int], size: float) -> dict[int, dict | None]:
+def _redaction_runs(chars: list[dict], size: float) -> dict[int, dict | None]:
     """Redaction bars that stand for words of the line (ingest/pdf/chars.py draws each bar as a blank
     character): a run of rectangles an em apart at most (the Mueller PDF's bars cover glyphs, not the spaces
     between words, 0.6-0.8 em apart), each the height of the line's type, a word wide
-    or more, touching the line's words (within 0.6 em on one side) and under none of them. Maps the id of
+    or more, touching the line's words or a marker (within 0.6 em on one side) and under none of them. Maps the id of
     each bar of a run to the run's last bar for its first, None for the others. A chart's bar, a
     band behind a heading, a bullet square, a logo's letters drawn as outlines or a line of bars with
     no words fails one of these and stays a blank, as every dark box did before."""
-    visible = [c for c in chars if not c.get("ink") and c["text"].strip() and id(c) not in sup_ids]
+    visible = [c for c in chars if not c.get("ink") and c["text"].strip()]     # a marker after a redaction touches it too
     if not visible or not any(c.get("ink") for c in chars):
         return {}
     runs: list[list[dict]] = []

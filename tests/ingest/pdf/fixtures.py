@@ -383,8 +383,9 @@ class Typesetter:
                 pos += space
             ww = self.wword(word, size, bold)
             text = "".join(t for t, _ in word)
-            if text and not text.strip(BAR):
-                self.w.bar(pos, y - 0.8 * size, pos + ww, y + 0.2 * size)    # a redaction bar over blank type
+            blank = "".join(t for t, sup in word if not sup)
+            if blank and not blank.strip(BAR):          # a redaction bar over blank type (a marker may follow it)
+                self.w.bar(pos, y - 0.8 * size, pos + self.w.width(blank, size, bold), y + 0.2 * size)
             if not links:
                 pos += ww
                 continue

@@ -916,22 +916,26 @@ def test_a_suspended_hyphen_at_a_lines_end_keeps_its_hyphen_and_space():
 @pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
 def test_redaction_bars_among_words_read_redacted_as_the_html_edition_prints_them(tmp_path, writer):
     """A black bar over blanked words reads `[redacted]`, once per stretch of bars, as the HTML
-    edition's redacted elements do; a note with nothing but a bar is a redacted note, and a
-    bar inside a note's text stays in it."""
+    edition's redacted elements do, a marker after it too; a note with nothing but a bar is a
+    redacted note, and a bar inside a note's text stays in it."""
     bar = fx.BAR * 9
     paras = [fx.Para([("Redacted Passages of a Legal Report", False)], size=15, bold=True, space_before=0),
              fx.Para([(BODY + f"His false statements violated federal criminal law, {bar} {bar} and led to "
                        "his prosecution in December.", False), ("1", True)]),
              fx.Para([(BODY + f"The witness then met {bar} at the hotel.", False), ("2", True)]),
-             fx.Para([(BODY + "The meeting lasted twenty minutes.", False), ("3", True)])]
+             fx.Para([(BODY + "The meeting lasted twenty minutes.", False), ("3", True)]),
+             fx.Para([(bar, False), ("1004", True), (" met the deputy in the lobby of the hotel. " + BODY, False)])]
     notes = [("1", "Interview of the deputy, 12 May 2021."), ("2", bar + " " + bar),
-             ("3", f"Interview of {bar} at 4, 3 June 2021.")]
+             ("3", f"Interview of {bar} at 4, 3 June 2021."), ("1004", "Interview of the deputy, 14 May 2021.")]
     path = _pdf(tmp_path, fx.Spec(paras=paras, notes=notes), writer)
     (report,), _ = read_pdf(path, path.name)
     text = re.sub(r"\s+", " ", report.text)
     assert "violated federal criminal law, [redacted] and led to his prosecution" in text
     assert "The witness then met [redacted] at the hotel." in text
-    assert text.split(" Notes [1] ")[0].count("[redacted]") == 2
+    assert "[redacted] met the deputy in the lobby of the hotel." in text     # a line's bar with only a marker beside it
+    assert text.split(" Notes [1] ")[0].count("[redacted]") == 3
+    cited = {m: report.text[s.start:s.end] for s in report.sentences for m in s.markers}
+    assert cited["1004"] == "[redacted] met the deputy in the lobby of the hotel."
     assert report.notes["2"].status == "redacted" and not report.notes["2"].text
     assert report.notes["3"].status == "resolved"
     assert re.sub(r"\s+", " ", report.notes["3"].text) == "Interview of [redacted] at 4, 3 June 2021."
