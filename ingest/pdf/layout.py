@@ -475,10 +475,10 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
 
 def _redaction_runs(chars: list[dict], size: float) -> dict[int, dict | None]:
     """Redaction bars that stand for words of the line (ingest/pdf/chars.py draws each bar as a blank
-    character): a run of rectangles an em apart at most (the Mueller PDF's bars cover glyphs, not the spaces
-    between words, 0.6-0.8 em apart), each the height of the line's type, a word wide
-    or more, touching the line's words or a marker (within 0.6 em on one side) and under none of them. Maps the id of
-    each bar of a run to the run's last bar for its first, None for the others. A chart's bar, a
+    character): a run of rectangles an em apart at most (the Mueller PDF's bars cover glyphs, not the
+    spaces between words: 0.6-0.8 em apart), each the height of the line's type, a word wide or more,
+    touching the line's words or a marker (within 0.6 em on one side) and under none of them. Maps the
+    id of each bar of a run to the run's last bar for its first, None for the others. A chart's bar, a
     band behind a heading, a bullet square, a logo's letters drawn as outlines or a line of bars with
     no words fails one of these and stays a blank, as every dark box did before."""
     visible = [c for c in chars if not c.get("ink") and c["text"].strip()]     # a marker after a redaction touches it too
