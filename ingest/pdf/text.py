@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ingest.document import LINK_CLOSE, LINK_OPEN, REDACTED_TEXT
 from ingest.footnotes import is_note_line
+from ingest.lexicon import english_words
 from ingest.pdf.layout import Line
 
 # an address at the end of a line: with its scheme, "www.", or a host name and a path ("st.cs.uni-sb.de/edu/")
@@ -380,22 +381,33 @@ _SUSPENDED = re.compile(r"(?:or|and|nor|to)\s+[^\W\d_]+-[^\W\d_]")
 def _hyphenated_in_address(prev: str, nxt: str, vocab: Vocabulary) -> bool:
     """A line-end hyphen inside a web address that the typesetter added (InDesign hyphenates addresses:
     ".../health/fentan-" + "yl-xylazine", a hash's "…2976fe-" + "b5ac6b41e528e"): the document hyphenates
-    words, and it writes the joined word (whole, or as a slug holds it: "mexicos" for "Mexico's") and never
-    with this hyphen, or both parts mix letters and
-    figures (a hash's) and are no UUID's groups ("f47ac10b-" + "58cc-…"). A word processor's document, or a
-    word the document also writes with the hyphen ("co-operation"), keeps it: the address's own hyphen at the
-    line end. So do two parts of letters the document does not write: a slug's words in another language
-    ("postavkakh-" + "vooruzheniya") are no typesetter's fragments ("mexi-" + "cos") that a text can tell."""
+    words, never writes this one with its hyphen, and writes the joined word (whole, or as a slug holds it:
+    "mexicos" for "Mexico's"), or the joined word is English and its parts not two words
+    (`_english_fragments`: "docu-" + "ments"); or both parts mix letters and figures (a hash's) and are no
+    UUID's groups ("f47ac10b-" + "58cc-…"). A word processor's document, or a word the document also writes
+    with the hyphen ("co-operation"), keeps it: the address's own hyphen at the line end. So do two parts of
+    letters that no list settles: a slug's words in another language ("postavkakh-" + "vooruzheniya") are no
+    typesetter's fragments ("mexi-" + "cos") that a text can tell."""
     if vocab.typed_hyphens:
         return False
     m, n = _LINE_END_PART.search(prev), _LINE_START_PART.match(nxt)
     if m and n:
         left, right = m.group(1).lower(), n.group(0).lower()
-        if (left + right in vocab.whole or left + right in vocab.titled) and f"{left}-{right}" not in vocab.hyphened:
+        if f"{left}-{right}" not in vocab.hyphened and (left + right in vocab.whole or left + right in vocab.titled
+                                                       or _english_fragments(left, right)):
             return True
     m, n = _PIECE_END.search(prev), _PIECE.match(nxt)
     return bool(m and n) and all(_HASHLIKE.fullmatch(p) for p in (m.group(1), n.group(0))) and not (
         _UUID_HEAD.search(prev) and _UUID_TAIL.match(nxt))
+
+
+def _english_fragments(left: str, right: str) -> bool:
+    """The joined word is an English word and its parts are not both words ("docu-" + "ments", "sus-" +
+    "pected", "offenc-" + "es"): a typesetter's break of a word the document never writes elsewhere. Two
+    words ("news-" + "room", "e-" + "mail") may be the address's own compound; a transliterated slug's
+    words ("postavkakh-" + "vooruzheniya") are no English word joined."""
+    words = english_words()
+    return left + right in words and not (left in words and right in words)
 
 
 # the run of letters and figures before a line-end hyphen, and the one opening the next line

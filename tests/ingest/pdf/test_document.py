@@ -342,7 +342,8 @@ def test_a_typesetters_hyphen_inside_an_address_goes_where_the_text_shows_it():
     ("Mexico’s Role": slugs drop apostrophes) or "hori-" + "zon" ("on-the-Horizon"); numbers, a UUID's groups and
     a slug's words keep theirs, in another language too (ISW's transliterated Russian, which no vocabulary
     holds). A host name cut after its dot ("https://www.cnn." + "com/…") goes on with its top-level domain
-    although the line ended short."""
+    although the line ended short. An English word the document never writes, broken into parts that are no
+    words ("docu-" + "ments"), is joined; two words ("e-" + "mail") keep their hyphen."""
     from ingest.pdf.text import join
 
     notes = [["“Addressing Mexico’s Role,” https://www.brookings.edu/articles/addressing-mexi-", "cos-role/."],
@@ -353,7 +354,9 @@ def test_a_typesetters_hyphen_inside_an_address_goes_where_the_text_shows_it():
              ["https://sputnik.by/defense_safety/20200916/1045696519/ne-prosil-o-postavkakh-",
               "vooruzheniya-2020/."],
              ["CNN, November 21, 2024, https://www.cnn.", "com/2024/11/21/health/fentanyl-pills-",
-              "less-potent-dea/index.html."]]
+              "less-potent-dea/index.html."],
+             ["https://www.dea.gov/docu-", "ments/2023/statement.pdf"],
+             ["https://www.example.com/newsroom/e-", "mail-alerts/"]]
     prose = [_line(1, 100.0 + 12 * k, 10.0, (t, False)) for k, t in enumerate([
         "Investigators said the cartels' pills were less potent, and the investi-", "gation found that the sources",
         "of the illicit drug had moved.", "The investigation went on."])]
@@ -376,7 +379,9 @@ def test_a_typesetters_hyphen_inside_an_address_goes_where_the_text_shows_it():
         "https://www.reuters.com/world/americas/cartel-2025-02-27/.",
         "https://www.washingtonpost.com/2024/01/19/f47ac10b-58cc-4372-a567-0e02b2c3d479_story.html",
         "https://sputnik.by/defense_safety/20200916/1045696519/ne-prosil-o-postavkakh-vooruzheniya-2020/.",
-        "CNN, November 21, 2024, https://www.cnn.com/2024/11/21/health/fentanyl-pills-less-potent-dea/index.html."]
+        "CNN, November 21, 2024, https://www.cnn.com/2024/11/21/health/fentanyl-pills-less-potent-dea/index.html.",
+        "https://www.dea.gov/documents/2023/statement.pdf",
+        "https://www.example.com/newsroom/e-mail-alerts/"]
 
 
 def _briefing_cover_title(tmp_path, writer: str, stated: str, under: list[tuple[str, float, float]]) -> str:
