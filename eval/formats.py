@@ -16,7 +16,8 @@ file:
   dropped ("testi ed"), symbols misread;
 - sentence: markers attached to the sentence that holds the gold's text just before the marker
   (a marker printed inside a note, the gold's `in_note`: kept as a note of the report, and a
-  note of the report holds that text);
+  note of the report holds that text); a marker after nothing but redactions, to a sentence of
+  nothing but redactions (not to the sentence before the redacted paragraph);
 - cut: sentences cut at a line end, as a reader's paragraphs show them: a paragraph whose last
   sentence ends in a lower-case word or a comma, followed by one opening in lower case (no
   gold needed; a list or a verse may count too);
@@ -219,14 +220,18 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
                     broken_body += 1
                     broken_examples.append(("body " + key, w))
             c = squash(ctx)
-            sentence_total += bool(c)            # a marker with no text before it (all redacted): not counted
+            if not c and g.get("in_note"):
+                continue                         # a marker in a note with no text before it: not counted
+            sentence_total += 1
             # the gold's text before the marker, from the start of its sentence (at most 30 characters)
             tail = squash(re.split(r"(?<=[.!?])[\"'”’)]*\s+(?=[\"“‘(]?[A-Z0-9])", ctx.strip())[-1])[-30:]
             # a marker printed inside a note: the text before it is in a note of the report
             places = note_texts if g.get("in_note") else sentences_of.get(key, [])
             if c and any((tail and tail in s) or (len(s) >= 8 and c.endswith(s)) or _row_holds(c, s) for s in places):
                 right_sentence += 1              # a sentence with this marker holds the text just before it
-            elif c:
+            elif not c and any(not re.sub(r"\W", "", s) for s in places):
+                right_sentence += 1              # all redacted before it: a sentence of nothing but redactions
+            else:
                 sentence_examples.append({"marker": key, "gold_before": tail,
                                           "sentences": [s[-120:] for s in places][:3]})
     out = {

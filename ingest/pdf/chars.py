@@ -15,6 +15,7 @@ layout code reads them; `bottom` of a character is its baseline.
 """
 from __future__ import annotations
 
+import bisect
 import ctypes
 import math
 import re
@@ -234,13 +235,18 @@ def _rectangle(path) -> bool:
 def _ink(chars: list[dict], boxes: list[tuple[float, float, float, float, bool]]) -> None:
     """A redaction bar as a blank character on its line: the line keeps its width (a sentence
     with a redacted stretch is not taken for a short line that ends its paragraph). `rect`: the
-    box is a rectangle (ingest/pdf/layout.py reads only those as redactions)."""
+    box is a rectangle (ingest/pdf/layout.py reads only those as redactions); `covered`: a printed
+    character's middle lies on it (a table's dark header cell under its white words: no redaction,
+    whose words are gone)."""
+    middles = sorted(((ch["top"] + ch["bottom"]) / 2, (ch["x0"] + ch["x1"]) / 2) for ch in chars if ch["text"].strip())
+    ys = [y for y, _ in middles]
     for top, bottom, x0, x1, rect in boxes:
         h = bottom - top
         size = round(h / 0.9, 2)
+        covered = any(x0 <= x <= x1 for _, x in middles[bisect.bisect_left(ys, top):bisect.bisect_right(ys, bottom)])
         chars.append({"text": "\u2588", "x0": x0, "x1": x1, "top": top, "bottom": bottom - 0.15 * h,
                       "size": size, "sz1": round(size, 1), "fontname": "", "bold": False, "hyphen": False, "ink": True,
-                      "rect": rect})
+                      "rect": rect, "covered": covered})
 
 
 def _underscores(chars: list[dict], short: list[tuple[float, float, float]]) -> None:

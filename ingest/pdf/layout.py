@@ -405,8 +405,15 @@ def _parts_words(left: str, right: str) -> bool:
 
 
 def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list) -> Line:
-    main = [c for c in chars if id(c) not in sup_ids and c["text"].strip() and not c.get("ink")] or chars
+    main = [c for c in chars if id(c) not in sup_ids and c["text"].strip() and not c.get("ink")]
+    wordless = not main                     # nothing printed but markers, maybe: a line redacted whole
+    ink = [c for c in chars if c.get("ink")]
+    main = main or chars
     size = _small_caps_size(main, _main_size(main))
+    bars = _redaction_runs(chars, ink[0]["sz1"] if wordless and ink else size, wordless)
+    if wordless and bars and chars[0].get("ink"):
+        size = ink[0]["sz1"]                # a line redacted whole is set in its bars' size; a note's number
+                                            # opening one keeps its own (notes are told by their smaller type)
     bold = sum(1 for c in main if c.get("bold")) > len(main) / 2
     pieces: list[Piece] = []
     prev: dict | None = None
@@ -417,7 +424,6 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
         lo, hi = min(c["top"] for c in chars), max(c["bottom"] for c in chars)
         links = [a for a in links if a.top - 0.5 <= hi and a.bottom + 0.5 >= lo]
     before_percent, word_gap = _word_gap([c for c in chars if id(c) not in sup_ids and not c.get("ink")], size)
-    bars = _redaction_runs(chars, size)
     for c in chars:
         if id(c) in bars:                   # a redaction among the line's words reads as the HTML edition prints it
             last = bars[id(c)]
@@ -473,32 +479,40 @@ def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links:
                 hyphen_end=bool(last is not None and last.get("hyphen")), hung=any(c.get("hung") for c in chars))
 
 
-def _redaction_runs(chars: list[dict], size: float) -> dict[int, dict | None]:
+def _redaction_runs(chars: list[dict], size: float, wordless: bool = False) -> dict[int, dict | None]:
     """Redaction bars that stand for words of the line (ingest/pdf/chars.py draws each bar as a blank
     character): a run of rectangles an em apart at most (the Mueller PDF's bars cover glyphs, not the
     spaces between words: 0.6-0.8 em apart), each the height of the line's type, a word wide or more,
     touching the line's words or a marker (within 0.6 em on one side) and under none of them. Maps the
     id of each bar of a run to the run's last bar for its first, None for the others. A chart's bar, a
-    band behind a heading, a bullet square, a logo's letters drawn as outlines or a line of bars with
-    no words fails one of these and stays a blank, as every dark box did before."""
+    band behind a heading, a bullet square or a logo's letters drawn as outlines fails one of these and
+    stays a blank, as every dark box did before.
+
+    `wordless`: nothing is printed on the line but footnote markers, if any (a sentence or a paragraph
+    redacted whole; the line's size is its bars'). Its bars are rectangles of one height with no
+    character printed on them (ingest/pdf/chars.py `covered`: a table's dark header cells), a run of them
+    may part its words by up to 1.5 em (a justified line's spaces), and one touching no marker spans
+    two words (`_redacted_words`): a lone box, or a page border's two sides, is none."""
     if not any(c.get("ink") for c in chars):
         return {}                           # most lines: nothing to look at
     visible = [c for c in chars if not c.get("ink") and c["text"].strip()]     # a marker after a redaction touches it too
-    if not visible:
+    if not visible and not wordless:
         return {}
     runs: list[list[dict]] = []
     for c in chars:
         if c.get("ink"):
-            if runs and runs[-1] and c["x0"] - runs[-1][-1]["x1"] <= size:
+            if runs and runs[-1] and c["x0"] - runs[-1][-1]["x1"] <= (1.5 if wordless else 1.0) * size:
                 runs[-1].append(c)
             else:
                 runs.append([c])
         elif c["text"].strip() and runs and runs[-1]:
             runs.append([])                 # a word between two bars parts them
+    runs = [run for run in runs if run]
+    if wordless and not all(c.get("rect") and not c.get("covered") and abs(c["size"] - size) <= 0.1 * size
+                            for run in runs for c in run):
+        return {}
     out: dict[int, dict | None] = {}
     for run in runs:
-        if not run:
-            continue
         x0, x1 = run[0]["x0"], run[-1]["x1"]
         if x1 - x0 < 0.8 * size or not all(c.get("rect") and 0.7 * size <= c["size"] <= 1.4 * size for c in run):
             continue
@@ -506,11 +520,19 @@ def _redaction_runs(chars: list[dict], size: float) -> dict[int, dict | None]:
             continue                        # words printed over it: a band behind them, not a redaction
         left = min((x0 - c["x1"] for c in visible if c["x1"] <= x0 + 0.5), default=None)
         right = min((c["x0"] - x1 for c in visible if c["x0"] >= x1 - 0.5), default=None)
-        if not any(g is not None and g <= 0.6 * size for g in (left, right)):
+        touches = any(g is not None and g <= 0.6 * size for g in (left, right))
+        if not (touches or wordless and _redacted_words(run, size)):
             continue
         out[id(run[0])] = run[-1]
         out.update((id(c), None) for c in run[1:])
     return out
+
+
+def _redacted_words(bars: list[dict], size: float) -> bool:
+    """Bars that span two words at least: two ems wide in all, with a word space (0.15 em or more)
+    between two of them."""
+    return (bars[-1]["x1"] - bars[0]["x0"] >= 2 * size
+            and any(b["x0"] - a["x1"] >= 0.15 * size for a, b in zip(bars, bars[1:])))
 
 
 def _link_at(c: dict, links: list):

@@ -57,6 +57,24 @@ def test_the_scorer_counts_shifted_missing_and_broken():
                                                                              "authors": True}
 
 
+def test_a_marker_after_nothing_but_redactions_belongs_to_a_sentence_of_redactions():
+    """A marker whose text before it is all redacted (the Mueller PDF's paragraphs redacted whole) is
+    counted: right on a sentence of nothing but redactions, wrong on the sentence before them."""
+    gold = {"title": "T", "date": "March 2019", "authors": [], "notes": [
+        {"n": 1, "note_visible": "First note.", "redacted_fully": False, "context_before": "Alpha happened"},
+        {"n": 2, "note_visible": "", "redacted_fully": True, "context_before": ""}]}
+
+    def scored(*blocks: Block) -> tuple[int, int]:
+        doc = Document("x.html", title="T", date="2019-03", blocks=list(blocks),
+                       notes={"a": DocNote("a", "1", "First note."), "b": DocNote("b", "2", "")})
+        (r,), _ = reports_from_document(doc)
+        s = score([r], gold)
+        return s["right_sentence"], s["sentence_total"]
+    assert scored(Block(PARAGRAPH, "Alpha happened.", marks=[Mark(15, "1", "a")]),
+                  Block(PARAGRAPH, "[redacted] [redacted]", marks=[Mark(21, "2", "b")])) == (2, 2)
+    assert scored(Block(PARAGRAPH, "Alpha happened.", marks=[Mark(15, "1", "a"), Mark(15, "2", "b")])) == (1, 2)
+
+
 def test_the_command_prints_one_row_per_file(capsys, tmp_path):
     bad = tmp_path / "gold.json"
     bad.write_text("{not json")

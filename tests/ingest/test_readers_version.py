@@ -206,7 +206,8 @@ READINGS = {1: "dfddf497588f4f5b77e4e98789d5baedba75bfacf0e93ca9a3832718e7505b26
             29: "c969f9b5034da31f35e5963297e9d9fc39d6dc4b66bd684226fe40bb6f710d6c",   # 29: PDF only: a cover's topic in capitals over its subtitle, joined by a colon
             30: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd",   # 30: sentences: a list item's number opens its sentence ("1. Oversupply …"); PDF: word spaces drawn as narrow moves; a book's alternating running heads; a suspended hyphen at a line's end
             31: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd",   # 31: PDF only: a hash's hyphen inside an address, or one inside a slug's word of the document's titles; a host name cut after its dot; a cover's subtitle in smaller display type; a series' name in capitals over the title; an "In this briefing" box is contents
-            32: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd"}   # 32: PDF only: a redaction bar among a line's words reads [redacted] (as the HTML edition prints it); a note redacted to its number by a bar stays a redacted note; a letter report's date line and signer; an English word broken inside an address ("docu-" + "ments") is joined
+            32: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd",   # 32: PDF only: a redaction bar among a line's words reads [redacted] (as the HTML edition prints it); a note redacted to its number by a bar stays a redacted note; a letter report's date line and signer; an English word broken inside an address ("docu-" + "ments") is joined
+            33: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd"}   # 33: PDF only: a line redacted whole (bars with nothing printed but markers, or bars of two words) reads [redacted] in its bars' size, with its own markers
 GUARDED = sorted(SAMPLES.glob("*.txt")) + [ROOT / "data" / "realworld" / "mueller-vol-2" / "mueller-report-vol-2.html"]
 
 

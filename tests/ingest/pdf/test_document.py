@@ -929,18 +929,26 @@ def test_redaction_bars_among_words_read_redacted_as_the_html_edition_prints_the
                        "his prosecution in December.", False), ("1", True)]),
              fx.Para([(BODY + f"The witness then met {bar} at the hotel.", False), ("2", True)]),
              fx.Para([(BODY + "The meeting lasted twenty minutes.", False), ("3", True)]),
+             fx.Para([(bar, False), ("5", True), (f" {bar} {bar}", False), ("6", True)]),     # redacted whole
+             fx.Para([(f"{bar} {bar} {bar}", False)]),
              fx.Para([(bar, False), ("1004", True), (" met the deputy in the lobby of the hotel. " + BODY, False)])]
     notes = [("1", "Interview of the deputy, 12 May 2021."), ("2", bar + " " + bar),
-             ("3", f"Interview of {bar} at 4, 3 June 2021."), ("1004", "Interview of the deputy, 14 May 2021.")]
+             ("3", f"Interview of {bar} at 4, 3 June 2021."), ("5", "Interview of the deputy, 13 May 2021."),
+             ("6", bar), ("1004", "Interview of the deputy, 14 May 2021.")]
     path = _pdf(tmp_path, fx.Spec(paras=paras, notes=notes), writer)
     (report,), _ = read_pdf(path, path.name)
     text = re.sub(r"\s+", " ", report.text)
     assert "violated federal criminal law, [redacted] and led to his prosecution" in text
     assert "The witness then met [redacted] at the hotel." in text
     assert "[redacted] met the deputy in the lobby of the hotel." in text     # a line's bar with only a marker beside it
-    assert text.split(" Notes [1] ")[0].count("[redacted]") == 3
+    assert text.split(" Notes [1] ")[0].count("[redacted]") == 6
     cited = {m: report.text[s.start:s.end] for s in report.sentences for m in s.markers}
     assert cited["1004"] == "[redacted] met the deputy in the lobby of the hotel."
+    # a paragraph redacted whole (a line of bars with nothing printed but markers, or nothing at all) reads
+    # [redacted] and keeps its own markers: they are not handed to the sentence before it
+    assert cited["3"] == "The meeting lasted twenty minutes."
+    assert cited["5"] == cited["6"] == "[redacted] [redacted]"
+    assert "\n\n[redacted]\n\n" in report.text
     assert report.notes["2"].status == "redacted" and not report.notes["2"].text
     assert report.notes["3"].status == "resolved"
     assert re.sub(r"\s+", " ", report.notes["3"].text) == "Interview of [redacted] at 4, 3 June 2021."
@@ -958,7 +966,9 @@ def _read_line(*chars: dict) -> str:
 
 def test_dark_boxes_that_are_no_redaction_stay_blank():
     """A band behind words, a bar a column away from them, a bullet square, a box taller than the
-    type and a logo's letters drawn as outlines are not redactions: they read as the blanks they were."""
+    type and a logo's letters drawn as outlines are not redactions: they read as the blanks they were;
+    so do a lone box, bars of two heights or cells with words printed on them, on a line with nothing
+    printed."""
     words = [_ch(c, 60 + 6 * i, 65 + 6 * i) for i, c in enumerate("Exports")]
 
     def box(x0, x1, size=10.0, rect=True):
@@ -970,6 +980,27 @@ def test_dark_boxes_that_are_no_redaction_stay_blank():
     assert "[redacted]" not in _read_line(*words, box(104, 140, size=22))             # taller than the type
     assert "[redacted]" not in _read_line(*words, box(104, 112, rect=False), box(113, 121, rect=False))   # a logo
     assert _read_line(*words, box(160, 260)).strip() == "Exports"
+    # a line with nothing printed: a lone box, or bars of two heights, are no redacted words
+    assert "[redacted]" not in _read_line(box(50, 150))
+    assert "[redacted]" not in _read_line(box(50, 80), box(84, 120, size=14))
+    cells = [_ch("\u2588", x0, x1, ink=True, rect=True, covered=True) for x0, x1 in ((50, 80), (84, 120))]
+    assert "[redacted]" not in _read_line(*cells)        # a table's dark header cells, white words printed on them
+
+
+def test_a_line_redacted_whole_reads_redacted_with_its_markers():
+    """A line of bars with nothing printed but footnote markers (the Mueller PDF's "Harm to Ongoing
+    Matter" paragraphs: 12-point bars, 8-point markers, justified word spaces wider than an em) is
+    set in the bars' size and reads [redacted] before each marker; bars of two words with no marker
+    read [redacted] too."""
+    def box(x0, x1):
+        return _ch("\u2588", x0, x1, size=12.0, ink=True, rect=True)
+    marks = [_ch(d, 121 + 4 * i, 125 + 4 * i, size=8.0) for i, d in enumerate("891")]
+    bars = [box(50, 80), box(94, 120), box(140, 170), box(185, 230)]
+    line = _make_line(1, bars[:2] + marks + bars[2:], {id(c) for c in marks}, 0, [])
+    assert line.size == 12.0
+    assert [(p.text.strip(), p.marker) for p in line.pieces if p.text.strip()] == \
+        [("[redacted]", False), ("891", True), ("[redacted]", False)]
+    assert _read_line(box(50, 80), box(84, 120)).strip() == "[redacted]"
 
 
 def _letter_report(tmp_path, writer: str, dateline: str, signer: list[str]):

@@ -56,6 +56,20 @@ def test_four_digit_markers_and_redacted_notes(mueller):
     assert doc.notes[doc.blocks[b].marks[k].note].text.startswith("In August 2018 and November 2018, Cohen")
 
 
+def test_a_paragraph_redacted_whole_keeps_its_own_markers(mueller):
+    """Under "Harm to Ongoing Matter" seven paragraphs are wholly redacted, markers 891-908 among
+    their bars: each marker stands in a paragraph of nothing but [redacted], as in the HTML edition,
+    not on the sentence before them (which keeps only its own 890)."""
+    from ingest.build import reports_from_document
+
+    (report,), _ = reports_from_document(mueller[0])
+    cited = {m: s for s in report.sentences for m in s.markers}
+    for n in map(str, range(891, 909)):
+        text = report.text[cited[n].start:cited[n].end]
+        assert "[redacted]" in text and not re.sub(r"\[redacted\]|\W", "", text), (n, text)
+    assert cited["890"].markers == ["890"]
+
+
 def test_words_whole_ligatures_and_symbols_as_printed(mueller):
     doc, _, s = mueller
     got, total = map(int, s["note_words_intact"].split("/"))
