@@ -585,6 +585,9 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list,
         gutters = [gutter] if gutter is not None else (find_narrow_gutters(cover) or [])
     elif not divides(rough, gutters):
         gutters = []
+    side = find_side_margin(rough, width) if not gutters else None
+    if side is not None:
+        gutters = [side]                    # the side headings' column 1; the body's is the page's column 0
     groups: list[tuple[int, list[dict]]] = [(0, chars)]
     if gutters:
         # a row whose text goes on across a gutter is full width; every other row splits by column
@@ -605,8 +608,62 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list,
             continue
         for cl, sup in _attach_superscripts(_baseline_clusters(group)):
             if any(c["text"].strip() for c in cl):
-                lines.append(_make_line(page_number, cl, sup, col, links))
+                lines.append(_make_line(page_number, cl, sup, 0 if side is not None and col == 2 else col, links))
+    if side is not None:
+        return PageLayout(_side_heads_first(lines), [], few)
     return PageLayout(reading_order(lines), gutters, few)
+
+
+def find_side_margin(rough: list[list[dict]], width: float) -> float | None:
+    """The x between a wide left margin of side headings and the body column beside it (GAO's reports:
+    "The Level of / Documentation in / …" in 14-point type left of 11-point text that starts at a fifth to
+    two fifths of the page), or None. Five or more lines of 20 characters or more, and two fifths of
+    them, start at one x; every row with text left of it ends an em short of it (a row running into it,
+    a figure's title, is full width) and sets that text larger than the body, in words (eight letters at
+    least), and larger than any text level with it: headings, not page numbers, bullets, a column of text,
+    a table's bold first column or a contents page's "Appendix I" beside its entry."""
+    rows = [sorted((c for c in r if c["text"].strip() and not c.get("ink")), key=lambda c: c["x0"]) for r in rough]
+    rows = [r for r in rows if len(r) >= 3]
+    long = [r for r in rows if len(r) >= 20]
+    if len(long) < 5:
+        return None
+    edges = Counter(round(r[0]["x0"]) for r in long)
+    edge = edges.most_common(1)[0][0]
+    starting = sum(v for e, v in edges.items() if abs(e - edge) <= 1)
+    if not 0.2 * width <= edge <= 0.45 * width or starting < max(5, 0.4 * len(long)):
+        return None
+    body = Counter(c["sz1"] for r in long for c in r if c["x0"] >= edge - 1).most_common(1)[0][0]
+    letters = 0
+    for r in rows:
+        left = [c for c in r if c["x1"] <= edge - body]
+        if not left or any(c["x1"] > edge - body and c["x0"] < edge - 1 for c in r):
+            continue                        # no side text, or a full-width row
+        alpha = sum(1 for c in left if c["text"].isalpha())
+        if alpha < 0.6 * len(left) or not all(c["sz1"] >= 1.15 * body for c in left):
+            return None                     # a page number, a bullet, a table's labels, a figure's
+        beside = [c["sz1"] for c in r if c["x0"] >= edge - 1]
+        if beside and statistics.median(beside) >= 0.95 * min(c["sz1"] for c in left):
+            return None                     # a row of a table or of contents ("Appendix I  Briefing Slides  6")
+        letters += alpha
+    return edge - body / 2 if letters >= 8 else None
+
+
+def _side_heads_first(lines: list[Line]) -> list[Line]:
+    """A page with side headings (`find_side_margin`; column 1 the headings', 0 the body's and rows
+    across both, as on the document's other pages) read top to bottom, each heading's lines together,
+    before the body line beside its first line (not interleaved with the body's lines, which cut its
+    paragraphs)."""
+    lead: dict[int, float] = {}
+    first = prev = None
+    for ln in sorted((ln for ln in lines if ln.col == 1), key=lambda ln: ln.top):
+        if not ln.plain.strip():
+            prev = None                     # a rule drawn over a heading: the last one ended
+            continue
+        if prev is None or ln.top - prev.bottom > 0.8 * prev.size:
+            first = ln.top                  # a new heading: more space under the last than its lines have
+        lead[id(ln)] = first
+        prev = ln
+    return sorted(lines, key=lambda ln: (lead.get(id(ln), ln.top), 0 if id(ln) in lead else 1, ln.top, ln.x0))
 
 
 def document_gutters(found: list[list[float]]) -> list[float] | None:

@@ -231,14 +231,35 @@ def outline_headings(lines: list[Line], outline: list[Outline]) -> dict[int, tup
                 before = len(acc)
                 acc += more
             if len(acc) >= 0.8 * len(want) and (want.startswith(acc) or acc.startswith(want)):
-                for g in group:
-                    found[id(g)] = (k, entry.level, None)
+                cut = None
                 if len(acc) > len(want) + 2:
                     # the last line goes on after the title; a first line keeps its enumerator
                     skipped = len(_norm(group[-1].plain)) - len(_norm(_strip_enumerator(group[-1].plain)))
-                    found[id(group[-1])] = (k, entry.level, len(want) - before + (skipped if len(group) == 1 else 0))
+                    cut = len(want) - before + (skipped if len(group) == 1 else 0)
+                    at, plain = _cut(group[-1].plain, cut), group[-1].plain
+                    if 0 < at < len(plain) and plain[at - 1].isalnum() and plain[at].isalnum():
+                        # the title stops inside a word: a bookmark cut short (GAO's, at 60 characters:
+                        # "… between Accountabil"), no run-in heading; the heading's next lines are its rest
+                        cut = None
+                        group += _rest_of_heading(group[-1], cands[i + len(group):i + len(group) + 3], found)
+                for g in group:
+                    found[id(g)] = (k, entry.level, None)
+                if cut is not None:
+                    found[id(group[-1])] = (k, entry.level, cut)
                 break
     return found
+
+
+def _rest_of_heading(last: Line, following: list[Line], found: dict) -> list[Line]:
+    """The lines after `last` set as it is and as close under it as a heading's lines are."""
+    out: list[Line] = []
+    for ln in following:
+        if (id(ln) in found or ln.col != last.col or abs(ln.size - last.size) > 0.05 * last.size
+                or ln.top - last.bottom > 0.8 * last.size):
+            break
+        out.append(ln)
+        last = ln
+    return out
 
 
 def _cut(text: str, letters: int) -> int:

@@ -1032,3 +1032,79 @@ def test_a_letter_reports_date_line_and_signer(tmp_path, writer):
     # the addressee under the date line ("The Honorable …" over "Director, …") is no signer
     r = _letter_report(tmp_path, writer, "March 8, 2006", ["David D. Bellis", "Education and Income Security Issues"])
     assert (r.date, r.authors) == ("2006-02", [])
+
+
+def _gao_page(tmp_path, writer: str, head_size: float):
+    """A GAO report's page: side headings in a wide left margin (`head_size` points) beside 11-point body text
+    that starts at 216 points, each heading's first line level with its paragraph's."""
+    w = fx.WRITERS[writer]((612.0, 792.0))
+    w.draw(36.0, 60.0, [("Reexamining Regulations", 18.0, 0.0, True)])
+    heads = [["The Level of", "Documentation in", "Agencies’ Reviews", "Varied"],
+             ["Agencies Employed", "Standards-Based", "Approaches More", "Often"]]
+    paras = [BODY * 2 + "Agencies did not always document how they selected regulations for review.",
+             "Officials said that mandatory reviews followed written standards more often. " + BODY * 2]
+    y = 100.0
+    for head, para in zip(heads, paras):
+        for k, text in enumerate(head):
+            w.draw(36.0, y + 15.0 * k, [(text, head_size, 0.0, False)])
+        line: list[str] = []
+        for word in para.split():
+            if line and w.width(" ".join(line + [word]), 11.0, False) > 340:
+                w.draw(216.0, y, [(" ".join(line), 11.0, 0.0, False)])
+                y, line = y + 13.0, []
+            line.append(word)
+        w.draw(216.0, y, [(" ".join(line), 11.0, 0.0, False)])
+        y += 30.0
+    path = tmp_path / "gao.pdf"
+    path.write_bytes(w.save())
+    (report,), _ = read_pdf(path, path.name)
+    return report, [" ".join(h) for h in heads], [p.strip() for p in paras]
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_side_headings_in_the_left_margin_are_read_before_their_paragraph(tmp_path, writer):
+    """GAO sets its headings in a wide left margin, 14-point beside 11-point text: read line by line, a
+    heading's lines fell between its paragraph's (263 sentences cut across paragraphs in GAO-07-791). Now
+    each heading is read whole before the paragraph beside it, and the paragraph is whole."""
+    report, heads, paras = _gao_page(tmp_path, writer, 14.0)
+    text = re.sub(r"\s+", " ", report.text)
+    for head, para in zip(heads, paras):
+        assert f"{head} {para}" in text
+    assert text.index(paras[0]) < text.index(heads[1])
+
+
+def test_a_side_margin_holds_headings_only():
+    """A wide left margin is read as side headings only when its text is larger than the body's, or bold,
+    and ends short of the body: a column of labels in the body's size is no margin of headings."""
+    from ingest.pdf.layout import _baseline_clusters, find_side_margin
+
+    def row(y: float, *parts: tuple[float, str, float]) -> list[dict]:
+        return [{**_ch(ch, x + 5.5 * i, x + 5.5 * i + 5.0, size=size), "top": y - size, "bottom": y}
+                for x, text, size in parts for i, ch in enumerate(text)]
+    body = "documentation of the selection process for regulations"
+
+    def page(label_size: float) -> list[list[dict]]:
+        chars = []
+        for k in range(8):
+            chars += row(100 + 13 * k, (216.0, body, 11.0), *([(36.0, "Side heading", label_size)] if k < 2 else []))
+        return _baseline_clusters(chars)
+    assert find_side_margin(page(14.0), 612.0) == pytest.approx(210.5)
+    assert find_side_margin(page(11.0), 612.0) is None
+
+
+def test_a_bookmark_cut_short_inside_a_word_is_no_run_in_heading():
+    """GAO's bookmarks stop at 60 characters, inside a word ("… between Accountabil"): the heading's lines
+    are all heading ("… between Accountability" / "and Flexibility"), not a title run into a paragraph
+    "ity"; a bookmark whose title ends where a word does still marks a run-in heading."""
+    from ingest.pdf.chars import Outline
+    from ingest.pdf.structure import outline_headings
+
+    lines = [_line(3, 100.0, 14.0, ("Grant Design Features Affect the", False)),
+             _line(3, 115.0, 14.0, ("Balance between Accountability", False)),
+             _line(3, 130.0, 14.0, ("and Flexibility", False)),
+             _line(3, 160.0, 11.0, ("Although there are various ways to design grants to encourage it.", False))]
+    cut_short = Outline("Grant Design Features Affect the Balance between Accountabil", 1, 3, None)
+    found = outline_headings(lines, [cut_short])
+    assert [found.get(id(ln)) for ln in lines] == [(0, 1, None)] * 3 + [None]
+    run_in = [_line(3, 100.0, 11.0, ("Scope and Methodology We reviewed the agencies' files.", False))]
+    assert outline_headings(run_in, [Outline("Scope and Methodology", 1, 3, None)])[id(run_in[0])][2] == 19
