@@ -239,7 +239,10 @@ def outline_headings(lines: list[Line], outline: list[Outline]) -> dict[int, tup
                     at, plain = _cut(group[-1].plain, cut), group[-1].plain
                     if 0 < at < len(plain) and plain[at - 1].isalnum() and plain[at].isalnum():
                         # the title stops inside a word: a bookmark cut short (GAO's, at 60 characters:
-                        # "… between Accountabil"), no run-in heading; the heading's next lines are its rest
+                        # "… between Accountabil"), no run-in heading; the heading's next lines are its rest.
+                        # One holding a sentence's end marks a paragraph, no heading: it stays a paragraph
+                        if re.search(r"[.!?]\s+[A-Z]", entry.title):
+                            break
                         cut = None
                         group += _rest_of_heading(group[-1], cands[i + len(group):i + len(group) + 3], found)
                 for g in group:

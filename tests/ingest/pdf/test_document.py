@@ -1095,7 +1095,8 @@ def test_a_side_margin_holds_headings_only():
 def test_a_bookmark_cut_short_inside_a_word_is_no_run_in_heading():
     """GAO's bookmarks stop at 60 characters, inside a word ("… between Accountabil"): the heading's lines
     are all heading ("… between Accountability" / "and Flexibility"), not a title run into a paragraph
-    "ity"; a bookmark whose title ends where a word does still marks a run-in heading."""
+    "ity"; one of a paragraph marks nothing; a bookmark whose title ends where a word does still marks a
+    run-in heading."""
     from ingest.pdf.chars import Outline
     from ingest.pdf.structure import outline_headings
 
@@ -1106,5 +1107,9 @@ def test_a_bookmark_cut_short_inside_a_word_is_no_run_in_heading():
     cut_short = Outline("Grant Design Features Affect the Balance between Accountabil", 1, 3, None)
     found = outline_headings(lines, [cut_short])
     assert [found.get(id(ln)) for ln in lines] == [(0, 1, None)] * 3 + [None]
+    # a bookmark of a paragraph (a sentence's end inside its title), cut short, marks no heading
+    para = [_line(3, 100.0, 11.0, ("Most respondents agree. In effect, the survey raised the aspect", False))]
+    assert outline_headings(para, [Outline("Most respondents agree. In effect, the survey raised the asp", 1, 3,
+                                           None)]) == {}
     run_in = [_line(3, 100.0, 11.0, ("Scope and Methodology We reviewed the agencies' files.", False))]
     assert outline_headings(run_in, [Outline("Scope and Methodology", 1, 3, None)])[id(run_in[0])][2] == 19
