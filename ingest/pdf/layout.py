@@ -648,6 +648,9 @@ def find_side_margin(rough: list[list[dict]], width: float) -> float | None:
     return edge - body / 2 if letters >= 8 else None
 
 
+HEADING_LEADING = 0.8   # a heading's own lines stand closer than this many of its sizes under each other
+
+
 def _side_heads_first(lines: list[Line]) -> list[Line]:
     """A page with side headings (`find_side_margin`; column 1 the headings', 0 the body's and rows
     across both, as on the document's other pages) read top to bottom, each heading's lines together,
@@ -659,7 +662,7 @@ def _side_heads_first(lines: list[Line]) -> list[Line]:
         if not ln.plain.strip():
             prev = None                     # a rule drawn over a heading: the last one ended
             continue
-        if prev is None or ln.top - prev.bottom > 0.8 * prev.size:
+        if prev is None or ln.top - prev.bottom > HEADING_LEADING * prev.size:
             first = ln.top                  # a new heading: more space under the last than its lines have
         lead[id(ln)] = first
         prev = ln

@@ -30,7 +30,7 @@ from ingest.document import (CONTENTS, FRONT, HEADING, PARAGRAPH, TITLE, Block, 
                              only_redacted, take_links)
 from ingest.pdf.areas import Areas
 from ingest.pdf.chars import Outline
-from ingest.pdf.layout import Line, Piece
+from ingest.pdf.layout import HEADING_LEADING, Line, Piece
 from ingest.pdf.notes import RawNote, note_label, numbered_notes, section_notes
 from ingest.pdf.text import BULLET, ENUMERATOR, Edges, breaks_paragraph, join, opens_item
 
@@ -258,7 +258,7 @@ def _rest_of_heading(last: Line, following: list[Line], found: dict) -> list[Lin
     out: list[Line] = []
     for ln in following:
         if (id(ln) in found or ln.col != last.col or abs(ln.size - last.size) > 0.05 * last.size
-                or ln.top - last.bottom > 0.8 * last.size):
+                or ln.top - last.bottom > HEADING_LEADING * last.size):
             break
         out.append(ln)
         last = ln

@@ -1034,8 +1034,8 @@ def test_a_letter_reports_date_line_and_signer(tmp_path, writer):
     assert (r.date, r.authors) == ("2006-02", [])
 
 
-def _gao_page(tmp_path, writer: str, head_size: float):
-    """A GAO report's page: side headings in a wide left margin (`head_size` points) beside 11-point body text
+def _gao_page(tmp_path, writer: str):
+    """A GAO report's page: side headings in a wide left margin (14-point) beside 11-point body text
     that starts at 216 points, each heading's first line level with its paragraph's."""
     w = fx.WRITERS[writer]((612.0, 792.0))
     w.draw(36.0, 60.0, [("Reexamining Regulations", 18.0, 0.0, True)])
@@ -1046,7 +1046,7 @@ def _gao_page(tmp_path, writer: str, head_size: float):
     y = 100.0
     for head, para in zip(heads, paras):
         for k, text in enumerate(head):
-            w.draw(36.0, y + 15.0 * k, [(text, head_size, 0.0, False)])
+            w.draw(36.0, y + 15.0 * k, [(text, 14.0, 0.0, False)])
         line: list[str] = []
         for word in para.split():
             if line and w.width(" ".join(line + [word]), 11.0, False) > 340:
@@ -1066,7 +1066,7 @@ def test_side_headings_in_the_left_margin_are_read_before_their_paragraph(tmp_pa
     """GAO sets its headings in a wide left margin, 14-point beside 11-point text: read line by line, a
     heading's lines fell between its paragraph's (263 sentences cut across paragraphs in GAO-07-791). Now
     each heading is read whole before the paragraph beside it, and the paragraph is whole."""
-    report, heads, paras = _gao_page(tmp_path, writer, 14.0)
+    report, heads, paras = _gao_page(tmp_path, writer)
     text = re.sub(r"\s+", " ", report.text)
     for head, para in zip(heads, paras):
         assert f"{head} {para}" in text
@@ -1074,7 +1074,7 @@ def test_side_headings_in_the_left_margin_are_read_before_their_paragraph(tmp_pa
 
 
 def test_a_side_margin_holds_headings_only():
-    """A wide left margin is read as side headings only when its text is larger than the body's, or bold,
+    """A wide left margin is read as side headings only when its text is larger than the body's, in words,
     and ends short of the body: a column of labels in the body's size is no margin of headings."""
     from ingest.pdf.layout import _baseline_clusters, find_side_margin
 
