@@ -407,12 +407,12 @@ def _parts_words(left: str, right: str) -> bool:
 def _make_line(page: int, chars: list[dict], sup_ids: set[int], col: int, links: list) -> Line:
     main = [c for c in chars if id(c) not in sup_ids and c["text"].strip() and not c.get("ink")]
     wordless = not main                     # nothing printed but markers, maybe: a line redacted whole
-    ink = [c for c in chars if c.get("ink")]
+    bar = next((c for c in chars if c.get("ink")), None) if wordless else None
     main = main or chars
     size = _small_caps_size(main, _main_size(main))
-    bars = _redaction_runs(chars, ink[0]["sz1"] if wordless and ink else size, wordless)
-    if wordless and bars and chars[0].get("ink"):
-        size = ink[0]["sz1"]                # a line redacted whole is set in its bars' size; a note's number
+    bars = _redaction_runs(chars, bar["sz1"] if bar is not None else size, wordless)
+    if bars and chars[0] is bar:
+        size = bar["sz1"]                   # a line redacted whole is set in its bars' size; a note's number
                                             # opening one keeps its own (notes are told by their smaller type)
     bold = sum(1 for c in main if c.get("bold")) > len(main) / 2
     pieces: list[Piece] = []
@@ -585,7 +585,7 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list,
         gutters = [gutter] if gutter is not None else (find_narrow_gutters(cover) or [])
     elif not divides(rough, gutters):
         gutters = []
-    side = find_side_margin(rough, width) if not gutters else None
+    side = find_side_margin(cover, width) if not gutters else None
     if side is not None:
         gutters = [side]                    # the side headings' column 1; the body's is the page's column 0
     groups: list[tuple[int, list[dict]]] = [(0, chars)]
@@ -614,7 +614,7 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list,
     return PageLayout(reading_order(lines), gutters, few)
 
 
-def find_side_margin(rough: list[list[dict]], width: float) -> float | None:
+def find_side_margin(cover: Coverage, width: float) -> float | None:
     """The x between a wide left margin of side headings and the body column beside it (GAO's reports:
     "The Level of / Documentation in / …" in 14-point type left of 11-point text that starts at a fifth to
     two fifths of the page), or None. Five or more lines of 20 characters or more, and two fifths of
@@ -622,16 +622,15 @@ def find_side_margin(rough: list[list[dict]], width: float) -> float | None:
     a figure's title, is full width) and sets that text larger than the body, in words (eight letters at
     least), and larger than any text level with it: headings, not page numbers, bullets, a column of text,
     a table's bold first column or a contents page's "Appendix I" beside its entry."""
-    rows = [sorted((c for c in r if c["text"].strip() and not c.get("ink")), key=lambda c: c["x0"]) for r in rough]
-    rows = [r for r in rows if len(r) >= 3]
+    rows = cover.rows                       # each row's printed characters, rows of three or more
     long = [r for r in rows if len(r) >= 20]
     if len(long) < 5:
         return None
-    edges = Counter(round(r[0]["x0"]) for r in long)
+    edges = Counter(round(min(c["x0"] for c in r)) for r in long)
     edge = edges.most_common(1)[0][0]
     starting = sum(v for e, v in edges.items() if abs(e - edge) <= 1)
     if not 0.2 * width <= edge <= 0.45 * width or starting < max(5, 0.4 * len(long)):
-        return None
+        return None                         # most pages: their lines start at the margin
     body = Counter(c["sz1"] for r in long for c in r if c["x0"] >= edge - 1).most_common(1)[0][0]
     letters = 0
     for r in rows:

@@ -1076,18 +1076,18 @@ def test_side_headings_in_the_left_margin_are_read_before_their_paragraph(tmp_pa
 def test_a_side_margin_holds_headings_only():
     """A wide left margin is read as side headings only when its text is larger than the body's, in words,
     and ends short of the body: a column of labels in the body's size is no margin of headings."""
-    from ingest.pdf.layout import _baseline_clusters, find_side_margin
+    from ingest.pdf.layout import Coverage, _baseline_clusters, find_side_margin
 
     def row(y: float, *parts: tuple[float, str, float]) -> list[dict]:
         return [{**_ch(ch, x + 5.5 * i, x + 5.5 * i + 5.0, size=size), "top": y - size, "bottom": y}
                 for x, text, size in parts for i, ch in enumerate(text)]
     body = "documentation of the selection process for regulations"
 
-    def page(label_size: float) -> list[list[dict]]:
+    def page(label_size: float) -> Coverage:
         chars = []
         for k in range(8):
             chars += row(100 + 13 * k, (216.0, body, 11.0), *([(36.0, "Side heading", label_size)] if k < 2 else []))
-        return _baseline_clusters(chars)
+        return Coverage.of(_baseline_clusters(chars))
     assert find_side_margin(page(14.0), 612.0) == pytest.approx(210.5)
     assert find_side_margin(page(11.0), 612.0) is None
 
