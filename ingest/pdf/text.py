@@ -26,11 +26,14 @@ _WORD = re.compile(rf"{_LETTERS}(?:-{_LETTERS})*")
 # what opens a list item: a bullet, or a number or letter ("1.", "(a)", "IV.", "§ 3")
 BULLET = re.compile(r"^[•▪◦‣∙❖➢✓■□●○]\s+")
 ENUMERATOR = re.compile(r"^\s*(?:(?:[IVXLC]+|[A-Z]|\d{1,3}|[a-z]{1,2})[.)]|\(\w{1,3}\)|§\s*\d+)\s+")
+_INLINE_ITEM = re.compile(r"\((?:\d{1,2}|[a-z]{1,3})\)\s+[a-z]")
+DASH = re.compile(r"^[–—-]\s+")      # a slide's second-level item: "– Vote of no-confidence"
 
 
-def opens_item(line: Line) -> bool:
-    """The line opens an item of a list: a bullet or a number ("•", "3.", "(b)", "§ 4") before its text."""
-    return bool(BULLET.match(line.plain) or ENUMERATOR.match(line.plain))
+def opens_item(line: Line, dash: bool = False) -> bool:
+    """The line opens an item of a list: a bullet or a number ("•", "3.", "(b)", "§ 4") before its
+    text; with `dash`, a dash too (whose item only its hung wrapped lines tell from a sentence's)."""
+    return bool(BULLET.match(line.plain) or ENUMERATOR.match(line.plain) or (dash and DASH.match(line.plain)))
 
 
 def last_uri(line: Line | None) -> str | None:
@@ -138,6 +141,14 @@ class Edges:
     right: dict[int, float]
     gap: float
     indent: float = 0.0         # the usual first-line indent of a paragraph (0 when none)
+    frames: dict[tuple[int, int, float], tuple[float, float]] = field(default_factory=dict)
+
+    def frame(self, ln: Line) -> tuple[float, float]:
+        """The left and right edges of the measure `ln` is set in: its column's, or the narrower ones
+        its page keeps in that type (a briefing slide's bullets, set within the report's margins)."""
+        left, right = self.left.get(ln.col, ln.x0), self.right.get(ln.col, ln.x1)
+        lo, hi = self.frames.get((ln.page, ln.col, round(ln.size, 1)), (left, right))
+        return max(left, lo), min(right, hi)
 
     @classmethod
     def of(cls, lines: list[Line], body_size: float) -> "Edges":
@@ -169,7 +180,12 @@ class Edges:
                 indents[round(d)] += 1
         top = indents.most_common(1)[0] if indents else (0, 0)
         indent = float(top[0]) if top[1] >= max(2, 0.02 * len(body)) else 0.0   # not a few ragged lines
-        return cls(left, right, gap, indent)
+        frames: dict[tuple[int, int, float], tuple[float, float]] = {}
+        for ln in lines:
+            key = (ln.page, ln.col, round(ln.size, 1))
+            lo, hi = frames.get(key, (ln.x0, ln.x1))
+            frames[key] = (min(lo, ln.x0), max(hi, ln.x1))
+        return cls(left, right, gap, indent, frames)
 
 
 def in_block(a: Line, b: Line, edges: Edges) -> bool:
@@ -184,7 +200,8 @@ def ended_short(a: Line, b: Line, edges: Edges) -> bool:
     """Line `a` stopped before the margin although `b`'s first word would have fitted."""
     right = edges.right.get(a.col, a.x1)
     if in_block(a, b, edges):
-        right -= a.x0 - edges.left.get(a.col, a.x0)
+        left, right = edges.frame(a)
+        right -= a.x0 - left
     return a.x1 + 0.3 * a.size + b.first_word < right - 0.5
 
 
@@ -199,16 +216,17 @@ def goes_on(a: Line, b: Line, edges: Edges) -> bool:
 
 
 def hangs_on(a: Line, b: Line, edges: Edges) -> bool:
-    """Line `b` is the wrapped line of the list item `a` opens: `a` starts with a bullet or a
-    number, `b` (none of its own) starts further right, where the item's text hangs, at the
+    """Line `b` is the wrapped line of the list item `a` opens: `a` starts with a bullet, a
+    number or a dash, `b` (none of its own) starts further right, where the item's text hangs, at the
     usual line gap, and `a` wrapped in a measure indented as far as `b` on both sides (a list
     may stop short of the page's right margin: "• Matchmaking. USFCS aims to help companies
     connect with potential foreign" / "buyers and partners. …"); a short numbered heading
     before an indented paragraph did not wrap."""
-    hang = b.x0 - edges.left.get(b.col, b.x0)
-    return (a.page == b.page and a.col == b.col and opens_item(a) and not opens_item(b)
+    left, right = edges.frame(a)
+    hang = b.x0 - left
+    return (a.page == b.page and a.col == b.col and opens_item(a, dash=True) and not opens_item(b, dash=True)
             and 0.5 * a.size < b.x0 - a.x0 < 4 * a.size and not spaced(a, b, edges)
-            and a.x1 + 0.3 * a.size + b.first_word >= edges.right.get(a.col, a.x1) - hang - 0.5)
+            and a.x1 + 0.3 * a.size + b.first_word >= right - hang - 0.5)
 
 
 def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
@@ -227,6 +245,9 @@ def breaks_paragraph(a: Line, b: Line, edges: Edges) -> bool:
         return False                             # a sentence going on in a narrow measure (a table cell)
     if hangs_on(a, b, edges):
         return False                             # a list item's wrapped line, hung under its text
+    if (_INLINE_ITEM.match(b.plain) and re.search(r"[^\W\d_],?$", a.plain) and not re.search(r"[;,]\s+(?:and|or)$", a.plain)
+            and not spaced(a, b, edges)):
+        return False                             # a sentence's own enumeration: "These options include" / "(1) relying on"
     if ended_short(a, b, edges):
         return True
     b_in = b.x0 - edges.left.get(b.col, b.x0)

@@ -1073,6 +1073,89 @@ def test_side_headings_in_the_left_margin_are_read_before_their_paragraph(tmp_pa
     assert text.index(paras[0]) < text.index(heads[1])
 
 
+def _slide_pdf(tmp_path, writer: str) -> tuple:
+    """Two pages of a report's 11-point text set from 72 to 540 points, then a briefing slide: 13.5-point
+    items whose wrapped lines hang under their text, ragged in a measure well short of the report's margin
+    (GAO-06-282's slides)."""
+    w = fx.WRITERS[writer]((612.0, 792.0))
+
+    def block(x: float, y: float, text: str, size: float, measure: float, hang: float) -> float:
+        line: list[str] = []
+        first = True
+        for word in text.split():
+            if line and w.width(" ".join(line + [word]), size, False) > measure - (0 if first else hang):
+                w.draw(x + (0 if first else hang), y, [(" ".join(line), size, 0.0, False)])
+                y, line, first = y + 1.1 * size, [], False
+            line.append(word)
+        w.draw(x + (0 if first else hang), y, [(" ".join(line), size, 0.0, False)])
+        return y + 2.2 * size
+
+    for _ in range(2):
+        y = 72.0
+        for _ in range(3):
+            y = block(72.0, y, BODY * 4, 11.0, 468.0, 0.0)
+        w.new_page()
+    w.draw(85.0, 90.0, [("Breastfeeding Rates: Fell Short of Most Recommendations", 14.9, 0.0, False)])
+    items = ["• Breastfeeding rates did not meet most Healthy People goals and were lower for WIC infants.",
+             "• WIC and non-WIC breastfeeding rates were lower among infants of mothers who were young.",
+             "– If legal revision is necessary, a bill must be presented to the legislature for consideration."]
+    y = 130.0
+    for item in items:
+        y = block(85.0, y, item, 13.5, 340.0, 17.0)
+    path = tmp_path / "slides.pdf"
+    path.write_bytes(w.save())
+    (report,), _ = read_pdf(path, path.name)
+    return report, [item.removeprefix("• ") for item in items]
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_slides_wrapped_items_read_whole_in_its_own_measure(tmp_path, writer):
+    """A briefing slide sets its items in a ragged measure well short of the report's right margin: its
+    wrapped lines, hung under the item's text, were taken for new paragraphs ("… and were" / "lower for WIC
+    infants.") because the item's line seemed to stop short of the report's margin. The slide's own measure
+    (its widest line in that type) tells that the line wrapped; a dash opens an item as a bullet does."""
+    report, items = _slide_pdf(tmp_path, writer)
+    paras = [" ".join(p.split()) for p in report.text.split("\n\n")]
+    for item in items:
+        assert item in paras
+
+
+def test_a_wrapped_line_in_a_slides_own_measure_goes_on():
+    """GAO-06-282's slide: a paragraph's wrapped lines hang 13.4 points in from the slide's own left edge,
+    which stands two points right of the report's. Measured from the report's edges, "… for WIC and non-"
+    seemed to stop short of the hung block's margin, and "WIC infants, 2004." became a paragraph of its own
+    ("non- WIC"). The slide's own edges (its lines in that type) tell that the line wrapped; a line that
+    stops short of them still ends its paragraph."""
+    from dataclasses import replace
+
+    text = [(87.5, 551.4, "Breastfeeding rates: We analyzed data from the Centers for Disease Control"),
+            (100.9, 524.5, "and Prevention’s National Immunization Survey (NIS) for WIC and non-"),
+            (100.9, 211.7, "WIC infants, 2004."),
+            (100.9, 376.6, "Infant formula marketing: we analyzed data on advertising")]
+    lines = [replace(_line(9, 250.0 + 13.0 * k, 13.5, (t, False)), x0=x0, x1=x1, first_word=6.75 * len(t.split()[0]))
+             for k, (x0, x1, t) in enumerate(text)]
+    body = [replace(_line(p, 100.0 + 13.0 * k, 11.0, (BODY, False)), x0=85.3, x1=571.6) for p in (3, 4) for k in range(20)]
+    edges = Edges.of(body + lines, 11.0)
+    assert [breaks_paragraph(a, b, edges) for a, b in zip(lines, lines[1:])] == [False, False, True]
+
+
+def test_a_sentences_own_enumeration_at_a_line_start_goes_on():
+    """GAO-06-1046 (ragged right): "… These options include" stops a few points short of the margin and the
+    next line opens "(1) relying on state processes …". The sentence goes on: a lettered or numbered
+    enumeration in brackets after a word is the sentence's own. After a colon it opens a list item."""
+    from dataclasses import replace
+
+    def line(top: float, x1: float, text: str) -> Line:
+        return replace(_line(17, top, 11.0, (text, False)), x0=216.0, x1=x1, first_word=5.5 * len(text.split()[0]))
+    body = [line(100.0 + 13.0 * k, 574.0, BODY) for k in range(20)]
+    edges = Edges.of(body, 11.0)
+    item = line(400.0, 554.6, "(1) relying on state processes both to manage block grant funds and to")
+    assert not breaks_paragraph(line(387.0, 551.9, "with accountability for achieving that outcome. These options include"),
+                                item, edges)
+    assert breaks_paragraph(line(387.0, 551.9, "with accountability for achieving that outcome. The options are:"),
+                            item, edges)
+
+
 def test_a_side_margin_holds_headings_only():
     """A wide left margin is read as side headings only when its text is larger than the body's, in words,
     and ends short of the body: a column of labels in the body's size is no margin of headings."""
