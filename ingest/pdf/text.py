@@ -182,6 +182,8 @@ class Edges:
         indent = float(top[0]) if top[1] >= max(2, 0.02 * len(body)) else 0.0   # not a few ragged lines
         frames: dict[tuple[int, int, float], tuple[float, float]] = {}
         for ln in lines:
+            if "\t" in ln.plain:
+                continue                # a row run across a gutter (its parts a tab apart) is no line of a measure
             key = (ln.page, ln.col, round(ln.size, 1))
             lo, hi = frames.get(key, (ln.x0, ln.x1))
             frames[key] = (min(lo, ln.x0), max(hi, ln.x1))
