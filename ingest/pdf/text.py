@@ -145,10 +145,12 @@ class Edges:
 
     def frame(self, ln: Line) -> tuple[float, float]:
         """The left and right edges of the measure `ln` is set in: its column's, or the narrower ones
-        its page keeps in that type (a briefing slide's bullets, set within the report's margins)."""
+        its page keeps in that type (a briefing slide's bullets, set within the report's margins), when
+        they span three fifths of the column at least (not a page of short lines or a figure's labels)."""
         left, right = self.left.get(ln.col, ln.x0), self.right.get(ln.col, ln.x1)
         lo, hi = self.frames.get((ln.page, ln.col, round(ln.size, 1)), (left, right))
-        return max(left, lo), min(right, hi)
+        lo, hi = max(left, lo), min(right, hi)
+        return (lo, hi) if hi - lo >= 0.6 * (right - left) else (left, right)
 
     @classmethod
     def of(cls, lines: list[Line], body_size: float) -> "Edges":
