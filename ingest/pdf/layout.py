@@ -284,10 +284,10 @@ def find_narrow_gutters(cover: Coverage) -> list[float] | None:
     return None
 
 
-def _columns_of_lines(rows: list[list[dict]], edges: list[float]) -> bool:
+def _columns_of_lines(rows: list[list[dict]], edges: list[float], words_per_row: float = 4.0) -> bool:
     """Each column holds running text, not a table's cells: most of its rows fill half its width or
-    more, hold four words or more on average, and are mostly letters (a table of figures, a
-    listing of names and dates in three bands is no three-column page)."""
+    more, hold four words or more on average (`words_per_row`), and are mostly letters (a table of
+    figures, a listing of names and dates in three bands is no three-column page)."""
     for lo, hi in zip(edges, edges[1:]):
         fills, words, letters, visible = 0, 0, 0, 0
         n = 0
@@ -300,7 +300,7 @@ def _columns_of_lines(rows: list[list[dict]], edges: list[float]) -> bool:
             words += 1 + sum(1 for a, b in zip(inside, inside[1:]) if b["x0"] - a["x1"] > 0.15 * a["size"])
             letters += sum(1 for c in inside if c["text"].isalpha())
             visible += len(inside)
-        if n < 4 or fills < 0.6 * n or words < 4 * n or letters < 0.7 * visible:
+        if n < 4 or fills < 0.6 * n or words < words_per_row * n or letters < 0.7 * visible:
             return False
     return True
 
@@ -588,6 +588,9 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list,
     side = find_side_margin(cover, width) if not gutters else None
     if side is not None:
         gutters = [side]                    # the side headings' column 1; the body's is the page's column 0
+    part = find_part_gutter(cover, width) if not gutters else None
+    if part is not None:
+        gutters = [part[0]]
     groups: list[tuple[int, list[dict]]] = [(0, chars)]
     if gutters:
         # a row whose text goes on across a gutter is full width; every other row splits by column
@@ -595,7 +598,9 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list,
         cols: list[list[dict]] = [[] for _ in range(len(gutters) + 2)]
         for row in rough:
             size = _main_size(row)
-            if any(_across(row, g, _joining(size, apart[g]), size) for g in gutters):
+            if part is not None and not part[1] <= min(c["top"] for c in row) <= part[2]:
+                cols[0] += row              # a row over or under the rows the gutter parts
+            elif any(_across(row, g, _joining(size, apart[g]), size) for g in gutters):
                 cols[0] += row
             else:
                 for c in row:
@@ -611,7 +616,7 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list,
                 lines.append(_make_line(page_number, cl, sup, 0 if side is not None and col == 2 else col, links))
     if side is not None:
         return PageLayout(_side_heads_first(lines), [], few)
-    return PageLayout(reading_order(lines), gutters, few)
+    return PageLayout(reading_order(lines), gutters if part is None else [], few)
 
 
 def find_side_margin(cover: Coverage, width: float) -> float | None:
@@ -645,6 +650,48 @@ def find_side_margin(cover: Coverage, width: float) -> float | None:
             return None                     # a row of a table or of contents ("Appendix I  Briefing Slides  6")
         letters += alpha
     return edge - body / 2 if letters >= 8 else None
+
+
+def find_part_gutter(cover: Coverage, width: float) -> tuple[float, float, float] | None:
+    """A gutter that parts some of a page's rows only: a pull quote or a box set beside the body over part
+    of the page, under or over text set across it (a think tank's "About 20-30 per cent of / total CO2
+    emissions" beside its paragraph; a census brief's narrow column beside a box). Returns (x, top, bottom):
+    the middle of the clear band and the rows it parts, or None. Those rows follow one another with none
+    running across x between them, three or more hold text on each side, level with each other (three or
+    more rows hold text only right of a fifth of the page: the quote's own baselines), and each
+    side is running text (`_columns_of_lines`, three words a row: a pull quote's large type), not a
+    figure's labels or a table's cells."""
+    rows = cover.rows
+    starts = Counter(round(min(c["x0"] for c in r)) for r in rows if sum(1 for c in r if c["text"].isalpha()) >= 3)
+    if len(rows) < 8 or not any(x >= 0.2 * width and starts[x - 1] + starts[x] + starts[x + 1] >= 3 for x in starts):
+        return None                         # most pages: no three rows of words start at one x right of the margin
+    rows = sorted(rows, key=lambda r: min(c["top"] for c in r))
+    frags = [_fragments(sorted(r, key=lambda c: c["x0"]), max(1.5 * _main_size(r), 8.0)) for r in rows]
+    best: tuple[int, float, int, int] | None = None
+    for k in range(20, 81, 2):
+        x = width * k / 100
+        start = 0
+        for i in range(len(rows) + 1):
+            if i < len(rows) and not any(a < x < b for a, b in frags[i]):
+                continue
+            run = range(start, i)
+            start = i + 1
+            left = [j for j in run if any(b <= x for _, b in frags[j])]
+            right = [j for j in run if any(a >= x for a, _ in frags[j])]
+            if len(left) < 3 or len(right) < 3 or max(left[0], right[0]) > min(left[-1], right[-1]):
+                continue                    # one side's rows all above the other's: nothing interleaves
+            if best is None or len(left) + len(right) > best[0]:
+                best = (len(left) + len(right), x, run[0], run[-1])
+    if best is None:
+        return None
+    _, x, first, last = best
+    part = rows[first:last + 1]
+    lo = max(b for j in range(first, last + 1) for _, b in frags[j] if b <= x)
+    hi = min(a for j in range(first, last + 1) for a, _ in frags[j] if a >= x)
+    x0, x1 = min(c["x0"] for r in part for c in r), max(c["x1"] for r in part for c in r)
+    if hi - lo < 8.0 or not _columns_of_lines(part, [x0, (lo + hi) / 2, x1], 3.0):
+        return None
+    return (lo + hi) / 2, min(c["top"] for c in part[0]), max(c["bottom"] for c in part[-1])
 
 
 HEADING_LEADING = 0.8   # a heading's own lines stand closer than this many of its sizes under each other

@@ -1156,6 +1156,75 @@ def test_a_sentences_own_enumeration_at_a_line_start_goes_on():
                             item, edges)
 
 
+def _pull_quote_page(tmp_path, writer: str, quote: list[str]) -> tuple:
+    """A think tank's page (the WTO's trade and climate brief): a paragraph across the page, then a
+    paragraph set in the left part beside `quote`'s lines in larger type on the right, their baselines
+    between the paragraph's, then a paragraph across the page again."""
+    w = fx.WRITERS[writer]((595.0, 842.0))
+
+    def block(x: float, y: float, text: str, size: float, measure: float, lead: float) -> float:
+        line: list[str] = []
+        for word in text.split():
+            if line and w.width(" ".join(line + [word]), size, False) > measure:
+                w.draw(x, y, [(" ".join(line), size, 0.0, False)])
+                y, line = y + lead, []
+            line.append(word)
+        w.draw(x, y, [(" ".join(line), size, 0.0, False)])
+        return y + lead
+
+    across = [BODY * 3, "Carbon emissions embedded in trade tend to fluctuate over the years. " + BODY * 2]
+    beside = ("Carbon emission accounting studies suggest that about a quarter of total carbon dioxide emissions "
+              "are associated with international trade. " + BODY * 2).strip()
+    y = block(71.0, 100.0, across[0], 9.0, 453.0, 12.0) + 8.0
+    top = y
+    block(71.0, y, beside, 9.0, 286.0, 12.0)
+    for k, text in enumerate(quote):
+        w.draw(374.0, top + 7.0 + 12.0 * k, [(text, 11.0, 0.0, False)])
+    block(71.0, top + 12.0 * 20, across[1], 9.0, 453.0, 12.0)
+    path = tmp_path / "brief.pdf"
+    path.write_bytes(w.save())
+    (report,), _ = read_pdf(path, path.name)
+    return report, [a.strip() for a in across] + [beside]
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_pull_quote_beside_a_paragraph_reads_after_it(tmp_path, writer):
+    """A pull quote set in larger type beside part of the body, between paragraphs set across the page: read
+    row by row, its lines fell between the paragraph's ("… international trade (Peters et al." / "total CO2
+    emissions, which" / "Zhang et al., 2020) …"), cutting both. The gutter that parts those rows only is
+    found; the paragraph reads whole, then the quote."""
+    quote = ["About a quarter of total", "carbon dioxide emissions,", "which account for most", "greenhouse gas emissions,",
+             "are estimated to be tied", "to international trade."]
+    report, paras = _pull_quote_page(tmp_path, writer, quote)
+    text = [" ".join(p.split()) for p in report.text.split("\n\n")]
+    for para in paras:
+        assert para in text
+    assert " ".join(quote) in text
+    assert text.index(paras[2]) < text.index(" ".join(quote)) < text.index(paras[1])
+
+
+def test_a_column_of_figures_beside_a_paragraph_is_no_pull_quote():
+    """Rows parted by a clear band with figures on one side (a chart's axis labels) have no second column of
+    running text: no gutter parts them."""
+    from ingest.pdf.layout import Coverage, _baseline_clusters, find_part_gutter
+
+    def row(y: float, x: float, text: str, size: float) -> list[dict]:
+        return [{**_ch(ch, x + 0.55 * size * i, x + 0.55 * size * (i + 1) - 0.3, size=size), "top": y - size, "bottom": y}
+                for i, ch in enumerate(text)]
+    words = "documentation of the selection process for regulations in the agencies"
+
+    def page(right: list[str]) -> Coverage:
+        chars = row(60.0, 71.0, words + " " + words, 9.0)
+        for k in range(10):
+            chars += row(80.0 + 12.0 * k, 71.0, words[:50], 9.0)
+        for k, text in enumerate(right):
+            chars += row(86.0 + 12.0 * k, 374.0, text, 11.0)
+        return Coverage.of(_baseline_clusters(chars))
+    assert find_part_gutter(page(["About a quarter of the", "carbon dioxide emissions", "which account for most",
+                                  "greenhouse gas emissions"]), 595.0) is not None
+    assert find_part_gutter(page(["140,000", "120,000", "100,000", "80,000", "60,000"]), 595.0) is None
+
+
 def test_a_side_margin_holds_headings_only():
     """A wide left margin is read as side headings only when its text is larger than the body's, in words,
     and ends short of the body: a column of labels in the body's size is no margin of headings."""
