@@ -141,16 +141,17 @@ class Edges:
     right: dict[int, float]
     gap: float
     indent: float = 0.0         # the usual first-line indent of a paragraph (0 when none)
-    frames: dict[tuple[int, int, float], tuple[float, float]] = field(default_factory=dict)
+    frames: dict[tuple[int, int, float], tuple[float, float, int]] = field(default_factory=dict)  # per page, column, size
 
-    def frame(self, ln: Line) -> tuple[float, float]:
+    def frame(self, ln: Line, least: float = 0.6) -> tuple[float, float]:
         """The left and right edges of the measure `ln` is set in: its column's, or the narrower ones
         its page keeps in that type (a briefing slide's bullets, set within the report's margins), when
-        they span three fifths of the column at least (not a page of short lines or a figure's labels)."""
+        three lines or more set them (not a heading's own) and they span `least` of the column at
+        least (three fifths: not a page of short lines)."""
         left, right = self.left.get(ln.col, ln.x0), self.right.get(ln.col, ln.x1)
-        lo, hi = self.frames.get((ln.page, ln.col, round(ln.size, 1)), (left, right))
+        lo, hi, n = self.frames.get((ln.page, ln.col, round(ln.size, 1)), (left, right, 0))
         lo, hi = max(left, lo), min(right, hi)
-        return (lo, hi) if hi - lo >= 0.6 * (right - left) else (left, right)
+        return (lo, hi) if n >= 3 and hi - lo >= least * (right - left) else (left, right)
 
     @classmethod
     def of(cls, lines: list[Line], body_size: float) -> "Edges":
@@ -182,13 +183,13 @@ class Edges:
                 indents[round(d)] += 1
         top = indents.most_common(1)[0] if indents else (0, 0)
         indent = float(top[0]) if top[1] >= max(2, 0.02 * len(body)) else 0.0   # not a few ragged lines
-        frames: dict[tuple[int, int, float], tuple[float, float]] = {}
+        frames: dict[tuple[int, int, float], tuple[float, float, int]] = {}
         for ln in lines:
             if "\t" in ln.plain:
                 continue                # a row run across a gutter (its parts a tab apart) is no line of a measure
             key = (ln.page, ln.col, round(ln.size, 1))
-            lo, hi = frames.get(key, (ln.x0, ln.x1))
-            frames[key] = (min(lo, ln.x0), max(hi, ln.x1))
+            lo, hi, n = frames.get(key, (ln.x0, ln.x1, 0))
+            frames[key] = (min(lo, ln.x0), max(hi, ln.x1), n + 1)
         return cls(left, right, gap, indent, frames)
 
 
@@ -201,11 +202,13 @@ def in_block(a: Line, b: Line, edges: Edges) -> bool:
 
 
 def ended_short(a: Line, b: Line, edges: Edges) -> bool:
-    """Line `a` stopped before the margin although `b`'s first word would have fitted."""
+    """Line `a` stopped before the margin although `b`'s first word would have fitted. In a block
+    (`in_block`) the margin is the column's less the block's indent, or the page's own measure less
+    it where that is narrower (a slide's paragraph, set short of the report's margin)."""
     right = edges.right.get(a.col, a.x1)
     if in_block(a, b, edges):
-        left, right = edges.frame(a)
-        right -= a.x0 - left
+        left, measure = edges.frame(a)
+        right = min(right - (a.x0 - edges.left.get(a.col, a.x0)), measure - (a.x0 - left))
     return a.x1 + 0.3 * a.size + b.first_word < right - 0.5
 
 
@@ -226,7 +229,7 @@ def hangs_on(a: Line, b: Line, edges: Edges) -> bool:
     may stop short of the page's right margin: "• Matchmaking. USFCS aims to help companies
     connect with potential foreign" / "buyers and partners. …"); a short numbered heading
     before an indented paragraph did not wrap."""
-    left, right = edges.frame(a)
+    left, right = edges.frame(a, least=0.0)     # however narrow: a slide's bullets beside its table
     hang = b.x0 - left
     return (a.page == b.page and a.col == b.col and opens_item(a, dash=True) and not opens_item(b, dash=True)
             and 0.5 * a.size < b.x0 - a.x0 < 4 * a.size and not spaced(a, b, edges)
