@@ -657,19 +657,22 @@ def find_part_gutter(cover: Coverage, width: float) -> tuple[float, float, float
     of the page, under or over text set across it (a think tank's "About 20-30 per cent of / total CO2
     emissions" beside its paragraph; a census brief's narrow column beside a box). Returns (x, top, bottom):
     the middle of the clear band and the rows it parts, or None. Those rows follow one another with none
-    running across x between them, three or more hold text on each side, level with each other (three or
-    more rows hold text only right of a fifth of the page: the quote's own baselines), and each
-    side is running text (`_columns_of_lines`, three words a row: a pull quote's large type), not a
-    figure's labels or a table's cells."""
+    running across x between them, three or more hold text on each side, level with each other (three rows
+    of words or more start at one x right of a fifth of the page, and three left of it: the quote's own
+    lines beside the body's), and each side is running text (`_columns_of_lines`, three words a row: a
+    pull quote's large type), not a figure's labels or a table's cells."""
     rows = cover.rows
-    starts = Counter(round(min(c["x0"] for c in r)) for r in rows if sum(1 for c in r if c["text"].isalpha()) >= 3)
-    if len(rows) < 8 or not any(x >= 0.2 * width and starts[x - 1] + starts[x] + starts[x + 1] >= 3 for x in starts):
-        return None                         # most pages: no three rows of words start at one x right of the margin
+    firsts = [round(min(c["x0"] for c in r)) for r in rows if sum(1 for c in r if c["text"].isalpha()) >= 3]
+    starts = Counter(firsts)
+    edges = [x - 1.5 for x in sorted(starts)
+             if 0.2 * width <= x <= 0.8 * width and starts[x - 1] + starts[x] + starts[x + 1] >= 3
+             and sum(1 for f in firsts if f < x - 8) >= 3]
+    if len(rows) < 8 or not edges:
+        return None                         # most pages: no three rows of words start at one x right of others
     rows = sorted(rows, key=lambda r: min(c["top"] for c in r))
     frags = [_fragments(sorted(r, key=lambda c: c["x0"]), max(1.5 * _main_size(r), 8.0)) for r in rows]
     best: tuple[int, float, int, int] | None = None
-    for k in range(20, 81, 2):
-        x = width * k / 100
+    for x in edges + [width * k / 100 for k in range(20, 81, 2)]:   # where those rows start, or anywhere between
         start = 0
         for i in range(len(rows) + 1):
             if i < len(rows) and not any(a < x < b for a, b in frags[i]):
