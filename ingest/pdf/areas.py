@@ -63,8 +63,11 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     continuing = False          # the last note so far may go on (the page before ended in notes)
     unfinished = False          # ... and its last line ran to the margin: it does go on
     for lines, h, rl in zip(pages, heights, rules):
-        for run in _column_runs(lines):         # two columns may each end in their own notes
+        for r, run in enumerate(_column_runs(lines)):   # two columns may each end in their own notes
             k = footnote_area(run, _rules_over(run, rl), size, h, continuing or unfinished, ruled, sup_only)
+            if (k == len(run) and r > 0 and all(ln.size < 0.9 * size for ln in run)
+                    and opens_note(run[0], None, sup_only) is not None):
+                k = 0                   # notes set across the page's foot under its columns (a slide's bullets beside a table)
             if 0 < k < len(run) and NOTES_HEADING.match(run[k - 1].plain):
                 k = len(run)            # notes under a "Notes" heading: an endnotes section (_endnotes_sections)
             if unfinished and k < len(run):
