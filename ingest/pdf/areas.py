@@ -63,11 +63,11 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     continuing = False          # the last note so far may go on (the page before ended in notes)
     unfinished = False          # ... and its last line ran to the margin: it does go on
     for lines, h, rl in zip(pages, heights, rules):
-        for r, run in enumerate(_column_runs(lines)):   # two columns may each end in their own notes
+        runs = _column_runs(lines)
+        for r, run in enumerate(runs):          # two columns may each end in their own notes
             k = footnote_area(run, _rules_over(run, rl), size, h, continuing or unfinished, ruled, sup_only)
-            if (k == len(run) and r > 0 and all(ln.size < 0.9 * size for ln in run)
-                    and opens_note(run[0], None, sup_only) is not None):
-                k = 0                   # notes set across the page's foot under its columns (a slide's bullets beside a table)
+            if k == len(run) and r > 0 and _notes_under_columns(run, runs[:r], size):
+                k = 0
             if 0 < k < len(run) and NOTES_HEADING.match(run[k - 1].plain):
                 k = len(run)            # notes under a "Notes" heading: an endnotes section (_endnotes_sections)
             if unfinished and k < len(run):
@@ -97,6 +97,16 @@ def _note_areas(pages: list[list[Line]], heights: list[float], rules: list[list[
     if cited and (any(ln.page > body[-1].page for ln in trailing) or max(cited) < trailing[0].page - 2):
         return body, foot, len(trailing)
     return body, foot, 0
+
+
+def _notes_under_columns(run: list[Line], above: list[list[Line]], size: float) -> bool:
+    """The page's last run, set across its foot under columns, is its notes (a slide's bullets beside a
+    table, note 1 under both): all in small type, opened by a raised number that a marker above it on the
+    page cites (not a running foot's page number, a figure's "1 million residents")."""
+    label = note_label(run[0].leading_marker) if run[0].leading_marker else None
+    return (label is not None and any(ln.col for part in above for ln in part)
+            and all(ln.size < 0.9 * size for ln in run)
+            and any(p.marker and note_label(p.text) == label for part in above for ln in part for p in ln.pieces[1:]))
 
 
 def _roman_markers(lines: list[Line]) -> None:

@@ -1156,10 +1156,11 @@ def test_a_sentences_own_enumeration_at_a_line_start_goes_on():
                             item, edges)
 
 
-def _pull_quote_page(tmp_path, writer: str, quote: list[str]) -> tuple:
+def _pull_quote_page(tmp_path, writer: str, quote: list[str], note: str = "") -> tuple:
     """A think tank's page (the WTO's trade and climate brief): a paragraph across the page, then a
     paragraph set in the left part beside `quote`'s lines in larger type on the right, their baselines
-    between the paragraph's, then a paragraph across the page again."""
+    between the paragraph's, then a paragraph across the page again; with `note`, no paragraph after the
+    quote, whose last line cites note 1, printed across the page's foot in small type."""
     w = fx.WRITERS[writer]((595.0, 842.0))
 
     def block(x: float, y: float, text: str, size: float, measure: float, lead: float) -> float:
@@ -1179,8 +1180,11 @@ def _pull_quote_page(tmp_path, writer: str, quote: list[str]) -> tuple:
     top = y
     block(71.0, y, beside, 9.0, 286.0, 12.0)
     for k, text in enumerate(quote):
-        w.draw(374.0, top + 7.0 + 12.0 * k, [(text, 11.0, 0.0, False)])
-    block(71.0, top + 12.0 * 20, across[1], 9.0, 453.0, 12.0)
+        w.draw(374.0, top + 7.0 + 12.0 * k, [(text, 11.0, 0.0, False)] + ([("1", 7.0, 4.0, False)] if note and k == len(quote) - 1 else []))
+    if note:
+        w.draw(71.0, 780.0, [("1", 5.0, 2.5, False), (" " + note, 7.5, 0.0, False)])
+    else:
+        block(71.0, top + 12.0 * 20, across[1], 9.0, 453.0, 12.0)
     path = tmp_path / "brief.pdf"
     path.write_bytes(w.save())
     (report,), _ = read_pdf(path, path.name)
@@ -1201,6 +1205,20 @@ def test_a_pull_quote_beside_a_paragraph_reads_after_it(tmp_path, writer):
         assert para in text
     assert " ".join(quote) in text
     assert text.index(paras[2]) < text.index(" ".join(quote)) < text.index(paras[1])
+
+
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_note_across_the_foot_of_a_page_set_in_part_columns_is_a_note(tmp_path, writer):
+    """GAO-06-282's slide: bullets beside a table, note 1 printed across the page's foot under both. The page's
+    last lines (the note's) follow the columns: they are its notes, not text (notes 1 and 5 went missing)."""
+    quote = ["About a quarter of total", "carbon dioxide emissions,", "which account for most", "greenhouse gas emissions,",
+             "are estimated to be tied", "to international trade."]
+    note = "World Trade Organization, Trade and Climate Change, Information brief no 4 (2021)."
+    report, paras = _pull_quote_page(tmp_path, writer, quote, note)
+    assert report.notes["1"].status == "resolved" and report.notes["1"].text == note
+    assert report.text.count(note) == 1              # in the notes only, not read as text
+    cited = [s for s in report.sentences if "1" in s.markers]
+    assert [report.text[s.start:s.end] for s in cited] == [" ".join(quote)]
 
 
 def test_a_column_of_figures_beside_a_paragraph_is_no_pull_quote():
