@@ -655,7 +655,7 @@ def find_side_margin(cover: Coverage, width: float) -> float | None:
 def find_part_gutter(cover: Coverage, width: float) -> tuple[float, float, float] | None:
     """A gutter that parts some of a page's rows only: a pull quote or a box set beside the body over part
     of the page, under or over text set across it (a think tank's "About 20-30 per cent of / total CO2
-    emissions" beside its paragraph; a census brief's narrow column beside a box). Returns (x, top, bottom):
+    emissions" beside its paragraph; a GAO slide's table beside its bullets). Returns (x, top, bottom):
     the middle of the clear band and the rows it parts, or None. Those rows follow one another with none
     running across x between them, three or more hold text on each side, level with each other (three rows
     of words or more start at one x right of a fifth of the page, and three left of it: the quote's own
