@@ -805,8 +805,9 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
                        printed: dict[int, str] | None = None) -> list[list[Line]]:
     """Without running headers, footers and page numbers: lines at the top or bottom edge of
     the page (nothing but other such lines between them and the edge) whose text, digits
-    aside, recurs at the same height on at least half the pages (two at least) or of the left
-    or right pages (three at least: a book's running heads alternate), or that are a bare page
+    aside, recurs at the same height (within 3 points, or 0.6 of its size: GAO sets one foot
+    4.4 points higher) on at least half the pages (two at least) or of the left or right
+    pages (three at least: a book's running heads alternate), or that are a bare page
     number. A note that cites the same sources as another is not a footer: text
     sits between it and the edge. Then, once those are known, a line in the place and type
     size where a quarter of the pages have one (a chapter's own running head, printed on its
@@ -827,7 +828,7 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
             return page_number(ln)
         if not re.search(r"[^\W\d_]", ln.plain):
             return False
-        same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= 3}
+        same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= max(3.0, 0.6 * ln.size)}
         if len(same_place) >= repeat:
             return True
         sides = {k % 2 for k in same_place}

@@ -760,6 +760,23 @@ def test_a_running_foot_with_its_page_number_on_either_side_and_a_number_in_its_
                                                          for k in range(2, 8)]
 
 
+def test_a_running_foot_set_a_little_higher_on_one_page_is_running_too():
+    """GAO-06-282 prints "Page 1 GAO-06-282 Breastfeeding" 4.4 points higher than its other pages' feet: it was
+    kept, read as a heading, and every sentence of the letter's first page cited "Section Page 1 GAO-06-282
+    Breastfeeding". A foot within 0.6 of its size of where the others stand is in the same place; a line two
+    lines away is not."""
+    from ingest.pdf.layout import drop_running_lines
+
+    def pages(first_top: float) -> list:
+        return [[_line(k, 300.0, 11.0, (f"Breastfeeding rates rose on page {k}.", False)),
+                 _line(k, first_top if k == 2 else 750.8, 8.0, (f"Page {k - 1} GAO-06-282 Breastfeeding", False))]
+                for k in range(1, 9)]
+    kept = drop_running_lines(pages(746.4), [792.0] * 8)
+    assert [[ln.plain for ln in p] for p in kept] == [[f"Breastfeeding rates rose on page {k}."] for k in range(1, 9)]
+    kept = drop_running_lines(pages(730.0), [792.0] * 8)
+    assert [ln.plain for ln in kept[1]] == ["Breastfeeding rates rose on page 2.", "Page 1 GAO-06-282 Breastfeeding"]
+
+
 def test_a_year_opening_a_charts_label_opens_no_note():
     # under a chart's axis rule in the same brief, "2004 Global Embodied Emissions in Trade (Gt CO2)" opened a note
     # 2004 that took the page's text under the chart with it
