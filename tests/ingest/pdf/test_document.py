@@ -1051,6 +1051,20 @@ def test_a_letter_reports_date_line_and_signer(tmp_path, writer):
     assert (r.date, r.authors) == ("2006-02", [])
 
 
+def _wrapped(w, x: float, y: float, text: str, size: float, measure: float, lead: float, hang: float = 0.0) -> float:
+    """Draws `text` with writer `w` from x, wrapped in `measure` points, its lines `lead` apart and its wrapped
+    lines hung `hang` further right (and as much shorter); returns the y of the line after its last."""
+    line: list[str] = []
+    first = True
+    for word in text.split():
+        if line and w.width(" ".join(line + [word]), size, False) > measure - (0 if first else hang):
+            w.draw(x + (0 if first else hang), y, [(" ".join(line), size, 0.0, False)])
+            y, line, first = y + lead, [], False
+        line.append(word)
+    w.draw(x + (0 if first else hang), y, [(" ".join(line), size, 0.0, False)])
+    return y + lead
+
+
 def _gao_page(tmp_path, writer: str):
     """A GAO report's page: side headings in a wide left margin (14-point) beside 11-point body text
     that starts at 216 points, each heading's first line level with its paragraph's."""
@@ -1064,14 +1078,7 @@ def _gao_page(tmp_path, writer: str):
     for head, para in zip(heads, paras):
         for k, text in enumerate(head):
             w.draw(36.0, y + 15.0 * k, [(text, 14.0, 0.0, False)])
-        line: list[str] = []
-        for word in para.split():
-            if line and w.width(" ".join(line + [word]), 11.0, False) > 340:
-                w.draw(216.0, y, [(" ".join(line), 11.0, 0.0, False)])
-                y, line = y + 13.0, []
-            line.append(word)
-        w.draw(216.0, y, [(" ".join(line), 11.0, 0.0, False)])
-        y += 30.0
+        y = _wrapped(w, 216.0, y, para, 11.0, 340.0, 13.0) + 17.0
     path = tmp_path / "gao.pdf"
     path.write_bytes(w.save())
     (report,), _ = read_pdf(path, path.name)
@@ -1095,22 +1102,10 @@ def _slide_pdf(tmp_path, writer: str) -> tuple:
     items whose wrapped lines hang under their text, ragged in a measure well short of the report's margin
     (GAO-06-282's slides)."""
     w = fx.WRITERS[writer]((612.0, 792.0))
-
-    def block(x: float, y: float, text: str, size: float, measure: float, hang: float) -> float:
-        line: list[str] = []
-        first = True
-        for word in text.split():
-            if line and w.width(" ".join(line + [word]), size, False) > measure - (0 if first else hang):
-                w.draw(x + (0 if first else hang), y, [(" ".join(line), size, 0.0, False)])
-                y, line, first = y + 1.1 * size, [], False
-            line.append(word)
-        w.draw(x + (0 if first else hang), y, [(" ".join(line), size, 0.0, False)])
-        return y + 2.2 * size
-
     for _ in range(2):
         y = 72.0
         for _ in range(3):
-            y = block(72.0, y, BODY * 4, 11.0, 468.0, 0.0)
+            y = _wrapped(w, 72.0, y, BODY * 4, 11.0, 468.0, 12.1) + 12.1
         w.new_page()
     w.draw(85.0, 90.0, [("Breastfeeding Rates: Fell Short of Most Recommendations", 14.9, 0.0, False)])
     items = ["• Breastfeeding rates did not meet most Healthy People goals and were lower for WIC infants.",
@@ -1118,7 +1113,7 @@ def _slide_pdf(tmp_path, writer: str) -> tuple:
              "– If legal revision is necessary, a bill must be presented to the legislature for consideration."]
     y = 130.0
     for item in items:
-        y = block(85.0, y, item, 13.5, 340.0, 17.0)
+        y = _wrapped(w, 85.0, y, item, 13.5, 340.0, 1.1 * 13.5, hang=17.0) + 1.1 * 13.5
     path = tmp_path / "slides.pdf"
     path.write_bytes(w.save())
     (report,), _ = read_pdf(path, path.name)
@@ -1179,29 +1174,18 @@ def _pull_quote_page(tmp_path, writer: str, quote: list[str], note: str = "") ->
     between the paragraph's, then a paragraph across the page again; with `note`, no paragraph after the
     quote, whose last line cites note 1, printed across the page's foot in small type."""
     w = fx.WRITERS[writer]((595.0, 842.0))
-
-    def block(x: float, y: float, text: str, size: float, measure: float, lead: float) -> float:
-        line: list[str] = []
-        for word in text.split():
-            if line and w.width(" ".join(line + [word]), size, False) > measure:
-                w.draw(x, y, [(" ".join(line), size, 0.0, False)])
-                y, line = y + lead, []
-            line.append(word)
-        w.draw(x, y, [(" ".join(line), size, 0.0, False)])
-        return y + lead
-
     across = [BODY * 3, "Carbon emissions embedded in trade tend to fluctuate over the years. " + BODY * 2]
     beside = ("Carbon emission accounting studies suggest that about a quarter of total carbon dioxide emissions "
               "are associated with international trade. " + BODY * 2).strip()
-    y = block(71.0, 100.0, across[0], 9.0, 453.0, 12.0) + 8.0
+    y = _wrapped(w, 71.0, 100.0, across[0], 9.0, 453.0, 12.0) + 8.0
     top = y
-    block(71.0, y, beside, 9.0, 286.0, 12.0)
+    _wrapped(w, 71.0, y, beside, 9.0, 286.0, 12.0)
     for k, text in enumerate(quote):
         w.draw(374.0, top + 7.0 + 12.0 * k, [(text, 11.0, 0.0, False)] + ([("1", 7.0, 4.0, False)] if note and k == len(quote) - 1 else []))
     if note:
         w.draw(71.0, 780.0, [("1", 5.0, 2.5, False), (" " + note, 7.5, 0.0, False)])
     else:
-        block(71.0, top + 12.0 * 20, across[1], 9.0, 453.0, 12.0)
+        _wrapped(w, 71.0, top + 12.0 * 20, across[1], 9.0, 453.0, 12.0)
     path = tmp_path / "brief.pdf"
     path.write_bytes(w.save())
     (report,), _ = read_pdf(path, path.name)
