@@ -223,20 +223,22 @@ CLEAR = 0.08            # a gutter: no character in more than this share of a pa
 class Coverage:
     """A page's rows of text (three characters or more) and, for each half point across their extent,
     how many of them have a character there; `bands`: the stretches at least 1.5 points wide that no
-    character covers in more than CLEAR of the rows, as (x from, x to)."""
+    character covers in more than CLEAR of the rows, as (x from, x to); `lefts`: where each row starts."""
 
     rows: list[list[dict]]
     x0: float
     x1: float
     bands: list[tuple[float, float]]
+    lefts: list[float]
 
     @classmethod
     def of(cls, lines_chars: list[list[dict]]) -> "Coverage":
         rows = [[c for c in r if c["text"].strip() and not c.get("ink")] for r in lines_chars]
         rows = [r for r in rows if len(r) >= 3]
         if not rows:
-            return cls(rows, 0.0, 0.0, [])
-        x0, x1 = min(c["x0"] for r in rows for c in r), max(c["x1"] for r in rows for c in r)
+            return cls(rows, 0.0, 0.0, [], [])
+        lefts = [min(c["x0"] for c in r) for r in rows]
+        x0, x1 = min(lefts), max(c["x1"] for r in rows for c in r)
         bins = int((x1 - x0) * 2) + 1
         counts = [0] * bins
         for r in rows:
@@ -254,7 +256,7 @@ class Coverage:
             if e - b >= 3:
                 bands.append((x0 + b / 2, x0 + e / 2))
             b = max(e, b + 1)
-        return cls(rows, x0, x1, bands)
+        return cls(rows, x0, x1, bands, lefts)
 
     def gutter_width(self, x: float) -> float:
         """The width of the clear band around x (0 when x is in none)."""
@@ -631,7 +633,7 @@ def find_side_margin(cover: Coverage, width: float) -> float | None:
     long = [r for r in rows if len(r) >= 20]
     if len(long) < 5:
         return None
-    edges = Counter(round(min(c["x0"] for c in r)) for r in long)
+    edges = Counter(round(left) for r, left in zip(rows, cover.lefts) if len(r) >= 20)
     edge = edges.most_common(1)[0][0]
     starting = sum(v for e, v in edges.items() if abs(e - edge) <= 1)
     if not 0.2 * width <= edge <= 0.45 * width or starting < max(5, 0.4 * len(long)):
@@ -662,7 +664,7 @@ def find_part_gutter(cover: Coverage, width: float) -> tuple[float, float, float
     lines beside the body's), and each side is running text (`_columns_of_lines`, three words a row: a
     pull quote's large type), not a figure's labels or a table's cells."""
     rows = cover.rows
-    firsts = [round(min(c["x0"] for c in r)) for r in rows if sum(1 for c in r if c["text"].isalpha()) >= 3]
+    firsts = [round(left) for r, left in zip(rows, cover.lefts) if sum(1 for c in r if c["text"].isalpha()) >= 3]
     starts = Counter(firsts)
     edges = [x - 1.5 for x in sorted(starts)
              if 0.2 * width <= x <= 0.8 * width and starts[x - 1] + starts[x] + starts[x + 1] >= 3
