@@ -256,9 +256,27 @@ def unnamed(question: Question, words_: set[str]) -> int:
     """How many of the question's entities the text leaves unnamed: of a list of names ("in
     Maine and in Michigan"), none when one name is there, else those its nearest name lacks."""
     missing = 0
-    for names in entity_lists(question):
-        missing += min(sum(1 for e in name if not _mentions(words_, e)) for name in names)
+    lists = entity_lists(question)
+    if lists:
+        words_ = _with_parts(words_)
+    for names in lists:
+        missing += min(sum(1 for e in name if not (_mentions(words_, e) or _joined(words_, name))) for name in names)
     return missing
+
+
+def _joined(words_: set[str], name: tuple[str, ...]) -> bool:
+    """A name of two places a hyphen joins, each named ("Asia-Europe voyages": "between Asia and
+    Europe"); not a longer name ("the Asia-Africa-Europe 1 cable" is no list of places)."""
+    word = name[0].strip("’'-").lower() if len(name) == 1 else ""
+    parts = word.removesuffix("’s").removesuffix("'s").split("-")
+    return (len(parts) == 2 and all(len(p) >= 3 and p.isalpha() for p in parts)
+            and all(_mentions(words_, p) for p in parts))
+
+
+def _with_parts(words_: set[str]) -> set[str]:
+    """The words with the names a hyphen joins ("Asia-Europe" names Asia and Europe)."""
+    parts = {p for w in words_ if w.count("-") == 1 for p in w.strip("’'").split("-") if len(p) >= 3 and p.isalpha()}
+    return words_ | parts if parts else words_
 
 
 def _mentions(words_: set[str], entity: str) -> bool:
@@ -281,7 +299,8 @@ def _mentions(words_: set[str], entity: str) -> bool:
     for name in other_names(e):
         if name in words_:
             return True
-        if len(name) >= 5 and not name[0].isdigit() and any(w.startswith(name[:5]) for w in words_):
+        if len(name) >= 5 and not name[0].isdigit() and any(
+                w.startswith(name[:5]) and _same_actor(w, name) for w in words_):
             return True
     if e[:1].isdigit():
         return False
@@ -289,6 +308,13 @@ def _mentions(words_: set[str], entity: str) -> bool:
     if stem and any(w.startswith(stem) for w in words_):
         return True
     return len(e) >= 5 and any((s := _stem(w)) and e.startswith(s) for w in words_)
+
+
+def _same_actor(word: str, name: str) -> bool:
+    """A word sharing a name's first five letters stands for it unless it is another actor's name
+    ("Austrian" is no name of Australia)."""
+    group = other_names(word)
+    return len(group) == 1 or name in group
 
 
 def in_time(question: Question, sentence: str, report_date: str) -> bool:

@@ -129,7 +129,9 @@ QUESTION_NAMING = {"Turkish": "How many Turkish convoys entered Idlib?", "Turkey
                    "21": "How many applications did Companies House process in 2020/21?",
                    "Poland": "Who did the police of Poland detain?", "Polish": "Who did the Polish police detain?",
                    "Netherlands": "Which ships did the Netherlands send?", "France": "Which ships did France send?",
-                   "1800s": "How many settlers arrived in the early 1800s?"}
+                   "1800s": "How many settlers arrived in the early 1800s?",
+                   "Mogadishu": "What did Mogadishu say the outage cost?", "Australian": "Which Australian ships sailed?",
+                   "Asia-Europe": "How long do Asia-Europe voyages take?"}
 
 
 @pytest.mark.parametrize("text, entity", [
@@ -141,6 +143,9 @@ QUESTION_NAMING = {"Turkish": "How many Turkish convoys entered Idlib?", "Turkey
     ("Two Dutch frigates joined the patrol.", "Netherlands"),        # an adjective sharing no stem
     ("A French frigate joined the patrol.", "France"),
     ("Between 1814 and 1840 some 2,000 settlers arrived.", "1800s"),  # a century by a year in it
+    ("Somalia's government put the cost at $10 million a day.", "Mogadishu"),   # a capital for its country
+    ("Two frigates from Australia sailed.", "Australian"),
+    ("Ships sailing between Asia and Europe take 10 days longer.", "Asia-Europe"),   # names a hyphen joins
 ])
 def test_an_entity_is_named_in_another_form(text, entity):
     asked = read_question(QUESTION_NAMING[entity])
@@ -155,6 +160,9 @@ def test_an_entity_is_named_in_another_form(text, entity):
     ("In 2020, Companies House processed 1,388 applications.", "21"),
     ("In 1790 some 2,000 settlers arrived.", "1800s"),
     ("Two Danish frigates joined the patrol.", "Netherlands"),
+    ("Two frigates from Austria sailed.", "Australian"),       # not the country sharing its first five letters
+    ("Kenya's government put the cost at $10 million a day.", "Mogadishu"),
+    ("Ships sailing to Europe take 10 days longer.", "Asia-Europe"),     # one of the names a hyphen joins
 ])
 def test_an_entity_is_not_named_by_a_near_form(text, entity):
     asked = read_question(QUESTION_NAMING[entity])
