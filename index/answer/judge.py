@@ -26,7 +26,7 @@ from functools import lru_cache
 from index.answer.question import Question, entity_lists
 from index.text import words
 from index.text.dates import ANY_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
-from index.text.names import other_names
+from index.text.names import other_names, region_countries
 
 FOCUS_SHARE = 0.5          # IDF-weighted share of the focus a sentence or its passage must state
 PARAPHRASE = 0.55          # word-vector cosine that counts as a close paraphrase of a focus word
@@ -260,8 +260,14 @@ def unnamed(question: Question, words_: set[str]) -> int:
     if lists:
         words_ = _with_parts(words_)
     for names in lists:
-        missing += min(sum(1 for e in name if not (_mentions(words_, e) or _joined(words_, name))) for name in names)
+        missing += min(0 if _in_region(words_, name) else
+                       sum(1 for e in name if not (_mentions(words_, e) or _joined(words_, name))) for name in names)
     return missing
+
+
+def _in_region(words_: set[str], name: tuple[str, ...]) -> bool:
+    """A region named by one of its countries ("the Central American canal": "the Panama Canal")."""
+    return any(_mentions(words_, country) for country in region_countries(name))
 
 
 def _joined(words_: set[str], name: tuple[str, ...]) -> bool:

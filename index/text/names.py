@@ -65,6 +65,33 @@ _CAPITALS = (
     ("bosnia", "sarajevo"), ("kosovo", "pristina"), ("albania", "tirana"), ("montenegro", "podgorica"),
     ("macedonia", "skopje"), ("cyprus", "nicosia", "cypriot"), ("australia", "canberra"),
 )
+# a region a question names by its countries' names ("the Central American canal": "the Panama Canal";
+# "its North American neighbours": "Canada and Mexico"); regions whose names are also a sea's or a
+# gulf's (Mediterranean, Gulf) or that have no agreed members (Middle East) are left out
+_REGIONS = {
+    ("north", "america"): ("canada", "mexico"),
+    ("central", "america"): ("panama", "guatemala", "honduras", "salvador", "nicaragua", "costa", "belize"),
+    ("south", "america"): ("brazil", "argentina", "chile", "peru", "colombia", "venezuela", "ecuador", "bolivia",
+                           "paraguay", "uruguay"),
+    ("baltic",): ("estonia", "latvia", "lithuania"),
+    ("nordic",): ("sweden", "norway", "denmark", "finland", "iceland"),
+    ("scandinavia",): ("sweden", "norway", "denmark"),
+    ("balkan",): ("serbia", "bosnia", "kosovo", "albania", "montenegro", "macedonia", "croatia", "slovenia"),
+    ("sahel",): ("mali", "niger", "chad", "burkina", "mauritania"),
+    ("central", "asia"): ("kazakhstan", "uzbekistan", "kyrgyzstan", "tajikistan", "turkmenistan"),
+    ("caucasus",): ("georgia", "armenia", "azerbaijan"),
+}
+
+
+def region_countries(name: tuple[str, ...]) -> tuple[str, ...]:
+    """The countries of a region a name stands for ("Central American", "the Baltics"), or ()."""
+    words = tuple(w.lower().removesuffix("’s").removesuffix("'s") for w in name)
+    for key, countries in _REGIONS.items():
+        if len(words) == len(key) and all(w.startswith(k[:5] if len(k) > 5 else k) for w, k in zip(words, key)):
+            return countries
+    return ()
+
+
 ALIASES: dict[str, frozenset[str]] = {}
 for group in _GROUPS + _CAPITALS:
     for name in group:

@@ -131,7 +131,9 @@ QUESTION_NAMING = {"Turkish": "How many Turkish convoys entered Idlib?", "Turkey
                    "Netherlands": "Which ships did the Netherlands send?", "France": "Which ships did France send?",
                    "1800s": "How many settlers arrived in the early 1800s?",
                    "Mogadishu": "What did Mogadishu say the outage cost?", "Australian": "Which Australian ships sailed?",
-                   "Asia-Europe": "How long do Asia-Europe voyages take?"}
+                   "Asia-Europe": "How long do Asia-Europe voyages take?",
+                   "Central": "How much did traffic through the Central American canal fall?",
+                   "Baltic": "Which Baltic state closed its border first?"}
 
 
 @pytest.mark.parametrize("text, entity", [
@@ -146,6 +148,8 @@ QUESTION_NAMING = {"Turkish": "How many Turkish convoys entered Idlib?", "Turkey
     ("Somalia's government put the cost at $10 million a day.", "Mogadishu"),   # a capital for its country
     ("Two frigates from Australia sailed.", "Australian"),
     ("Ships sailing between Asia and Europe take 10 days longer.", "Asia-Europe"),   # names a hyphen joins
+    ("Traffic through the Panama Canal fell by 49 %.", "Central"),    # a region by one of its countries
+    ("Lithuania closed its border on 12 August.", "Baltic"),
 ])
 def test_an_entity_is_named_in_another_form(text, entity):
     asked = read_question(QUESTION_NAMING[entity])
@@ -163,6 +167,8 @@ def test_an_entity_is_named_in_another_form(text, entity):
     ("Two frigates from Austria sailed.", "Australian"),       # not the country sharing its first five letters
     ("Kenya's government put the cost at $10 million a day.", "Mogadishu"),
     ("Ships sailing to Europe take 10 days longer.", "Asia-Europe"),     # one of the names a hyphen joins
+    ("Traffic through the Suez Canal fell by 49 %.", "Central"),      # a country of no such region
+    ("Poland closed its border on 12 August.", "Baltic"),
 ])
 def test_an_entity_is_not_named_by_a_near_form(text, entity):
     asked = read_question(QUESTION_NAMING[entity])
