@@ -62,6 +62,7 @@ class Page:
     rules: list[tuple[float, float, float]] = field(default_factory=list)   # horizontal rules (y, x0, x1)
     label: str = ""                 # the printed page number the PDF declares ("" when none)
     unmapped: int = 0               # characters whose font has no Unicode map
+    raised: float = 0.0             # how far its crop box's top stands above its height (a book's trimmed page)
 
 
 @dataclass
@@ -160,7 +161,7 @@ def outline(pdf) -> list[Outline]:
     return out
 
 
-def _links(pdf, page, number: int, height: float) -> list[Link]:
+def _links(pdf, page, number: int, top: float, left: float) -> list[Link]:
     import pypdfium2.raw as c
 
     out: list[Link] = []
@@ -170,8 +171,8 @@ def _links(pdf, page, number: int, height: float) -> list[Link]:
     while c.FPDFLink_Enumerate(page.raw, ctypes.byref(pos), ctypes.byref(link)):
         if not c.FPDFLink_GetAnnotRect(link, rect):
             continue
-        lk = Link(min(rect.left, rect.right), height - max(rect.top, rect.bottom),
-                  max(rect.left, rect.right), height - min(rect.top, rect.bottom))
+        lk = Link(min(rect.left, rect.right) - left, top - max(rect.top, rect.bottom),
+                  max(rect.left, rect.right) - left, top - min(rect.top, rect.bottom))
         dest = c.FPDFLink_GetDest(pdf.raw, link)
         action = c.FPDFLink_GetAction(link) if not dest else None
         if action:
@@ -197,7 +198,7 @@ def _links(pdf, page, number: int, height: float) -> list[Link]:
     return out
 
 
-def _paths(page, height: float):
+def _paths(page, top: float, left: float):
     """Horizontal rules (y, x0, x1): paths (lines or filled rectangles) under 2 points high and
     over 20 wide (a footnote separator is one); short ones, under 1.2 points high and 1 to 12
     wide (TeX draws an underscore as one); and dark filled boxes the height of a line of text
@@ -212,13 +213,14 @@ def _paths(page, height: float):
             x0, y0, x1, y1 = obj.get_bounds()
         except Exception:  # noqa: BLE001 - a path without bounds
             continue
+        x0, x1 = x0 - left, x1 - left
         if y1 - y0 < 2 and x1 - x0 > 20:
-            long.append((height - (y0 + y1) / 2, x0, x1))
+            long.append((top - (y0 + y1) / 2, x0, x1))
         elif y1 - y0 < 1.2 and 1 < x1 - x0 < 12:
-            short.append((height - y0, x0, x1))
+            short.append((top - y0, x0, x1))
         elif 4 < y1 - y0 < 30 and x1 - x0 > 1.5 and c.FPDFPath_GetDrawMode(obj.raw, fill, stroke) and fill.value:
             if c.FPDFPageObj_GetFillColor(obj.raw, r, g, b, a) and r.value + g.value + b.value < 150 and a.value > 200:
-                boxes.append((height - y1, height - y0, x0, x1, _rectangle(obj.raw)))
+                boxes.append((top - y1, top - y0, x0, x1, _rectangle(obj.raw)))
     return long, short, boxes
 
 
@@ -302,6 +304,22 @@ def _accents(chars: list[dict]) -> list[dict]:
     return out
 
 
+def _crop_corner(page, width: float, height: float) -> tuple[float, float]:
+    """The crop box's left and top in the page's own space: what a viewer shows. A book exported with
+    its printer's marks trims a 6 by 9 inch page out of a letter sheet (crop box 90-522 by 72-720):
+    its characters are placed on the sheet, and read against the trimmed page's height they stood
+    29 points above its top, its page numbers outside the band where running lines are looked for.
+    A rotated page keeps the sheet's own corner."""
+    try:
+        if page.get_rotation() == 0:
+            left, bottom, right, top = (float(v) for v in page.get_cropbox())
+            if abs((right - left) - width) < 1 and abs((top - bottom) - height) < 1:
+                return left, top
+    except Exception:  # noqa: BLE001 - a page without a readable crop box is read on its sheet
+        pass
+    return 0.0, height
+
+
 def read_page(pdf, index: int) -> Page:
     """One page's characters (with the spaces PDFium infers between words; its line ends left
     out: the layout decides), its links and rules."""
@@ -310,7 +328,9 @@ def read_page(pdf, index: int) -> Page:
     page = pdf[index]
     try:
         width, height = float(page.get_width()), float(page.get_height())
-        out = Page(index + 1, width, height, label=page_label(pdf, index))
+        left, top = _crop_corner(page, width, height)
+        trimmed = left != 0 or top != height        # else text off the page is read as before (a viewer hides it)
+        out = Page(index + 1, width, height, label=page_label(pdf, index), raised=top - height)
         textpage = page.get_textpage()
         try:
             raw = textpage.raw
@@ -334,7 +354,7 @@ def read_page(pdf, index: int) -> Page:
                     if u == 0x20 and chars and chars[-1]["text"] != " ":
                         get_origin(raw, k, ox, oy)
                         prev = chars[-1]
-                        x = max(prev["x0"] + 0.001, min(prev["x1"], ox.value - 0.01))
+                        x = max(prev["x0"] + 0.001, min(prev["x1"], ox.value - left - 0.01))
                         chars.append(dict(prev, text=" ", x0=x, x1=x, hyphen=False, generated=True))
                         last_key = None
                     continue
@@ -377,16 +397,18 @@ def read_page(pdf, index: int) -> Page:
                 ch = chr(u)
                 text = _SPELLED.get(ch, ch)
                 if (key == last_key and ox.value == last_x and chars and text.isalpha()
-                        and chars[-1]["text"].isalpha() and abs(max(box.left, box.right) - chars[-1]["x1"]) < 0.01):
+                        and chars[-1]["text"].isalpha() and abs(max(box.left, box.right) - left - chars[-1]["x1"]) < 0.01):
                     chars[-1]["text"] += text       # PDFium spells a ligature glyph as letters in one box
                     continue
                 last_key, last_x = key, ox.value
-                base = height - y
-                x0, x1 = box.left, box.right
+                base = top - y
+                x0, x1 = box.left - left, box.right - left
                 if x1 < x0:
                     x0, x1 = x1, x0
                 if x1 <= x0 and u != 0x20:
-                    x0, x1 = ox.value, ox.value + 0.25 * size
+                    x0, x1 = ox.value - left, ox.value - left + 0.25 * size
+                if trimmed and (base < 0 or base - 0.8 * size > height or x1 < 0 or x0 > width):
+                    continue                        # outside the crop box: a printer's slug, not on the page
                 size = round(size, 2)
                 chars.append({"text": text, "x0": x0, "x1": x1, "top": base - 0.8 * size, "bottom": base,
                               "size": size, "sz1": round(size, 1), "fontname": font[0], "bold": font[1],
@@ -395,8 +417,8 @@ def read_page(pdf, index: int) -> Page:
             textpage.close()
         if any(ch["text"] in _ACCENTS for ch in out.chars):
             out.chars = _accents(out.chars)
-        out.links = _links(pdf, page, index + 1, height)
-        out.rules, short, boxes = _paths(page, height)
+        out.links = _links(pdf, page, index + 1, top, left)
+        out.rules, short, boxes = _paths(page, top, left)
         if short:
             _underscores(out.chars, short)
         if boxes:

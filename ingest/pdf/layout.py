@@ -793,6 +793,15 @@ def _key(line: Line) -> str:
     return re.sub(r"^(?:#\s+)+|(?:\s+#)+$", "", key)
 
 
+_END_NUMBER = re.compile(r"^(\d{1,4})\s+[^\W\d_]|[^\W\d_][\W]*\s+(\d{1,4})$")
+
+
+def _end_number(plain: str) -> int | None:
+    """The number a line of words opens or ends with ("14 Good and Strong", "Introduction 3")."""
+    m = _END_NUMBER.search(plain.strip())
+    return int(m.group(1) or m.group(2)) if m else None
+
+
 def _wrapped_head(ln: Line, groups: list[list[Line]], h: float, from_top: bool) -> bool:
     """The rest of a running head that wrapped: in the band, set like the running line next to
     it and close under (over) it."""
@@ -810,7 +819,8 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
     aside, recurs at the same height (within 3 points, or 0.6 of its size: GAO sets one foot
     4.4 points higher) on at least half the pages (two at least) or of the left or right
     pages (three at least: a book's running heads alternate), or that are a bare page
-    number. A note that cites the same sources as another is not a footer: text
+    number, or whose number at either end runs with the pages as it does on a quarter of them (a
+    book's running heads, each chapter's words its own: "14 Good and Strong"). A note that cites the same sources as another is not a footer: text
     sits between it and the edge. Then, once those are known, a line in the place and type
     size where a quarter of the pages have one (a chapter's own running head, printed on its
     few pages) is running too. `printed` receives each page's printed number where a bare
@@ -830,6 +840,9 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
             return page_number(ln)
         if not re.search(r"[^\W\d_]", ln.plain):
             return False
+        if head_offset is not None and _end_number(ln.plain) == current[0] + head_offset and sum(
+                1 for top in head_tops.values() if abs(top - ln.top) <= max(3.0, 0.6 * ln.size)) >= need:
+            return True
         same_place = {k for k, top in where.get(_key(ln), []) if abs(top - ln.top) <= max(3.0, 0.6 * ln.size)}
         if len(same_place) >= repeat:
             return True
@@ -871,6 +884,16 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
             if (ln.top < BAND * h or ln.bottom > (1 - BAND) * h) and ln.plain.isdigit():
                 offsets[int(ln.plain) - k] += 1
     page_offset = offsets.most_common(1)[0][0] if offsets and offsets.most_common(1)[0][1] >= 2 else None
+    # a book's running heads carry the page number at their outer end ("14 Good and Strong",
+    # "Introduction 3"), each chapter its own words: the number runs with the pages on a quarter of them,
+    # at the place where the others stand (not a line opening "17 percent" on page 17)
+    heads: dict[int, dict[int, float]] = {}
+    for k, (lines, h) in enumerate(zip(pages, heights)):
+        for ln in lines:
+            if (ln.top < BAND * h or ln.bottom > (1 - BAND) * h) and (n := _end_number(ln.plain)) is not None:
+                heads.setdefault(n - k, {})[k] = ln.top
+    head_offset, head_tops = max(heads.items(), key=lambda kv: len(kv[1]), default=(None, {}))
+    need = max(3, len(pages) / 4)
     current = [0]               # the page being looked at
 
     def page_number(ln: Line) -> bool:

@@ -9,7 +9,7 @@ import pytest
 from ingest.document import CONTENTS, HEADING, PARAGRAPH, TITLE
 from ingest.pdf.layout import Line, Piece, _make_line
 from ingest.pdf.notes import numbered_notes
-from ingest.pdf.reader import read_document, read_pdf
+from ingest.pdf.reader import read_document, read_pages, read_pdf
 from ingest.pdf.text import Edges, breaks_paragraph, vocabulary
 from tests.ingest.pdf import fixtures as fx
 
@@ -775,6 +775,67 @@ def test_a_running_foot_set_a_little_higher_on_one_page_is_running_too():
     assert [[ln.plain for ln in p] for p in kept] == [[f"Breastfeeding rates rose on page {k}."] for k in range(1, 9)]
     kept = drop_running_lines(pages(730.0), [792.0] * 8)
     assert [ln.plain for ln in kept[1]] == ["Breastfeeding rates rose on page 2.", "Page 1 GAO-06-282 Breastfeeding"]
+
+
+def test_a_books_running_heads_that_carry_the_page_number_are_running():
+    """An edited volume's running heads change with each chapter ("14 Good and Strong" on its left pages,
+    "Reimagining Workforce Policy 15" on its right ones), so no head's words recur on enough pages; every
+    head carries the page number at its outer end, running with the pages. 241 sentences of a 670-page
+    Brookings volume were cut by them. A line at the top that opens with another number stays."""
+    from ingest.pdf.layout import drop_running_lines
+
+    chapters = [("Van Horn, Greene, and Edwards", "Introduction"), ("Good and Strong", "Reimagining Workforce Policy"),
+                ("Holzer", "Raising Job Quality")]
+    pages = []
+    for k in range(12):
+        left, right = chapters[k // 4]
+        head = f"{k + 12} {left}" if k % 2 == 0 else f"{right} {k + 12}"
+        opening = [_line(k + 1, 60.0, 11.0, ("17 percent of workers left the program.", False))] if k == 5 else []
+        pages.append([_line(k + 1, 20.0, 10.0, (head, False)), *opening,
+                      _line(k + 1, 300.0, 11.0, (f"Training rose on page {k}.", False))])
+    kept = drop_running_lines(pages, [792.0] * 12)
+    assert [[ln.plain for ln in p] for p in kept] == [
+        (["17 percent of workers left the program."] if k == 5 else []) + [f"Training rose on page {k}."]
+        for k in range(12)]
+
+
+def test_a_trimmed_books_page_is_read_in_its_crop_box(tmp_path):
+    """A book exported with its printer's marks: a 6 by 9 inch page trimmed out of a letter sheet (crop box
+    90-522 by 72-720). Its characters stand on the sheet; read against the trimmed page's height, its page
+    numbers fell outside the band where running lines are looked for and stood in the sentences running over
+    the page, and the printer's slug under the trim ("Workforce.indb 2 7/30/2014") was read. Now the page is
+    read as a viewer shows it: the slug is not on it, the page number is, at its foot."""
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTFont
+    from reportlab.pdfgen import canvas
+
+    pdfmetrics.registerFont(TTFont("DV", str(fx.REGULAR)))
+    path = tmp_path / "trimmed.pdf"
+    c = canvas.Canvas(str(path), pagesize=(612, 792))
+    words = " ".join(f"Battalion {k} moved to the border region in March and stayed there until the autumn."
+                     for k in range(1, 120)).split()
+    per_line = 9
+    for page in range(1, 4):
+        c.setCropBox((90, 72, 522, 720))
+        c.setFont("DV", 10)
+        for row in range(36):
+            start = ((page - 1) * 36 + row) * per_line
+            c.drawString(126, 684 - 14 * row, " ".join(words[start:start + per_line]))
+        c.drawString(300, 90, str(page))                                  # the page number, in the trimmed page
+        if page == 1:
+            c.linkRect("", "later", (126, 684, 180, 694))                 # a link to a place on page 3
+        if page == 3:
+            c.bookmarkPage("later", fit="XYZ", top=200)
+        c.setFont("DV", 7)
+        c.drawString(40, 40, f"Workforce.indb {page} 7/30/2014 10:15:0{page} AM")   # the slug, under the trim
+        c.showPage()
+    c.save()
+    doc = read_document(path, path.name)
+    text = " ".join(b.text for b in doc.blocks)
+    assert text == " ".join(words[:3 * 36 * per_line])      # no page number among the words, no slug
+    _pages, lines, _info, _toc = read_pages(path)
+    targets = {p.target for ln in lines[0] for p in ln.pieces if p.target}
+    assert targets == {(3, 520.0)}                          # 200 points over the sheet's foot: 720 - 200 on the page
 
 
 def test_a_year_opening_a_charts_label_opens_no_note():
