@@ -49,7 +49,8 @@ class Link:
     bottom: float
     uri: str | None = None
     page: int | None = None         # 1-based page of an internal destination
-    y: float | None = None          # its height on that page (from the top), when given
+    y: float | None = None          # its height on that page (from the top), when given; from its sheet's
+                                    # height on a trimmed page until reader.py `_on_trimmed_pages` moves it
 
 
 @dataclass
@@ -396,8 +397,8 @@ def read_page(pdf, index: int) -> Page:
                     continue                        # rotated text: a margin stamp, an axis label
                 ch = chr(u)
                 text = _SPELLED.get(ch, ch)
-                if (key == last_key and ox.value == last_x and chars and text.isalpha()
-                        and chars[-1]["text"].isalpha() and abs(max(box.left, box.right) - left - chars[-1]["x1"]) < 0.01):
+                if (key == last_key and ox.value == last_x and chars and text.isalpha() and chars[-1]["text"].isalpha()
+                        and abs(max(box.left, box.right) - left - chars[-1]["x1"]) < 0.01):
                     chars[-1]["text"] += text       # PDFium spells a ligature glyph as letters in one box
                     continue
                 last_key, last_x = key, ox.value

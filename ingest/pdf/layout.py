@@ -820,11 +820,11 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
     4.4 points higher) on at least half the pages (two at least) or of the left or right
     pages (three at least: a book's running heads alternate), or that are a bare page
     number, or whose number at either end runs with the pages as it does on a quarter of them (a
-    book's running heads, each chapter's words its own: "14 Good and Strong"). A note that cites the same sources as another is not a footer: text
-    sits between it and the edge. Then, once those are known, a line in the place and type
-    size where a quarter of the pages have one (a chapter's own running head, printed on its
-    few pages) is running too. `printed` receives each page's printed number where a bare
-    one was found ({1-based page: "12"})."""
+    book's running heads, each chapter's words its own: "14 Good and Strong"). A note that cites
+    the same sources as another is not a footer: text sits between it and the edge. Then, once
+    those are known, a line in the place and type size where a quarter of the pages have one (a
+    chapter's own running head, printed on its few pages) is running too. `printed` receives each
+    page's printed number where a bare one was found ({1-based page: "12"})."""
     where: dict[str, list[tuple[int, float]]] = {}
     for k, (lines, h) in enumerate(zip(pages, heights)):
         for ln in lines:

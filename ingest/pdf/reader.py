@@ -67,8 +67,6 @@ def read_pages(path: Path) -> tuple[list[Page], list[list[Line]], dict, list[Out
                 found.append(layout.gutters)
             page.chars = []
             pages.append(page)
-        if any(p.raised for p in pages):
-            _on_trimmed_pages(pages, lines)
         gutters = document_gutters(found)
         for i, chars in few if gutters else []:
             layout = page_lines(pages[i].number, chars, pages[i].width, pages[i].links, gutters)
@@ -76,9 +74,8 @@ def read_pages(path: Path) -> tuple[list[Page], list[list[Line]], dict, list[Out
                 lines[i] = layout.lines
         info = {k: v for k, v in pdf.get_metadata_dict(skip_empty=True).items()}
         toc = outline(pdf)
-        for entry in toc:
-            if entry.y is not None and 0 < entry.page <= len(pages):
-                entry.y += pages[entry.page - 1].raised
+        if any(p.raised for p in pages):
+            _on_trimmed_pages(pages, lines, toc)
     except ReportReadError:
         raise
     except Exception as e:  # noqa: BLE001 - a page PDFium cannot decode
@@ -93,9 +90,10 @@ def read_pages(path: Path) -> tuple[list[Page], list[list[Line]], dict, list[Out
     return pages, lines, info, toc
 
 
-def _on_trimmed_pages(pages: list[Page], lines: list[list[Line]]) -> None:
-    """Places a link points at, measured from the top of the page it points to: PDFium gives them
-    from its sheet's height, a trimmed page's top stands higher (chars.py `_crop_corner`)."""
+def _on_trimmed_pages(pages: list[Page], lines: list[list[Line]], toc: list[Outline]) -> None:
+    """Places a link or a bookmark points at, measured from the top of the page it points to:
+    PDFium gives them from that page's sheet, whose top a trimmed page's stands below (chars.py
+    `_crop_corner`)."""
     def moved(page: int, y: float | None) -> float | None:
         return y + pages[page - 1].raised if y is not None and 0 < page <= len(pages) else y
 
@@ -103,10 +101,8 @@ def _on_trimmed_pages(pages: list[Page], lines: list[list[Line]]) -> None:
         for p in ln.pieces:
             if p.target is not None:
                 p.target = (p.target[0], moved(*p.target))
-    for page in pages:
-        for link in page.links:
-            if link.page:
-                link.y = moved(link.page, link.y)
+    for entry in toc:
+        entry.y = moved(entry.page, entry.y)
 
 
 def read_document(path: Path, source: str) -> Document:
