@@ -826,10 +826,24 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
     chapter's own running head, printed on its few pages) is running too. `printed` receives each
     page's printed number where a bare one was found ({1-based page: "12"})."""
     where: dict[str, list[tuple[int, float]]] = {}
+    # a bare number is a page number when it runs with the pages (its offset from the page
+    # index is the one most bare numbers share), not a note number alone at a page's foot
+    offsets: Counter[int] = Counter()
+    # a book's running heads carry the page number at their outer end ("14 Good and Strong",
+    # "Introduction 3"), each chapter its own words: the number runs with the pages on a quarter of them,
+    # at the place where the others stand (not a line opening "17 percent" on page 17)
+    heads: dict[int, dict[int, float]] = {}
     for k, (lines, h) in enumerate(zip(pages, heights)):
         for ln in lines:
             if ln.top < BAND * h or ln.bottom > (1 - BAND) * h:
                 where.setdefault(_key(ln), []).append((k, ln.top))
+                if ln.plain.isdigit():
+                    offsets[int(ln.plain) - k] += 1
+                elif (n := _end_number(ln.plain)) is not None:
+                    heads.setdefault(n - k, {})[k] = ln.top
+    page_offset = offsets.most_common(1)[0][0] if offsets and offsets.most_common(1)[0][1] >= 2 else None
+    head_offset, head_tops = max(heads.items(), key=lambda kv: len(kv[1]), default=(None, {}))
+    need = max(3, len(pages) / 4)
     repeat = max(2, (len(pages) + 1) // 2) if len(pages) > 1 else 10**9
     slots: list[tuple[float, float]] = []
 
@@ -876,24 +890,6 @@ def drop_running_lines(pages: list[list[Line]], heights: list[float],
                 drop.update(id(x) for x in group)
         return drop
 
-    # a bare number is a page number when it runs with the pages (its offset from the page
-    # index is the one most bare numbers share), not a note number alone at a page's foot
-    offsets: Counter[int] = Counter()
-    for k, (lines, h) in enumerate(zip(pages, heights)):
-        for ln in lines:
-            if (ln.top < BAND * h or ln.bottom > (1 - BAND) * h) and ln.plain.isdigit():
-                offsets[int(ln.plain) - k] += 1
-    page_offset = offsets.most_common(1)[0][0] if offsets and offsets.most_common(1)[0][1] >= 2 else None
-    # a book's running heads carry the page number at their outer end ("14 Good and Strong",
-    # "Introduction 3"), each chapter its own words: the number runs with the pages on a quarter of them,
-    # at the place where the others stand (not a line opening "17 percent" on page 17)
-    heads: dict[int, dict[int, float]] = {}
-    for k, (lines, h) in enumerate(zip(pages, heights)):
-        for ln in lines:
-            if (ln.top < BAND * h or ln.bottom > (1 - BAND) * h) and (n := _end_number(ln.plain)) is not None:
-                heads.setdefault(n - k, {})[k] = ln.top
-    head_offset, head_tops = max(heads.items(), key=lambda kv: len(kv[1]), default=(None, {}))
-    need = max(3, len(pages) / 4)
     current = [0]               # the page being looked at
 
     def page_number(ln: Line) -> bool:
