@@ -255,14 +255,18 @@ def _stem(word: str) -> str | None:
 def unnamed(question: Question, words_: set[str]) -> int:
     """How many of the question's entities the text leaves unnamed: of a list of names ("in
     Maine and in Michigan"), none when one name is there, else those its nearest name lacks."""
-    missing = 0
     lists = entity_lists(question)
-    if lists:
-        words_ = _with_parts(words_)
-    for names in lists:
-        missing += min(0 if _in_region(words_, name) else
-                       sum(1 for e in name if not (_mentions(words_, e) or _joined(words_, name))) for name in names)
+    missing = _unnamed(lists, words_)
+    if missing and (parted := _with_parts(words_)) is not words_:
+        missing = _unnamed(lists, parted)       # the names a hyphen joins, read only when they may help
     return missing
+
+
+def _unnamed(lists: tuple[tuple[tuple[str, ...], ...], ...], words_: set[str]) -> int:
+    """`unnamed` over the given words."""
+    return sum(min(0 if _in_region(words_, name) else
+                   sum(1 for e in name if not (_mentions(words_, e) or _joined(words_, name))) for name in names)
+               for names in lists)
 
 
 def _in_region(words_: set[str], name: tuple[str, ...]) -> bool:

@@ -3,6 +3,9 @@ institution's short name ("the Alliance" for NATO), an abbreviation ("USSR" for 
 Union). Analysts write one, reports the other; a question naming either names both."""
 from __future__ import annotations
 
+from functools import lru_cache
+from os.path import commonprefix
+
 _GROUPS = (
     ("belarus", "minsk", "lukashenko"),
     ("russia", "moscow", "kremlin", "putin"),
@@ -98,6 +101,7 @@ for group in _GROUPS + _CAPITALS:
         ALIASES[name] = ALIASES.get(name, frozenset()) | frozenset(group)
 
 
+@lru_cache(maxsize=16384)
 def other_names(name: str) -> frozenset[str]:
     """Lower-case names that stand for the same actor as `name` (itself included)."""
     low = name.lower()
@@ -108,13 +112,5 @@ def other_names(name: str) -> frozenset[str]:
         # ("Australian": Australia, not Austria; "Nigerien": Niger, "Nigerian": Nigeria)
         keys = [key for key in ALIASES if len(key) >= 5 and low.startswith(key[:5])]
         if keys:
-            return ALIASES[max(keys, key=lambda key: (low.startswith(key), _shared(low, key)))] | {low}
+            return ALIASES[max(keys, key=lambda key: (low.startswith(key), len(commonprefix((low, key)))))] | {low}
     return frozenset({low})
-
-
-def _shared(a: str, b: str) -> int:
-    """How many letters two names share from the start."""
-    n = 0
-    while n < min(len(a), len(b)) and a[n] == b[n]:
-        n += 1
-    return n
