@@ -26,6 +26,10 @@ _FILLER = set(words.terms("what which who whom when where why how did does do ha
 _NUMBER_Q = re.compile(r"\bhow (many|much|large|big|long|far|often)\b|\bwhat (share|percentage|proportion|number|size)\b"
                        r"|\bhow many\b", re.I)
 _DATE_Q = re.compile(r"\b(on )?what (date|day|year)\b|\bwhich (date|day|year)\b|^\s*when\b", re.I)
+# "what will the weather be like", "what is the mood like in Minsk", "companies like Facebook": a
+# word of the question's form; as a topic word it matched "looks like" and answered the weather
+# question from sentences about Minsk ("likely" stays: a word, not a stem, is dropped)
+_LIKE = re.compile(r"\blike\b", re.I)
 _LATEST = re.compile(r"\b(latest|most recent|newest|last report|recent(?:ly)?|current(?:ly)?)\b", re.I)
 
 
@@ -185,7 +189,7 @@ def focus_terms(question: str, named: list[str] | None = None) -> list[tuple[str
     named = named_things(question) if named is None else named
     names = {t for w in named for t in words.terms(w)}
     out: dict[str, str] = {}
-    for word in _QUESTION_WORD.findall(question):
+    for word in _QUESTION_WORD.findall(_NEAR_TIME.sub(" ", _LIKE.sub(" ", question))):
         for t in words.terms(word):
             if (t in names or t in _CUE_TERMS or t in _TIME_TERMS or t in _FILLER or t[:1].isdigit()
                     or word.lower() in words.STOPWORDS):
@@ -218,6 +222,7 @@ def attribute_terms(question: str, named: list[str] | None = None) -> list[tuple
     named = named_things(question) if named is None else named
     names = {t for w in named for t in words.terms(w)}
     question = re.sub(r"[\"“”‘’']([A-Za-z-]+)[\"“”‘’']", r"\1", question)      # 'extremists' -> extremists
+    question = _NEAR_TIME.sub(" ", _LIKE.sub(" ", question))
     for pattern in _ATTRIBUTE:
         m = pattern.search(question)
         if not m:
@@ -272,7 +277,7 @@ def _is_time_word(word: str, time: TimeScope) -> bool:
 def question_terms(text: str) -> list[str]:
     """The informative BM25 terms of a question (or of earlier questions used as context)."""
     seen: dict[str, None] = {}
-    for t in words.terms(text):
+    for t in words.terms(_LIKE.sub(" ", text)):
         if t not in _FILLER:
             seen.setdefault(t, None)
     return list(seen)
@@ -337,7 +342,10 @@ def expected_kind(question: str) -> str | None:
 
 _FOCUS_TYPE_TERMS = {t: kind for w, kind in _FOCUS_TYPE.items() for t in words.terms(w)}
 _CUE_TERMS = set(words.terms(" ".join(_CUE_WORDS)))
-_TIME_TERMS = set(words.terms(" ".join(MONTHS) + " " + " ".join(WEEKDAYS) + " " + " ".join(MONTH_ABBREVIATIONS)))
+_TIME_TERMS = set(words.terms(" ".join(MONTHS) + " " + " ".join(WEEKDAYS) + " " + " ".join(MONTH_ABBREVIATIONS)
+                              + " today tomorrow tonight yesterday"))
+# "next" in "next week", "last" in "last year": a time, not the topic (the unit is a cue word)
+_NEAR_TIME = re.compile(r"\b(?:next|coming|following|last|past)\s+(?=(?:day|week|weekend|month|year|decade)s?\b)", re.I)
 
 
 _PART = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+also\s+|;\s*|\?\s+(?:and\s+)?|,\s+and\s+)"
