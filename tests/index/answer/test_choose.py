@@ -93,6 +93,9 @@ def test_a_question_phrased_say_about_is_judged_by_its_topic(dossier):
     assert a["abstained"] is True and a["answer"] == []
     b = dossier.ask("What did the reports say about the Kavkaz-2020 exercises?")
     assert not b["abstained"] and any("Kavkaz" in s["text"] for s in b["answer"])
+    # "like" and "tomorrow" are the question's form and time: its topic is the weather, in no report
+    for q in ("What will the weather be like in Minsk tomorrow?", "What will the weather be in Minsk tomorrow?"):
+        assert dossier.ask(q)["abstained"] is True, q
 
 
 def test_a_question_that_names_nothing_is_declined_by_every_step_of_the_answer_path():

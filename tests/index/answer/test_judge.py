@@ -64,6 +64,18 @@ def test_what_the_question_asks_for():
     assert read_question("What happened on September 17?").time.days == {(9, 17)}
 
 
+def test_like_and_a_near_time_are_the_questions_form_not_its_topic():
+    # "like" was a topic word: it matched "looks like", and the weather question was answered from
+    # sentences about Minsk's Independence Square
+    q = read_question("What will the weather be like in Minsk tomorrow?")
+    assert q.focus == ("weather",) and "like" not in q.terms
+    assert read_question("What will the weather be like in Damascus next week?").focus == ("weather",)
+    assert read_question("What is the mood like in Minsk?").attribute == (("mood", "mood"),)
+    # "likely" is another word; "next" with no time after it is the topic's ("next in line")
+    assert "like" in read_question("What is likely to strengthen Moscow's hand?").terms
+    assert "next" in read_question("Who would have been next in line for the post?").focus
+
+
 def test_time_scope_reads_the_sentence_and_the_report_date():
     q = read_question("What happened in September 2020?")
     assert in_time(q, "Troops arrived.", "2020-09-16")                 # the report's date
