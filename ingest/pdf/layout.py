@@ -602,7 +602,8 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list,
             size = _main_size(row)
             if part is not None and not part[1] <= min(c["top"] for c in row) <= part[2]:
                 cols[0] += row              # a row over or under the rows the gutter parts
-            elif any(_across(row, g, _joining(size, apart[g]), size) for g in gutters):
+            elif (any(_across(row, g, _joining(size, apart[g]), size) for g in gutters)
+                  and not (side is not None and _beside_side_head(row, side))):
                 cols[0] += row
             else:
                 for c in row:
@@ -619,6 +620,9 @@ def page_lines(page_number: int, chars: list[dict], width: float, links: list,
     if side is not None:
         return PageLayout(_side_heads_first(lines), [], few)
     return PageLayout(reading_order(lines), gutters if part is None else [], few)
+
+
+SIDE_HEAD_SIZE = 1.08   # a side heading's type over the body's: GAO's lowest ones are 12-point italics beside 11
 
 
 def find_side_margin(cover: Coverage, width: float) -> float | None:
@@ -645,7 +649,7 @@ def find_side_margin(cover: Coverage, width: float) -> float | None:
         if not left or any(c["x1"] > edge - body and c["x0"] < edge - 1 for c in r):
             continue                        # no side text, or a full-width row
         alpha = sum(1 for c in left if c["text"].isalpha())
-        if alpha < 0.6 * len(left) or not all(c["sz1"] >= 1.15 * body for c in left):
+        if alpha < 0.6 * len(left) or not all(c["sz1"] >= SIDE_HEAD_SIZE * body for c in left):
             return None                     # a page number, a bullet, a table's labels, a figure's
         beside = [c["sz1"] for c in r if c["x0"] >= edge - 1]
         if beside and statistics.median(beside) >= 0.95 * min(c["sz1"] for c in left):
@@ -699,6 +703,15 @@ def find_part_gutter(cover: Coverage, width: float) -> tuple[float, float, float
     return (lo + hi) / 2, min(c["top"] for c in part[0]), max(c["bottom"] for c in part[-1])
 
 
+def _beside_side_head(row: list[dict], x: float) -> bool:
+    """A row of a side-headings page whose text left of `x` is set larger than the text right of it: a
+    side heading's line level with the body's, however close to the body it ends (GAO's "Demonstrating
+    Management" ends a word space short of "The commitment of …"), not one line across the page."""
+    left = [c["sz1"] for c in row if (c["x0"] + c["x1"]) / 2 < x and c["text"].strip()]
+    right = [c["sz1"] for c in row if (c["x0"] + c["x1"]) / 2 >= x and c["text"].strip()]
+    return bool(left and right) and min(left) >= SIDE_HEAD_SIZE * statistics.median(right)
+
+
 HEADING_LEADING = 0.8   # a heading's own lines stand closer than this many of its sizes under each other
 
 
@@ -714,7 +727,10 @@ def _side_heads_first(lines: list[Line]) -> list[Line]:
             prev = None                     # a rule drawn over a heading: the last one ended
             continue
         if prev is None or ln.top - prev.bottom > HEADING_LEADING * prev.size:
-            first = ln.top                  # a new heading: more space under the last than its lines have
+            # a new heading (more space under the last than its lines have), read before the body line
+            # level with its first line: its larger type may top out lower than that line (GAO's 17-point
+            # heads set 1.6 points under the 11-point line beside them)
+            first = ln.top - ln.size / 2
         lead[id(ln)] = first
         prev = ln
     return sorted(lines, key=lambda ln: (lead.get(id(ln), ln.top), 0 if id(ln) in lead else 1, ln.top, ln.x0))

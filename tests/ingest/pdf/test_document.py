@@ -1158,6 +1158,38 @@ def test_side_headings_in_the_left_margin_are_read_before_their_paragraph(tmp_pa
     assert text.index(paras[0]) < text.index(heads[1])
 
 
+@pytest.mark.parametrize("writer", ["reportlab", "fpdf2"])
+def test_a_side_heading_level_with_its_paragraph_is_read_before_it_whatever_its_type(tmp_path, writer):
+    """GAO's side headings beside 11-point text: a 17-point one whose first line tops out 1.6 points under the
+    body line level with it (read after that line: GAO-07-791), a 13.9-point one on the body line's baseline
+    that ends a word space short of the body (its row was one line across the page: GAO-05-927's
+    "Demonstrating Management The commitment of …"), and a 12-point one (no side heading at all: GAO-07-791's
+    "… a major barrier Statutory Provisions to modifying …"). Each is read whole before its paragraph, and
+    the paragraph is whole."""
+    w = fx.WRITERS[writer]((612.0, 792.0))
+    w.draw(36.0, 60.0, [("Reexamining Regulations", 18.0, 0.0, True)])
+    # (lines, size, leading, left edge, baseline under the body's): a 17-point heading topping out 1.6 points
+    # under the body line level with it; a 13.9-point one on the body line's baseline, ending 5 points short
+    # of the body; a 12-point one
+    heads = [(["Agencies Reviewed", "Existing", "Regulations"], 17.0, 19.3, 36.0, 0.8 * 6.0 + 1.6),
+             (["Managing for Results", "in Agencies"], 13.9, 15.0, 64.0, 0.0),
+             (["Statutory Provisions"], 12.0, 13.0, 36.0, 0.8 + 1.6)]
+    paras = [BODY * 2 + "Agencies reviewed their existing regulations for many purposes.",
+             "The commitment of agency managers is critical to the use of performance information. " + BODY * 2,
+             "Officials reported that statutory requirements are a major barrier to changing rules. " + BODY]
+    y = 100.0
+    for (head, size, lead, x, drop), para in zip(heads, paras):
+        for k, text in enumerate(head):
+            w.draw(x, y + drop + lead * k, [(text, size, 0.0, False)])
+        y = max(_wrapped(w, 216.0, y, para, 11.0, 340.0, 13.0), y + lead * len(head)) + 17.0
+    path = tmp_path / "gao.pdf"
+    path.write_bytes(w.save())
+    (report,), _ = read_pdf(path, path.name)
+    text = re.sub(r"\s+", " ", report.text)
+    for (head, *_), para in zip(heads, paras):
+        assert f"{' '.join(head)} {para.strip()}" in text
+
+
 def _slide_pdf(tmp_path, writer: str) -> tuple:
     """Two pages of a report's 11-point text set from 72 to 540 points, then a briefing slide: 13.5-point
     items whose wrapped lines hang under their text, ragged in a measure well short of the report's margin
@@ -1321,7 +1353,9 @@ def test_a_side_margin_holds_headings_only():
             chars += row(100 + 13 * k, (216.0, body, 11.0), *([(36.0, "Side heading", label_size)] if k < 2 else []))
         return Coverage.of(_baseline_clusters(chars))
     assert find_side_margin(page(14.0), 612.0) == pytest.approx(210.5)
+    assert find_side_margin(page(12.0), 612.0) == pytest.approx(210.5)     # GAO's lowest side heads, 12 beside 11
     assert find_side_margin(page(11.0), 612.0) is None
+    assert find_side_margin(page(11.5), 612.0) is None
 
 
 def test_a_bookmark_cut_short_inside_a_word_is_no_run_in_heading():
