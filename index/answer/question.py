@@ -30,6 +30,8 @@ _DATE_Q = re.compile(r"\b(on )?what (date|day|year)\b|\bwhich (date|day|year)\b|
 # word of the question's form; as a topic word it matched "looks like" and answered the weather
 # question from sentences about Minsk ("likely" stays: a word, not a stem, is dropped)
 _LIKE = re.compile(r"\blike\b", re.I)
+# "next" in "next week", "last" in "last year": a time, not the topic (the unit is a cue word)
+_NEAR_TIME = re.compile(r"\b(?:next|coming|following|last|past)\s+(?=(?:day|week|weekend|month|year|decade)s?\b)", re.I)
 _LATEST = re.compile(r"\b(latest|most recent|newest|last report|recent(?:ly)?|current(?:ly)?)\b", re.I)
 
 
@@ -183,13 +185,19 @@ def head_terms(question: str) -> list[str]:
 _QUESTION_WORD = re.compile(r"[^\W\d_][\w’'-]*")
 
 
+def _topic_words(question: str) -> str:
+    """The question less the words of its form and time that no list of terms can tell from a topic word
+    ("like", "next" in "next week")."""
+    return _NEAR_TIME.sub(" ", _LIKE.sub(" ", question))
+
+
 def focus_terms(question: str, named: list[str] | None = None) -> list[tuple[str, str]]:
     """The attribute or relation asked, as (BM25 term, word) pairs: the question's informative
     words less its names, its time words and the words that only say what kind of answer is wanted."""
     named = named_things(question) if named is None else named
     names = {t for w in named for t in words.terms(w)}
     out: dict[str, str] = {}
-    for word in _QUESTION_WORD.findall(_NEAR_TIME.sub(" ", _LIKE.sub(" ", question))):
+    for word in _QUESTION_WORD.findall(_topic_words(question)):
         for t in words.terms(word):
             if (t in names or t in _CUE_TERMS or t in _TIME_TERMS or t in _FILLER or t[:1].isdigit()
                     or word.lower() in words.STOPWORDS):
@@ -222,7 +230,7 @@ def attribute_terms(question: str, named: list[str] | None = None) -> list[tuple
     named = named_things(question) if named is None else named
     names = {t for w in named for t in words.terms(w)}
     question = re.sub(r"[\"“”‘’']([A-Za-z-]+)[\"“”‘’']", r"\1", question)      # 'extremists' -> extremists
-    question = _NEAR_TIME.sub(" ", _LIKE.sub(" ", question))
+    question = _topic_words(question)
     for pattern in _ATTRIBUTE:
         m = pattern.search(question)
         if not m:
@@ -344,8 +352,6 @@ _FOCUS_TYPE_TERMS = {t: kind for w, kind in _FOCUS_TYPE.items() for t in words.t
 _CUE_TERMS = set(words.terms(" ".join(_CUE_WORDS)))
 _TIME_TERMS = set(words.terms(" ".join(MONTHS) + " " + " ".join(WEEKDAYS) + " " + " ".join(MONTH_ABBREVIATIONS)
                               + " today tomorrow tonight yesterday"))
-# "next" in "next week", "last" in "last year": a time, not the topic (the unit is a cue word)
-_NEAR_TIME = re.compile(r"\b(?:next|coming|following|last|past)\s+(?=(?:day|week|weekend|month|year|decade)s?\b)", re.I)
 
 
 _PART = re.compile(r"\s*(?:,\s*(?:and|or)\s+|\s+and\s+also\s+|;\s*|\?\s+(?:and\s+)?|,\s+and\s+)"
