@@ -86,6 +86,7 @@ _REGIONS = {
 }
 
 
+@lru_cache(maxsize=4096)
 def region_countries(name: tuple[str, ...]) -> tuple[str, ...]:
     """The countries of a region a name stands for ("Central American", "the Baltics"), or ()."""
     words = tuple(w.lower().removesuffix("’s").removesuffix("'s") for w in name)
