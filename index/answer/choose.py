@@ -314,7 +314,7 @@ def _hand_fits(part: Question, cands: list[Candidate], lex: Any, vectors: Any, s
     fits = []
     for c in cands:
         if not judge.misfits(part, c.text + (" " + c.note if c.note else ""), c.passage, c.date, c.title,
-                             lex=lex, vectors=vectors):
+                             lex=lex, vectors=vectors, around=c.around):
             c.score = 1.0
             fits.append(c)
     return fits

@@ -70,6 +70,7 @@ class Candidate:
     prev: str = ""                    # the sentence before it in its report ("" at the start)
     via_note: str = ""                # the marker of the note passage that brought it, if one did
     note: str = ""                    # ...and that note's text
+    around: str = ""                  # the headings its passage stands under and the passage before it
     coverage: float = 0.0             # IDF-weighted share of the question's terms it holds
     terms: set[str] = field(default_factory=set)
     signals: dict[str, float] = field(default_factory=dict)
@@ -91,6 +92,16 @@ class ReportView:
     date: str
     structured: bool
     passages: list[dict]
+    _before: dict[str, str] | None = None
+
+    def around(self, passage: dict) -> str:
+        """The headings a body passage stands under and the text of the body passage before it:
+        where a passage's subject is often named ("That bug, nicknamed Heartbleed" before "a
+        Google engineer named Neel Mehta stumbled on it")."""
+        if self._before is None:
+            self._before = {b["id"]: a["text"] for a, b in zip(self.passages, self.passages[1:])}
+        section = (passage.get("section") or "").replace(" > ", ". ")
+        return " ".join(t for t in (section, self._before.get(passage["id"], "")) if t)
 
 
 class Reports:
@@ -158,6 +169,7 @@ def gather(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
             continue                     # a passage that talks to the assistant is not evidence at all
         rid = p["report_id"]
         rtext, sents = reports.text(rid)
+        view = reports.view(rid)
         meta = reports.meta(rid)
         title, date = meta.get("title", ""), meta.get("date", "")
         found: list[tuple[int, dict, str, str]] = []      # (sentence index, body passage, via note, note)
@@ -180,7 +192,7 @@ def gather(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
             cov = sum(w for t, w in weights.items() if t in terms) / total
             prev = rtext[sents[i - 1][0]:sents[i - 1][1]] if i > 0 else ""
             out.append(Candidate(text, holder["id"], rid, list(markers), (rank, j), holder["text"], title, date,
-                                 a, b, prev, marker, note, cov, terms))
+                                 a, b, prev, marker, note, view.around(holder), cov, terms))
         rank += 1
     return out
 
@@ -279,7 +291,7 @@ def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
         else [0.0] * len(cands)
     for c, sem, al, af in zip(cands, sems, aligned, aligned_focus):
         why = judge.misfits(question, c.text + (" " + c.note if c.note else ""), c.passage, c.date, c.title,
-                            lex=lex, vectors=vectors)
+                            lex=lex, vectors=vectors, around=c.around)
         typed = bool(question.answer_type and question.answer_type in judge.CHECKED_TYPES)
         kind = question.kind is not None
         others = [s for s, o in zip(sems, cands) if o is not c]

@@ -383,16 +383,17 @@ def _compound(term: str, present: set[str]) -> bool:
 
 
 def misfits(question: Question, sentence: str, passage: str, report_date: str, title: str = "", *,
-            lex=None, vectors: WordVectors | None = None) -> list[str]:
+            lex=None, vectors: WordVectors | None = None, around: str = "") -> list[str]:
     """Why the sentence does not answer the question ([] when it does): "type", "time",
-    "entity", "focus"."""
+    "entity", "focus". The question's names may be named by the sentence, its passage, the
+    report's title or what stands `around` the passage (its headings, the passage before it)."""
     why = []
     accepted = accepted_types(question)
     if accepted and not accepted & tags_of(sentence).types:
         why.append("type")
     if not in_time(question, sentence, report_date):
         why.append("time")
-    context = _words(sentence) | _words(passage) | _words(title)
+    context = _words(sentence) | _words(passage) | _words(title) | _words(around)
     if unnamed(question, context) > ENTITY_SLACK:
         why.append("entity")
     if focus_share(question, sentence, passage, lex, vectors) < (FOCUS_SHARE if question.attribute else TOPIC_SHARE):

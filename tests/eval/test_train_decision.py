@@ -81,7 +81,7 @@ def test_the_committed_weights_are_refitted_from_the_committed_rows():
     from index.answer.decision import WEIGHTS
 
     rows, counts, command = td.read_rows(td.ROWS)
-    assert set(rows) == set(td.FEATURES) and counts["samples"]["questions"] == 112
+    assert set(rows) == set(td.FEATURES) and counts["samples"]["questions"] == 126
     built = td.fit_all(rows, counts, command)
     assert td.compare(json.loads(WEIGHTS.read_text(encoding="utf-8")), built) == []
     assert all(not r.answerable for rs in rows.values() for r in rs if r.synthetic)

@@ -128,3 +128,19 @@ def test_a_which_question_leads_with_a_sentence_naming_what_it_asks_for(dossier)
     result = dossier.ask("Which Russian regiment trained with Belarusian forces near Brest?")
     assert not result["abstained"]
     assert "234th Guards Airborne Assault Regiment" in result["answer"][0]["text"]
+
+
+def test_a_candidate_carries_its_passages_headings_and_the_passage_before(dossier):
+    snap = dossier.snapshot
+    reports = Reports(snap)
+    q = read_question("Which Russian regiment trained with Belarusian forces near Brest?")
+    cands = gather(q, dossier.retriever.retrieve(q, k=10), snap, dossier.lex, reports=reports)
+    assert cands
+    for c in cands:
+        body = reports.body_passages(c.report_id)
+        i = next(k for k, p in enumerate(body) if p["id"] == c.passage_id)
+        if i:
+            assert c.around.endswith(body[i - 1]["text"])
+        else:
+            assert body[0]["text"] not in c.around
+    assert any(c.around for c in cands)

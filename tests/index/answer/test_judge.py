@@ -308,3 +308,14 @@ def test_a_word_opening_a_questions_second_sentence_is_no_name():
     # a hyphenated name is not named by its parts: the cable "Asia-Africa-Europe 1" is no list of places
     cable = read_question("How long is the Asia-Africa-Europe 1 cable?")
     assert "entity" in misfits(cable, "Cables between Asia, Africa and Europe are long.", "", "2024-03")
+
+
+def test_a_name_said_above_the_passage_names_what_the_passage_tells():
+    """A passage's subject is often named in the headings over it or the passage before it; the
+    entity check reads those too, and still misses a name said nowhere near."""
+    asked = read_question("Which engineer found the Heartbleed bug?")
+    sentence = "In 2014 a Google engineer named Neel Mehta stumbled on it."
+    assert "entity" in misfits(asked, sentence, sentence, "2016-01-01")
+    above = "Security. That bug, nicknamed Heartbleed, sat in OpenSSL for two years."
+    assert "entity" not in misfits(asked, sentence, sentence, "2016-01-01", around=above)
+    assert "entity" in misfits(asked, sentence, sentence, "2016-01-01", around="Security. OpenSSL is widely used.")
