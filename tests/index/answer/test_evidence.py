@@ -110,6 +110,8 @@ def test_a_topic_no_report_uses_and_no_candidate_states_is_absent():
     assert topic_absent(cands) and answer_signals(cands, [0.9, 0.8])["topic_absent"] == 1.0
     # one sentence states it in other words (focus_share with word vectors): not absent
     assert not topic_absent([about_else(), about_else(focus_sentence=0.6)])
+    # one sentence is as close to the whole question as a paraphrase is ("still alive" / "survived")
+    assert not topic_absent([about_else(), about_else(semantic=0.73)])
     # some report uses a topic word: the learned answerer judges
     assert not topic_absent([about_else(unknown_focus=0.5), about_else(unknown_focus=0.5)])
     assert not topic_absent([])
