@@ -11,6 +11,13 @@ far at that size. Questions are paired by id; the default answer path's records 
 
     python -m eval.compare /tmp/main.json /tmp/branch.json
     python -m eval.compare /tmp/main.json /tmp/branch.json --corpus crs-pdf-strait-of-hormuz
+    python -m eval.compare /tmp/main.json /tmp/branch.json --split tune --questions
+
+`--split tune` prints the tune split only, so that a candidate is judged on tune without its
+test figures being seen (docs/quality.md: rules are chosen on tune, test is looked at once).
+`--questions` lists each question whose own outcome moved, one line each, as the answer gates
+read them (`outcome_change`), and the split's pooled false abstentions, answered near-misses and
+key facts before and after.
 """
 from __future__ import annotations
 
@@ -96,6 +103,68 @@ def compare(before: Mapping[str, Any], after: Mapping[str, Any], only: str | Non
     return rows
 
 
+def outcome_change(before: Mapping[str, Any], after: Mapping[str, Any]) -> tuple[int, str]:
+    """How one question's own outcome moved: +1 better, -1 worse, 0 not, and in what. Its key
+    facts decide first, then a false abstention (answered now, or declined now), then a
+    near-miss (declined now, or answered now)."""
+    for key, label, higher in (("key_fact_recall", "key facts", True), ("false_abstention", "declined though answerable", False),
+                               ("abstention_recall", "near-miss declined", True)):
+        va, vb = _value(before, key), _value(after, key)
+        if va is not None and vb is not None and va != vb:
+            return (1 if (vb > va) == higher else -1), f"{label} {va:g} -> {vb:g}"
+    return 0, ""
+
+
+def moved(before: Mapping[str, Any], after: Mapping[str, Any], *, split: str | None = None,
+          only: str | None = None) -> list[dict[str, Any]]:
+    """Every question of both runs (of `split`, of corpus `only`) whose outcome moved."""
+    out = []
+    after_corpora = dict(corpora(after))
+    for name, recs in corpora(before):
+        if (only and name != only) or name not in after_corpora:
+            continue
+        by_id = {r["id"]: r for r in after_corpora[name]}
+        for r in recs:
+            if r["id"] not in by_id or (split and (r.get("split") or DEFAULT_SPLIT) != split):
+                continue
+            change, what = outcome_change(r, by_id[r["id"]])
+            if change:
+                out.append({"corpus": name, "id": r["id"], "split": r.get("split") or DEFAULT_SPLIT,
+                            "change": change, "what": what, "question": r.get("question", "")})
+    return out
+
+
+def pooled(result: Mapping[str, Any], *, split: str | None = None, only: str | None = None) -> dict[str, float]:
+    """Over every corpus (or `only`) of one run's `split`: false abstentions and answered
+    near-misses counted, key facts averaged over the answerable questions."""
+    fa = nm = kf = n = 0.0
+    for name, recs in corpora(result):
+        if only and name != only:
+            continue
+        for r in recs:
+            if split and (r.get("split") or DEFAULT_SPLIT) != split:
+                continue
+            v = _value(r, "false_abstention")
+            fa += v or 0.0
+            v = _value(r, "abstention_recall")
+            nm += (1.0 - v) if v is not None else 0.0
+            v = _value(r, "key_fact_recall")
+            if v is not None:
+                kf, n = kf + v, n + 1
+    return {"false_abstentions": fa, "answered_near_misses": nm, "key_facts": kf / n if n else 0.0}
+
+
+def format_moved(changes: Sequence[Mapping[str, Any]], before: Mapping[str, float], after: Mapping[str, float]) -> str:
+    lines = [f"{'better' if c['change'] > 0 else 'worse '}  {c['corpus']}  {c['id']} ({c['split']}): {c['what']}"
+             f"  | {c['question'][:90]}" for c in changes]
+    better = sum(1 for c in changes if c["change"] > 0)
+    lines.append(f"questions better {better}, worse {len(changes) - better}")
+    for label, fig in (("before", before), ("after", after)):
+        lines.append(f"{label}: false abstentions {fig['false_abstentions']:.0f}, answered near-misses "
+                     f"{fig['answered_near_misses']:.0f}, key facts {fig['key_facts']:.4f}")
+    return "\n".join(lines)
+
+
 def format_rows(rows: Sequence[Mapping[str, Any]]) -> str:
     head = ("corpus", "split", "metric", "n", "before", "after", "better", "worse", "sign test p")
     body = []
@@ -117,6 +186,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("before", type=Path, help="a `dossier eval --json` file (the baseline)")
     ap.add_argument("after", type=Path, help="a `dossier eval --json` file of the same questions (the change)")
     ap.add_argument("--corpus", help="only this corpus (samples, or a corpus name the runs print)")
+    ap.add_argument("--split", choices=("tune", "test"), help="only this split (judge a candidate on tune unseen by test)")
+    ap.add_argument("--questions", action="store_true",
+                    help="list each question whose outcome moved, and the split's pooled figures")
     ap.add_argument("--json", action="store_true", help="print the rows as JSON")
     args = ap.parse_args(argv)
     runs = []
@@ -126,7 +198,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, ValueError) as e:
             print(f"error: {path}: not a readable `dossier eval --json` file ({e.__class__.__name__})", file=sys.stderr)
             return 2
-    rows = compare(*runs, only=args.corpus)
+    rows = [r for r in compare(*runs, only=args.corpus) if not args.split or r["split"] == args.split]
+    if args.questions and rows:
+        changes = moved(*runs, split=args.split, only=args.corpus)
+        figs = [pooled(run, split=args.split, only=args.corpus) for run in runs]
+        print(json.dumps({"moved": changes, "before": figs[0], "after": figs[1]}, indent=1) if args.json
+              else format_moved(changes, *figs))
+        return 0
     if not rows:
         print("error: the two runs share no scored question" + (f" of corpus {args.corpus!r}" if args.corpus else ""),
               file=sys.stderr)

@@ -5,7 +5,7 @@ import json
 
 import pytest
 
-from eval.compare import compare, main, sign_test
+from eval.compare import compare, main, moved, pooled, sign_test
 
 
 def _record(qid: str, split: str, answerable: bool, **values: float) -> dict:
@@ -72,3 +72,24 @@ def test_the_command_prints_a_table_or_one_line_errors(tmp_path, capsys):
     assert err.count("\n") == 1 and str(bad) in err
     assert main([str(a), str(b), "--corpus", "nothing"]) == 2
     assert "no scored question" in capsys.readouterr().err
+
+
+def test_questions_that_moved_are_listed_as_the_gates_read_them_on_one_split(tmp_path, capsys):
+    before = _run([1, 0, 0.5], [1, 0], [0])
+    after = _run([1, 1, 0], [0, 1], [1])
+    tune = moved(before, after, split="tune")
+    assert [(c["id"], c["change"]) for c in tune] == [("u0", -1), ("u1", 1)]     # near-misses answered / declined
+    test = {c["id"]: c["change"] for c in moved(before, after, split="test")}
+    assert test == {"q1": 1, "q2": -1, "c0": 1}           # key facts decide before the abstention
+    figs = pooled(before, split="test")
+    assert figs["false_abstentions"] == 2.5 - 1 and figs["key_facts"] == pytest.approx(1.5 / 4)
+    assert pooled(after, split="tune")["answered_near_misses"] == 1
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    a.write_text(json.dumps(before))
+    b.write_text(json.dumps(after))
+    assert main([str(a), str(b), "--split", "tune", "--questions"]) == 0
+    out = capsys.readouterr().out
+    assert "u0" in out and "q1" not in out and "c0" not in out and "better 1, worse 1" in out
+    assert main([str(a), str(b), "--split", "tune"]) == 0
+    table = capsys.readouterr().out
+    assert "| tune " in table and "| test " not in table
