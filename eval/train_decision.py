@@ -72,9 +72,10 @@ ANSWER_FEATURES = ("top_logit", "fit_exists", "fit_semantic", "fit_lexical", "to
 # used until session 31: its scores lay within a question or two of each other, so which cell won
 # turned on a single row, and the threshold moved with it (the context model's 0.404 -> 0.702 when
 # 14 tune near-misses were added, session 30): every change to a signal then came with churn of
-# its own (the default model's committed weight went 0.25, 0.0, 0.5, 1.0, 0.5 over eleven refits,
-# its threshold 0.28 to 0.77). These are what the committed weights held (penalty 10 in every refit
-# since the eighth, weight 0.5 in four of the last five); a tuple of several still searches them.
+# its own (over the twelve commits of decision.json before this, the default model's weight was
+# 0.5, 0.0, 0.25 four times, 0.0, 0.5, 1.0, 0.5 three times, its threshold 0.28 to 0.77). These are
+# what the committed weights held (penalty 10 in the last ten, weight 0.5 in four of the last five);
+# a tuple of several values is still searched.
 L2 = (10.0,)
 SYNTHETIC_WEIGHT = (0.5,)
 FOLDS = 5
