@@ -57,6 +57,10 @@ def test_what_the_question_asks_for():
     assert q.answer_type == "year" and [w for _, w in q.attribute] == ["founded"] and "76th" in q.entities
     q = read_question("Who is Russia's ambassador in Minsk?")
     assert q.answer_type == "person" and [w for _, w in q.attribute] == ["ambassador"]
+    # "founded" asks for a year when nothing else is asked; "which company … found" asks for the company
+    assert read_question("When was the 76th Division founded?").answer_type == "year"
+    assert read_question("Which company did Brendan Eich found after leaving Mozilla?").answer_type is None
+    assert read_question("What firm was established in Minsk in 2015?").answer_type is None
     q = read_question("What did the Kremlin announce in March 2021?")
     assert q.time.year_months == {(2021, 3)} and q.entities == ("Kremlin",)
     # a year that ends a name is not a time: "Zapad 2021" is an exercise
