@@ -182,7 +182,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.compare", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="examples:\n  python -m eval.compare main.json branch.json\n"
-                                        "  python -m eval.compare main.json branch.json --corpus mueller-vol-2\n")
+                                        "  python -m eval.compare main.json branch.json --corpus mueller-vol-2\n"
+                                        "  python -m eval.compare main.json branch.json --split tune --questions\n")
     ap.add_argument("before", type=Path, help="a `dossier eval --json` file (the baseline)")
     ap.add_argument("after", type=Path, help="a `dossier eval --json` file of the same questions (the change)")
     ap.add_argument("--corpus", help="only this corpus (samples, or a corpus name the runs print)")
