@@ -96,8 +96,9 @@ class ReportView:
 
     def around(self, passage: dict) -> str:
         """The headings a body passage stands under and the text of the body passage before it:
-        where a passage's subject is often named ("That bug, nicknamed Heartbleed" before "a
-        Google engineer named Neel Mehta stumbled on it")."""
+        where a passage's subject is often named (in EPRS's Red Sea briefing the passage before "In
+        its resolution of 28 February 2024 ... the European Parliament condemned the attacks" says
+        whose attacks: the Houthis')."""
         if self._before is None:
             self._before = {b["id"]: a["text"] for a, b in zip(self.passages, self.passages[1:])}
         section = (passage.get("section") or "").replace(" > ", ". ")
