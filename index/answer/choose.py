@@ -80,13 +80,16 @@ class Decision:
     """What to say: quoted sentences citing passages numbered 1..n in `cited` order, or an
     abstention with the closest passages (`cited`, shown as such, never as an answer).
     `unanswered` names the parts of a several-part question that no sentence answers.
-    `candidates` are the sentences weighed (for the eval and the training of the decision)."""
+    `candidates` are the sentences weighed (for the eval and the training of the decision);
+    `parts`, each question part with its sentences, their signals and probabilities (`python -m
+    eval.why` prints them)."""
 
     abstained: bool
     sentences: list[dict]
     cited: list[str]
     unanswered: list[str] = field(default_factory=list)
     candidates: list[Candidate] = field(default_factory=list)
+    parts: list[tuple[Question, list[Candidate]]] = field(default_factory=list)
 
 
 def choose(cands: list[Candidate], *, floor: float = 0.0, follow: float = FOLLOW, use_coverage: bool = True,
@@ -205,6 +208,7 @@ def decide(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
     best: dict[tuple[str, int], float] = {}
     unanswered = []
     whole: list[Candidate] = []
+    weighed: list[tuple[Question, list[Candidate]]] = []
     for part in parts:                    # each part of a several-part question on its own
         if model is not None:
             cands = weigh(part, pool, hits, lex, context=context, vectors=vectors, sem=sem, align=align)
@@ -212,6 +216,7 @@ def decide(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
         else:
             cands = _cover(part, pool, lex, context)
             fits = _hand_fits(part, cands, lex, vectors, sem)
+        weighed.append((part, cands))
         if len(parts) == 1:
             whole = cands
         if not fits:
@@ -221,7 +226,7 @@ def decide(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
     if not whole:
         whole = _cover(question, pool, lex, context)
     if not best or question.names_nothing:
-        closest.candidates = whole
+        closest.candidates, closest.parts = whole, weighed
         return closest                    # no sentence answers any part (or nothing was asked): the reports don't say
     if len(parts) == 1:
         unanswered = []
@@ -242,7 +247,7 @@ def decide(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
     for c in with_speakers(picked, reports):
         n = numbers.setdefault(c.passage_id, len(numbers) + 1)
         sentences.append({"text": c.text, "citations": [n], "markers": c.markers})
-    return Decision(False, sentences, list(numbers), unanswered, whole)
+    return Decision(False, sentences, list(numbers), unanswered, whole, weighed)
 
 
 def pick(cands: list[Candidate], *, follow: float | None = None, max_sentences: int | None = None,
