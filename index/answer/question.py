@@ -148,15 +148,13 @@ def answer_type(question: str) -> str | None:
     for kind, cue in _TYPE_CUES:
         if cue.search(question):
             return kind
-    asks_thing = bool(_ASKS_THING.search(question))
+    # "Which company did he found?", "What firm was established…": the thing founded is asked, not its year
+    which = _WHICH.search(question)
+    asks_thing = bool(which) and not which.group(1).lower().startswith("year")
     for t in words.terms(question):
         if t in _FOCUS_TYPE_TERMS and not (asks_thing and _FOCUS_TYPE_TERMS[t] == "year"):
             return _FOCUS_TYPE_TERMS[t]
     return None
-
-
-# "Which company did he found?", "What firm was established…": the thing founded is asked, not its year
-_ASKS_THING = re.compile(r"\b(?:which|what)\s+(?!year\b)[a-z]", re.I)
 
 
 _WHICH = re.compile(r"\b(?:which|what)\s+((?:[\w’'-]+\s+){1,4})", re.I)
