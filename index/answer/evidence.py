@@ -92,7 +92,7 @@ class ReportView:
     date: str
     structured: bool
     passages: list[dict]
-    _before: dict[str, str] | None = None
+    _before: dict[str, str] | None = field(default=None, repr=False, compare=False)   # around()'s, built once
 
     def around(self, passage: dict) -> str:
         """The headings a body passage stands under and the text of the body passage before it:
@@ -169,16 +169,14 @@ def gather(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
         if addressed_to_a_machine(p["text"]):
             continue                     # a passage that talks to the assistant is not evidence at all
         rid = p["report_id"]
-        rtext, sents = reports.text(rid)
-        view = reports.view(rid)
-        meta = reports.meta(rid)
-        title, date = meta.get("title", ""), meta.get("date", "")
+        view = reports.view(rid)              # its text, sentences, title, date and body passages, read once
+        rtext, sents, title, date = view.text, view.sentences, view.title, view.date
         found: list[tuple[int, dict, str, str]] = []      # (sentence index, body passage, via note, note)
         if p["kind"] == "note":
             marker = p["markers"][0] if p["markers"] else ""
             for i, (a, b, markers) in enumerate(sents):
                 if marker and marker in markers:
-                    holder = next((bp for bp in reports.body_passages(rid) if bp["start"] <= a and b <= bp["end"]), None)
+                    holder = next((bp for bp in view.passages if bp["start"] <= a and b <= bp["end"]), None)
                     if holder is not None:
                         found.append((i, holder, marker, p["text"]))
         else:
@@ -186,7 +184,7 @@ def gather(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
         for j, (i, holder, marker, note) in enumerate(found):
             a, b, markers = sents[i]
             text = rtext[a:b]
-            if (rid, a) in seen or not quotable(text, title, structured=bool(meta.get("structured"))):
+            if (rid, a) in seen or not quotable(text, title, structured=view.structured):
                 continue
             seen.add((rid, a))
             terms = set(words.terms(text + (" " + note if note else "")))      # all its words, its note's too
