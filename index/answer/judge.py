@@ -25,6 +25,7 @@ from functools import lru_cache
 
 from index.answer.question import Question, entity_lists
 from index.text import words
+from index.text.spelling import other_spellings
 from index.text.dates import ANY_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
 from index.text.names import other_names, region_countries
 
@@ -361,7 +362,8 @@ def in_time(question: Question, sentence: str, report_date: str) -> bool:
 def focus_share(question: Question, sentence: str, passage: str, lex=None,
                 vectors: WordVectors | None = None) -> float:
     """IDF-weighted share of the focus terms stated in the sentence or its passage (a term
-    counts when a word there has its stem, or, with `vectors`, is a close paraphrase of it)."""
+    counts when a word there has its stem, its stem spelt the other way, British or American,
+    or, with `vectors`, is a close paraphrase of it)."""
     focus = question.attribute or tuple(zip(question.focus, question.focus_words))
     if not focus:
         return 1.0
@@ -371,10 +373,15 @@ def focus_share(question: Question, sentence: str, passage: str, lex=None,
     for term, word in focus:
         w = lex.idf(term) if lex is not None else 1.0
         total += w
-        if term in present or _compound(term, present) or (
+        if term in present or _compound(term, present) or _spelt_otherwise(word, present) or (
                 vectors is not None and vectors.closest(word, plain) >= PARAPHRASE):
             got += w
     return got / total if total else 1.0
+
+
+def _spelt_otherwise(word: str, present: set[str]) -> bool:
+    """"defence ministerial" is stated by "defense ministerial" (index.text.spelling)."""
+    return any(t in present for w in other_spellings(word) for t in words.terms(w))
 
 
 def _compound(term: str, present: set[str]) -> bool:

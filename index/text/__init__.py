@@ -3,6 +3,7 @@
     sentences.py   sentence boundaries with character offsets (reports and generated replies)
     dates.py       month and weekday names, their abbreviations, dates a text names
     words.py       words as BM25 sees them (tokenise, stem, stopwords) and content words
+    spelling.py    a word's British or American spelling ("defence", "defense")
     urls.py        a URL fit to show: no user, password or query
     quotations.py  where a quotation begins and ends, by its marks
 

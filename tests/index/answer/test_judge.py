@@ -323,3 +323,16 @@ def test_a_name_said_above_the_passage_names_what_the_passage_tells():
     above = "Security. That bug, nicknamed Heartbleed, sat in OpenSSL for two years."
     assert "entity" not in misfits(asked, sentence, sentence, "2016-01-01", around=above)
     assert "entity" in misfits(asked, sentence, sentence, "2016-01-01", around="Security. OpenSSL is widely used.")
+
+
+def test_a_word_spelt_the_british_or_the_american_way_states_the_same_focus():
+    # an analyst's "mechanised" asks about a US report's "mechanized" (tune q253), and the other way
+    q = read_question("How many Russian mechanised battalions carried out snap drills on September 19?")
+    assert "focus" not in misfits(q, "Two Russian mechanized battalions held likely snap exercises on September 19.",
+                                  "", "2020-09-19")
+    q = read_question("Which EU programme funds the cables' protection?")
+    assert "focus" not in misfits(q, "The Connecting Europe program funds the protection of cables.", "", "2024-03-01")
+    # a word spelt neither way is still missing
+    q = read_question("How many Russian mechanised battalions carried out snap drills on September 19?")
+    assert "focus" in misfits(q, "Two Russian airborne battalions held likely snap exercises on September 19.",
+                              "", "2020-09-19")
