@@ -35,6 +35,10 @@ _NEAR_TIME = re.compile(r"\b(?:next|coming|following|last|past)\s+(?=(?:day|week
 _LATEST = re.compile(r"\b(latest|most recent|newest|last report|recent(?:ly)?|current(?:ly)?)\b", re.I)
 
 
+# words that may describe the thing a "which" question asks for: "which Russian province", "what
+# senior official" ask for a place and a person as "which province" and "what official" do
+_DESCRIBED = r"(?:(?:(?-i:[A-Z])[\w’'-]*|former|senior|top|main|chief|largest|biggest|capital|other|same|new) ){0,2}"
+
 _TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("percent", re.compile(r"\b(what|which) (percentage|percent|share|proportion|fraction)\b|\bhow much of\b|"
                            r"\bwhat (percentage|percent)\b", re.I)),
@@ -55,13 +59,13 @@ _TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                         r"born|set up)\b|\buntil when\b|\bby when\b", re.I)),
     ("date", re.compile(r"\b(on |by |until |from )?(what|which) (date|day|month|week)\b|^\s*(?:and\s+)?when\b|"
                         r"\bsince when\b|\bhow long ago\b", re.I)),
-    ("person", re.compile(r"^\s*(?:and\s+)?who\b|\bwhom\b|\b(which|what) (person|official|officer|commander|leader|"
+    ("person", re.compile(r"^\s*(?:and\s+)?who\b|\bwhom\b|\b(which|what) " + _DESCRIBED + r"(person|official|officer|commander|leader|"
                           r"general|minister|spokesman|spokesperson|author|president|politician|individual)\b|"
                           r"\bwhat (is|was) the name of the (?:[\w-]+\s){0,2}(person|official|officer|commander|leader|"
                           r"general|minister|spokesman|spokeswoman|journalist|reporter|author|president|head|chief|"
                           r"analyst|founder|man|woman)\b",
                           re.I)),
-    ("place", re.compile(r"^\s*(?:and\s+)?where\b|\b(which|what) (city|town|village|country|region|oblast|district|"
+    ("place", re.compile(r"^\s*(?:and\s+)?where\b|\b(which|what) " + _DESCRIBED + r"(city|town|village|country|region|oblast|district|"
                          r"base|airfield|location|place|port|province|area|garrison)\b|\bin what (city|country|"
                          r"region|place)\b", re.I)),
     ("name", re.compile(r"\b(what|which) (is|was|are|were) the names? of\b|\bwhat (is|was) (it|he|she|they) called\b|"

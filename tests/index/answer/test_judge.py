@@ -61,6 +61,11 @@ def test_what_the_question_asks_for():
     assert read_question("When was the 76th Division founded?").answer_type == "year"
     assert read_question("Which company did Brendan Eich found after leaving Mozilla?").answer_type is None
     assert read_question("What firm was established in Minsk in 2015?").answer_type is None
+    # a name or a rank between "which" and the noun asked for: still a place, a person (not the
+    # range of "the Kapustin Yar range", a measure)
+    assert read_question("In which Russian province is the Kapustin Yar range?").answer_type == "place"
+    assert read_question("Which senior official met Lukashenko?").answer_type == "person"
+    assert read_question("What does the city council plan?").answer_type is None
     q = read_question("What did the Kremlin announce in March 2021?")
     assert q.time.year_months == {(2021, 3)} and q.entities == ("Kremlin",)
     # a year that ends a name is not a time: "Zapad 2021" is an exercise
