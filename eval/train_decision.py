@@ -25,6 +25,7 @@ text), so that the weights can be refitted and checked without the corpora:
 
     python -m eval.train_decision --extra /work/realworld-extra   # corpora -> rows and weights
     python -m eval.train_decision --from-rows --check               # refit from the rows, compare
+    python -m eval.train_decision --from-rows --curve               # declines by threshold, held out
 
 `--keep-rows` keeps, from the rows file, the rows of every corpus not collected again (corpora
 whose questions are no longer at hand: the tune corpora lost with the machine in session 6);
@@ -383,6 +384,25 @@ def choose_threshold(scores: Sequence[tuple[bool, float]]) -> tuple[float, dict[
     return t, {"false_abstention": round(fa, 4), "abstention_recall": round(ar, 4)}
 
 
+def curve(rows: Sequence[Row], features: Sequence[str], cuts: Sequence[float]) -> list[dict[str, float]]:
+    """What each threshold in `cuts` would do to the held-out real questions (the
+    cross-validation `fit_models` chooses the threshold from, at the first penalty and near-miss
+    weight): answerable ones declined, unanswerable ones declined, and the objective
+    `choose_threshold` maximises. A flat stretch of the objective is a threshold a few questions
+    can move (session 32: adding 30 tune questions moved it 0.378 -> 0.490)."""
+    cs = cases(rows, out_of_fold(rows, features))
+    held = cross_validate(cs, ANSWER_FEATURES, L2[0], SYNTHETIC_WEIGHT[0])
+    n_ans = sum(1 for a, _ in held if a) or 1
+    n_un = sum(1 for a, _ in held if not a) or 1
+    out = []
+    for t in cuts:
+        fa = sum(1 for a, p in held if a and p < t)
+        ar = sum(1 for a, p in held if not a and p < t)
+        out.append({"threshold": t, "false_abstentions": fa, "declined_unanswerable": ar,
+                    "objective": round(ar / n_un - fa / n_ans, 4)})
+    return out
+
+
 def folds(rows: Sequence[Any], k: int = FOLDS, seed: int = SEED) -> list[set[str]]:
     groups = sorted({r.group for r in rows})
     random.Random(seed).shuffle(groups)
@@ -575,7 +595,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.train_decision", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="examples:\n  python -m eval.train_decision --realworld --keep-rows\n"
-                                        "  python -m eval.train_decision --from-rows --check\n")
+                                        "  python -m eval.train_decision --from-rows --check\n"
+                                        "  python -m eval.train_decision --from-rows --curve\n")
     ap.add_argument("--home", type=Path, help="the samples' index (default: a temporary one; extra corpora beside it)")
     ap.add_argument("--extra", type=Path, action="append", default=[],
                     help="a folder of corpora: <name>/questions.jsonl and its report files (tune questions only)")
@@ -587,6 +608,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="keep the stored rows of every corpus not collected again (its questions are gone)")
     ap.add_argument("--from-rows", action="store_true", help="refit from the rows file instead of the corpora")
     ap.add_argument("--check", action="store_true", help="compare with the weights file instead of writing; exit 1 if they differ")
+    ap.add_argument("--curve", action="store_true",
+                    help="print, per model, what each threshold does to the held-out questions; write nothing")
     args = ap.parse_args(argv)
     from index.answer.decision import WEIGHTS
 
@@ -599,6 +622,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             rows, counts = collect(args.home or Path(tmp) / "home", args.extra, realworld=args.realworld)
         if args.keep_rows:
             rows, counts = keep_rows(rows, counts, args.rows)
+    if args.curve:
+        for name in FEATURES:
+            print(f"{name}: threshold, answerable declined, unanswerable declined, objective (held out)")
+            for c in curve(rows[name], FEATURES[name], [i / 20 for i in range(1, 20)]):
+                print(f"  {c['threshold']:.2f}  {c['false_abstentions']:4d}  {c['declined_unanswerable']:4d}  "
+                      f"{c['objective']:+.4f}")
+        return 0
     built = fit_all(rows, counts, command)
     out = args.out or WEIGHTS
     if args.check:

@@ -87,6 +87,25 @@ def test_the_committed_weights_are_refitted_from_the_committed_rows():
     assert all(not r.answerable for rs in rows.values() for r in rs if r.synthetic)
 
 
+def test_the_curve_shows_the_chosen_threshold_as_the_best_trade_off():
+    """`--curve`: what each threshold does to the held-out questions; no cut does better than the
+    threshold the committed weights chose, and a higher cut declines at least as many of each."""
+    import json
+
+    from index.answer.decision import WEIGHTS
+
+    rows, _, _ = td.read_rows(td.ROWS)
+    models = json.loads(WEIGHTS.read_text(encoding="utf-8"))["models"]
+    for name in td.FEATURES:
+        points = td.curve(rows[name], td.FEATURES[name], [i / 20 for i in range(1, 20)])
+        chosen = models[name]["chosen"]["cross_validated"]
+        assert max(p["objective"] for p in points) <= chosen["abstention_recall"] - chosen["false_abstention"] + 1e-4
+        for a, b in zip(points, points[1:]):
+            assert b["false_abstentions"] >= a["false_abstentions"]
+            assert b["declined_unanswerable"] >= a["declined_unanswerable"]
+        assert points[0]["objective"] < points[8]["objective"] > points[-1]["objective"]
+
+
 def test_the_committed_rows_are_what_the_answer_path_gives_on_the_samples(dossier):
     """Rows extracted again from the sample index (a few tune questions and a near-miss) equal
     the committed ones: the rows, and so the weights, belong to this code."""
