@@ -365,18 +365,24 @@ def by_question(cs: Sequence[Case], probs: Sequence[float]) -> list[tuple[bool, 
     return list(best.values())
 
 
+def declines(scores: Sequence[tuple[bool, float]], t: float) -> tuple[int, int, int, int]:
+    """At threshold `t`: answerable questions declined, unanswerable ones declined, and how many
+    of each there are (at least 1)."""
+    n_ans = sum(1 for a, _ in scores if a) or 1
+    n_un = sum(1 for a, _ in scores if not a) or 1
+    return (sum(1 for a, p in scores if a and p < t), sum(1 for a, p in scores if not a and p < t), n_ans, n_un)
+
+
 def choose_threshold(scores: Sequence[tuple[bool, float]]) -> tuple[float, dict[str, float]]:
     """The threshold that declines the most unanswerable questions for the fewest answerable
     ones (the largest abstention recall less false-abstention rate); ties: the fewer false
     abstentions, then the lower threshold. Returned halfway between two observed scores."""
     ps = sorted({p for _, p in scores})
     cuts = [0.0] + [(a + b) / 2 for a, b in zip(ps, ps[1:])] + [1.0]
-    n_ans = sum(1 for a, _ in scores if a) or 1
-    n_un = sum(1 for a, _ in scores if not a) or 1
     best = None
     for t in cuts:
-        fa = sum(1 for a, p in scores if a and p < t) / n_ans
-        ar = sum(1 for a, p in scores if not a and p < t) / n_un
+        fa_n, ar_n, n_ans, n_un = declines(scores, t)
+        fa, ar = fa_n / n_ans, ar_n / n_un
         key = (round(ar - fa, 9), -fa, -t)
         if best is None or key > best[0]:
             best = (key, t, fa, ar)
@@ -390,14 +396,10 @@ def curve(rows: Sequence[Row], features: Sequence[str], cuts: Sequence[float]) -
     weight): answerable ones declined, unanswerable ones declined, and the objective
     `choose_threshold` maximises. A flat stretch of the objective is a threshold a few questions
     can move (session 32: adding 30 tune questions moved it 0.378 -> 0.490)."""
-    cs = cases(rows, out_of_fold(rows, features))
-    held = cross_validate(cs, ANSWER_FEATURES, L2[0], SYNTHETIC_WEIGHT[0])
-    n_ans = sum(1 for a, _ in held if a) or 1
-    n_un = sum(1 for a, _ in held if not a) or 1
+    held = cross_validate(cases(rows, out_of_fold(rows, features)), ANSWER_FEATURES, L2[0], SYNTHETIC_WEIGHT[0])
     out = []
     for t in cuts:
-        fa = sum(1 for a, p in held if a and p < t)
-        ar = sum(1 for a, p in held if not a and p < t)
+        fa, ar, n_ans, n_un = declines(held, t)
         out.append({"threshold": t, "false_abstentions": fa, "declined_unanswerable": ar,
                     "objective": round(ar / n_un - fa / n_ans, 4)})
     return out

@@ -24,7 +24,8 @@ from index.answer import decision as dm
 from index.answer import judge
 from index.answer.attribution import with_speakers
 from index.answer.evidence import (Candidate, Reports, addressed_to_a_machine, answer_signals, gather, has_count,
-                                   has_kind, lead_with_type, signals, term_weights, unknown_share, unknown_things)
+                                   has_kind, lead_with_type, misfits, signals, term_weights, unknown_share,
+                                   unknown_things)
 from index.answer.question import Question, question_parts
 
 __all__ = ["AnswerConfig", "CONFIGS", "Decision", "addressed_to_a_machine", "choose", "decide", "has_count",
@@ -318,8 +319,7 @@ def _hand_fits(part: Question, cands: list[Candidate], lex: Any, vectors: Any, s
         return []
     fits = []
     for c in cands:
-        if not judge.misfits(part, c.text + (" " + c.note if c.note else ""), c.passage, c.date, c.title,
-                             lex=lex, vectors=vectors, around=c.around):
+        if not misfits(part, c, lex, vectors):
             c.score = 1.0
             fits.append(c)
     return fits

@@ -261,6 +261,13 @@ def _has_kind(text: str, question: Question) -> bool:
     return has_kind(text, question.kind, question.text)
 
 
+def misfits(question: Question, c: Candidate, lex: Any, vectors: judge.WordVectors | None = None) -> list[str]:
+    """`judge.misfits` of a candidate: its sentence with its note's text, read in its passage,
+    report and what stands around the passage."""
+    return judge.misfits(question, c.text + (" " + c.note if c.note else ""), c.passage, c.date, c.title,
+                         lex=lex, vectors=vectors, around=c.around)
+
+
 def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
             vectors: judge.WordVectors | None = None, semantic: list[float] | None = None,
             align: Any = None) -> None:
@@ -289,8 +296,7 @@ def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,
     aligned_focus = (align(focus_terms) if focus_terms else list(aligned)) if align is not None \
         else [0.0] * len(cands)
     for c, sem, al, af in zip(cands, sems, aligned, aligned_focus):
-        why = judge.misfits(question, c.text + (" " + c.note if c.note else ""), c.passage, c.date, c.title,
-                            lex=lex, vectors=vectors, around=c.around)
+        why = misfits(question, c, lex, vectors)
         typed = bool(question.answer_type and question.answer_type in judge.CHECKED_TYPES)
         kind = question.kind is not None
         others = [s for s, o in zip(sems, cands) if o is not c]

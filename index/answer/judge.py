@@ -25,9 +25,9 @@ from functools import lru_cache
 
 from index.answer.question import Question, entity_lists
 from index.text import words
-from index.text.spelling import other_spellings
 from index.text.dates import ANY_MONTH, MONTH_ABBREVIATIONS, MONTHS, WEEKDAY
 from index.text.names import other_names, region_countries
+from index.text.spelling import other_spellings
 
 FOCUS_SHARE = 0.5          # IDF-weighted share of the focus a sentence or its passage must state
 PARAPHRASE = 0.55          # word-vector cosine that counts as a close paraphrase of a focus word
