@@ -26,11 +26,15 @@ text), so that the weights can be refitted and checked without the corpora:
     python -m eval.train_decision --extra /work/realworld-extra   # corpora -> rows and weights
     python -m eval.train_decision --from-rows --check               # refit from the rows, compare
     python -m eval.train_decision --from-rows --curve               # declines by threshold, held out
+    python -m eval.train_decision --keep-rows --same-questions      # a signal changed: same questions
 
 `--keep-rows` keeps, from the rows file, the rows of every corpus not collected again (corpora
 whose questions are no longer at hand: the tune corpora lost with the machine in session 6);
 a corpus collected again replaces its stored rows whole. Those kept rows hold the signals of
-the code that collected them.
+the code that collected them. `--same-questions` collects only the questions the rows file
+already holds (and the near-misses made from them), so that the refit a changed signal needs
+measures that change alone, not the tune questions written since (docs/quality.md, session 32:
+a refit that took in 30 new ones moved the threshold 0.378 -> 0.490).
 """
 from __future__ import annotations
 
@@ -486,10 +490,12 @@ def corpus_texts(dossier: Any) -> list[str]:
     return list(dossier.snapshot.passage_texts())
 
 
-def training_sets(home: Path, extra: Sequence[Path] = (), *, realworld: bool = False) -> list[tuple[str, Any, list[dict]]]:
+def training_sets(home: Path, extra: Sequence[Path] = (), *, realworld: bool = False,
+                  only: frozenset[str] | None = None) -> list[tuple[str, Any, list[dict]]]:
     """(name, open Dossier, tune questions and their near-misses) per corpus: the samples in
     `home`, each real-world (`realworld`) and extra corpus beside it (eval.dataset.corpus_home,
-    as `dossier eval` keeps them). A corpus without tune questions is not opened."""
+    as `dossier eval` keeps them). A corpus without tune questions is not opened. `only`: the
+    question ids (as rows name them) to keep; the near-misses are made from those alone."""
     sets = []
     more = [*(realworld_corpora() if realworld else ()), *(c for root in extra for c in extra_corpora(root))]
     for corpus in [SAMPLES_CORPUS, *more]:
@@ -502,14 +508,16 @@ def training_sets(home: Path, extra: Sequence[Path] = (), *, realworld: bool = F
                 q["id"] = f"{corpus.name}:{q['id']}"
                 if q.get("twin"):
                     q["twin"] = f"{corpus.name}:{q['twin']}"
+        if only is not None:
+            qs = [q for q in qs if q["id"] in only]
         sets.append((corpus.name, d, qs + near_misses(qs, corpus_texts(d))))
     return sets
 
 
-def collect(home: Path, extra: Sequence[Path] = (), *,
-            realworld: bool = False) -> tuple[dict[str, list[Row]], dict[str, dict[str, int]]]:
+def collect(home: Path, extra: Sequence[Path] = (), *, realworld: bool = False,
+            only: frozenset[str] | None = None) -> tuple[dict[str, list[Row]], dict[str, dict[str, int]]]:
     """Every model's training rows, and how many questions and near-misses each corpus gave."""
-    sets = training_sets(home, extra, realworld=realworld)
+    sets = training_sets(home, extra, realworld=realworld, only=only)
     rows: dict[str, list[Row]] = {}
     counts: dict[str, dict[str, int]] = {}
     try:
@@ -576,6 +584,12 @@ def keep_rows(rows: dict[str, list[Row]], counts: dict[str, dict[str, int]], pat
     return merged, {**{k: v for k, v in stored_counts.items() if k not in fresh}, **counts}
 
 
+def row_questions(path: Path) -> frozenset[str]:
+    """The ids of the written questions (not the near-misses made from them) a rows file holds."""
+    rows, _, _ = read_rows(path)
+    return frozenset(r.qid for rs in rows.values() for r in rs if not r.synthetic)
+
+
 def read_rows(path: Path) -> tuple[dict[str, list[Row]], dict[str, dict[str, int]], str]:
     rows: dict[str, list[Row]] = {}
     with gzip.open(path, "rt", encoding="utf-8") as f:
@@ -597,6 +611,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.train_decision", description=__doc__.split("\n\n")[0],
                                  formatter_class=argparse.RawDescriptionHelpFormatter,
                                  epilog="examples:\n  python -m eval.train_decision --realworld --keep-rows\n"
+                                        "  python -m eval.train_decision --keep-rows --same-questions\n"
                                         "  python -m eval.train_decision --from-rows --check\n"
                                         "  python -m eval.train_decision --from-rows --curve\n")
     ap.add_argument("--home", type=Path, help="the samples' index (default: a temporary one; extra corpora beside it)")
@@ -608,6 +623,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                     help="also the tune questions of the real-world reports in data/realworld/")
     ap.add_argument("--keep-rows", action="store_true",
                     help="keep the stored rows of every corpus not collected again (its questions are gone)")
+    ap.add_argument("--same-questions", action="store_true",
+                    help="collect only the questions the rows file holds: the refit a changed signal needs, "
+                         "apart from the questions written since")
     ap.add_argument("--from-rows", action="store_true", help="refit from the rows file instead of the corpora")
     ap.add_argument("--check", action="store_true", help="compare with the weights file instead of writing; exit 1 if they differ")
     ap.add_argument("--curve", action="store_true",
@@ -619,9 +637,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         rows, counts, command = read_rows(args.rows)
     else:
         command = ("python -m eval.train_decision" + (" --realworld" if args.realworld else "")
-                   + "".join(f" --extra {e}" for e in args.extra) + (" --keep-rows" if args.keep_rows else ""))
+                   + "".join(f" --extra {e}" for e in args.extra) + (" --keep-rows" if args.keep_rows else "")
+                   + (" --same-questions" if args.same_questions else ""))
+        only = row_questions(args.rows) if args.same_questions else None
         with tempfile.TemporaryDirectory(prefix="dossier-train-") as tmp:
-            rows, counts = collect(args.home or Path(tmp) / "home", args.extra, realworld=args.realworld)
+            rows, counts = collect(args.home or Path(tmp) / "home", args.extra, realworld=args.realworld, only=only)
         if args.keep_rows:
             rows, counts = keep_rows(rows, counts, args.rows)
     if args.curve:

@@ -145,3 +145,24 @@ def test_keep_rows_keeps_only_the_corpora_not_collected_again(tmp_path):
     merged, counts = td.keep_rows(fresh, {"samples": {"questions": 1}, "rb": {"questions": 1}}, path)
     assert sorted(r.qid for r in merged["context"]) == ["lost:q1", "q2", "rb:new1"]
     assert set(counts) == {"samples", "lost", "rb"}
+
+
+def test_same_questions_reads_the_written_questions_of_the_rows_not_their_near_misses(tmp_path):
+    def row(qid, synthetic=False):
+        return td.Row(qid=qid, group=qid.split("~")[0], answerable=not synthetic, synthetic=synthetic,
+                      signals={"lexical": 0.5}, gold=not synthetic)
+    path = tmp_path / "rows.jsonl.gz"
+    td.write_rows(path, {"context": [row("q1"), row("q1~time", True), row("rb:q7")], "semantic": [row("q2")]},
+                  {"samples": {"questions": 2}, "rb": {"questions": 1}}, "x")
+    assert td.row_questions(path) == {"q1", "q2", "rb:q7"}
+
+
+def test_the_committed_rows_hold_the_samples_tune_questions_written_before_session_32():
+    """A refit with --same-questions collects these again; the 30 written in session 32 (q252-q281)
+    wait for a refit of their own (docs/quality.md)."""
+    from eval.dataset import DEFAULT_QUESTIONS, load_questions
+
+    tune = {q["id"] for q in load_questions(DEFAULT_QUESTIONS, split="tune")}
+    held = {qid for qid in td.row_questions(td.ROWS) if ":" not in qid}
+    assert held <= tune and len(held) == 126
+    assert not {f"q{i}" for i in range(252, 282)} & held
