@@ -633,6 +633,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = ap.parse_args(argv)
     from index.answer.decision import WEIGHTS
 
+    if (args.from_rows or args.keep_rows or args.same_questions) and not args.rows.is_file():
+        print(f"error: {args.rows}: no training rows file here (--rows)", file=sys.stderr)
+        return 2
     if args.from_rows:
         rows, counts, command = read_rows(args.rows)
     else:

@@ -166,3 +166,10 @@ def test_the_committed_rows_hold_the_samples_tune_questions_written_before_sessi
     held = {qid for qid in td.row_questions(td.ROWS) if ":" not in qid}
     assert held <= tune and len(held) == 126
     assert not {f"q{i}" for i in range(252, 282)} & held
+
+
+def test_a_missing_rows_file_is_one_line_naming_it(tmp_path, capsys):
+    missing = tmp_path / "rows.jsonl.gz"
+    assert td.main(["--from-rows", "--check", "--rows", str(missing)]) == 2
+    err = capsys.readouterr().err.strip()
+    assert err.count("\n") == 0 and str(missing) in err
