@@ -678,7 +678,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.curve:
         for name in FEATURES:
             print(f"{name}: threshold, answerable declined, unanswerable declined, objective, "
-                  f"averaged over +-{THRESHOLD_WINDOW} (held out)")
+                  f"the objective averaged over +-{THRESHOLD_WINDOW} (THRESHOLD_WINDOW; held out)")
             for c in curve(rows[name], FEATURES[name])[9::10]:
                 print(f"  {c['threshold']:.2f}  {c['false_abstentions']:4d}  {c['declined_unanswerable']:4d}  "
                       f"{c['objective']:+.4f}  {c['averaged']:+.4f}")
