@@ -1,6 +1,7 @@
 """An answer as a person reads it in a terminal."""
 from __future__ import annotations
 
+import re
 import shutil
 import textwrap
 
@@ -15,7 +16,10 @@ NOTE_REDACTED = "note redacted in the report (printed with its number only)"
 
 
 def _wrap(text: str, indent: str, width: int) -> str:
-    return textwrap.fill(" ".join(text.split()), width=width, initial_indent=indent, subsequent_indent=indent)
+    """Lines of at most `width`, broken at spaces only: a URL stays whole for copying (one longer
+    than the line runs past it), and so does "Russian-Belarusian"."""
+    return textwrap.fill(" ".join(text.split()), width=width, initial_indent=indent, subsequent_indent=indent,
+                         break_on_hyphens=False, break_long_words=False)
 
 
 def footnote_lines(f: dict) -> list[str]:
@@ -41,7 +45,12 @@ def without_urls(f: dict) -> str:
     prose = f.get("text", "")
     for url in sorted(f.get("urls", []), key=len, reverse=True):
         prose = prose.replace(f"<{url}>", "").replace(f"({url})", "").replace(url, "")
-    return " ".join(prose.replace(" ;", ";").split()).strip(" ;,")
+    # the comma that stood before a URL, left before the stop or semicolon after it ("2025, ." -> "2025.")
+    prose = _LEFT_OVER.sub("", " ".join(prose.split()))
+    return re.sub(r"\s+([.;,])", r"\1", prose).strip(" ;,")
+
+
+_LEFT_OVER = re.compile(r"\s*[,;:](?=\s*(?:[.;,:]|$))")
 
 
 def footnote_line(f: dict) -> str:
@@ -58,7 +67,8 @@ def footnote_line(f: dict) -> str:
         parts.append(f"!! DNGTS, do not go to site: {url}" if url in dngts else url)
     prose = without_urls(f)
     if prose and (not parts or len(prose) > 25):
-        parts.insert(0, prose.rstrip(";"))
+        # "Reuters, March 4, 2025; https://…": the stop that ended the note goes before its URLs (not "U.S.")
+        parts.insert(0, prose[:-1] if parts and re.search(r"[^.A-Z]\.$", prose) else prose)
     if f.get("dngts") and not dngts:
         parts.append("(the note says DNGTS: do not go to site)")
     return f"{marker} " + "; ".join(parts) if parts else f"{marker} (no sources)"

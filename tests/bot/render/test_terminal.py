@@ -67,3 +67,24 @@ def test_a_passage_that_opens_a_quotation_shows_its_own_mark_once():
     lines = format_answer(result, width=100).splitlines()
     assert f"    > {text}" in lines
     assert "\u201c\u201c" not in "\n".join(lines)
+
+
+def test_a_notes_url_is_shown_whole_and_the_comma_before_it_goes_with_it():
+    """The URL is shown after the note's words, whole on its line however it wraps (a terminal
+    copy of a URL broken at a hyphen is a dead link), and its comma does not stay behind (", .")."""
+    url = "https://www.reuters.com/world/trade-wars-erupt-trump-hits-canada-mexico-china-with-steep-tariffs-2025-03-04/"
+    note = {"marker": "85", "status": "resolved", "urls": [url], "dngts": False, "dngts_urls": [],
+            "text": f"David Lawder and Andrea Shalal, “Trump triggers trade war with tariffs on Canada, China and "
+                    f"Mexico,” Reuters, March 4, 2025, {url}."}
+    result = {"question": "q", "abstained": False, "answer": [{"text": "Tariffs rose.", "citations": [1]}],
+              "citations": [dict(_citation(1, "Tariffs rose."), footnotes=[note])]}
+    for width in (60, 80, 100):
+        text = format_answer(result, width=width)
+        assert any(line.strip() == url or line.strip().endswith(f"; {url}") for line in text.splitlines()), width
+        assert "2025, ." not in " ".join(text.split()) and "Reuters, March 4, 2025; " in " ".join(text.split())
+    two = dict(note, text=f"Reuters, October 3, 2023, {url}; Parker Asmann, InSight Crime, 2024, {url}x.",
+               urls=[url, url + "x"])
+    text = format_answer(dict(result, citations=[dict(_citation(1, "Tariffs rose."), footnotes=[two])]), width=80)
+    assert "[85] Reuters, October 3, 2023; Parker Asmann, InSight Crime, 2024." in text
+    shown = [line.strip() for line in text.splitlines()]
+    assert url in shown and url + "x" in shown
