@@ -857,3 +857,21 @@ def _gao_note(q, rows): q["evidence"][0]["markers"] = ["1"]
 def test_the_checker_catches_a_broken_line_of_the_new_publishers(name, question_id, change, expected, reports):
     found = problems(name, _broken_rows(name, question_id, change), reports[name])
     assert any(expected in p for p in found), found
+
+
+@pytest.mark.parametrize("path", sorted((ROOT / "eval" / "gold" / "extra").glob("*.questions.jsonl")), ids=_name)
+def test_the_extra_tune_questions_are_well_formed(path):
+    """eval/gold/extra/: reports kept outside the repository (their licences), so only what the lines
+    themselves must hold: loaded by the eval, tune only, unique ids, a third unanswerable and without
+    evidence, every answerable one with evidence from its report and key facts."""
+    questions = load_questions(path)
+    ids = [q["id"] for q in questions]
+    assert len(ids) == len(set(ids)) and all(q["split"] == "tune" for q in questions)
+    unanswerable = [q for q in questions if not q["answerable"]]
+    assert 3 * len(unanswerable) >= len(questions)
+    assert all(not q["evidence"] and not q["key_facts"] for q in unanswerable)
+    for q in questions:
+        if q["answerable"]:
+            assert q["evidence"] and q["key_facts"], q["id"]
+            assert all(e["report"] == _name(path) and e["text"].strip() for e in q["evidence"]), q["id"]
+    assert set(NEAR_MISS_CATEGORIES) <= {q["category"] for q in questions}
