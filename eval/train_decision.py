@@ -20,8 +20,9 @@ The answerer's penalty and the weight of the near-misses are fixed (`L2`, `SYNTH
 given several, the best held-out abstention recall less false abstentions, then AUC, is chosen);
 its threshold comes from the held-out probabilities of a 5-fold cross-validation over the real
 questions (folds by question, twins and a near-miss with its source together;
-`choose_threshold`: the best cut, or with `THRESHOLD_WINDOW` the middle of the best stretch). The rows are written to eval/decision_rows.jsonl.gz (signals only, no
-text), so that the weights can be refitted and checked without the corpora:
+`choose_threshold`: the best cut, or with `THRESHOLD_WINDOW` the middle of the best stretch). The
+rows are written to eval/decision_rows.jsonl.gz (signals only, no text), so that the weights can
+be refitted and checked without the corpora:
 
     python -m eval.train_decision --extra /work/realworld-extra   # corpora -> rows and weights
     python -m eval.train_decision --from-rows --check               # refit from the rows, compare
@@ -31,10 +32,11 @@ text), so that the weights can be refitted and checked without the corpora:
 `--keep-rows` keeps, from the rows file, the rows of every corpus not collected again (corpora
 whose questions are no longer at hand: the tune corpora lost with the machine in session 6);
 a corpus collected again replaces its stored rows whole. Those kept rows hold the signals of
-the code that collected them. `--same-questions` collects only the questions the rows file
-already holds (and the near-misses made from them), so that the refit a changed signal needs
-measures that change alone, not the tune questions written since (docs/quality.md, session 32:
-a refit that took in 30 new ones moved the threshold 0.378 -> 0.490).
+the code that collected them. `--same-questions` (which keeps the rows as `--keep-rows` does)
+collects only the questions the rows file already holds (and the near-misses made from them), so
+that the refit a changed signal needs measures that change alone, not the tune questions written
+since (docs/quality.md, session 32: a refit that took in 30 new ones moved the threshold 0.378
+-> 0.490).
 """
 from __future__ import annotations
 
@@ -652,8 +654,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     ap.add_argument("--keep-rows", action="store_true",
                     help="keep the stored rows of every corpus not collected again (its questions are gone)")
     ap.add_argument("--same-questions", action="store_true",
-                    help="collect only the questions the rows file holds: the refit a changed signal needs, "
-                         "apart from the questions written since")
+                    help="collect only the questions the rows file holds (and keep its other rows, as "
+                         "--keep-rows): the refit a changed signal needs, apart from the questions written since")
     ap.add_argument("--from-rows", action="store_true", help="refit from the rows file instead of the corpora")
     ap.add_argument("--check", action="store_true", help="compare with the weights file instead of writing; exit 1 if they differ")
     ap.add_argument("--curve", action="store_true",
@@ -673,7 +675,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         only = row_questions(args.rows) if args.same_questions else None
         with tempfile.TemporaryDirectory(prefix="dossier-train-") as tmp:
             rows, counts = collect(args.home or Path(tmp) / "home", args.extra, realworld=args.realworld, only=only)
-        if args.keep_rows:
+        if args.keep_rows or args.same_questions:
             rows, counts = keep_rows(rows, counts, args.rows)
     if args.curve:
         for name in FEATURES:
