@@ -388,17 +388,19 @@ THRESHOLD_WINDOW = 0.0
 CUTS = [i / 200 for i in range(1, 200)]
 
 
-def objectives(scores: Sequence[tuple[bool, float]], window: float = THRESHOLD_WINDOW) -> list[tuple[float, float, float]]:
-    """(cut, objective, objective averaged over the cuts within `window`) for every cut of `CUTS`:
-    the objective is abstention recall less the false-abstention rate of the held-out questions."""
-    raw = []
+def objectives(scores: Sequence[tuple[bool, float]], window: float = THRESHOLD_WINDOW) -> list[dict[str, float]]:
+    """For every cut of `CUTS`: the answerable and the unanswerable questions it declines, the
+    objective (abstention recall less the false-abstention rate of the held-out questions) and the
+    objective averaged over the cuts within `window`."""
+    out = []
     for t in CUTS:
         fa_n, ar_n, n_ans, n_un = declines(scores, t)
-        raw.append(ar_n / n_un - fa_n / n_ans)
-    out = []
-    for t, o in zip(CUTS, raw):
-        near = [v for u, v in zip(CUTS, raw) if abs(u - t) <= window + 1e-9]
-        out.append((t, o, sum(near) / len(near)))
+        out.append({"threshold": t, "false_abstentions": fa_n, "declined_unanswerable": ar_n,
+                    "false_abstention": fa_n / n_ans, "abstention_recall": ar_n / n_un,
+                    "objective": ar_n / n_un - fa_n / n_ans})
+    for c in out:
+        near = [o["objective"] for o in out if abs(o["threshold"] - c["threshold"]) <= window + 1e-9]
+        c["averaged"] = sum(near) / len(near)
     return out
 
 
@@ -409,19 +411,17 @@ def choose_threshold(scores: Sequence[tuple[bool, float]],
     then the lower threshold. With `window` 0 the best cut, halfway between two observed scores;
     else the cut of `CUTS` whose objective averaged over the cuts within `window` is largest."""
     if window > 0:
-        cuts = [(t, smooth) for t, _, smooth in objectives(scores, window)]
+        cuts = objectives(scores, window)
     else:
         ps = sorted({p for _, p in scores})
-        cuts = [(t, None) for t in [0.0] + [(a + b) / 2 for a, b in zip(ps, ps[1:])] + [1.0]]
-    best = None
-    for t, smooth in cuts:
-        fa_n, ar_n, n_ans, n_un = declines(scores, t)
-        fa, ar = fa_n / n_ans, ar_n / n_un
-        key = (round(ar - fa if smooth is None else smooth, 9), -fa_n, -t)
-        if best is None or key > best[0]:
-            best = (key, t, fa, ar)
-    _, t, fa, ar = best
-    return t, {"false_abstention": round(fa, 4), "abstention_recall": round(ar, 4)}
+        cuts = []
+        for t in [0.0] + [(a + b) / 2 for a, b in zip(ps, ps[1:])] + [1.0]:
+            fa_n, ar_n, n_ans, n_un = declines(scores, t)
+            cuts.append({"threshold": t, "false_abstentions": fa_n, "false_abstention": fa_n / n_ans,
+                         "abstention_recall": ar_n / n_un, "averaged": ar_n / n_un - fa_n / n_ans})
+    best = max(cuts, key=lambda c: (round(c["averaged"], 9), -c["false_abstentions"], -c["threshold"]))
+    return best["threshold"], {"false_abstention": round(best["false_abstention"], 4),
+                               "abstention_recall": round(best["abstention_recall"], 4)}
 
 
 def curve(rows: Sequence[Row], features: Sequence[str]) -> list[dict[str, float]]:
@@ -431,12 +431,8 @@ def curve(rows: Sequence[Row], features: Sequence[str]) -> list[dict[str, float]
     `THRESHOLD_WINDOW` that `choose_threshold` maximises. A flat stretch of the objective is a
     threshold a few questions can move (session 32: adding 30 tune questions moved it 0.378 -> 0.490)."""
     held = cross_validate(cases(rows, out_of_fold(rows, features)), ANSWER_FEATURES, L2[0], SYNTHETIC_WEIGHT[0])
-    out = []
-    for t, o, smooth in objectives(held):
-        fa, ar, _, _ = declines(held, t)
-        out.append({"threshold": t, "false_abstentions": fa, "declined_unanswerable": ar,
-                    "objective": round(o, 4), "averaged": round(smooth, 4)})
-    return out
+    return [{k: (round(v, 4) if k in ("objective", "averaged") else v) for k, v in c.items()
+             if k not in ("false_abstention", "abstention_recall")} for c in objectives(held)]
 
 
 def folds(rows: Sequence[Any], k: int = FOLDS, seed: int = SEED) -> list[set[str]]:
