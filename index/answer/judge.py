@@ -32,7 +32,7 @@ from index.text.spelling import other_spellings
 FOCUS_SHARE = 0.5          # IDF-weighted share of the focus a sentence or its passage must state
 PARAPHRASE = 0.55          # word-vector cosine that counts as a close paraphrase of a focus word
 ENTITY_SLACK = 0           # entities of the question a sentence and its passage may leave unnamed
-CHECKED_TYPES = ("count", "money", "percent", "measure", "year", "date", "person", "place", "name", "age")   # "reason": tune, -1 false abstention
+CHECKED_TYPES = ("count", "money", "percent", "measure", "duration", "year", "date", "person", "place", "name", "age")   # "reason": tune, -1 false abstention
 TOPIC_SHARE = 0.0          # without an attribute in the wording: the share of the topic words needed
 
 # a year before 1800 only after a word that leads into a year and before no noun: "between 1250 and
@@ -64,6 +64,10 @@ _LONG_TIMES = "days|weeks|months|years|decades"
 _MEASURE = re.compile(r"\d[\d,.]*\s?(?:-\s?)?(?:km|kilometers?|kilometres?|miles?|meters?|metres?|square|sq|hectares?|"
                       rf"km2|tons?|tonnes?|feet|foot|inches|minutes|hours|{_LONG_TIMES}|"
                       r"[kMGT]W|[kMGT]Wh|(?:kilo|mega|giga|tera)watts?(?:[- ]hours?)?)\b", re.I)   # "how far ahead": 45 minutes
+# a length of time, in figures or in words: "after 30 minutes", "for a week", "a one-month deferment", "40 years"
+_LENGTH_OF_TIME = re.compile(r"\b(?:\d[\d,.]*|an?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|"
+                             r"fifteen|twenty|thirty|forty|fifty|sixty|several|a few|many)[\s-]+(?:more\s+)?"
+                             r"(?:seconds?|minutes?|hours?|days?|weeks?|fortnights?|months?|years?|decades?)\b", re.I)
 # a number of days, weeks, months or years is a length of time, not a count of things ("from 80 years to 85")
 _DURATION = re.compile(rf"\s?-?\s?(?:{_LONG_TIMES})\b", re.I)
 _REASON = re.compile(r"\b(?:because|due to|in order to|so that|aims? to|aimed at|intend(?:s|ed)? to|seeks? to|sought to|"
@@ -120,6 +124,8 @@ def tags_of(sentence: str) -> Tags:
         types.add("age")
     if _MEASURE.search(sentence):
         types.add("measure")
+    if _LENGTH_OF_TIME.search(sentence):
+        types.add("duration")
     if _REASON.search(sentence):
         types.add("reason")
     if _TITLE.search(sentence) or _NAME.search(sentence):
@@ -408,7 +414,7 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
     return why
 
 
-_SPAN_TYPES = {"money": _MONEY, "percent": _PERCENT, "measure": _MEASURE, "age": _AGE}
+_SPAN_TYPES = {"money": _MONEY, "percent": _PERCENT, "measure": _MEASURE, "duration": _LENGTH_OF_TIME, "age": _AGE}
 QUANTITIES = frozenset({"count", "money", "measure", "percent"})
 # "how much", "how big", "how large", "how high", "how deep" ask for a quantity without saying which: a sum
 # ("How large was the grant?": "$150,000"), a count ("How big is the membership?": "over 26,000 members"), a

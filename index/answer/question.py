@@ -50,6 +50,9 @@ _TYPE_CUES: tuple[tuple[str, re.Pattern[str]], ...] = (
                          r"(budget|cost|price|value|revenue|income|funding)\b|"
                          r"\bhow much is [^?]* worth\b|\bfor how much\b|\bin (euros|dollars|pounds)\b", re.I)),
     ("age", re.compile(r"\bhow old\b|\b(what|which) (is|was) (his|her|the) age\b|\bwhat age\b", re.I)),
+    # "how long did the meeting last?", "for how long", "how long a grace period": a length of time ("how long is
+    # the canal" is a measure, "how long ago" a date)
+    ("duration", re.compile(r"\bhow long\s+(?:did|does|do|has|have|had|will|would|could|can|should|a|an)\b", re.I)),
     ("measure", re.compile(r"\bhow (far|long is|long was|large|big|high|wide|deep|heavy|tall)\b|"
                            r"\b(what|which) (is|was|are|were) the (area|size|length|range|distance|height|width|"
                            r"depth|weight|diameter|radius|elevation)\b", re.I)),
@@ -119,7 +122,7 @@ class Question:
     kind: str | None
     dates: tuple[tuple[int, int], ...]
     latest: bool
-    answer_type: str | None = None          # count, money, percent, measure, year, date, person, place, name, reason
+    answer_type: str | None = None          # count, money, percent, measure, duration, year, date, person, place, name, reason
     focus: tuple[str, ...] = ()             # BM25 terms of the attribute or relation asked
     focus_words: tuple[str, ...] = ()       # ...and the words they came from
     attribute: tuple[tuple[str, str], ...] = ()   # (term, word) of the attribute or relation the

@@ -105,6 +105,19 @@ def test_a_year_after_since_or_before_bounds_the_time_asked():
     assert read_question("What happened from 2014 to 2016?").time.years == {2014, 2016}, "a span names its years"
 
 
+def test_how_long_did_asks_for_a_length_of_time_which_words_can_give():
+    q = read_question("How long did Natalya Kochanova stay at the meeting with state broadcaster staff?")
+    assert q.answer_type == "duration"
+    assert "type" not in misfits(q, "Kochanova left the meeting after 30 minutes.", "", "")
+    assert "type" in misfits(q, "Kochanova met state broadcaster staff.", "", "")
+    for said in ("Production stopped for a week.", "They obtained a one-month deferment.", "The full impact is expected "
+                 "within a year.", "He had been sought for forty years."):
+        assert "duration" in tags_of(said).types, said
+    assert "duration" not in tags_of("The strait is 29 km wide.").types
+    assert read_question("How long is the Suez Canal?").answer_type == "measure", "a length, not a time"
+    assert read_question("How long ago did the drills begin?").answer_type == "date"
+
+
 def test_a_when_question_is_answered_by_a_time_told_relative_to_another_or_an_early_year():
     when = read_question("When is the policy due to be reviewed?")
     assert "type" not in misfits(when, "The policy will be reviewed 5 years after the regulations are made.", "", "")
