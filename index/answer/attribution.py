@@ -98,4 +98,4 @@ def _sentence(c: Candidate, reports: Reports, k: int) -> Candidate | None:
     if holder is None or not quotable(text, view.title, structured=view.structured):
         return None
     return Candidate(text, holder["id"], c.report_id, list(markers), c.order, holder["text"], view.title, view.date,
-                     a, b, around=view.around(holder), score=c.score)
+                     a, b, around=view.around(holder), report_text=view.text, score=c.score)

@@ -71,6 +71,7 @@ class Candidate:
     via_note: str = ""                # the marker of the note passage that brought it, if one did
     note: str = ""                    # ...and that note's text
     around: str = ""                  # the headings its passage stands under and the passage before it
+    report_text: str = field(default="", repr=False, compare=False)   # its report's whole text (judge's surname check)
     coverage: float = 0.0             # IDF-weighted share of the question's terms it holds
     terms: set[str] = field(default_factory=set)
     signals: dict[str, float] = field(default_factory=dict)
@@ -191,7 +192,7 @@ def gather(question: Question, hits: list, snapshot: Any, lex: Any, *, context: 
             cov = sum(w for t, w in weights.items() if t in terms) / total
             prev = rtext[sents[i - 1][0]:sents[i - 1][1]] if i > 0 else ""
             out.append(Candidate(text, holder["id"], rid, list(markers), (rank, j), holder["text"], title, date,
-                                 a, b, prev, marker, note, view.around(holder), cov, terms))
+                                 a, b, prev, marker, note, view.around(holder), rtext, cov, terms))
         rank += 1
     return out
 
@@ -265,7 +266,7 @@ def misfits(question: Question, c: Candidate, lex: Any, vectors: judge.WordVecto
     """`judge.misfits` of a candidate: its sentence with its note's text, read in its passage,
     report and what stands around the passage."""
     return judge.misfits(question, c.text + (" " + c.note if c.note else ""), c.passage, c.date, c.title,
-                         lex=lex, vectors=vectors, around=c.around)
+                         lex=lex, vectors=vectors, around=c.around, report=c.report_text)
 
 
 def signals(question: Question, cands: list[Candidate], hits: list, lex: Any, *,

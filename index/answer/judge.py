@@ -259,21 +259,55 @@ def _stem(word: str) -> str | None:
     return m.group(1) if m else None
 
 
-def unnamed(question: Question, words_: set[str]) -> int:
+def unnamed(question: Question, words_: set[str], said: str = "", report: str = "") -> int:
     """How many of the question's entities the text leaves unnamed: of a list of names ("in
-    Maine and in Michigan"), none when one name is there, else those its nearest name lacks."""
+    Maine and in Michigan"), none when one name is there, else those its nearest name lacks. A
+    person named in full by the question is named by the surname alone in `said` when the `report`
+    names the person in full (`_by_surname`)."""
     lists = entity_lists(question)
-    missing = _unnamed(lists, words_)
+    missing = _unnamed(lists, words_, said, report)
     if missing and (parted := _with_parts(words_)) is not words_:
-        missing = _unnamed(lists, parted)       # the names a hyphen joins, read only when they may help
+        missing = _unnamed(lists, parted, said, report)   # the names a hyphen joins, read only when they may help
     return missing
 
 
-def _unnamed(lists: tuple[tuple[tuple[str, ...], ...], ...], words_: set[str]) -> int:
+def _unnamed(lists: tuple[tuple[tuple[str, ...], ...], ...], words_: set[str], said: str = "",
+             report: str = "") -> int:
     """`unnamed` over the given words."""
-    return sum(min(0 if _in_region(words_, name) else
-                   sum(1 for e in name if not (_mentions(words_, e) or _joined(words_, name))) for name in names)
-               for names in lists)
+    return sum(min(_lacks(words_, name, said, report) for name in names) for names in lists)
+
+
+def _lacks(words_: set[str], name: tuple[str, ...], said: str, report: str) -> int:
+    """How many words of one name the text leaves unnamed."""
+    if _in_region(words_, name):
+        return 0
+    missing = sum(1 for e in name if not (_mentions(words_, e) or _joined(words_, name)))
+    return 0 if missing and _by_surname(name, said, report) else missing
+
+
+def _by_surname(name: tuple[str, ...], said: str, report: str) -> bool:
+    """"Natalya Kochanova" is named by "Kochanova, who left the meeting after 30 minutes" when the
+    report names her in full elsewhere: reports give a person's full name once, then the surname.
+    Not a surname after another name ("Alexander Lukashenko" names no Viktor Lukashenko), nor a
+    word the report also writes in lower case ("the Suez Canal" is not named by "the canal")."""
+    bare = tuple(w.removesuffix("’s").removesuffix("'s") for w in name)
+    if len(bare) < 2 or not report or not all(w[:1].isupper() and w.replace("-", "").isalpha() for w in bare):
+        return False
+    last = bare[-1]
+    if len(last) < 4 or not any(
+            not (m.group(1) and m.group(1) != bare[-2]) for m in re.finditer(
+                rf"(?:\b([A-Z][\w’'-]*)\s+)?\b{re.escape(last)}\b", said)):
+        return False
+    return _named_in_full(" ".join(bare), report)
+
+
+@lru_cache(maxsize=1024)
+def _named_in_full(full: str, report: str) -> bool:
+    """The report names `full` as a whole and never writes its last word in lower case (a report's
+    text is hashed once: the cache is cheap)."""
+    last = full.rsplit(" ", 1)[-1]
+    return (full in report and bool(re.search(rf"\b{re.escape(full)}\b", report))
+            and not re.search(rf"\b{re.escape(last.lower())}\b", report))
 
 
 def _in_region(words_: set[str], name: tuple[str, ...]) -> bool:
@@ -396,7 +430,7 @@ def _compound(term: str, present: set[str]) -> bool:
 
 
 def misfits(question: Question, sentence: str, passage: str, report_date: str, title: str = "", *,
-            lex=None, vectors: WordVectors | None = None, around: str = "") -> list[str]:
+            lex=None, vectors: WordVectors | None = None, around: str = "", report: str = "") -> list[str]:
     """Why the sentence does not answer the question ([] when it does): "type", "time",
     "entity", "focus". The question's names may be named by the sentence, its passage, the
     report's title or what stands `around` the passage (its headings, the passage before it)."""
@@ -407,7 +441,7 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
     if not in_time(question, sentence, report_date):
         why.append("time")
     context = _words(sentence) | _words(passage) | _words(title) | _words(around)
-    if unnamed(question, context) > ENTITY_SLACK:
+    if unnamed(question, context, f"{sentence} {passage} {around}", report) > ENTITY_SLACK:
         why.append("entity")
     if focus_share(question, sentence, passage, lex, vectors) < (FOCUS_SHARE if question.attribute else TOPIC_SHARE):
         why.append("focus")

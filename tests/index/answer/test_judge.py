@@ -354,3 +354,19 @@ def test_a_word_spelt_the_british_or_the_american_way_states_the_same_focus():
     q = read_question("How many Russian mechanised battalions carried out snap drills on September 19?")
     assert "focus" in misfits(q, "Two Russian airborne battalions held likely snap exercises on September 19.",
                               "", "2020-09-19")
+
+
+def test_a_person_the_report_names_in_full_is_named_by_the_surname_alone():
+    q = read_question("How long did Natalya Kochanova stay at the meeting with state broadcaster staff?")
+    report = ("Head of the Presidential Administration Natalya Kochanova met state broadcaster staff. "
+              "Employees jeered Kochanova, who left the meeting after 30 minutes.")
+    said = "Employees jeered Kochanova, who left the meeting after 30 minutes."
+    assert "entity" not in misfits(q, said, said, "", report=report)
+    assert "entity" in misfits(q, said, said, ""), "without the report's full name the surname is not enough"
+    assert "entity" in misfits(q, said, said, "", report=report.replace("Natalya Kochanova", "Kochanova"))
+    other = "Employees jeered Olga Kochanova, who left the meeting after 30 minutes."
+    assert "entity" in misfits(q, other, other, "", report=report + " " + other), "another person of that name"
+    canal = read_question("How deep is the Suez Canal?")
+    said = "Canal depth is 24 m."
+    assert "entity" in misfits(canal, said, said, "", report="The Suez Canal is busy. The canal is old. " + said), \
+        "a word the report writes in lower case is no surname"
