@@ -18,7 +18,7 @@ from ingest.model import ParsedFile
 # `dossier ingest` re-reads every file read by another version, as if each had been edited, and
 # rewrites the reports and passages that came out different (docs/ingest.md). A test records
 # what the readers make of the bundled files per version (tests/ingest/test_readers_version.py).
-READERS_VERSION = 37
+READERS_VERSION = 38
 
 EXTENSIONS = (".txt", ".md", ".html", ".htm", ".pdf", ".docx")
 PAGED = (".pdf", ".docx")        # read by layout (ingest/pdf/reader.py, ingest/docx.py), not decoded as text

@@ -391,15 +391,17 @@ def _word_gap(chars: list[dict], size: float) -> tuple[float, float]:
 
 def _parts_words(left: str, right: str) -> bool:
     """Whether a narrow gap between these two glyphs can be a word space: a word (or a comma, a
-    closing bracket or quotation mark) before a letter or figure, or a figure before "%" (the EU's
-    style sets "17 %"). Not after a full stop ("U.|S."), not before other punctuation or a dash,
+    closing bracket or quotation mark) before a letter or figure or an opening quotation mark or
+    bracket ("in the Red Sea 'in solidarity with"), or a figure before "%" (the EU's style sets
+    "17 %"). Not after a full stop ("U.|S."), not before other punctuation or a dash,
     not between two capitals or two figures, not beside a ligature, not between Chinese, Japanese
     or Korean characters, which take no spaces; the caller also wants both of one size (an initial
     set larger, "A|CKNOWLEDGMENTS", is no word)."""
     if len(left) != 1 or len(right) != 1:
         return False                    # a ligature's box ("fi|rst", "infl|ection") ends short of its advance
     a, b = left, right
-    if not (b.isalnum() and (a.isalnum() or a in ",;:!?)]’”'\"") or b == "%" and a.isdigit()):
+    opening = b in "‘“'\"([" and (a.isalnum() or a in ",;:!?")
+    if not (b.isalnum() and (a.isalnum() or a in ",;:!?)]’”'\"") or opening or b == "%" and a.isdigit()):
         return False
     if a.isupper() and b.isupper() or a.isdigit() and b.isdigit():
         return False                    # capitals kerned or tracked ("SA|RAH", "(I|CE)"); a number's figures

@@ -211,7 +211,8 @@ READINGS = {1: "dfddf497588f4f5b77e4e98789d5baedba75bfacf0e93ca9a3832718e7505b26
             34: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd",   # 34: PDF only: a slide's wrapped items read whole in the page's own measure, a dash opens a slide's item, a sentence's bracketed enumeration at a line start goes on; a gutter that parts part of a page's rows (a pull quote, a box, a table beside the body) reads each side whole
             35: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd",   # 35: PDF only: a running foot set a little higher on one page (within 0.6 of its size) is running too
             36: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd",   # 36: PDF only: a book's running heads whose number at either end runs with the pages, at a place a quarter of the pages share, are running
-            37: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd"}   # 37: PDF only: side headings set 8 % larger than the body are side headings; one level with a body line is read before it, and its line is no line across the page
+            37: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd",   # 37: PDF only: side headings set 8 % larger than the body are side headings; one level with a body line is read before it, and its line is no line across the page
+            38: "da26c195d743329e966d33649b149d72509d4a05f16d0e53e34991621aa988bd"}   # 38: PDF only: a move as wide as a word space before an opening quotation mark or bracket parts two words ("the Red Sea 'in solidarity")
 GUARDED = sorted(SAMPLES.glob("*.txt")) + [ROOT / "data" / "realworld" / "mueller-vol-2" / "mueller-report-vol-2.html"]
 
 

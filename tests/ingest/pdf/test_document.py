@@ -919,8 +919,9 @@ def test_a_slides_ragged_title_is_one_heading_and_the_next_slides_title_no_part_
 def test_word_spaces_a_justified_line_draws_as_moves_part_its_words(tmp_path, writer):
     """An EPRS briefing (InDesign, justified) squeezes its word spaces: the space glyphs overlap the next word,
     and some spaces are no glyph at all but a move of 0.09-0.18 em, below the fifth of an em that parts words
-    elsewhere: "The Economistarguesthat …", "halts orslowdownsin". On a line whose space glyphs leave gaps of
-    0.16 em, a move of 0.12 em parts two words too, as does one before "%" that the EU's style sets ("17 %")."""
+    elsewhere: "The Economistarguesthat …", "halts orslowdownsin", "the Red Sea'in solidarity" (before an opening
+    quote). On a line whose space glyphs leave gaps of 0.16 em, a move of 0.12 em parts two words too, as does one
+    before "%" that the EU's style sets ("17 %")."""
     w = fx.WRITERS[writer]((595.0, 842.0), title="Recent threats in the Red Sea")      # as the briefing states it
     size = 11.0
 
@@ -935,6 +936,7 @@ def test_word_spaces_a_justified_line_draws_as_moves_part_its_words(tmp_path, wr
                 "this is due to the crude oil of Russian origin.")
     line(114.0, "In January, car makers announced brief production halts|or|slowdowns|in their factories.")
     line(128.0, "Across the bed of the Red Sea, 16 fibre-optic lines carry approximately 17|% of all data traffic.")
+    line(156.0, "The Houthis attack ships in the Red Sea|'in solidarity with the Palestinians'.")
     # a line set with its spaces as they are, and a narrow space before "%"
     w.draw(72.0, 142.0, [("Over 95", size, 0.0, False)])
     w.draw(72.0 + w.width("Over 95", size, False) + 1.2, 142.0, [("% of international data runs through cables.", size, 0.0, False)])
@@ -945,6 +947,7 @@ def test_word_spaces_a_justified_line_draws_as_moves_part_its_words(tmp_path, wr
     assert "The Economist argues that this is due" in report.text
     assert "production halts or slowdowns in their factories" in report.text
     assert "approximately 17 % of all data traffic" in report.text
+    assert "in the Red Sea 'in solidarity with the Palestinians'." in report.text, "a move before an opening quote"
 
 
 def test_a_narrow_gap_parts_words_only_where_a_word_space_can_be():
@@ -957,6 +960,8 @@ def test_a_narrow_gap_parts_words_only_where_a_word_space_can_be():
     assert not _parts_words("fi", "r")                  # "fi|rst": a ligature's box ends short
     assert not _parts_words("e", "—") and not _parts_words("s", ")")
     assert not _parts_words("总", "第")                  # Chinese takes no spaces
+    assert _parts_words("a", "'") and _parts_words("a", "(") and _parts_words(",", "“")   # an opening quote or bracket
+    assert not _parts_words("'", "'") and not _parts_words(".", "(")
 
 
 def test_a_books_running_heads_on_its_left_and_right_pages_are_running_heads():
