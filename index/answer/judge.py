@@ -301,10 +301,10 @@ def _by_surname(name: tuple[str, ...], said: str, report: str) -> bool:
     return _named_in_full(" ".join(bare), report)
 
 
-@lru_cache(maxsize=1024)
+@lru_cache(maxsize=64)
 def _named_in_full(full: str, report: str) -> bool:
     """The report names `full` as a whole and never writes its last word in lower case (a report's
-    text is hashed once: the cache is cheap)."""
+    text is hashed once: the cache is cheap; it keeps the texts it holds alive, hence its size)."""
     last = full.rsplit(" ", 1)[-1]
     return (full in report and bool(re.search(rf"\b{re.escape(full)}\b", report))
             and not re.search(rf"\b{re.escape(last.lower())}\b", report))
