@@ -20,7 +20,10 @@ file:
   nothing but redactions (not to the sentence before the redacted paragraph);
 - cut: sentences cut at a line end, as a reader's paragraphs show them: a paragraph whose last
   sentence ends in a lower-case word or a comma, followed by one opening in lower case (no
-  gold needed; a list or a verse may count too);
+  gold needed; a list or a verse may count too); "+ N": those followed by one opening otherwise
+  (a capital, a figure, "$") whose last word is one no paragraph ends on, an article, a
+  preposition or a conjunction ("… who had been sought by" / "U.S. law enforcement …"; not a
+  list's "…; and" before its next item);
 - reports per file, and whether the first report's title, date and authors are those of the
   title page (META: {"title", "date", "authors"}; default: meta.json beside the gold, else the
   gold's own top-level keys);
@@ -245,6 +248,7 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
         "statuses": _statuses(reports), "wrong_examples": wrong_examples, "broken_examples": broken_examples[:100],
         "wrong_sentence_examples": sentence_examples[:50],
         "cut_sentences": cut_sentences(reports),
+        "cut_before_capitals": cut_before_capitals(reports),
     }
     out["markers"] = out["markers_found"] / len(entries) if entries else 0.0
     out["right"] = right / len(entries) if entries else 0.0
@@ -258,15 +262,35 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
     return out
 
 
+# words no paragraph ends on: a paragraph that does is cut, whatever the next one opens with
+_NEVER_LAST = frozenset("a an the of to in on at by for from with into onto upon about between through during "
+                        "within without against among than and or nor but as that whose".split())
+
+
 def cut_sentences(reports: list) -> int:
-    """Paragraphs that end mid-sentence and go on in the next one (see the module docstring)."""
-    cut = 0
+    """Paragraphs that end mid-sentence and go on in the next one opening in lower case (see the
+    module docstring)."""
+    return _cuts(reports)[0]
+
+
+def cut_before_capitals(reports: list) -> int:
+    """Paragraphs that end on a word no paragraph ends on ("sought by") and go on in the next one
+    opening otherwise than in lower case ("U.S. law enforcement …")."""
+    return _cuts(reports)[1]
+
+
+def _cuts(reports: list) -> tuple[int, int]:
+    lower = other = 0
     for r in reports:
         for a, b in zip(r.sentences, r.sentences[1:]):
-            if a.paragraph != b.paragraph and re.search(r"[a-z,]$", r.text[a.start:a.end].strip()) \
-                    and re.match(r"[a-z]", r.text[b.start:b.end]):
-                cut += 1
-    return cut
+            end, start = r.text[a.start:a.end].strip(), r.text[b.start:b.end]
+            if a.paragraph == b.paragraph or not re.search(r"[a-z,]$", end):
+                continue
+            if re.match(r"[a-z]", start):
+                lower += 1
+            elif end.rsplit(None, 1)[-1] in _NEVER_LAST and not re.search(r"[,;]\s+(?:and|or|nor)$", end):
+                other += 1              # "…; and" / "(2) …" is a list's item, not a cut
+    return lower, other
 
 
 def _same(ours: Any, want: Any) -> bool:
@@ -293,7 +317,8 @@ def row(name: str, s: dict, seconds: float, pages: int) -> list[str]:
     meta_cell = "/".join(("yes" if meta[k] else "NO") if k in meta else "—" for k in ("title", "date", "authors"))
     return [name, f"{s['markers_found']}/{n} ({s['markers']:.3f})", f"{s['right_notes']}/{n} ({s['right']:.3f})",
             str(s["shifted"]), f"{s['broken_note_words']}/{s['note_words']} + {s['broken_body_words']}/{s['body_words']}",
-            f"{s['right_sentence']}/{s['sentence_total']}", str(s.get("cut_sentences", 0)), str(s["reports"]), meta_cell,
+            f"{s['right_sentence']}/{s['sentence_total']}",
+            f"{s.get('cut_sentences', 0)} + {s.get('cut_before_capitals', 0)}", str(s["reports"]), meta_cell,
             f"{seconds:.1f}",
             f"{pages / seconds:.1f}" if pages and seconds else "—"]
 

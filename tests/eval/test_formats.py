@@ -114,6 +114,22 @@ def test_sentences_cut_across_paragraphs_are_counted():
     assert score([r], {"notes": []})["cut_sentences"] == 1
 
 
+def test_a_paragraph_ending_on_a_preposition_is_cut_whatever_the_next_opens_with():
+    """The Brookings report read by a composer's short lines: "… who had been sought by" / "U.S. law
+    enforcement for 40 years …"; a heading ending in a noun before a capital is no cut."""
+    doc = Document("x.html", blocks=[Block(PARAGRAPH, "Among them was a founder of the cartel, who had been sought by"),
+                                     Block(PARAGRAPH, "U.S. law enforcement for 40 years."),
+                                     Block(PARAGRAPH, "Canada announced an additional"),
+                                     Block(PARAGRAPH, "$910 million for its border."),
+                                     Block(PARAGRAPH, "Fentanyl and the administration's policies"),
+                                     Block(PARAGRAPH, "In its first month, the administration acted."),
+                                     Block(PARAGRAPH, "(1) Will not affect intrastate aviation in Alaska, and"),
+                                     Block(PARAGRAPH, "(2) Will not have a significant economic impact.")])
+    (r,), _ = reports_from_document(doc)
+    s = score([r], {"notes": []})
+    assert (s["cut_sentences"], s["cut_before_capitals"]) == (0, 1)
+
+
 def test_an_infobox_row_read_as_label_and_value_holds_its_marker():
     """Wikipedia's infobox rows are read "Water (%): 1.6"; the gold's text before the marker runs
     the rows together ("… (75th) • Water (%) 1.6"): the row is the marker's sentence, and the ones
