@@ -20,7 +20,7 @@ file:
   nothing but redactions (not to the sentence before the redacted paragraph);
 - cut: sentences cut at a line end, as a reader's paragraphs show them: a paragraph whose last
   sentence ends in a lower-case word or a comma, followed by one opening in lower case (no
-  gold needed; a list or a verse may count too); "+ N": those followed by one opening otherwise
+  gold needed; a list or a verse may count too); "+ M": those followed by one opening otherwise
   (a capital, a figure, "$") whose last word is one no paragraph ends on, an article, a
   preposition or a conjunction ("… who had been sought by" / "U.S. law enforcement …"; not a
   list's "…; and" before its next item);
@@ -247,9 +247,8 @@ def score(reports: list, gold: dict, meta: dict | None = None) -> dict[str, Any]
         "right_sentence": right_sentence, "sentence_total": sentence_total,
         "statuses": _statuses(reports), "wrong_examples": wrong_examples, "broken_examples": broken_examples[:100],
         "wrong_sentence_examples": sentence_examples[:50],
-        "cut_sentences": cut_sentences(reports),
-        "cut_before_capitals": cut_before_capitals(reports),
     }
+    out["cut_sentences"], out["cut_before_capitals"] = cut_sentences(reports)
     out["markers"] = out["markers_found"] / len(entries) if entries else 0.0
     out["right"] = right / len(entries) if entries else 0.0
     if reports:
@@ -267,19 +266,10 @@ _NEVER_LAST = frozenset("a an the of to in on at by for from with into onto upon
                         "within without against among than and or nor but as that whose".split())
 
 
-def cut_sentences(reports: list) -> int:
-    """Paragraphs that end mid-sentence and go on in the next one opening in lower case (see the
-    module docstring)."""
-    return _cuts(reports)[0]
-
-
-def cut_before_capitals(reports: list) -> int:
-    """Paragraphs that end on a word no paragraph ends on ("sought by") and go on in the next one
-    opening otherwise than in lower case ("U.S. law enforcement …")."""
-    return _cuts(reports)[1]
-
-
-def _cuts(reports: list) -> tuple[int, int]:
+def cut_sentences(reports: list) -> tuple[int, int]:
+    """Paragraphs that end mid-sentence and go on in the next one (see the module docstring): those
+    whose next opens in lower case, and those ending on a word no paragraph ends on ("sought by")
+    whose next opens otherwise ("U.S. law enforcement …")."""
     lower = other = 0
     for r in reports:
         for a, b in zip(r.sentences, r.sentences[1:]):
