@@ -392,16 +392,18 @@ def objectives(scores: Sequence[tuple[bool, float]], window: float = THRESHOLD_W
     """For every cut of `CUTS`: the answerable and the unanswerable questions it declines, the
     objective (abstention recall less the false-abstention rate of the held-out questions) and the
     objective averaged over the cuts within `window`."""
-    out = []
-    for t in CUTS:
-        fa_n, ar_n, n_ans, n_un = declines(scores, t)
-        out.append({"threshold": t, "false_abstentions": fa_n, "declined_unanswerable": ar_n,
-                    "false_abstention": fa_n / n_ans, "abstention_recall": ar_n / n_un,
-                    "objective": ar_n / n_un - fa_n / n_ans})
+    out = [_at(scores, t) for t in CUTS]
     for c in out:
         near = [o["objective"] for o in out if abs(o["threshold"] - c["threshold"]) <= window + 1e-9]
         c["averaged"] = sum(near) / len(near)
     return out
+
+
+def _at(scores: Sequence[tuple[bool, float]], t: float) -> dict[str, float]:
+    """What the cut `t` declines of the held-out questions, and its objective."""
+    fa_n, ar_n, n_ans, n_un = declines(scores, t)
+    return {"threshold": t, "false_abstentions": fa_n, "declined_unanswerable": ar_n,
+            "false_abstention": fa_n / n_ans, "abstention_recall": ar_n / n_un, "objective": ar_n / n_un - fa_n / n_ans}
 
 
 def choose_threshold(scores: Sequence[tuple[bool, float]],
@@ -414,11 +416,9 @@ def choose_threshold(scores: Sequence[tuple[bool, float]],
         cuts = objectives(scores, window)
     else:
         ps = sorted({p for _, p in scores})
-        cuts = []
-        for t in [0.0] + [(a + b) / 2 for a, b in zip(ps, ps[1:])] + [1.0]:
-            fa_n, ar_n, n_ans, n_un = declines(scores, t)
-            cuts.append({"threshold": t, "false_abstentions": fa_n, "false_abstention": fa_n / n_ans,
-                         "abstention_recall": ar_n / n_un, "averaged": ar_n / n_un - fa_n / n_ans})
+        cuts = [_at(scores, t) for t in [0.0] + [(a + b) / 2 for a, b in zip(ps, ps[1:])] + [1.0]]
+        for c in cuts:
+            c["averaged"] = c["objective"]
     best = max(cuts, key=lambda c: (round(c["averaged"], 9), -c["false_abstentions"], -c["threshold"]))
     return best["threshold"], {"false_abstention": round(best["false_abstention"], 4),
                                "abstention_recall": round(best["abstention_recall"], 4)}
