@@ -259,11 +259,11 @@ def _stem(word: str) -> str | None:
     return m.group(1) if m else None
 
 
-def unnamed(question: Question, words_: set[str], said: str = "", report: str = "") -> int:
+def unnamed(question: Question, words_: set[str], said: tuple[str, ...] = (), report: str = "") -> int:
     """How many of the question's entities the text leaves unnamed: of a list of names ("in
     Maine and in Michigan"), none when one name is there, else those its nearest name lacks. A
-    person named in full by the question is named by the surname alone in `said` when the `report`
-    names the person in full (`_by_surname`)."""
+    person named in full by the question is named by the surname alone in one of the texts `said`
+    when the `report` names the person in full (`_by_surname`)."""
     lists = entity_lists(question)
     missing = _unnamed(lists, words_, said, report)
     if missing and (parted := _with_parts(words_)) is not words_:
@@ -271,13 +271,13 @@ def unnamed(question: Question, words_: set[str], said: str = "", report: str = 
     return missing
 
 
-def _unnamed(lists: tuple[tuple[tuple[str, ...], ...], ...], words_: set[str], said: str = "",
+def _unnamed(lists: tuple[tuple[tuple[str, ...], ...], ...], words_: set[str], said: tuple[str, ...] = (),
              report: str = "") -> int:
     """`unnamed` over the given words."""
     return sum(min(_lacks(words_, name, said, report) for name in names) for names in lists)
 
 
-def _lacks(words_: set[str], name: tuple[str, ...], said: str, report: str) -> int:
+def _lacks(words_: set[str], name: tuple[str, ...], said: tuple[str, ...], report: str) -> int:
     """How many words of one name the text leaves unnamed."""
     if _in_region(words_, name):
         return 0
@@ -285,7 +285,7 @@ def _lacks(words_: set[str], name: tuple[str, ...], said: str, report: str) -> i
     return 0 if missing and _by_surname(name, said, report) else missing
 
 
-def _by_surname(name: tuple[str, ...], said: str, report: str) -> bool:
+def _by_surname(name: tuple[str, ...], said: tuple[str, ...], report: str) -> bool:
     """"Natalya Kochanova" is named by "Kochanova, who left the meeting after 30 minutes" when the
     report names her in full elsewhere: reports give a person's full name once, then the surname.
     Not a surname after another name ("Alexander Lukashenko" names no Viktor Lukashenko), nor a
@@ -294,9 +294,9 @@ def _by_surname(name: tuple[str, ...], said: str, report: str) -> bool:
     if len(bare) < 2 or not report or not all(w[:1].isupper() and w.replace("-", "").isalpha() for w in bare):
         return False
     last = bare[-1]
-    if len(last) < 4 or not any(
-            not (m.group(1) and m.group(1) != bare[-2]) for m in re.finditer(
-                rf"(?:\b([A-Z][\w’'-]*)\s+)?\b{re.escape(last)}\b", said)):
+    surname = re.compile(rf"(?:\b([A-Z][\w’'-]*)\s+)?\b{re.escape(last)}\b")
+    if len(last) < 4 or not any(not (m.group(1) and m.group(1) != bare[-2])
+                                for text in said for m in surname.finditer(text)):
         return False
     return _named_in_full(" ".join(bare), report)
 
@@ -441,7 +441,7 @@ def misfits(question: Question, sentence: str, passage: str, report_date: str, t
     if not in_time(question, sentence, report_date):
         why.append("time")
     context = _words(sentence) | _words(passage) | _words(title) | _words(around)
-    if unnamed(question, context, f"{sentence} {passage} {around}", report) > ENTITY_SLACK:
+    if unnamed(question, context, (sentence, passage, around), report) > ENTITY_SLACK:
         why.append("entity")
     if focus_share(question, sentence, passage, lex, vectors) < (FOCUS_SHARE if question.attribute else TOPIC_SHARE):
         why.append("focus")
